@@ -1,0 +1,2 @@
+//! sealgate-core: kubeseal-compatible sealing (`seal`) and the manifest gate (`gate`).
+#![forbid(unsafe_code)]

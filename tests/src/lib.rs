@@ -1,0 +1,1 @@
+//! Shared helpers for sealgate integration tests.
