@@ -1,0 +1,7 @@
+//! The manifest gate: documents checked against JSON Schemas and Rego policies before they are synced.
+
+pub mod finding;
+pub mod report;
+
+pub use finding::{Finding, Severity, Subject};
+pub use report::{Counts, Report, ResourceResult, Status};

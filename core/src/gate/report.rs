@@ -1,0 +1,146 @@
+//! The outcome of one gate run: a verdict per resource, its findings, and the counts behind the summary line.
+
+use serde::Serialize;
+
+use super::finding::{Finding, Severity, Subject};
+
+/// Verdict for one resource, in kubeconform's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Checked, no error findings (warnings and notes allowed).
+    Valid,
+    /// Checked, at least one error finding.
+    Invalid,
+    /// Not checked, on purpose (`--ignore-missing-schemas`, a skipped kind); says why.
+    Skipped,
+    /// Could not be checked: unreadable YAML, not an object, no `kind`/`apiVersion`, …
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceResult {
+    #[serde(flatten)]
+    pub subject: Subject,
+    pub status: Status,
+    /// Why a resource was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl ResourceResult {
+    /// Status follows from the findings: any error → invalid, else valid.
+    pub fn checked(subject: Subject, findings: Vec<Finding>) -> ResourceResult {
+        let status = if findings.iter().any(|f| f.severity == Severity::Error) { Status::Invalid } else { Status::Valid };
+        ResourceResult { subject, status, reason: None, findings }
+    }
+
+    pub fn skipped(subject: Subject, reason: impl Into<String>, findings: Vec<Finding>) -> ResourceResult {
+        ResourceResult { subject, status: Status::Skipped, reason: Some(reason.into()), findings }
+    }
+
+    pub fn error(subject: Subject, finding: Finding) -> ResourceResult {
+        ResourceResult { subject, status: Status::Error, reason: None, findings: vec![finding] }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub files: usize,
+    pub resources: usize,
+    pub valid: usize,
+    pub invalid: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    /// Empty documents (only comments, a bare `---`, `null`): counted, never validated.
+    pub empty: usize,
+    pub error_findings: usize,
+    pub warning_findings: usize,
+    pub note_findings: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub resources: Vec<ResourceResult>,
+    pub files: usize,
+    pub empty: usize,
+}
+
+impl Report {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.resources.iter().flat_map(|r| r.findings.iter())
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts { files: self.files, resources: self.resources.len(), empty: self.empty, ..Counts::default() };
+        for r in &self.resources {
+            match r.status {
+                Status::Valid => c.valid += 1,
+                Status::Invalid => c.invalid += 1,
+                Status::Skipped => c.skipped += 1,
+                Status::Error => c.errors += 1,
+            }
+        }
+        for f in self.findings() {
+            match f.severity {
+                Severity::Error => c.error_findings += 1,
+                Severity::Warning => c.warning_findings += 1,
+                Severity::Note => c.note_findings += 1,
+            }
+        }
+        c
+    }
+
+    /// True when the run must fail (exit 1): any invalid or unreadable resource, or, with
+    /// `fail_on_warn`, any warning.
+    pub fn failed(&self, fail_on_warn: bool) -> bool {
+        let c = self.counts();
+        c.invalid > 0 || c.errors > 0 || c.error_findings > 0 || (fail_on_warn && c.warning_findings > 0)
+    }
+
+    /// Orders resources by file, then line, so output is stable whatever the worker count.
+    pub fn sort(&mut self) {
+        self.resources.sort_by(|a, b| (&a.subject.file, a.subject.line).cmp(&(&b.subject.file, b.subject.line)));
+        for r in &mut self.resources {
+            r.findings.sort_by(|a, b| (a.line, a.severity, &a.check, &a.message).cmp(&(b.line, b.severity, &b.check, &b.message)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::finding::check;
+
+    fn subject(file: &str, line: usize) -> Subject {
+        Subject { kind: Some("Pod".into()), name: Some("p".into()), ..Subject::file(file, line) }
+    }
+
+    #[test]
+    fn counts_and_verdicts() {
+        let s = subject("a.yaml", 1);
+        let warn = Finding::new(Severity::Warning, check::YAML11_BOOLEAN, "w", &s);
+        let err = Finding::new(Severity::Error, check::SCHEMA, "e", &s);
+        let mut report = Report {
+            resources: vec![
+                ResourceResult::checked(subject("b.yaml", 3), vec![err.clone()]),
+                ResourceResult::checked(s.clone(), vec![warn.clone()]),
+                ResourceResult::skipped(subject("a.yaml", 9), "no schema", vec![]),
+            ],
+            files: 2,
+            empty: 1,
+        };
+        let c = report.counts();
+        assert_eq!((c.resources, c.valid, c.invalid, c.skipped, c.empty, c.errors), (3, 1, 1, 1, 1, 0));
+        assert_eq!((c.error_findings, c.warning_findings), (1, 1));
+        assert!(report.failed(false));
+        report.resources.remove(0);
+        assert!(!report.failed(false));
+        assert!(report.failed(true));
+        report.resources.push(ResourceResult::error(subject("0.yaml", 0), err));
+        report.sort();
+        assert_eq!(report.resources[0].subject.file, "0.yaml");
+        assert!(report.failed(false));
+    }
+}

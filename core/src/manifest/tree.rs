@@ -1,0 +1,409 @@
+//! YAML event stream → one JSON value per document, with diagnostics and (on demand) positions.
+//!
+//! One pass over saphyr-parser events. The same pass, with `record` on, fills the position index;
+//! it is only run for files that need a line for a finding, so a clean run pays for values only.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
+use serde_json::{Map, Value};
+
+use super::position::{CharToByte, NodePos, PositionIndex, push_pointer_segment};
+use super::scalar::{key_string, resolve_plain};
+use super::{Diagnostic, DiagnosticKind};
+
+/// Alias expansion can blow up exponentially ("billion laughs"); past this many nodes per
+/// source we stop instead of allocating gigabytes.
+const MAX_NODES: usize = 5_000_000;
+
+pub(crate) struct BuiltDoc {
+    pub value: Value,
+    /// 1-based line of the first content token (or of `---` for an empty document).
+    pub line: usize,
+    pub bytes: Range<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub index: PositionIndex,
+}
+
+/// Where and why the stream could not be read as YAML.
+pub(crate) struct Failure {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+struct KeySlot {
+    name: String,
+    span: Span,
+    merge: bool,
+}
+
+enum Container {
+    Map {
+        map: Map<String, Value>,
+        key: Option<KeySlot>,
+        /// `<<` merge sources; explicit keys of this mapping win over them, whatever the order.
+        merged: Vec<Map<String, Value>>,
+    },
+    Seq(Vec<Value>),
+}
+
+struct Frame {
+    container: Container,
+    anchor: usize,
+    start: Marker,
+    nodes: usize,
+}
+
+struct DocState {
+    start: Marker,
+    first_content: Option<Marker>,
+    root: Option<Value>,
+    diagnostics: Vec<Diagnostic>,
+    index: PositionIndex,
+}
+
+struct Builder<'t> {
+    chars: CharToByte<'t>,
+    record: bool,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Value, usize)>,
+    total_nodes: usize,
+    doc: Option<DocState>,
+    docs: Vec<BuiltDoc>,
+}
+
+pub(crate) fn parse_stream(text: &str, record: bool) -> Result<Vec<BuiltDoc>, Failure> {
+    let mut builder = Builder {
+        chars: CharToByte::new(text),
+        record,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        total_nodes: 0,
+        doc: None,
+        docs: Vec::new(),
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| Failure {
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+            message: e.info().to_owned(),
+        })?;
+        builder.event(event, span)?;
+    }
+    Ok(builder.docs)
+}
+
+fn failure_at(mark: Marker, message: impl Into<String>) -> Failure {
+    Failure { line: mark.line(), column: mark.col() + 1, message: message.into() }
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Failure> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.doc = Some(DocState {
+                    start: span.start,
+                    first_content: None,
+                    root: None,
+                    diagnostics: Vec::new(),
+                    index: PositionIndex::default(),
+                });
+            }
+            Event::DocumentEnd => self.end_document(span),
+            Event::MappingStart(anchor, _) => {
+                self.note_content(span.start);
+                self.stack.push(Frame {
+                    container: Container::Map { map: Map::new(), key: None, merged: Vec::new() },
+                    anchor,
+                    start: span.start,
+                    nodes: 1,
+                });
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.note_content(span.start);
+                self.stack.push(Frame { container: Container::Seq(Vec::new()), anchor, start: span.start, nodes: 1 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Err(failure_at(span.start, "unbalanced collection end"));
+                };
+                let value = match frame.container {
+                    Container::Map { mut map, merged, .. } => {
+                        for source in merged {
+                            for (k, v) in source {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                        Value::Object(map)
+                    }
+                    Container::Seq(items) => Value::Array(items),
+                };
+                self.complete(value, Span::new(frame.start, span.end), frame.anchor, frame.nodes)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.note_content(span.start);
+                let expecting_key = matches!(
+                    self.stack.last(),
+                    Some(Frame { container: Container::Map { key: None, .. }, .. })
+                );
+                let value = if expecting_key {
+                    self.scalar_key(&text, style, tag.as_deref(), span)
+                } else {
+                    self.scalar_value(&text, style, tag.as_deref(), span)
+                };
+                self.complete(value, span, anchor, 1)?;
+            }
+            Event::Alias(id) => {
+                self.note_content(span.start);
+                let Some((value, nodes)) = self.anchors.get(&id).cloned() else {
+                    return Err(failure_at(span.start, "alias to an unknown anchor"));
+                };
+                self.complete(value, span, 0, nodes)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn note_content(&mut self, mark: Marker) {
+        if let Some(doc) = self.doc.as_mut() {
+            doc.first_content.get_or_insert(mark);
+        }
+    }
+
+    fn end_document(&mut self, span: Span) {
+        let Some(doc) = self.doc.take() else { return };
+        let start = self.chars.byte(doc.start.index());
+        let end = self.chars.byte(span.start.index()).max(start);
+        let line = doc.first_content.unwrap_or(doc.start).line();
+        self.docs.push(BuiltDoc {
+            value: doc.root.unwrap_or(Value::Null),
+            line,
+            bytes: start..end,
+            diagnostics: doc.diagnostics,
+            index: doc.index,
+        });
+    }
+
+    fn scalar_key(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+        if style != ScalarStyle::Plain || tag.is_some() || text == "<<" {
+            return Value::String(text.to_owned());
+        }
+        // A key spelled `on:` is a boolean for kubectl and becomes the JSON key "true".
+        let resolved = resolve_plain(text);
+        if resolved.yaml11_bool {
+            let value = resolved.value.as_bool().unwrap_or_default();
+            let mut pointer = self.current_pointer();
+            push_pointer_segment(&mut pointer, &key_string(&resolved.value));
+            self.diagnose(DiagnosticKind::Yaml11Boolean { text: text.to_owned(), value }, pointer, span.start);
+        }
+        resolved.value
+    }
+
+    fn scalar_value(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+        if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
+            return match tag.suffix.as_str() {
+                "str" | "binary" | "timestamp" => Value::String(text.to_owned()),
+                _ => resolve_plain(text).value,
+            };
+        }
+        if style != ScalarStyle::Plain {
+            return Value::String(text.to_owned());
+        }
+        let resolved = resolve_plain(text);
+        if resolved.yaml11_bool {
+            let value = resolved.value.as_bool().unwrap_or_default();
+            let pointer = self.current_pointer();
+            self.diagnose(DiagnosticKind::Yaml11Boolean { text: text.to_owned(), value }, pointer, span.start);
+        }
+        resolved.value
+    }
+
+    fn diagnose(&mut self, kind: DiagnosticKind, pointer: String, mark: Marker) {
+        if let Some(doc) = self.doc.as_mut() {
+            doc.diagnostics.push(Diagnostic { kind, pointer, line: mark.line(), column: mark.col() + 1 });
+        }
+    }
+
+    /// JSON pointer of the slot the next completed node fills.
+    fn current_pointer(&self) -> String {
+        let mut pointer = String::new();
+        for frame in &self.stack {
+            match &frame.container {
+                Container::Map { key: Some(key), .. } => push_pointer_segment(&mut pointer, &key.name),
+                Container::Map { key: None, .. } => {}
+                Container::Seq(items) => push_pointer_segment(&mut pointer, &items.len().to_string()),
+            }
+        }
+        pointer
+    }
+
+    fn complete(&mut self, value: Value, span: Span, anchor: usize, nodes: usize) -> Result<(), Failure> {
+        self.total_nodes = self.total_nodes.saturating_add(nodes);
+        if self.total_nodes > MAX_NODES {
+            return Err(failure_at(span.start, format!("more than {MAX_NODES} nodes (alias expansion?)")));
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, (value.clone(), nodes));
+        }
+        let is_key = matches!(self.stack.last(), Some(Frame { container: Container::Map { key: None, .. }, .. }));
+        if self.record && !is_key {
+            let pointer = self.current_pointer();
+            let key_span = match self.stack.last() {
+                Some(Frame { container: Container::Map { key: Some(k), .. }, .. }) => Some(k.span),
+                _ => None,
+            };
+            let pos = NodePos {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+                bytes: self.chars.byte(span.start.index())..self.chars.byte(span.end.index()),
+                key_bytes: key_span.map(|k| self.chars.byte(k.start.index())..self.chars.byte(k.end.index())),
+                key_line: key_span.map(|k| k.start.line()),
+            };
+            if let Some(doc) = self.doc.as_mut() {
+                doc.index.insert(pointer, pos);
+            }
+        }
+        let Some(parent) = self.stack.last_mut() else {
+            if let Some(doc) = self.doc.as_mut() {
+                doc.root = Some(value);
+            }
+            return Ok(());
+        };
+        parent.nodes = parent.nodes.saturating_add(nodes);
+        match &mut parent.container {
+            Container::Seq(items) => items.push(value),
+            Container::Map { key: slot @ None, .. } => {
+                if value.is_object() || value.is_array() {
+                    return Err(failure_at(span.start, "a mapping or sequence cannot be a mapping key"));
+                }
+                let merge = value.as_str() == Some("<<");
+                *slot = Some(KeySlot { name: key_string(&value), span, merge });
+            }
+            Container::Map { map, key: slot @ Some(_), merged } => {
+                let Some(key) = slot.take() else { return Ok(()) };
+                if key.merge {
+                    match value {
+                        Value::Object(source) => merged.push(source),
+                        // `<<: [*a, *b]`: the first mapping listed wins, as in go-yaml.
+                        Value::Array(sources) => merged.extend(sources.into_iter().filter_map(|s| match s {
+                            Value::Object(m) => Some(m),
+                            _ => None,
+                        })),
+                        _ => return Err(failure_at(key.span.start, "`<<` merge key needs a mapping or a list of mappings")),
+                    }
+                    return Ok(());
+                }
+                let duplicate = map.contains_key(&key.name);
+                map.insert(key.name.clone(), value);
+                if duplicate {
+                    let mut pointer = self.current_pointer();
+                    push_pointer_segment(&mut pointer, &key.name);
+                    self.diagnose(DiagnosticKind::DuplicateKey { key: key.name }, pointer, key.span.start);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn docs(text: &str) -> Vec<BuiltDoc> {
+        match parse_stream(text, true) {
+            Ok(d) => d,
+            Err(f) => panic!("parse failed at {}:{}: {}", f.line, f.column, f.message),
+        }
+    }
+
+    #[test]
+    fn multi_document_values_and_lines() {
+        let d = docs("# c\na: 1\n---\nb: [x, 'y']\n---\n---\n# only a comment\n");
+        assert_eq!(d.len(), 4);
+        assert_eq!(d[0].value, json!({"a": 1}));
+        assert_eq!(d[0].line, 2);
+        assert_eq!(d[1].value, json!({"b": ["x", "y"]}));
+        assert_eq!(d[1].line, 4);
+        assert_eq!(d[2].value, Value::Null);
+        assert_eq!(d[3].value, Value::Null);
+    }
+
+    #[test]
+    fn duplicate_keys_are_diagnosed_and_last_wins() {
+        let d = docs("metadata:\n  name: a\n  name: b\n");
+        assert_eq!(d[0].value, json!({"metadata": {"name": "b"}}));
+        assert_eq!(d[0].diagnostics.len(), 1);
+        let diag = &d[0].diagnostics[0];
+        assert_eq!(diag.pointer, "/metadata/name");
+        assert_eq!((diag.line, diag.column), (3, 3));
+        assert!(matches!(&diag.kind, DiagnosticKind::DuplicateKey { key } if key == "name"));
+    }
+
+    #[test]
+    fn yaml11_booleans_are_diagnosed_with_their_pointer() {
+        let d = docs("labels:\n  a: yes\n  b: \"yes\"\nlist:\n- off\n");
+        assert_eq!(d[0].value, json!({"labels": {"a": true, "b": "yes"}, "list": [false]}));
+        let pointers: Vec<&str> = d[0].diagnostics.iter().map(|x| x.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/labels/a", "/list/0"]);
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let d = docs("base: &b {p: 1, q: 2}\nother:\n  <<: *b\n  q: 3\nsame: *b\n");
+        assert_eq!(d[0].value, json!({"base": {"p": 1, "q": 2}, "other": {"q": 3, "p": 1}, "same": {"p": 1, "q": 2}}));
+        assert!(d[0].diagnostics.is_empty());
+    }
+
+    #[test]
+    fn positions_of_values_and_keys() {
+        let text = "a:\n  b: [1, 2]\n  c: é\n  d: x\n";
+        let d = docs(text);
+        let idx = &d[0].index;
+        let b1 = idx.get("/a/b/1").map(|p| (p.line, p.column));
+        assert_eq!(b1, Some((2, 10)));
+        let dpos = idx.get("/a/d").map(|p| p.bytes.clone());
+        let Some(range) = dpos else { panic!("no /a/d") };
+        assert_eq!(&text[range], "x");
+        let key = idx.get("/a/c").and_then(|p| p.key_bytes.clone());
+        let Some(key) = key else { panic!("no key span") };
+        assert_eq!(&text[key], "c");
+    }
+
+    #[test]
+    fn keys_that_kubectl_reads_as_booleans_become_strings() {
+        let d = docs("on: push\n1: one\n");
+        assert_eq!(d[0].value, json!({"true": "push", "1": "one"}));
+        assert_eq!(d[0].diagnostics.len(), 1);
+        assert_eq!(d[0].diagnostics[0].pointer, "/true");
+    }
+
+    #[test]
+    fn complex_keys_and_bad_yaml_fail_with_position() {
+        let err = parse_stream("? [a]\n: b\n", false).err();
+        assert!(err.is_some_and(|f| f.line == 1));
+        let err = parse_stream("a: b\n  c: d\n", false).err();
+        assert!(err.is_some_and(|f| f.line == 2), "bad indentation must point at line 2");
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        }
+        assert!(parse_stream(&text, false).is_err());
+    }
+
+    #[test]
+    fn core_schema_tags() {
+        let d = docs("a: !!str 123\nb: !!int \"7\"\nc: !custom yes\n");
+        assert_eq!(d[0].value, json!({"a": "123", "b": 7, "c": true}));
+    }
+}
