@@ -3,3 +3,9 @@
 
 pub mod gate;
 pub mod manifest;
+pub mod seal;
+
+pub use seal::{
+    PrivateKey, Scope, SealOptions, SealedSecret, SealingCert, Secret, UnsealingKeys,
+    generate_key_pair, seal_secret, unseal,
+};

@@ -1,0 +1,235 @@
+//! Unsealing keys: RSA private keys from PEM, and a newest-first key set that opens sealed values.
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeyPair, OaepPrivateDecryptingKey, PrivateDecryptingKey};
+use time::OffsetDateTime;
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+use zeroize::Zeroizing;
+
+use super::fingerprint;
+use super::hybrid::{self, HybridError, OpenFailure};
+use super::plaintext::Plaintext;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("no private key PEM block found (expected RSA PRIVATE KEY or PRIVATE KEY)")]
+    NoPrivateKey,
+    #[error("the PEM input is malformed ({reason})")]
+    Pem { reason: String },
+    #[error("the {block} block is not a usable RSA private key (non-RSA, or RSA below 2048 bits)")]
+    NotRsa { block: String },
+    #[error("could not export the RSA key")]
+    Export,
+}
+
+/// One RSA private key, ready for RSA-OAEP. Key bytes live inside aws-lc (freed and cleansed by
+/// it); this type never prints them.
+pub struct PrivateKey {
+    oaep: OaepPrivateDecryptingKey,
+    fingerprint: String,
+    bits: usize,
+    not_before: Option<OffsetDateTime>,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("fingerprint", &self.fingerprint)
+            .field("bits", &self.bits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrivateKey {
+    /// Reads the first private-key PEM block: PKCS#1 `RSA PRIVATE KEY` (what upstream writes) or
+    /// PKCS#8 `PRIVATE KEY` (what client-go's `ParsePrivateKeyPEM` also accepts).
+    pub fn from_pem(pem_text: &[u8]) -> Result<Self, KeyError> {
+        let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem {
+            reason: e.to_string(),
+        })?;
+        let block = blocks
+            .into_iter()
+            .find(|b| matches!(b.tag(), "RSA PRIVATE KEY" | "PRIVATE KEY"))
+            .ok_or(KeyError::NoPrivateKey)?;
+        let der = Zeroizing::new(block.contents().to_vec());
+        if block.tag() == "RSA PRIVATE KEY" {
+            Self::from_pkcs1_der(&der)
+        } else {
+            Self::from_pkcs8_der(&der)
+        }
+    }
+
+    /// PKCS#1 `RSAPrivateKey` DER.
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
+        let not_rsa = || KeyError::NotRsa {
+            block: "RSA PRIVATE KEY".to_owned(),
+        };
+        // aws-lc's decrypting key only reads PKCS#8; its signing KeyPair reads PKCS#1 and
+        // re-exports PKCS#8, which bridges the two.
+        let pair = KeyPair::from_der(der).map_err(|_| not_rsa())?;
+        let pkcs8 = pair.as_der().map_err(|_| KeyError::Export)?;
+        let pkcs8 = Zeroizing::new(pkcs8.as_ref().to_vec());
+        Self::from_pkcs8_der(&pkcs8).map_err(|_| not_rsa())
+    }
+
+    /// PKCS#8 `PrivateKeyInfo` DER holding an RSA key.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        let key = PrivateDecryptingKey::from_pkcs8(der).map_err(|_| KeyError::NotRsa {
+            block: "PRIVATE KEY".to_owned(),
+        })?;
+        Self::from_decrypting_key(key)
+    }
+
+    pub(crate) fn from_decrypting_key(key: PrivateDecryptingKey) -> Result<Self, KeyError> {
+        let spki = key.public_key().as_der().map_err(|_| KeyError::Export)?;
+        let (_, info) = SubjectPublicKeyInfo::from_der(spki.as_ref()).map_err(|_| KeyError::Export)?;
+        let fingerprint = match info.parsed() {
+            Ok(PublicKey::RSA(rsa)) => fingerprint::ssh_sha256(rsa.modulus, rsa.exponent),
+            _ => return Err(KeyError::Export),
+        };
+        let bits = key.key_size_bits();
+        let oaep = OaepPrivateDecryptingKey::new(key).map_err(|_| KeyError::Export)?;
+        Ok(Self {
+            oaep,
+            fingerprint,
+            bits,
+            not_before: None,
+        })
+    }
+
+    /// Records when the key pair was made (its cert's NotBefore), which orders a key set
+    /// newest first like upstream's key registry.
+    pub fn with_not_before(mut self, not_before: OffsetDateTime) -> Self {
+        self.not_before = Some(not_before);
+        self
+    }
+
+    /// Upstream's key name: `SHA256:<unpadded base64>` of the ssh-rsa public key.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    pub fn key_bits(&self) -> usize {
+        self.bits
+    }
+
+    pub fn not_before(&self) -> Option<OffsetDateTime> {
+        self.not_before
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpenError {
+    #[error(transparent)]
+    Format(#[from] HybridError),
+    #[error("no unsealing key was given")]
+    NoKeys,
+    #[error(
+        "no key could decrypt it (tried {tried} key(s)): it was sealed with another key, or for another namespace, name or scope"
+    )]
+    NoKeyMatched { tried: usize },
+    #[error(
+        "its content was altered: the key and scope match but the AES-GCM tag does not verify (tampered or cut blob)"
+    )]
+    Tampered { fingerprint: String },
+}
+
+/// A value opened by a key set, with the key that opened it (for the controller's fast path).
+pub struct Opened {
+    pub plaintext: Plaintext,
+    pub key_index: usize,
+    pub fingerprint: String,
+}
+
+/// Any number of private keys, kept newest first (by cert NotBefore; keys without one after,
+/// in the order added).
+#[derive(Debug, Default)]
+pub struct UnsealingKeys {
+    keys: Vec<PrivateKey>,
+}
+
+impl UnsealingKeys {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, key: PrivateKey) {
+        if self.keys.iter().any(|k| k.fingerprint == key.fingerprint) {
+            return;
+        }
+        self.keys.push(key);
+        // Stable sort keeps insertion order among equal/unknown times.
+        self.keys
+            .sort_by(|a, b| match (a.not_before, b.not_before) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &PrivateKey> {
+        self.keys.iter()
+    }
+
+    /// Opens one base64 value for `label`. Tries the key named by `hint` (a fingerprint, e.g. the
+    /// one that opened this item last time) first, then every other key newest first, so in the
+    /// steady state one RSA operation suffices.
+    pub fn open(&self, label: &[u8], value_b64: &str, hint: Option<&str>) -> Result<Opened, OpenError> {
+        let blob = hybrid::decode_base64(value_b64)?;
+        self.open_bytes(label, &blob, hint)
+    }
+
+    /// Like [`UnsealingKeys::open`] on an already decoded blob.
+    pub fn open_bytes(&self, label: &[u8], blob: &[u8], hint: Option<&str>) -> Result<Opened, OpenError> {
+        if self.keys.is_empty() {
+            return Err(OpenError::NoKeys);
+        }
+        let parts = hybrid::split(blob)?;
+        let hinted = hint.and_then(|h| self.keys.iter().position(|k| k.fingerprint == h));
+        let order = hinted
+            .into_iter()
+            .chain((0..self.keys.len()).filter(|&i| Some(i) != hinted));
+        let mut tampered_with = None;
+        for index in order {
+            let key = &self.keys[index];
+            match hybrid::open(&key.oaep, label, &parts) {
+                Ok(plaintext) => {
+                    return Ok(Opened {
+                        plaintext,
+                        key_index: index,
+                        fingerprint: key.fingerprint.clone(),
+                    });
+                }
+                Err(OpenFailure::Tag) => tampered_with = Some(key.fingerprint.clone()),
+                Err(OpenFailure::Unwrap) => {}
+            }
+        }
+        match tampered_with {
+            Some(fingerprint) => Err(OpenError::Tampered { fingerprint }),
+            None => Err(OpenError::NoKeyMatched {
+                tried: self.keys.len(),
+            }),
+        }
+    }
+}
+
+impl FromIterator<PrivateKey> for UnsealingKeys {
+    fn from_iter<I: IntoIterator<Item = PrivateKey>>(iter: I) -> Self {
+        let mut keys = Self::new();
+        for key in iter {
+            keys.push(key);
+        }
+        keys
+    }
+}

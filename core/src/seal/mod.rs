@@ -1,0 +1,30 @@
+//! kubeseal-compatible sealing: scopes, the hybrid value format, certs, keys and the CRD types.
+
+mod cert;
+mod fingerprint;
+mod hybrid;
+mod key_source;
+mod keygen;
+mod keys;
+mod plaintext;
+mod scope;
+mod sealer;
+mod types;
+mod unsealer;
+
+pub use cert::{CertError, SealingCert};
+pub use hybrid::{HybridError, decode_base64, encode_base64};
+pub use key_source::{KeySourceError, load_private_keys};
+pub use keygen::{GeneratedKeyPair, KeyBits, KeyGenError, KeyGenOptions, generate_key_pair};
+pub use keys::{KeyError, OpenError, Opened, PrivateKey, UnsealingKeys};
+pub use plaintext::Plaintext;
+pub use scope::{CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, Scope, ScopeError};
+pub use sealer::{
+    SealError, SealOptions, reencrypt, reencrypt_item, seal_item_for, seal_raw, seal_secret,
+    set_item,
+};
+pub use types::{
+    ObjectMeta, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret,
+    SealedSecretCondition, SealedSecretSpec, SealedSecretStatus, Secret, SecretTemplateSpec,
+};
+pub use unsealer::{UnsealError, Unsealed, unseal, unseal_raw};

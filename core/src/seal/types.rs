@@ -1,0 +1,282 @@
+//! Kubernetes object shapes: `v1` Secret and `bitnami.com/v1alpha1` SealedSecret (unknown fields kept).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::plaintext::Plaintext;
+
+pub const SEALED_SECRET_API_VERSION: &str = "bitnami.com/v1alpha1";
+pub const SEALED_SECRET_KIND: &str = "SealedSecret";
+
+/// The parts of `ObjectMeta` sealing reads or writes; everything else stays in `extra`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A `v1` Secret. `data` holds decoded bytes (base64 only on the wire); `stringData` is kept
+/// apart because the apiserver merges it over `data` and so does sealing.
+///
+/// `Debug` is hand-written and shows item names only, never values.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Secret {
+    #[serde(default = "v1")]
+    pub api_version: String,
+    #[serde(default = "secret_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immutable: Option<bool>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "base64_map")]
+    pub data: BTreeMap<String, Plaintext>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "text_map")]
+    pub string_data: BTreeMap<String, Plaintext>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secret")
+            .field("metadata", &self.metadata)
+            .field("type", &self.type_)
+            .field("immutable", &self.immutable)
+            .field("data_keys", &self.data.keys().collect::<Vec<_>>())
+            .field("string_data_keys", &self.string_data.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Secret {
+    /// `data` with `stringData` merged over it (stringData wins on the same key, as the
+    /// apiserver does on write).
+    pub fn merged_data(&self) -> BTreeMap<String, Plaintext> {
+        let mut merged = self.data.clone();
+        for (key, value) in &self.string_data {
+            merged.insert(key.clone(), value.clone());
+        }
+        merged
+    }
+}
+
+impl Default for Secret {
+    fn default() -> Self {
+        Self {
+            api_version: v1(),
+            kind: secret_kind(),
+            metadata: ObjectMeta::default(),
+            type_: None,
+            immutable: None,
+            data: BTreeMap::new(),
+            string_data: BTreeMap::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
+fn v1() -> String {
+    "v1".to_owned()
+}
+
+fn secret_kind() -> String {
+    "Secret".to_owned()
+}
+
+fn sealed_api_version() -> String {
+    SEALED_SECRET_API_VERSION.to_owned()
+}
+
+fn sealed_kind() -> String {
+    SEALED_SECRET_KIND.to_owned()
+}
+
+/// A `bitnami.com/v1alpha1` SealedSecret. Field order follows kubeseal's JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedSecret {
+    #[serde(default = "sealed_kind")]
+    pub kind: String,
+    #[serde(default = "sealed_api_version")]
+    pub api_version: String,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: SealedSecretSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SealedSecretStatus>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+// kind and apiVersion must be set on every SealedSecret built in code, not only deserialized ones
+impl Default for SealedSecret {
+    fn default() -> Self {
+        Self {
+            kind: sealed_kind(),
+            api_version: sealed_api_version(),
+            metadata: ObjectMeta::default(),
+            spec: SealedSecretSpec::default(),
+            status: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedSecretSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<SecretTemplateSpec>,
+    /// Item name → base64 sealed value. A BTreeMap keeps the output order stable.
+    #[serde(default)]
+    pub encrypted_data: BTreeMap<String, String>,
+    /// Deprecated v1 format: the whole Secret as JSON, sealed as one base64 value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretTemplateSpec {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immutable: Option<bool>,
+    /// Go `text/template` strings rendered at unseal time over the decrypted items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<BTreeMap<String, String>>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedSecretStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<SealedSecretCondition>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Upstream sets one condition, `Synced`; Argo CD's health check reads it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedSecretCondition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Encoded plaintext on its way into a serializer: wiped once written.
+struct WipedText(zeroize::Zeroizing<String>);
+
+impl Serialize for WipedText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// `data` values are base64 on the wire and bytes in memory.
+mod base64_map {
+    use std::collections::BTreeMap;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use zeroize::Zeroizing;
+
+    use super::Plaintext;
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Plaintext>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            map.iter()
+                .map(|(k, v)| (k, super::WipedText(Zeroizing::new(STANDARD.encode(v.as_bytes()))))),
+        )
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Plaintext>, D::Error> {
+        // Kubernetes accepts `key: null` (and `key:` with no value) as an empty item.
+        let raw = Option::<BTreeMap<String, Option<String>>>::deserialize(deserializer)?
+            .unwrap_or_default();
+        let mut out = BTreeMap::new();
+        for (key, value) in raw {
+            let text = Zeroizing::new(value.unwrap_or_default());
+            let bytes = STANDARD
+                .decode(text.trim())
+                .map_err(|_| D::Error::custom(format!("data[{key:?}] is not valid base64")))?;
+            out.insert(key, Plaintext::new(bytes));
+        }
+        Ok(out)
+    }
+}
+
+/// `stringData` values are UTF-8 text on the wire.
+mod text_map {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+    use zeroize::Zeroizing;
+
+    use super::Plaintext;
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Plaintext>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(map.iter().map(|(k, v)| {
+            (
+                k,
+                super::WipedText(Zeroizing::new(
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )),
+            )
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Plaintext>, D::Error> {
+        let raw = Option::<BTreeMap<String, Option<String>>>::deserialize(deserializer)?
+            .unwrap_or_default();
+        Ok(raw
+            .into_iter()
+            .map(|(key, value)| (key, Plaintext::from(value.unwrap_or_default())))
+            .collect())
+    }
+}
