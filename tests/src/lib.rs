@@ -1,1 +1,19 @@
-//! Shared helpers for sealgate integration tests.
+//! Shared helpers for sealgate integration tests: the local control plane, reference tools, polling.
+//!
+//! The environment comes from `tests/run` (or by hand, see README "Development"):
+//! `KUBECONFIG` (admin kubeconfig of `tests/cluster/up`), `SEALGATE_PEERS` (reference tools) and
+//! `SEALGATE_CORPORA` (fixture corpora). A test that needs one of them and does not find it
+//! fails when `CI` is set and prints `SKIPPED: <why>` otherwise.
+#![forbid(unsafe_code)]
+
+mod cluster;
+mod eventually;
+mod namespace;
+mod peers;
+mod requirement;
+
+pub use cluster::{Cluster, ClusterError, cluster};
+pub use eventually::{DEFAULT_WAIT, Timeout, eventually};
+pub use namespace::TestNamespace;
+pub use peers::{PeersError, corpus, peer_tool};
+pub use requirement::{Missing, in_ci, require};

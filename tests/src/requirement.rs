@@ -1,0 +1,29 @@
+//! What a test does when something it needs is absent: fail in CI, skip loudly elsewhere.
+
+/// An environment piece a test needs is absent while `CI` is set.
+#[derive(Debug, thiserror::Error)]
+#[error("{test}: {what} is missing ({how}); CI must provide it, so this is a failure")]
+pub struct Missing {
+    pub test: String,
+    pub what: String,
+    pub how: String,
+}
+
+/// True when the `CI` variable is set to anything but empty, `0` or `false`.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// Reports an absent requirement: an error in CI, a loud `SKIPPED` line (and `Ok`) elsewhere.
+/// The caller returns early from the test on `Ok`.
+pub fn require(test: &str, what: &str, how: &str) -> Result<(), Missing> {
+    if in_ci() {
+        return Err(Missing {
+            test: test.to_owned(),
+            what: what.to_owned(),
+            how: how.to_owned(),
+        });
+    }
+    eprintln!("SKIPPED: {test}: {what} is missing ({how})");
+    Ok(())
+}
