@@ -2,6 +2,7 @@
 
 pub mod finding;
 pub mod report;
+pub mod schema;
 
 pub use finding::{Finding, Severity, Subject};
 pub use report::{Counts, Report, ResourceResult, Status};

@@ -1,0 +1,141 @@
+//! CustomResourceDefinitions as schema sources: each served version's `openAPIV3Schema` becomes
+//! the JSON Schema of `group/version` `kind`.
+
+use serde_json::{Value, json};
+
+use super::transform::{deny_additional_properties, replace_int_or_string};
+
+/// One schema taken from a CRD.
+#[derive(Debug, Clone)]
+pub struct CrdSchema {
+    pub api_version: String,
+    pub kind: String,
+    /// The raw `openAPIV3Schema`.
+    pub schema: Value,
+    /// Where the CRD came from (`file:line`), for messages.
+    pub origin: String,
+}
+
+pub fn is_crd(value: &Value) -> bool {
+    value.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition")
+        && value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
+}
+
+/// Schemas of every version of a CRD (v1 `spec.versions[].schema`, or v1beta1 `spec.validation`).
+pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
+    let spec = crd.get("spec").unwrap_or(&Value::Null);
+    let group = spec.get("group").and_then(Value::as_str).unwrap_or_default();
+    let Some(kind) = spec.pointer("/names/kind").and_then(Value::as_str) else { return Vec::new() };
+    let shared = spec.pointer("/validation/openAPIV3Schema");
+    let mut out = Vec::new();
+    let versions = spec.get("versions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut names: Vec<(String, Option<Value>)> = versions
+        .iter()
+        .filter_map(|v| {
+            let name = v.get("name").and_then(Value::as_str)?;
+            Some((name.to_owned(), v.pointer("/schema/openAPIV3Schema").cloned()))
+        })
+        .collect();
+    if names.is_empty()
+        && let Some(version) = spec.get("version").and_then(Value::as_str)
+    {
+        names.push((version.to_owned(), None));
+    }
+    for (version, schema) in names {
+        let Some(schema) = schema.or_else(|| shared.cloned()) else { continue };
+        let api_version = if group.is_empty() { version } else { format!("{group}/{version}") };
+        out.push(CrdSchema { api_version, kind: kind.to_owned(), schema, origin: origin.to_owned() });
+    }
+    out
+}
+
+/// A CRD's OpenAPI v3 schema as a JSON Schema (draft 4): `nullable` and
+/// `x-kubernetes-int-or-string` spelled in JSON Schema terms; in strict mode unknown fields are
+/// refused wherever the schema lists properties (except under `x-kubernetes-preserve-unknown-fields`).
+pub(crate) fn to_json_schema(schema: &Value, strict: bool) -> Value {
+    let mut out = schema.clone();
+    // The API server accepts these on every custom resource, listed in the schema or not.
+    if let Some(Value::Object(props)) = out.get_mut("properties") {
+        props.entry("apiVersion").or_insert_with(|| json!({"type": "string"}));
+        props.entry("kind").or_insert_with(|| json!({"type": "string"}));
+        props.entry("metadata").or_insert_with(|| json!({"type": "object"}));
+    }
+    openapi_extensions(&mut out);
+    replace_int_or_string(&mut out);
+    if strict {
+        let mut wrapper = json!({ "root": out });
+        deny_additional_properties(&mut wrapper);
+        out = wrapper.get_mut("root").map(Value::take).unwrap_or_default();
+    }
+    out
+}
+
+fn openapi_extensions(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) && !map.contains_key("anyOf") && !map.contains_key("oneOf") {
+                map.remove("type");
+                map.insert("anyOf".to_owned(), json!([{"type": "integer"}, {"type": "string"}]));
+            }
+            if map.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(t)) = map.get("type").cloned()
+            {
+                map.insert("type".to_owned(), json!([t, "null"]));
+            }
+            map.values_mut().for_each(openapi_extensions);
+        }
+        Value::Array(items) => items.iter_mut().for_each(openapi_extensions),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crd() -> Value {
+        json!({
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "spec": {
+                "group": "example.com",
+                "names": {"kind": "Widget"},
+                "versions": [
+                    {"name": "v1", "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                        "spec": {"type": "object", "properties": {
+                            "size": {"x-kubernetes-int-or-string": true},
+                            "note": {"type": "string", "nullable": true},
+                            "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true, "properties": {"a": {"type": "string"}}}
+                        }}
+                    }}}},
+                    {"name": "v2"}
+                ]
+            }
+        })
+    }
+
+    #[test]
+    fn versions_with_schemas_are_listed() {
+        let c = crd();
+        assert!(is_crd(&c));
+        let s = schemas_of(&c, "crd.yaml:1");
+        assert_eq!(s.len(), 1);
+        assert_eq!((s[0].api_version.as_str(), s[0].kind.as_str()), ("example.com/v1", "Widget"));
+    }
+
+    #[test]
+    fn openapi_extensions_and_strictness() {
+        let s = &schemas_of(&crd(), "x")[0];
+        let loose = to_json_schema(&s.schema, false);
+        assert_eq!(loose["properties"]["spec"]["properties"]["note"]["type"], json!(["string", "null"]));
+        assert!(loose["properties"]["spec"]["properties"]["size"]["anyOf"].is_array());
+        assert!(loose["properties"]["spec"].get("additionalProperties").is_none());
+        let strict = to_json_schema(&s.schema, true);
+        assert_eq!(strict["additionalProperties"], json!(false));
+        assert_eq!(strict["properties"]["spec"]["additionalProperties"], json!(false));
+        assert!(strict["properties"]["spec"]["properties"]["free"].get("additionalProperties").is_none());
+    }
+}

@@ -1,0 +1,383 @@
+//! JSON Schema validation of Kubernetes objects: built-in schemas, CRDs, kubeconform-style locations.
+//!
+//! Where a schema comes from, in order: CRDs (from the inputs, `--crd` folders, and the
+//! SealedSecret CRD), then each `--schema-location` (the built-in Kubernetes schemas are
+//! `default`, the only location when none is given). Each schema is compiled once per
+//! `apiVersion`/`kind` and shared by all worker threads.
+
+mod builtin;
+pub mod crd;
+mod duration;
+mod location;
+mod transform;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::{Map, Value, json};
+
+pub use builtin::kubernetes_versions;
+pub use crd::CrdSchema;
+pub use location::SchemaLocation;
+
+use super::finding::{Finding, Severity, Subject, check};
+use super::report::ResourceResult;
+use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("no built-in schemas for Kubernetes {version}; known versions: {known} (use one of them, or --schema-location)")]
+    UnknownKubernetesVersion { version: String, known: String },
+    #[error("--schema-location {location}: network locations are not supported (sealgate works offline); download the schemas and pass the local directory or template")]
+    NetworkLocation { location: String },
+    #[error("--schema-location {location}: unknown template variable {variable:?}; use .NormalizedKubernetesVersion, .StrictSuffix, .ResourceKind, .ResourceAPIVersion, .Group or .KindSuffix")]
+    Template { location: String, variable: String },
+    #[error("built-in schemas for Kubernetes {version} are corrupt ({message}); reinstall sealgate")]
+    Embedded { version: String, message: String },
+    #[error("--crd {path}: {message}")]
+    CrdDir { path: String, message: String },
+}
+
+/// What the schema check needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaOptions {
+    /// `1.35`, `v1.35.4`, `master`; `None` = newest built-in.
+    pub kubernetes_version: Option<String>,
+    /// Unknown fields are errors (kubeconform `-strict`), and so are duplicate keys.
+    pub strict: bool,
+    /// Empty = built-in schemas only.
+    pub locations: Vec<SchemaLocation>,
+    /// Folders (or files) whose CustomResourceDefinitions provide schemas.
+    pub crd_paths: Vec<PathBuf>,
+    /// A kind without a schema is skipped (and counted) instead of being an error.
+    pub ignore_missing_schemas: bool,
+}
+
+struct Compiled {
+    validator: jsonschema::Validator,
+}
+
+enum Lookup {
+    Found(Compiled),
+    Missing,
+    Broken { origin: String, message: String },
+}
+
+type Key = (String, String);
+
+/// Compiled schemas, shared by all workers.
+pub struct SchemaSet {
+    options: SchemaOptions,
+    version: usize,
+    locations: Vec<SchemaLocation>,
+    crds: HashMap<Key, CrdSchema>,
+    prepared: OnceLock<Result<Map<String, Value>, SchemaError>>,
+    cache: Mutex<HashMap<Key, Arc<OnceLock<Lookup>>>>,
+}
+
+impl std::fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaSet")
+            .field("kubernetes", &builtin::patch_version(self.version))
+            .field("crds", &self.crds.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SchemaSet {
+    pub fn new(options: SchemaOptions) -> Result<SchemaSet, SchemaError> {
+        let version = builtin::select(options.kubernetes_version.as_deref())?;
+        let locations = if options.locations.is_empty() { vec![SchemaLocation::Builtin] } else { options.locations.clone() };
+        let mut set = SchemaSet {
+            options,
+            version,
+            locations,
+            crds: HashMap::new(),
+            prepared: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+        };
+        let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD)
+            .map_err(|e| SchemaError::Embedded { version: "SealedSecret CRD".to_owned(), message: e.to_string() })?;
+        set.add_crd(&sealed, "built-in SealedSecret CRD");
+        for path in set.options.crd_paths.clone() {
+            set.load_crd_path(&path)?;
+        }
+        Ok(set)
+    }
+
+    /// The Kubernetes version whose built-in schemas are used, as `1.35.4`.
+    pub fn kubernetes_version(&self) -> &'static str {
+        builtin::patch_version(self.version)
+    }
+
+    /// Registers the schemas of a CustomResourceDefinition (later CRDs win).
+    pub fn add_crd(&mut self, crd: &Value, origin: &str) {
+        for schema in crd::schemas_of(crd, origin) {
+            self.crds.insert((schema.api_version.clone(), schema.kind.clone()), schema);
+        }
+    }
+
+    /// Registers every CRD among the documents (the inputs validate against their own CRDs).
+    pub fn add_crds_from(&mut self, docs: &[Document]) {
+        for doc in docs.iter().filter(|d| crd::is_crd(d.value())) {
+            self.add_crd(doc.value(), &format!("{}:{}", doc.file(), doc.line()));
+        }
+    }
+
+    fn load_crd_path(&mut self, path: &Path) -> Result<(), SchemaError> {
+        let err = |message: String| SchemaError::CrdDir { path: path.display().to_string(), message };
+        let mut files = Vec::new();
+        if path.is_dir() {
+            collect_manifest_files(path, &mut files).map_err(|e| err(e.to_string()))?;
+        } else if path.is_file() {
+            files.push(path.to_path_buf());
+        } else {
+            return Err(err("no such file or directory".to_owned()));
+        }
+        files.sort();
+        for file in files {
+            let source = crate::manifest::Source::read_path(&file, crate::manifest::DEFAULT_MAX_BYTES).map_err(|e| err(e.to_string()))?;
+            let manifest = crate::manifest::load(source).map_err(|e| err(e.to_string()))?;
+            self.add_crds_from(&manifest.documents);
+        }
+        Ok(())
+    }
+
+    /// Schema verdict for one document, with its YAML diagnostics as findings.
+    pub fn check(&self, doc: &Document) -> ResourceResult {
+        let subject = Subject::of(doc);
+        let mut findings = diagnostics(doc, self.options.strict);
+        let value = doc.value();
+        let problem = if !value.is_object() {
+            Some(format!("document is a {}, not a Kubernetes object", json_type(value)))
+        } else if !value.get("kind").is_some_and(Value::is_string) {
+            Some("missing 'kind' key; every Kubernetes object needs kind and apiVersion".to_owned())
+        } else if !value.get("apiVersion").is_some_and(Value::is_string) {
+            Some("missing 'apiVersion' key; every Kubernetes object needs kind and apiVersion".to_owned())
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::PARSE, message, &subject));
+            result.findings.extend(findings);
+            return result;
+        }
+        let kind = doc.kind().unwrap_or_default();
+        let api_version = doc.api_version().unwrap_or_default();
+        let entry = {
+            let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(cache.entry((api_version.to_owned(), kind.to_owned())).or_default())
+        };
+        match entry.get_or_init(|| self.lookup(api_version, kind)) {
+            Lookup::Found(compiled) => {
+                findings.extend(schema_findings(&compiled.validator, doc));
+                ResourceResult::checked(subject, findings)
+            }
+            Lookup::Missing if self.options.ignore_missing_schemas => {
+                ResourceResult::skipped(subject, format!("no schema for {api_version} {kind}"), findings)
+            }
+            Lookup::Missing => {
+                let message = format!(
+                    "no schema for {api_version} {kind} (Kubernetes {} built-ins, {} CRD schemas); check kind and apiVersion, add the CRD with --crd, or pass --ignore-missing-schemas",
+                    self.kubernetes_version(),
+                    self.crds.len()
+                );
+                let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::MISSING_SCHEMA, message, &subject));
+                result.findings.extend(findings);
+                result
+            }
+            Lookup::Broken { origin, message } => {
+                let message = format!("schema for {api_version} {kind} from {origin} does not compile: {message}");
+                let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::SCHEMA, message, &subject));
+                result.findings.extend(findings);
+                result
+            }
+        }
+    }
+
+    fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        if let Some(crd) = self.crds.get(&(api_version.to_owned(), kind.to_owned())) {
+            let schema = crd::to_json_schema(&crd.schema, self.options.strict);
+            return compile(&schema, &crd.origin);
+        }
+        let k8s_version = self.options.kubernetes_version.clone().unwrap_or_else(|| "master".to_owned());
+        for location in &self.locations {
+            match location {
+                SchemaLocation::Builtin => match self.builtin_schema(api_version, kind) {
+                    Ok(Some(schema)) => return compile(&schema, &format!("built-in Kubernetes {}", self.kubernetes_version())),
+                    Ok(None) => continue,
+                    Err(e) => return Lookup::Broken { origin: "built-in schemas".to_owned(), message: e.to_string() },
+                },
+                SchemaLocation::Template(_) => {
+                    let Some(path) = location.path_for(kind, api_version, &k8s_version, self.options.strict) else { continue };
+                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                    // Like kubeconform: a file that is not JSON, or does not compile, is passed over.
+                    let Ok(schema) = serde_json::from_str::<Value>(&text) else { continue };
+                    if let found @ Lookup::Found(_) = compile(&schema, &path.display().to_string()) {
+                        return found;
+                    }
+                }
+            }
+        }
+        Lookup::Missing
+    }
+
+    /// Definitions of the selected version with the version-wide steps of openapi2jsonschema
+    /// applied (kind/apiVersion enums; strict: closed objects).
+    fn prepared(&self) -> Result<&Map<String, Value>, SchemaError> {
+        let prepared = self.prepared.get_or_init(|| {
+            let defs = builtin::definitions(self.version)?;
+            let mut out = defs.definitions.clone();
+            for def in out.values_mut() {
+                let Some(gvks) = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array).cloned() else { continue };
+                let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+                for gvk in gvks {
+                    let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
+                    let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
+                    let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
+                    append_enum(props.get_mut("apiVersion"), Value::String(api_version));
+                    append_enum(props.get_mut("kind"), gvk.get("kind").cloned().unwrap_or_default());
+                }
+            }
+            if self.options.strict {
+                let mut wrapped = Value::Object(out);
+                transform::deny_additional_properties(&mut wrapped);
+                out = match wrapped {
+                    Value::Object(map) => map,
+                    _ => Map::new(),
+                };
+            }
+            Ok(out)
+        });
+        prepared.as_ref().map_err(|e| SchemaError::Embedded { version: self.kubernetes_version().to_owned(), message: e.to_string() })
+    }
+
+    /// The standalone schema of one built-in kind, as kubeconform's `-standalone[-strict]` file.
+    pub fn builtin_schema(&self, api_version: &str, kind: &str) -> Result<Option<Value>, SchemaError> {
+        let defs = builtin::definitions(self.version)?;
+        let Some(name) = defs.by_gvk.get(&(api_version.to_owned(), kind.to_owned())) else { return Ok(None) };
+        let prepared = self.prepared()?;
+        let Some(def) = prepared.get(name) else { return Ok(None) };
+        let mut root = def.clone();
+        if let Value::Object(map) = &mut root {
+            map.entry("type").or_insert_with(|| json!("object"));
+            if self.options.strict {
+                map.insert("additionalProperties".to_owned(), Value::Bool(false));
+            }
+        }
+        let mut root = transform::inline_refs(&root, prepared);
+        if let Some(props) = root.get_mut("properties") {
+            if self.options.strict {
+                transform::deny_additional_properties(props);
+            }
+            transform::replace_int_or_string(props);
+            transform::allow_null_optional_fields(props);
+        }
+        Ok(Some(root))
+    }
+
+    /// Every `apiVersion`/`kind` with a built-in schema in the selected version.
+    pub fn builtin_kinds(&self) -> Result<Vec<(String, String)>, SchemaError> {
+        let mut kinds: Vec<(String, String)> = builtin::definitions(self.version)?.by_gvk.keys().cloned().collect();
+        kinds.sort();
+        Ok(kinds)
+    }
+}
+
+fn append_enum(prop: Option<&mut Value>, value: Value) {
+    let Some(Value::Object(map)) = prop else { return };
+    let list = map.entry("enum").or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(items) = list
+        && !items.contains(&value)
+    {
+        items.push(value);
+    }
+}
+
+fn compile(schema: &Value, origin: &str) -> Lookup {
+    let built = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .with_format("duration", duration::is_valid)
+        .build(schema);
+    match built {
+        Ok(validator) => Lookup::Found(Compiled { validator }),
+        Err(e) => Lookup::Broken { origin: origin.to_owned(), message: e.to_string() },
+    }
+}
+
+fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for error in validator.iter_errors(doc.value()) {
+        let pointer = error.instance_path().as_str().to_owned();
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            for key in unexpected {
+                let mut at = pointer.clone();
+                push_pointer_segment(&mut at, key);
+                let message = format!("unknown field {key:?} (not in the schema; strict mode refuses it)");
+                out.push(Finding::at(Severity::Error, check::SCHEMA, message, doc, &at));
+            }
+            continue;
+        }
+        let shown = if pointer.is_empty() { "/".to_owned() } else { pointer.clone() };
+        out.push(Finding::at(Severity::Error, check::SCHEMA, format!("{shown}: {error}"), doc, &pointer));
+    }
+    out
+}
+
+fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
+    doc.diagnostics()
+        .iter()
+        .map(|d: &Diagnostic| {
+            let (severity, id) = match d.kind {
+                DiagnosticKind::DuplicateKey { .. } if strict => (Severity::Error, check::DUPLICATE_KEY),
+                DiagnosticKind::DuplicateKey { .. } => (Severity::Warning, check::DUPLICATE_KEY),
+                DiagnosticKind::Yaml11Boolean { .. } => (Severity::Warning, check::YAML11_BOOLEAN),
+            };
+            let mut f = Finding::new(severity, id, d.to_string(), &Subject::of(doc));
+            f.line = d.line;
+            f.column = Some(d.column);
+            f.path = Some(d.pointer.clone());
+            f
+        })
+        .collect()
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "mapping",
+    }
+}
+
+/// YAML and JSON files under a folder, recursively (hidden folders skipped).
+pub fn collect_manifest_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type()?.is_dir() {
+            if !hidden {
+                collect_manifest_files(&path, out)?;
+            }
+        } else if is_manifest_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn is_manifest_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+}
+
+#[cfg(test)]
+mod tests;

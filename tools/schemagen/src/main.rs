@@ -1,0 +1,145 @@
+//! schemagen: the committed generator behind `schemas/` (run it through `schemas/generate`).
+//!
+//! Reads Kubernetes' official OpenAPI v2 spec (`api/openapi-spec/swagger.json` of the
+//! `k8s.io/kubernetes` module) for each version, keeps only what validation needs (no
+//! descriptions, no `x-kubernetes-*` except the group-version-kind), and writes one deflated
+//! JSON per minor version. The SealedSecret CRD is written as readable JSON. `--check` compares
+//! instead of writing, so CI can fail on drift.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sealgate_core::manifest::{DEFAULT_MAX_BYTES, Source, load};
+use serde_json::{Map, Value};
+
+struct Args {
+    kubernetes: Vec<(String, PathBuf)>,
+    sealed_secret_crd: Option<PathBuf>,
+    out: PathBuf,
+    check: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { kubernetes: Vec::new(), sealed_secret_crd: None, out: PathBuf::from("schemas"), check: false };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--kubernetes" => {
+                let value = it.next().ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
+                let (version, path) = value.split_once('=').ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
+                args.kubernetes.push((version.to_owned(), PathBuf::from(path)));
+            }
+            "--sealed-secret-crd" => args.sealed_secret_crd = Some(PathBuf::from(it.next().ok_or("--sealed-secret-crd needs a path")?)),
+            "--out" => args.out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
+            "--check" => args.check = true,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// Drops documentation and server-side hints, recursing through schema positions only (the
+/// keys of `properties` are field names and are all kept).
+fn strip(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (key, value) in map {
+                if key == "description" || (key.starts_with("x-kubernetes-") && key != "x-kubernetes-group-version-kind"
+                    && key != "x-kubernetes-preserve-unknown-fields" && key != "x-kubernetes-int-or-string")
+                {
+                    continue;
+                }
+                let stripped = match (key.as_str(), value) {
+                    ("properties" | "patternProperties" | "definitions", Value::Object(fields)) => {
+                        Value::Object(fields.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
+                    }
+                    ("enum" | "required" | "x-kubernetes-group-version-kind" | "default" | "example", v) => v.clone(),
+                    (_, v) => strip(v),
+                };
+                out.insert(key.clone(), stripped);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(strip).collect()),
+        other => other.clone(),
+    }
+}
+
+fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), String> {
+    let text = std::fs::read_to_string(swagger).map_err(|e| format!("{}: {e}", swagger.display()))?;
+    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", swagger.display()))?;
+    let Some(Value::Object(defs)) = spec.get("definitions") else { return Err(format!("{}: no definitions", swagger.display())) };
+    let stripped: Map<String, Value> = defs.iter().map(|(k, v)| (k.clone(), strip(v))).collect();
+    let json = serde_json::to_vec(&Value::Object(stripped)).map_err(|e| e.to_string())?;
+    let minor: String = version.trim_start_matches('v').split('.').take(2).collect::<Vec<_>>().join(".");
+    Ok((format!("kubernetes/v{minor}.json.deflate"), miniz_oxide::deflate::compress_to_vec(&json, 9)))
+}
+
+fn sealed_secret_file(crd: &Path) -> Result<(String, Vec<u8>), String> {
+    let source = Source::read_path(crd, DEFAULT_MAX_BYTES).map_err(|e| e.to_string())?;
+    let manifest = load(source).map_err(|e| e.to_string())?;
+    let doc = manifest.documents.first().ok_or_else(|| format!("{}: no document", crd.display()))?;
+    let value = strip(doc.value());
+    // Keep only what a schema source needs: the CRD's identity and each version's schema.
+    let mut out = serde_json::json!({
+        "apiVersion": value.get("apiVersion"),
+        "kind": value.get("kind"),
+        "metadata": {"name": value.pointer("/metadata/name")},
+        "spec": {
+            "group": value.pointer("/spec/group"),
+            "names": {"kind": value.pointer("/spec/names/kind")},
+            "versions": value.pointer("/spec/versions").cloned().unwrap_or_default(),
+        }
+    });
+    if let Some(Value::Array(versions)) = out.pointer_mut("/spec/versions") {
+        for v in versions.iter_mut() {
+            if let Value::Object(map) = v {
+                map.retain(|k, _| k == "name" || k == "schema" || k == "served" || k == "storage");
+            }
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok(("sealedsecret-crd.json".to_owned(), text.into_bytes()))
+}
+
+fn run() -> Result<bool, String> {
+    let args = parse_args()?;
+    let mut files = Vec::new();
+    for (version, swagger) in &args.kubernetes {
+        files.push(kubernetes_file(version, swagger)?);
+    }
+    if let Some(crd) = &args.sealed_secret_crd {
+        files.push(sealed_secret_file(crd)?);
+    }
+    let mut clean = true;
+    for (name, bytes) in files {
+        let path = args.out.join(&name);
+        if args.check {
+            let current = std::fs::read(&path).unwrap_or_default();
+            if current != bytes {
+                eprintln!("schemagen: {} is out of date; run schemas/generate", path.display());
+                clean = false;
+            }
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("schemagen: wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    Ok(clean)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("schemagen: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
