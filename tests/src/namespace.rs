@@ -42,6 +42,11 @@ impl TestNamespace {
         &self.name
     }
 
+    /// The client the namespace was created with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// An API handle for namespaced resources of kind `K` in this namespace.
     pub fn api<K>(&self) -> Api<K>
     where
