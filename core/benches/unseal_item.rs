@@ -36,7 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let per_item_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(iterations);
-    println!("unseal_item rsa4096 {per_item_ms:.3} ms/item ({iterations} iterations, 64-byte value)");
+    println!(
+        "unseal_item rsa4096 {per_item_ms:.3} ms/item ({iterations} iterations, 64-byte value)"
+    );
 
     let start = Instant::now();
     for _ in 0..iterations {

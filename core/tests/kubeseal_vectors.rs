@@ -67,13 +67,18 @@ fn check(name: &str) -> Vector {
             let got = match error {
                 OpenError::NoKeyMatched { .. } => "no_key_matched",
                 OpenError::Tampered { .. } => "tampered",
-                OpenError::Format(sealgate_core::seal::HybridError::Truncated { .. }) => "truncated",
+                OpenError::Format(sealgate_core::seal::HybridError::Truncated { .. }) => {
+                    "truncated"
+                }
                 OpenError::Format(sealgate_core::seal::HybridError::TooShort { .. }) => "too_short",
                 other => panic!("{name}: unexpected error {other:?}"),
             };
             assert_eq!(got, kind, "{name}: {}", vector.description);
         }
-        (_, _, Ok(_)) => panic!("{name}: unsealed, but the vector expects {:?}", vector.expect.error),
+        (_, _, Ok(_)) => panic!(
+            "{name}: unsealed, but the vector expects {:?}",
+            vector.expect.error
+        ),
         (_, _, Err(e)) => panic!("{name}: failed with {e}, but the vector expects success"),
     }
     vector
@@ -82,7 +87,9 @@ fn check(name: &str) -> Vector {
 /// Every kubeseal blob must have the documented layout: prefix = RSA block length of the key.
 fn assert_layout(vector: &Vector, rsa_len: usize) {
     for (key, value) in &vector.sealed.spec.encrypted_data {
-        let blob = STANDARD.decode(value).expect("kubeseal writes padded base64");
+        let blob = STANDARD
+            .decode(value)
+            .expect("kubeseal writes padded base64");
         let prefix = usize::from(u16::from_be_bytes([blob[0], blob[1]]));
         assert_eq!(prefix, rsa_len, "item {key}");
         assert!(blob.len() >= 2 + rsa_len + 16, "item {key}");
@@ -129,7 +136,9 @@ fn strict_wrong_name_fails() {
 fn empty_value() {
     let v = check("empty_value");
     // RSA-4096: 2 + 512 + 0 + 16 bytes for an empty value (research §1.3: N + 530).
-    let blob = STANDARD.decode(&v.sealed.spec.encrypted_data["empty"]).expect("base64");
+    let blob = STANDARD
+        .decode(&v.sealed.spec.encrypted_data["empty"])
+        .expect("base64");
     assert_eq!(blob.len(), 530);
     assert!(v.sealed.spec.encrypted_data["empty"].starts_with("Ag"));
 }
@@ -167,7 +176,13 @@ fn wrong_key() {
 fn rsa2048_roundtrip() {
     let v = check("rsa2048_roundtrip");
     assert_layout(&v, 256);
-    assert!(v.sealed.spec.encrypted_data.values().all(|b| b.starts_with("AQ")));
+    assert!(
+        v.sealed
+            .spec
+            .encrypted_data
+            .values()
+            .all(|b| b.starts_with("AQ"))
+    );
 }
 
 #[test]
@@ -200,7 +215,11 @@ fn every_vector_file_has_a_test() {
 
 #[test]
 fn vector_certs_match_their_keys() {
-    for stem in ["throwaway-test-4096", "throwaway-test-2048", "throwaway-other-4096"] {
+    for stem in [
+        "throwaway-test-4096",
+        "throwaway-test-2048",
+        "throwaway-other-4096",
+    ] {
         let cert = SealingCert::from_pem(
             &std::fs::read(vectors_dir().join(format!("{stem}-cert.pem"))).expect("cert"),
         )

@@ -20,7 +20,9 @@ pub enum CertError {
     NotRsa { algorithm: String },
     #[error("the certificate's RSA key is not usable for RSA-OAEP ({bits} bits)")]
     UnusableKey { bits: usize },
-    #[error("the certificate expired at {not_after} (NotAfter); fetch the controller's current cert")]
+    #[error(
+        "the certificate expired at {not_after} (NotAfter); fetch the controller's current cert"
+    )]
     Expired { not_after: String },
 }
 

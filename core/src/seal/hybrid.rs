@@ -136,7 +136,12 @@ pub(crate) fn open(
 ) -> Result<Plaintext, OpenFailure> {
     let mut unwrapped = Zeroizing::new(vec![0u8; key.min_output_size()]);
     let session_key = key
-        .decrypt(&OAEP_SHA256_MGF1SHA256, parts.rsa, &mut unwrapped, Some(label))
+        .decrypt(
+            &OAEP_SHA256_MGF1SHA256,
+            parts.rsa,
+            &mut unwrapped,
+            Some(label),
+        )
         .map_err(|_| OpenFailure::Unwrap)?;
     // Upstream hands the unwrapped bytes to Go's aes.NewCipher, which takes 16, 24 or 32 bytes;
     // accept the same so that any value upstream opens, we open too.

@@ -59,7 +59,10 @@ struct KeyDocMeta {
 /// --recovery-private-key` accepts: PEM (PKCS#1 or PKCS#8), a TLS Secret in YAML or JSON, a `v1`
 /// `List` of them (`kubectl get secret -l sealedsecrets.bitnami.com/sealed-secrets-key -o yaml`),
 /// or a YAML stream of Secrets. `source_name` (a path) is used in error messages only.
-pub fn load_private_keys(content: &[u8], source_name: &str) -> Result<Vec<PrivateKey>, KeySourceError> {
+pub fn load_private_keys(
+    content: &[u8],
+    source_name: &str,
+) -> Result<Vec<PrivateKey>, KeySourceError> {
     let key_err = |error| KeySourceError::Key {
         source_name: source_name.to_owned(),
         error,
@@ -98,7 +101,10 @@ fn keys_from_pem(pem_text: &[u8]) -> Result<Vec<PrivateKey>, KeyError> {
         .and_then(|b| SealingCert::from_der(b.contents().to_vec()).ok())
         .map(|c| c.not_before());
     let mut keys = Vec::new();
-    for block in blocks.iter().filter(|b| matches!(b.tag(), "RSA PRIVATE KEY" | "PRIVATE KEY")) {
+    for block in blocks
+        .iter()
+        .filter(|b| matches!(b.tag(), "RSA PRIVATE KEY" | "PRIVATE KEY"))
+    {
         let der = Zeroizing::new(block.contents().to_vec());
         let key = if block.tag() == "RSA PRIVATE KEY" {
             PrivateKey::from_pkcs1_der(&der)?
@@ -130,10 +136,7 @@ fn collect_from_doc(
     if doc.kind.as_deref() != Some("Secret") {
         return Err(KeySourceError::Unrecognised {
             source_name: source_name.to_owned(),
-            reason: format!(
-                "found kind {:?}",
-                doc.kind.as_deref().unwrap_or("<none>")
-            ),
+            reason: format!("found kind {:?}", doc.kind.as_deref().unwrap_or("<none>")),
         });
     }
     let secret = doc
@@ -142,12 +145,12 @@ fn collect_from_doc(
         .and_then(|m| m.name.clone())
         .unwrap_or_default();
     let data = doc.data.as_ref();
-    let encoded = data
-        .and_then(|d| d.get("tls.key"))
-        .ok_or_else(|| KeySourceError::MissingTlsKey {
-            source_name: source_name.to_owned(),
-            secret: secret.clone(),
-        })?;
+    let encoded =
+        data.and_then(|d| d.get("tls.key"))
+            .ok_or_else(|| KeySourceError::MissingTlsKey {
+                source_name: source_name.to_owned(),
+                secret: secret.clone(),
+            })?;
     let key_pem = Zeroizing::new(hybrid::decode_base64(encoded).map_err(|_| {
         KeySourceError::TlsKeyBase64 {
             source_name: source_name.to_owned(),

@@ -1,8 +1,8 @@
 //! Key pair generation like upstream's controller: RSA-4096 and a self-signed encipher-only cert.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair,
-    KeyUsagePurpose, PKCS_RSA_SHA256, RsaKeySize, SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    PKCS_RSA_SHA256, RsaKeySize, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
@@ -87,9 +87,10 @@ impl GeneratedKeyPair {
     /// The private key, dated by the cert's NotBefore.
     pub fn private_key(&self) -> Result<PrivateKey, KeyGenError> {
         let cert = self.sealing_cert()?;
-        let key = PrivateKey::from_pem(self.key_pem.as_bytes()).map_err(|e| KeyGenError::Reload {
-            reason: e.to_string(),
-        })?;
+        let key =
+            PrivateKey::from_pem(self.key_pem.as_bytes()).map_err(|e| KeyGenError::Reload {
+                reason: e.to_string(),
+            })?;
         Ok(key.with_not_before(cert.not_before()))
     }
 }
@@ -121,9 +122,11 @@ pub fn generate_key_pair(options: &KeyGenOptions) -> Result<GeneratedKeyPair, Ke
     params.not_after = options.not_before + options.validity;
     params.key_usages = vec![KeyUsagePurpose::EncipherOnly];
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let cert = params.self_signed(&key_pair).map_err(|e| KeyGenError::Sign {
-        reason: e.to_string(),
-    })?;
+    let cert = params
+        .self_signed(&key_pair)
+        .map_err(|e| KeyGenError::Sign {
+            reason: e.to_string(),
+        })?;
 
     let pkcs8 = Zeroizing::new(key_pair.serialize_der());
     let pkcs1 = pkcs1_from_pkcs8(&pkcs8)?;

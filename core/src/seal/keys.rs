@@ -84,7 +84,8 @@ impl PrivateKey {
 
     pub(crate) fn from_decrypting_key(key: PrivateDecryptingKey) -> Result<Self, KeyError> {
         let spki = key.public_key().as_der().map_err(|_| KeyError::Export)?;
-        let (_, info) = SubjectPublicKeyInfo::from_der(spki.as_ref()).map_err(|_| KeyError::Export)?;
+        let (_, info) =
+            SubjectPublicKeyInfo::from_der(spki.as_ref()).map_err(|_| KeyError::Export)?;
         let fingerprint = match info.parsed() {
             Ok(PublicKey::RSA(rsa)) => fingerprint::ssh_sha256(rsa.modulus, rsa.exponent),
             _ => return Err(KeyError::Export),
@@ -185,13 +186,23 @@ impl UnsealingKeys {
     /// Opens one base64 value for `label`. Tries the key named by `hint` (a fingerprint, e.g. the
     /// one that opened this item last time) first, then every other key newest first, so in the
     /// steady state one RSA operation suffices.
-    pub fn open(&self, label: &[u8], value_b64: &str, hint: Option<&str>) -> Result<Opened, OpenError> {
+    pub fn open(
+        &self,
+        label: &[u8],
+        value_b64: &str,
+        hint: Option<&str>,
+    ) -> Result<Opened, OpenError> {
         let blob = hybrid::decode_base64(value_b64)?;
         self.open_bytes(label, &blob, hint)
     }
 
     /// Like [`UnsealingKeys::open`] on an already decoded blob.
-    pub fn open_bytes(&self, label: &[u8], blob: &[u8], hint: Option<&str>) -> Result<Opened, OpenError> {
+    pub fn open_bytes(
+        &self,
+        label: &[u8],
+        blob: &[u8],
+        hint: Option<&str>,
+    ) -> Result<Opened, OpenError> {
         if self.keys.is_empty() {
             return Err(OpenError::NoKeys);
         }

@@ -24,7 +24,7 @@ pub use sealer::{
     set_item,
 };
 pub use types::{
-    ObjectMeta, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret,
-    SealedSecretCondition, SealedSecretSpec, SealedSecretStatus, Secret, SecretTemplateSpec,
+    ObjectMeta, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret, SealedSecretCondition,
+    SealedSecretSpec, SealedSecretStatus, Secret, SecretTemplateSpec,
 };
 pub use unsealer::{UnsealError, Unsealed, unseal, unseal_raw};

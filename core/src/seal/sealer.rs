@@ -29,9 +29,13 @@ const STRIPPED_METADATA: [&str; 8] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
-    #[error("the input is kind {kind:?}, apiVersion {api_version:?}; only v1 Secrets can be sealed")]
+    #[error(
+        "the input is kind {kind:?}, apiVersion {api_version:?}; only v1 Secrets can be sealed"
+    )]
     NotASecret { kind: String, api_version: String },
-    #[error("the Secret has no metadata.name; a {scope} SealedSecret needs one (set it, or pass a name)")]
+    #[error(
+        "the Secret has no metadata.name; a {scope} SealedSecret needs one (set it, or pass a name)"
+    )]
     MissingName { scope: Scope },
     #[error(
         "Secret {name:?} has no metadata.namespace; a {scope} SealedSecret needs one (set it, or pass a namespace)"
@@ -244,7 +248,14 @@ pub fn reencrypt_item(
             key: key.to_owned(),
             error,
         })?;
-    seal_value(cert, scope, &namespace, &name, key, opened.plaintext.as_bytes())
+    seal_value(
+        cert,
+        scope,
+        &namespace,
+        &name,
+        key,
+        opened.plaintext.as_bytes(),
+    )
 }
 
 /// Re-seals every item (and a legacy `spec.data` blob) for a new cert, keeping the template

@@ -43,7 +43,11 @@ pub struct Secret {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "base64_map")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "base64_map"
+    )]
     pub data: BTreeMap<String, Plaintext>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "text_map")]
     pub string_data: BTreeMap<String, Plaintext>,
@@ -58,7 +62,10 @@ impl std::fmt::Debug for Secret {
             .field("type", &self.type_)
             .field("immutable", &self.immutable)
             .field("data_keys", &self.data.keys().collect::<Vec<_>>())
-            .field("string_data_keys", &self.string_data.keys().collect::<Vec<_>>())
+            .field(
+                "string_data_keys",
+                &self.string_data.keys().collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -222,10 +229,12 @@ mod base64_map {
         map: &BTreeMap<String, Plaintext>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(
-            map.iter()
-                .map(|(k, v)| (k, super::WipedText(Zeroizing::new(STANDARD.encode(v.as_bytes()))))),
-        )
+        serializer.collect_map(map.iter().map(|(k, v)| {
+            (
+                k,
+                super::WipedText(Zeroizing::new(STANDARD.encode(v.as_bytes()))),
+            )
+        }))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

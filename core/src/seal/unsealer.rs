@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use super::hybrid;
 use super::keys::{OpenError, UnsealingKeys};
 use super::plaintext::Plaintext;
-use super::sealer::{SealError, identity_of};
 use super::scope::Scope;
-use super::types::{ObjectMeta, Secret};
+use super::sealer::{SealError, identity_of};
 use super::types::SealedSecret;
+use super::types::{ObjectMeta, Secret};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UnsealError {
@@ -27,7 +27,9 @@ pub enum UnsealError {
         "{namespace}/{name}: has both spec.data (deprecated v1 format) and spec.encryptedData; keep one"
     )]
     BothFormats { namespace: String, name: String },
-    #[error("{namespace}/{name}: the spec.data (v1 format) payload is not a JSON Secret ({reason})")]
+    #[error(
+        "{namespace}/{name}: the spec.data (v1 format) payload is not a JSON Secret ({reason})"
+    )]
     LegacyPayload {
         namespace: String,
         name: String,
@@ -85,13 +87,14 @@ pub fn unseal(
         let opened = keys
             .open(&label, legacy, hint)
             .map_err(|e| item_error("<spec.data>", e))?;
-        let mut secret: Secret = serde_json::from_slice(opened.plaintext.as_bytes()).map_err(|e| {
-            UnsealError::LegacyPayload {
-                namespace: namespace.clone(),
-                name: name.clone(),
-                reason: format!("line {} column {}", e.line(), e.column()),
-            }
-        })?;
+        let mut secret: Secret =
+            serde_json::from_slice(opened.plaintext.as_bytes()).map_err(|e| {
+                UnsealError::LegacyPayload {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                    reason: format!("line {} column {}", e.line(), e.column()),
+                }
+            })?;
         secret.metadata.name = Some(name.clone());
         secret.metadata.namespace = Some(namespace.clone());
         let opened_with = BTreeMap::from([("<spec.data>".to_owned(), opened.fingerprint)]);
