@@ -1,6 +1,37 @@
 //! The `sealgate` binary: parse arguments, run one subcommand, map the outcome to an exit code.
 #![forbid(unsafe_code)]
 
-fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+mod cert;
+mod cert_source;
+mod cli;
+mod docs;
+mod error;
+mod input;
+mod kube_proxy;
+mod local_keys;
+mod output;
+mod reencrypt;
+mod seal;
+mod sealed_file;
+mod set;
+mod unseal;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Seal(args) => seal::run(args),
+        Command::Unseal(args) => unseal::run(args),
+        Command::Set(args) => set::run(args),
+        Command::Reencrypt(args) => reencrypt::run(args),
+        Command::Cert(args) => cert::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man => docs::man(),
+    };
+    error::finish(result)
 }

@@ -1,0 +1,175 @@
+//! Command-line definitions: clap derive structs that only describe flags, with no logic.
+//!
+//! Each subcommand is one `Command` variant holding one `…Args` struct; the subcommand's own
+//! module turns those args into a typed request (rejecting conflicts) and runs it. Adding a
+//! subcommand = one variant here + one args struct + one `match` arm in `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Seal Kubernetes Secrets for Git (kubeseal-compatible), recover them offline, and gate manifests.
+#[derive(Debug, Parser)]
+#[command(name = "sealgate", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Encrypt Secrets into SealedSecrets (or one value with --raw) with a sealing certificate
+    Seal(SealArgs),
+    /// Decrypt SealedSecrets back into Secrets offline with private keys (disaster recovery)
+    Unseal(UnsealArgs),
+    /// Add or replace one item of a sealed file; every other line stays byte-identical
+    Set(SetArgs),
+    /// Re-seal the items of sealed files for a new certificate, offline, keeping everything else
+    Reencrypt(ReencryptArgs),
+    /// Show a sealing certificate: fingerprint, key size, validity and days left
+    Cert(CertArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+/// Output document format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// Where the sealing certificate comes from (shared by seal, set and cert).
+#[derive(Debug, Args)]
+pub struct CertSourceArgs {
+    /// Sealing certificate: a PEM file, or an https:// URL (http:// only for loopback)
+    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
+    pub cert: Option<String>,
+    /// Use the local key pair under $SEALGATE_HOME (created on first use); no cluster needed
+    #[arg(long)]
+    pub local: bool,
+    /// Namespace of the sealed-secrets controller, to fetch its certificate through kubeconfig
+    #[arg(
+        long,
+        value_name = "NS",
+        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
+        default_value = "kube-system"
+    )]
+    pub controller_namespace: String,
+    /// Service name of the sealed-secrets controller
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "SEALED_SECRETS_CONTROLLER_NAME",
+        default_value = "sealed-secrets-controller"
+    )]
+    pub controller_name: String,
+    /// kubeconfig file used to reach the controller (default: $KUBECONFIG or ~/.kube/config)
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// Input Secrets (YAML stream, JSON, or a v1 List); `-` or absent = stdin
+    #[arg(short = 'f', long = "file", visible_alias = "secret-file", value_name = "IN")]
+    pub file: Option<PathBuf>,
+    /// Write the output here atomically (only when everything succeeded) instead of stdout
+    #[arg(short = 'w', long = "output-file", visible_alias = "sealed-secret-file", value_name = "OUT")]
+    pub output_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub cert: CertSourceArgs,
+    /// Sealing scope; default: from the input's annotations, else strict
+    #[arg(long, value_name = "SCOPE", value_parser = ["strict", "namespace-wide", "cluster-wide"])]
+    pub scope: Option<String>,
+    /// Output format
+    #[arg(short = 'o', long = "format", value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    /// Name: for --raw, or to override the input Secret's name
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Namespace: for --raw, or for input Secrets that have none
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Accept Secrets with no data and no stringData
+    #[arg(long)]
+    pub allow_empty_data: bool,
+    /// Seal one value (stdin, or --from-file) and print the bare base64 blob
+    #[arg(long)]
+    pub raw: bool,
+    /// With --raw: read the value from this file instead of stdin
+    #[arg(long, value_name = "PATH")]
+    pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsealArgs {
+    /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, or a v1 List of them
+    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    pub keys: Vec<PathBuf>,
+    /// Also try the local key pair under $SEALGATE_HOME
+    #[arg(long)]
+    pub local: bool,
+    /// Input SealedSecrets (YAML stream, JSON, or a List); `-` or absent = stdin
+    #[arg(short = 'f', long = "file", value_name = "IN")]
+    pub file: Option<PathBuf>,
+    /// Output format (json: one JSON object per Secret)
+    #[arg(short = 'o', long = "format", value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The sealed file to edit in place (YAML or JSON, one SealedSecret)
+    pub file: PathBuf,
+    /// Item key to add or replace in spec.encryptedData
+    pub key: String,
+    /// Read the value from this file instead of stdin
+    #[arg(long, value_name = "PATH")]
+    pub from_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub cert: CertSourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReencryptArgs {
+    /// Sealed files or directories (searched recursively for .yaml/.yml/.json)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Old private key(s) able to open the current items
+    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    pub keys: Vec<PathBuf>,
+    /// Also try the local key pair as an old key
+    #[arg(long)]
+    pub local_key: bool,
+    /// New sealing certificate (PEM file or https:// URL)
+    #[arg(long, value_name = "FILE|URL")]
+    pub cert: Option<String>,
+    /// Seal for the local key pair's certificate
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CertArgs {
+    /// Certificate to inspect: a PEM file or an https:// URL
+    #[arg(value_name = "FILE|URL")]
+    pub source: Option<String>,
+    /// Fetch the certificate from the controller through kubeconfig
+    #[arg(long)]
+    pub fetch: bool,
+    /// Print the certificate PEM instead of the summary
+    #[arg(long)]
+    pub pem: bool,
+    #[command(flatten)]
+    pub cert: CertSourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,239 @@
+//! `sealgate reencrypt`: offline key rotation of sealed files. Every item is opened with the old
+//! keys and sealed again for the new certificate; only the blob strings change. All files are
+//! read and re-sealed in memory first; nothing is written unless every file succeeded.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use sealgate_core::seal::{Scope, SealError, SealingCert, UnsealingKeys, reencrypt_item};
+
+use crate::cert_source::CertSource;
+use crate::cli::ReencryptArgs;
+use crate::error::{CliError, Outcome};
+use crate::output;
+use crate::seal::seal_error;
+use crate::sealed_file::{Edits, value_text};
+use crate::set::map_file;
+use crate::unseal::{load_keys, open_error};
+
+struct ReencryptRequest {
+    paths: Vec<PathBuf>,
+    key_files: Vec<PathBuf>,
+    local_key: bool,
+    cert: CertSource,
+}
+
+impl ReencryptRequest {
+    fn from_args(args: ReencryptArgs) -> Result<Self, CliError> {
+        if args.keys.is_empty() && !args.local_key {
+            return Err(CliError::usage(
+                "reencrypt needs the old private key(s)",
+                "pass --key FILE (PEM, TLS Secret or List), or --local-key",
+            ));
+        }
+        let cert = match (args.cert, args.local) {
+            (Some(_), true) => {
+                return Err(CliError::usage("--cert and --local both given", "use one new certificate"));
+            }
+            (Some(cert), false) => CertSource::from_location(&cert),
+            (None, true) => CertSource::Local,
+            (None, false) => {
+                return Err(CliError::usage(
+                    "reencrypt needs the new certificate",
+                    "pass --cert FILE|URL, or --local",
+                ));
+            }
+        };
+        Ok(ReencryptRequest {
+            paths: args.paths,
+            key_files: args.keys,
+            local_key: args.local_key,
+            cert,
+        })
+    }
+}
+
+/// One file, read and re-sealed in memory.
+struct Planned {
+    path: PathBuf,
+    text: String,
+    items: usize,
+}
+
+pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
+    let request = ReencryptRequest::from_args(args)?;
+    let keys = load_keys(&request.key_files, request.local_key)?;
+    let cert = request.cert.sealing_cert()?;
+    let files = collect_files(&request.paths)?;
+
+    let show_progress = std::io::stderr().is_terminal() && files.len() > 1;
+    let bar = if show_progress {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} files")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("re-sealing");
+
+    let planned = plan_all(&files, &keys, &cert, &bar)?;
+    for plan in &planned {
+        output::check_writable(&plan.path)?;
+    }
+    bar.set_message("writing");
+    bar.set_position(0);
+    let mut changed_items = 0;
+    for plan in &planned {
+        output::replace_file(&plan.path, plan.text.as_bytes())?;
+        changed_items += plan.items;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if show_progress {
+        eprintln!("re-sealed {changed_items} item(s) in {} file(s)", planned.len());
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Re-seals every file on all cores (each item costs an RSA private-key operation).
+fn plan_all(
+    files: &[(PathBuf, bool)],
+    keys: &UnsealingKeys,
+    cert: &SealingCert,
+    bar: &indicatif::ProgressBar,
+) -> Result<Vec<Planned>, CliError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let chunk = files.len().div_ceil(workers).max(1);
+    let results: Vec<Result<Vec<Planned>, CliError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for (path, explicit) in part {
+                        if let Some(plan) = plan_file(path, *explicit, keys, cert)? {
+                            out.push(plan);
+                        }
+                        bar.inc(1);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(CliError::input("a worker thread failed", "reencrypt", "report a bug"))
+                })
+            })
+            .collect()
+    });
+    let mut planned = Vec::new();
+    for result in results {
+        planned.extend(result?);
+    }
+    Ok(planned)
+}
+
+fn plan_file(
+    path: &Path,
+    explicit: bool,
+    keys: &UnsealingKeys,
+    cert: &SealingCert,
+) -> Result<Option<Planned>, CliError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::read(&shown, e))?;
+    let file = map_file(&text, &shown)?;
+    if file.sealed.is_empty() {
+        if explicit {
+            return Err(CliError::input(
+                "no SealedSecret found",
+                shown,
+                "name sealed files or folders that hold them",
+            ));
+        }
+        return Ok(None);
+    }
+    let mut edits = Edits::default();
+    let mut items = 0;
+    for doc in &file.sealed {
+        let place = format!("{shown}:{}", doc.line);
+        let identity = doc.identity();
+        let scope = Scope::from_annotations(&doc.meta.annotations);
+        let all = doc
+            .encrypted
+            .iter()
+            .flat_map(|e| e.items.iter())
+            .chain(doc.legacy.iter());
+        for item in all {
+            let blob = reencrypt_item(keys, cert, &identity, &item.key, &item.value).map_err(|e| match e {
+                SealError::Reopen {
+                    namespace,
+                    name,
+                    key,
+                    error,
+                } => open_error(
+                    &format!("item {key:?} of SealedSecret {namespace}/{name}"),
+                    scope,
+                    error,
+                    &place,
+                ),
+                other => seal_error(other, &place),
+            })?;
+            edits.replace(item.value_span.0, item.value_span.1, value_text(&blob, item.quoted));
+            items += 1;
+        }
+    }
+    Ok(Some(Planned {
+        path: path.to_path_buf(),
+        text: edits.apply(&text),
+        items,
+    }))
+}
+
+/// Files named on the command line (explicit: must hold SealedSecrets) and the `.yaml`, `.yml`
+/// and `.json` files under named folders (hidden folders such as `.git` are skipped).
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, CliError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| CliError::read(path.display(), e))?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push((path.clone(), true));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CliError::read(dir.display(), e))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::read(dir.display(), e))?;
+        paths.push(entry.path());
+    }
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
+            files.push((path, false));
+        }
+    }
+    Ok(())
+}

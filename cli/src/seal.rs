@@ -1,0 +1,238 @@
+//! `sealgate seal`: Secrets → SealedSecrets, or one raw value → a bare base64 blob.
+
+use std::path::PathBuf;
+
+use sealgate_core::seal::{Scope, SealError, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
+use serde_json::Value;
+
+use crate::cert_source::CertSource;
+use crate::cli::{Format, SealArgs};
+use crate::error::{CliError, Outcome};
+use crate::input::{self, Document};
+use crate::output;
+
+/// What `seal` was asked to do, after flag conflicts are rejected.
+enum SealRequest {
+    Stream {
+        input: Option<PathBuf>,
+        output: Option<PathBuf>,
+        cert: CertSource,
+        format: Format,
+        options: SealOptions,
+    },
+    Raw {
+        value: Option<PathBuf>,
+        output: Option<PathBuf>,
+        cert: CertSource,
+        scope: Scope,
+        namespace: Option<String>,
+        name: Option<String>,
+    },
+}
+
+impl SealRequest {
+    fn from_args(args: SealArgs) -> Result<Self, CliError> {
+        let cert = CertSource::from_args(&args.cert)?;
+        let scope = args.scope.as_deref().map(parse_scope).transpose()?;
+        if args.raw {
+            if args.file.is_some() {
+                return Err(CliError::usage(
+                    "--raw reads one value, not a Secret file (-f)",
+                    "pass the value on stdin or with --from-file PATH",
+                ));
+            }
+            let scope = scope.unwrap_or_default();
+            if scope.needs_namespace() && args.namespace.is_none() {
+                return Err(CliError::usage(
+                    format!("--raw with scope {scope} needs --namespace"),
+                    "pass --namespace NS, or --scope cluster-wide",
+                ));
+            }
+            if scope.needs_name() && args.name.is_none() {
+                return Err(CliError::usage(
+                    "--raw with scope strict needs --name",
+                    "pass --name N, or --scope namespace-wide|cluster-wide",
+                ));
+            }
+            return Ok(SealRequest::Raw {
+                value: args.from_file,
+                output: args.output_file,
+                cert,
+                scope,
+                namespace: args.namespace,
+                name: args.name,
+            });
+        }
+        if args.from_file.is_some() {
+            return Err(CliError::usage(
+                "--from-file only goes with --raw",
+                "add --raw to seal one value, or pass the Secret with -f FILE",
+            ));
+        }
+        Ok(SealRequest::Stream {
+            input: args.file,
+            output: args.output_file,
+            cert,
+            format: args.format,
+            options: SealOptions {
+                scope,
+                name: args.name,
+                namespace: args.namespace,
+                default_namespace: None,
+                allow_empty_data: args.allow_empty_data,
+            },
+        })
+    }
+}
+
+pub fn parse_scope(text: &str) -> Result<Scope, CliError> {
+    text.parse::<Scope>()
+        .map_err(|e| CliError::usage(e.to_string(), "see sealgate seal --help"))
+}
+
+pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
+    match SealRequest::from_args(args)? {
+        SealRequest::Raw {
+            value,
+            output,
+            cert,
+            scope,
+            namespace,
+            name,
+        } => {
+            let plaintext = input::read_bytes(value.as_deref())?;
+            let cert = cert.sealing_cert()?;
+            let blob = seal_raw(&cert, scope, namespace.as_deref(), name.as_deref(), &plaintext)
+                .map_err(|e| seal_error(e, "--raw value"))?;
+            output::emit(output.as_deref(), blob.as_bytes())?;
+        }
+        SealRequest::Stream {
+            input,
+            output,
+            cert,
+            format,
+            options,
+        } => {
+            let source = input::read_source(input.as_deref())?;
+            let secrets = read_secrets(&input::documents(&source)?)?;
+            if secrets.is_empty() {
+                return Err(CliError::input(
+                    "no Secret found in the input",
+                    source.name,
+                    "give one or more Secrets as YAML or JSON",
+                ));
+            }
+            if options.name.is_some() && secrets.len() > 1 {
+                return Err(CliError::usage(
+                    format!("--name given but the input holds {} Secrets", secrets.len()),
+                    "seal one Secret at a time with --name, or set metadata.name in each",
+                ));
+            }
+            let cert = cert.sealing_cert()?;
+            let mut sealed = Vec::with_capacity(secrets.len());
+            for (secret, place) in &secrets {
+                let one = seal_secret(&cert, secret, &options).map_err(|e| seal_error(e, place))?;
+                sealed.push(one);
+            }
+            let text = render(&sealed, format)?;
+            output::emit(output.as_deref(), text.as_bytes())?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Checks each document is a v1 Secret and decodes it (base64 `data` is checked here).
+fn read_secrets(documents: &[Document]) -> Result<Vec<(Secret, String)>, CliError> {
+    let mut secrets = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let kind = doc.value.get("kind").and_then(Value::as_str).unwrap_or("");
+        let api_version = doc.value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if kind != "Secret" || api_version != "v1" {
+            let what = if kind.is_empty() {
+                "document has no kind, so it is not a v1 Secret".to_owned()
+            } else {
+                format!("document is a {kind} ({api_version}), not a v1 Secret")
+            };
+            return Err(CliError::input(what, &doc.place, "give only Secrets to seal"));
+        }
+        let secret: Secret = serde_json::from_value(doc.value.clone()).map_err(|e| {
+            CliError::input(
+                format!("invalid Secret: {}", strip_position(&e.to_string())),
+                &doc.place,
+                "base64-encode values under data, or put plain text under stringData",
+            )
+        })?;
+        secrets.push((secret, doc.place.clone()));
+    }
+    Ok(secrets)
+}
+
+fn strip_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |at| &message[..at])
+}
+
+/// YAML (every document opened by `---`, like kubeseal) or one JSON object per SealedSecret.
+pub fn render(sealed: &[SealedSecret], format: Format) -> Result<String, CliError> {
+    let mut text = String::new();
+    for one in sealed {
+        match format {
+            Format::Yaml => {
+                text.push_str("---\n");
+                text.push_str(&output::yaml(one).map_err(render_error)?);
+            }
+            Format::Json => {
+                text.push_str(&serde_json::to_string_pretty(one).map_err(|e| render_error(e.to_string()))?);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(text)
+}
+
+fn render_error(reason: String) -> CliError {
+    CliError::input(
+        format!("cannot render the output ({reason})"),
+        "output",
+        "report a bug",
+    )
+}
+
+/// Phrases a core sealing error as `what, where: what to do`, naming the CLI flags to use.
+pub fn seal_error(error: SealError, place: &str) -> CliError {
+    let (what, hint) = match &error {
+        SealError::NotASecret { kind, api_version } => (
+            format!("document is a {kind} ({api_version}), not a v1 Secret"),
+            "give only Secrets to seal".to_owned(),
+        ),
+        SealError::MissingName { scope } => (
+            format!("no name, which scope {scope} needs"),
+            "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide".to_owned(),
+        ),
+        SealError::MissingNamespace { name, scope } => (
+            format!("Secret {name:?} has no namespace, which scope {scope} needs"),
+            "set metadata.namespace, pass --namespace NS, or choose --scope cluster-wide".to_owned(),
+        ),
+        SealError::NamespaceConflict {
+            name,
+            in_secret,
+            requested,
+        } => (
+            format!("Secret {name:?} is in namespace {in_secret:?} but --namespace is {requested:?}"),
+            "drop --namespace or make the two agree".to_owned(),
+        ),
+        SealError::ScopeConflict {
+            name,
+            annotated,
+            requested,
+        } => (
+            format!("Secret {name:?} is annotated {annotated} but --scope is {requested}"),
+            "drop the scope annotation or the --scope flag".to_owned(),
+        ),
+        SealError::EmptyData { name } => (
+            format!("Secret {name:?} has no data and no stringData"),
+            "add items, or pass --allow-empty-data".to_owned(),
+        ),
+        other => (other.to_string(), "check the certificate and the input".to_owned()),
+    };
+    CliError::input(what, place, hint)
+}
