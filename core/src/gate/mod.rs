@@ -1,6 +1,7 @@
 //! The manifest gate: documents checked against JSON Schemas and Rego policies before they are synced.
 
 pub mod finding;
+pub mod rego;
 pub mod report;
 pub mod schema;
 

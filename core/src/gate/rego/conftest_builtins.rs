@@ -1,0 +1,113 @@
+//! conftest's extra Rego builtins (`parse_config`, `parse_config_file`, `parse_combined_config_files`) as regorus extensions.
+//!
+//! conftest resolves file paths against the directory of the Rego file that calls the builtin;
+//! a regorus extension does not know its caller, so paths are tried against each policy folder
+//! in load order and the first existing file wins.
+
+use std::path::{Path, PathBuf};
+
+use regorus::{Engine, Value as RegoValue};
+use serde_json::{Value, json};
+
+use super::engine;
+use super::error::RegoError;
+use super::load;
+
+fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
+    match parser {
+        "yaml" | "yml" | "json" => {
+            let docs = load::parse_yaml_stream(text).map_err(anyhow::Error::msg)?;
+            Ok(match docs.len() {
+                0 => Value::Null,
+                1 => docs.into_iter().next().unwrap_or(Value::Null),
+                _ => Value::Array(docs),
+            })
+        }
+        other => Err(anyhow::anyhow!(
+            "parser {other:?} is not supported by sealgate (yaml and json are)"
+        )),
+    }
+}
+
+fn resolve(dirs: &[PathBuf], path: &str) -> anyhow::Result<PathBuf> {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        return Ok(p.to_path_buf());
+    }
+    dirs.iter()
+        .map(|d| d.join(p))
+        .find(|c| c.is_file())
+        .ok_or_else(|| anyhow::anyhow!("config file {path} not found next to any policy file"))
+}
+
+fn parser_for(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => "json",
+        _ => "yaml",
+    }
+}
+
+fn string_arg(args: &[RegoValue], i: usize) -> anyhow::Result<String> {
+    args.get(i)
+        .and_then(|v| v.as_string().ok())
+        .map(|s| s.to_string())
+        .ok_or_else(|| anyhow::anyhow!("argument {} must be a string", i + 1))
+}
+
+/// Registers the three builtins on `engine`; `dirs` are the folders of the loaded policy files.
+pub(crate) fn register(engine: &mut Engine, dirs: Vec<PathBuf>) -> Result<(), RegoError> {
+    let err = |e: anyhow::Error| RegoError::Compile {
+        file: "conftest builtins".to_string(),
+        message: e.to_string(),
+    };
+    engine
+        .add_extension(
+            "parse_config".to_string(),
+            2,
+            Box::new(|args: Vec<RegoValue>| {
+                let value = parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?)?;
+                Ok(engine::from_json(&value))
+            }),
+        )
+        .map_err(err)?;
+    let file_dirs = dirs.clone();
+    engine
+        .add_extension(
+            "parse_config_file".to_string(),
+            1,
+            Box::new(move |args: Vec<RegoValue>| {
+                let path = resolve(&file_dirs, &string_arg(&args, 0)?)?;
+                let text = std::fs::read_to_string(&path)?;
+                Ok(engine::from_json(&parse_text(parser_for(&path), &text)?))
+            }),
+        )
+        .map_err(err)?;
+    engine
+        .add_extension(
+            "parse_combined_config_files".to_string(),
+            1,
+            Box::new(move |args: Vec<RegoValue>| {
+                let paths = args
+                    .first()
+                    .and_then(|v| v.as_array().ok())
+                    .ok_or_else(|| anyhow::anyhow!("argument 1 must be an array of paths"))?;
+                let mut combined = Vec::new();
+                for p in paths.iter() {
+                    let name = p
+                        .as_string()
+                        .map_err(|_| anyhow::anyhow!("paths must be strings"))?
+                        .to_string();
+                    let path = resolve(&dirs, &name)?;
+                    let text = std::fs::read_to_string(&path)?;
+                    let docs = load::parse_yaml_stream(&text).map_err(anyhow::Error::msg)?;
+                    let shown = path.to_string_lossy().into_owned();
+                    for doc in docs {
+                        combined.push(json!({"path": shown, "contents": doc}));
+                    }
+                }
+                Ok(engine::from_json(&Value::Array(combined)))
+            }),
+        )
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! The regorus engine as the gate uses it: OPA-compatible settings, limits, rule discovery, value conversion.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use regorus::unstable::{Parser, Rule, RuleHead};
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, Value as RegoValue};
+use serde_json::Value;
+
+use super::error::{self, RegoError};
+
+/// Which Rego dialect user policies are written in (`--rego-version`, v1 by default like conftest ≥ 0.60).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegoVersion {
+    V0,
+    #[default]
+    V1,
+}
+
+/// OPA builtins that regorus leaves out because OPA deprecated them, yet Gatekeeper templates
+/// (Rego v0) still call: `re_match`, `any`, `all`.
+fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
+    let err = |e: anyhow::Error| RegoError::Compile {
+        file: "deprecated builtins".to_string(),
+        message: e.to_string(),
+    };
+    let text = |args: &[RegoValue], i: usize| -> anyhow::Result<String> {
+        args.get(i)
+            .and_then(|v| v.as_string().ok())
+            .map(|s| s.to_string())
+            .ok_or_else(|| anyhow::anyhow!("re_match: argument {} must be a string", i + 1))
+    };
+    engine
+        .add_extension(
+            "re_match".to_string(),
+            2,
+            Box::new(move |args: Vec<RegoValue>| {
+                let re = regex::Regex::new(&text(&args, 0)?)?;
+                Ok(RegoValue::from(re.is_match(&text(&args, 1)?)))
+            }),
+        )
+        .map_err(err)?;
+    let items = |v: Option<&RegoValue>| -> anyhow::Result<Vec<RegoValue>> {
+        match v {
+            Some(RegoValue::Array(a)) => Ok(a.iter().cloned().collect()),
+            Some(RegoValue::Set(s)) => Ok(s.iter().cloned().collect()),
+            _ => Err(anyhow::anyhow!("any/all: argument must be an array or a set")),
+        }
+    };
+    engine
+        .add_extension(
+            "any".to_string(),
+            1,
+            Box::new(move |args: Vec<RegoValue>| {
+                Ok(RegoValue::from(items(args.first())?.iter().any(|v| *v == RegoValue::from(true))))
+            }),
+        )
+        .map_err(err)?;
+    engine
+        .add_extension(
+            "all".to_string(),
+            1,
+            Box::new(move |args: Vec<RegoValue>| {
+                Ok(RegoValue::from(items(args.first())?.iter().all(|v| *v == RegoValue::from(true))))
+            }),
+        )
+        .map_err(err)?;
+    Ok(())
+}
+
+/// A fresh engine with OPA's behaviour where regorus differs by default.
+pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
+    let mut engine = Engine::new();
+    add_deprecated_builtins(&mut engine)?;
+    // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
+    engine.set_strict_builtin_errors(false);
+    // `print` output must not interleave with reports on stdout/stderr.
+    engine.set_gather_prints(true);
+    engine.set_execution_timer_config(ExecutionTimerConfig {
+        limit: timeout,
+        check_interval: NonZeroU32::MIN.saturating_add(63),
+    });
+    Ok(engine)
+}
+
+pub(crate) fn add_policy(
+    engine: &mut Engine,
+    path: &str,
+    text: &str,
+    v0: bool,
+) -> Result<String, RegoError> {
+    engine.set_rego_v0(v0);
+    engine
+        .add_policy(path.to_string(), text.to_string())
+        .map_err(|e| error::from_load_error(path, &e))
+}
+
+/// Rules declared per package (`main`, `lib.kubernetes`, …): name → number of definitions, in source order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PackageRules {
+    pub rules: Vec<(String, usize)>,
+    /// Files that declare this package (coverage and messages).
+    pub files: Vec<String>,
+}
+
+/// Walks the parsed modules (regorus' AST is `unstable`, hence kept to this one function).
+pub(crate) fn declared_rules(
+    engine: &mut Engine,
+) -> Result<BTreeMap<String, PackageRules>, RegoError> {
+    let mut out: BTreeMap<String, PackageRules> = BTreeMap::new();
+    for module in engine.get_modules().iter() {
+        let file = module.package.span.source.get_path().to_string();
+        let package = Parser::get_path_ref_components(&module.package.refr)
+            .map_err(|e| RegoError::Compile {
+                file: file.clone(),
+                message: e.to_string(),
+            })?
+            .iter()
+            .map(|s| s.text().to_string())
+            .collect::<Vec<_>>()
+            .join(".");
+        let entry = out.entry(package).or_default();
+        if !entry.files.contains(&file) {
+            entry.files.push(file.clone());
+        }
+        for rule in &module.policy {
+            let refr = match rule.as_ref() {
+                Rule::Spec { head, .. } => match head {
+                    RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } => refr,
+                    RuleHead::Func { .. } => continue,
+                },
+                Rule::Default { refr, args, .. } => {
+                    if !args.is_empty() {
+                        continue;
+                    }
+                    refr
+                }
+            };
+            let Ok(components) = Parser::get_path_ref_components(refr) else {
+                continue;
+            };
+            let Some(name) = components.first().map(|s| s.text().to_string()) else {
+                continue;
+            };
+            match entry.rules.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => entry.rules.push((name, 1)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Evaluates one rule path; `Ok(None)` when the rule is undefined for this input.
+pub(crate) fn eval(
+    engine: &mut Engine,
+    query: &str,
+    subject: &str,
+    timeout: Duration,
+) -> Result<Option<RegoValue>, RegoError> {
+    let value = engine
+        .eval_rule(query.to_string())
+        .map_err(|e| error::from_eval_error(query, subject, timeout, &e))?;
+    // Prints are gathered only so they stay off the terminal; drop them per evaluation.
+    let _ = engine.take_prints();
+    Ok(match value {
+        RegoValue::Undefined => None,
+        v => Some(v),
+    })
+}
+
+pub(crate) fn to_json(value: &RegoValue) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+pub(crate) fn from_json(value: &Value) -> RegoValue {
+    RegoValue::from(value.clone())
+}

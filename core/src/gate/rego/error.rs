@@ -1,0 +1,178 @@
+//! Errors of the Rego gate: loading, compiling and running policies (a violation is a finding, not an error).
+
+use std::path::PathBuf;
+
+/// Everything that stops policies from being loaded or evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum RegoError {
+    #[error("cannot read policy path {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+
+    #[error(
+        "no Rego policies (*.rego) found in {path}; point --policy at a folder with .rego files"
+    )]
+    NoPolicies { path: PathBuf },
+
+    #[error("{file}:{line}:{col}: Rego syntax error: {message}")]
+    Syntax {
+        file: String,
+        line: u32,
+        col: u32,
+        message: String,
+    },
+
+    #[error("{file}: cannot load policy: {message}")]
+    Compile { file: String, message: String },
+
+    #[error("unknown built-in policy {name:?}; available: {available}")]
+    UnknownBuiltin { name: String, available: String },
+
+    #[error("{path}: data file is not valid YAML/JSON: {message}")]
+    Data { path: String, message: String },
+
+    #[error("{path}: data file conflicts with data already loaded: {message}")]
+    DataConflict { path: String, message: String },
+
+    #[error("{query}: policy evaluation failed for {subject}: {message}")]
+    Runtime {
+        query: String,
+        subject: String,
+        message: String,
+    },
+
+    #[error(
+        "{query}: policy evaluation stopped after {limit_ms} ms for {subject} (run-away policy?); raise --policy-timeout if it is legitimately slow"
+    )]
+    Timeout {
+        query: String,
+        subject: String,
+        limit_ms: u128,
+    },
+
+    #[error("{query}: result for {subject} is an object without a string \"msg\" field")]
+    ResultShape { query: String, subject: String },
+
+    #[error("invalid --namespace pattern {pattern:?}: {message}")]
+    NamespacePattern { pattern: String, message: String },
+
+    #[error("{file}: {what} {name:?}: {message}")]
+    Gatekeeper {
+        file: String,
+        what: &'static str,
+        name: String,
+        message: String,
+    },
+
+    #[error("worker thread failed while evaluating policies")]
+    Worker,
+}
+
+/// Turns a regorus parse/compile error (a multi-line diagnostic `--> file:line:col … error: msg`)
+/// into one line with its position, or a plain compile error when no position is given.
+pub(crate) fn from_load_error(file: &str, err: &dyn std::fmt::Display) -> RegoError {
+    let text = format!("{err:#}");
+    let mut position = None;
+    let mut message = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("--> ") {
+            position = parse_position(rest);
+        } else if let Some(msg) = line.strip_prefix("error: ") {
+            message = Some(msg.to_string());
+        }
+    }
+    match (position, message) {
+        (Some((f, line, col)), Some(message)) => RegoError::Syntax {
+            file: f,
+            line,
+            col,
+            message,
+        },
+        _ => RegoError::Compile {
+            file: file.to_string(),
+            message: text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        },
+    }
+}
+
+/// `file:line:col` where the file itself may contain colons.
+fn parse_position(text: &str) -> Option<(String, u32, u32)> {
+    let mut parts = text.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, line, col))
+}
+
+/// Runtime errors: a time-limit hit becomes [`RegoError::Timeout`], anything else [`RegoError::Runtime`]
+/// with the diagnostic folded onto one line.
+pub(crate) fn from_eval_error(
+    query: &str,
+    subject: &str,
+    limit: std::time::Duration,
+    err: &dyn std::fmt::Display,
+) -> RegoError {
+    let text = format!("{err:#}");
+    if text.contains("exceeded time limit") {
+        return RegoError::Timeout {
+            query: query.to_string(),
+            subject: subject.to_string(),
+            limit_ms: limit.as_millis(),
+        };
+    }
+    let mut position = String::new();
+    let mut message = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("--> ") {
+            position = format!("{rest}: ");
+        } else if let Some(msg) = line.strip_prefix("error: ") {
+            message.push(msg.to_string());
+        } else if !line.is_empty() && !line.contains('|') {
+            message.push(line.to_string());
+        }
+    }
+    RegoError::Runtime {
+        query: query.to_string(),
+        subject: subject.to_string(),
+        message: format!("{position}{}", message.join(" ")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_position_is_extracted() {
+        let err = "\n--> dir/p.rego:3:7\n  |\n3 | deny contains msg iff {\n  |       ^\nerror: unexpected token";
+        match from_load_error("dir/p.rego", &err) {
+            RegoError::Syntax {
+                file,
+                line,
+                col,
+                message,
+            } => {
+                assert_eq!((file.as_str(), line, col), ("dir/p.rego", 3, 7));
+                assert_eq!(message, "unexpected token");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn error_without_position_is_a_compile_error() {
+        let err = "rule conflict\n  with another";
+        let e = from_load_error("x.rego", &err);
+        assert_eq!(
+            e.to_string(),
+            "x.rego: cannot load policy: rule conflict with another"
+        );
+    }
+}

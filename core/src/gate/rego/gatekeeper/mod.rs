@@ -1,0 +1,503 @@
+//! Gatekeeper: ConstraintTemplates compiled once each, Constraints matched per object, reviews shaped like gator's.
+
+pub(crate) mod matching;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use regorus::Engine;
+use serde_json::{Map, Value, json};
+
+use super::engine::{self, RegoVersion};
+use super::error::RegoError;
+use super::{Level, PolicyFinding};
+use matching::{MatchError, Target};
+
+const TEMPLATE_GROUP: &str = "templates.gatekeeper.sh/";
+const CONSTRAINT_GROUP: &str = "constraints.gatekeeper.sh/";
+const TARGET: &str = "admission.k8s.gatekeeper.sh";
+
+pub(crate) fn is_template(v: &Value) -> bool {
+    v.get("kind").and_then(Value::as_str) == Some("ConstraintTemplate")
+        && v.get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|a| a.starts_with(TEMPLATE_GROUP))
+}
+
+pub(crate) fn is_constraint(v: &Value) -> bool {
+    v.get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|a| a.starts_with(CONSTRAINT_GROUP))
+}
+
+/// ConstraintTemplates and Constraints are policy, wherever they are found.
+pub(crate) fn is_policy_object(v: &Value) -> bool {
+    is_template(v) || is_constraint(v)
+}
+
+fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// A ConstraintTemplate's Rego, compiled into its own engine (libs of different templates may share names).
+#[derive(Clone)]
+pub(crate) struct Template {
+    pub name: String,
+    /// The Constraint kind it defines (`spec.crd.spec.names.kind`).
+    pub kind: String,
+    /// `data.<package>.violation`.
+    pub query: String,
+    pub engine: Engine,
+    pub uses_inventory: bool,
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// The Rego source of a template: legacy `rego` + `libs` first, then a `code[]` entry with `engine: Rego`.
+fn rego_source(target: &Value) -> Option<(String, Vec<String>, RegoVersion)> {
+    let libs_of = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(rego) = target.get("rego").and_then(Value::as_str) {
+        return Some((
+            rego.to_string(),
+            libs_of(target.get("libs")),
+            RegoVersion::V0,
+        ));
+    }
+    let code = target.get("code")?.as_array()?;
+    let entry = code.iter().find(|c| text(c, "/engine") == "Rego")?;
+    let source = entry.get("source")?;
+    let version = if text(source, "/version") == "v1" {
+        RegoVersion::V1
+    } else {
+        RegoVersion::V0
+    };
+    Some((
+        text(source, "/rego").to_string(),
+        libs_of(source.get("libs")),
+        version,
+    ))
+}
+
+pub(crate) fn compile_template(
+    file: &str,
+    value: &Value,
+    timeout: Duration,
+) -> Result<Template, RegoError> {
+    let name = text(value, "/metadata/name").to_string();
+    let err = |message: String| RegoError::Gatekeeper {
+        file: file.to_string(),
+        what: "ConstraintTemplate",
+        name: name.clone(),
+        message,
+    };
+    let kind = text(value, "/spec/crd/spec/names/kind").to_string();
+    if kind.is_empty() {
+        return Err(err("spec.crd.spec.names.kind is missing".to_string()));
+    }
+    let targets = value.pointer("/spec/targets").and_then(Value::as_array);
+    let target = targets
+        .and_then(|t| t.iter().find(|t| text(t, "/target") == TARGET))
+        .ok_or_else(|| err(format!("no spec.targets entry for {TARGET}")))?;
+    let (rego, libs, version) = rego_source(target).ok_or_else(|| {
+        err("has no Rego code (CEL-only templates are not supported; add a `code` entry with engine: Rego)".to_string())
+    })?;
+    let mut engine = engine::new_engine(timeout)?;
+    let v0 = version == RegoVersion::V0;
+    // Positions in errors point into the template file: name the module after it.
+    let package = engine::add_policy(&mut engine, &format!("{file}#{name}"), &rego, v0)?;
+    for (i, lib) in libs.iter().enumerate() {
+        engine::add_policy(&mut engine, &format!("{file}#{name}/libs[{i}]"), lib, v0)?;
+    }
+    let uses_inventory = rego.contains("inventory") || libs.iter().any(|l| l.contains("inventory"));
+    Ok(Template {
+        name,
+        kind,
+        query: format!("{package}.violation"),
+        engine,
+        uses_inventory,
+    })
+}
+
+/// A Constraint: which template, which parameters, which objects, and what a violation means.
+#[derive(Debug, Clone)]
+pub(crate) struct Constraint {
+    pub kind: String,
+    pub name: String,
+    pub file: String,
+    pub parameters: Value,
+    pub matcher: Option<Value>,
+    /// `None`: a scoped constraint with no action for gator's enforcement point (not evaluated).
+    pub level: Option<Level>,
+    pub action: String,
+}
+
+pub(crate) fn read_constraint(file: &str, value: &Value) -> Constraint {
+    let action = match text(value, "/spec/enforcementAction") {
+        "" => "deny".to_string(),
+        a => a.to_string(),
+    };
+    let level = enforcement_level(value, &action);
+    Constraint {
+        kind: text(value, "/kind").to_string(),
+        name: text(value, "/metadata/name").to_string(),
+        file: file.to_string(),
+        parameters: value
+            .pointer("/spec/parameters")
+            .filter(|p| !p.is_null())
+            .cloned()
+            .unwrap_or_else(|| json!({})),
+        matcher: value
+            .pointer("/spec/match")
+            .filter(|m| !m.is_null())
+            .cloned(),
+        level,
+        action,
+    }
+}
+
+/// deny → failure, warn → warning, dryrun → reported only. `scoped` takes the actions listed for
+/// gator's enforcement point (or `*`), the strictest when several apply; `None` when no scoped
+/// action names gator, in which case gator does not evaluate the constraint at all.
+fn enforcement_level(value: &Value, action: &str) -> Option<Level> {
+    // gator fails the run only for `deny` (or no action); anything else is reported and passes.
+    let of = |a: &str| match a {
+        "deny" | "" => Level::Failure,
+        "warn" => Level::Warning,
+        _ => Level::DryRun,
+    };
+    if action != "scoped" {
+        return Some(of(action));
+    }
+    let scoped = value
+        .pointer("/spec/scopedEnforcementActions")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    scoped
+        .iter()
+        .filter(|s| {
+            s.get("enforcementPoints")
+                .and_then(Value::as_array)
+                .is_some_and(|points| {
+                    points
+                        .iter()
+                        .any(|p| matches!(text(p, "/name"), "*" | "gator.gatekeeper.sh"))
+                })
+        })
+        .map(|s| of(text(s, "/action")))
+        .min()
+}
+
+/// `data.inventory` as gator fills it: `cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`.
+pub(crate) fn inventory<'a>(objects: impl Iterator<Item = &'a Value>) -> Value {
+    let mut cluster = Map::new();
+    let mut namespaced = Map::new();
+    for obj in objects {
+        let (api, kind, name) = (
+            text(obj, "/apiVersion"),
+            text(obj, "/kind"),
+            text(obj, "/metadata/name"),
+        );
+        if api.is_empty() || kind.is_empty() || matching::group_version(api).1.is_empty() {
+            continue;
+        }
+        let ns = text(obj, "/metadata/namespace");
+        let root = if ns.is_empty() {
+            &mut cluster
+        } else {
+            namespaced
+                .entry(ns.to_string())
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .map_or(&mut cluster, |m| m)
+        };
+        let by_kind = root.entry(api.to_string()).or_insert_with(|| json!({}));
+        if let Some(by_kind) = by_kind.as_object_mut() {
+            let by_name = by_kind.entry(kind.to_string()).or_insert_with(|| json!({}));
+            if let Some(by_name) = by_name.as_object_mut() {
+                by_name.insert(name.to_string(), obj.clone());
+            }
+        }
+    }
+    json!({"inventory": {"cluster": cluster, "namespace": namespaced}})
+}
+
+/// `input.review` for a plain object, as gator builds it (an AdmissionRequest without operation or user),
+/// or the `request` of an `admission.k8s.io` AdmissionReview given as the object.
+pub(crate) fn review(object: &Value, namespace: Option<&Value>) -> Value {
+    if text(object, "/kind") == "AdmissionReview"
+        && matching::group_version(text(object, "/apiVersion")).0 == "admission.k8s.io"
+        && let Some(request) = object.get("request")
+    {
+        let mut req = request.clone();
+        if let Some(m) = req.as_object_mut() {
+            // A DELETE reviews the old object (gatekeeper's setObjectOnDelete).
+            if text(request, "/operation") == "DELETE"
+                && request.get("object").is_none_or(Value::is_null)
+                && let Some(old) = request.get("oldObject")
+            {
+                m.insert("object".to_string(), old.clone());
+            }
+            m.insert(
+                "namespaceObject".to_string(),
+                namespace.cloned().unwrap_or(Value::Null),
+            );
+        }
+        return req;
+    }
+    let (group, version) = matching::group_version(text(object, "/apiVersion"));
+    let mut r = Map::new();
+    r.insert("uid".into(), json!(""));
+    r.insert(
+        "kind".into(),
+        json!({"group": group, "version": version, "kind": text(object, "/kind")}),
+    );
+    r.insert(
+        "resource".into(),
+        json!({"group": "", "version": "", "resource": ""}),
+    );
+    let name = text(object, "/metadata/name");
+    if !name.is_empty() {
+        r.insert("name".into(), json!(name));
+    }
+    let ns = text(object, "/metadata/namespace");
+    if !ns.is_empty() {
+        r.insert("namespace".into(), json!(ns));
+    }
+    r.insert("operation".into(), json!(""));
+    r.insert("userInfo".into(), json!({}));
+    r.insert("object".into(), object.clone());
+    r.insert("oldObject".into(), Value::Null);
+    r.insert("options".into(), Value::Null);
+    r.insert(
+        "namespaceObject".into(),
+        namespace.cloned().unwrap_or(Value::Null),
+    );
+    Value::Object(r)
+}
+
+/// The object a review is about, for matching (an AdmissionReview's object or old object).
+fn reviewed_object(object: &Value) -> &Value {
+    if text(object, "/kind") == "AdmissionReview" {
+        if let Some(o) = object.pointer("/request/object").filter(|o| !o.is_null()) {
+            return o;
+        }
+        if let Some(o) = object
+            .pointer("/request/oldObject")
+            .filter(|o| !o.is_null())
+        {
+            return o;
+        }
+    }
+    object
+}
+
+/// Templates (by constraint kind) and their constraints, ready to review objects.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Gatekeeper {
+    pub templates: BTreeMap<String, Template>,
+    pub constraints: Vec<Constraint>,
+}
+
+impl Gatekeeper {
+    pub fn is_empty(&self) -> bool {
+        self.constraints.is_empty()
+    }
+
+    pub fn add_template(
+        &mut self,
+        file: &str,
+        value: &Value,
+        timeout: Duration,
+    ) -> Result<(), RegoError> {
+        let t = compile_template(file, value, timeout)?;
+        self.templates.insert(t.kind.clone(), t);
+        Ok(())
+    }
+
+    pub fn add_constraint(&mut self, file: &str, value: &Value) {
+        self.constraints.push(read_constraint(file, value));
+    }
+
+    /// Every constraint needs its template; gator refuses the run otherwise.
+    pub fn check_complete(&self) -> Result<(), RegoError> {
+        for c in &self.constraints {
+            if !self.templates.contains_key(&c.kind) {
+                return Err(RegoError::Gatekeeper {
+                    file: c.file.clone(),
+                    what: "Constraint",
+                    name: c.name.clone(),
+                    message: format!("no ConstraintTemplate defines kind {:?}", c.kind),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads `data.inventory` into the templates that read it (once per run, before workers clone).
+    pub fn set_inventory(&mut self, inventory: &Value) -> Result<(), RegoError> {
+        for t in self.templates.values_mut().filter(|t| t.uses_inventory) {
+            t.engine
+                .add_data(engine::from_json(inventory))
+                .map_err(|e| RegoError::Runtime {
+                    query: t.query.clone(),
+                    subject: "data.inventory".to_string(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Reviews one object against every constraint; the engines are this worker's clones.
+    pub fn review(
+        &self,
+        engines: &mut BTreeMap<String, Engine>,
+        object: &Value,
+        namespace: Option<&Value>,
+        doc: Option<usize>,
+        subject: &str,
+        timeout: Duration,
+    ) -> Result<Vec<PolicyFinding>, RegoError> {
+        let mut findings = Vec::new();
+        let target = Target {
+            object: reviewed_object(object),
+            namespace,
+        };
+        let review = review(object, namespace);
+        for c in &self.constraints {
+            let Some(level) = c.level else { continue };
+            let Some(template) = self.templates.get(&c.kind) else {
+                continue;
+            };
+            let Some(engine) = engines.get_mut(&c.kind) else {
+                continue;
+            };
+            let policy = format!("{}/{}", c.kind, c.name);
+            match matching::matches(c.matcher.as_ref(), &target) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e @ MatchError::MissingNamespace { .. }) => {
+                    // Without the Namespace object the constraint cannot be decided; say so instead of guessing.
+                    findings.push(PolicyFinding {
+                        doc,
+                        level: Level::Warning,
+                        policy,
+                        message: format!("not evaluated: {e}"),
+                        location: None,
+                        metadata: json!({"constraint": c.name, "kind": c.kind}),
+                    });
+                    continue;
+                }
+                Err(e) => {
+                    return Err(RegoError::Gatekeeper {
+                        file: c.file.clone(),
+                        what: "Constraint",
+                        name: c.name.clone(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+            engine.set_input(engine::from_json(
+                &json!({"review": review, "parameters": c.parameters}),
+            ));
+            // Gatekeeper turns evaluation errors into a violation carrying the error text.
+            let violations = match engine::eval(engine, &template.query, subject, timeout) {
+                Ok(v) => v.map(|v| engine::to_json(&v)).unwrap_or(Value::Null),
+                Err(e) => json!([{"msg": e.to_string()}]),
+            };
+            for v in violations.as_array().map(Vec::as_slice).unwrap_or_default() {
+                let Some(msg) = v.get("msg").and_then(Value::as_str) else {
+                    continue;
+                };
+                findings.push(PolicyFinding {
+                    doc,
+                    level,
+                    policy: policy.clone(),
+                    message: msg.to_string(),
+                    location: None,
+                    metadata: json!({
+                        "constraint": c.name,
+                        "kind": c.kind,
+                        "enforcementAction": c.action,
+                        "details": v.get("details").cloned().unwrap_or_else(|| json!({})),
+                    }),
+                });
+            }
+        }
+        Ok(findings)
+    }
+
+    /// One engine clone per template for a worker thread.
+    pub fn engines(&self) -> BTreeMap<String, Engine> {
+        self.templates
+            .iter()
+            .map(|(k, t)| (k.clone(), t.engine.clone()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inventory_is_shaped_like_gator() {
+        let objs = [
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "a"}}),
+        ];
+        let inv = inventory(objs.iter());
+        assert_eq!(
+            inv.pointer("/inventory/cluster/v1/Namespace/a/metadata/name"),
+            Some(&json!("a"))
+        );
+        assert_eq!(
+            inv.pointer("/inventory/namespace/a/apps~1v1/Deployment/d/kind"),
+            Some(&json!("Deployment"))
+        );
+    }
+
+    #[test]
+    fn review_of_a_plain_object() {
+        let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "a"}});
+        let r = review(&obj, None);
+        assert_eq!(
+            r["kind"],
+            json!({"group": "apps", "version": "v1", "kind": "Deployment"})
+        );
+        assert_eq!(r["name"], json!("d"));
+        assert_eq!(r["namespace"], json!("a"));
+        assert_eq!(r["object"], obj);
+        assert_eq!(r["namespaceObject"], Value::Null);
+    }
+
+    #[test]
+    fn scoped_enforcement_takes_the_gator_point() {
+        let c = json!({"spec": {"enforcementAction": "scoped", "scopedEnforcementActions": [
+            {"action": "warn", "enforcementPoints": [{"name": "gator.gatekeeper.sh"}]},
+            {"action": "deny", "enforcementPoints": [{"name": "audit.gatekeeper.sh"}]}]}});
+        assert_eq!(read_constraint("f", &c).level, Some(Level::Warning));
+        let c = json!({"spec": {"enforcementAction": "scoped", "scopedEnforcementActions": [
+            {"action": "warn", "enforcementPoints": [{"name": "validation.gatekeeper.sh"}]}]}});
+        assert_eq!(read_constraint("f", &c).level, None);
+    }
+}

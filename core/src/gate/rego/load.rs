@@ -1,0 +1,199 @@
+//! Finding policy material on disk: `.rego` modules, YAML/JSON data files and Gatekeeper objects.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::builtin;
+use super::error::RegoError;
+
+/// Where `--policy` points: a file or folder on disk, or the policies shipped in the binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicySource {
+    /// A `.rego` file, or a folder searched recursively for `.rego` files and Gatekeeper YAML.
+    Path(PathBuf),
+    /// `builtin` (every shipped policy) or `builtin:NAME`.
+    Builtin(Option<String>),
+}
+
+impl PolicySource {
+    /// Reads a `--policy` value: `builtin`, `builtin:NAME`, or a path.
+    pub fn parse(value: &str) -> Self {
+        if value == "builtin" {
+            Self::Builtin(None)
+        } else if let Some(name) = value.strip_prefix("builtin:") {
+            Self::Builtin(Some(name.to_string()))
+        } else {
+            Self::Path(PathBuf::from(value))
+        }
+    }
+}
+
+/// One Rego module with the name errors and coverage refer to.
+#[derive(Debug, Clone)]
+pub(crate) struct RegoFile {
+    pub path: String,
+    pub text: String,
+    /// Shipped policies are always Rego v1, whatever `--rego-version` says about the user's.
+    pub builtin: bool,
+}
+
+/// One YAML/JSON document found next to policies (a ConstraintTemplate or Constraint, typically).
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyObject {
+    pub file: String,
+    pub value: Value,
+}
+
+/// Everything the `--policy` arguments name.
+#[derive(Debug, Default)]
+pub(crate) struct PolicyMaterial {
+    pub rego: Vec<RegoFile>,
+    pub objects: Vec<PolicyObject>,
+}
+
+pub(crate) fn collect(sources: &[PolicySource]) -> Result<PolicyMaterial, RegoError> {
+    let mut material = PolicyMaterial::default();
+    for source in sources {
+        match source {
+            PolicySource::Builtin(name) => {
+                for policy in builtin::select(name.as_deref())? {
+                    material.rego.push(RegoFile {
+                        path: format!("builtin:{}/policy.rego", policy.name),
+                        text: policy.rego.to_string(),
+                        builtin: true,
+                    });
+                }
+            }
+            PolicySource::Path(path) => {
+                let before = material.rego.len() + material.objects.len();
+                let mut files = Vec::new();
+                walk(path, &mut files)?;
+                for file in files {
+                    let name = file.to_string_lossy().into_owned();
+                    if has_ext(&file, &["rego"]) {
+                        let text = read(&file)?;
+                        material.rego.push(RegoFile {
+                            path: name,
+                            text,
+                            builtin: false,
+                        });
+                    } else if has_ext(&file, &["yaml", "yml", "json"]) {
+                        // Only Gatekeeper objects are policy; other YAML (test fixtures, data) is skipped.
+                        let text = read(&file)?;
+                        if let Ok(docs) = parse_yaml_stream(&text) {
+                            for value in docs {
+                                if super::gatekeeper::is_policy_object(&value) {
+                                    material.objects.push(PolicyObject {
+                                        file: name.clone(),
+                                        value,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                if material.rego.len() + material.objects.len() == before {
+                    return Err(RegoError::NoPolicies { path: path.clone() });
+                }
+            }
+        }
+    }
+    Ok(material)
+}
+
+/// Merges `--data` files (YAML/JSON, folders walked) into one object, like conftest's `-d`.
+pub(crate) fn collect_data(paths: &[PathBuf]) -> Result<Vec<(String, Value)>, RegoError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let mut files = Vec::new();
+        walk(path, &mut files)?;
+        for file in files
+            .into_iter()
+            .filter(|f| has_ext(f, &["yaml", "yml", "json"]))
+        {
+            let name = file.to_string_lossy().into_owned();
+            let text = read(&file)?;
+            let docs = parse_yaml_stream(&text).map_err(|message| RegoError::Data {
+                path: name.clone(),
+                message,
+            })?;
+            for doc in docs {
+                out.push((name.clone(), doc));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Multi-document YAML (JSON is YAML) into JSON values; empty documents are dropped.
+pub(crate) fn parse_yaml_stream(text: &str) -> Result<Vec<Value>, String> {
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple(text).map_err(|e| one_line(&e.to_string()))?;
+    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+}
+
+pub(crate) fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn read(path: &Path) -> Result<String, RegoError> {
+    std::fs::read_to_string(path).map_err(|e| RegoError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+fn has_ext(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Files under `path` in a stable (sorted) order; hidden folders such as `.git` are skipped.
+pub(crate) fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), RegoError> {
+    let meta = std::fs::metadata(path).map_err(|e| RegoError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| RegoError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        let hidden = child
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if child.is_dir() {
+            if !hidden {
+                walk(&child, out)?;
+            }
+        } else {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Folders of the user's policy files, in load order (where conftest's file builtins look).
+pub(crate) fn policy_dirs(files: &[RegoFile]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for f in files.iter().filter(|f| !f.builtin) {
+        let dir = Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default();
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs
+}

@@ -1,0 +1,153 @@
+//! Rego unit tests (`test_*` rules, `with` mocking), like `opa test` / `conftest verify`, with line coverage.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use regorus::Value as RegoValue;
+
+use super::engine::{self, RegoVersion};
+use super::error::RegoError;
+use super::load::{self, PolicySource};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestOutcome {
+    Pass,
+    /// The rule was undefined or false.
+    Fail,
+    Error(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    pub package: String,
+    pub name: String,
+    pub outcome: TestOutcome,
+    pub duration: Duration,
+}
+
+/// Lines evaluated / not evaluated per policy file (test files excluded).
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    pub files: Vec<FileCoverage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileCoverage {
+    pub path: String,
+    pub covered: Vec<u32>,
+    pub not_covered: Vec<u32>,
+}
+
+impl Coverage {
+    /// Percentage of coverable lines that ran (100 when nothing is coverable).
+    pub fn percent(&self) -> f64 {
+        let covered: usize = self.files.iter().map(|f| f.covered.len()).sum();
+        let total: usize = self
+            .files
+            .iter()
+            .map(|f| f.covered.len() + f.not_covered.len())
+            .sum();
+        if total == 0 {
+            100.0
+        } else {
+            // Line counts are far below 2^52, so the conversion is exact.
+            #[allow(clippy::cast_precision_loss)]
+            let pct = covered as f64 * 100.0 / total as f64;
+            pct
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    pub paths: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
+    pub rego_version: RegoVersion,
+    /// Only tests whose `package.name` matches.
+    pub run: Option<Regex>,
+    pub coverage: bool,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    pub results: Vec<TestResult>,
+    pub coverage: Option<Coverage>,
+}
+
+/// Loads every `.rego` file under the paths (`builtin` allowed) and runs each `test_*` rule once.
+pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError> {
+    let sources: Vec<PolicySource> = options
+        .paths
+        .iter()
+        .map(|p| PolicySource::parse(&p.to_string_lossy()))
+        .collect();
+    let material = load::collect(&sources)?;
+    let mut engine = engine::new_engine(options.timeout)?;
+    for file in &material.rego {
+        let v0 = !file.builtin && options.rego_version == RegoVersion::V0;
+        engine::add_policy(&mut engine, &file.path, &file.text, v0)?;
+    }
+    for (path, doc) in load::collect_data(&options.data)? {
+        engine
+            .add_data(engine::from_json(&doc))
+            .map_err(|e| RegoError::DataConflict {
+                path,
+                message: load::one_line(&e.to_string()),
+            })?;
+    }
+    super::conftest_builtins::register(&mut engine, load::policy_dirs(&material.rego))?;
+    if options.coverage {
+        engine.set_enable_coverage(true);
+    }
+    let declared = engine::declared_rules(&mut engine)?;
+    let mut report = VerifyReport::default();
+    for (package, rules) in &declared {
+        for (name, _) in rules.rules.iter().filter(|(n, _)| n.starts_with("test_")) {
+            let full = format!("{package}.{name}");
+            if options.run.as_ref().is_some_and(|r| !r.is_match(&full)) {
+                continue;
+            }
+            let start = Instant::now();
+            let outcome = match engine::eval(
+                &mut engine,
+                &format!("data.{full}"),
+                "test",
+                options.timeout,
+            ) {
+                Ok(Some(RegoValue::Bool(false)) | None) => TestOutcome::Fail,
+                Ok(Some(_)) => TestOutcome::Pass,
+                Err(e) => TestOutcome::Error(e.to_string()),
+            };
+            report.results.push(TestResult {
+                package: package.clone(),
+                name: name.clone(),
+                outcome,
+                duration: start.elapsed(),
+            });
+        }
+    }
+    if options.coverage {
+        let raw = engine
+            .get_coverage_report()
+            .map_err(|e| RegoError::Runtime {
+                query: "coverage".to_string(),
+                subject: "tests".to_string(),
+                message: e.to_string(),
+            })?;
+        report.coverage = Some(Coverage {
+            files: raw
+                .files
+                .into_iter()
+                .filter(|f| !f.path.ends_with("_test.rego"))
+                .map(|f| FileCoverage {
+                    path: f.path,
+                    covered: f.covered.into_iter().collect(),
+                    not_covered: f.not_covered.into_iter().collect(),
+                })
+                .collect(),
+        });
+    }
+    Ok(report)
+}
