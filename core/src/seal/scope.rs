@@ -110,3 +110,59 @@ impl FromStr for Scope {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_match_upstream_test_encryption_label() {
+        // Upstream's TestEncryptionLabel pins exactly these three.
+        assert_eq!(Scope::Strict.label("myns", "myname"), b"myns/myname");
+        assert_eq!(Scope::NamespaceWide.label("myns", "myname"), b"myns");
+        assert_eq!(Scope::ClusterWide.label("myns", "myname"), b"");
+    }
+
+    #[test]
+    fn annotations_select_scope_and_cluster_wide_wins() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(Scope::from_annotations(&map(&[])), Scope::Strict);
+        assert_eq!(
+            Scope::from_annotations(&map(&[(NAMESPACE_WIDE_ANNOTATION, "true")])),
+            Scope::NamespaceWide
+        );
+        assert_eq!(
+            Scope::from_annotations(&map(&[
+                (NAMESPACE_WIDE_ANNOTATION, "true"),
+                (CLUSTER_WIDE_ANNOTATION, "true")
+            ])),
+            Scope::ClusterWide
+        );
+        // Only the exact string "true" counts.
+        assert_eq!(
+            Scope::from_annotations(&map(&[(CLUSTER_WIDE_ANNOTATION, "True")])),
+            Scope::Strict
+        );
+        let mut annotations = map(&[(CLUSTER_WIDE_ANNOTATION, "true"), ("other", "x")]);
+        Scope::NamespaceWide.apply_to(&mut annotations);
+        assert_eq!(Scope::from_annotations(&annotations), Scope::NamespaceWide);
+        assert_eq!(annotations.len(), 2);
+    }
+
+    #[test]
+    fn parses_flag_values() {
+        for scope in [Scope::Strict, Scope::NamespaceWide, Scope::ClusterWide] {
+            assert_eq!(scope.as_str().parse::<Scope>(), Ok(scope));
+        }
+        let err = "namespace".parse::<Scope>().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("strict, namespace-wide or cluster-wide")
+        );
+    }
+}
