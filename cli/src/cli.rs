@@ -32,6 +32,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     Man,
+    /// Work on Rego policies: `policy test` runs their unit tests, Gatekeeper Suites and case files
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 /// Output document format.
@@ -172,4 +175,78 @@ pub struct CompletionsArgs {
     /// Shell to generate completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run `test_*` rules (with coverage), gator `Suite` files and `cases.yaml` files under PATHs
+    Test(PolicyTestArgs),
+}
+
+/// Rego dialect of user policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegoVersionArg {
+    V0,
+    V1,
+}
+
+/// Report format of `policy test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// Folders or files with policies and tests; `builtin` tests the shipped policies
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Report which policy lines the tests ran
+    #[arg(long)]
+    pub coverage: bool,
+    /// Only run tests whose name (package.rule, suite test/case, policy/case) matches this regex
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// YAML/JSON files or folders merged into `data`
+    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Rego dialect of the policies (shipped policies are always v1)
+    #[arg(long, value_enum, default_value = "v1")]
+    pub rego_version: RegoVersionArg,
+    /// Wall-clock limit for one rule evaluation, in milliseconds
+    #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
+    pub policy_timeout_ms: u64,
+    /// Print passing tests too
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: TestFormat,
+}
+
+/// Rego flags of `validate` (flatten into its args; `policy_test::rego_options` converts them).
+#[derive(Debug, Args, Clone)]
+pub struct PolicyFlags {
+    /// Rego policies: a folder or file (repeatable), `builtin` for all shipped policies, `builtin:NAME` for one
+    #[arg(long, value_name = "DIR|builtin[:NAME]")]
+    pub policy: Vec<String>,
+    /// YAML/JSON files or folders merged into `data` (conftest --data)
+    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Rego packages to query (repeatable, globs allowed); default `main`
+    #[arg(short = 'n', long = "namespace", value_name = "PKG")]
+    pub namespace: Vec<String>,
+    /// Query every package found in the policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Evaluate all documents at once: `input` = [{path, contents}, …] (conftest --combine)
+    #[arg(long)]
+    pub combine: bool,
+    /// Rego dialect of the policies (shipped policies are always v1)
+    #[arg(long, value_enum, default_value = "v1")]
+    pub rego_version: RegoVersionArg,
+    /// Wall-clock limit for one rule evaluation, in milliseconds
+    #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
+    pub policy_timeout_ms: u64,
 }

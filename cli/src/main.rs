@@ -10,6 +10,7 @@ mod input;
 mod kube_proxy;
 mod local_keys;
 mod output;
+mod policy_test;
 mod reencrypt;
 mod seal;
 mod sealed_file;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Command::Cert(args) => cert::run(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
+        Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
     };
     error::finish(result)
 }
