@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sealgate_core::seal::SealingCert;
+use sealgate_core::seal::{CertError, SealingCert};
 
 use crate::cli::CertSourceArgs;
 use crate::error::CliError;
@@ -87,16 +87,35 @@ impl CertSource {
     /// Loads the certificate for sealing: refuses expired and non-RSA certificates.
     pub fn sealing_cert(&self) -> Result<SealingCert, CliError> {
         let pem = self.pem()?;
-        SealingCert::from_pem(&pem).map_err(|e| {
-            CliError::input(e, self.describe(), "pass a valid RSA sealing certificate with --cert")
-        })
+        SealingCert::from_pem(&pem).map_err(|e| cert_error(e, &self.describe()))
     }
 
     /// Loads the certificate for inspection only (an expired one is shown, not refused).
     pub fn inspect_cert(&self) -> Result<SealingCert, CliError> {
         let pem = self.pem()?;
-        SealingCert::inspect_pem(&pem)
-            .map_err(|e| CliError::input(e, self.describe(), "pass a PEM certificate"))
+        SealingCert::inspect_pem(&pem).map_err(|e| cert_error(e, &self.describe()))
+    }
+}
+
+/// Phrases a certificate problem as `what, where: what to do`.
+fn cert_error(error: CertError, place: &str) -> CliError {
+    match error {
+        CertError::Expired { not_after } => CliError::input(
+            format!("the certificate expired at {not_after}"),
+            place,
+            "fetch the controller's current certificate (sealgate cert --fetch --pem)",
+        ),
+        CertError::NotRsa { algorithm } => CliError::input(
+            format!("the certificate holds an {algorithm} key, not RSA"),
+            place,
+            "sealing needs the controller's RSA certificate",
+        ),
+        CertError::NoCertificate => CliError::input(
+            "no CERTIFICATE block found",
+            place,
+            "pass a PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ),
+        other => CliError::input(other, place, "pass the controller's PEM certificate"),
     }
 }
 

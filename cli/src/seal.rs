@@ -205,7 +205,7 @@ pub fn seal_error(error: SealError, place: &str) -> CliError {
             "give only Secrets to seal".to_owned(),
         ),
         SealError::MissingName { scope } => (
-            format!("no name, which scope {scope} needs"),
+            format!("the Secret has no name, which scope {scope} needs"),
             "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide".to_owned(),
         ),
         SealError::MissingNamespace { name, scope } => (
