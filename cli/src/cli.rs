@@ -249,4 +249,7 @@ pub struct PolicyFlags {
     /// Wall-clock limit for one rule evaluation, in milliseconds
     #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
     pub policy_timeout_ms: u64,
+    /// Sealing certificate (PEM): builtin:sealedsecret-sanity then checks blobs against its key size
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
 }

@@ -40,6 +40,7 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
         combine: flags.combine,
         timeout: Duration::from_millis(flags.policy_timeout_ms),
         builtin_data,
+        sealing_cert: flags.cert.clone(),
     }
 }
 

@@ -27,6 +27,9 @@ pub enum RegoError {
     #[error("unknown built-in policy {name:?}; available: {available}")]
     UnknownBuiltin { name: String, available: String },
 
+    #[error("{path}: not a usable sealing certificate: {message}")]
+    Cert { path: PathBuf, message: String },
+
     #[error("{path}: data file is not valid YAML/JSON: {message}")]
     Data { path: String, message: String },
 

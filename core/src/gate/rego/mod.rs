@@ -100,6 +100,9 @@ pub struct RegoOptions {
     pub timeout: Duration,
     /// Extra data for the built-in policies, placed under `data.sealgate` (e.g. the sealing cert's key size).
     pub builtin_data: Value,
+    /// The sealing certificate (PEM): `data.sealgate.cert.modulus_bytes` lets sealedsecret-sanity
+    /// check that every blob was sealed for this cert's key size.
+    pub sealing_cert: Option<PathBuf>,
 }
 
 impl Default for RegoOptions {
@@ -113,6 +116,7 @@ impl Default for RegoOptions {
             combine: false,
             timeout: Duration::from_secs(5),
             builtin_data: json!({}),
+            sealing_cert: None,
         }
     }
 }
@@ -215,7 +219,11 @@ impl RegoGate {
                 merge_data(&mut e, &path, &doc)?;
                 merge_value(&mut base_data, doc);
             }
-            let sealgate = json!({"sealgate": options.builtin_data});
+            let mut builtin_data = options.builtin_data.clone();
+            if let Some(path) = &options.sealing_cert {
+                merge_value(&mut builtin_data, cert_data(path)?);
+            }
+            let sealgate = json!({"sealgate": builtin_data});
             merge_data(&mut e, "builtin data", &sealgate)?;
             merge_value(&mut base_data, sealgate);
 
@@ -400,6 +408,19 @@ impl RegoGate {
         engine.clear_data();
         merge_data(engine, file, &data)
     }
+}
+
+/// What the built-in policies know about the sealing cert: its RSA modulus size and fingerprint.
+fn cert_data(path: &std::path::Path) -> Result<Value, RegoError> {
+    let pem = std::fs::read(path).map_err(|e| RegoError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let cert = crate::seal::SealingCert::inspect_pem(&pem).map_err(|e| RegoError::Cert {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    Ok(json!({"cert": {"modulus_bytes": cert.key_bits() / 8, "fingerprint": cert.fingerprint()}}))
 }
 
 fn select_namespaces(

@@ -553,3 +553,47 @@ fn manifest_documents_become_findings_with_lines() {
     assert_eq!(f.check, "sealgate.no_plaintext_secrets.deny");
     assert_eq!((f.kind.as_deref(), f.name.as_deref()), (Some("Secret"), Some("db")));
 }
+
+/// sealedsecret-sanity against blobs made by the real sealer: the cert that sealed them passes,
+/// a cert with another key size makes every blob a finding.
+#[test]
+fn sealedsecret_sanity_with_the_sealing_cert() {
+    use crate::seal::{KeyBits, KeyGenOptions, SealOptions, Secret, generate_key_pair, seal_secret};
+    let pair = generate_key_pair(&KeyGenOptions {
+        bits: KeyBits::Rsa2048,
+        ..KeyGenOptions::default()
+    })
+    .unwrap();
+    let secret: Secret = serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "prod"},
+        "stringData": {"password": "hunter2", "user": "admin"}
+    }))
+    .unwrap();
+    let sealed = seal_secret(&pair.sealing_cert().unwrap(), &secret, &SealOptions::default()).unwrap();
+    let sealed = serde_json::to_value(&sealed).unwrap();
+    let dir = TempDir::new();
+    let cert = write(dir.path(), "cert.pem", pair.cert_pem());
+    let run_with = |data: Value, cert: Option<PathBuf>| {
+        let g = RegoGate::load(RegoOptions {
+            policies: vec![PolicySource::parse("builtin:sealedsecret-sanity")],
+            builtin_data: data,
+            sealing_cert: cert,
+            ..RegoOptions::default()
+        })
+        .unwrap();
+        let input = [InputDoc { file: "s.yaml", line: 1, value: &sealed }];
+        messages(&g.evaluate(&input, 1).unwrap().docs[0], Level::Failure)
+    };
+    assert_eq!(run_with(json!({}), None), Vec::<String>::new());
+    assert_eq!(run_with(json!({}), Some(cert)), Vec::<String>::new());
+    let wrong = run_with(json!({"cert": {"modulus_bytes": 512}}), None);
+    assert_eq!(wrong.len(), 2, "{wrong:?}");
+    assert!(wrong[0].contains("holds a 256-byte RSA part but the sealing cert's key needs 512"), "{wrong:?}");
+    let bad = RegoGate::load(RegoOptions {
+        policies: vec![PolicySource::parse("builtin:sealedsecret-sanity")],
+        sealing_cert: Some(dir.path().join("missing.pem")),
+        ..RegoOptions::default()
+    });
+    assert!(matches!(bad, Err(RegoError::Read { .. })));
+}
