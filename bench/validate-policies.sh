@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Policy-gate benchmark: conftest vs `sealgate validate --policy` (conftest-style Rego), and
+# gator vs `sealgate validate --policy` (Gatekeeper templates + constraints), on a generated
+# corpus of N resources (default 10,000). Prints a markdown table (wall time, peak RSS).
+#
+# Needs: SEALGATE_PEERS (conftest, gator; from tests/peers/build), SEALGATE_CORPORA
+# (conftest-examples, gatekeeper-gator-tests), SEALGATE_BIN (default: target/release/sealgate),
+# GNU time at /usr/bin/time.
+set -euo pipefail
+
+N="${N:-10000}"
+PEERS="${SEALGATE_PEERS:-$HOME/.cache/sealgate/peers}"
+CORPORA="${SEALGATE_CORPORA:-$PEERS/corpora}"
+BIN="${SEALGATE_BIN:-$(dirname "$0")/../target/release/sealgate}"
+JOBS="${JOBS:-$(nproc)}"
+
+for tool in "$PEERS/conftest" "$PEERS/gator" "$BIN" /usr/bin/time; do
+  [ -x "$tool" ] || { echo "bench: missing $tool (build peers with tests/peers/build, sealgate with cargo build --release)" >&2; exit 2; }
+done
+CONFTEST_POLICY="$CORPORA/conftest-examples/kubernetes/policy"
+GK_POLICY="$CORPORA/gatekeeper-gator-tests/test/fixtures/policies/default"
+[ -d "$CONFTEST_POLICY" ] && [ -d "$GK_POLICY" ] || { echo "bench: corpora missing under $CORPORA" >&2; exit 2; }
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# N resources in files of 100 documents: Deployments, Services and Pods (valid for the schemas).
+python3 - "$WORK/corpus" "$N" <<'EOF'
+import os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(out)
+docs = []
+for i in range(n):
+    ns = f"team-{i % 20}"
+    k = i % 3
+    if k == 0:
+        docs.append(f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  namespace: {ns}
+  labels: {{app.kubernetes.io/name: app-{i}, owner: team}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: app-{i}, release: r1}}
+  template:
+    metadata:
+      labels: {{app: app-{i}, release: r1}}
+    spec:
+      securityContext: {{runAsNonRoot: {str(i % 2 == 0).lower()}}}
+      containers:
+        - name: app
+          image: registry.example.com/app:{i % 7}.0
+          resources:
+            requests: {{cpu: 100m, memory: 64Mi}}
+            limits: {{memory: 128Mi}}
+""")
+    elif k == 1:
+        docs.append(f"""apiVersion: v1
+kind: Service
+metadata:
+  name: svc-{i}
+  namespace: {ns}
+  labels: {{owner: team}}
+spec:
+  selector: {{app: app-{i - 1}}}
+  ports:
+    - port: 80
+      targetPort: 8080
+""")
+    else:
+        docs.append(f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: pod-{i}
+  namespace: {ns}
+  labels: {{owner: team}}
+spec:
+  containers:
+    - name: c
+      image: busybox:1.36
+      readinessProbe: {{exec: {{command: ["true"]}}}}
+""")
+for f in range(0, n, 100):
+    with open(os.path.join(out, f"part-{f // 100:04d}.yaml"), "w") as fh:
+        fh.write("---\n".join(docs[f:f + 100]))
+EOF
+
+measure() { # label, command… → "| label | wall s | peak RSS MiB | exit |"
+  local label="$1"; shift
+  local t0 t1 code
+  t0=$(date +%s.%N)
+  set +e
+  /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$WORK/out" 2>"$WORK/err"
+  code=$?
+  set -e
+  t1=$(date +%s.%N)
+  printf '| %s | %.2f | %.0f | %s |\n' "$label" "$(echo "$t1 - $t0" | bc)" "$(echo "$(tail -1 "$WORK/rss") / 1024" | bc -l)" "$code"
+}
+
+echo "Corpus: $N resources in $((N / 100)) files; $(nproc) CPUs; sealgate -j $JOBS; $("$PEERS/conftest" --version | head -1); gator $("$PEERS/gator" --version 2>/dev/null | head -1)"
+echo
+echo "| run | wall (s) | peak RSS (MiB) | exit |"
+echo "|---|---|---|---|"
+measure "conftest test (examples/kubernetes/policy)" "$PEERS/conftest" test --no-color -p "$CONFTEST_POLICY" "$WORK/corpus"
+measure "sealgate validate --policy (same policy, + schemas)" "$BIN" validate -j "$JOBS" --policy "$CONFTEST_POLICY" "$WORK/corpus"
+measure "sealgate validate (schemas only, for reference)" "$BIN" validate -j "$JOBS" "$WORK/corpus"
+measure "gator test (3 templates + constraints)" "$PEERS/gator" test -f "$GK_POLICY" -f "$WORK/corpus"
+measure "sealgate validate --policy (same templates, + schemas)" "$BIN" validate -j "$JOBS" --policy "$GK_POLICY" "$WORK/corpus"
+measure "sealgate validate --policy builtin (5 shipped policies, + schemas)" "$BIN" validate -j "$JOBS" --policy builtin "$WORK/corpus"
