@@ -5,7 +5,7 @@ pub(crate) mod matching;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use regorus::Engine;
+use regorus::{Engine, Value as RegoValue};
 use serde_json::{Map, Value, json};
 
 use super::engine::{self, RegoVersion};
@@ -381,7 +381,8 @@ impl Gatekeeper {
             object: reviewed_object(object),
             namespace,
         };
-        let review = review(object, namespace);
+        // Converted to a regorus value once per object, shared (reference-counted) by every constraint.
+        let review = engine::from_json(&review(object, namespace));
         for c in &self.constraints {
             let Some(level) = c.level else { continue };
             let Some(template) = self.templates.get(&c.kind) else {
@@ -415,9 +416,16 @@ impl Gatekeeper {
                     });
                 }
             }
-            engine.set_input(engine::from_json(
-                &json!({"review": review, "parameters": c.parameters}),
-            ));
+            let input: BTreeMap<RegoValue, RegoValue> = [
+                (RegoValue::from("review"), review.clone()),
+                (
+                    RegoValue::from("parameters"),
+                    engine::from_json(&c.parameters),
+                ),
+            ]
+            .into_iter()
+            .collect();
+            engine.set_input(RegoValue::from(input));
             // Gatekeeper turns evaluation errors into a violation carrying the error text.
             let violations = match engine::eval(engine, &template.query, subject, timeout) {
                 Ok(v) => v.map(|v| engine::to_json(&v)).unwrap_or(Value::Null),
