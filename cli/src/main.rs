@@ -16,6 +16,8 @@ mod seal;
 mod sealed_file;
 mod set;
 mod unseal;
+mod validate;
+mod validate_output;
 
 use std::process::ExitCode;
 
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     error::finish(result)
 }

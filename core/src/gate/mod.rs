@@ -4,6 +4,7 @@ pub mod finding;
 pub mod rego;
 pub mod report;
 pub mod schema;
+pub mod validate;
 
 pub use finding::{Finding, Severity, Subject};
 pub use report::{Counts, Report, ResourceResult, Status};

@@ -1,0 +1,347 @@
+//! Report formats of `validate`: text, JSON, JUnit XML, SARIF 2.1.0, GitHub annotations, TAP.
+//!
+//! Every format renders the same `Report`; each finding keeps its file:line, check and object.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use clap::ValueEnum;
+use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+    Junit,
+    Sarif,
+    Github,
+    Tap,
+}
+
+/// Context shown in summaries and tool metadata.
+pub struct RunInfo {
+    pub kubernetes_version: &'static str,
+    pub strict: bool,
+    pub policies: bool,
+}
+
+pub fn render(report: &Report, format: ValidateFormat, info: &RunInfo) -> String {
+    match format {
+        ValidateFormat::Text => text(report, info),
+        ValidateFormat::Json => json_report(report, info),
+        ValidateFormat::Junit => junit(report),
+        ValidateFormat::Sarif => sarif(report),
+        ValidateFormat::Github => github(report, info),
+        ValidateFormat::Tap => tap(report),
+    }
+}
+
+fn location(f: &Finding) -> String {
+    match f.column {
+        Some(col) if f.line > 0 => format!("{}:{}:{}", f.file, f.line, col),
+        _ if f.line > 0 => format!("{}:{}", f.file, f.line),
+        _ => f.file.clone(),
+    }
+}
+
+fn object_label(f: &Finding) -> String {
+    f.object().map(|o| format!("{o}: ")).unwrap_or_default()
+}
+
+pub fn summary(report: &Report, info: &RunInfo) -> String {
+    let c = report.counts();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{})",
+        plural(c.resources, "resource", "resources"),
+        plural(c.files, "file", "files"),
+        c.valid,
+        c.invalid,
+        plural(c.errors, "error", "errors"),
+        c.skipped,
+        c.empty,
+        plural(c.error_findings, "error finding", "error findings"),
+        plural(c.warning_findings, "warning", "warnings"),
+        info.kubernetes_version,
+        if info.strict { ", strict" } else { "" },
+        if info.policies { ", policies" } else { "" },
+    )
+}
+
+fn text(report: &Report, info: &RunInfo) -> String {
+    let mut out = String::new();
+    for f in report.findings() {
+        let _ = writeln!(out, "{} {} [{}] {}{}", location(f), f.severity.as_str(), f.check, object_label(f), f.message);
+    }
+    for r in report.resources.iter().filter(|r| r.status == Status::Skipped) {
+        let _ = writeln!(out, "{}:{} skipped {}: {}", r.subject.file, r.subject.line, r.subject.display_name(), r.reason.as_deref().unwrap_or(""));
+    }
+    let _ = writeln!(out, "{}", summary(report, info));
+    out
+}
+
+fn json_report(report: &Report, info: &RunInfo) -> String {
+    let value = json!({
+        "resources": report.resources,
+        "summary": report.counts(),
+        "kubernetesVersion": info.kubernetes_version,
+        "strict": info.strict,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn testcase_name(r: &ResourceResult) -> String {
+    format!("{} (line {})", r.subject.display_name(), r.subject.line)
+}
+
+fn junit(report: &Report) -> String {
+    let mut by_file: BTreeMap<&str, Vec<&ResourceResult>> = BTreeMap::new();
+    for r in &report.resources {
+        by_file.entry(r.subject.file.as_str()).or_default().push(r);
+    }
+    let c = report.counts();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<testsuites name=\"sealgate validate\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">", c.resources, c.invalid, c.errors, c.skipped);
+    for (id, (file, results)) in by_file.iter().enumerate() {
+        let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" id=\"{id}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+            xml_escape(file),
+            results.len(),
+            count(Status::Invalid),
+            count(Status::Error),
+            count(Status::Skipped)
+        );
+        for r in results {
+            let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\">", xml_escape(file), xml_escape(&testcase_name(r)));
+            let details: String = r.findings.iter().map(|f| format!("{} {} [{}] {}\n", location(f), f.severity.as_str(), f.check, f.message)).collect();
+            let first = r.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.message.as_str()).unwrap_or("");
+            match r.status {
+                Status::Valid => {}
+                Status::Invalid => {
+                    let _ = write!(out, "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ", xml_escape(first), xml_escape(r.findings.first().map_or("", |f| f.check.as_str())), xml_escape(&details));
+                }
+                Status::Error => {
+                    let _ = write!(out, "\n      <error message=\"{}\" type=\"error\">{}</error>\n    ", xml_escape(first), xml_escape(&details));
+                }
+                Status::Skipped => {
+                    let _ = write!(out, "\n      <skipped message=\"{}\"/>\n    ", xml_escape(r.reason.as_deref().unwrap_or("")));
+                }
+            }
+            out.push_str("</testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn rule_description(check: &str) -> String {
+    match check {
+        "schema" => "The object does not match the JSON Schema of its kind".to_owned(),
+        "parse" => "The input is not a readable Kubernetes object".to_owned(),
+        "duplicate-key" => "A key appears twice in one YAML mapping".to_owned(),
+        "yaml11-boolean" => "An unquoted yes/no/on/off that Kubernetes reads as a boolean".to_owned(),
+        "missing-schema" => "No schema is known for the object's apiVersion and kind".to_owned(),
+        policy => format!("Rego policy {policy}"),
+    }
+}
+
+fn sarif(report: &Report) -> String {
+    let mut rules: Vec<&str> = report.findings().map(|f| f.check.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let rule_index = |id: &str| rules.iter().position(|r| *r == id).unwrap_or(0);
+    let results: Vec<serde_json::Value> = report
+        .findings()
+        .map(|f| {
+            let mut region = json!({"startLine": f.line.max(1)});
+            if let Some(col) = f.column {
+                region["startColumn"] = json!(col.max(1));
+            }
+            let mut message = format!("{}{}", object_label(f), f.message);
+            if message.is_empty() {
+                message = f.check.clone();
+            }
+            json!({
+                "ruleId": f.check,
+                "ruleIndex": rule_index(&f.check),
+                "level": sarif_level(f.severity),
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": f.file.trim_start_matches("./")},
+                    "region": region
+                }}]
+            })
+        })
+        .collect();
+    let mut driver = json!({
+        "name": "sealgate",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(|id| json!({"id": id, "shortDescription": {"text": rule_description(id)}})).collect::<Vec<_>>()
+    });
+    // SARIF wants a real URI here or nothing at all.
+    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
+        driver["informationUri"] = json!(env!("CARGO_PKG_REPOSITORY"));
+    }
+    let value = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}]
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// GitHub workflow commands: data escapes `%`, CR, LF; property values also `:` and `,`.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(report: &Report, info: &RunInfo) -> String {
+    let mut out = String::new();
+    for f in report.findings() {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut props = format!("file={},line={}", gh_property(&f.file), f.line.max(1));
+        if let Some(col) = f.column {
+            let _ = write!(props, ",col={col}");
+        }
+        let _ = write!(props, ",title={}", gh_property(&format!("sealgate {}", f.check)));
+        let _ = writeln!(out, "::{command} {props}::{}", gh_data(&format!("{}{}", object_label(f), f.message)));
+    }
+    let _ = writeln!(out, "{}", summary(report, info));
+    out
+}
+
+fn tap(report: &Report) -> String {
+    let mut out = format!("TAP version 13\n1..{}\n", report.resources.len());
+    for (i, r) in report.resources.iter().enumerate() {
+        let n = i + 1;
+        let name = format!("{}:{} {}", r.subject.file, r.subject.line, r.subject.display_name());
+        match r.status {
+            Status::Valid => {
+                let _ = writeln!(out, "ok {n} - {name}");
+            }
+            Status::Skipped => {
+                let _ = writeln!(out, "ok {n} - {name} # SKIP {}", r.reason.as_deref().unwrap_or(""));
+            }
+            Status::Invalid | Status::Error => {
+                let _ = writeln!(out, "not ok {n} - {name}");
+                out.push_str("  ---\n  findings:\n");
+                for f in &r.findings {
+                    let line = serde_json::to_string(&format!("{} {} [{}] {}", location(f), f.severity.as_str(), f.check, f.message)).unwrap_or_default();
+                    let _ = writeln!(out, "    - {line}");
+                }
+                out.push_str("  ...\n");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sealgate_core::gate::{Finding, Subject};
+
+    fn report() -> Report {
+        let s = Subject { kind: Some("Deployment".into()), name: Some("web".into()), namespace: Some("prod".into()), ..Subject::file("apps/web.yaml", 3) };
+        let mut f = Finding::new(Severity::Error, "schema", "/spec/replicas: \"two\" is not of type \"integer\"", &s);
+        f.line = 9;
+        let w = Finding::new(Severity::Warning, "yaml11-boolean", "unquoted \"on\" <&>, 100%", &s);
+        Report {
+            resources: vec![
+                ResourceResult::checked(s.clone(), vec![f, w]),
+                ResourceResult::skipped(Subject { line: 20, ..s.clone() }, "no schema for x/v1 Y", vec![]),
+                ResourceResult::checked(Subject { line: 30, ..s }, vec![]),
+            ],
+            files: 1,
+            empty: 1,
+        }
+    }
+
+    const INFO: RunInfo = RunInfo { kubernetes_version: "1.36.3", strict: true, policies: false };
+
+    #[test]
+    fn text_lines_carry_file_line_check_and_object() {
+        let t = text(&report(), &INFO);
+        assert!(t.starts_with("apps/web.yaml:9 error [schema] Deployment/prod/web: /spec/replicas"), "{t}");
+        assert!(t.contains("Summary: 3 resources in 1 file: 1 valid, 1 invalid, 0 errors, 1 skipped, 1 empty"), "{t}");
+    }
+
+    #[test]
+    fn github_annotations_escape_data_and_properties() {
+        let g = github(&report(), &INFO);
+        assert!(g.contains("::error file=apps/web.yaml,line=9,title=sealgate schema::Deployment/prod/web: /spec/replicas"), "{g}");
+        assert!(g.contains("::warning ") && g.contains("100%25"), "{g}");
+    }
+
+    #[test]
+    fn tap_counts_every_resource() {
+        let t = tap(&report());
+        assert!(t.starts_with("TAP version 13\n1..3\nnot ok 1 - apps/web.yaml:3 Deployment/prod/web\n"), "{t}");
+        assert!(t.contains("ok 2 - apps/web.yaml:20 Deployment/prod/web # SKIP no schema"), "{t}");
+        assert!(t.contains("ok 3 - "), "{t}");
+    }
+
+    #[test]
+    fn junit_is_escaped_and_counts_match() {
+        let j = junit(&report());
+        assert!(j.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""), "{j}");
+        assert!(j.contains("&lt;&amp;&gt;"), "{j}");
+        assert!(!j.contains("<&>"));
+    }
+
+    #[test]
+    fn sarif_is_valid_against_the_official_schema() {
+        let schema_text = include_str!("../tests/fixtures/sarif-schema-2.1.0.json");
+        let schema: serde_json::Value = serde_json::from_str(schema_text).unwrap();
+        let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft4).build(&schema).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&sarif(&report())).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(2));
+        assert_eq!(doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+        // A document that breaks the schema must be caught, so the check above can fail.
+        let mut broken = doc.clone();
+        broken["runs"][0]["results"][0]["level"] = json!("fatal");
+        assert!(!validator.is_valid(&broken));
+    }
+}
