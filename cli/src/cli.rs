@@ -35,6 +35,51 @@ pub enum Command {
     /// Work on Rego policies: `policy test` runs their unit tests, Gatekeeper Suites and case files
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
+    Validate(ValidateArgs),
+}
+
+/// Flags of `validate` (schema side; the Rego flags are `PolicyFlags`).
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files, folders (searched recursively for .yaml/.yml/.json) or - for stdin
+    #[arg(value_name = "PATH|-", required = true)]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+    /// Where schemas come from, in order: `default` (built-in), a folder in kubernetes-json-schema layout, or a path template with {{ .ResourceKind }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .KindSuffix }}, {{ .StrictSuffix }}, {{ .NormalizedKubernetesVersion }}
+    #[arg(long, value_name = "LOC")]
+    pub schema_location: Vec<String>,
+    /// Folder or file with CustomResourceDefinitions whose schemas validate custom resources (CRDs among the inputs are used automatically)
+    #[arg(long, value_name = "DIR")]
+    pub crd: Vec<PathBuf>,
+    /// Kubernetes version of the built-in schemas (1.34, 1.35, 1.36; default: newest)
+    #[arg(long, value_name = "V", env = "SEALGATE_KUBERNETES_VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// Refuse fields the schema does not know, and duplicate keys
+    #[arg(long)]
+    pub strict: bool,
+    /// Skip (and count) resources whose kind has no schema instead of failing them
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
+    /// Regex of file paths to leave out when walking folders (repeatable)
+    #[arg(long, value_name = "PATTERN")]
+    pub ignore: Vec<String>,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: crate::validate_output::ValidateFormat,
+    /// Warnings fail the run too (exit 1)
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Worker threads (default: number of CPUs)
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Name shown for stdin in findings
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Largest manifest file accepted, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub max_file_size_mib: u64,
 }
 
 /// Output document format.
