@@ -133,10 +133,10 @@ fn kubeconfig_path(flag: Option<&Path>) -> Result<PathBuf, CliError> {
     if let Some(path) = flag {
         return Ok(path.to_path_buf());
     }
-    if let Some(list) = std::env::var_os("KUBECONFIG") {
-        if let Some(first) = std::env::split_paths(&list).find(|p| !p.as_os_str().is_empty()) {
-            return Ok(first);
-        }
+    if let Some(list) = std::env::var_os("KUBECONFIG")
+        && let Some(first) = std::env::split_paths(&list).find(|p| !p.as_os_str().is_empty())
+    {
+        return Ok(first);
     }
     match std::env::var_os("HOME") {
         Some(home) => Ok(PathBuf::from(home).join(".kube").join("config")),

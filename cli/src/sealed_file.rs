@@ -150,13 +150,12 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let path = current_path(&stack);
-                if matches!(event, Event::MappingEnd) && path_is(&path, &["spec", "encryptedData"], 2)
+                if matches!(event, Event::MappingEnd)
+                    && path_is(&path, &["spec", "encryptedData"], 2)
+                    && let Some(enc) = doc.encrypted.as_mut()
+                    && let Some((open, _)) = enc.flow
                 {
-                    if let Some(enc) = doc.encrypted.as_mut() {
-                        if let Some((open, _)) = enc.flow {
-                            enc.flow = Some((open, byte(span.start.index())));
-                        }
-                    }
+                    enc.flow = Some((open, byte(span.start.index())));
                 }
                 stack.pop();
                 value_done(&mut stack);

@@ -3,6 +3,8 @@
 //! with `kubeseal --recovery-unseal`; `--raw` both ways. Without SEALGATE_PEERS the test fails
 //! when `CI` is set and prints a loud SKIPPED line otherwise.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
