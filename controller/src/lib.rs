@@ -1,0 +1,1 @@
+//! sealgate-controller: turns SealedSecrets into Secrets in the cluster that holds the keys.
