@@ -232,14 +232,20 @@ all_reconciled() {
 }
 
 # measure PHASE CHECK DESC: starts the controller, waits for CHECK, then reads the phase's wall
-# time, RSA operations, peak RSS and CPU into m_wall m_rsa m_hwm m_maxrss m_cpu, and stops it.
+# time, RSA operations, peak RSS, CPU and mean load into m_wall m_rsa m_hwm m_maxrss m_cpu m_load,
+# and stops it.
 measure() {
-  local phase=$1 check=$2 desc=$3 log="$work/$run-$1.log" t0 pid reqs
+  local phase=$1 check=$2 desc=$3 log="$work/$run-$1.log" t0 pid reqs sampler
   uptime >>"$load_samples"
+  # the 1-minute load average every 5 s: how busy the machine was during this phase
+  while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done >"$log.load" &
+  sampler=$!
   t0=$(now)
   start_controller "$run" "$log"
   wait_for "$run: $desc" 1800 "$check"
   m_wall=$(elapsed "$t0" "$(now)")
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  m_load=$(awk '{ s += $1; n++ } END { printf "%.1f\n", n ? s / n : 0 }' "$log.load")
   pid=$(controller_pid)
   # settle: the last status writes and events of the sync, then read counters and memory
   sleep 2
@@ -250,7 +256,7 @@ measure() {
   { uptime; ps -eo pcpu,comm --sort=-pcpu | head -n 8; } >>"$load_samples"
   stop_controller
   m_maxrss=$(awk -F': ' '/Maximum resident/ { printf "%.0f\n", $2 / 1024 }' "$log.time")
-  say "[$run] $phase: $m_wall s, rsa ops $m_rsa, unseal requests $reqs, VmHWM $m_hwm MiB, max RSS $m_maxrss MiB, cpu $m_cpu s"
+  say "[$run] $phase: $m_wall s, rsa ops $m_rsa, unseal requests $reqs, VmHWM $m_hwm MiB, max RSS $m_maxrss MiB, cpu $m_cpu s, load $m_load"
 }
 
 results="$work/results.tsv"
@@ -260,8 +266,10 @@ for run in $runs; do
   up_cluster "$run"
   measure cold all_secrets "all $secrets Secrets"
   cold=("$m_wall" "$m_rsa" "$m_hwm" "$m_maxrss" "$m_cpu")
+  cold_load=$m_load
   measure restart all_reconciled "every SealedSecret reconciled after the restart"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "${cold[@]}" "$m_wall" "$m_rsa" "$m_hwm" "$m_cpu" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "${cold[@]}" "$m_wall" "$m_rsa" "$m_hwm" "$m_cpu" \
+    "$cold_load" "$m_load" >>"$results"
   "$root/tests/cluster/down" "$cluster" >/dev/null 2>&1
   cluster=""
 done

@@ -2,7 +2,8 @@
 
 argv: benchmarks.md results.tsv load.txt secrets keys items openssl_rsa4096_private_ops_per_s ref_version
 results.tsv columns: run, cold wall s, cold RSA ops, cold VmHWM MiB, cold max RSS MiB (time -v),
-cold CPU s, restart wall s, restart RSA ops, restart VmHWM MiB, restart CPU s.
+cold CPU s, restart wall s, restart RSA ops, restart VmHWM MiB, restart CPU s, mean 1-minute load
+during the cold sync, during the restart.
 """
 
 import os
@@ -19,6 +20,7 @@ for line in open(results_path):
     rows[f[0]] = {
         "cold": float(f[1]), "rsa_cold": int(f[2]), "hwm_cold": f[3], "maxrss_cold": f[4], "cpu_cold": f[5],
         "restart": float(f[6]), "rsa_restart": int(f[7]), "hwm_restart": f[8], "cpu_restart": f[9],
+        "load_cold": f[10] if len(f) > 10 else "?", "load_restart": f[11] if len(f) > 11 else "?",
     }
 
 cores = os.cpu_count() or 1
@@ -42,8 +44,8 @@ def rsa(run, key):
 
 
 table = [
-    "| controller | cold sync | RSA ops (cold) | peak RSS (VmHWM / time -v) | CPU (cold) | restart in sync | RSA ops (restart) | CPU (restart) |",
-    "|---|---|---|---|---|---|---|---|",
+    "| controller | cold sync | RSA ops (cold) | peak RSS (VmHWM / time -v) | CPU (cold) | restart in sync | RSA ops (restart) | CPU (restart) | load (cold / restart) |",
+    "|---|---|---|---|---|---|---|---|---|",
 ]
 for run in ("sealgate", "reference", "reference-default"):
     if run not in rows:
@@ -51,7 +53,8 @@ for run in ("sealgate", "reference", "reference-default"):
     r = rows[run]
     table.append(
         f"| {names[run]} | {r['cold']:.1f} s | {rsa(run, 'rsa_cold')} | {r['hwm_cold']} / {r['maxrss_cold']} MiB "
-        f"| {r['cpu_cold']} s | {r['restart']:.1f} s | {rsa(run, 'rsa_restart')} | {r['cpu_restart']} s |"
+        f"| {r['cpu_cold']} s | {r['restart']:.1f} s | {rsa(run, 'rsa_restart')} | {r['cpu_restart']} s "
+        f"| {r['load_cold']} / {r['load_restart']} |"
     )
 
 targets = ["| target | measured | verdict |", "|---|---|---|"]
@@ -106,6 +109,8 @@ namespace) and `KUBERNETES_SERVICE_HOST/PORT`.
   private-key operations per item, on every start (it re-decrypts everything).
 - **peak RSS**: `VmHWM` from `/proc/PID/status` at the end of the phase / `Maximum resident set size`
   of `/usr/bin/time -v` for the whole process.
+- **load**: mean 1-minute load average during the phase (sampled every 5 s). The machine has
+  {cores} cores and is shared with other builds: wall times move with it, CPU seconds much less.
 - OpenSSL `speed rsa4096` private operation on this machine: {op_ms:.2f} ms.
 
 {chr(10).join(table)}
