@@ -9,7 +9,9 @@
 #   SEALGATE_PEERS=... bash bench/controller.sh [SECRETS=1000] [KEYS=12]
 # Env: RUNS (default "reference sealgate"; also "reference-default" = upstream's client rate limit
 #      of 5 QPS, which dominates its wall time), SEALGATE_CONTROLLER_BIN / SEALGATE_BIN (skip the
-#      cargo build), SEALGATE_BENCH_KEEP=1 (keep the work dir with logs).
+#      cargo build), SEALGATE_BENCH_KEEP=1 (keep the work dir with logs),
+#      SEALGATE_BENCH_SAVE=FILE (also write this run's result rows there),
+#      SEALGATE_BENCH_MERGE=FILE (add rows saved by an earlier run to the report, marked as such).
 # Both controllers use the ServiceAccount and RBAC of deploy/base (rendered with kustomize); the
 # reference one only runs in-cluster, so it gets the in-cluster files (token, CA, namespace) in a
 # private mount namespace and KUBERNETES_SERVICE_HOST/PORT pointing at the local apiserver.
@@ -274,6 +276,13 @@ for run in $runs; do
   cluster=""
 done
 
+[ -n "${SEALGATE_BENCH_SAVE:-}" ] && cp "$results" "$SEALGATE_BENCH_SAVE"
+merged=""
+if [ -n "${SEALGATE_BENCH_MERGE:-}" ]; then
+  merged="$(cut -f1 "$SEALGATE_BENCH_MERGE" | tr '\n' ' ')(saved $(date -u -r "$SEALGATE_BENCH_MERGE" '+%Y-%m-%d %H:%M UTC'))"
+  cat "$SEALGATE_BENCH_MERGE" >>"$results"
+fi
+export SEALGATE_BENCH_MERGED="$merged"
 openssl speed -seconds 3 rsa4096 2>/dev/null >"$work/speed.txt"
 ossl_ops=$(awk '/^rsa 4096 bits/ { print $(NF-1) }' "$work/speed.txt")
 python3 "$root/bench/controller_report.py" "$root/docs/benchmarks.md" "$results" "$load_samples" \

@@ -88,6 +88,10 @@ for run in ("reference", "reference-default"):
                       f"{per_op:.2f} ms per op, everything included (OpenSSL's private op: {op_ms:.2f} ms).")
 cross_check = "\n".join(checks) if checks else "- (no reference run)"
 
+merged = os.environ.get("SEALGATE_BENCH_MERGED", "")
+merged_note = (f"\nRows measured by an earlier run of the same script on the same machine: {merged}.\n"
+               if merged else "")
+
 load = open(load_path).read().strip()
 section = f"""<!-- controller:begin -->
 ## Controller
@@ -114,7 +118,7 @@ namespace) and `KUBERNETES_SERVICE_HOST/PORT`.
 - OpenSSL `speed rsa4096` private operation on this machine: {op_ms:.2f} ms.
 
 {chr(10).join(table)}
-
+{merged_note}
 {chr(10).join(targets)}
 
 Cross-check of the reference's derived RSA count:
