@@ -422,7 +422,7 @@ fn legacy_spec_data_is_unsealed() {
 }
 
 #[test]
-fn template_data_is_refused_not_misrendered() {
+fn template_data_is_rendered_over_the_items() {
     let c = cert("throwaway-test-2048");
     let k = keys("throwaway-test-2048");
     let mut sealed = seal_secret(
@@ -434,10 +434,18 @@ fn template_data_is_refused_not_misrendered() {
     .unwrap();
     sealed.spec.template.as_mut().unwrap().data =
         Some([("config".to_owned(), "user={{ .a }}".to_owned())].into());
+    let unsealed = unseal(&k, &sealed, None).unwrap();
+    assert_eq!(unsealed.secret.data["config"].as_bytes(), b"user=a");
+    assert_eq!(unsealed.secret.data["a"].as_bytes(), b"a");
+
+    // an unsupported construct is refused and named, not misrendered
+    sealed.spec.template.as_mut().unwrap().data =
+        Some([("config".to_owned(), "{{ .a | sha1sum }}".to_owned())].into());
     let err = unseal(&k, &sealed, None).unwrap_err();
-    assert!(
-        matches!(err, UnsealError::TemplateDataUnsupported { .. }),
-        "{err}"
+    assert!(matches!(err, UnsealError::Template { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "ns/s: template.data[\"config\"]: function `sha1sum` is not supported"
     );
 }
 

@@ -1,6 +1,7 @@
 //! kubeseal-compatible sealing: scopes, the hybrid value format, certs, keys and the CRD types.
 
 mod cert;
+pub mod escrow;
 mod fingerprint;
 mod hybrid;
 mod key_source;
@@ -9,6 +10,7 @@ mod keys;
 mod plaintext;
 mod scope;
 mod sealer;
+pub mod template;
 mod types;
 mod unsealer;
 

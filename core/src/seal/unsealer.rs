@@ -7,6 +7,7 @@ use super::keys::{OpenError, UnsealingKeys};
 use super::plaintext::Plaintext;
 use super::scope::Scope;
 use super::sealer::{SealError, identity_of};
+use super::template::{self, TemplateError};
 use super::types::SealedSecret;
 use super::types::{ObjectMeta, Secret};
 
@@ -35,10 +36,13 @@ pub enum UnsealError {
         name: String,
         reason: String,
     },
-    #[error(
-        "{namespace}/{name}: spec.template.data rendering is not supported yet; unseal it with the controller"
-    )]
-    TemplateDataUnsupported { namespace: String, name: String },
+    #[error("{namespace}/{name}: {error}")]
+    Template {
+        namespace: String,
+        name: String,
+        #[source]
+        error: TemplateError,
+    },
 }
 
 /// The produced Secret and, per item, the fingerprint of the key that opened it (so the
@@ -59,7 +63,8 @@ impl std::fmt::Debug for Unsealed {
 
 /// Decrypts a SealedSecret with the given keys. The label comes from the TOP-LEVEL annotations,
 /// namespace and name, as in upstream's controller; the Secret's metadata, type and immutable
-/// flag come from the template, with name and namespace forced to the SealedSecret's.
+/// flag come from the template, with name and namespace forced to the SealedSecret's, and
+/// `template.data` is rendered over the decrypted items (see [`template::render`]).
 /// `hint` is a key fingerprint to try first.
 pub fn unseal(
     keys: &UnsealingKeys,
@@ -69,9 +74,6 @@ pub fn unseal(
     let (scope, namespace, name) = identity_of(sealed)?;
     let label = scope.label(&namespace, &name);
     let template = sealed.spec.template.clone().unwrap_or_default();
-    if template.data.as_ref().is_some_and(|d| !d.is_empty()) {
-        return Err(UnsealError::TemplateDataUnsupported { namespace, name });
-    }
     let item_error = |key: &str, error| UnsealError::Item {
         namespace: namespace.clone(),
         name: name.clone(),
@@ -112,6 +114,17 @@ pub fn unseal(
             .map_err(|e| item_error(key, e))?;
         data.insert(key.clone(), opened.plaintext);
         opened_with.insert(key.clone(), opened.fingerprint);
+    }
+    // Upstream renders template.data over every decrypted item; a rendered entry replaces the
+    // item of the same name.
+    if let Some(templates) = template.data.as_ref().filter(|t| !t.is_empty()) {
+        let rendered =
+            template::render(templates, &data).map_err(|error| UnsealError::Template {
+                namespace: namespace.clone(),
+                name: name.clone(),
+                error,
+            })?;
+        data.extend(rendered);
     }
 
     let metadata = ObjectMeta {

@@ -1,0 +1,322 @@
+//! Executing a parsed template over the decrypted items, Go `text/template` semantics.
+
+use std::collections::BTreeMap;
+
+use zeroize::Zeroizing;
+
+use super::Fail;
+use super::funcs;
+use super::parse::{Arg, Command, Node, Pipeline};
+use crate::seal::plaintext::Plaintext;
+
+/// A byte buffer for plaintext that never leaves an unwiped copy behind when it grows.
+#[derive(Default)]
+pub struct SecretBuf(Zeroizing<Vec<u8>>);
+
+impl SecretBuf {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut grown = Zeroizing::new(Vec::with_capacity(
+                needed.max(self.0.capacity() * 2).max(64),
+            ));
+            grown.extend_from_slice(&self.0);
+            // the old buffer is wiped (whole capacity) when dropped here
+            self.0 = grown;
+        }
+        self.0.extend_from_slice(bytes);
+    }
+
+    pub fn push_str(&mut self, text: &str) {
+        self.push(text.as_bytes());
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn into_plaintext(self) -> Plaintext {
+        let mut exact = Vec::with_capacity(self.0.len());
+        exact.extend_from_slice(&self.0);
+        Plaintext::new(exact)
+    }
+}
+
+/// A template value. Strings are bytes (Go strings), kept in wiped buffers.
+pub enum Value {
+    /// A missing map key: prints `<no value>`, is `nil` for `interface{}` parameters.
+    Missing,
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(SecretBuf),
+    /// The root data: item name → decrypted value (`map[string]string` upstream).
+    Data,
+}
+
+impl Value {
+    pub fn str(bytes: &[u8]) -> Self {
+        let mut buf = SecretBuf::with_capacity(bytes.len());
+        buf.push(bytes);
+        Value::Str(buf)
+    }
+
+    /// Go's type name, for error messages (never the value).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Missing => "invalid value",
+            Value::Nil => "nil",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float64",
+            Value::Str(_) => "string",
+            Value::Data => "map[string]string",
+        }
+    }
+
+    pub fn duplicate(&self) -> Value {
+        match self {
+            Value::Missing => Value::Missing,
+            Value::Nil => Value::Nil,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(n) => Value::Int(*n),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(s) => Value::str(s.as_bytes()),
+            Value::Data => Value::Data,
+        }
+    }
+}
+
+pub struct Exec<'a> {
+    data: &'a BTreeMap<String, Plaintext>,
+    vars: Vec<(String, Value)>,
+    out: SecretBuf,
+}
+
+impl<'a> Exec<'a> {
+    pub fn new(data: &'a BTreeMap<String, Plaintext>) -> Self {
+        Self {
+            data,
+            vars: vec![("$".to_owned(), Value::Data)],
+            out: SecretBuf::default(),
+        }
+    }
+
+    pub fn run(mut self, nodes: &[Node]) -> Result<Plaintext, Fail> {
+        self.walk(nodes, &Value::Data)?;
+        Ok(self.out.into_plaintext())
+    }
+
+    fn walk(&mut self, nodes: &[Node], dot: &Value) -> Result<(), Fail> {
+        for node in nodes {
+            match node {
+                Node::Text(text) => self.out.push_str(text),
+                Node::Action(pipe) => {
+                    let value = self.pipeline(pipe, dot)?;
+                    // a declaration prints nothing
+                    if pipe.declare.is_empty() {
+                        funcs::print_value(&mut self.out, &value, self.data);
+                    }
+                }
+                Node::If {
+                    branches,
+                    otherwise,
+                } => {
+                    let mark = self.vars.len();
+                    let mut taken = false;
+                    for (pipe, body) in branches {
+                        let cond = self.pipeline(pipe, dot)?;
+                        if funcs::truth(&cond, self.data) {
+                            self.walk(body, dot)?;
+                            taken = true;
+                            break;
+                        }
+                    }
+                    if !taken {
+                        self.walk(otherwise, dot)?;
+                    }
+                    self.vars.truncate(mark);
+                }
+                Node::With {
+                    pipe,
+                    body,
+                    otherwise,
+                } => {
+                    let mark = self.vars.len();
+                    let value = self.pipeline(pipe, dot)?;
+                    if funcs::truth(&value, self.data) {
+                        self.walk(body, &value)?;
+                    } else {
+                        self.walk(otherwise, dot)?;
+                    }
+                    self.vars.truncate(mark);
+                }
+                Node::Range {
+                    pipe,
+                    body,
+                    otherwise,
+                } => self.range(pipe, body, otherwise, dot)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn range(
+        &mut self,
+        pipe: &Pipeline,
+        body: &[Node],
+        otherwise: &[Node],
+        dot: &Value,
+    ) -> Result<(), Fail> {
+        let mark = self.vars.len();
+        let plain = Pipeline {
+            declare: Vec::new(),
+            assign: false,
+            commands: pipe.commands.clone(),
+        };
+        let over = self.pipeline(&plain, dot)?;
+        let items: Vec<(Value, Value)> = match &over {
+            Value::Data => self
+                .data
+                .iter()
+                .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes())))
+                .collect(),
+            Value::Int(n) => (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect(),
+            Value::Missing | Value::Nil => Vec::new(),
+            other => {
+                return Err(Fail::Exec(format!(
+                    "range can't iterate over a {}",
+                    other.type_name()
+                )));
+            }
+        };
+        if items.is_empty() {
+            self.walk(otherwise, dot)?;
+            return Ok(());
+        }
+        for (key, value) in items {
+            match pipe.declare.as_slice() {
+                [] => {}
+                [v] => self.vars.push((v.clone(), value.duplicate())),
+                [k, v, ..] => {
+                    self.vars.push((k.clone(), key));
+                    self.vars.push((v.clone(), value.duplicate()));
+                }
+            }
+            self.walk(body, &value)?;
+            self.vars.truncate(mark);
+        }
+        Ok(())
+    }
+
+    fn pipeline(&mut self, pipe: &Pipeline, dot: &Value) -> Result<Value, Fail> {
+        let mut last: Option<Value> = None;
+        for (stage, command) in pipe.commands.iter().enumerate() {
+            last = Some(self.command(command, dot, last, stage)?);
+        }
+        let value = last.unwrap_or(Value::Missing);
+        if let Some(name) = pipe.declare.first() {
+            if pipe.assign {
+                let slot = self
+                    .vars
+                    .iter_mut()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .ok_or_else(|| Fail::Exec(format!("undefined variable: {name}")))?;
+                slot.1 = value.duplicate();
+            } else {
+                self.vars.push((name.clone(), value.duplicate()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn command(
+        &mut self,
+        command: &Command,
+        dot: &Value,
+        piped: Option<Value>,
+        stage: usize,
+    ) -> Result<Value, Fail> {
+        let Some(first) = command.args.first() else {
+            return Err(Fail::Exec("empty command".to_owned()));
+        };
+        if let Arg::Func(name) = first {
+            let mut args = Vec::with_capacity(command.args.len());
+            for arg in &command.args[1..] {
+                args.push(self.operand(arg, dot)?);
+            }
+            if let Some(value) = piped {
+                args.push(value);
+            }
+            return funcs::call(name, args, self.data);
+        }
+        if matches!(first, Arg::Nil) && command.args.len() == 1 {
+            return Err(Fail::Exec("nil is not a command".to_owned()));
+        }
+        if stage > 0 {
+            return Err(Fail::Exec(format!(
+                "non executable command in pipeline stage {}",
+                stage + 1
+            )));
+        }
+        if command.args.len() > 1 {
+            return Err(Fail::Exec("can't give argument to non-function".to_owned()));
+        }
+        self.operand(first, dot)
+    }
+
+    fn operand(&mut self, arg: &Arg, dot: &Value) -> Result<Value, Fail> {
+        match arg {
+            Arg::Field(chain) => self.fields(dot.duplicate(), chain),
+            Arg::Var(name, chain) => {
+                let value = self
+                    .vars
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.duplicate())
+                    .ok_or_else(|| Fail::Exec(format!("undefined variable: {name}")))?;
+                self.fields(value, chain)
+            }
+            Arg::Func(name) => funcs::call(name, Vec::new(), self.data),
+            Arg::Str(s) => Ok(Value::str(s.as_bytes())),
+            Arg::Int(n) => Ok(Value::Int(*n)),
+            Arg::Float(f) => Ok(Value::Float(*f)),
+            Arg::Bool(b) => Ok(Value::Bool(*b)),
+            Arg::Nil => Ok(Value::Nil),
+            Arg::Sub(pipe, chain) => {
+                let value = self.pipeline(pipe, dot)?;
+                self.fields(value, chain)
+            }
+        }
+    }
+
+    fn fields(&self, mut value: Value, chain: &[String]) -> Result<Value, Fail> {
+        for name in chain {
+            value = match value {
+                Value::Data => self
+                    .data
+                    .get(name)
+                    .map_or(Value::Missing, |v| Value::str(v.as_bytes())),
+                Value::Missing | Value::Nil => {
+                    return Err(Fail::Exec(format!(
+                        "nil pointer evaluating interface {{}}.{name}"
+                    )));
+                }
+                other => {
+                    return Err(Fail::Exec(format!(
+                        "can't evaluate field {name} in type {}",
+                        other.type_name()
+                    )));
+                }
+            };
+        }
+        Ok(value)
+    }
+}
