@@ -11,7 +11,8 @@
 #      of 5 QPS, which dominates its wall time), SEALGATE_CONTROLLER_BIN / SEALGATE_BIN (skip the
 #      cargo build), SEALGATE_BENCH_KEEP=1 (keep the work dir with logs),
 #      SEALGATE_BENCH_SAVE=FILE (also write this run's result rows there),
-#      SEALGATE_BENCH_MERGE=FILE (add rows saved by an earlier run to the report, marked as such).
+#      SEALGATE_BENCH_MERGE=FILE (add rows saved by an earlier run to the report, marked as such),
+#      SEALGATE_BENCH_NOTE=TEXT (a note printed under the table).
 # Both controllers use the ServiceAccount and RBAC of deploy/base (rendered with kustomize); the
 # reference one only runs in-cluster, so it gets the in-cluster files (token, CA, namespace) in a
 # private mount namespace and KUBERNETES_SERVICE_HOST/PORT pointing at the local apiserver.

@@ -91,6 +91,9 @@ cross_check = "\n".join(checks) if checks else "- (no reference run)"
 merged = os.environ.get("SEALGATE_BENCH_MERGED", "")
 merged_note = (f"\nRows measured by an earlier run of the same script on the same machine: {merged}.\n"
                if merged else "")
+# a line from whoever ran the benchmark (e.g. why a controller is missing from this run)
+if os.environ.get("SEALGATE_BENCH_NOTE"):
+    merged_note += f"\n**Note:** {os.environ['SEALGATE_BENCH_NOTE']}\n"
 
 load = open(load_path).read().strip()
 section = f"""<!-- controller:begin -->
