@@ -1,0 +1,200 @@
+//! Upstream's HTTP API: `/healthz`, `/v1/cert.pem`, `/v1/verify`, `/v1/rotate`.
+//!
+//! Status codes follow upstream's `server.go`: verify answers 200 (decryptable), 409 (not),
+//! 400 (body unreadable) and 500 (not a SealedSecret); cert.pem answers 500 without a key.
+//! Rotate answers 400 for a body that is not a SealedSecret, 409 when no key opens it, 500
+//! without a key. RSA work runs on blocking threads, off the reactor.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use sealgate_core::seal::{Scope, SealError, SealedSecret, SealingCert, UnsealingKeys, reencrypt};
+use std::net::SocketAddr;
+
+use super::limit::RateLimit;
+use super::metrics::{HttpMetrics, track};
+use crate::keyring::Keyring;
+use crate::keys::cert_pem;
+
+/// What the handlers share: the loaded keys and the verify limiter.
+#[derive(Clone)]
+pub struct ApiState {
+    keyring: Keyring,
+    limit: RateLimit,
+}
+
+impl ApiState {
+    pub fn new(keyring: Keyring, limit: RateLimit) -> Self {
+        Self { keyring, limit }
+    }
+
+    fn newest_cert(&self) -> Option<SealingCert> {
+        self.keyring.current().newest().and_then(|k| k.cert.clone())
+    }
+}
+
+/// The `:8080` routes with request metrics.
+pub fn router(state: ApiState, metrics: HttpMetrics) -> Router {
+    Router::new()
+        .route("/healthz", any(healthz))
+        .route("/v1/cert.pem", get(cert))
+        .route("/v1/verify", post(verify))
+        .route("/v1/rotate", post(rotate))
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, track))
+}
+
+async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+}
+
+async fn cert(State(state): State<ApiState>) -> Response {
+    match state.newest_cert() {
+        Some(cert) => (
+            [(header::CONTENT_TYPE, "application/x-pem-file")],
+            cert_pem(&cert),
+        )
+            .into_response(),
+        None => text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "no sealing key yet; the leader creates one at startup\n",
+        ),
+    }
+}
+
+async fn verify(
+    State(state): State<ApiState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !state.limit.admit("/v1/verify", &headers, Some(peer.ip())) {
+        return text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate limit exceeded; retry later\n",
+        );
+    }
+    let sealed = match parse_sealed_secret(&body) {
+        Ok(sealed) => sealed,
+        Err(message) => return text(StatusCode::INTERNAL_SERVER_ERROR, &message),
+    };
+    let snapshot = state.keyring.current();
+    match blocking(move || opens(&snapshot.keys, &sealed)).await {
+        Ok(Ok(())) => text(StatusCode::OK, ""),
+        Ok(Err(message)) => text(StatusCode::CONFLICT, &message),
+        Err(message) => text(StatusCode::INTERNAL_SERVER_ERROR, &message),
+    }
+}
+
+async fn rotate(State(state): State<ApiState>, body: Bytes) -> Response {
+    let sealed = match parse_sealed_secret(&body) {
+        Ok(sealed) => sealed,
+        Err(message) => return text(StatusCode::BAD_REQUEST, &message),
+    };
+    let Some(cert) = state.newest_cert() else {
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "no sealing key yet\n");
+    };
+    let snapshot = state.keyring.current();
+    // Same top-level scope, namespace and name in and out: the label never changes, so the
+    // scope can never widen, and the template (data templates included) is kept verbatim.
+    let rotated = blocking(move || reencrypt(&snapshot.keys, &cert, &sealed)).await;
+    match rotated {
+        Ok(Ok(out)) => match serde_json::to_vec(&out) {
+            Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+            Err(error) => text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("encoding the result failed: {error}\n"),
+            ),
+        },
+        Ok(Err(error @ (SealError::MissingName { .. } | SealError::MissingNamespace { .. }))) => {
+            text(StatusCode::BAD_REQUEST, &format!("{error}\n"))
+        }
+        Ok(Err(error)) => text(StatusCode::CONFLICT, &format!("{error}\n")),
+        Err(message) => text(StatusCode::INTERNAL_SERVER_ERROR, &message),
+    }
+}
+
+/// One SealedSecret, JSON or single-document YAML (upstream rejects multi-doc bodies too).
+fn parse_sealed_secret(body: &[u8]) -> Result<SealedSecret, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8 text\n".to_owned())?;
+    let sealed: SealedSecret = match serde_json::from_str(text) {
+        Ok(sealed) => sealed,
+        Err(_) => serde_saphyr::from_str(text).map_err(|e| {
+            format!(
+                "the body is not one SealedSecret in JSON or YAML: {}\n",
+                first_line(&e.to_string())
+            )
+        })?,
+    };
+    if sealed.kind != "SealedSecret" {
+        return Err(format!(
+            "expected kind SealedSecret, got {:?}\n",
+            sealed.kind
+        ));
+    }
+    Ok(sealed)
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+/// Opens every item as the controller would (label from the TOP-LEVEL scope); the plaintext is
+/// dropped (and wiped) at once.
+fn opens(keys: &UnsealingKeys, sealed: &SealedSecret) -> Result<(), String> {
+    let scope = Scope::from_annotations(&sealed.metadata.annotations);
+    let namespace = sealed.metadata.namespace.clone().unwrap_or_default();
+    let name = sealed.metadata.name.clone().unwrap_or_default();
+    let label = scope.label(&namespace, &name);
+    let legacy = sealed.spec.data.iter().map(|v| ("<spec.data>", v.as_str()));
+    let items = sealed
+        .spec
+        .encrypted_data
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    for (key, value) in items.chain(legacy) {
+        keys.open(&label, value, None)
+            .map_err(|error| format!("item {key:?} of {namespace}/{name} ({scope}): {error}\n"))?;
+    }
+    Ok(())
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| format!("internal error: {e}\n"))
+}
+
+fn text(status: StatusCode, body: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body.to_owned(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_json_or_single_yaml_sealed_secrets() {
+        let json = br#"{"apiVersion":"bitnami.com/v1alpha1","kind":"SealedSecret","metadata":{"name":"a","namespace":"b"},"spec":{"encryptedData":{"k":"AgA="}}}"#;
+        assert!(parse_sealed_secret(json).is_ok());
+        let yaml = b"apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: a, namespace: b}\nspec:\n  encryptedData: {k: AgA=}\n";
+        assert!(parse_sealed_secret(yaml).is_ok());
+        let two = [yaml.as_slice(), b"---\n", yaml.as_slice()].concat();
+        assert!(parse_sealed_secret(&two).is_err());
+        assert!(parse_sealed_secret(b"kind: Secret\napiVersion: v1\n").is_err());
+        assert!(parse_sealed_secret(&[0xff, 0xfe]).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! Key metrics read at scrape time: how many keys, each key's age, and leadership.
+//!
+//! Computed from the live key view on every scrape, so ages are exact and removed keys vanish
+//! without bookkeeping (upstream has no key metrics at all, #108).
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::gauge::ConstGauge;
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use crate::keyring::Keyring;
+
+/// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
+pub struct KeyMetrics {
+    keyring: Keyring,
+    is_leader: watch::Receiver<bool>,
+}
+
+impl std::fmt::Debug for KeyMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyMetrics").finish_non_exhaustive()
+    }
+}
+
+impl KeyMetrics {
+    pub fn new(keyring: Keyring, is_leader: watch::Receiver<bool>) -> Self {
+        Self { keyring, is_leader }
+    }
+}
+
+impl Collector for KeyMetrics {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let snapshot = self.keyring.current();
+        let keys = &snapshot.keys;
+        let count = ConstGauge::new(i64::try_from(keys.len()).unwrap_or(i64::MAX));
+        count.encode(encoder.encode_descriptor(
+            "sealgate_keys",
+            "Private keys loaded for unsealing",
+            None,
+            count.metric_type(),
+        )?)?;
+
+        let now = OffsetDateTime::now_utc();
+        let mut ages = encoder.encode_descriptor(
+            "sealgate_key_age_seconds",
+            "Age of each key by its cert NotBefore, labelled by fingerprint",
+            None,
+            MetricType::Gauge,
+        )?;
+        for key in keys.iter() {
+            if let Some(not_before) = key.not_before() {
+                let age = ConstGauge::new((now - not_before).as_seconds_f64());
+                let labels = [("fingerprint", key.fingerprint().to_owned())];
+                age.encode(ages.encode_family(&labels)?)?;
+            }
+        }
+
+        let leader = ConstGauge::new(i64::from(*self.is_leader.borrow()));
+        leader.encode(encoder.encode_descriptor(
+            "sealgate_leader",
+            "1 while this replica holds the leader lease",
+            None,
+            leader.metric_type(),
+        )?)?;
+        Ok(())
+    }
+}
