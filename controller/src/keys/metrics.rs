@@ -60,7 +60,7 @@ impl Collector for KeyMetrics {
         let leader = ConstGauge::new(i64::from(*self.is_leader.borrow()));
         leader.encode(encoder.encode_descriptor(
             "sealgate_leader",
-            "1 while this replica holds the leader lease",
+            "Whether this replica holds the leader lease (1) or stands by (0)",
             None,
             leader.metric_type(),
         )?)?;
