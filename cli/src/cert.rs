@@ -37,7 +37,7 @@ fn source_of(args: &CertArgs) -> Result<CertSource, CliError> {
 
 pub fn run(args: CertArgs) -> Result<Outcome, CliError> {
     let source = source_of(&args)?;
-    let cert = source.inspect_cert()?;
+    let (cert, origin) = source.inspect_cert()?;
     let text = if args.pem {
         cert.to_pem()
     } else {
@@ -49,7 +49,7 @@ pub fn run(args: CertArgs) -> Result<Outcome, CliError> {
             days_left.to_string()
         };
         let mut text = String::new();
-        let _ = writeln!(text, "source:       {}", source.describe());
+        let _ = writeln!(text, "source:       {origin}");
         let _ = writeln!(text, "fingerprint:  {}", cert.fingerprint());
         let _ = writeln!(text, "cert sha256:  {}", cert.cert_sha256());
         let _ = writeln!(text, "key:          RSA {} bits", cert.key_bits());

@@ -1,5 +1,5 @@
 //! Where the sealing certificate comes from: a PEM file, an https:// URL, the local key pair, or
-//! the controller (through the Kubernetes API server's service proxy, using kubeconfig).
+//! the controller (through kubeconfig: its `sealgate-cert` ConfigMap, else the service proxy).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use sealgate_core::seal::{CertError, SealingCert};
 
-use crate::cli::CertSourceArgs;
+use crate::cli::{CertSourceArgs, ClusterArgs};
 use crate::error::CliError;
-use crate::kube_proxy;
+use crate::kube_api;
 use crate::local_keys;
 
 /// Largest certificate response accepted from a URL (a PEM cert is a few KiB).
@@ -23,8 +23,14 @@ pub enum CertSource {
     Controller {
         namespace: String,
         name: String,
-        kubeconfig: Option<std::path::PathBuf>,
+        target: kube_api::Target,
     },
+}
+
+/// A certificate's PEM bytes and where they came from (for messages and `cert`'s summary).
+pub struct CertPem {
+    pub bytes: Vec<u8>,
+    pub origin: String,
 }
 
 impl CertSource {
@@ -39,7 +45,7 @@ impl CertSource {
             (None, false) => Ok(CertSource::Controller {
                 namespace: args.controller_namespace.clone(),
                 name: args.controller_name.clone(),
-                kubeconfig: args.kubeconfig.clone(),
+                target: args.cluster.target(),
             }),
         }
     }
@@ -64,36 +70,55 @@ impl CertSource {
                 .unwrap_or_else(|_| "the local key pair".to_owned()),
             CertSource::Controller {
                 namespace, name, ..
-            } => format!("controller service {namespace}/{name}"),
+            } => format!("controller {namespace}/{name}"),
         }
     }
 
     /// The certificate PEM bytes.
-    pub fn pem(&self) -> Result<Vec<u8>, CliError> {
-        match self {
-            CertSource::File(path) => {
-                std::fs::read(path).map_err(|e| CliError::read(path.display(), e))
-            }
-            CertSource::Url(url) => fetch_url(url),
-            CertSource::Local => Ok(local_keys::ensure()?.cert_pem.into_bytes()),
+    pub fn pem(&self) -> Result<CertPem, CliError> {
+        let bytes = match self {
+            CertSource::File(path) => std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?,
+            CertSource::Url(url) => fetch_url(url)?,
+            CertSource::Local => local_keys::ensure()?.cert_pem.into_bytes(),
             CertSource::Controller {
                 namespace,
                 name,
-                kubeconfig,
-            } => kube_proxy::fetch_cert(kubeconfig.as_deref(), namespace, name),
-        }
+                target,
+            } => {
+                let fetched = kube_api::fetch_cert(target, namespace, name)?;
+                return Ok(CertPem {
+                    bytes: fetched.pem,
+                    origin: fetched.origin,
+                });
+            }
+        };
+        Ok(CertPem {
+            bytes,
+            origin: self.describe(),
+        })
     }
 
     /// Loads the certificate for sealing: refuses expired and non-RSA certificates.
     pub fn sealing_cert(&self) -> Result<SealingCert, CliError> {
         let pem = self.pem()?;
-        SealingCert::from_pem(&pem).map_err(|e| cert_error(e, &self.describe()))
+        SealingCert::from_pem(&pem.bytes).map_err(|e| cert_error(e, &pem.origin))
     }
 
-    /// Loads the certificate for inspection only (an expired one is shown, not refused).
-    pub fn inspect_cert(&self) -> Result<SealingCert, CliError> {
+    /// Loads the certificate for inspection only (an expired one is shown, not refused), with
+    /// where it came from.
+    pub fn inspect_cert(&self) -> Result<(SealingCert, String), CliError> {
         let pem = self.pem()?;
-        SealingCert::inspect_pem(&pem).map_err(|e| cert_error(e, &self.describe()))
+        let cert = SealingCert::inspect_pem(&pem.bytes).map_err(|e| cert_error(e, &pem.origin))?;
+        Ok((cert, pem.origin))
+    }
+}
+
+impl ClusterArgs {
+    pub fn target(&self) -> kube_api::Target {
+        kube_api::Target {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+        }
     }
 }
 
@@ -130,7 +155,7 @@ fn fetch_url(url: &str) -> Result<Vec<u8>, CliError> {
             ));
         }
     }
-    let agent = http_agent(TlsOptions::default());
+    let agent = http_agent();
     let mut response = agent
         .get(url)
         .header("Accept", "application/x-pem-file, */*")
@@ -156,29 +181,14 @@ fn fetch_url(url: &str) -> Result<Vec<u8>, CliError> {
         })
 }
 
-/// TLS settings of one HTTP agent: the defaults (webpki roots, no client cert) fit public URLs.
-#[derive(Default)]
-pub struct TlsOptions {
-    /// Replaces the webpki roots (a kubeconfig's certificate authority).
-    pub roots: Option<Vec<ureq::tls::Certificate<'static>>>,
-    pub client: Option<ureq::tls::ClientCert>,
-    /// kubeconfig `insecure-skip-tls-verify: true`.
-    pub insecure: bool,
-}
-
-/// An HTTP agent on rustls with the aws-lc-rs provider (the one crypto library of the project).
-pub fn http_agent(options: TlsOptions) -> ureq::Agent {
+/// An HTTP agent on rustls with the aws-lc-rs provider (the one crypto library of the project)
+/// and the webpki roots, for `--cert https://…` URLs.
+fn http_agent() -> ureq::Agent {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let root_certs = match options.roots {
-        Some(certs) => ureq::tls::RootCerts::new_with_certs(&certs),
-        None => ureq::tls::RootCerts::WebPki,
-    };
     let tls = ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
         .unversioned_rustls_crypto_provider(provider)
-        .root_certs(root_certs)
-        .client_cert(options.client)
-        .disable_verification(options.insecure)
+        .root_certs(ureq::tls::RootCerts::WebPki)
         .build();
     ureq::Agent::config_builder()
         .tls_config(tls)

@@ -114,9 +114,19 @@ pub struct CertSourceArgs {
         default_value = "sealed-secrets-controller"
     )]
     pub controller_name: String,
-    /// kubeconfig file used to reach the controller (default: $KUBECONFIG or ~/.kube/config)
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Which cluster to talk to (kubectl's kubeconfig rules: exec plugins, OIDC, token files, proxies).
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else the in-cluster service account)
     #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
+    /// kubeconfig context to use (default: its current-context)
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Args)]

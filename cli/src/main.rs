@@ -7,7 +7,7 @@ mod cli;
 mod docs;
 mod error;
 mod input;
-mod kube_proxy;
+mod kube_api;
 mod local_keys;
 mod output;
 mod policy_test;

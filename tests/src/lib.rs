@@ -6,12 +6,14 @@
 //! fails when `CI` is set and prints `SKIPPED: <why>` otherwise.
 #![forbid(unsafe_code)]
 
+mod binaries;
 mod cluster;
 mod eventually;
 mod namespace;
 mod peers;
 mod requirement;
 
+pub use binaries::workspace_binary;
 pub use cluster::{Cluster, ClusterError, cluster};
 pub use eventually::{DEFAULT_WAIT, Timeout, eventually};
 pub use namespace::TestNamespace;
