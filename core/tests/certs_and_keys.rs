@@ -240,8 +240,15 @@ fn key_set_is_newest_first_and_honours_the_hint() {
         (opened.key_index, opened.fingerprint.as_str()),
         (1, old_fp.as_str())
     );
+    // Newest first: the new key was tried and failed, then the old one opened it.
+    assert_eq!(opened.rsa_operations, 2);
     let opened = keys.open(&label, &blob, Some(&old_fp)).unwrap();
     assert_eq!(opened.key_index, 1);
+    // The hint is tried first: one RSA operation.
+    assert_eq!(opened.rsa_operations, 1);
+    // A stale hint costs one extra try before the newest-first order.
+    let opened = keys.open(&label, &blob, Some(&new_fp)).unwrap();
+    assert_eq!(opened.rsa_operations, 2);
     assert_eq!(opened.plaintext.as_bytes(), b"v");
     // Duplicates are ignored.
     let mut keys = keys;

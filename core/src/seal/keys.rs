@@ -142,6 +142,8 @@ pub struct Opened {
     pub plaintext: Plaintext,
     pub key_index: usize,
     pub fingerprint: String,
+    /// RSA private-key operations spent (1 when the first key tried opened it).
+    pub rsa_operations: usize,
 }
 
 /// Any number of private keys, kept newest first (by cert NotBefore; keys without one after,
@@ -212,7 +214,7 @@ impl UnsealingKeys {
             .into_iter()
             .chain((0..self.keys.len()).filter(|&i| Some(i) != hinted));
         let mut tampered_with = None;
-        for index in order {
+        for (attempt, index) in order.enumerate() {
             let key = &self.keys[index];
             match hybrid::open(&key.oaep, label, &parts) {
                 Ok(plaintext) => {
@@ -220,6 +222,7 @@ impl UnsealingKeys {
                         plaintext,
                         key_index: index,
                         fingerprint: key.fingerprint.clone(),
+                        rsa_operations: attempt + 1,
                     });
                 }
                 Err(OpenFailure::Tag) => tampered_with = Some(key.fingerprint.clone()),

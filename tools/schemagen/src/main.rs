@@ -3,24 +3,22 @@
 //! Reads Kubernetes' official OpenAPI v2 spec (`api/openapi-spec/swagger.json` of the
 //! `k8s.io/kubernetes` module) for each version, keeps only what validation needs (no
 //! descriptions, no `x-kubernetes-*` except the group-version-kind), and writes one deflated
-//! JSON per minor version. The SealedSecret CRD is written as readable JSON. `--check` compares
-//! instead of writing, so CI can fail on drift.
+//! JSON per minor version. (The SealedSecret CRD schema comes from the controller's Rust types:
+//! `crdgen` in sealgate-controller.) `--check` compares instead of writing, so CI can fail on drift.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sealgate_core::manifest::{DEFAULT_MAX_BYTES, Source, load};
 use serde_json::{Map, Value};
 
 struct Args {
     kubernetes: Vec<(String, PathBuf)>,
-    sealed_secret_crd: Option<PathBuf>,
     out: PathBuf,
     check: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { kubernetes: Vec::new(), sealed_secret_crd: None, out: PathBuf::from("schemas"), check: false };
+    let mut args = Args { kubernetes: Vec::new(), out: PathBuf::from("schemas"), check: false };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -29,7 +27,6 @@ fn parse_args() -> Result<Args, String> {
                 let (version, path) = value.split_once('=').ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
                 args.kubernetes.push((version.to_owned(), PathBuf::from(path)));
             }
-            "--sealed-secret-crd" => args.sealed_secret_crd = Some(PathBuf::from(it.next().ok_or("--sealed-secret-crd needs a path")?)),
             "--out" => args.out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
             "--check" => args.check = true,
             other => return Err(format!("unknown argument {other}")),
@@ -76,42 +73,11 @@ fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), S
     Ok((format!("kubernetes/v{minor}.json.deflate"), miniz_oxide::deflate::compress_to_vec(&json, 9)))
 }
 
-fn sealed_secret_file(crd: &Path) -> Result<(String, Vec<u8>), String> {
-    let source = Source::read_path(crd, DEFAULT_MAX_BYTES).map_err(|e| e.to_string())?;
-    let manifest = load(source).map_err(|e| e.to_string())?;
-    let doc = manifest.documents.first().ok_or_else(|| format!("{}: no document", crd.display()))?;
-    let value = strip(doc.value());
-    // Keep only what a schema source needs: the CRD's identity and each version's schema.
-    let mut out = serde_json::json!({
-        "apiVersion": value.get("apiVersion"),
-        "kind": value.get("kind"),
-        "metadata": {"name": value.pointer("/metadata/name")},
-        "spec": {
-            "group": value.pointer("/spec/group"),
-            "names": {"kind": value.pointer("/spec/names/kind")},
-            "versions": value.pointer("/spec/versions").cloned().unwrap_or_default(),
-        }
-    });
-    if let Some(Value::Array(versions)) = out.pointer_mut("/spec/versions") {
-        for v in versions.iter_mut() {
-            if let Value::Object(map) = v {
-                map.retain(|k, _| k == "name" || k == "schema" || k == "served" || k == "storage");
-            }
-        }
-    }
-    let mut text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-    text.push('\n');
-    Ok(("sealedsecret-crd.json".to_owned(), text.into_bytes()))
-}
-
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let mut files = Vec::new();
     for (version, swagger) in &args.kubernetes {
         files.push(kubernetes_file(version, swagger)?);
-    }
-    if let Some(crd) = &args.sealed_secret_crd {
-        files.push(sealed_secret_file(crd)?);
     }
     let mut clean = true;
     for (name, bytes) in files {

@@ -1,0 +1,260 @@
+//! Reconcile: one SealedSecret → its Secret, status, Events and metrics.
+//!
+//! The steps are pure functions in the sub-modules (digest, decryption, desired Secret, plan,
+//! status); this file sequences them over a [`Cluster`] and handles retries: failures back off
+//! exponentially up to `--max-retry-backoff` and never stop; successes re-check after
+//! `--resync-period` (cheap thanks to the digest fast path).
+
+pub mod cluster;
+pub mod controller;
+pub mod desired;
+pub mod digest;
+pub mod plan;
+pub mod status;
+pub mod unseal;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use kube::runtime::controller::Action;
+use tokio::sync::{Semaphore, watch};
+
+use crate::crd::{CrdError, SealedSecret};
+use crate::keyring::Keyring;
+use crate::metrics::{ErrorReason, Metrics};
+use cluster::{Cluster, Severity};
+use desired::{Owner, desired_secret};
+use digest::{FINGERPRINT_ANNOTATION, sealed_digest};
+use plan::{Plan, already_in_sync, plan, writable};
+use status::next_status;
+use unseal::{UnsealFailure, decrypt};
+
+/// Reconcile behaviour chosen by flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub accept_deprecated_v1_data: bool,
+    pub update_status: bool,
+    pub resync_period: Duration,
+    pub max_retry_backoff: Duration,
+}
+
+/// Why a SealedSecret is not synced. The text is the status message and the Event note.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Convert(#[from] CrdError),
+    #[error("{0}")]
+    Unseal(UnsealFailure),
+    #[error("Resource \"{name}\" already exists and is not managed by SealedSecret")]
+    Unmanaged { name: String },
+    #[error(
+        "Secret \"{name}\" is immutable and its data differs from the SealedSecret; delete the Secret so it can be re-created"
+    )]
+    Immutable { name: String },
+    #[error("cannot read Secret {namespace}/{name}: {source}")]
+    Fetch {
+        namespace: String,
+        name: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("cannot write Secret {namespace}/{name}: {source}")]
+    Update {
+        namespace: String,
+        name: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("the decryption task stopped: {reason}")]
+    Task { reason: String },
+}
+
+impl SyncError {
+    /// Upstream's Event reason and metric reason for this failure.
+    fn reasons(&self) -> (&'static str, ErrorReason) {
+        match self {
+            Self::Convert(_) | Self::Unseal(_) | Self::Task { .. } => ("ErrUnsealFailed", ErrorReason::Unseal),
+            Self::Unmanaged { .. } => ("ErrUpdateFailed", ErrorReason::Unmanaged),
+            Self::Immutable { .. } | Self::Update { .. } => ("ErrUpdateFailed", ErrorReason::Update),
+            Self::Fetch { .. } => ("ErrUpdateFailed", ErrorReason::Fetch),
+        }
+    }
+}
+
+/// Everything a reconcile needs, shared by all workers.
+pub struct Context<C> {
+    pub cluster: C,
+    pub keyring: Keyring,
+    pub metrics: Arc<Metrics>,
+    pub settings: Settings,
+    /// Only the leader writes; until leader election is wired in this is always true.
+    pub is_leader: watch::Receiver<bool>,
+    /// Bounds concurrent RSA work to the CPU count (workers beyond it wait on I/O, not CPU).
+    rsa_slots: Arc<Semaphore>,
+    failures: Mutex<HashMap<(String, String), u32>>,
+}
+
+impl<C: Cluster> Context<C> {
+    pub fn new(cluster: C, keyring: Keyring, metrics: Arc<Metrics>, settings: Settings, is_leader: watch::Receiver<bool>) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            cluster,
+            keyring,
+            metrics,
+            settings,
+            is_leader,
+            rsa_slots: Arc::new(Semaphore::new(cpus)),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn failures_of(&self, key: &(String, String), update: impl FnOnce(Option<u32>) -> Option<u32>) -> u32 {
+        let Ok(mut map) = self.failures.lock() else { return 0 };
+        match update(map.get(key).copied()) {
+            Some(n) => {
+                map.insert(key.clone(), n);
+                n
+            }
+            None => {
+                map.remove(key);
+                0
+            }
+        }
+    }
+}
+
+fn identity(sealed: &SealedSecret) -> (String, String) {
+    (sealed.metadata.namespace.clone().unwrap_or_default(), sealed.metadata.name.clone().unwrap_or_default())
+}
+
+/// The retry delay after `failures` consecutive failures: 500 ms doubling, capped.
+pub fn backoff(failures: u32, cap: Duration) -> Duration {
+    let exponent = failures.saturating_sub(1).min(20);
+    Duration::from_millis(500).saturating_mul(1u32 << exponent).min(cap)
+}
+
+/// One reconcile of one SealedSecret.
+pub async fn reconcile<C: Cluster>(sealed: Arc<SealedSecret>, ctx: Arc<Context<C>>) -> Result<Action, SyncError> {
+    if !*ctx.is_leader.borrow() {
+        // Followers keep their caches warm but write nothing; becoming leader re-queues all.
+        return Ok(Action::await_change());
+    }
+    if sealed.metadata.deletion_timestamp.is_some() {
+        return Ok(Action::await_change());
+    }
+    let started = Instant::now();
+    ctx.metrics.unseal_requests.inc();
+    let (namespace, name) = identity(&sealed);
+    let outcome = sync(&sealed, &ctx).await;
+
+    let message = outcome.as_ref().err().map(ToString::to_string);
+    if ctx.settings.update_status {
+        let result = message.as_deref().map_or(Ok(()), Err);
+        if let Some(status) = next_status(sealed.status.as_ref(), sealed.metadata.generation, result, Time(Timestamp::now()))
+            && let Err(e) = ctx.cluster.write_status(&sealed, &status).await
+        {
+            ctx.metrics.error(ErrorReason::Status, &namespace);
+            tracing::warn!(%namespace, %name, error = %e, "cannot write the SealedSecret status");
+        }
+    }
+    let instance = sealed.metadata.labels.as_ref().and_then(|l| l.get("app.kubernetes.io/instance")).cloned().unwrap_or_default();
+    ctx.metrics.condition(&namespace, &name, &instance, Some(outcome.is_ok()));
+    ctx.metrics.reconcile_duration.observe(started.elapsed().as_secs_f64());
+
+    match outcome {
+        Ok(wrote) => {
+            ctx.failures_of(&(namespace.clone(), name.clone()), |_| None);
+            if wrote {
+                tracing::info!(%namespace, %name, "unsealed");
+                ctx.cluster.event(&sealed, Severity::Normal, "Unsealed", "SealedSecret unsealed successfully").await;
+            }
+            Ok(Action::requeue(ctx.settings.resync_period))
+        }
+        Err(error) => {
+            let (reason, metric) = error.reasons();
+            ctx.metrics.error(metric, &namespace);
+            tracing::warn!(%namespace, %name, %error, reason, "not synced");
+            let note = match reason {
+                "ErrUnsealFailed" => format!("Failed to unseal: {error}"),
+                _ => error.to_string(),
+            };
+            ctx.cluster.event(&sealed, Severity::Warning, reason, &note).await;
+            if matches!(error, SyncError::Immutable { .. }) {
+                // Retrying cannot help until someone deletes the Secret (which re-queues it).
+                return Ok(Action::requeue(ctx.settings.resync_period));
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Retries with exponential backoff, never giving up.
+pub fn error_policy<C: Cluster>(sealed: Arc<SealedSecret>, _error: &SyncError, ctx: Arc<Context<C>>) -> Action {
+    let failures = ctx.failures_of(&identity(&sealed), |n| Some(n.unwrap_or(0).saturating_add(1)));
+    Action::requeue(backoff(failures, ctx.settings.max_retry_backoff))
+}
+
+/// Brings the Secret in line; `Ok(true)` when it was created or changed.
+async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<bool, SyncError> {
+    let core = sealed.to_core()?;
+    let (namespace, name) = identity(sealed);
+    let uid = sealed.metadata.uid.clone().unwrap_or_default();
+    let digest = sealed_digest(&core, &uid);
+    let existing = ctx.cluster.get_secret(&namespace, &name).await.map_err(|source| SyncError::Fetch {
+        namespace: namespace.clone(),
+        name: name.clone(),
+        source,
+    })?;
+    if already_in_sync(existing.as_ref(), &uid, &digest) {
+        ctx.metrics.fast_path_hits.inc();
+        return Ok(false);
+    }
+    // Refuse before decrypting: a foreign Secret costs no RSA work.
+    if existing.as_ref().is_some_and(|s| !writable(s, &uid)) {
+        return Err(SyncError::Unmanaged { name });
+    }
+    let hint = existing.as_ref().and_then(hint_of);
+    let snapshot = ctx.keyring.current();
+    let accept_v1 = ctx.settings.accept_deprecated_v1_data;
+    let permit = ctx.rsa_slots.clone().acquire_owned().await.map_err(|e| SyncError::Task { reason: e.to_string() })?;
+    let attempt = tokio::task::spawn_blocking(move || {
+        let attempt = decrypt(&snapshot.keys, &core, hint.as_deref(), accept_v1);
+        drop(permit);
+        attempt
+    })
+    .await
+    .map_err(|e| SyncError::Task { reason: e.to_string() })?;
+    ctx.metrics.rsa_operations.inc_by(attempt.rsa_operations);
+    let decrypted = attempt.result.map_err(SyncError::Unseal)?;
+    let owner = Owner { namespace: &namespace, name: &name, uid: &uid };
+    let desired = desired_secret(&owner, &decrypted, &digest);
+    drop(decrypted);
+    let write_error = |source| SyncError::Update { namespace: namespace.clone(), name: name.clone(), source };
+    match plan(existing.as_ref(), desired, &uid) {
+        Plan::Create(secret) => ctx.cluster.create_secret(&namespace, &secret).await.map_err(write_error)?,
+        Plan::Update(secret) => match ctx.cluster.replace_secret(&namespace, &secret).await {
+            Ok(()) => {}
+            Err(e) if is_immutable_rejection(&e) => return Err(SyncError::Immutable { name }),
+            Err(e) => return Err(write_error(e)),
+        },
+        Plan::Unchanged => return Ok(false),
+        Plan::RefuseUnmanaged => return Err(SyncError::Unmanaged { name }),
+    }
+    Ok(true)
+}
+
+fn hint_of(secret: &Secret) -> Option<String> {
+    secret.metadata.annotations.as_ref()?.get(FINGERPRINT_ANNOTATION).cloned()
+}
+
+/// The API server's answer to a data change on an immutable Secret (422, "field is immutable").
+fn is_immutable_rejection(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == 422 && status.message.contains("immutable"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,252 @@
+//! Reconcile decisions against a mocked cluster: what is read, written, reported and retried.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use sealgate_core::seal::{KeyBits, KeyGenOptions, PrivateKey, Scope, SealingCert, generate_key_pair, seal_raw};
+use tokio::sync::watch;
+
+use super::cluster::{Cluster, Severity};
+use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
+use super::plan::MANAGED_ANNOTATION;
+use super::*;
+use crate::crd::{SealedSecret, SealedSecretStatus};
+use crate::keyring::{KeySnapshot, Keyring};
+
+#[derive(Default)]
+struct MockCluster {
+    secrets: Mutex<BTreeMap<String, Secret>>,
+    log: Mutex<Vec<String>>,
+    statuses: Mutex<Vec<SealedSecretStatus>>,
+    reject_immutable: bool,
+}
+
+impl MockCluster {
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+    fn note(&self, line: String) {
+        self.log.lock().unwrap().push(line);
+    }
+    fn secret(&self, name: &str) -> Option<Secret> {
+        self.secrets.lock().unwrap().get(name).cloned()
+    }
+}
+
+fn api_error(code: u16, message: &str) -> kube::Error {
+    kube::Error::Api(Box::new(kube::core::Status {
+        code,
+        message: message.to_owned(),
+        ..kube::core::Status::default()
+    }))
+}
+
+impl Cluster for Arc<MockCluster> {
+    async fn get_secret(&self, _namespace: &str, name: &str) -> Result<Option<Secret>, kube::Error> {
+        self.note(format!("get {name}"));
+        Ok(self.secret(name))
+    }
+    async fn create_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        self.note(format!("create {name}"));
+        self.secrets.lock().unwrap().insert(name, secret.clone());
+        Ok(())
+    }
+    async fn replace_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        self.note(format!("replace {name}"));
+        if self.reject_immutable {
+            return Err(api_error(422, "Secret \"s\" is invalid: data: Forbidden: field is immutable when `immutable` is set"));
+        }
+        self.secrets.lock().unwrap().insert(name, secret.clone());
+        Ok(())
+    }
+    async fn write_status(&self, _sealed: &SealedSecret, status: &SealedSecretStatus) -> Result<(), kube::Error> {
+        let c = &status.conditions[0];
+        self.note(format!("status {}", c.status));
+        self.statuses.lock().unwrap().push(status.clone());
+        Ok(())
+    }
+    async fn event(&self, _sealed: &SealedSecret, severity: Severity, reason: &str, note: &str) {
+        self.note(format!("event {severity:?} {reason}: {note}"));
+    }
+}
+
+struct Keys {
+    cert: SealingCert,
+    key: PrivateKey,
+}
+
+fn keys() -> Keys {
+    let pair = generate_key_pair(&KeyGenOptions { bits: KeyBits::Rsa2048, ..KeyGenOptions::default() }).unwrap();
+    Keys { cert: pair.sealing_cert().unwrap(), key: pair.private_key().unwrap() }
+}
+
+fn context(cluster: Arc<MockCluster>, key: PrivateKey, leader: bool) -> Arc<Context<Arc<MockCluster>>> {
+    let snapshot = KeySnapshot { keys: [key].into_iter().collect(), loaded: true, ..KeySnapshot::default() };
+    let (_tx, is_leader) = watch::channel(leader);
+    let settings = Settings {
+        accept_deprecated_v1_data: true,
+        update_status: true,
+        resync_period: Duration::from_secs(600),
+        max_retry_backoff: Duration::from_secs(60),
+    };
+    Arc::new(Context::new(cluster, Keyring::fixed(snapshot), Arc::new(Metrics::new()), settings, is_leader))
+}
+
+/// A SealedSecret `n/s` with items sealed for `sealed_for` (namespace) in strict scope.
+fn sealed_secret(cert: &SealingCert, sealed_for: &str, items: &[(&str, &str)]) -> SealedSecret {
+    let encrypted: BTreeMap<String, String> = items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), seal_raw(cert, Scope::Strict, Some(sealed_for), Some("s"), v.as_bytes()).unwrap()))
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+        "metadata": {"name": "s", "namespace": "n", "uid": "uid-1", "generation": 1},
+        "spec": {"encryptedData": encrypted, "template": {"metadata": {"labels": {"app": "x"}}}}
+    }))
+    .unwrap()
+}
+
+fn value(secret: &Secret, key: &str) -> String {
+    String::from_utf8_lossy(&secret.data.as_ref().unwrap()[key].0).into_owned()
+}
+
+fn counter(ctx: &Context<Arc<MockCluster>>) -> u64 {
+    ctx.metrics.rsa_operations.get()
+}
+
+#[tokio::test]
+async fn creates_the_secret_then_takes_the_fast_path() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1"), ("b", "2")]);
+
+    let action = reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    assert_eq!(action, Action::requeue(Duration::from_secs(600)));
+    let secret = cluster.secret("s").unwrap();
+    assert_eq!((value(&secret, "a"), value(&secret, "b")), ("1".to_owned(), "2".to_owned()));
+    let annotations = secret.metadata.annotations.clone().unwrap();
+    assert!(annotations[DIGEST_ANNOTATION].starts_with("sha256:"));
+    assert_eq!(annotations[FINGERPRINT_ANNOTATION], k.cert.fingerprint());
+    assert_eq!(secret.metadata.labels.clone().unwrap()["app"], "x");
+    let owner = &secret.metadata.owner_references.clone().unwrap()[0];
+    assert_eq!((owner.uid.as_str(), owner.controller), ("uid-1", Some(true)));
+    assert_eq!(counter(&ctx), 2, "one RSA operation per item");
+    assert_eq!(
+        cluster.log(),
+        vec!["get s", "create s", "status True", "event Normal Unsealed: SealedSecret unsealed successfully"]
+    );
+
+    // The status came back from the API server; a resync now decrypts nothing and writes nothing.
+    sealed.status = cluster.statuses.lock().unwrap().last().cloned();
+    reconcile(Arc::new(sealed), ctx.clone()).await.unwrap();
+    assert_eq!(counter(&ctx), 2);
+    assert_eq!(ctx.metrics.fast_path_hits.get(), 1);
+    assert_eq!(cluster.log().len(), 5, "only a GET: {:?}", cluster.log());
+}
+
+#[tokio::test]
+async fn changed_item_is_rewritten_with_the_hinted_key() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
+    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "2"), ("c", "3")])), ctx.clone()).await.unwrap();
+    let secret = cluster.secret("s").unwrap();
+    assert_eq!(value(&secret, "a"), "2");
+    assert_eq!(value(&secret, "c"), "3");
+    assert_eq!(counter(&ctx), 3);
+    assert!(cluster.log().contains(&"replace s".to_owned()));
+}
+
+#[tokio::test]
+async fn unmanaged_secret_is_refused_without_decrypting() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let foreign = Secret {
+        metadata: ObjectMeta { name: Some("s".to_owned()), ..ObjectMeta::default() },
+        data: Some(BTreeMap::from([("a".to_owned(), ByteString(b"theirs".to_vec()))])),
+        ..Secret::default()
+    };
+    cluster.secrets.lock().unwrap().insert("s".to_owned(), foreign.clone());
+    let ctx = context(cluster.clone(), k.key, true);
+    let sealed = Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")]));
+    let error = reconcile(sealed.clone(), ctx.clone()).await.unwrap_err();
+    assert!(matches!(error, SyncError::Unmanaged { .. }));
+    assert_eq!(counter(&ctx), 0);
+    assert_eq!(cluster.secret("s"), Some(foreign));
+    let log = cluster.log();
+    assert_eq!(log[1], "status False");
+    assert_eq!(log[2], "event Warning ErrUpdateFailed: Resource \"s\" already exists and is not managed by SealedSecret");
+    let message = cluster.statuses.lock().unwrap()[0].conditions[0].message.clone();
+    assert_eq!(message.as_deref(), Some("Resource \"s\" already exists and is not managed by SealedSecret"));
+    assert!(ctx.metrics.encode().contains("reason=\"unmanaged\""));
+
+    // Taking it over with the `managed` annotation works on the next try.
+    let mut managed = cluster.secret("s").unwrap();
+    managed.metadata.annotations = Some(BTreeMap::from([(MANAGED_ANNOTATION.to_owned(), "true".to_owned())]));
+    cluster.secrets.lock().unwrap().insert("s".to_owned(), managed);
+    reconcile(sealed, ctx).await.unwrap();
+    assert_eq!(value(&cluster.secret("s").unwrap(), "a"), "1");
+}
+
+#[tokio::test]
+async fn wrong_namespace_reports_unseal_failure_and_writes_no_secret() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let sealed = Arc::new(sealed_secret(&k.cert, "other-namespace", &[("a", "1")]));
+    let error = reconcile(sealed.clone(), ctx.clone()).await.unwrap_err();
+    assert!(matches!(error, SyncError::Unseal(_)));
+    assert!(cluster.secret("s").is_none());
+    let log = cluster.log();
+    assert_eq!(log[1], "status False");
+    assert!(log[2].starts_with("event Warning ErrUnsealFailed: Failed to unseal: cannot decrypt item \"a\""), "{log:?}");
+    assert_eq!(counter(&ctx), 1, "the only key was tried once");
+    // Retries back off exponentially up to the cap and never stop.
+    let delays: Vec<Action> = (0..10).map(|_| error_policy(sealed.clone(), &error, ctx.clone())).collect();
+    assert_eq!(delays[0], Action::requeue(Duration::from_millis(500)));
+    assert_eq!(delays[1], Action::requeue(Duration::from_secs(1)));
+    assert_eq!(delays[9], Action::requeue(Duration::from_secs(60)));
+}
+
+#[tokio::test]
+async fn immutable_secret_is_reported_and_not_hammered() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster { reject_immutable: true, ..MockCluster::default() });
+    let ctx = context(cluster.clone(), k.key, true);
+    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
+    let action = reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "2")])), ctx.clone()).await.unwrap();
+    assert_eq!(action, Action::requeue(Duration::from_secs(600)));
+    assert!(cluster.log().iter().any(|l| l.starts_with("event Warning ErrUpdateFailed: Secret \"s\" is immutable")));
+}
+
+#[tokio::test]
+async fn followers_write_nothing() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, false);
+    let action = reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
+    assert_eq!(action, Action::await_change());
+    assert!(cluster.log().is_empty());
+}
+
+#[tokio::test]
+async fn template_data_is_reported_until_rendering_is_available() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1")]);
+    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([("t".to_owned(), "{{ .a }}".to_owned())]));
+    let result = reconcile(Arc::new(sealed), ctx).await;
+    match result {
+        Ok(_) => assert_eq!(value(&cluster.secret("s").unwrap(), "t"), "1"),
+        Err(e) => assert!(e.to_string().starts_with("spec.template.data:"), "{e}"),
+    }
+}

@@ -1,0 +1,205 @@
+//! Wiring: API client, key loading, the reconcile loop, shutdown on SIGTERM/SIGINT.
+//!
+//! [`start`] returns a [`Running`] controller whose [`Shared`] state (client, keyring, metrics,
+//! leadership) other parts hook into: the HTTP server, key generation/renewal and leader
+//! election are started from `start` with that state (see the `SEAM` comments).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use kube::api::ListParams;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::events::{Recorder, Reporter};
+use kube::{Api, Client};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::crd::SealedSecret;
+use crate::keyring::{Keyring, watch_keys};
+use crate::metrics::Metrics;
+use crate::reconcile::cluster::KubeCluster;
+use crate::reconcile::controller::{self, Scope};
+use crate::reconcile::{Context, Settings};
+use crate::replica::{Replica, ReplicaError};
+
+/// Upstream's Event source, kept so existing alerting on `sealed-secrets` Events still works.
+pub const REPORTER: &str = "sealed-secrets";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot read kubeconfig {path}: {reason}")]
+    Kubeconfig { path: String, reason: String },
+    #[error("cannot configure the Kubernetes client: {reason}")]
+    ClientConfig { reason: String },
+    #[error(
+        "the SealedSecret CRD (sealedsecrets.bitnami.com) is not installed; install it with `kubectl apply -f deploy/base/crd.yaml` (or `crdgen | kubectl apply -f -`)"
+    )]
+    CrdMissing,
+    #[error("cannot list SealedSecrets: {source}")]
+    Api {
+        #[source]
+        source: kube::Error,
+    },
+    #[error("the key loader stopped before the first key list")]
+    KeysNotLoaded,
+    #[error(transparent)]
+    Replica(#[from] ReplicaError),
+}
+
+/// State shared by every part of a running controller.
+#[derive(Clone)]
+pub struct Shared {
+    pub client: Client,
+    /// Namespace holding the key Secrets.
+    pub namespace: String,
+    pub config: Config,
+    pub keyring: Keyring,
+    pub metrics: Arc<Metrics>,
+    pub recorder: Recorder,
+    /// True while this replica holds the leader lease and so may write (see `replica`).
+    pub is_leader: watch::Receiver<bool>,
+}
+
+/// A started controller.
+pub struct Running {
+    pub shared: Shared,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+    controller: JoinHandle<()>,
+}
+
+impl Running {
+    /// Waits until the reconcile loop ends (after a shutdown signal).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.controller).await;
+        self.abort_tasks();
+    }
+
+    /// Stops: finishes reconciles in flight, then ends the background tasks.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.wait().await;
+    }
+
+    fn abort_tasks(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.abort_tasks();
+        self.controller.abort();
+    }
+}
+
+/// Runs until SIGTERM or SIGINT.
+pub async fn run(config: Config) -> Result<(), RunError> {
+    let running = start(config, shutdown_signal()).await?;
+    running.wait().await;
+    Ok(())
+}
+
+/// A client from `--kubeconfig`, else the usual inference (in-cluster, then `KUBECONFIG`).
+pub async fn client(config: &Config) -> Result<Client, RunError> {
+    let kube_config = match &config.kubeconfig {
+        Some(path) => {
+            let kubeconfig = Kubeconfig::read_from(path).map_err(|e| RunError::Kubeconfig {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+                .await
+                .map_err(|e| RunError::Kubeconfig { path: path.display().to_string(), reason: e.to_string() })?
+        }
+        None => kube::Config::infer().await.map_err(|e| RunError::ClientConfig { reason: e.to_string() })?,
+    };
+    Client::try_from(kube_config).map_err(|e| RunError::ClientConfig { reason: e.to_string() })
+}
+
+/// Connects, loads the keys, and starts reconciling; returns once the first key list is in.
+pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + Sync + 'static) -> Result<Running, RunError> {
+    let client = client(&config).await?;
+    let namespace = config.namespace.clone().unwrap_or_else(|| client.default_namespace().to_owned());
+    check_crd(&client).await?;
+    let metrics = Arc::new(Metrics::new());
+    let recorder = Recorder::new(
+        client.clone(),
+        Reporter { controller: REPORTER.to_owned(), instance: std::env::var("POD_NAME").ok() },
+    );
+    let (keys_tx, keyring) = Keyring::channel();
+    let mut replica = Replica::elect(&client, &config, &namespace)?;
+    let is_leader = replica.is_leader();
+    let shared = Shared {
+        client: client.clone(),
+        namespace: namespace.clone(),
+        config: config.clone(),
+        keyring: keyring.clone(),
+        metrics: metrics.clone(),
+        recorder: recorder.clone(),
+        is_leader: is_leader.clone(),
+    };
+    let tasks = vec![tokio::spawn(watch_keys(client.clone(), namespace.clone(), keys_tx, recorder.clone(), metrics.clone()))];
+    // HTTP before the first key list, so probes answer while a big cluster loads.
+    replica.start(&shared).await?;
+    keyring.wait_loaded().await.map_err(|_| RunError::KeysNotLoaded)?;
+
+    let settings = Settings {
+        accept_deprecated_v1_data: config.accept_deprecated_v1_data,
+        update_status: config.update_status,
+        resync_period: config.resync_period,
+        max_retry_backoff: config.max_retry_backoff,
+    };
+    let ctx = Arc::new(Context::new(KubeCluster::new(client.clone(), recorder), keyring, metrics, settings, is_leader));
+    let scope = if config.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(namespace) };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let stop = async move {
+        tokio::select! {
+            () = shutdown => {}
+            _ = stop_rx => {}
+        }
+        // Stop writing and hand the lease over before reconciles in flight drain.
+        replica.stop().await;
+    };
+    let controller = tokio::spawn(controller::run(client, scope, config.workers, ctx, stop));
+    tracing::info!(namespace = %shared.namespace, "sealgate-controller started");
+    Ok(Running { shared, stop: Some(stop_tx), tasks, controller })
+}
+
+/// A missing CRD is the most common install mistake: say how to fix it instead of retrying.
+async fn check_crd(client: &Client) -> Result<(), RunError> {
+    match Api::<SealedSecret>::all(client.clone()).list_metadata(&ListParams::default().limit(1)).await {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(status)) if status.code == 404 => Err(RunError::CrdMissing),
+        Err(source) => Err(RunError::Api { source }),
+    }
+}
+
+/// Resolves on SIGTERM (Kubernetes) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutdown signal received; finishing reconciles in flight");
+}
