@@ -1,0 +1,524 @@
+//! The controller's HTTP API and metrics over real sockets: upstream's paths, codes and limits.
+//!
+//! The servers run in-process on free ports with fixed keys (an old and a new key pair), which
+//! is what every replica serves from its loaded keys.
+
+mod controller_support;
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sealgate_controller::http::{HttpConfig, HttpMetrics, HttpServers, serve};
+use sealgate_controller::keyring::{KeySnapshot, Keyring};
+use sealgate_controller::keys::{KeyMetadata, KeyMetrics, key_secret};
+use sealgate_controller::metrics::Metrics;
+use sealgate_core::seal::{
+    GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, SealOptions, SealedSecret, SealingCert,
+    Secret, UnsealingKeys, generate_key_pair, seal_secret, unseal_raw,
+};
+use tokio::sync::watch;
+
+type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
+
+struct Response {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+/// A blocking HTTP call on a blocking thread; non-2xx statuses are answers, not errors.
+async fn call(
+    method: &'static str,
+    url: String,
+    forwarded_for: Option<&'static str>,
+    body: Vec<u8>,
+) -> Result<Response, Box<dyn Error + Send + Sync>> {
+    let response = tokio::task::spawn_blocking(move || -> Result<Response, ureq::Error> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        let mut response = if method == "GET" {
+            agent.get(&url).call()?
+        } else {
+            let mut request = agent.post(&url);
+            if let Some(client) = forwarded_for {
+                request = request.header("X-Forwarded-For", client);
+            }
+            request.send(&body[..])?
+        };
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.body_mut().read_to_string()?;
+        Ok(Response {
+            status: response.status().as_u16(),
+            content_type,
+            body,
+        })
+    })
+    .await??;
+    Ok(response)
+}
+
+fn pair() -> Result<GeneratedKeyPair, Box<dyn Error + Send + Sync>> {
+    pair_made(time::Duration::ZERO)
+}
+
+/// A key pair whose cert NotBefore lies `ago` in the past (which key is newest is decided by it).
+fn pair_made(ago: time::Duration) -> Result<GeneratedKeyPair, Box<dyn Error + Send + Sync>> {
+    Ok(generate_key_pair(&KeyGenOptions {
+        bits: KeyBits::Rsa2048,
+        not_before: time::OffsetDateTime::now_utc() - ago,
+        ..KeyGenOptions::default()
+    })?)
+}
+
+fn keys_of(pairs: &[&GeneratedKeyPair]) -> Result<UnsealingKeys, Box<dyn Error + Send + Sync>> {
+    let mut keys = UnsealingKeys::new();
+    for pair in pairs {
+        keys.push(pair.private_key()?);
+    }
+    Ok(keys)
+}
+
+/// The keyring every replica would hold with these key Secrets loaded.
+fn keyring(pairs: &[&GeneratedKeyPair]) -> Keyring {
+    let secrets: Vec<_> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, pair)| {
+            key_secret(
+                pair,
+                &format!("sealed-secrets-key{i}"),
+                "kube-system",
+                &KeyMetadata::default(),
+            )
+        })
+        .collect();
+    Keyring::fixed(KeySnapshot::from_secrets("kube-system", &secrets))
+}
+
+struct Server {
+    servers: HttpServers,
+    stop: watch::Sender<bool>,
+    base: String,
+    metrics_url: String,
+}
+
+impl Server {
+    async fn start(keyring: Keyring, burst: u32) -> Result<Self, Box<dyn Error + Send + Sync>> {
+        let config = HttpConfig {
+            listen_addr: "127.0.0.1:0".to_owned(),
+            metrics_addr: "127.0.0.1:0".to_owned(),
+            rate_limit: 2,
+            rate_limit_burst: burst,
+        };
+        let http_metrics = HttpMetrics::default();
+        let metrics = Arc::new(Metrics::new());
+        let (_leader_tx, leader_rx) = watch::channel(true);
+        metrics.register(|registry| {
+            http_metrics.register(registry);
+            registry.register_collector(Box::new(KeyMetrics::new(keyring.clone(), leader_rx)));
+        });
+        let (stop, mut stop_rx) = watch::channel(false);
+        let shutdown = async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+        };
+        let render = Arc::new(move || metrics.encode());
+        let servers = serve(&config, keyring, http_metrics, render, shutdown).await?;
+        let base = format!("http://{}", servers.api_addr);
+        let metrics_url = format!("http://{}/metrics", servers.metrics_addr);
+        Ok(Self {
+            servers,
+            stop,
+            base,
+            metrics_url,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.servers.stopped().await;
+    }
+}
+
+fn secret(json: serde_json::Value) -> Result<Secret, Box<dyn Error + Send + Sync>> {
+    Ok(serde_json::from_value(json)?)
+}
+
+fn sealed_for(
+    cert: &SealingCert,
+    scope: Scope,
+) -> Result<SealedSecret, Box<dyn Error + Send + Sync>> {
+    let input = secret(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "shop", "labels": {"app": "shop"}},
+        "type": "Opaque",
+        "stringData": {"password": "hunter2", "user": "admin"},
+    }))?;
+    let options = SealOptions {
+        scope: Some(scope),
+        ..SealOptions::default()
+    };
+    Ok(seal_secret(cert, &input, &options)?)
+}
+
+#[tokio::test]
+async fn healthz_cert_verify_rate_limit_and_metrics_answer_like_upstream() -> TestResult {
+    let ours = pair()?;
+    let foreign = pair()?;
+    let cert = ours.sealing_cert()?;
+    let server = Server::start(keyring(&[&ours]), 2).await?;
+
+    let health = call("GET", server.url("/healthz"), None, Vec::new()).await?;
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+
+    let pem = call("GET", server.url("/v1/cert.pem"), None, Vec::new()).await?;
+    assert_eq!(pem.status, 200);
+    assert_eq!(pem.content_type, "application/x-pem-file");
+    assert_eq!(
+        SealingCert::inspect_pem(pem.body.as_bytes())?.der(),
+        cert.der()
+    );
+    assert_eq!(
+        pem.body.as_bytes(),
+        ours.cert_pem().replace("\r\n", "\n").as_bytes()
+    );
+
+    // Verify: ours → 200, sealed for another key → 409, not a SealedSecret → 500. Each from its
+    // own client address so the rate limit stays out of the way.
+    let good = serde_json::to_vec(&sealed_for(&cert, Scope::Strict)?)?;
+    let bad = serde_json::to_vec(&sealed_for(&foreign.sealing_cert()?, Scope::Strict)?)?;
+    let verify = server.url("/v1/verify");
+    assert_eq!(
+        call("POST", verify.clone(), Some("10.0.0.1"), good.clone())
+            .await?
+            .status,
+        200
+    );
+    let conflict = call("POST", verify.clone(), Some("10.0.0.2"), bad).await?;
+    assert_eq!(conflict.status, 409, "{}", conflict.body);
+    assert!(
+        conflict.body.contains("password") || conflict.body.contains("user"),
+        "{}",
+        conflict.body
+    );
+    let garbage = call(
+        "POST",
+        verify.clone(),
+        Some("10.0.0.3"),
+        b"kind: ConfigMap\n".to_vec(),
+    )
+    .await?;
+    assert_eq!(garbage.status, 500);
+    // YAML bodies are accepted too.
+    let yaml = serde_saphyr::to_string(&sealed_for(&cert, Scope::NamespaceWide)?)?;
+    assert_eq!(
+        call("POST", verify.clone(), Some("10.0.0.4"), yaml.into_bytes())
+            .await?
+            .status,
+        200
+    );
+
+    // Rate limit: a burst of 2 per client, then 429; another client is unaffected.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            call("POST", verify.clone(), Some("10.9.9.9"), good.clone())
+                .await?
+                .status,
+        );
+    }
+    assert_eq!(&statuses[..2], &[200, 200]);
+    assert!(statuses[2..].contains(&429), "{statuses:?}");
+    assert_eq!(
+        call("POST", verify.clone(), Some("10.8.8.8"), good.clone())
+            .await?
+            .status,
+        200
+    );
+
+    let metrics = call("GET", server.metrics_url.clone(), None, Vec::new()).await?;
+    assert_eq!(metrics.status, 200);
+    for name in [
+        "sealed_secrets_controller_http_requests_total{path=\"/v1/verify\",code=\"200\",method=\"POST\"}",
+        "sealed_secrets_controller_http_requests_total{path=\"/v1/verify\",code=\"429\",method=\"POST\"}",
+        "sealed_secrets_controller_http_requests_total{path=\"/healthz\",code=\"200\",method=\"GET\"} 1",
+        "sealed_secrets_controller_http_request_duration_seconds_bucket{",
+        "sealgate_keys 1",
+        &format!(
+            "sealgate_key_age_seconds{{fingerprint=\"{}\"}}",
+            cert.fingerprint()
+        ),
+        "sealgate_leader 1",
+    ] {
+        assert!(
+            metrics.body.contains(name),
+            "{name} missing from:\n{}",
+            metrics.body
+        );
+    }
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn cert_pem_is_500_until_a_key_exists() -> TestResult {
+    let server = Server::start(keyring(&[]), 2).await?;
+    let pem = call("GET", server.url("/v1/cert.pem"), None, Vec::new()).await?;
+    assert_eq!(pem.status, 500);
+    let rotate = call("POST", server.url("/v1/rotate"), None, b"{}".to_vec()).await?;
+    assert_eq!(rotate.status, 500);
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn rotate_reseals_with_the_newest_key_and_keeps_scope_and_template() -> TestResult {
+    let old = pair_made(time::Duration::days(40))?;
+    let new = pair()?;
+    let new_cert = new.sealing_cert()?;
+    let server = Server::start(keyring(&[&old, &new]), 2).await?;
+    let pem = call("GET", server.url("/v1/cert.pem"), None, Vec::new()).await?;
+    assert_eq!(
+        SealingCert::inspect_pem(pem.body.as_bytes())?.der(),
+        new_cert.der(),
+        "the newest cert is served"
+    );
+
+    // Strict, with a data template, and a template annotation that claims cluster-wide: the
+    // scope must come from the top level (strict), never from the template.
+    let mut sealed = sealed_for(&old.sealing_cert()?, Scope::Strict)?;
+    let template = sealed.spec.template.get_or_insert_with(Default::default);
+    template.metadata.annotations.insert(
+        "sealedsecrets.bitnami.com/cluster-wide".to_owned(),
+        "true".to_owned(),
+    );
+    template.data = Some(BTreeMap::from([(
+        "dsn".to_owned(),
+        "postgres://{{ .user }}:{{ .password }}@db".to_owned(),
+    )]));
+    let response = call(
+        "POST",
+        server.url("/v1/rotate"),
+        None,
+        serde_json::to_vec(&sealed)?,
+    )
+    .await?;
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(response.content_type, "application/json");
+    let rotated: SealedSecret = serde_json::from_str(&response.body)?;
+
+    assert_eq!(
+        rotated.spec.template, sealed.spec.template,
+        "template kept verbatim"
+    );
+    assert_eq!(
+        rotated.metadata.annotations, sealed.metadata.annotations,
+        "top-level scope kept"
+    );
+    assert_eq!(
+        rotated.spec.encrypted_data.keys().collect::<Vec<_>>(),
+        sealed.spec.encrypted_data.keys().collect::<Vec<_>>()
+    );
+    let only_new = keys_of(&[&new])?;
+    let only_old = keys_of(&[&old])?;
+    for (key, blob) in &rotated.spec.encrypted_data {
+        assert_ne!(
+            Some(blob),
+            sealed.spec.encrypted_data.get(key),
+            "{key} not re-sealed"
+        );
+        let value = unseal_raw(&only_new, Scope::Strict, "shop", "db", blob)?;
+        let expected: &[u8] = if key == "password" {
+            b"hunter2"
+        } else {
+            b"admin"
+        };
+        assert_eq!(value.as_bytes(), expected);
+        assert!(
+            unseal_raw(&only_old, Scope::Strict, "shop", "db", blob).is_err(),
+            "{key} still opens with the old key"
+        );
+        // Never widened: the blob does not open under the wider scopes.
+        assert!(unseal_raw(&only_new, Scope::ClusterWide, "", "", blob).is_err());
+        assert!(unseal_raw(&only_new, Scope::NamespaceWide, "shop", "", blob).is_err());
+    }
+
+    // Undecryptable input is refused, not passed through.
+    let foreign = sealed_for(&pair()?.sealing_cert()?, Scope::Strict)?;
+    let refused = call(
+        "POST",
+        server.url("/v1/rotate"),
+        None,
+        serde_json::to_vec(&foreign)?,
+    )
+    .await?;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let garbage = call(
+        "POST",
+        server.url("/v1/rotate"),
+        None,
+        b"{not json".to_vec(),
+    )
+    .await?;
+    assert_eq!(garbage.status, 400);
+    server.stop().await;
+    Ok(())
+}
+
+/// A free local port (bound then released; the controller binds it a moment later).
+fn free_port() -> Result<u16, Box<dyn Error + Send + Sync>> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Two complete controllers (reconcile, keyring, election, key loop, HTTP) with a malformed key
+/// Secret present: one key appears, both replicas serve its cert, and metrics show one leader.
+#[tokio::test]
+async fn two_controllers_serve_the_cert_of_the_one_key_the_leader_made() -> TestResult {
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret as KubeSecret};
+    use kube::Api;
+    use kube::api::{ListParams, PostParams};
+    use sealgate_controller::config::Config;
+    use sealgate_controller::keyring::KEY_LABEL;
+    use sealgate_controller::keys::{CERT_CONFIGMAP, CERT_PEM_KEY};
+
+    let Some(cluster) = sealgate_tests::cluster("two_controllers_serve_the_cert").await? else {
+        return Ok(());
+    };
+    controller_support::install_crd(&cluster.client).await?;
+    let ns = sealgate_tests::TestNamespace::create(&cluster.client, "http-full").await?;
+    let mut broken =
+        controller_support::key_secret("sealed-secrets-keybroken", b"not a key", b"not a cert");
+    broken.metadata.namespace = Some(ns.name().to_owned());
+    ns.api::<KubeSecret>()
+        .create(&PostParams::default(), &broken)
+        .await?;
+
+    let mut replicas = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..2 {
+        let (api, metrics) = (free_port()?, free_port()?);
+        let args: Vec<std::ffi::OsString> = [
+            "sealgate-controller".to_owned(),
+            format!("--kubeconfig={}", cluster.kubeconfig.display()),
+            format!("--namespace={}", ns.name()),
+            "--all-namespaces=false".to_owned(),
+            format!("--listen-addr=127.0.0.1:{api}"),
+            format!("--listen-metrics-addr=127.0.0.1:{metrics}"),
+            "--lease-duration=4s".to_owned(),
+            "--key-size=2048".to_owned(),
+        ]
+        .into_iter()
+        .map(Into::into)
+        .collect();
+        let config = Config::parse_from_with(args, |_| None)?;
+        replicas.push(sealgate_controller::run::start(config, std::future::pending()).await?);
+        ports.push((api, metrics));
+    }
+
+    let secrets: Api<KubeSecret> = ns.api();
+    let key =
+        sealgate_tests::eventually("one usable key", sealgate_tests::DEFAULT_WAIT, || async {
+            let keys = secrets
+                .list(&ListParams::default().labels(KEY_LABEL))
+                .await
+                .map_err(|e| e.to_string())?
+                .items;
+            let made: Vec<_> = keys
+                .into_iter()
+                .filter(|k| k.metadata.name.as_deref() != Some("sealed-secrets-keybroken"))
+                .collect();
+            match made.len() {
+                1 => Ok(made.into_iter().next()),
+                n => Err(format!("{n} generated keys")),
+            }
+        })
+        .await?
+        .ok_or("no key")?;
+    let key_cert = key
+        .data
+        .as_ref()
+        .and_then(|d| d.get("tls.crt"))
+        .ok_or("no tls.crt")?;
+    let expected = SealingCert::inspect_pem(&key_cert.0)?;
+
+    for (api, _) in &ports {
+        let url = format!("http://127.0.0.1:{api}/v1/cert.pem");
+        let pem = sealgate_tests::eventually("cert.pem", sealgate_tests::DEFAULT_WAIT, || {
+            let url = url.clone();
+            async move {
+                let response = call("GET", url, None, Vec::new())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if response.status == 200 {
+                    Ok(response.body)
+                } else {
+                    Err(format!("status {}", response.status))
+                }
+            }
+        })
+        .await?;
+        assert_eq!(
+            SealingCert::inspect_pem(pem.as_bytes())?.der(),
+            expected.der()
+        );
+        let health = call(
+            "GET",
+            format!("http://127.0.0.1:{api}/healthz"),
+            None,
+            Vec::new(),
+        )
+        .await?;
+        assert_eq!(health.body, "ok\n");
+    }
+    let configmaps: Api<ConfigMap> = ns.api();
+    let published = configmaps.get(CERT_CONFIGMAP).await?;
+    let pem = published
+        .data
+        .as_ref()
+        .and_then(|d| d.get(CERT_PEM_KEY))
+        .ok_or("no cert.pem")?;
+    assert_eq!(
+        SealingCert::inspect_pem(pem.as_bytes())?.der(),
+        expected.der()
+    );
+
+    let mut leaders = 0;
+    for (_, metrics) in &ports {
+        let text = call(
+            "GET",
+            format!("http://127.0.0.1:{metrics}/metrics"),
+            None,
+            Vec::new(),
+        )
+        .await?
+        .body;
+        assert!(text.lines().any(|l| l == "sealgate_keys 1"), "{text}");
+        assert!(
+            text.contains("sealed_secrets_controller_unseal_requests_total"),
+            "{text}"
+        );
+        leaders += usize::from(text.lines().any(|l| l == "sealgate_leader 1"));
+    }
+    assert_eq!(leaders, 1, "exactly one replica leads");
+    for replica in replicas {
+        replica.stop().await;
+    }
+    ns.delete().await?;
+    Ok(())
+}
