@@ -77,7 +77,9 @@ impl CertSource {
     /// The certificate PEM bytes.
     pub fn pem(&self) -> Result<CertPem, CliError> {
         let bytes = match self {
-            CertSource::File(path) => std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?,
+            CertSource::File(path) => {
+                std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?
+            }
             CertSource::Url(url) => fetch_url(url)?,
             CertSource::Local => local_keys::ensure()?.cert_pem.into_bytes(),
             CertSource::Controller {

@@ -28,6 +28,9 @@ pub enum Command {
     Reencrypt(ReencryptArgs),
     /// Show a sealing certificate: fingerprint, key size, validity and days left
     Cert(CertArgs),
+    /// Back up the controller's private keys to age recipients, or restore them (through kubeconfig)
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -223,6 +226,52 @@ pub struct CertArgs {
     pub pem: bool,
     #[command(flatten)]
     pub cert: CertSourceArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Write the controller's key Secrets as an armored age file, safe to commit
+    Backup(KeysBackupArgs),
+    /// Re-create the key Secrets of an age backup in the cluster
+    Restore(KeysRestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysBackupArgs {
+    /// age recipient: age1… (age-keygen), or an ssh-ed25519/ssh-rsa public key (repeatable)
+    #[arg(short = 'r', long = "recipient", value_name = "AGE")]
+    pub recipients: Vec<String>,
+    /// Write the backup here atomically instead of stdout
+    #[arg(short = 'w', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Namespace where the controller keeps its key Secrets
+    #[arg(
+        long,
+        value_name = "NS",
+        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
+        default_value = "kube-system"
+    )]
+    pub controller_namespace: String,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRestoreArgs {
+    /// age identity: AGE-SECRET-KEY-1… lines, or an unencrypted SSH private key (repeatable)
+    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// The backup (armored or binary age file); `-` or absent = stdin
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Namespace to restore into (default: the one recorded in the backup)
+    #[arg(long, value_name = "NS", env = "SEALED_SECRETS_CONTROLLER_NAMESPACE")]
+    pub controller_namespace: Option<String>,
+    /// Replace key Secrets that exist with other content (default: refuse, change nothing)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Debug, Args)]

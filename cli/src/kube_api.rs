@@ -17,7 +17,7 @@ pub const CERT_CONFIGMAP: &str = "sealgate-cert";
 /// Key of the PEM certificate in [`CERT_CONFIGMAP`].
 pub const CERT_KEY: &str = "cert.pem";
 
-const CLUSTER_HINT: &str = "check --kubeconfig/--context and that the cluster is up, or pass --cert FILE|URL";
+const CLUSTER_HINT: &str = "check --kubeconfig/--context and that the cluster is up";
 
 /// Which cluster to talk to: a kubeconfig file and a context; `None` = kubectl's defaults
 /// (`$KUBECONFIG`, `~/.kube/config`, current-context, then the in-cluster service account).
@@ -41,13 +41,19 @@ impl Cluster {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| CliError::usage(format!("cannot start the async runtime ({e})"), "retry"))?;
+            .map_err(|e| {
+                CliError::usage(format!("cannot start the async runtime ({e})"), "retry")
+            })?;
         let (client, server) = runtime.block_on(async {
             let mut config = load_config(target).await?;
             // kube retries 429/503/504 up to 15 times with backoff growing to minutes; a command
             // answers at once instead (the proxy's "no endpoints" 503 is an answer, not a hiccup)
             config.default_retry = false;
-            let server = config.cluster_url.to_string().trim_end_matches('/').to_owned();
+            let server = config
+                .cluster_url
+                .to_string()
+                .trim_end_matches('/')
+                .to_owned();
             let client = Client::try_from(config).map_err(|e| {
                 CliError::input(
                     format!("cannot build a Kubernetes client ({})", chain(&e)),
@@ -93,22 +99,36 @@ async fn load_config(target: &Target) -> Result<Config, CliError> {
         cluster: None,
         user: None,
     };
-    let hint = "fix the kubeconfig, pick another with --kubeconfig/--context, or pass --cert FILE|URL";
+    let hint = "fix the kubeconfig, or pick another with --kubeconfig/--context";
     match &target.kubeconfig {
         Some(path) => {
             let shown = path.display().to_string();
-            let kubeconfig = Kubeconfig::read_from(path)
-                .map_err(|e| CliError::input(format!("cannot load the kubeconfig ({})", chain(&e)), &shown, hint))?;
+            let kubeconfig = Kubeconfig::read_from(path).map_err(|e| {
+                CliError::input(
+                    format!("cannot load the kubeconfig ({})", chain(&e)),
+                    &shown,
+                    hint,
+                )
+            })?;
             Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
-                .map_err(|e| CliError::input(format!("unusable kubeconfig ({})", chain(&e)), shown, hint))
+                .map_err(|e| {
+                    CliError::input(format!("unusable kubeconfig ({})", chain(&e)), shown, hint)
+                })
         }
-        None if target.context.is_some() => Config::from_kubeconfig(&options)
-            .await
-            .map_err(|e| CliError::input(format!("unusable kubeconfig ({})", chain(&e)), default_kubeconfig(), hint)),
+        None if target.context.is_some() => Config::from_kubeconfig(&options).await.map_err(|e| {
+            CliError::input(
+                format!("unusable kubeconfig ({})", chain(&e)),
+                default_kubeconfig(),
+                hint,
+            )
+        }),
         None => Config::infer().await.map_err(|e| {
             CliError::input(
-                format!("no usable kubeconfig and not running in a cluster ({})", chain(&e)),
+                format!(
+                    "no usable kubeconfig and not running in a cluster ({})",
+                    chain(&e)
+                ),
                 default_kubeconfig(),
                 hint,
             )
@@ -149,8 +169,17 @@ pub struct FetchedCert {
 /// `GET …/services/http:<name>:<first port name>/proxy/v1/cert.pem` like kubeseal. The error says
 /// what each way answered.
 pub fn fetch_cert(target: &Target, namespace: &str, name: &str) -> Result<FetchedCert, CliError> {
-    let cluster = Cluster::connect(target)?;
-    cluster.block_on(fetch(&cluster, namespace, name))
+    Cluster::connect(target)
+        .and_then(|cluster| cluster.block_on(fetch(&cluster, namespace, name)))
+        .map_err(|error| match error {
+            // sealing can always go on offline with the cert file
+            CliError::Input { what, place, hint } if !hint.contains("--cert") => CliError::Input {
+                what,
+                place,
+                hint: format!("{hint}, or pass --cert FILE|URL"),
+            },
+            other => other,
+        })
 }
 
 async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<FetchedCert, CliError> {
@@ -167,7 +196,10 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
             _ => format!("ConfigMap {configmap} has no {CERT_KEY}"),
         },
         Ok(None) => format!("no ConfigMap {configmap}"),
-        Err(kube::Error::Api(status)) => format!("ConfigMap {configmap} answered {}: {}", status.code, status.message),
+        Err(kube::Error::Api(status)) => format!(
+            "ConfigMap {configmap} answered {}: {}",
+            status.code, status.message
+        ),
         Err(other) => return Err(cluster.unreachable(&other)),
     };
 
@@ -175,7 +207,10 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
     let proxy_note = match services.get_opt(name).await {
         Ok(None) => format!("no Service {namespace}/{name} for the service proxy"),
         Err(kube::Error::Api(status)) => {
-            format!("Service {namespace}/{name} answered {}: {}", status.code, status.message)
+            format!(
+                "Service {namespace}/{name} answered {}: {}",
+                status.code, status.message
+            )
         }
         Err(other) => return Err(cluster.unreachable(&other)),
         Ok(Some(service)) => {
@@ -187,11 +222,18 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
                 .and_then(|p| p.first())
                 .and_then(|p| p.name.clone())
                 .unwrap_or_default();
-            let path = format!("/api/v1/namespaces/{namespace}/services/http:{name}:{port}/proxy/v1/cert.pem");
+            let path = format!(
+                "/api/v1/namespaces/{namespace}/services/http:{name}:{port}/proxy/v1/cert.pem"
+            );
             let request = http::Request::get(&path)
                 .header(http::header::ACCEPT, "application/x-pem-file, */*")
                 .body(Vec::new())
-                .map_err(|e| CliError::usage(format!("cannot build the request {path} ({e})"), "report this bug"))?;
+                .map_err(|e| {
+                    CliError::usage(
+                        format!("cannot build the request {path} ({e})"),
+                        "report this bug",
+                    )
+                })?;
             match cluster.client().request_text(request).await {
                 Ok(pem) => {
                     return Ok(FetchedCert {
@@ -200,7 +242,11 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
                     });
                 }
                 Err(kube::Error::Api(status)) => {
-                    format!("the service proxy {path} answered {}: {}", status.code, status.message.trim())
+                    format!(
+                        "the service proxy {path} answered {}: {}",
+                        status.code,
+                        status.message.trim()
+                    )
                 }
                 Err(other) => format!("the service proxy {path} failed: {}", chain(&other)),
             }

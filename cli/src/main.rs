@@ -7,6 +7,7 @@ mod cli;
 mod docs;
 mod error;
 mod input;
+mod keys;
 mod kube_api;
 mod local_keys;
 mod output;
@@ -33,6 +34,8 @@ fn main() -> ExitCode {
         Command::Set(args) => set::run(args),
         Command::Reencrypt(args) => reencrypt::run(args),
         Command::Cert(args) => cert::run(args),
+        Command::Keys(cli::KeysCommand::Backup(args)) => keys::backup(args),
+        Command::Keys(cli::KeysCommand::Restore(args)) => keys::restore(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),

@@ -12,9 +12,11 @@ use crate::requirement::{Missing, require};
 pub fn workspace_binary(test: &str, name: &str) -> Result<Option<PathBuf>, Missing> {
     let dir = match std::env::var_os("SEALGATE_BIN_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => Some(PathBuf::from(dir)),
-        None => std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().and_then(|deps| deps.parent()).map(PathBuf::from)),
+        None => std::env::current_exe().ok().and_then(|exe| {
+            exe.parent()
+                .and_then(|deps| deps.parent())
+                .map(PathBuf::from)
+        }),
     };
     if let Some(path) = dir.map(|d| d.join(name))
         && path.is_file()

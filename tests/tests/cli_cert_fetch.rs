@@ -11,8 +11,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::core::v1::{
-    ConfigMap, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, Service, ServicePort,
-    ServiceSpec,
+    ConfigMap, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod,
+    Service, ServicePort, ServiceSpec,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
@@ -59,7 +59,11 @@ impl Sealgate {
     fn ok(&self, args: &[&str], stdin: &[u8]) -> Result<String, Box<dyn Error + Send + Sync>> {
         let out = self.run(args, stdin)?;
         if !out.status.success() {
-            return Err(format!("sealgate {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+            return Err(format!(
+                "sealgate {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
         }
         Ok(String::from_utf8(out.stdout)?)
     }
@@ -93,8 +97,12 @@ fn line_of<'a>(summary: &'a str, field: &str) -> Result<&'a str, String> {
 #[tokio::test]
 async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
     let test = "cert_comes_from_the_sealgate_configmap";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
-    let Some(sealgate) = Sealgate::new(test)? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
+    let Some(sealgate) = Sealgate::new(test)? else {
+        return Ok(());
+    };
     let ns = TestNamespace::create(&cluster.client, "cert-configmap").await?;
     let pem = sealgate.local_cert()?;
     ns.api::<ConfigMap>()
@@ -111,34 +119,67 @@ async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
         )
         .await?;
     let kubeconfig = kubeconfig_arg(&cluster.kubeconfig);
-    let fetch = ["cert", "--fetch", "--kubeconfig", &kubeconfig, "--controller-namespace", ns.name()];
+    let fetch = [
+        "cert",
+        "--fetch",
+        "--kubeconfig",
+        &kubeconfig,
+        "--controller-namespace",
+        ns.name(),
+    ];
 
     let summary = sealgate.ok(&fetch, b"")?;
-    assert_eq!(line_of(&summary, "source:")?, format!("ConfigMap {}/sealgate-cert", ns.name()));
+    assert_eq!(
+        line_of(&summary, "source:")?,
+        format!("ConfigMap {}/sealgate-cert", ns.name())
+    );
     let local = sealgate.ok(&["cert", "--local"], b"")?;
-    assert_eq!(line_of(&summary, "fingerprint:")?, line_of(&local, "fingerprint:")?);
+    assert_eq!(
+        line_of(&summary, "fingerprint:")?,
+        line_of(&local, "fingerprint:")?
+    );
     let fetched_pem = sealgate.ok(&[&fetch[..], &["--pem"]].concat(), b"")?;
     assert_eq!(fetched_pem.trim(), pem.trim());
 
     let sealed = sealgate.ok(
-        &["seal", "--kubeconfig", &kubeconfig, "--controller-namespace", ns.name()],
+        &[
+            "seal",
+            "--kubeconfig",
+            &kubeconfig,
+            "--controller-namespace",
+            ns.name(),
+        ],
         SECRET.as_bytes(),
     )?;
     assert!(sealed.contains("kind: SealedSecret"), "{sealed}");
     assert!(!sealed.contains("not-a-real-password"), "{sealed}");
     let unsealed = sealgate.ok(&["unseal", "--local", "-o", "json"], sealed.as_bytes())?;
     let secret: serde_json::Value = serde_json::from_str(&unsealed)?;
-    assert_eq!(secret.pointer("/data/password"), Some(&serde_json::json!("bm90LWEtcmVhbC1wYXNzd29yZA==")));
+    assert_eq!(
+        secret.pointer("/data/password"),
+        Some(&serde_json::json!("bm90LWEtcmVhbC1wYXNzd29yZA=="))
+    );
 
     // A kubeconfig whose current-context points nowhere: only --context reaches the cluster.
     let mut two = Kubeconfig::read_from(&cluster.kubeconfig)?;
-    let real = two.current_context.clone().ok_or("kubeconfig without current-context")?;
-    let mut broken_cluster = two.clusters.first().cloned().ok_or("kubeconfig without clusters")?;
+    let real = two
+        .current_context
+        .clone()
+        .ok_or("kubeconfig without current-context")?;
+    let mut broken_cluster = two
+        .clusters
+        .first()
+        .cloned()
+        .ok_or("kubeconfig without clusters")?;
     broken_cluster.name = "nowhere".to_owned();
     if let Some(c) = broken_cluster.cluster.as_mut() {
         c.server = Some("https://127.0.0.1:1".to_owned());
     }
-    let mut broken_context = two.contexts.first().cloned().ok_or("kubeconfig without contexts")?;
+    let mut broken_context = two
+        .contexts
+        .first()
+        .cloned()
+        .ok_or("kubeconfig without contexts")?;
     broken_context.name = "nowhere".to_owned();
     if let Some(c) = broken_context.context.as_mut() {
         c.cluster = "nowhere".to_owned();
@@ -149,16 +190,41 @@ async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
     let two_path = sealgate.home.join("two-contexts.json");
     std::fs::write(&two_path, serde_json::to_vec(&two)?)?;
     let two_arg = kubeconfig_arg(&two_path);
-    let out = sealgate.run(&["cert", "--fetch", "--kubeconfig", &two_arg, "--controller-namespace", ns.name()], b"")?;
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr)?;
-    assert!(stderr.starts_with("error: cannot reach the Kubernetes API server"), "{stderr}");
-    assert!(stderr.contains("https://127.0.0.1:1"), "{stderr}");
-    let summary = sealgate.ok(
-        &["cert", "--fetch", "--kubeconfig", &two_arg, "--context", &real, "--controller-namespace", ns.name()],
+    let out = sealgate.run(
+        &[
+            "cert",
+            "--fetch",
+            "--kubeconfig",
+            &two_arg,
+            "--controller-namespace",
+            ns.name(),
+        ],
         b"",
     )?;
-    assert_eq!(line_of(&summary, "source:")?, format!("ConfigMap {}/sealgate-cert", ns.name()));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.starts_with("error: cannot reach the Kubernetes API server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("https://127.0.0.1:1"), "{stderr}");
+    let summary = sealgate.ok(
+        &[
+            "cert",
+            "--fetch",
+            "--kubeconfig",
+            &two_arg,
+            "--context",
+            &real,
+            "--controller-namespace",
+            ns.name(),
+        ],
+        b"",
+    )?;
+    assert_eq!(
+        line_of(&summary, "source:")?,
+        format!("ConfigMap {}/sealgate-cert", ns.name())
+    );
     ns.delete().await?;
     Ok(())
 }
@@ -266,8 +332,12 @@ fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints
 #[tokio::test]
 async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResult {
     let test = "cert_comes_through_the_service_proxy_without_a_configmap";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
-    let Some(sealgate) = Sealgate::new(test)? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
+    let Some(sealgate) = Sealgate::new(test)? else {
+        return Ok(());
+    };
     let ns = TestNamespace::create(&cluster.client, "cert-proxy").await?;
     let pem = sealgate.local_cert()?;
     let ip = host_ip()?;
@@ -282,10 +352,20 @@ async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResul
     let status = serde_json::json!({
         "status": {"phase": "Running", "podIP": ip.to_string(), "podIPs": [{"ip": ip.to_string()}]},
     });
-    pods.patch_status("cert-server", &PatchParams::default(), &Patch::Merge(&status)).await?;
-    ns.api::<Service>().create(&PostParams::default(), &service(name, Some(port))).await?;
+    pods.patch_status(
+        "cert-server",
+        &PatchParams::default(),
+        &Patch::Merge(&status),
+    )
+    .await?;
+    ns.api::<Service>()
+        .create(&PostParams::default(), &service(name, Some(port)))
+        .await?;
     ns.api::<Endpoints>()
-        .create(&PostParams::default(), &endpoints(name, Some((ip, port, "cert-server", ns.name()))))
+        .create(
+            &PostParams::default(),
+            &endpoints(name, Some((ip, port, "cert-server", ns.name()))),
+        )
         .await?;
     let kubeconfig = kubeconfig_arg(&cluster.kubeconfig);
     let fetch = [
@@ -299,11 +379,17 @@ async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResul
         name,
     ];
     let summary = sealgate.ok(&fetch, b"")?;
-    assert_eq!(line_of(&summary, "source:")?, format!("service proxy {}/{name}", ns.name()));
+    assert_eq!(
+        line_of(&summary, "source:")?,
+        format!("service proxy {}/{name}", ns.name())
+    );
     let fetched = sealgate.ok(&[&fetch[..], &["--pem"]].concat(), b"")?;
     assert_eq!(fetched.trim(), pem.trim());
     let requests = seen.lock().map_err(|_| "poisoned")?.clone();
-    assert!(!requests.is_empty() && requests.iter().all(|r| r == "GET /v1/cert.pem HTTP/1.1"), "{requests:?}");
+    assert!(
+        !requests.is_empty() && requests.iter().all(|r| r == "GET /v1/cert.pem HTTP/1.1"),
+        "{requests:?}"
+    );
 
     // The same names through the upstream environment variables.
     let out = Command::new(&sealgate.bin)
@@ -314,9 +400,16 @@ async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResul
         .env_remove("SEALED_SECRETS_CERT")
         .stdin(std::fs::File::open(write_secret(&sealgate.home)?)?)
         .output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let unsealed = sealgate.ok(&["unseal", "--local", "-o", "json"], &out.stdout)?;
-    assert!(unsealed.contains("bm90LWEtcmVhbC1wYXNzd29yZA=="), "{unsealed}");
+    assert!(
+        unsealed.contains("bm90LWEtcmVhbC1wYXNzd29yZA=="),
+        "{unsealed}"
+    );
     ns.delete().await?;
     Ok(())
 }
@@ -332,11 +425,21 @@ fn write_secret(dir: &Path) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
 #[tokio::test]
 async fn no_controller_certificate_is_one_clear_error() -> TestResult {
     let test = "no_controller_certificate_is_one_clear_error";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
-    let Some(sealgate) = Sealgate::new(test)? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
+    let Some(sealgate) = Sealgate::new(test)? else {
+        return Ok(());
+    };
     let ns = TestNamespace::create(&cluster.client, "cert-none").await?;
     let kubeconfig = kubeconfig_arg(&cluster.kubeconfig);
-    let seal = ["seal", "--kubeconfig", &kubeconfig, "--controller-namespace", ns.name()];
+    let seal = [
+        "seal",
+        "--kubeconfig",
+        &kubeconfig,
+        "--controller-namespace",
+        ns.name(),
+    ];
 
     let out = sealgate.run(&seal, SECRET.as_bytes())?;
     assert_eq!(out.status.code(), Some(2));
@@ -354,10 +457,16 @@ async fn no_controller_certificate_is_one_clear_error() -> TestResult {
 
     // A Service whose Endpoints have no address: the proxy answers 503.
     ns.api::<Service>()
-        .create(&PostParams::default(), &service("sealed-secrets-controller", None))
+        .create(
+            &PostParams::default(),
+            &service("sealed-secrets-controller", None),
+        )
         .await?;
     ns.api::<Endpoints>()
-        .create(&PostParams::default(), &endpoints("sealed-secrets-controller", None))
+        .create(
+            &PostParams::default(),
+            &endpoints("sealed-secrets-controller", None),
+        )
         .await?;
     let out = sealgate.run(&seal, SECRET.as_bytes())?;
     assert_eq!(out.status.code(), Some(2));
