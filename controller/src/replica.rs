@@ -23,6 +23,9 @@ use crate::run::Shared;
 /// The leader looks at the key Secrets at least this often, even without a watch event.
 const KEY_RESYNC: Duration = Duration::from_secs(60);
 
+/// How long shutdown waits for a key pass or HTTP requests in flight.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReplicaError {
     #[error(transparent)]
@@ -135,11 +138,15 @@ impl Replica {
     /// Stops writing and releases the lease (bounded), then stops the key loop and servers.
     pub async fn stop(mut self) {
         self.stopping.send_replace(true);
+        // A key pass or a slow client must not hold up the pod's termination grace period.
         if let Some(keys) = self.keys.take() {
-            let _ = keys.await;
+            let abort = keys.abort_handle();
+            if tokio::time::timeout(STOP_TIMEOUT, keys).await.is_err() {
+                abort.abort();
+            }
         }
         if let Some(http) = self.http.take() {
-            http.stopped().await;
+            let _ = tokio::time::timeout(STOP_TIMEOUT, http.stopped()).await;
         }
         self.leadership.stopped().await;
     }
