@@ -92,12 +92,17 @@ async fn controller_unseals_every_scope_including_real_kubeseal_output() -> Test
     let pair = add_key_secret(&client, &n, "sealed-secrets-keyabcde").await?;
     let controller = start_controller(&kubeconfig, &n, &[]).await?;
 
-    let template = serde_json::json!({"type": "Opaque", "metadata": {"labels": {"app": "demo"}, "annotations": {"note": "kept"}}});
+    let template = serde_json::json!({
+        "type": "Opaque",
+        "metadata": {"labels": {"app": "demo"}, "annotations": {"note": "kept"}},
+        "data": {"dsn": "{{ .user }}:{{ .pass }}@db"}
+    });
     for (name, scope) in [("strict", Scope::Strict), ("nswide", Scope::NamespaceWide), ("cwide", Scope::ClusterWide)] {
         create(&client, &sealed(&pair, &n, name, scope, &n, &[("user", "admin"), ("pass", name)], template.clone())?).await?;
     }
     for (name, scope) in [("strict", Scope::Strict), ("nswide", Scope::NamespaceWide), ("cwide", Scope::ClusterWide)] {
-        let secret = wait_secret_data(&client, &n, name, &[("pass", name), ("user", "admin")]).await?;
+        let dsn = format!("admin:{name}@db");
+        let secret = wait_secret_data(&client, &n, name, &[("dsn", &dsn), ("pass", name), ("user", "admin")]).await?;
         assert_eq!(wait_synced(&client, &n, name, "True").await?, "", "{scope}");
         let labels = secret.metadata.labels.clone().unwrap_or_default();
         assert_eq!(labels.get("app").map(String::as_str), Some("demo"));

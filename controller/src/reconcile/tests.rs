@@ -238,15 +238,35 @@ async fn followers_write_nothing() {
 }
 
 #[tokio::test]
-async fn template_data_is_reported_until_rendering_is_available() {
+async fn template_data_is_rendered_over_the_items() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let mut sealed = sealed_secret(&k.cert, "n", &[("user", "admin"), ("pass", "s3cret")]);
+    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([
+        ("url".to_owned(), "postgres://{{ .user }}:{{ .pass }}@db".to_owned()),
+        ("pass".to_owned(), "{{ .pass | b64enc }}".to_owned()),
+    ]));
+    reconcile(Arc::new(sealed), ctx).await.unwrap();
+    let secret = cluster.secret("s").unwrap();
+    assert_eq!(value(&secret, "url"), "postgres://admin:s3cret@db");
+    assert_eq!(value(&secret, "pass"), "czNjcmV0", "a template wins over the item of the same name");
+    assert_eq!(value(&secret, "user"), "admin");
+}
+
+#[tokio::test]
+async fn unsupported_template_construct_is_named_in_the_status() {
     let k = keys();
     let cluster = Arc::new(MockCluster::default());
     let ctx = context(cluster.clone(), k.key, true);
     let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1")]);
-    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([("t".to_owned(), "{{ .a }}".to_owned())]));
-    let result = reconcile(Arc::new(sealed), ctx).await;
-    match result {
-        Ok(_) => assert_eq!(value(&cluster.secret("s").unwrap(), "t"), "1"),
-        Err(e) => assert!(e.to_string().starts_with("spec.template.data:"), "{e}"),
-    }
+    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([("t".to_owned(), "{{ env \"HOME\" }}".to_owned())]));
+    let error = reconcile(Arc::new(sealed), ctx).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.starts_with("spec.template.data[\"t\"]: "), "{message}");
+    assert!(message.contains("env"), "{message}");
+    assert!(cluster.secret("s").is_none());
+    let status = cluster.statuses.lock().unwrap()[0].clone();
+    assert_eq!(status.conditions[0].status, "False");
+    assert_eq!(status.conditions[0].message.as_deref(), Some(message.as_str()));
 }

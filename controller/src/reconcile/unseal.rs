@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use sealgate_core::seal::template::{self, TemplateError};
 use sealgate_core::seal::{OpenError, Plaintext, Scope, SealedSecret, Secret, SecretTemplateSpec, UnsealingKeys};
 
 /// Why a SealedSecret could not be decrypted (the status message and `ErrUnsealFailed` note).
@@ -22,8 +23,9 @@ pub enum UnsealFailure {
     LegacyRefused,
     #[error("the spec.data (v1 format) payload is not a JSON Secret ({reason})")]
     LegacyPayload { reason: String },
-    #[error("spec.template.data: {reason}")]
-    Template { reason: String },
+    /// The core's message names the entry and the construct (`template.data["k"]: … is not supported`).
+    #[error("spec.{error}")]
+    Template { error: TemplateError },
 }
 
 /// Decrypted content of one SealedSecret (values zeroized on drop, never Debug).
@@ -116,15 +118,13 @@ fn failed_cost(error: &OpenError, keys: usize) -> u64 {
     }
 }
 
-/// `template.data` rendering (Go templates over the decrypted items).
+/// `template.data` rendering (Go templates over the decrypted items); a rendered entry wins
+/// over the item of the same name, as upstream.
 fn render_templates(
     templates: &BTreeMap<String, String>,
-    _values: &BTreeMap<String, Plaintext>,
+    values: &BTreeMap<String, Plaintext>,
 ) -> Result<BTreeMap<String, Plaintext>, UnsealFailure> {
-    let keys: Vec<&str> = templates.keys().map(String::as_str).collect();
-    Err(UnsealFailure::Template {
-        reason: format!("rendering templates is not supported by this build (keys {keys:?})"),
-    })
+    template::render(templates, values).map_err(|error| UnsealFailure::Template { error })
 }
 
 #[cfg(test)]
