@@ -500,16 +500,28 @@ async fn two_controllers_serve_the_cert_of_the_one_key_the_leader_made() -> Test
         assert_eq!(health.body, "ok\n");
     }
     let configmaps: Api<ConfigMap> = ns.api();
-    let published = configmaps.get(CERT_CONFIGMAP).await?;
-    let pem = published
-        .data
-        .as_ref()
-        .and_then(|d| d.get(CERT_PEM_KEY))
-        .ok_or("no cert.pem")?;
-    assert_eq!(
-        SealingCert::inspect_pem(pem.as_bytes())?.der(),
-        expected.der()
-    );
+    // Published right after the key is created (the keyring may see the key a moment earlier).
+    sealgate_tests::eventually(
+        "the cert ConfigMap",
+        sealgate_tests::DEFAULT_WAIT,
+        || async {
+            let published = configmaps
+                .get_opt(CERT_CONFIGMAP)
+                .await
+                .map_err(|e| e.to_string())?;
+            let pem = published
+                .and_then(|cm| cm.data)
+                .and_then(|d| d.get(CERT_PEM_KEY).cloned())
+                .ok_or("no cert.pem yet")?;
+            let cert = SealingCert::inspect_pem(pem.as_bytes()).map_err(|e| e.to_string())?;
+            if cert.der() == expected.der() {
+                Ok(())
+            } else {
+                Err(format!("published {}", cert.fingerprint()))
+            }
+        },
+    )
+    .await?;
 
     let mut leaders = 0;
     for (_, metrics) in &ports {
