@@ -178,8 +178,15 @@ async fn controller_propagates_updates_and_deletion_collects_the_secret() -> Tes
     secrets.delete("app", &DeleteParams::default()).await?;
     wait_secret_data(&client, &n, "app", &[("a", "2"), ("b", "3")]).await?;
 
-    // Deleting the SealedSecret: the garbage collector removes the Secret through its ownerReference.
+    // Deleting the SealedSecret: the garbage collector removes the Secret through its ownerReference,
+    // and the condition_info series of the SealedSecret goes away.
+    let series = format!("sealed_secrets_controller_condition_info{{namespace=\"{n}\",name=\"app\"");
+    assert!(controller.shared.metrics.encode().contains(&series));
     api.delete("app", &DeleteParams::background()).await?;
+    eventually("condition_info of app removed", DEFAULT_WAIT, || async {
+        if controller.shared.metrics.encode().contains(&series) { Err("still exported") } else { Ok(()) }
+    })
+    .await?;
     eventually("Secret app garbage-collected", DEFAULT_WAIT, || async {
         match secrets.get_opt("app").await {
             Ok(None) => Ok(()),

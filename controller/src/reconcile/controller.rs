@@ -9,11 +9,12 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Secret;
 use kube::runtime::controller::{self, Controller};
 use kube::core::PartialObjectMeta;
-use kube::runtime::{WatchStreamExt, watcher};
+use kube::ResourceExt;
+use kube::runtime::{WatchStreamExt, reflector, watcher};
 use kube::{Api, Client};
 use tokio_stream_compat::watch_changes;
 
@@ -44,7 +45,20 @@ pub async fn run<C: Cluster>(
     let owned = watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff().touched_objects();
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
-    Controller::new(sealed_api, watcher::Config::default().any_semantic())
+    // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
+    // series can be dropped, as upstream does: reconcile never sees deleted objects.
+    let (reader, writer) = reflector::store();
+    let metrics = ctx.metrics.clone();
+    let sealed_events = watcher(sealed_api, watcher::Config::default().any_semantic())
+        .default_backoff()
+        .inspect_ok(move |event| {
+            if let watcher::Event::Delete(gone) = event {
+                let instance = gone.labels().get("app.kubernetes.io/instance").cloned().unwrap_or_default();
+                metrics.condition(&gone.namespace().unwrap_or_default(), &gone.name_any(), &instance, None);
+            }
+        });
+    let sealed = reflector::reflector(writer, sealed_events).applied_objects();
+    Controller::for_stream(sealed, reader)
         .owns_stream(owned)
         .reconcile_all_on(key_changes)
         .reconcile_all_on(leadership)
