@@ -141,6 +141,14 @@ pub struct Config {
     /// Burst of `/v1/verify` requests per client.
     #[arg(long, env = "SEALGATE_RATE_LIMIT_BURST", default_value_t = 2, value_name = "N")]
     pub rate_limit_burst: u32,
+
+    /// Upstream's HTTP read timeout; with `--write-timeout` it bounds one API request (503 after).
+    #[arg(long, env = "SEALGATE_READ_TIMEOUT", default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
+    pub read_timeout: Duration,
+
+    /// Upstream's HTTP write timeout (see `--read-timeout`).
+    #[arg(long, env = "SEALGATE_WRITE_TIMEOUT", default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
+    pub write_timeout: Duration,
 }
 
 /// Flags upstream's controller also has: their `SEALED_SECRETS_<FLAG>` variables are honoured.
@@ -164,6 +172,8 @@ const UPSTREAM_FLAGS: &[&str] = &[
     "listen-metrics-addr",
     "rate-limit",
     "rate-limit-burst",
+    "read-timeout",
+    "write-timeout",
 ];
 
 impl Config {

@@ -92,6 +92,7 @@ impl Replica {
             metrics_addr: config.listen_metrics_addr.clone(),
             rate_limit: config.rate_limit,
             rate_limit_burst: config.rate_limit_burst,
+            request_timeout: config.read_timeout.saturating_add(config.write_timeout),
         };
         let metrics = Arc::clone(&shared.metrics);
         let render = Arc::new(move || metrics.encode());

@@ -114,11 +114,20 @@ struct Server {
 
 impl Server {
     async fn start(keyring: Keyring, burst: u32) -> Result<Self, Box<dyn Error + Send + Sync>> {
+        Self::start_bounded(keyring, burst, Duration::from_secs(60)).await
+    }
+
+    async fn start_bounded(
+        keyring: Keyring,
+        burst: u32,
+        request_timeout: Duration,
+    ) -> Result<Self, Box<dyn Error + Send + Sync>> {
         let config = HttpConfig {
             listen_addr: "127.0.0.1:0".to_owned(),
             metrics_addr: "127.0.0.1:0".to_owned(),
             rate_limit: 2,
             rate_limit_burst: burst,
+            request_timeout,
         };
         let http_metrics = HttpMetrics::default();
         let metrics = Arc::new(Metrics::new());
@@ -283,6 +292,31 @@ async fn cert_pem_is_500_until_a_key_exists() -> TestResult {
     assert_eq!(pem.status, 500);
     let rotate = call("POST", server.url("/v1/rotate"), None, b"{}".to_vec()).await?;
     assert_eq!(rotate.status, 500);
+    server.stop().await;
+    Ok(())
+}
+
+/// `--read-timeout` + `--write-timeout` bound a request: a verify of 400 items (400 RSA
+/// operations, about 0.3 s) under a 20 ms bound is answered 503; `/healthz` still answers 200.
+#[tokio::test]
+async fn a_request_past_the_timeout_is_answered_503() -> TestResult {
+    let ours = pair()?;
+    let server = Server::start_bounded(keyring(&[&ours]), 100, Duration::from_millis(20)).await?;
+    let items: serde_json::Map<String, serde_json::Value> = (0..400)
+        .map(|i| (format!("k{i}"), serde_json::Value::from("v")))
+        .collect();
+    let input = secret(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "many", "namespace": "shop"},
+        "stringData": items,
+    }))?;
+    let sealed = seal_secret(&ours.sealing_cert()?, &input, &SealOptions::default())?;
+    let body = serde_json::to_vec(&sealed)?;
+    let verify = call("POST", server.url("/v1/verify"), Some("10.1.1.1"), body).await?;
+    assert_eq!(verify.status, 503, "{}", verify.body);
+    let health = call("GET", server.url("/healthz"), None, Vec::new()).await?;
+    assert_eq!(health.status, 200);
     server.stop().await;
     Ok(())
 }

@@ -7,12 +7,14 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use sealgate_core::seal::{Scope, SealError, SealedSecret, SealingCert, UnsealingKeys, reencrypt};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use super::limit::RateLimit;
 use super::metrics::{HttpMetrics, track};
@@ -24,11 +26,16 @@ use crate::keys::cert_pem;
 pub struct ApiState {
     keyring: Keyring,
     limit: RateLimit,
+    timeout: Duration,
 }
 
 impl ApiState {
-    pub fn new(keyring: Keyring, limit: RateLimit) -> Self {
-        Self { keyring, limit }
+    pub fn new(keyring: Keyring, limit: RateLimit, timeout: Duration) -> Self {
+        Self {
+            keyring,
+            limit,
+            timeout,
+        }
     }
 
     fn newest_cert(&self) -> Option<SealingCert> {
@@ -43,8 +50,21 @@ pub fn router(state: ApiState, metrics: HttpMetrics) -> Router {
         .route("/v1/cert.pem", get(cert))
         .route("/v1/verify", post(verify))
         .route("/v1/rotate", post(rotate))
+        .layer(axum::middleware::from_fn_with_state(state.timeout, bounded))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, track))
+}
+
+/// Answers 503 when reading, deciding and writing one request takes longer than `timeout`
+/// (upstream's read and write timeouts, as one bound).
+async fn bounded(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the request took too long; retry later\n",
+        ),
+    }
 }
 
 async fn healthz() -> impl IntoResponse {

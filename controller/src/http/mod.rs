@@ -8,6 +8,7 @@ mod metrics;
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use futures::FutureExt;
 use tokio::net::TcpListener;
@@ -42,6 +43,8 @@ pub struct HttpConfig {
     /// `/v1/verify` requests per second per client; 0 disables the limit.
     pub rate_limit: u32,
     pub rate_limit_burst: u32,
+    /// One API request must be answered within this (`--read-timeout` + `--write-timeout`).
+    pub request_timeout: Duration,
 }
 
 impl Default for HttpConfig {
@@ -51,6 +54,7 @@ impl Default for HttpConfig {
             metrics_addr: ":8081".to_owned(),
             rate_limit: 2,
             rate_limit_burst: 2,
+            request_timeout: Duration::from_secs(240),
         }
     }
 }
@@ -92,7 +96,10 @@ pub async fn serve(
     let api_addr = local_addr("--listen-addr", &api_listener)?;
     let metrics_addr = local_addr("--listen-metrics-addr", &metrics_listener)?;
     let limit = RateLimit::new(config.rate_limit, config.rate_limit_burst);
-    let api_app = router(ApiState::new(keyring, limit), metrics);
+    let api_app = router(
+        ApiState::new(keyring, limit, config.request_timeout),
+        metrics,
+    );
     let metrics_app = metrics_router(render);
     let shutdown = shutdown.shared();
     let api = axum::serve(
