@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use super::Fail;
 use super::funcs;
+use super::gofmt;
 use super::parse::{Arg, Command, Node, Pipeline};
 use crate::seal::plaintext::Plaintext;
 
@@ -120,7 +121,7 @@ impl<'a> Exec<'a> {
                     let value = self.pipeline(pipe, dot)?;
                     // a declaration prints nothing
                     if pipe.declare.is_empty() {
-                        funcs::print_value(&mut self.out, &value, self.data);
+                        gofmt::print_value(&mut self.out, &value, self.data);
                     }
                 }
                 Node::If {

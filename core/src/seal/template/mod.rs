@@ -6,11 +6,13 @@
 //! becomes `Secret.data[key]`, replacing a decrypted item of the same name. This module
 //! implements the forms templates use: fields (`{{ .password }}`), `index`, pipelines,
 //! variables, `if`/`else`/`range`/`with`, `{{- -}}` trimming, comments, literals and the
-//! functions listed in `funcs.rs`. Anything else is refused with an error naming it, before
-//! any output is produced.
+//! functions listed in `funcs.rs`, formatting values as Go does (`gofmt.rs`). Anything else is
+//! refused with an error naming it, before any output is produced.
 
 mod exec;
 mod funcs;
+mod gofmt;
+mod lex;
 mod parse;
 
 use std::collections::BTreeMap;
