@@ -167,9 +167,12 @@ pub struct SealArgs {
 
 #[derive(Debug, Args)]
 pub struct UnsealArgs {
-    /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, or a v1 List of them
+    /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, a v1 List of them, or an age-encrypted key backup (with --identity)
     #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
     pub keys: Vec<PathBuf>,
+    /// age identity that opens an age-encrypted --key backup: AGE-SECRET-KEY-1… lines or an unencrypted SSH private key (repeatable)
+    #[arg(long = "identity", short = 'i', value_name = "FILE", env = "SEALGATE_AGE_IDENTITY", value_delimiter = ',')]
+    pub identities: Vec<PathBuf>,
     /// Also try the local key pair under $SEALGATE_HOME
     #[arg(long)]
     pub local: bool,

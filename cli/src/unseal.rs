@@ -1,9 +1,12 @@
 //! `sealgate unseal`: offline recovery, SealedSecrets → Secrets with the private keys at hand.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use sealgate_core::seal::escrow::{self, EscrowError, Identities};
+use sealgate_core::seal::template::TemplateError;
 use sealgate_core::seal::{
-    HybridError, OpenError, SealedSecret, UnsealError, UnsealingKeys, load_private_keys, unseal,
+    HybridError, OpenError, PrivateKey, SealedSecret, UnsealError, UnsealingKeys,
+    load_private_keys, unseal,
 };
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -22,7 +25,7 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
             "pass --key FILE (PEM, TLS Secret or List), or --local",
         ));
     }
-    let keys = load_keys(&args.keys, args.local)?;
+    let keys = load_keys_with(&args.keys, &args.identities, args.local)?;
     let source = input::read_source(args.file.as_deref())?;
     let documents = input::documents(&source)?;
     let sealed = read_sealed(&documents)?;
@@ -52,10 +55,24 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
 }
 
 /// Reads every key file (PEM, TLS Secret, List) and, with `local`, the local key pair.
-pub fn load_keys(paths: &[std::path::PathBuf], local: bool) -> Result<UnsealingKeys, CliError> {
+pub fn load_keys(paths: &[PathBuf], local: bool) -> Result<UnsealingKeys, CliError> {
+    load_keys_with(paths, &[], local)
+}
+
+/// [`load_keys`], where a key file may also be an age-encrypted key backup opened with the
+/// identities in `identity_files` (read only when a backup is among the key files).
+pub fn load_keys_with(
+    paths: &[PathBuf],
+    identity_files: &[PathBuf],
+    local: bool,
+) -> Result<UnsealingKeys, CliError> {
+    let mut identities = LazyIdentities {
+        files: identity_files,
+        loaded: None,
+    };
     let mut keys = UnsealingKeys::new();
     for path in paths {
-        for key in read_key_file(path)? {
+        for key in read_key_file(path, &mut identities)? {
             keys.push(key);
         }
     }
@@ -67,9 +84,17 @@ pub fn load_keys(paths: &[std::path::PathBuf], local: bool) -> Result<UnsealingK
     Ok(keys)
 }
 
-fn read_key_file(path: &Path) -> Result<Vec<sealgate_core::seal::PrivateKey>, CliError> {
+fn read_key_file(
+    path: &Path,
+    identities: &mut LazyIdentities<'_>,
+) -> Result<Vec<PrivateKey>, CliError> {
     let shown = path.display().to_string();
     let content = Zeroizing::new(std::fs::read(path).map_err(|e| CliError::read(&shown, e))?);
+    if escrow::is_age_file(&content) {
+        let identities = identities.get(&shown)?;
+        return escrow::load_backup_keys(&content, identities, &shown)
+            .map_err(|e| escrow_error(e, &shown));
+    }
     load_private_keys(&content, &shown).map_err(|e| {
         let text = e.to_string();
         let what = text
@@ -82,6 +107,69 @@ fn read_key_file(path: &Path) -> Result<Vec<sealgate_core::seal::PrivateKey>, Cl
             "give an RSA private key as PEM, a kubernetes.io/tls Secret, or a List of them",
         )
     })
+}
+
+/// Identity files, read once, on the first age-encrypted key file.
+struct LazyIdentities<'a> {
+    files: &'a [PathBuf],
+    loaded: Option<Identities>,
+}
+
+impl LazyIdentities<'_> {
+    fn get(&mut self, backup: &str) -> Result<&Identities, CliError> {
+        if self.files.is_empty() {
+            return Err(CliError::input(
+                "the key file is an age-encrypted key backup",
+                backup,
+                "pass --identity FILE (or SEALGATE_AGE_IDENTITY) with an age identity or SSH private key it was encrypted to",
+            ));
+        }
+        if self.loaded.is_none() {
+            let mut identities = Identities::new();
+            for file in self.files {
+                let shown = file.display().to_string();
+                let content =
+                    Zeroizing::new(std::fs::read(file).map_err(|e| CliError::read(&shown, e))?);
+                identities
+                    .add_file(&content, &shown)
+                    .map_err(|e| escrow_error(e, &shown))?;
+            }
+            self.loaded = Some(identities);
+        }
+        Ok(self.loaded.get_or_insert_with(Identities::new))
+    }
+}
+
+/// Phrases a key-escrow error (backup file or identity file at `place`) as `what, where: what to do`.
+pub fn escrow_error(error: EscrowError, place: &str) -> CliError {
+    let text = error.to_string();
+    let what = text
+        .strip_prefix(&format!("{place}: "))
+        .unwrap_or(&text)
+        .to_owned();
+    let hint = match error {
+        EscrowError::NoRecipients | EscrowError::BadRecipient { .. } => {
+            "pass --recipient with an age public key (age1…, from age-keygen -y) or an ssh-ed25519/ssh-rsa public key"
+        }
+        EscrowError::NoIdentities | EscrowError::BadIdentity { .. } => {
+            "give an age identity file (age-keygen -o FILE) or an unencrypted SSH private key"
+        }
+        EscrowError::EncryptedSshIdentity { .. } => "or use an age identity file",
+        EscrowError::NoMatchingIdentity { .. } => {
+            "pass the --identity whose public key (age1… or SSH) the backup was encrypted to"
+        }
+        EscrowError::Passphrase { .. } => "decrypt it with `age -d` and pass the result as --key",
+        EscrowError::NotAgeFile { .. } | EscrowError::Damaged { .. } => {
+            "restore the backup file from Git history or make a new backup; it was cut or altered"
+        }
+        EscrowError::NotKeyList { .. } | EscrowError::Keys(_) => {
+            "the decrypted backup holds no usable key Secret; check it was written by `sealgate keys backup`"
+        }
+        EscrowError::NoKeys | EscrowError::UnnamedSecret { .. } | EscrowError::Encrypt { .. } => {
+            "check the controller namespace holds its key Secrets, then retry"
+        }
+    };
+    CliError::input(what, place, hint)
 }
 
 /// Checks each document is a SealedSecret and decodes it.
@@ -130,6 +218,24 @@ pub fn unseal_error(error: UnsealError, place: &str) -> CliError {
             let item = format!("item {key:?} of SealedSecret {namespace}/{name}");
             open_error(&item, scope, error, place)
         }
+        UnsealError::Template {
+            error: error @ TemplateError::Unsupported { .. },
+            namespace,
+            name,
+        } => CliError::input(
+            format!("SealedSecret {namespace}/{name}: {error}"),
+            place,
+            "use the supported template forms (fields, index, pipelines, if/range/with, common Sprig string functions) or unseal it with kubeseal --recovery-unseal",
+        ),
+        UnsealError::Template {
+            error,
+            namespace,
+            name,
+        } => CliError::input(
+            format!("SealedSecret {namespace}/{name}: {error}"),
+            place,
+            "fix spec.template.data (Go text/template syntax)",
+        ),
         other => CliError::input(other, place, "fix the SealedSecret or unseal it in the cluster"),
     }
 }
