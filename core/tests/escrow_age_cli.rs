@@ -13,25 +13,10 @@ use sealgate_core::seal::{Plaintext, Secret};
 const KEY_PEM: &str = include_str!("vectors/throwaway-test-2048-key.pem");
 const CERT_PEM: &str = include_str!("vectors/throwaway-test-2048-cert.pem");
 
-/// The age binary, or None (locally) when it is not built. In CI a missing tool is a failure.
+mod peer;
+
 fn age_cli() -> Option<PathBuf> {
-    let dirs = [
-        std::env::var_os("SEALGATE_PEERS").map(PathBuf::from),
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/sealgate/peers")),
-    ];
-    let found = dirs
-        .into_iter()
-        .flatten()
-        .map(|d| d.join("age"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but the age CLI is missing from $SEALGATE_PEERS: run tests/peers/build"
-        );
-        eprintln!("SKIPPED: escrow_age_cli needs $SEALGATE_PEERS/age (tests/peers/build)");
-    }
-    found
+    peer::tool("age", "escrow_age_cli")
 }
 
 fn run(tool: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {

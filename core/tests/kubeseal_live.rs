@@ -12,20 +12,10 @@ use sealgate_core::seal::{
 };
 use serde_json::json;
 
-/// The kubeseal binary, or None (locally) when `SEALGATE_PEERS` is not set. In CI a missing tool
-/// is a failure, never a skip.
+mod peer;
+
 fn kubeseal() -> Option<PathBuf> {
-    let found = std::env::var_os("SEALGATE_PEERS")
-        .map(|dir| PathBuf::from(dir).join("kubeseal"))
-        .filter(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but $SEALGATE_PEERS/kubeseal is missing: run tests/peers/build"
-        );
-        eprintln!("SKIPPED: kubeseal_live needs $SEALGATE_PEERS/kubeseal (tests/peers/build)");
-    }
-    found
+    peer::tool("kubeseal", "kubeseal_live")
 }
 
 fn run(tool: &PathBuf, args: &[&str], stdin: &[u8]) -> Vec<u8> {
