@@ -232,6 +232,9 @@ async fn follow(
                 match result {
                     Ok(leading) => {
                         retry.reset();
+                        // A lease taken over after an outage may still show the old renewTime:
+                        // the manager renews it at once, so the first check comes a margin later.
+                        watchdog.reset();
                         let was = tx.send_replace(leading);
                         if was != leading {
                             if leading {

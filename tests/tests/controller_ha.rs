@@ -628,3 +628,49 @@ async fn a_leader_that_loses_its_lease_stops_writing_before_its_next_renewal() -
     ns.delete().await?;
     Ok(())
 }
+
+/// After an outage longer than the lease, a replica finds the Lease still naming it but
+/// expired: it must renew it and keep leading (the watchdog must not see the stale renewTime
+/// and step down again and again).
+#[tokio::test]
+async fn a_replica_that_finds_its_own_expired_lease_renews_it_and_keeps_leading() -> TestResult {
+    let Some(cluster) = cluster("a_replica_that_finds_its_own_expired_lease").await? else {
+        return Ok(());
+    };
+    let ns = TestNamespace::create(&cluster.client, "ha-expired").await?;
+    let leases: Api<Lease> = ns.api();
+    let stale = k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
+        k8s_openapi::jiff::Timestamp::now() - k8s_openapi::jiff::SignedDuration::from_secs(60),
+    );
+    let lease: Lease = serde_json::from_value(serde_json::json!({
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": DEFAULT_LEASE_NAME},
+        "spec": {"holderIdentity": "replica-a", "renewTime": stale, "acquireTime": stale, "leaseDurationSeconds": 4},
+    }))?;
+    leases.create(&PostParams::default(), &lease).await?;
+    let a = Replica::start(&cluster.client, ns.name(), "replica-a", None, None).await?;
+    eventually("a to lead", DEFAULT_WAIT, || async {
+        if a.is_leader() {
+            Ok(())
+        } else {
+            Err("not leading yet")
+        }
+    })
+    .await?;
+    let start = Instant::now();
+    while start.elapsed() < LEASE {
+        assert!(a.is_leader(), "stepped down after {:?}", start.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let renewed = leases
+        .get(DEFAULT_LEASE_NAME)
+        .await?
+        .spec
+        .and_then(|s| s.renew_time)
+        .ok_or("no renewTime")?;
+    assert!(renewed.0 > stale.0, "the lease was not renewed");
+    a.stop().await;
+    ns.delete().await?;
+    Ok(())
+}
