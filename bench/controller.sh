@@ -273,11 +273,12 @@ for run in $runs; do
   measure restart all_reconciled "every SealedSecret reconciled after the restart"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "${cold[@]}" "$m_wall" "$m_rsa" "$m_hwm" "$m_cpu" \
     "$cold_load" "$m_load" >>"$results"
+  # saved after every run, so an interrupted benchmark keeps what it measured
+  [ -z "${SEALGATE_BENCH_SAVE:-}" ] || cp "$results" "$SEALGATE_BENCH_SAVE"
   "$root/tests/cluster/down" "$cluster" >/dev/null 2>&1
   cluster=""
 done
 
-[ -n "${SEALGATE_BENCH_SAVE:-}" ] && cp "$results" "$SEALGATE_BENCH_SAVE"
 merged=""
 if [ -n "${SEALGATE_BENCH_MERGE:-}" ]; then
   merged="$(cut -f1 "$SEALGATE_BENCH_MERGE" | tr '\n' ' ')(saved $(date -u -r "$SEALGATE_BENCH_MERGE" '+%Y-%m-%d %H:%M UTC'))"
