@@ -40,6 +40,25 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
     Validate(ValidateArgs),
+    /// Work with the built-in Kubernetes schemas: `schemas export` writes them for kubeconform
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemasCommand {
+    /// Write the built-in schemas in kubeconform's layout (DIR/v<version>-standalone[-strict]/<kind>-<group>-<version>.json)
+    Export(SchemasExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemasExportArgs {
+    /// Folder to write into (created if missing); kubeconform reads it with -schema-location DIR
+    #[arg(value_name = "DIR")]
+    pub out: PathBuf,
+    /// Kubernetes version to export (repeatable; default: every built-in version)
+    #[arg(long, value_name = "V")]
+    pub kubernetes_version: Vec<String>,
 }
 
 /// Flags of `validate` (schema side; the Rego flags are `PolicyFlags`).

@@ -13,6 +13,7 @@ mod local_keys;
 mod output;
 mod policy_test;
 mod reencrypt;
+mod schemas;
 mod seal;
 mod sealed_file;
 mod set;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Man => docs::man(),
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
     };
     error::finish(result)
 }

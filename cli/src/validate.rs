@@ -7,9 +7,9 @@ use regex::Regex;
 use sealgate_core::gate::finding::check;
 use sealgate_core::gate::rego::{InputDoc, Level, RegoGate};
 use sealgate_core::gate::schema::{SchemaLocation, SchemaOptions, SchemaSet, collect_manifest_files};
-use sealgate_core::gate::validate::check_schemas;
+use sealgate_core::gate::validate::{check_schemas, load_all};
 use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status, Subject};
-use sealgate_core::manifest::{Document, ManifestError, Source, load};
+use sealgate_core::manifest::{Document, ManifestError, Source};
 
 use crate::cli::ValidateArgs;
 use crate::error::{CliError, Outcome};
@@ -63,7 +63,10 @@ fn read_file(path: &Path, max: u64) -> Result<Source, CliError> {
 fn manifest_error(e: ManifestError) -> CliError {
     match e {
         ManifestError::Io { file, source } => CliError::read(file, source),
-        other => CliError::usage(other.to_string(), "pass Kubernetes manifests (YAML or JSON text)"),
+        too_large @ ManifestError::TooLarge { .. } => {
+            CliError::usage(too_large.to_string(), "split it, raise --max-file-size-mib, or leave it out with --ignore")
+        }
+        other => CliError::usage(other.to_string(), "pass Kubernetes manifests (YAML or JSON text), or leave the file out with --ignore"),
     }
 }
 
@@ -115,9 +118,10 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     let sources = gather_inputs(&args, &req.ignore)?;
     let mut report = Report { files: sources.len(), ..Report::default() };
     let mut docs: Vec<Document> = Vec::new();
-    for source in sources {
-        let name = source.name().to_owned();
-        match load(source) {
+    let loaded = load_all(&sources, req.jobs);
+    for (source, result) in sources.iter().zip(loaded) {
+        let name = source.name();
+        match result {
             Ok(manifest) => {
                 report.empty += manifest.empty;
                 docs.extend(manifest.documents);

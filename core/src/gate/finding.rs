@@ -65,7 +65,11 @@ impl Subject {
             api_version: doc.api_version().map(str::to_owned),
             kind: doc.kind().map(str::to_owned),
             namespace: doc.namespace().map(str::to_owned),
-            name: doc.name().map(str::to_owned),
+            // An object named by the API server (`generateName`) is shown as kubeconform shows it.
+            name: doc.name().map(str::to_owned).or_else(|| {
+                let generate = doc.value().get("metadata")?.get("generateName")?.as_str()?;
+                Some(format!("{generate}{{{{ generateName }}}}"))
+            }),
         }
     }
 

@@ -1,37 +1,46 @@
-//! Schema checks over many documents in parallel: one shared, compiled `SchemaSet`, N workers.
+//! The parallel parts of a gate run: sources parsed and documents schema-checked by N workers
+//! over one shared, compiled `SchemaSet`, results kept in input order.
 
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
-use crate::manifest::Document;
+use crate::manifest::{Document, Manifest, ManifestError, Source, load};
 
-/// One result per document, in input order. `jobs` workers (at least 1) take contiguous chunks;
-/// schemas compile once, on first use, whichever worker gets there first.
+/// One result per document, in input order. `jobs` workers (at least 1) take small contiguous
+/// chunks; schemas compile once, on first use, whichever worker gets there first.
 pub fn check_schemas(docs: &[Document], schemas: &SchemaSet, jobs: usize) -> Vec<ResourceResult> {
-    if docs.is_empty() {
+    parallel_map(docs, jobs, |doc| schemas.check(doc))
+}
+
+/// Every source parsed into documents, in input order, `jobs` files at a time.
+pub fn load_all(sources: &[Source], jobs: usize) -> Vec<Result<Manifest, ManifestError>> {
+    parallel_map(sources, jobs, |source| load(source.clone()))
+}
+
+/// `items.iter().map(f)` on `jobs` threads, results in input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.is_empty() {
         return Vec::new();
     }
-    let jobs = jobs.clamp(1, docs.len());
+    let jobs = jobs.clamp(1, items.len());
     if jobs == 1 {
-        return docs.iter().map(|d| schemas.check(d)).collect();
+        return items.iter().map(f).collect();
     }
-    // Small chunks balance the load when some kinds are much bigger than others.
-    let chunk = docs.len().div_ceil(jobs * 8).max(1);
+    // Small chunks balance the load when some items are much bigger than others.
+    let chunk = items.len().div_ceil(jobs * 8).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<ResourceResult>> = Vec::new();
-    slots.resize_with(docs.len(), || None);
-    let parts: Vec<Vec<(usize, ResourceResult)>> = std::thread::scope(|scope| {
+    let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
                 scope.spawn(|| {
                     let mut out = Vec::new();
                     loop {
                         let start = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
-                        if start >= docs.len() {
+                        if start >= items.len() {
                             break;
                         }
-                        let end = (start + chunk).min(docs.len());
-                        for (i, doc) in docs[start..end].iter().enumerate() {
-                            out.push((start + i, schemas.check(doc)));
+                        let end = (start + chunk).min(items.len());
+                        for (i, item) in items[start..end].iter().enumerate() {
+                            out.push((start + i, f(item)));
                         }
                     }
                     out
@@ -40,13 +49,15 @@ pub fn check_schemas(docs: &[Document], schemas: &SchemaSet, jobs: usize) -> Vec
             .collect();
         workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
     });
+    let mut slots: Vec<Option<R>> = Vec::new();
+    slots.resize_with(items.len(), || None);
     for (i, result) in parts.into_iter().flatten() {
         if let Some(slot) = slots.get_mut(i) {
             *slot = Some(result);
         }
     }
-    // A worker that panicked leaves holes; check those documents here rather than lose them.
-    slots.into_iter().enumerate().map(|(i, r)| r.unwrap_or_else(|| schemas.check(&docs[i]))).collect()
+    // A worker that panicked leaves holes; compute those here rather than lose them.
+    slots.into_iter().zip(items).map(|(r, item)| r.unwrap_or_else(|| f(item))).collect()
 }
 
 #[cfg(test)]

@@ -29,7 +29,8 @@ pub enum ManifestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}: {size} bytes is more than the {limit}-byte limit for one manifest file; split it or raise the limit")]
+    /// `size` is how much was read before giving up (the limit plus one byte), not the file's size.
+    #[error("{file}: larger than the {limit}-byte limit for one manifest file")]
     TooLarge { file: String, size: u64, limit: u64 },
     #[error("{file}: looks binary (NUL byte at offset {offset}); pass YAML or JSON manifests only")]
     Binary { file: String, offset: usize },

@@ -42,6 +42,11 @@ impl SchemaLocation {
     }
 }
 
+/// kubeconform's file name for a kind in its registry layout: `{{ .ResourceKind }}{{ .KindSuffix }}.json`.
+pub(crate) fn kubeconform_file_name(kind: &str, api_version: &str) -> String {
+    expand("{{ .ResourceKind }}{{ .KindSuffix }}.json", kind, api_version, "master", false).unwrap_or_default()
+}
+
 /// kubeconform's `schemaPath`: the same variables, computed the same way.
 fn expand(template: &str, kind: &str, api_version: &str, k8s_version: &str, strict: bool) -> Result<String, String> {
     let normalized = if k8s_version == "master" { k8s_version.to_owned() } else { format!("v{}", k8s_version.trim_start_matches('v')) };

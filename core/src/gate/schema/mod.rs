@@ -8,6 +8,7 @@
 mod builtin;
 pub mod crd;
 mod duration;
+pub mod export;
 mod location;
 mod transform;
 
@@ -38,6 +39,8 @@ pub enum SchemaError {
     Embedded { version: String, message: String },
     #[error("--crd {path}: {message}")]
     CrdDir { path: String, message: String },
+    #[error("{first} and {second} would both be written to {file} in kubeconform's layout")]
+    ExportCollision { file: String, first: String, second: String },
 }
 
 /// What the schema check needs to know.
@@ -173,7 +176,13 @@ impl SchemaSet {
         match entry.get_or_init(|| self.lookup(api_version, kind)) {
             Lookup::Found(compiled) => {
                 findings.extend(schema_findings(&compiled.validator, doc));
-                ResourceResult::checked(subject, findings)
+                let mut result = ResourceResult::checked(subject, findings);
+                // Strict mode decodes like kubectl's strict decoder (and kubeconform -strict): a
+                // duplicate key makes the document unreadable, an error rather than an invalid object.
+                if self.options.strict && doc.diagnostics().iter().any(|d| matches!(d.kind, DiagnosticKind::DuplicateKey { .. })) {
+                    result.status = super::report::Status::Error;
+                }
+                result
             }
             Lookup::Missing if self.options.ignore_missing_schemas => {
                 ResourceResult::skipped(subject, format!("no schema for {api_version} {kind}"), findings)
@@ -309,6 +318,10 @@ fn compile(schema: &Value, origin: &str) -> Lookup {
 }
 
 fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
+    // Most documents are valid: the boolean check stops early and builds no error values.
+    if validator.is_valid(doc.value()) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for error in validator.iter_errors(doc.value()) {
         let pointer = error.instance_path().as_str().to_owned();

@@ -154,7 +154,8 @@ fn duplicate_keys_are_warnings_unless_strict_and_yaml11_booleans_warn() {
     assert_eq!(r.status, Status::Valid);
     assert_eq!(r.findings[0].severity, Severity::Warning);
     assert_eq!(r.findings[0].line, 5);
-    assert_eq!(set(true).check(&docs(text)[0]).status, Status::Invalid);
+    // Strict: unreadable, like kubeconform -strict (an error, not an invalid object).
+    assert_eq!(set(true).check(&docs(text)[0]).status, Status::Error);
     let r = set(false).check(&docs("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  enabled: yes\n")[0]);
     assert_eq!(r.status, Status::Invalid, "a boolean where a string is required");
     assert!(r.findings.iter().any(|f| f.check == check::YAML11_BOOLEAN && f.line == 5));
