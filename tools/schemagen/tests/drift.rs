@@ -1,0 +1,36 @@
+//! The committed `schemas/` match what `schemas/generate` makes from upstream today (CI's drift check).
+//!
+//! Runs `schemas/generate --check` with this package's schemagen binary. The sources come from the Go
+//! module proxy (`k8s.io/kubernetes` at each built-in version, `github.com/bitnami-labs/sealed-secrets`),
+//! cached in GOMODCACHE after the first run. Without `go`, the test fails when `CI` is set and prints
+//! a loud SKIPPED line otherwise.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn committed_schemas_match_the_generator() {
+    if Command::new("go").arg("version").output().is_err() {
+        let why = "schemas drift check needs `go` on PATH (to fetch k8s.io/kubernetes from the Go module proxy)";
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+        assert!(!ci, "{why}; CI must provide it, so this is a failure");
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(root.join("schemas/generate"))
+        .arg("--check")
+        .env("SCHEMAGEN_BIN", env!("CARGO_BIN_EXE_schemagen"))
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "schemas/ drifted from the generator (exit {:?}): {}{}run schemas/generate and commit the result",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
