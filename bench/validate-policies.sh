@@ -5,14 +5,19 @@
 #
 # Needs: SEALGATE_PEERS (conftest, gator; from tests/peers/build), SEALGATE_CORPORA
 # (conftest-examples, gatekeeper-gator-tests), SEALGATE_BIN (default: target/release/sealgate),
-# GNU time at /usr/bin/time.
+# GNU time at /usr/bin/time. Env: N, RUNS (default 3), JOBS, DOCS=0 to only print the table.
+# Writes the "Validation (policies)" section of docs/benchmarks.md (between the validate-policies markers).
 set -euo pipefail
 
 N="${N:-10000}"
 PEERS="${SEALGATE_PEERS:-$HOME/.cache/sealgate/peers}"
 CORPORA="${SEALGATE_CORPORA:-$PEERS/corpora}"
-BIN="${SEALGATE_BIN:-$(dirname "$0")/../target/release/sealgate}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${SEALGATE_BIN:-$root/target/release/sealgate}"
 JOBS="${JOBS:-$(nproc)}"
+RUNS="${RUNS:-3}"
+# shellcheck source=bench/measure.sh
+. "$root/bench/measure.sh"
 
 for tool in "$PEERS/conftest" "$PEERS/gator" "$BIN" /usr/bin/time; do
   [ -x "$tool" ] || { echo "bench: missing $tool (build peers with tests/peers/build, sealgate with cargo build --release)" >&2; exit 2; }
@@ -87,25 +92,33 @@ for f in range(0, n, 100):
         fh.write("---\n".join(docs[f:f + 100]))
 EOF
 
-measure() { # label, command… → "| label | wall s | peak RSS MiB | exit |"
-  local label="$1"; shift
-  local t0 t1 code
-  t0=$(date +%s.%N)
-  set +e
-  /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$WORK/out" 2>"$WORK/err"
-  code=$?
-  set -e
-  t1=$(date +%s.%N)
-  printf '| %s | %.2f | %.0f | %s |\n' "$label" "$(echo "$t1 - $t0" | bc)" "$(echo "$(tail -1 "$WORK/rss") / 1024" | bc -l)" "$code"
-}
+{
+  echo "| run | wall (s) | peak RSS (MiB) | exit |"
+  echo "|---|---|---|---|"
+  measure "conftest test (examples/kubernetes/policy)" "$PEERS/conftest" test --no-color -p "$CONFTEST_POLICY" "$WORK/corpus"
+  measure "sealgate validate --policy (same policy, + schemas)" "$BIN" validate -j "$JOBS" --policy "$CONFTEST_POLICY" "$WORK/corpus"
+  measure "sealgate validate (schemas only, for reference)" "$BIN" validate -j "$JOBS" "$WORK/corpus"
+  measure "gator test (3 templates + constraints)" "$PEERS/gator" test -f "$GK_POLICY" -f "$WORK/corpus"
+  measure "sealgate validate --policy (same templates, + schemas)" "$BIN" validate -j "$JOBS" --policy "$GK_POLICY" "$WORK/corpus"
+  measure "sealgate validate --policy builtin (5 shipped policies, + schemas)" "$BIN" validate -j "$JOBS" --policy builtin "$WORK/corpus"
+} | tee "$WORK/table"
 
-echo "Corpus: $N resources in $((N / 100)) files; $(nproc) CPUs; sealgate -j $JOBS; $("$PEERS/conftest" --version | head -1); gator $("$PEERS/gator" --version 2>/dev/null | head -1)"
-echo
-echo "| run | wall (s) | peak RSS (MiB) | exit |"
-echo "|---|---|---|---|"
-measure "conftest test (examples/kubernetes/policy)" "$PEERS/conftest" test --no-color -p "$CONFTEST_POLICY" "$WORK/corpus"
-measure "sealgate validate --policy (same policy, + schemas)" "$BIN" validate -j "$JOBS" --policy "$CONFTEST_POLICY" "$WORK/corpus"
-measure "sealgate validate (schemas only, for reference)" "$BIN" validate -j "$JOBS" "$WORK/corpus"
-measure "gator test (3 templates + constraints)" "$PEERS/gator" test -f "$GK_POLICY" -f "$WORK/corpus"
-measure "sealgate validate --policy (same templates, + schemas)" "$BIN" validate -j "$JOBS" --policy "$GK_POLICY" "$WORK/corpus"
-measure "sealgate validate --policy builtin (5 shipped policies, + schemas)" "$BIN" validate -j "$JOBS" --policy builtin "$WORK/corpus"
+wall() { awk -F'|' -v row="$1" 'NR == row + 2 {gsub(/ /, ""); print $3}' "$WORK/table"; }
+cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+{
+  echo "## Validation (policies)"
+  echo
+  echo "\`bench/validate-policies.sh\` (run: \`cargo build --release -p sealgate && bench/validate-policies.sh\`; \`N=\`, \`RUNS=\`)."
+  echo "Corpus: $N generated resources (Deployments, Services, Pods) in $((N / 100)) files of 100 documents. Wall time:"
+  echo "median of $RUNS runs; peak RSS: the largest of the $RUNS runs (\`/usr/bin/time -v\`). sealgate binary: \`${BIN#"$root"/}\`, -j $JOBS;"
+  echo "$("$PEERS/conftest" --version | head -1) and gator $("$PEERS/gator" --version 2>/dev/null | head -1), built by \`tests/peers/build\`."
+  echo "Measured $(date -u +%Y-%m-%d) on $cpu, $(nproc) vCPUs (a shared development VM: other builds may have been running)."
+  echo
+  cat "$WORK/table"
+  case "$BIN" in */debug/*) echo; echo "**Dev-profile binary** (sealgate's own crates unoptimized, dependencies at opt-level 2): the release build could not be made in the session's time on the shared 2-core VM, so these are not yet the release numbers the targets are about." ;; esac
+  echo
+  printf 'Speed-up: **%.1f×** conftest (target ≥ 10×), **%.1f×** gator (target ≥ 5×).\n' \
+    "$(echo "$(wall 1) / $(wall 2)" | bc -l)" "$(echo "$(wall 4) / $(wall 5)" | bc -l)"
+} >"$WORK/section"
+cat "$WORK/section"
+[ "${DOCS:-1}" = 0 ] || write_section "$root/docs/benchmarks.md" validate-policies "$WORK/section"
