@@ -73,10 +73,9 @@ async fn controller_survives_an_apiserver_restart_during_a_sync_and_converges() 
     let n = ns.name().to_owned();
     let pair = add_key_secret(&client, &n, "sealed-secrets-key1").await?;
     let cert = pair.sealing_cert()?;
-    // Leader election off: this test is about the reconcile loop riding out the outage. With it
-    // on, the replica lost its lease during the outage and had not re-acquired it 90 s later
-    // (seen 2026-11-26, reported to the leader-election owner); flip this back once fixed.
-    let controller = start_controller(&own.kubeconfig, &n, &["--leader-elect=false"]).await?;
+    // Leader election on, as deployed: the replica must ride out the outage AND win its lease
+    // back (it once lost the lease for good after an outage longer than the lease; fixed in aeecd17).
+    let controller = start_controller(&own.kubeconfig, &n, &[]).await?;
     let api: Api<SealedSecret> = Api::namespaced(client.clone(), &n);
     let make = |i: usize| -> Result<SealedSecret, BoxError> {
         let name = format!("item-{i}");
