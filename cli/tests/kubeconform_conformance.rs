@@ -196,15 +196,11 @@ fn compare(what: String, k: &Run, g: &Run) -> Row {
 }
 
 /// Cases where the verdicts differ on purpose; the reason of each is in [`DIFFERENCES_EXPLAINED`].
-const KNOWN_DIFFERENCES: &[&str] = &["valid_large.yaml"];
+const KNOWN_DIFFERENCES: &[&str] = &[];
 
 const DIFFERENCES_EXPLAINED: &str = "
 ### Differences, and why
 
-- `valid_large.yaml` (100,000 ConfigMaps in one 600,000-line file): **a sealgate bug, not fixed yet**. The YAML
-  loader's guard against alias bombs counts nodes per file (limit 5,000,000) instead of per document, so this
-  file is refused as one `error` (invalid YAML) while kubeconform validates every object. The guard must count
-  per document (an alias bomb lives inside one document).
 - Duplicate keys in `-strict` mode (`duplicate_property.yaml`): kubeconform's strict YAML decoder refuses the
   document (`error`); sealgate now does the same (before, it reported `invalid`).
 - Objects with only `metadata.generateName` are named `<generateName>{{ generateName }}` by both tools.
