@@ -13,6 +13,8 @@ mod local_keys;
 mod output;
 mod policy_test;
 mod reencrypt;
+#[cfg(test)]
+mod reference;
 mod schemas;
 mod seal;
 mod sealed_file;
