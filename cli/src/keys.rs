@@ -134,10 +134,15 @@ fn parse<T: for<'de> Deserialize<'de>>(
     what: &str,
     cluster: &Cluster,
 ) -> Result<T, CliError> {
-    // serde_json's message gives a position, never the data
+    // Only a position: serde_json's "invalid type: string \"…\"" would quote a value, and the
+    // text holds key material.
     serde_json::from_str(text).map_err(|e| {
         CliError::input(
-            format!("the API server sent {what} in an unexpected shape ({e})"),
+            format!(
+                "the API server sent {what} in an unexpected shape (JSON error at line {} column {})",
+                e.line(),
+                e.column()
+            ),
             cluster.server(),
             "check the kubeconfig points at a Kubernetes API server",
         )

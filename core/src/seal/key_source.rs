@@ -74,7 +74,12 @@ pub fn load_private_keys(
         let docs: Vec<KeyDoc> =
             serde_saphyr::from_multiple(&text).map_err(|e| KeySourceError::Unrecognised {
                 source_name: source_name.to_owned(),
-                reason: first_line(&e.to_string()),
+                // Only a position: serde's "invalid type: string \"…\"" would quote the value,
+                // e.g. the base64 key of a `data:` given as a string instead of a map.
+                reason: match e.location() {
+                    Some(at) => format!("YAML error at line {} column {}", at.line(), at.column()),
+                    None => "YAML error".to_owned(),
+                },
             })?;
         let mut keys = Vec::new();
         for doc in &docs {
@@ -171,8 +176,4 @@ fn collect_from_doc(
     }
     keys.push(key);
     Ok(())
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
 }
