@@ -61,7 +61,9 @@ impl Schedule {
             .then(|| Duration::try_from(renew_period).unwrap_or(Duration::MAX));
         Self {
             renew_period,
-            cutoff,
+            // Key times are cert NotBefore, whole seconds: a cutoff with a fraction (RFC 3339 allows
+            // one) would find the key made in its own second "older" and ask for another, forever.
+            cutoff: cutoff.map(|c| c.replace_nanosecond(0).unwrap_or(c)),
         }
     }
 
@@ -166,6 +168,15 @@ mod tests {
         // A key made in the very second of the cutoff satisfies it too (cert times are whole seconds).
         assert_eq!(
             schedule.decide(Some(NOW - Duration::hours(1)), NOW),
+            KeyDue::Never
+        );
+        // ...also when the cutoff carries a fraction of that second.
+        let fractional = Schedule::new(
+            StdDuration::ZERO,
+            Some(NOW - Duration::hours(1) + Duration::milliseconds(700)),
+        );
+        assert_eq!(
+            fractional.decide(Some(NOW - Duration::hours(1)), NOW),
             KeyDue::Never
         );
     }
