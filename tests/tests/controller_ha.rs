@@ -113,15 +113,11 @@ impl Replica {
     }
 }
 
-async fn lease_holder(client: &Client, namespace: &str) -> Option<String> {
+/// The Lease's holder; an API error is an error, not "no holder" (that would let assertions pass).
+async fn lease_holder(client: &Client, namespace: &str) -> Result<Option<String>, kube::Error> {
     let leases: Api<Lease> = Api::namespaced(client.clone(), namespace);
-    leases
-        .get_opt(DEFAULT_LEASE_NAME)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|l| l.spec)
-        .and_then(|s| s.holder_identity)
+    let lease = leases.get_opt(DEFAULT_LEASE_NAME).await?;
+    Ok(lease.and_then(|l| l.spec).and_then(|s| s.holder_identity))
 }
 
 async fn key_secrets(client: &Client, namespace: &str) -> Result<Vec<Secret>, kube::Error> {
@@ -208,7 +204,7 @@ async fn two_replicas_elect_one_leader_and_the_standby_takes_over_within_the_lea
     let leader_index = single_leader(&[&a, &b], LEASE * 2 + Duration::from_secs(1)).await?;
     let (leader, standby) = if leader_index == 0 { (a, b) } else { (b, a) };
     assert_eq!(
-        lease_holder(&cluster.client, ns.name()).await.as_deref(),
+        lease_holder(&cluster.client, ns.name()).await?.as_deref(),
         Some(leader.identity.as_str())
     );
     assert!(!standby.is_leader());
@@ -229,13 +225,13 @@ async fn two_replicas_elect_one_leader_and_the_standby_takes_over_within_the_lea
     eprintln!("failover: standby led {takeover:?} after the leader died (lease {LEASE:?})");
     assert!(takeover <= bound, "takeover took {takeover:?}");
     assert_eq!(
-        lease_holder(&cluster.client, ns.name()).await.as_deref(),
+        lease_holder(&cluster.client, ns.name()).await?.as_deref(),
         Some(standby.identity.as_str())
     );
 
     // Graceful stop releases the lease: no holder is left behind.
     standby.stop().await;
-    assert_eq!(lease_holder(&cluster.client, ns.name()).await, None);
+    assert_eq!(lease_holder(&cluster.client, ns.name()).await?, None);
     ns.delete().await?;
     Ok(())
 }
@@ -621,7 +617,7 @@ async fn a_leader_that_loses_its_lease_stops_writing_before_its_next_renewal() -
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(!a.is_leader());
     assert_eq!(
-        lease_holder(&cluster.client, ns.name()).await.as_deref(),
+        lease_holder(&cluster.client, ns.name()).await?.as_deref(),
         Some("intruder")
     );
     a.abandon();
