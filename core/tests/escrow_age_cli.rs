@@ -2,9 +2,7 @@
 //! our backups decrypt with `age -d -i`, and files `age -r`/`-R` encrypts restore with ours.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use age::secrecy::ExposeSecret;
 use sealgate_core::seal::escrow::{self, Identities};
@@ -15,26 +13,10 @@ const CERT_PEM: &str = include_str!("vectors/throwaway-test-2048-cert.pem");
 
 mod peer;
 
+use peer::run;
+
 fn age_cli() -> Option<PathBuf> {
     peer::tool("age", "escrow_age_cli")
-}
-
-fn run(tool: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(tool)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "age {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 fn scratch(name: &str) -> PathBuf {

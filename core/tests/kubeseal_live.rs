@@ -2,9 +2,7 @@
 //! we seal are accepted by kubeseal, and what kubeseal seals to our cert we open.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use sealgate_core::seal::{
     KeyBits, KeyGenOptions, Scope, SealOptions, SealedSecret, Secret, UnsealingKeys,
@@ -14,26 +12,10 @@ use serde_json::json;
 
 mod peer;
 
+use peer::run;
+
 fn kubeseal() -> Option<PathBuf> {
     peer::tool("kubeseal", "kubeseal_live")
-}
-
-fn run(tool: &PathBuf, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(tool)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "kubeseal {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 #[test]
