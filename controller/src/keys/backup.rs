@@ -99,10 +99,10 @@ pub fn encrypt(keys: &[Secret], recipients: &Recipients) -> Result<String, Backu
                 name: secret.metadata.name.clone().unwrap_or_default(),
                 reason,
             };
-            // The JSON passes through memory only; serde_json errors name a position, not data.
-            let value = serde_json::to_value(secret).map_err(|e| convert_err(e.to_string()))?;
-            serde_json::from_value::<sealgate_core::seal::Secret>(value)
-                .map_err(|e| convert_err(e.to_string()))
+            // Never serde's message: a type error quotes the value, and these values are keys.
+            let shape = || convert_err("it does not have the shape of a v1 Secret".to_owned());
+            let value = serde_json::to_value(secret).map_err(|_| shape())?;
+            serde_json::from_value::<sealgate_core::seal::Secret>(value).map_err(|_| shape())
         })
         .collect::<Result<Vec<_>, _>>()?;
     backup_to(&converted, recipients).map_err(BackupError::Encrypt)
