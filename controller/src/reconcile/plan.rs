@@ -17,13 +17,29 @@ pub const MANAGED_ANNOTATION: &str = "sealedsecrets.bitnami.com/managed";
 /// Existing-Secret annotation: merge into this Secret instead of replacing its content.
 pub const PATCH_ANNOTATION: &str = "sealedsecrets.bitnami.com/patch";
 
-#[derive(Debug, PartialEq)]
+#[derive(PartialEq)]
 pub enum Plan {
     Create(Box<Secret>),
     Update(Box<Secret>),
     Unchanged,
     /// The Secret exists and belongs to someone else (upstream's `unmanaged` error).
     RefuseUnmanaged,
+}
+
+/// The planned Secret holds decrypted values: Debug names it and its keys, never the data.
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let described = |verb: &str, secret: &Secret, f: &mut std::fmt::Formatter<'_>| {
+            let keys: Vec<&String> = secret.data.iter().flat_map(|d| d.keys()).collect();
+            write!(f, "{verb}({:?}, data keys {keys:?})", secret.metadata.name)
+        };
+        match self {
+            Self::Create(secret) => described("Create", secret, f),
+            Self::Update(secret) => described("Update", secret, f),
+            Self::Unchanged => f.write_str("Unchanged"),
+            Self::RefuseUnmanaged => f.write_str("RefuseUnmanaged"),
+        }
+    }
 }
 
 fn annotated(secret: &Secret, key: &str) -> bool {
@@ -121,6 +137,14 @@ mod tests {
             controller: Some(true),
             block_owner_deletion: None,
         }
+    }
+
+    #[test]
+    fn debug_never_shows_the_data() {
+        let plan = Plan::Create(Box::new(secret(&[("password", "hunter2-plaintext")], &[], None)));
+        let shown = format!("{plan:?}");
+        assert!(shown.contains("password") && !shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains(&format!("{:?}", b"hunter2-plaintext".to_vec())), "{shown}");
     }
 
     fn secret(data: &[(&str, &str)], annotations: &[(&str, &str)], owner: Option<&str>) -> Secret {
