@@ -30,6 +30,15 @@ pub struct Config {
     #[arg(long, env = "SEALGATE_ALL_NAMESPACES", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub all_namespaces: bool,
 
+    /// Also watch these namespaces (comma-separated). With any, or with `--all-namespaces=false`,
+    /// only the controller namespace and these are watched.
+    #[arg(long, env = "SEALGATE_ADDITIONAL_NAMESPACES", value_delimiter = ',', value_name = "NS,…")]
+    pub additional_namespaces: Vec<String>,
+
+    /// Unseal only SealedSecrets whose labels match this selector (`team=a,tier!=db`).
+    #[arg(long, env = "SEALGATE_LABEL_SELECTOR", value_name = "SELECTOR")]
+    pub label_selector: Option<String>,
+
     /// Unseal the deprecated whole-Secret `spec.data` format.
     #[arg(long, env = "SEALGATE_ACCEPT_DEPRECATED_V1_DATA", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub accept_deprecated_v1_data: bool,
@@ -154,6 +163,8 @@ pub struct Config {
 /// Flags upstream's controller also has: their `SEALED_SECRETS_<FLAG>` variables are honoured.
 const UPSTREAM_FLAGS: &[&str] = &[
     "all-namespaces",
+    "additional-namespaces",
+    "label-selector",
     "accept-deprecated-v1-data",
     "update-status",
     "kubeclient-qps",

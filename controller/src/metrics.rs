@@ -66,6 +66,8 @@ pub struct Metrics {
     pub fast_path_hits: Counter,
     pub reconcile_duration: Histogram,
     pub key_secrets_invalid: Gauge,
+    /// Items opened per key, exposed as `sealgate_items_per_key` by the key collector.
+    pub key_usage: std::sync::Arc<crate::keys::KeyUsage>,
 }
 
 impl Default for Metrics {
@@ -136,6 +138,7 @@ impl Metrics {
             fast_path_hits,
             reconcile_duration,
             key_secrets_invalid,
+            key_usage: std::sync::Arc::default(),
         }
     }
 

@@ -80,11 +80,13 @@ impl Replica {
         let http_metrics = HttpMetrics::default();
         let keyring = shared.keyring.clone();
         let is_leader = self.is_leader();
+        let key_usage = Arc::clone(&shared.metrics.key_usage);
         shared.metrics.register(|registry| {
             http_metrics.register(registry);
             registry.register_collector(Box::new(KeyMetrics::new(
                 keyring.clone(),
                 is_leader.clone(),
+                Arc::clone(&key_usage),
             )));
         });
         let http_config = HttpConfig {

@@ -19,7 +19,7 @@ use crate::crd::SealedSecret;
 use crate::keyring::{Keyring, watch_keys};
 use crate::metrics::Metrics;
 use crate::reconcile::cluster::KubeCluster;
-use crate::reconcile::controller::{self, Scope};
+use crate::reconcile::controller::{self, Scope, Watch};
 use crate::reconcile::{Context, Settings};
 use crate::replica::{Replica, ReplicaError};
 
@@ -41,6 +41,8 @@ pub enum RunError {
         #[source]
         source: kube::Error,
     },
+    #[error("--label-selector is not a valid label selector: {reason}")]
+    LabelSelector { reason: String },
     #[error("the key loader stopped before the first key list")]
     KeysNotLoaded,
     #[error(transparent)]
@@ -126,7 +128,7 @@ pub async fn client(config: &Config) -> Result<Client, RunError> {
 pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + Sync + 'static) -> Result<Running, RunError> {
     let client = client(&config).await?;
     let namespace = config.namespace.clone().unwrap_or_else(|| client.default_namespace().to_owned());
-    check_crd(&client).await?;
+    check_crd(&client, config.label_selector.as_deref()).await?;
     let metrics = Arc::new(Metrics::new());
     let recorder = Recorder::new(
         client.clone(),
@@ -156,7 +158,11 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + S
         max_retry_backoff: config.max_retry_backoff,
     };
     let ctx = Arc::new(Context::new(KubeCluster::new(client.clone(), recorder), keyring, metrics, settings, is_leader));
-    let scope = if config.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(namespace) };
+    let watch = Watch {
+        scope: Scope::from_flags(config.all_namespaces, &namespace, &config.additional_namespaces),
+        label_selector: config.label_selector.clone().filter(|s| !s.trim().is_empty()),
+    };
+    tracing::info!(scope = ?watch.scope, label_selector = ?watch.label_selector, "watching SealedSecrets");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let stop = async move {
         tokio::select! {
@@ -166,16 +172,25 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + S
         // Stop writing and hand the lease over before reconciles in flight drain.
         replica.stop().await;
     };
-    let controller = tokio::spawn(controller::run(client, scope, config.workers, ctx, stop));
+    let controller = tokio::spawn(controller::run(client, watch, config.workers, ctx, stop));
     tracing::info!(namespace = %shared.namespace, "sealgate-controller started");
     Ok(Running { shared, stop: Some(stop_tx), tasks, controller })
 }
 
 /// A missing CRD is the most common install mistake: say how to fix it instead of retrying.
-async fn check_crd(client: &Client) -> Result<(), RunError> {
-    match Api::<SealedSecret>::all(client.clone()).list_metadata(&ListParams::default().limit(1)).await {
+/// The list also carries `--label-selector`, so a malformed selector stops the start with the
+/// API server's reason instead of a watch that retries forever.
+async fn check_crd(client: &Client, label_selector: Option<&str>) -> Result<(), RunError> {
+    let mut params = ListParams::default().limit(1);
+    if let Some(selector) = label_selector.filter(|s| !s.trim().is_empty()) {
+        params = params.labels(selector);
+    }
+    match Api::<SealedSecret>::all(client.clone()).list_metadata(&params).await {
         Ok(_) => Ok(()),
         Err(kube::Error::Api(status)) if status.code == 404 => Err(RunError::CrdMissing),
+        Err(kube::Error::Api(status)) if status.code == 400 && label_selector.is_some() => {
+            Err(RunError::LabelSelector { reason: status.message })
+        }
         Err(source) => Err(RunError::Api { source }),
     }
 }

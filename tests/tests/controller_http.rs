@@ -132,9 +132,10 @@ impl Server {
         let http_metrics = HttpMetrics::default();
         let metrics = Arc::new(Metrics::new());
         let (_leader_tx, leader_rx) = watch::channel(true);
+        let usage = Arc::clone(&metrics.key_usage);
         metrics.register(|registry| {
             http_metrics.register(registry);
-            registry.register_collector(Box::new(KeyMetrics::new(keyring.clone(), leader_rx)));
+            registry.register_collector(Box::new(KeyMetrics::new(keyring.clone(), leader_rx, Arc::clone(&usage))));
         });
         let (stop, mut stop_rx) = watch::channel(false);
         let shutdown = async move {

@@ -12,63 +12,18 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use controller_support::{
-    BoxError, add_key_secret, install_crd, key_secret, metric, secret_data, start_controller, wait_event, wait_secret_data,
-    wait_synced,
+    BoxError, add_key_secret, create, install_crd, key_secret, metric, sealed, secret_data, start_controller, update, wait_event,
+    wait_secret_data, wait_synced,
 };
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::{Api, Client};
 use sealgate_controller::crd::SealedSecret;
-use sealgate_core::seal::{GeneratedKeyPair, Scope, seal_raw};
+use sealgate_core::seal::{GeneratedKeyPair, Scope};
 use sealgate_tests::{DEFAULT_WAIT, TestNamespace, cluster, eventually, peer_tool};
 
 type TestResult = Result<(), BoxError>;
-
-/// A SealedSecret `namespace/name` whose items are sealed for `sealed_for` (namespace) in `scope`.
-fn sealed(
-    pair: &GeneratedKeyPair,
-    namespace: &str,
-    name: &str,
-    scope: Scope,
-    sealed_for: &str,
-    items: &[(&str, &str)],
-    template: serde_json::Value,
-) -> Result<SealedSecret, BoxError> {
-    let cert = pair.sealing_cert()?;
-    let mut encrypted = BTreeMap::new();
-    for (k, v) in items {
-        let (ns, n) = match scope {
-            Scope::Strict => (Some(sealed_for), Some(name)),
-            Scope::NamespaceWide => (Some(sealed_for), None),
-            Scope::ClusterWide => (None, None),
-        };
-        encrypted.insert((*k).to_owned(), seal_raw(&cert, scope, ns, n, v.as_bytes())?);
-    }
-    let mut annotations = BTreeMap::new();
-    scope.apply_to(&mut annotations);
-    Ok(serde_json::from_value(serde_json::json!({
-        "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
-        "metadata": {"name": name, "namespace": namespace, "annotations": annotations},
-        "spec": {"encryptedData": encrypted, "template": template}
-    }))?)
-}
-
-async fn create(client: &Client, ss: &SealedSecret) -> Result<SealedSecret, BoxError> {
-    let ns = ss.metadata.namespace.clone().unwrap_or_default();
-    Ok(Api::<SealedSecret>::namespaced(client.clone(), &ns).create(&PostParams::default(), ss).await?)
-}
-
-/// Replaces an existing SealedSecret's spec (on top of its current resourceVersion).
-async fn update(client: &Client, ss: &SealedSecret) -> Result<(), BoxError> {
-    let ns = ss.metadata.namespace.clone().unwrap_or_default();
-    let name = ss.metadata.name.clone().unwrap_or_default();
-    let api = Api::<SealedSecret>::namespaced(client.clone(), &ns);
-    let mut next = ss.clone();
-    next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
-    api.replace(&name, &PostParams::default(), &next).await?;
-    Ok(())
-}
 
 struct Setup {
     client: Client,
@@ -380,7 +335,7 @@ async fn controller_restart_in_sync_does_no_rsa_operation() -> TestResult {
     first.stop().await;
 
     // A newer key appears (as after a renewal): the hint still opens old items at one operation.
-    add_key_secret(&client, &n, "sealed-secrets-keynew").await?;
+    let new = add_key_secret(&client, &n, "sealed-secrets-keynew").await?;
     let second = start_controller(&kubeconfig, &n, &[]).await?;
     eventually("every SealedSecret seen by the restarted controller", DEFAULT_WAIT, || async {
         let text = second.shared.metrics.encode();
@@ -390,7 +345,14 @@ async fn controller_restart_in_sync_does_no_rsa_operation() -> TestResult {
         }
     })
     .await?;
-    assert_eq!(metric(&second.shared.metrics.encode(), "sealgate_rsa_operations_total"), Some(0.0));
+    let text = second.shared.metrics.encode();
+    assert_eq!(metric(&text, "sealgate_rsa_operations_total"), Some(0.0));
+    // Which key opens how many items is known without decrypting (from the Secrets' annotation).
+    let per_key = |pair: &GeneratedKeyPair| -> Result<String, BoxError> {
+        Ok(format!("sealgate_items_per_key{{fingerprint=\"{}\"}}", pair.sealing_cert()?.fingerprint()))
+    };
+    assert_eq!(metric(&text, &per_key(&old)?), Some(9.0), "{text}");
+    assert_eq!(metric(&text, &per_key(&new)?), Some(0.0), "{text}");
 
     // Changing one item costs exactly one RSA operation per item of that SealedSecret, even
     // though the newest key is not the one that sealed it.

@@ -1,7 +1,9 @@
-//! Key metrics read at scrape time: how many keys, each key's age, and leadership.
+//! Key metrics read at scrape time: how many keys, each key's age, items per key, leadership.
 //!
 //! Computed from the live key view on every scrape, so ages are exact and removed keys vanish
 //! without bookkeeping (upstream has no key metrics at all, #108).
+
+use std::sync::Arc;
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
@@ -11,11 +13,13 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::keyring::Keyring;
+use super::usage::KeyUsage;
 
 /// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
 pub struct KeyMetrics {
     keyring: Keyring,
     is_leader: watch::Receiver<bool>,
+    usage: Arc<KeyUsage>,
 }
 
 impl std::fmt::Debug for KeyMetrics {
@@ -25,8 +29,8 @@ impl std::fmt::Debug for KeyMetrics {
 }
 
 impl KeyMetrics {
-    pub fn new(keyring: Keyring, is_leader: watch::Receiver<bool>) -> Self {
-        Self { keyring, is_leader }
+    pub fn new(keyring: Keyring, is_leader: watch::Receiver<bool>, usage: Arc<KeyUsage>) -> Self {
+        Self { keyring, is_leader, usage }
     }
 }
 
@@ -55,6 +59,25 @@ impl Collector for KeyMetrics {
                 let labels = [("fingerprint", key.fingerprint().to_owned())];
                 age.encode(ages.encode_family(&labels)?)?;
             }
+        }
+
+        // Every loaded key gets a series (0 = nothing sealed with it is in the cluster, so it can
+        // be retired); a fingerprint no loaded key has would mean a key Secret was removed.
+        let mut totals = self.usage.totals();
+        let mut per_key = encoder.encode_descriptor(
+            "sealgate_items_per_key",
+            "SealedSecret items that each key opened at their last reconcile, labelled by fingerprint (leader only)",
+            None,
+            MetricType::Gauge,
+        )?;
+        for key in keys.iter() {
+            let items = totals.remove(key.fingerprint()).unwrap_or(0);
+            let labels = [("fingerprint", key.fingerprint().to_owned())];
+            ConstGauge::new(i64::from(items)).encode(per_key.encode_family(&labels)?)?;
+        }
+        for (fingerprint, items) in totals {
+            let labels = [("fingerprint", fingerprint)];
+            ConstGauge::new(i64::from(items)).encode(per_key.encode_family(&labels)?)?;
         }
 
         let leader = ConstGauge::new(i64::from(*self.is_leader.borrow()));

@@ -9,6 +9,7 @@ mod publish;
 mod rotation;
 mod schedule;
 mod store;
+mod usage;
 
 pub use backup::{BACKUP_COUNT_ANNOTATION, BACKUP_KEY, BACKUP_NAME, Backup, BackupError};
 pub use metrics::KeyMetrics;
@@ -18,3 +19,4 @@ pub use publish::{
 pub use rotation::{KeyPolicy, KeyRotation, Pass, RotationError, Triggers, sigusr1_requests};
 pub use schedule::{KeyDue, Reason, Schedule, ScheduleError, parse_cutoff};
 pub use store::{KeyListing, KeyMetadata, StoreError, key_secret, parse_pairs};
+pub use usage::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, KeyUsage, format_items_per_key, parse_items_per_key};

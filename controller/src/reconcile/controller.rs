@@ -1,63 +1,126 @@
 //! The kube-runtime controller loop: watches SealedSecrets and their Secrets, runs reconciles.
 //!
-//! SealedSecrets are watched in all namespaces (or the controller's own with
-//! `--all-namespaces=false`); Secrets are watched metadata-only, so Secret values are never held
-//! in the controller's cache, and a change to an owned Secret (e.g. its deletion) re-queues its
-//! SealedSecret. Every SealedSecret is re-queued when the key set changes (a key added at
-//! runtime opens items that failed before) and when this replica becomes leader.
+//! SealedSecrets are watched in all namespaces, or in the controller's own plus
+//! `--additional-namespaces` (one loop per namespace, as upstream), optionally narrowed by
+//! `--label-selector`. Only changes that can change the produced Secret start a reconcile: a
+//! new generation (spec), annotations (scope) or labels — not the status this controller writes.
+//! Secrets are watched metadata-only, so Secret values are never held in the controller's cache;
+//! a deleted owned Secret, or one that lost our digest annotation, re-queues its SealedSecret,
+//! while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
+//! the key set changes (a key added at runtime opens items that failed before) and when this
+//! replica becomes leader.
 
 use std::future::Future;
 use std::sync::Arc;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Secret;
 use kube::runtime::controller::{self, Controller};
 use kube::core::PartialObjectMeta;
 use kube::ResourceExt;
-use kube::runtime::{WatchStreamExt, reflector, watcher};
+use kube::runtime::{Predicate, WatchStreamExt, predicates, reflector, watcher};
 use kube::{Api, Client};
 use tokio_stream_compat::watch_changes;
 
 use super::cluster::Cluster;
+use super::digest::DIGEST_ANNOTATION;
 use super::{Context, error_policy, reconcile};
 use crate::crd::SealedSecret;
 
 /// Where to watch.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     AllNamespaces,
-    Namespace(String),
+    Namespaces(Vec<String>),
+}
+
+impl Scope {
+    /// Upstream's rule: `--all-namespaces=false` or any additional namespace limits the watch
+    /// to the controller namespace plus the additional ones.
+    pub fn from_flags(all_namespaces: bool, own: &str, additional: &[String]) -> Self {
+        let extra: Vec<&String> = additional.iter().filter(|ns| !ns.trim().is_empty()).collect();
+        if all_namespaces && extra.is_empty() {
+            return Self::AllNamespaces;
+        }
+        let mut namespaces = vec![own.to_owned()];
+        for ns in extra {
+            let ns = ns.trim().to_owned();
+            if !namespaces.contains(&ns) {
+                namespaces.push(ns);
+            }
+        }
+        Self::Namespaces(namespaces)
+    }
+}
+
+/// What to watch: where, and which SealedSecrets.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    pub scope: Scope,
+    pub label_selector: Option<String>,
 }
 
 /// Runs until `shutdown` resolves (then finishes the reconciles in flight).
 pub async fn run<C: Cluster>(
     client: Client,
-    scope: Scope,
+    watch: Watch,
+    workers: u16,
+    ctx: Arc<Context<C>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let shutdown = shutdown.boxed().shared();
+    match &watch.scope {
+        Scope::AllNamespaces => {
+            let apis = (Api::all(client.clone()), Api::all(client));
+            run_one(apis, watch.label_selector.as_deref(), workers, ctx, shutdown).await;
+        }
+        Scope::Namespaces(namespaces) => {
+            let loops = namespaces.iter().map(|ns| {
+                let apis = (Api::namespaced(client.clone(), ns), Api::namespaced(client.clone(), ns));
+                run_one(apis, watch.label_selector.as_deref(), workers, ctx.clone(), shutdown.clone())
+            });
+            futures::future::join_all(loops).await;
+        }
+    }
+}
+
+/// One watch + reconcile loop over one set of APIs (all namespaces or one namespace).
+async fn run_one<C: Cluster>(
+    (sealed_api, secret_api): (Api<SealedSecret>, Api<PartialObjectMeta<Secret>>),
+    label_selector: Option<&str>,
     workers: u16,
     ctx: Arc<Context<C>>,
     shutdown: impl Future<Output = ()> + Send + Sync + 'static,
 ) {
     // Api<PartialObjectMeta<_>> makes metadata-only requests.
-    let (sealed_api, secret_api): (Api<SealedSecret>, Api<PartialObjectMeta<Secret>>) = match &scope {
-        Scope::AllNamespaces => (Api::all(client.clone()), Api::all(client)),
-        Scope::Namespace(ns) => (Api::namespaced(client.clone(), ns), Api::namespaced(client, ns)),
-    };
-    let owned = watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff().touched_objects();
+    let owned = watcher(secret_api, watcher::Config::default().any_semantic())
+        .default_backoff()
+        .try_filter_map(|event| async move { Ok(secret_trigger(event)) });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
     // series can be dropped, as upstream does: reconcile never sees deleted objects.
     let (reader, writer) = reflector::store();
     let metrics = ctx.metrics.clone();
-    let sealed_events = watcher(sealed_api, watcher::Config::default().any_semantic())
+    let mut sealed_config = watcher::Config::default().any_semantic();
+    if let Some(selector) = label_selector {
+        sealed_config = sealed_config.labels(selector);
+    }
+    let sealed_events = watcher(sealed_api, sealed_config)
         .default_backoff()
         .inspect_ok(move |event| {
             if let watcher::Event::Delete(gone) = event {
                 let instance = gone.labels().get("app.kubernetes.io/instance").cloned().unwrap_or_default();
-                metrics.condition(&gone.namespace().unwrap_or_default(), &gone.name_any(), &instance, None);
+                let namespace = gone.namespace().unwrap_or_default();
+                metrics.condition(&namespace, &gone.name_any(), &instance, None);
+                metrics.key_usage.forget(&namespace, &gone.name_any());
             }
         });
-    let sealed = reflector::reflector(writer, sealed_events).applied_objects();
+    // Our status writes change neither generation, annotations nor labels, so they do not come
+    // back as a second reconcile (the predicate cache forgets entries after an hour, which only
+    // costs a fast-path check).
+    let changes = predicates::generation.combine(predicates::annotations).combine(predicates::labels);
+    let sealed = reflector::reflector(writer, sealed_events).applied_objects().predicate_filter(changes, Default::default());
     Controller::for_stream(sealed, reader)
         .owns_stream(owned)
         .reconcile_all_on(key_changes)
@@ -77,6 +140,20 @@ pub async fn run<C: Cluster>(
         .await;
 }
 
+/// The Secret changes that need their SealedSecret reconciled: deletions (re-create it) and
+/// Secrets without our digest annotation (written by someone else, or stripped). The Secrets
+/// this controller writes carry the digest, so its own writes do not come back as reconciles.
+fn secret_trigger(event: watcher::Event<PartialObjectMeta<Secret>>) -> Option<PartialObjectMeta<Secret>> {
+    match event {
+        watcher::Event::Delete(secret) => Some(secret),
+        watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) => {
+            let ours = secret.metadata.annotations.as_ref().is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
+            (!ours).then_some(secret)
+        }
+        watcher::Event::Init | watcher::Event::InitDone => None,
+    }
+}
+
 /// `watch::Receiver` changes as a stream of `()` (the first value is not a change).
 mod tokio_stream_compat {
     use futures::Stream;
@@ -87,5 +164,36 @@ mod tokio_stream_compat {
             rx.changed().await.ok()?;
             Some(((), rx))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_follows_upstream_flag_rules() {
+        let ns = |list: &[&str]| Scope::Namespaces(list.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(Scope::from_flags(true, "ctl", &[]), Scope::AllNamespaces);
+        assert_eq!(Scope::from_flags(true, "ctl", &[String::new()]), Scope::AllNamespaces, "an empty variable adds nothing");
+        assert_eq!(Scope::from_flags(false, "ctl", &[]), ns(&["ctl"]));
+        let extra = ["a".to_owned(), " b ".to_owned(), "ctl".to_owned(), "a".to_owned()];
+        assert_eq!(Scope::from_flags(true, "ctl", &extra), ns(&["ctl", "a", "b"]));
+    }
+
+    #[test]
+    fn only_foreign_or_deleted_secrets_trigger_a_reconcile() {
+        let secret = |annotated: bool| {
+            let mut meta = PartialObjectMeta::<Secret>::default();
+            if annotated {
+                meta.metadata.annotations = Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
+            }
+            meta
+        };
+        assert!(secret_trigger(watcher::Event::Apply(secret(true))).is_none(), "our own write");
+        assert!(secret_trigger(watcher::Event::InitApply(secret(true))).is_none(), "a re-list of our Secrets");
+        assert!(secret_trigger(watcher::Event::Apply(secret(false))).is_some(), "digest stripped or foreign");
+        assert!(secret_trigger(watcher::Event::Delete(secret(true))).is_some(), "deleted: re-create it");
+        assert!(secret_trigger(watcher::Event::InitDone).is_none());
     }
 }

@@ -9,6 +9,7 @@ use sealgate_core::seal::{SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND};
 
 use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
 use super::unseal::Decrypted;
+use crate::keys::{ITEMS_PER_KEY_ANNOTATION, format_items_per_key};
 
 /// Template annotation: the produced Secret gets no ownerReference and outlives its SealedSecret.
 pub const SKIP_OWNER_ANNOTATION: &str = "sealedsecrets.bitnami.com/skip-set-owner-references";
@@ -36,7 +37,7 @@ impl Owner<'_> {
 
 /// Builds the Secret: the template's metadata (labels, annotations, finalizers… as given) with
 /// name and namespace forced, server-side fields dropped, ownerReferences replaced, and our
-/// digest/fingerprint annotations added. Plaintext leaves its zeroizing buffers here, because
+/// digest/fingerprint/items-per-key annotations added. Plaintext leaves its zeroizing buffers here, because
 /// the API types hold plain bytes.
 pub fn desired_secret(owner: &Owner<'_>, decrypted: &Decrypted, digest: &str) -> Secret {
     let template = &decrypted.template;
@@ -66,6 +67,7 @@ pub fn desired_secret(owner: &Owner<'_>, decrypted: &Decrypted, digest: &str) ->
         Some(fp) => annotations.insert(FINGERPRINT_ANNOTATION.to_owned(), fp.clone()),
         None => annotations.remove(FINGERPRINT_ANNOTATION),
     };
+    annotations.insert(ITEMS_PER_KEY_ANNOTATION.to_owned(), format_items_per_key(&decrypted.items_per_key));
     if metadata.labels.as_ref().is_some_and(BTreeMap::is_empty) {
         metadata.labels = None;
     }

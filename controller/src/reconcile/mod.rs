@@ -25,6 +25,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::crd::{CrdError, SealedSecret};
 use crate::keyring::Keyring;
+use crate::keys::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, parse_items_per_key};
 use crate::metrics::{ErrorReason, Metrics};
 use cluster::{Cluster, Severity};
 use desired::{Owner, desired_secret};
@@ -209,8 +210,9 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
         name: name.clone(),
         source,
     })?;
-    if already_in_sync(existing.as_ref(), &uid, &digest) {
+    if let Some(in_sync) = existing.as_ref().filter(|s| already_in_sync(Some(s), &uid, &digest)) {
         ctx.metrics.fast_path_hits.inc();
+        ctx.metrics.key_usage.record(&namespace, &name, recorded_usage(in_sync, &core));
         return Ok(false);
     }
     // Refuse before decrypting: a foreign Secret costs no RSA work.
@@ -230,6 +232,7 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
     .map_err(|e| SyncError::Task { reason: e.to_string() })?;
     ctx.metrics.rsa_operations.inc_by(attempt.rsa_operations);
     let decrypted = attempt.result.map_err(SyncError::Unseal)?;
+    ctx.metrics.key_usage.record(&namespace, &name, decrypted.items_per_key.clone());
     let owner = Owner { namespace: &namespace, name: &name, uid: &uid };
     let desired = desired_secret(&owner, &decrypted, &digest);
     drop(decrypted);
@@ -249,6 +252,17 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
 
 fn hint_of(secret: &Secret) -> Option<String> {
     secret.metadata.annotations.as_ref()?.get(FINGERPRINT_ANNOTATION).cloned()
+}
+
+/// Items per key of an in-sync Secret, from its annotation; a Secret written before that
+/// annotation existed credits every item to the key named by its fingerprint hint.
+fn recorded_usage(secret: &Secret, sealed: &sealgate_core::seal::SealedSecret) -> ItemsPerKey {
+    let annotations = secret.metadata.annotations.as_ref();
+    if let Some(items) = annotations.and_then(|a| a.get(ITEMS_PER_KEY_ANNOTATION)).and_then(|t| parse_items_per_key(t)) {
+        return items;
+    }
+    let items = if sealed.spec.data.is_some() { 1 } else { u32::try_from(sealed.spec.encrypted_data.len()).unwrap_or(u32::MAX) };
+    hint_of(secret).map(|fp| ItemsPerKey::from([(fp, items)])).unwrap_or_default()
 }
 
 /// The API server's answer to a data change on an immutable Secret (422, "field is immutable").

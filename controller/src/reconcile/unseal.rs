@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use sealgate_core::seal::template::{self, TemplateError};
 use sealgate_core::seal::{OpenError, Plaintext, Scope, SealedSecret, Secret, SecretTemplateSpec, UnsealingKeys};
 
+use crate::keys::ItemsPerKey;
+
 /// Why a SealedSecret could not be decrypted (the status message and `ErrUnsealFailed` note).
 #[derive(Debug, thiserror::Error)]
 pub enum UnsealFailure {
@@ -35,6 +37,8 @@ pub struct Decrypted {
     pub template: SecretTemplateSpec,
     /// Key that opened the most recent item, to try first next time.
     pub fingerprint: Option<String>,
+    /// How many items each key opened (`sealgate_items_per_key`).
+    pub items_per_key: ItemsPerKey,
 }
 
 /// The result plus the RSA work it cost, which is counted whether or not it succeeded.
@@ -65,12 +69,14 @@ fn decrypt_counting(
     let name = sealed.metadata.name.clone().unwrap_or_default();
     let label = scope.label(&namespace, &name);
     let mut hint = hint.map(str::to_owned);
+    let mut items_per_key = ItemsPerKey::new();
     let mut open = |item: &str, value: &str, hint: &mut Option<String>| {
         let opened = keys.open(&label, value, hint.as_deref()).map_err(|error| {
             *rsa_operations += failed_cost(&error, keys.len());
             UnsealFailure::Item { item: item.to_owned(), scope, error }
         })?;
         *rsa_operations += opened.rsa_operations as u64;
+        *items_per_key.entry(opened.fingerprint.clone()).or_default() += 1;
         *hint = Some(opened.fingerprint.clone());
         Ok::<_, UnsealFailure>(opened.plaintext)
     };
@@ -92,7 +98,7 @@ fn decrypt_counting(
             immutable: secret.immutable,
             ..SecretTemplateSpec::default()
         };
-        return Ok(Decrypted { data: secret.merged_data(), template, fingerprint: hint });
+        return Ok(Decrypted { data: secret.merged_data(), template, fingerprint: hint, items_per_key });
     }
 
     let mut data = BTreeMap::new();
@@ -106,7 +112,7 @@ fn decrypt_counting(
             data.insert(key, value);
         }
     }
-    Ok(Decrypted { data, template, fingerprint: hint })
+    Ok(Decrypted { data, template, fingerprint: hint, items_per_key })
 }
 
 /// Every key was tried for an item that failed, except when the blob itself is malformed.
@@ -177,6 +183,7 @@ mod tests {
         let decrypted = cold.result?;
         assert_eq!(cold.rsa_operations, 4);
         assert_eq!(decrypted.data.get("b").map(Plaintext::as_bytes), Some(&b"2"[..]));
+        assert_eq!(decrypted.items_per_key, [(f.old_cert.fingerprint().to_owned(), 3)].into());
         let hint = decrypted.fingerprint.ok_or("no fingerprint")?;
         assert_eq!(hint, f.old_cert.fingerprint());
         let warm = decrypt(&f.keys, &sealed, Some(&hint), true);

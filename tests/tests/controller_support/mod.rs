@@ -16,7 +16,7 @@ use sealgate_controller::config::Config;
 use sealgate_controller::crd::{SealedSecret, crd, synced_condition};
 use sealgate_controller::keyring::{KEY_LABEL, KEY_LABEL_ACTIVE};
 use sealgate_controller::run::{Running, start};
-use sealgate_core::seal::{GeneratedKeyPair, KeyBits, KeyGenOptions, generate_key_pair};
+use sealgate_core::seal::{GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, generate_key_pair, seal_raw};
 
 use sealgate_tests::{DEFAULT_WAIT, eventually};
 
@@ -80,6 +80,51 @@ pub fn key_secret(name: &str, key_pem: &[u8], cert_pem: &[u8]) -> Secret {
     }
 }
 
+/// A SealedSecret `namespace/name` whose items are sealed for `sealed_for` (namespace) in `scope`.
+pub fn sealed(
+    pair: &GeneratedKeyPair,
+    namespace: &str,
+    name: &str,
+    scope: Scope,
+    sealed_for: &str,
+    items: &[(&str, &str)],
+    template: serde_json::Value,
+) -> Result<SealedSecret, BoxError> {
+    let cert = pair.sealing_cert()?;
+    let mut encrypted = BTreeMap::new();
+    for (k, v) in items {
+        let (ns, n) = match scope {
+            Scope::Strict => (Some(sealed_for), Some(name)),
+            Scope::NamespaceWide => (Some(sealed_for), None),
+            Scope::ClusterWide => (None, None),
+        };
+        encrypted.insert((*k).to_owned(), seal_raw(&cert, scope, ns, n, v.as_bytes())?);
+    }
+    let mut annotations = BTreeMap::new();
+    scope.apply_to(&mut annotations);
+    Ok(serde_json::from_value(serde_json::json!({
+        "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+        "metadata": {"name": name, "namespace": namespace, "annotations": annotations},
+        "spec": {"encryptedData": encrypted, "template": template}
+    }))?)
+}
+
+pub async fn create(client: &Client, ss: &SealedSecret) -> Result<SealedSecret, BoxError> {
+    let ns = ss.metadata.namespace.clone().unwrap_or_default();
+    Ok(Api::<SealedSecret>::namespaced(client.clone(), &ns).create(&PostParams::default(), ss).await?)
+}
+
+/// Replaces an existing SealedSecret's spec (on top of its current resourceVersion).
+pub async fn update(client: &Client, ss: &SealedSecret) -> Result<(), BoxError> {
+    let ns = ss.metadata.namespace.clone().unwrap_or_default();
+    let name = ss.metadata.name.clone().unwrap_or_default();
+    let api = Api::<SealedSecret>::namespaced(client.clone(), &ns);
+    let mut next = ss.clone();
+    next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
+    api.replace(&name, &PostParams::default(), &next).await?;
+    Ok(())
+}
+
 /// Starts a controller for `namespace` only (keys and SealedSecrets both there), with short
 /// retry and resync periods so tests converge quickly.
 pub async fn start_controller(
@@ -93,13 +138,22 @@ pub async fn start_controller(
         kubeconfig.as_os_str().to_owned(),
         "--namespace".into(),
         namespace.into(),
-        "--all-namespaces=false".into(),
-        "--resync-period=5s".into(),
-        "--max-retry-backoff=2s".into(),
-        // Several controllers run in one test process: ephemeral ports.
-        "--listen-addr=127.0.0.1:0".into(),
-        "--listen-metrics-addr=127.0.0.1:0".into(),
     ];
+    // Defaults a test may override through `extra`.
+    let defaults = [
+        "--all-namespaces=false",
+        "--resync-period=5s",
+        "--max-retry-backoff=2s",
+        // Several controllers run in one test process: ephemeral ports.
+        "--listen-addr=127.0.0.1:0",
+        "--listen-metrics-addr=127.0.0.1:0",
+    ];
+    for default in defaults {
+        let flag = default.split('=').next().unwrap_or(default);
+        if !extra.iter().any(|e| e.split('=').next() == Some(flag)) {
+            args.push(default.into());
+        }
+    }
     args.extend(extra.iter().map(Into::into));
     let config = Config::parse_from_with(args, |_| None)?;
     Ok(start(config, std::future::pending()).await?)
@@ -222,6 +276,18 @@ pub fn metric(text: &str, prefix: &str) -> Option<f64> {
         .find(|l| l.starts_with(prefix))
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
+}
+
+/// Waits until the in-process controller's metric `series` (name and labels) has `value`.
+pub async fn wait_metric(controller: &Running, series: &str, value: f64) -> Result<(), BoxError> {
+    eventually(&format!("{series} = {value}"), DEFAULT_WAIT, || async {
+        match metric(&controller.shared.metrics.encode(), series) {
+            Some(v) if (v - value).abs() < f64::EPSILON => Ok(()),
+            other => Err(format!("{series} is {other:?}")),
+        }
+    })
+    .await?;
+    Ok(())
 }
 
 /// Polling interval helper for tests that need a short pause.
