@@ -17,7 +17,7 @@ pub enum KeyError {
     #[error("no private key PEM block found (expected RSA PRIVATE KEY or PRIVATE KEY)")]
     NoPrivateKey,
     #[error("the PEM input is malformed ({reason})")]
-    Pem { reason: String },
+    Pem { reason: &'static str },
     #[error("the {block} block is not a usable RSA private key (non-RSA, or RSA below 2048 bits)")]
     NotRsa { block: String },
     #[error("could not export the RSA key")]
@@ -42,13 +42,26 @@ impl std::fmt::Debug for PrivateKey {
     }
 }
 
+/// What is wrong with private-key PEM, without the parser's details: they quote header lines
+/// and offending base64 bytes, which are key material and would reach logs and Events.
+pub(crate) fn pem_reason(error: &pem::PemError) -> &'static str {
+    match error {
+        pem::PemError::MismatchedTags(..) => "BEGIN and END labels differ",
+        pem::PemError::MalformedFraming => "malformed BEGIN/END framing",
+        pem::PemError::MissingBeginTag => "no BEGIN line",
+        pem::PemError::MissingEndTag => "no END line",
+        pem::PemError::MissingData => "no data between BEGIN and END",
+        pem::PemError::InvalidData(_) => "the body is not valid base64",
+        pem::PemError::InvalidHeader(_) => "a malformed header line",
+        pem::PemError::NotUtf8(_) => "not UTF-8 text",
+    }
+}
+
 impl PrivateKey {
     /// Reads the first private-key PEM block: PKCS#1 `RSA PRIVATE KEY` (what upstream writes) or
     /// PKCS#8 `PRIVATE KEY` (what client-go's `ParsePrivateKeyPEM` also accepts).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, KeyError> {
-        let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem {
-            reason: e.to_string(),
-        })?;
+        let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem { reason: pem_reason(&e) })?;
         let block = blocks
             .into_iter()
             .find(|b| matches!(b.tag(), "RSA PRIVATE KEY" | "PRIVATE KEY"))
@@ -245,5 +258,28 @@ impl FromIterator<PrivateKey> for UnsealingKeys {
             keys.push(key);
         }
         keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_pem_errors_quote_no_key_material() {
+        // A header line and a bad base64 byte: the parser's own messages would quote both.
+        let cases: [&[u8]; 3] = [
+            b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: SECRETHEADERVALUE\nMIIE$%^SECRETBODY\n-----END RSA PRIVATE KEY-----\n",
+            b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow*SECRETBODY\n-----END RSA PRIVATE KEY-----\n",
+            b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowSECRETBODY\n-----END PRIVATE KEY SECRETTAIL-----\n",
+        ];
+        for pem_text in cases {
+            let message = match PrivateKey::from_pem(pem_text) {
+                Ok(_) => panic!("malformed PEM accepted"),
+                Err(e) => e.to_string(),
+            };
+            assert!(!message.contains("SECRET"), "{message}");
+            assert!(!message.contains('*') && !message.contains('$'), "{message}");
+        }
     }
 }
