@@ -175,6 +175,9 @@ pub(crate) fn to_json(value: &RegoValue) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
+/// Reads the JSON tree in place (serde_json's `Deserializer for &Value`): no deep copy of the
+/// document first, which `RegoValue::from(value.clone())` made for every input.
 pub(crate) fn from_json(value: &Value) -> RegoValue {
-    RegoValue::from(value.clone())
+    use serde::Deserialize;
+    RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
 }

@@ -262,9 +262,6 @@ impl RegoGate {
             gk.add_constraint(d.file, d.value);
         }
         gk.check_complete()?;
-        if gk.templates.values().any(|t| t.uses_inventory) {
-            gk.set_inventory(&gatekeeper::inventory(docs.iter().map(|d| d.value)))?;
-        }
         let namespaces: BTreeMap<&str, &Value> = docs
             .iter()
             .filter(|d| {
@@ -278,6 +275,12 @@ impl RegoGate {
                     .map(|n| (n, d.value))
             })
             .collect();
+        if gk.needs_inventory(
+            docs.iter()
+                .map(|d| (d.value, namespace_of(&namespaces, d.value))),
+        ) {
+            gk.set_inventory(&gatekeeper::inventory(docs.iter().map(|d| d.value)))?;
+        }
 
         let mut outcomes = vec![DocOutcome::default(); docs.len()];
         let mut combined = None;
@@ -368,11 +371,7 @@ impl RegoGate {
                 outcome.exceptions = o.exceptions;
             }
             if !gk.is_empty() {
-                let ns = doc
-                    .value
-                    .pointer("/metadata/namespace")
-                    .and_then(Value::as_str)
-                    .and_then(|n| namespaces.get(n).copied());
+                let ns = namespace_of(namespaces, doc.value);
                 let found = gk.review(
                     &mut gk_engines,
                     doc.value,
@@ -408,6 +407,14 @@ impl RegoGate {
         engine.clear_data();
         merge_data(engine, file, &data)
     }
+}
+
+/// The Namespace object of a namespaced object, when the inputs contain it.
+fn namespace_of<'a>(namespaces: &BTreeMap<&str, &'a Value>, object: &Value) -> Option<&'a Value> {
+    object
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .and_then(|n| namespaces.get(n).copied())
 }
 
 /// What the built-in policies know about the sealing cert: its RSA modulus size and fingerprint.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use regorus::{Engine, Value as RegoValue};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
@@ -142,7 +142,8 @@ pub(crate) struct Constraint {
     pub kind: String,
     pub name: String,
     pub file: String,
-    pub parameters: Value,
+    /// `input.parameters`, converted once for every review.
+    pub parameters: RegoValue,
     pub matcher: Option<Value>,
     /// `None`: a scoped constraint with no action for gator's enforcement point (not evaluated).
     pub level: Option<Level>,
@@ -162,8 +163,7 @@ pub(crate) fn read_constraint(file: &str, value: &Value) -> Constraint {
         parameters: value
             .pointer("/spec/parameters")
             .filter(|p| !p.is_null())
-            .cloned()
-            .unwrap_or_else(|| json!({})),
+            .map_or_else(RegoValue::new_object, engine::from_json),
         matcher: value
             .pointer("/spec/match")
             .filter(|m| !m.is_null())
@@ -207,9 +207,11 @@ fn enforcement_level(value: &Value, action: &str) -> Option<Level> {
 }
 
 /// `data.inventory` as gator fills it: `cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`.
-pub(crate) fn inventory<'a>(objects: impl Iterator<Item = &'a Value>) -> Value {
-    let mut cluster = Map::new();
-    let mut namespaced = Map::new();
+/// Built straight into regorus values (each object read once, nothing deep-copied in between).
+pub(crate) fn inventory<'a>(objects: impl Iterator<Item = &'a Value>) -> RegoValue {
+    type ByApi<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<&'a str, &'a Value>>>;
+    let mut cluster: ByApi<'a> = BTreeMap::new();
+    let mut namespaced: BTreeMap<&'a str, ByApi<'a>> = BTreeMap::new();
     for obj in objects {
         let (api, kind, name) = (
             text(obj, "/apiVersion"),
@@ -219,79 +221,97 @@ pub(crate) fn inventory<'a>(objects: impl Iterator<Item = &'a Value>) -> Value {
         if api.is_empty() || kind.is_empty() || matching::group_version(api).1.is_empty() {
             continue;
         }
-        let ns = text(obj, "/metadata/namespace");
-        let root = if ns.is_empty() {
-            &mut cluster
-        } else {
-            namespaced
-                .entry(ns.to_string())
-                .or_insert_with(|| json!({}))
-                .as_object_mut()
-                .map_or(&mut cluster, |m| m)
+        let root = match text(obj, "/metadata/namespace") {
+            "" => &mut cluster,
+            ns => namespaced.entry(ns).or_default(),
         };
-        let by_kind = root.entry(api.to_string()).or_insert_with(|| json!({}));
-        if let Some(by_kind) = by_kind.as_object_mut() {
-            let by_name = by_kind.entry(kind.to_string()).or_insert_with(|| json!({}));
-            if let Some(by_name) = by_name.as_object_mut() {
-                by_name.insert(name.to_string(), obj.clone());
-            }
-        }
+        root.entry(api)
+            .or_default()
+            .entry(kind)
+            .or_default()
+            .insert(name, obj);
     }
-    json!({"inventory": {"cluster": cluster, "namespace": namespaced}})
+    let by_api = |m: ByApi<'_>| {
+        object(m, |by_kind| {
+            object(by_kind, |by_name| object(by_name, engine::from_json))
+        })
+    };
+    let inventory = record([
+        ("cluster", by_api(cluster)),
+        ("namespace", object(namespaced, by_api)),
+    ]);
+    record([("inventory", inventory)])
+}
+
+/// A regorus object with string keys, each value converted by `value`.
+fn object<'a, V>(
+    entries: impl IntoIterator<Item = (&'a str, V)>,
+    value: impl Fn(V) -> RegoValue,
+) -> RegoValue {
+    RegoValue::from(
+        entries
+            .into_iter()
+            .map(|(k, v)| (RegoValue::from(k), value(v)))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+fn record<const N: usize>(fields: [(&str, RegoValue); N]) -> RegoValue {
+    object(fields, |v| v)
 }
 
 /// `input.review` for a plain object, as gator builds it (an AdmissionRequest without operation or user),
 /// or the `request` of an `admission.k8s.io` AdmissionReview given as the object.
-pub(crate) fn review(object: &Value, namespace: Option<&Value>) -> Value {
+pub(crate) fn review(object: &Value, namespace: Option<&Value>) -> RegoValue {
+    let namespace_object = namespace.map_or(RegoValue::Null, engine::from_json);
     if text(object, "/kind") == "AdmissionReview"
         && matching::group_version(text(object, "/apiVersion")).0 == "admission.k8s.io"
         && let Some(request) = object.get("request")
     {
-        let mut req = request.clone();
-        if let Some(m) = req.as_object_mut() {
+        let mut req = engine::from_json(request);
+        if let Ok(m) = req.as_object_mut() {
             // A DELETE reviews the old object (gatekeeper's setObjectOnDelete).
             if text(request, "/operation") == "DELETE"
                 && request.get("object").is_none_or(Value::is_null)
                 && let Some(old) = request.get("oldObject")
             {
-                m.insert("object".to_string(), old.clone());
+                m.insert(RegoValue::from("object"), engine::from_json(old));
             }
-            m.insert(
-                "namespaceObject".to_string(),
-                namespace.cloned().unwrap_or(Value::Null),
-            );
+            m.insert(RegoValue::from("namespaceObject"), namespace_object);
         }
         return req;
     }
     let (group, version) = matching::group_version(text(object, "/apiVersion"));
-    let mut r = Map::new();
-    r.insert("uid".into(), json!(""));
+    let s = RegoValue::from;
+    let mut r: BTreeMap<&str, RegoValue> = BTreeMap::new();
+    r.insert("uid", s(""));
     r.insert(
-        "kind".into(),
-        json!({"group": group, "version": version, "kind": text(object, "/kind")}),
+        "kind",
+        record([
+            ("group", s(group)),
+            ("version", s(version)),
+            ("kind", s(text(object, "/kind"))),
+        ]),
     );
     r.insert(
-        "resource".into(),
-        json!({"group": "", "version": "", "resource": ""}),
+        "resource",
+        record([("group", s("")), ("version", s("")), ("resource", s(""))]),
     );
     let name = text(object, "/metadata/name");
     if !name.is_empty() {
-        r.insert("name".into(), json!(name));
+        r.insert("name", s(name));
     }
     let ns = text(object, "/metadata/namespace");
     if !ns.is_empty() {
-        r.insert("namespace".into(), json!(ns));
+        r.insert("namespace", s(ns));
     }
-    r.insert("operation".into(), json!(""));
-    r.insert("userInfo".into(), json!({}));
-    r.insert("object".into(), object.clone());
-    r.insert("oldObject".into(), Value::Null);
-    r.insert("options".into(), Value::Null);
-    r.insert(
-        "namespaceObject".into(),
-        namespace.cloned().unwrap_or(Value::Null),
-    );
-    Value::Object(r)
+    r.insert("operation", s(""));
+    r.insert("userInfo", RegoValue::new_object());
+    r.insert("object", engine::from_json(object));
+    r.insert("oldObject", RegoValue::Null);
+    r.insert("options", RegoValue::Null);
+    r.insert("namespaceObject", namespace_object);
+    self::object(r, |v| v)
 }
 
 /// The object a review is about, for matching (an AdmissionReview's object or old object).
@@ -353,10 +373,10 @@ impl Gatekeeper {
     }
 
     /// Loads `data.inventory` into the templates that read it (once per run, before workers clone).
-    pub fn set_inventory(&mut self, inventory: &Value) -> Result<(), RegoError> {
+    pub fn set_inventory(&mut self, inventory: &RegoValue) -> Result<(), RegoError> {
         for t in self.templates.values_mut().filter(|t| t.uses_inventory) {
             t.engine
-                .add_data(engine::from_json(inventory))
+                .add_data(inventory.clone())
                 .map_err(|e| RegoError::Runtime {
                     query: t.query.clone(),
                     subject: "data.inventory".to_string(),
@@ -366,7 +386,36 @@ impl Gatekeeper {
         Ok(())
     }
 
+    /// Whether some constraint of a template that reads `data.inventory` applies to one of these
+    /// objects (object, its Namespace); if none does, the inventory need not be built at all.
+    pub fn needs_inventory<'a>(
+        &self,
+        mut objects: impl Iterator<Item = (&'a Value, Option<&'a Value>)>,
+    ) -> bool {
+        let readers: Vec<&Constraint> = self
+            .constraints
+            .iter()
+            .filter(|c| c.level.is_some())
+            .filter(|c| {
+                self.templates
+                    .get(&c.kind)
+                    .is_some_and(|t| t.uses_inventory)
+            })
+            .collect();
+        !readers.is_empty()
+            && objects.any(|(object, namespace)| {
+                let target = Target {
+                    object: reviewed_object(object),
+                    namespace,
+                };
+                readers
+                    .iter()
+                    .any(|c| matching::matches(c.matcher.as_ref(), &target) == Ok(true))
+            })
+    }
+
     /// Reviews one object against every constraint; the engines are this worker's clones.
+    /// `spec.match` is decided first: `input.review` is only built when some constraint applies.
     pub fn review(
         &self,
         engines: &mut BTreeMap<String, Engine>,
@@ -381,8 +430,8 @@ impl Gatekeeper {
             object: reviewed_object(object),
             namespace,
         };
-        // Converted to a regorus value once per object, shared (reference-counted) by every constraint.
-        let review = engine::from_json(&review(object, namespace));
+        // Converted to a regorus value at most once per object, shared (reference-counted) by every constraint.
+        let mut review_value: Option<RegoValue> = None;
         for c in &self.constraints {
             let Some(level) = c.level else { continue };
             let Some(template) = self.templates.get(&c.kind) else {
@@ -391,7 +440,7 @@ impl Gatekeeper {
             let Some(engine) = engines.get_mut(&c.kind) else {
                 continue;
             };
-            let policy = format!("{}/{}", c.kind, c.name);
+            let policy = || format!("{}/{}", c.kind, c.name);
             match matching::matches(c.matcher.as_ref(), &target) {
                 Ok(false) => continue,
                 Ok(true) => {}
@@ -400,7 +449,7 @@ impl Gatekeeper {
                     findings.push(PolicyFinding {
                         doc,
                         level: Level::Warning,
-                        policy,
+                        policy: policy(),
                         message: format!("not evaluated: {e}"),
                         location: None,
                         metadata: json!({"constraint": c.name, "kind": c.kind}),
@@ -416,38 +465,52 @@ impl Gatekeeper {
                     });
                 }
             }
+            let review = review_value
+                .get_or_insert_with(|| review(object, namespace))
+                .clone();
             let input: BTreeMap<RegoValue, RegoValue> = [
-                (RegoValue::from("review"), review.clone()),
-                (
-                    RegoValue::from("parameters"),
-                    engine::from_json(&c.parameters),
-                ),
+                (RegoValue::from("review"), review),
+                (RegoValue::from("parameters"), c.parameters.clone()),
             ]
             .into_iter()
             .collect();
             engine.set_input(RegoValue::from(input));
-            // Gatekeeper turns evaluation errors into a violation carrying the error text.
-            let violations = match engine::eval(engine, &template.query, subject, timeout) {
-                Ok(v) => v.map(|v| engine::to_json(&v)).unwrap_or(Value::Null),
-                Err(e) => json!([{"msg": e.to_string()}]),
-            };
-            for v in violations.as_array().map(Vec::as_slice).unwrap_or_default() {
-                let Some(msg) = v.get("msg").and_then(Value::as_str) else {
-                    continue;
-                };
+            let mut found = |message: String, details: Value| {
                 findings.push(PolicyFinding {
                     doc,
                     level,
-                    policy: policy.clone(),
-                    message: msg.to_string(),
+                    policy: policy(),
+                    message,
                     location: None,
                     metadata: json!({
                         "constraint": c.name,
                         "kind": c.kind,
                         "enforcementAction": c.action,
-                        "details": v.get("details").cloned().unwrap_or_else(|| json!({})),
+                        "details": details,
                     }),
                 });
+            };
+            match engine::eval(engine, &template.query, subject, timeout) {
+                Ok(None) => {}
+                Ok(Some(violations)) => {
+                    let items: Vec<&RegoValue> = match &violations {
+                        RegoValue::Set(s) => s.iter().collect(),
+                        RegoValue::Array(a) => a.iter().collect(),
+                        _ => Vec::new(),
+                    };
+                    for v in items {
+                        let Ok(msg) = v["msg"].as_string() else {
+                            continue;
+                        };
+                        let details = match &v["details"] {
+                            RegoValue::Undefined => json!({}),
+                            d => engine::to_json(d),
+                        };
+                        found(msg.to_string(), details);
+                    }
+                }
+                // Gatekeeper turns evaluation errors into a violation carrying the error text.
+                Err(e) => found(e.to_string(), json!({})),
             }
         }
         Ok(findings)
@@ -473,7 +536,7 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}),
             json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "a"}}),
         ];
-        let inv = inventory(objs.iter());
+        let inv = engine::to_json(&inventory(objs.iter()));
         assert_eq!(
             inv.pointer("/inventory/cluster/v1/Namespace/a/metadata/name"),
             Some(&json!("a"))
@@ -487,7 +550,7 @@ mod tests {
     #[test]
     fn review_of_a_plain_object() {
         let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "a"}});
-        let r = review(&obj, None);
+        let r = engine::to_json(&review(&obj, None));
         assert_eq!(
             r["kind"],
             json!({"group": "apps", "version": "v1", "kind": "Deployment"})
@@ -496,6 +559,21 @@ mod tests {
         assert_eq!(r["namespace"], json!("a"));
         assert_eq!(r["object"], obj);
         assert_eq!(r["namespaceObject"], Value::Null);
+        assert_eq!(r["uid"], json!(""));
+        assert_eq!(r["oldObject"], Value::Null);
+    }
+
+    #[test]
+    fn review_of_an_admission_review_delete_takes_the_old_object() {
+        let old =
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "a"}});
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}});
+        let ar = json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"operation": "DELETE", "oldObject": old, "userInfo": {"username": "u"}}});
+        let r = engine::to_json(&review(&ar, Some(&ns)));
+        assert_eq!(r["object"], old);
+        assert_eq!(r["userInfo"], json!({"username": "u"}));
+        assert_eq!(r["namespaceObject"], ns);
     }
 
     #[test]
