@@ -748,10 +748,7 @@ fn conftest_and_gator_agree_with_sealgate() {
 }
 
 /// Cases where sealgate knowingly differs (see docs/conformance.md for the reason of each).
-const KNOWN_DIFFERENCES: [&str; 2] = [
-    // regorus rejects `[name | … == name; name := …]` (a var used before its shadowing `:=` in the
-    // same comprehension); OPA accepts it (the rule is dead code there). Engine divergence.
-    "-p combine/policy --combine",
+const KNOWN_DIFFERENCES: [&str; 1] = [
     // ExpansionTemplates (gator expand) are not implemented; the suite's expansion tests are unsupported.
     "gatekeeper-gator-tests/verify/suite.yaml",
 ];
@@ -759,10 +756,15 @@ const KNOWN_DIFFERENCES: [&str; 2] = [
 const DIFFERENCES_EXPLAINED: &str = "
 ### Differences, and why
 
-- `combine/policy` (2 cases): regorus refuses `[name | some i; input[i].contents.metadata.name == name; name := input[i].metadata.name]`
-  (a variable used before a shadowing `:=` in the same comprehension) with \"var `name` used before definition\";
-  OPA accepts it, and in that example the rule can never fire. An engine divergence; sealgate reports the
-  policy error (exit 2) rather than guessing.
+- `combine/policy` (2 cases) agree thanks to a load-time rewrite (`core/src/gate/rego/shadowing.rs`) of two
+  regorus scoping divergences from OPA, both in `duplicate.rego`: (1) a comprehension that uses an outer
+  variable and then declares its own local of the same name (`[name | … == name; name := …]`) is refused
+  (\"var `name` used before definition\"), and a nested `some i` takes the outer `i`'s value instead of
+  declaring a new local; (2) a bare `some i` after a loop fails on the loop's second iteration
+  (\"duplicated definition of local variable i\"). The rewrite does what OPA's compiler does: nested
+  locals that share a name with the enclosing query are renamed (`name__local0`), and a bare `some` moves
+  to the front of its query. Policies without these patterns are passed to regorus byte for byte.
+  The proper fix is in regorus' scheduler and interpreter (scopes resolved by position); to report upstream.
 - `gator verify` on gatekeeper's own `test/gator/verify` suite: the 6 Rego cases agree; the 3 cases that use
   ExpansionTemplates are reported as *unsupported* (never as passed) because expansion is not implemented.
 - `serverless/policy`: both tools refuse the policy (conftest at compile time: undefined function

@@ -92,8 +92,9 @@ pub(crate) fn add_policy(
     v0: bool,
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
+    let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
     engine
-        .add_policy(path.to_string(), text.to_string())
+        .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))
 }
 

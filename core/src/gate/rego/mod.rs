@@ -9,6 +9,7 @@ mod error;
 mod findings;
 pub(crate) mod gatekeeper;
 mod load;
+mod shadowing;
 pub mod suite;
 pub mod verify;
 
