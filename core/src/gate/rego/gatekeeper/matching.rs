@@ -86,10 +86,18 @@ fn wildcard_generate_name(pattern: &str, candidate: &str) -> bool {
     }
 }
 
-fn strings(v: Option<&Value>) -> Vec<&str> {
+/// The strings of a list field; matching runs per object and constraint, so nothing is collected.
+fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> + Clone {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .map(Vec::as_slice)
         .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+}
+
+/// A list field matches when it is absent or empty, or names `*` or the candidate.
+fn any_or_listed<'a>(mut list: impl Iterator<Item = &'a str> + Clone, candidate: &str) -> bool {
+    list.clone().next().is_none() || list.any(|s| s == "*" || s == candidate)
 }
 
 fn labels(obj: &Value) -> BTreeMap<&str, &str> {
@@ -123,11 +131,11 @@ pub(crate) fn selector_matches(
         .unwrap_or_default()
     {
         let key = str_at(expr, &["key"]);
-        let values = strings(expr.get("values"));
+        let mut values = strings(expr.get("values"));
         let present = labels.get(key).copied();
         let ok = match str_at(expr, &["operator"]) {
-            "In" => present.is_some_and(|v| values.contains(&v)),
-            "NotIn" => present.is_none_or(|v| !values.contains(&v)),
+            "In" => present.is_some_and(|v| values.any(|x| x == v)),
+            "NotIn" => present.is_none_or(|v| !values.any(|x| x == v)),
             "Exists" => present.is_some(),
             "DoesNotExist" => present.is_none(),
             other => {
@@ -164,11 +172,8 @@ fn kinds(m: &Value, t: &Target<'_>) -> bool {
         return true;
     }
     list.iter().any(|entry| {
-        let kinds = strings(entry.get("kinds"));
-        let groups = strings(entry.get("apiGroups"));
-        let kind_ok = kinds.is_empty() || kinds.contains(&"*") || kinds.contains(&t.kind());
-        let group_ok = groups.is_empty() || groups.contains(&"*") || groups.contains(&t.group());
-        kind_ok && group_ok
+        any_or_listed(strings(entry.get("kinds")), t.kind())
+            && any_or_listed(strings(entry.get("apiGroups")), t.group())
     })
 }
 
@@ -182,24 +187,24 @@ fn scope(m: &Value, t: &Target<'_>) -> bool {
 }
 
 fn namespaces(m: &Value, t: &Target<'_>) -> bool {
-    let list = strings(m.get("namespaces"));
-    if list.is_empty() {
+    let mut list = strings(m.get("namespaces"));
+    if list.clone().next().is_none() {
         return true;
     }
     match t.namespace_name() {
         None => true,
-        Some(ns) => list.iter().any(|p| wildcard(p, ns)),
+        Some(ns) => list.any(|p| wildcard(p, ns)),
     }
 }
 
 fn excluded_namespaces(m: &Value, t: &Target<'_>) -> bool {
-    let list = strings(m.get("excludedNamespaces"));
-    if list.is_empty() {
+    let mut list = strings(m.get("excludedNamespaces"));
+    if list.clone().next().is_none() {
         return true;
     }
     match t.namespace_name() {
         None => true,
-        Some(ns) => !list.iter().any(|p| wildcard(p, ns)),
+        Some(ns) => !list.any(|p| wildcard(p, ns)),
     }
 }
 
