@@ -534,6 +534,11 @@ const GATOR_TEST_CASES: &[&[&str]] = &[
         "manifests/no-policies/with-violations.yaml",
     ],
     &["policies/default", "manifests/referential-data"],
+    // An ExpansionTemplate: the Deployment's implied Pod is reviewed (namespaceSelector needs ns.yaml).
+    &[
+        "manifests/expansion/expansion-w-ns-selector.yaml",
+        "manifests/expansion/ns.yaml",
+    ],
 ];
 
 fn yaml_files(path: &Path) -> Vec<PathBuf> {
@@ -748,10 +753,7 @@ fn conftest_and_gator_agree_with_sealgate() {
 }
 
 /// Cases where sealgate knowingly differs (see docs/conformance.md for the reason of each).
-const KNOWN_DIFFERENCES: [&str; 1] = [
-    // ExpansionTemplates (gator expand) are not implemented; the suite's expansion tests are unsupported.
-    "gatekeeper-gator-tests/verify/suite.yaml",
-];
+const KNOWN_DIFFERENCES: [&str; 0] = [];
 
 const DIFFERENCES_EXPLAINED: &str = "
 ### Differences, and why
@@ -765,8 +767,13 @@ const DIFFERENCES_EXPLAINED: &str = "
   locals that share a name with the enclosing query are renamed (`name__local0`), and a bare `some` moves
   to the front of its query. Policies without these patterns are passed to regorus byte for byte.
   The proper fix is in regorus' scheduler and interpreter (scopes resolved by position); to report upstream.
-- `gator verify` on gatekeeper's own `test/gator/verify` suite: the 6 Rego cases agree; the 3 cases that use
-  ExpansionTemplates are reported as *unsupported* (never as passed) because expansion is not implemented.
+- ExpansionTemplates (`core/src/gate/rego/gatekeeper/expansion.rs`, after gatekeeper's `pkg/expansion`:
+  exact `applyTo` GVK match, `templateSource` map, `generatedGVK`, inherited namespace, `<parent>-<kind>`
+  name, owner reference, recursive expansion, `[Implied by <template>]` message prefix, `enforcementAction`
+  override) work in `sealgate validate` (like `gator test`) and in Suites (like `gator verify`): all 9 cases of
+  gatekeeper's own `test/gator/verify` suite agree, including the 3 that use them. Mutators (Assign,
+  ModifySet, …), which gatekeeper applies to resultants, are not implemented; nor is gatekeeper's
+  detection of conflicting (cyclic) templates beyond refusing a template that generates what it applies to.
 - `serverless/policy`: both tools refuse the policy (conftest at compile time: undefined function
   `has_field`; regorus at evaluation time), so both produce no verdict; counted as agreement.
 - Not covered here: the gatekeeper-library corpus (270 suite cases). The Go module proxy does not serve

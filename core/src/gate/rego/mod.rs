@@ -200,6 +200,13 @@ impl RegoGate {
         {
             gatekeeper.add_constraint(&obj.file, &obj.value);
         }
+        for obj in material
+            .objects
+            .iter()
+            .filter(|o| gatekeeper::expansion::is_expansion_template(&o.value))
+        {
+            gatekeeper.add_expansion(&obj.file, &obj.value)?;
+        }
 
         let mut engine = None;
         let mut namespaces = Vec::new();
@@ -261,6 +268,12 @@ impl RegoGate {
         }
         for d in docs.iter().filter(|d| gatekeeper::is_constraint(d.value)) {
             gk.add_constraint(d.file, d.value);
+        }
+        for d in docs
+            .iter()
+            .filter(|d| gatekeeper::expansion::is_expansion_template(d.value))
+        {
+            gk.add_expansion(d.file, d.value)?;
         }
         gk.check_complete()?;
         let namespaces: BTreeMap<&str, &Value> = docs

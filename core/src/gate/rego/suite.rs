@@ -7,6 +7,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::error::RegoError;
+use super::gatekeeper::expansion::{self, ExpansionTemplate};
 use super::gatekeeper::{self, Gatekeeper};
 use super::load;
 
@@ -132,19 +133,6 @@ pub fn run_suite(
             ));
             continue;
         }
-        if test
-            .get("expansion")
-            .and_then(Value::as_str)
-            .is_some_and(|e| !e.is_empty())
-        {
-            results.extend(cases.iter().map(|c| {
-                result(
-                    str_field(c, "name"),
-                    CaseOutcome::Unsupported("ExpansionTemplates are not supported".into()),
-                )
-            }));
-            continue;
-        }
         let gk = match load_test(dir, test, timeout) {
             Ok(gk) => gk,
             Err(e) => {
@@ -196,7 +184,31 @@ fn load_test(dir: &Path, test: &Value, timeout: Duration) -> Result<Gatekeeper, 
         gk.add_constraint(&cfile, &c);
     }
     gk.check_complete().map_err(|e| e.to_string())?;
+    if let Some(file) = test
+        .get("expansion")
+        .and_then(Value::as_str)
+        .filter(|f| !f.is_empty())
+    {
+        gk.expansions = read_expansions(dir, file)?;
+    }
     Ok(gk)
+}
+
+/// A test's `expansion` file: ExpansionTemplates only.
+fn read_expansions(dir: &Path, rel: &str) -> Result<Vec<ExpansionTemplate>, String> {
+    read_objects(dir, rel)?
+        .iter()
+        .map(|o| {
+            if expansion::is_expansion_template(o) {
+                expansion::read(o).map_err(|e| format!("{rel}: {e}"))
+            } else {
+                Err(format!(
+                    "{rel}: {} is not an ExpansionTemplate",
+                    str_field(o, "kind")
+                ))
+            }
+        })
+        .collect()
 }
 
 /// `Ok(None)` when every assertion holds, `Ok(Some(why))` when one does not.

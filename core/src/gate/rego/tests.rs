@@ -379,6 +379,50 @@ fn gatekeeper_objects_among_the_inputs_and_inventory() {
     );
 }
 
+/// gator test: a Deployment implies its Pod (ExpansionTemplate); the Pod's violation is reported on
+/// the Deployment's document, prefixed, with the template's enforcementAction.
+#[test]
+fn expansion_templates_review_implied_resources() {
+    let dir = TempDir::new();
+    write(dir.path(), "main.rego", "package main\n");
+    let g = gate(dir.path(), |_| {}).unwrap();
+    let template = json!({
+        "apiVersion": "templates.gatekeeper.sh/v1", "kind": "ConstraintTemplate",
+        "metadata": {"name": "nolatest"},
+        "spec": {"crd": {"spec": {"names": {"kind": "NoLatest"}}}, "targets": [{
+            "target": "admission.k8s.gatekeeper.sh",
+            "code": [{"engine": "Rego", "source": {"version": "v1", "rego":
+                "package nolatest\nimport rego.v1\nviolation contains {\"msg\": sprintf(\"%s uses :latest\", [input.review.object.metadata.name])} if {\n  endswith(input.review.object.spec.containers[_].image, \":latest\")\n}\n"}}]}]}
+    });
+    let constraint = json!({"apiVersion": "constraints.gatekeeper.sh/v1beta1", "kind": "NoLatest",
+        "metadata": {"name": "no-latest"},
+        "spec": {"match": {"kinds": [{"apiGroups": [""], "kinds": ["Pod"]}]}}});
+    let expansion = |action: &str| {
+        json!({"apiVersion": "expansion.gatekeeper.sh/v1beta1", "kind": "ExpansionTemplate",
+            "metadata": {"name": "expand-deployments"},
+            "spec": {"applyTo": [{"groups": ["apps"], "kinds": ["Deployment"], "versions": ["v1"]}],
+                     "templateSource": "spec.template", "enforcementAction": action,
+                     "generatedGVK": {"group": "", "version": "v1", "kind": "Pod"}}})
+    };
+    let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}}});
+    let eval = run(&g, &[template.clone(), constraint.clone(), expansion(""), deployment.clone()]);
+    assert_eq!(
+        messages(&eval.docs[3], Level::Failure),
+        vec!["[Implied by expand-deployments] web-pod uses :latest"]
+    );
+    let eval = run(&g, &[template.clone(), constraint.clone(), expansion("warn"), deployment.clone()]);
+    assert_eq!(
+        messages(&eval.docs[3], Level::Warning),
+        vec!["[Implied by expand-deployments] web-pod uses :latest"]
+    );
+    assert_eq!(eval.docs[3].findings[0].metadata["enforcementAction"], "warn");
+    // Without the ExpansionTemplate the Deployment itself does not match the Pod constraint.
+    let eval = run(&g, &[template, constraint, deployment]);
+    assert!(eval.docs[2].findings.is_empty());
+}
+
 #[test]
 fn constraint_without_template_is_an_error() {
     let dir = TempDir::new();

@@ -1,5 +1,6 @@
 //! Gatekeeper: ConstraintTemplates compiled once each, Constraints matched per object, reviews shaped like gator's.
 
+pub(crate) mod expansion;
 pub(crate) mod matching;
 
 use std::collections::BTreeMap;
@@ -30,12 +31,12 @@ pub(crate) fn is_constraint(v: &Value) -> bool {
         .is_some_and(|a| a.starts_with(CONSTRAINT_GROUP))
 }
 
-/// ConstraintTemplates and Constraints are policy, wherever they are found.
+/// ConstraintTemplates, Constraints and ExpansionTemplates are policy, wherever they are found.
 pub(crate) fn is_policy_object(v: &Value) -> bool {
-    is_template(v) || is_constraint(v)
+    is_template(v) || is_constraint(v) || expansion::is_expansion_template(v)
 }
 
-fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
+pub(super) fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer)
         .and_then(Value::as_str)
         .unwrap_or_default()
@@ -62,18 +63,21 @@ impl std::fmt::Debug for Template {
     }
 }
 
+/// The strings of a list field (other items are ignored, as Kubernetes' decoder would refuse them).
+pub(super) fn string_list(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The Rego source of a template: legacy `rego` + `libs` first, then a `code[]` entry with `engine: Rego`.
 fn rego_source(target: &Value) -> Option<(String, Vec<String>, RegoVersion)> {
-    let libs_of = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let libs_of = string_list;
     if let Some(rego) = target.get("rego").and_then(Value::as_str) {
         return Some((
             rego.to_string(),
@@ -177,12 +181,7 @@ pub(crate) fn read_constraint(file: &str, value: &Value) -> Constraint {
 /// gator's enforcement point (or `*`), the strictest when several apply; `None` when no scoped
 /// action names gator, in which case gator does not evaluate the constraint at all.
 fn enforcement_level(value: &Value, action: &str) -> Option<Level> {
-    // gator fails the run only for `deny` (or no action); anything else is reported and passes.
-    let of = |a: &str| match a {
-        "deny" | "" => Level::Failure,
-        "warn" => Level::Warning,
-        _ => Level::DryRun,
-    };
+    let of = action_level;
     if action != "scoped" {
         return Some(of(action));
     }
@@ -204,6 +203,15 @@ fn enforcement_level(value: &Value, action: &str) -> Option<Level> {
         })
         .map(|s| of(text(s, "/action")))
         .min()
+}
+
+/// gator fails the run only for `deny` (or no action); anything else is reported and passes.
+fn action_level(action: &str) -> Level {
+    match action {
+        "deny" | "" => Level::Failure,
+        "warn" => Level::Warning,
+        _ => Level::DryRun,
+    }
 }
 
 /// `data.inventory` as gator fills it: `cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`.
@@ -316,7 +324,7 @@ pub(crate) fn review(object: &Value, namespace: Option<&Value>) -> RegoValue {
 
 /// The object a review is about, for matching (an AdmissionReview's object or old object).
 fn reviewed_object(object: &Value) -> &Value {
-    if text(object, "/kind") == "AdmissionReview" {
+    if object.get("kind").and_then(Value::as_str) == Some("AdmissionReview") {
         if let Some(o) = object.pointer("/request/object").filter(|o| !o.is_null()) {
             return o;
         }
@@ -335,6 +343,8 @@ fn reviewed_object(object: &Value) -> &Value {
 pub(crate) struct Gatekeeper {
     pub templates: BTreeMap<String, Template>,
     pub constraints: Vec<Constraint>,
+    /// Generator resources are expanded with these, and what they imply is reviewed too.
+    pub expansions: Vec<expansion::ExpansionTemplate>,
 }
 
 impl Gatekeeper {
@@ -355,6 +365,17 @@ impl Gatekeeper {
 
     pub fn add_constraint(&mut self, file: &str, value: &Value) {
         self.constraints.push(read_constraint(file, value));
+    }
+
+    pub fn add_expansion(&mut self, file: &str, value: &Value) -> Result<(), RegoError> {
+        let t = expansion::read(value).map_err(|message| RegoError::Gatekeeper {
+            file: file.to_string(),
+            what: "ExpansionTemplate",
+            name: text(value, "/metadata/name").to_string(),
+            message,
+        })?;
+        self.expansions.push(t);
+        Ok(())
     }
 
     /// Every constraint needs its template; gator refuses the run otherwise.
@@ -402,21 +423,64 @@ impl Gatekeeper {
                     .is_some_and(|t| t.uses_inventory)
             })
             .collect();
+        // What an ExpansionTemplate implies is only known while reviewing: assume it may apply.
         !readers.is_empty()
-            && objects.any(|(object, namespace)| {
-                let target = Target {
-                    object: reviewed_object(object),
-                    namespace,
-                };
-                readers
-                    .iter()
-                    .any(|c| matching::matches(c.matcher.as_ref(), &target) == Ok(true))
-            })
+            && (!self.expansions.is_empty()
+                || objects.any(|(object, namespace)| {
+                    let target = Target {
+                        object: reviewed_object(object),
+                        namespace,
+                    };
+                    readers
+                        .iter()
+                        .any(|c| matching::matches(c.matcher.as_ref(), &target) == Ok(true))
+                }))
     }
 
-    /// Reviews one object against every constraint; the engines are this worker's clones.
-    /// `spec.match` is decided first: `input.review` is only built when some constraint applies.
+    /// Reviews one object, and the resources it implies (ExpansionTemplates), against every
+    /// constraint, like gator: violations of an implied resource say `[Implied by <template>]` and
+    /// take the template's enforcementAction when it sets one. The engines are this worker's clones.
     pub fn review(
+        &self,
+        engines: &mut BTreeMap<String, Engine>,
+        object: &Value,
+        namespace: Option<&Value>,
+        doc: Option<usize>,
+        subject: &str,
+        timeout: Duration,
+    ) -> Result<Vec<PolicyFinding>, RegoError> {
+        let mut findings = self.check(engines, object, namespace, doc, subject, timeout)?;
+        // An object without a kind cannot match an `applyTo` (its schema check reports it).
+        if self.expansions.is_empty() || matches!(text(object, "/kind"), "" | "AdmissionReview") {
+            return Ok(findings);
+        }
+        let resultants = expansion::expand(object, namespace, &self.expansions).map_err(|e| {
+            RegoError::Gatekeeper {
+                file: subject.to_string(),
+                what: "resource",
+                name: text(object, "/metadata/name").to_string(),
+                message: format!("expanding it: {e}"),
+            }
+        })?;
+        for r in resultants {
+            for mut f in self.check(engines, &r.object, namespace, doc, subject, timeout)? {
+                f.message = format!("[Implied by {}] {}", r.template, f.message);
+                // Only violations carry an action ("not evaluated" notes keep theirs).
+                if !r.enforcement_action.is_empty()
+                    && let Some(action) = f.metadata.get_mut("enforcementAction")
+                {
+                    *action = json!(r.enforcement_action);
+                    f.level = action_level(&r.enforcement_action);
+                }
+                findings.push(f);
+            }
+        }
+        Ok(findings)
+    }
+
+    /// One object against every constraint. `spec.match` is decided first: `input.review` is
+    /// only built when some constraint applies.
+    fn check(
         &self,
         engines: &mut BTreeMap<String, Engine>,
         object: &Value,
