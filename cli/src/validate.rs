@@ -7,7 +7,7 @@ use regex::Regex;
 use sealgate_core::gate::finding::check;
 use sealgate_core::gate::rego::{InputDoc, Level, RegoGate};
 use sealgate_core::gate::schema::{SchemaLocation, SchemaOptions, SchemaSet, collect_manifest_files};
-use sealgate_core::gate::validate::{check_schemas, load_all};
+use sealgate_core::gate::validate::{check_sources, register_crds};
 use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status, Subject};
 use sealgate_core::manifest::{Document, ManifestError, Source};
 
@@ -117,14 +117,20 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
 
     let sources = gather_inputs(&args, &req.ignore)?;
     let mut report = Report { files: sources.len(), ..Report::default() };
+    register_crds(&mut schemas, &sources, req.jobs);
+    // Documents are kept only for Rego; a schema-only run streams through them.
+    let checked = check_sources(sources, &schemas, req.jobs, rego.is_some());
     let mut docs: Vec<Document> = Vec::new();
-    let loaded = load_all(&sources, req.jobs);
-    for (source, result) in sources.iter().zip(loaded) {
-        let name = source.name();
+    // One exact allocation for every result (with room for the per-file errors and the combined
+    // Rego input): this vector is the largest thing a big schema-only run holds at the end.
+    let capacity = checked.iter().map(|c| c.as_ref().map_or(1, |c| c.results.len())).sum::<usize>() + 1;
+    let mut results: Vec<ResourceResult> = Vec::with_capacity(capacity);
+    for result in checked {
         match result {
-            Ok(manifest) => {
-                report.empty += manifest.empty;
-                docs.extend(manifest.documents);
+            Ok(mut checked) => {
+                report.empty += checked.empty;
+                results.append(&mut checked.results);
+                docs.append(&mut checked.documents);
             }
             Err(ManifestError::Yaml { file, line, column, message }) => {
                 let subject = Subject::file(&file, line);
@@ -132,11 +138,12 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
                 finding.column = Some(column);
                 report.resources.push(ResourceResult::error(subject, finding));
             }
-            Err(other) => return Err(CliError::usage(other.to_string(), format!("fix or --ignore {name}"))),
+            Err(other) => {
+                let name = other.location().0.to_owned();
+                return Err(CliError::usage(other.to_string(), format!("fix or --ignore {name}")));
+            }
         }
     }
-    schemas.add_crds_from(&docs);
-    let mut results = check_schemas(&docs, &schemas, req.jobs);
 
     if let Some(gate) = &rego {
         let inputs: Vec<InputDoc<'_>> = docs.iter().map(|d| InputDoc { file: d.file(), line: d.line(), value: d.value() }).collect();
@@ -163,7 +170,8 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
             report.resources.push(ResourceResult::checked(subject, findings));
         }
     }
-    report.resources.append(&mut results);
+    results.append(&mut report.resources);
+    report.resources = results;
     report.sort();
 
     let info = RunInfo { kubernetes_version: schemas.kubernetes_version(), strict: args.strict, policies: !args.policy.policy.is_empty() };

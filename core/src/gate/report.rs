@@ -101,7 +101,13 @@ impl Report {
 
     /// Orders resources by file, then line, so output is stable whatever the worker count.
     pub fn sort(&mut self) {
-        self.resources.sort_by(|a, b| (&a.subject.file, a.subject.line).cmp(&(&b.subject.file, b.subject.line)));
+        // Results usually arrive in order already; the stable sort would copy them all once more.
+        fn key(r: &ResourceResult) -> (&str, usize) {
+            (&r.subject.file, r.subject.line)
+        }
+        if !self.resources.is_sorted_by(|a, b| key(a) <= key(b)) {
+            self.resources.sort_by(|a, b| key(a).cmp(&key(b)));
+        }
         for r in &mut self.resources {
             r.findings.sort_by(|a, b| (a.line, a.severity, &a.check, &a.message).cmp(&(b.line, b.severity, &b.check, &b.message)));
         }

@@ -1,9 +1,62 @@
 //! The parallel parts of a gate run: sources parsed and documents schema-checked by N workers
 //! over one shared, compiled `SchemaSet`, results kept in input order.
 
+use std::sync::{Mutex, PoisonError};
+
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
+use super::schema::crd::may_define_crd;
 use crate::manifest::{Document, Manifest, ManifestError, Source, load};
+
+/// One source, parsed and schema-checked: a result per document, in order.
+#[derive(Debug)]
+pub struct CheckedSource {
+    pub results: Vec<ResourceResult>,
+    /// Empty documents (comments only, a bare `---`, `null`).
+    pub empty: usize,
+    /// The documents, kept only when asked for (Rego evaluates all of them together).
+    pub documents: Vec<Document>,
+}
+
+/// Every source parsed and schema-checked, in input order. Unless `keep_documents`, a source's
+/// documents are dropped as soon as they are checked, and with them its text: a run holds the
+/// findings of every document but the parsed documents of only `jobs` sources at a time (parsed
+/// documents take ~15x the memory of their text). Workers take whole sources; fewer sources
+/// than workers (one big stream on stdin) are read one by one with their documents checked in
+/// parallel instead.
+pub fn check_sources(sources: Vec<Source>, schemas: &SchemaSet, jobs: usize, keep_documents: bool) -> Vec<Result<CheckedSource, ManifestError>> {
+    let per_source = sources.len() >= jobs;
+    let (outer, inner) = if per_source { (jobs, 1) } else { (1, jobs) };
+    let slots: Vec<Slot> = sources.into_iter().map(|s| Slot { name: s.name().to_owned(), source: Mutex::new(Some(s)) }).collect();
+    parallel_map(&slots, outer, |slot| {
+        let taken = slot.source.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let Some(source) = taken else {
+            // Only a worker that panicked on this source leaves it taken without a result.
+            let source = std::io::Error::other("a worker thread panicked while checking it");
+            return Err(ManifestError::Io { file: slot.name.clone(), source });
+        };
+        let manifest = load(source)?;
+        let results = check_schemas(&manifest.documents, schemas, inner);
+        let documents = if keep_documents { manifest.documents } else { Vec::new() };
+        Ok(CheckedSource { results, empty: manifest.empty, documents })
+    })
+}
+
+/// A source waiting for its worker, which takes it (so its text is freed with its documents).
+struct Slot {
+    name: String,
+    source: Mutex<Option<Source>>,
+}
+
+/// Registers the CRDs found in the sources (the inputs validate against their own CRDs, wherever
+/// they appear), parsing only the sources that may hold one. Sources that do not parse are
+/// passed over here; `check_sources` reports them.
+pub fn register_crds(schemas: &mut SchemaSet, sources: &[Source], jobs: usize) {
+    let candidates: Vec<Source> = sources.iter().filter(|s| may_define_crd(s.text())).cloned().collect();
+    for manifest in load_all(&candidates, jobs).into_iter().flatten() {
+        schemas.add_crds_from(&manifest.documents);
+    }
+}
 
 /// One result per document, in input order. `jobs` workers (at least 1) take small contiguous
 /// chunks; schemas compile once, on first use, whichever worker gets there first.

@@ -24,6 +24,14 @@ pub fn is_crd(value: &Value) -> bool {
             .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
 }
 
+/// Whether a source's text can hold a CustomResourceDefinition, without parsing it: the kind is
+/// spelled out verbatim unless a double-quoted scalar writes it with backslash escapes, so a
+/// source with neither the word nor any backslash has no CRD. Lets a run register the inputs'
+/// CRDs by parsing only these sources before it streams through all of them.
+pub fn may_define_crd(text: &str) -> bool {
+    text.contains("CustomResourceDefinition") || text.contains('\\')
+}
+
 /// Schemas of every version of a CRD (v1 `spec.versions[].schema`, or v1beta1 `spec.validation`).
 pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
     let spec = crd.get("spec").unwrap_or(&Value::Null);

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::error::ValidationErrorKind;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 pub use builtin::kubernetes_versions;
 pub use crd::CrdSchema;
@@ -76,7 +76,6 @@ pub struct SchemaSet {
     version: usize,
     locations: Vec<SchemaLocation>,
     crds: HashMap<Key, CrdSchema>,
-    prepared: OnceLock<Result<Map<String, Value>, SchemaError>>,
     cache: Mutex<HashMap<Key, Arc<OnceLock<Lookup>>>>,
 }
 
@@ -98,7 +97,6 @@ impl SchemaSet {
             version,
             locations,
             crds: HashMap::new(),
-            prepared: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         };
         let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD)
@@ -233,50 +231,41 @@ impl SchemaSet {
         Lookup::Missing
     }
 
-    /// Definitions of the selected version with the version-wide steps of openapi2jsonschema
-    /// applied (kind/apiVersion enums; strict: closed objects).
-    fn prepared(&self) -> Result<&Map<String, Value>, SchemaError> {
-        let prepared = self.prepared.get_or_init(|| {
-            let defs = builtin::definitions(self.version)?;
-            let mut out = defs.definitions.clone();
-            for def in out.values_mut() {
-                let Some(gvks) = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array).cloned() else { continue };
-                let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) else { continue };
-                for gvk in gvks {
-                    let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
-                    let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
-                    let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
-                    append_enum(props.get_mut("apiVersion"), Value::String(api_version));
-                    append_enum(props.get_mut("kind"), gvk.get("kind").cloned().unwrap_or_default());
-                }
+    /// One definition of the selected version with the version-wide steps of openapi2jsonschema
+    /// applied (kind/apiVersion enums; strict: closed objects), parsed anew at each use: a
+    /// schema is built once per kind, and parsing only what it reaches keeps the ~700
+    /// definitions of a version out of memory.
+    fn prepared_definition(&self, defs: &builtin::Definitions, name: &str) -> Option<Value> {
+        let mut def = defs.get(name)?;
+        let gvks = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array).cloned().unwrap_or_default();
+        if let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) {
+            for gvk in gvks {
+                let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
+                let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
+                let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
+                append_enum(props.get_mut("apiVersion"), Value::String(api_version));
+                append_enum(props.get_mut("kind"), gvk.get("kind").cloned().unwrap_or_default());
             }
-            if self.options.strict {
-                let mut wrapped = Value::Object(out);
-                transform::deny_additional_properties(&mut wrapped);
-                out = match wrapped {
-                    Value::Object(map) => map,
-                    _ => Map::new(),
-                };
-            }
-            Ok(out)
-        });
-        prepared.as_ref().map_err(|e| SchemaError::Embedded { version: self.kubernetes_version().to_owned(), message: e.to_string() })
+        }
+        if self.options.strict {
+            transform::close_schema(&mut def);
+        }
+        Some(def)
     }
 
     /// The standalone schema of one built-in kind, as kubeconform's `-standalone[-strict]` file.
     pub fn builtin_schema(&self, api_version: &str, kind: &str) -> Result<Option<Value>, SchemaError> {
         let defs = builtin::definitions(self.version)?;
         let Some(name) = defs.by_gvk.get(&(api_version.to_owned(), kind.to_owned())) else { return Ok(None) };
-        let prepared = self.prepared()?;
-        let Some(def) = prepared.get(name) else { return Ok(None) };
-        let mut root = def.clone();
+        let lookup = |name: &str| self.prepared_definition(defs, name);
+        let Some(mut root) = lookup(name) else { return Ok(None) };
         if let Value::Object(map) = &mut root {
             map.entry("type").or_insert_with(|| json!("object"));
             if self.options.strict {
                 map.insert("additionalProperties".to_owned(), Value::Bool(false));
             }
         }
-        let mut root = transform::inline_refs(&root, prepared);
+        let mut root = transform::inline_refs(&root, &lookup);
         if let Some(props) = root.get_mut("properties") {
             if self.options.strict {
                 transform::deny_additional_properties(props);

@@ -18,14 +18,18 @@ const REF_PREFIX: &str = "#/definitions/";
 /// `x-kubernetes-preserve-unknown-fields` opts a CRD subtree out, as the API server does.
 pub(crate) fn deny_additional_properties(value: &mut Value) {
     let Value::Object(map) = value else { return };
-    for child in map.values_mut() {
-        if let Value::Object(inner) = child {
-            let preserves = inner.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
-            if inner.contains_key("properties") && !inner.contains_key("additionalProperties") && !preserves {
-                inner.insert("additionalProperties".to_owned(), Value::Bool(false));
-            }
-            deny_additional_properties(child);
+    map.values_mut().for_each(close_schema);
+}
+
+/// One step of `additional_properties`: `schema` itself closed (when it is an object that lists
+/// `properties`), then everything under it.
+pub(crate) fn close_schema(schema: &mut Value) {
+    if let Value::Object(inner) = schema {
+        let preserves = inner.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+        if inner.contains_key("properties") && !inner.contains_key("additionalProperties") && !preserves {
+            inner.insert("additionalProperties".to_owned(), Value::Bool(false));
         }
+        deny_additional_properties(schema);
     }
 }
 
@@ -85,12 +89,13 @@ fn nullable_frame(data: &mut Value, parent_required: bool, grand_parent_required
     }
 }
 
-/// Inlines `#/definitions/X` references. A definition that refers back to itself (only
-/// `JSONSchemaProps` does) stays a `$ref`, and the definitions it needs are attached.
-pub(crate) fn inline_refs(root: &Value, definitions: &Map<String, Value>) -> Value {
+/// Inlines `#/definitions/X` references, `definition` giving each one's body. A definition that
+/// refers back to itself (only `JSONSchemaProps` does) stays a `$ref`, and the definitions it
+/// needs are attached.
+pub(crate) fn inline_refs(root: &Value, definition: &dyn Fn(&str) -> Option<Value>) -> Value {
     let mut stack = Vec::new();
     let mut kept = BTreeSet::new();
-    let mut out = inline(root, definitions, &mut stack, &mut kept);
+    let mut out = inline(root, definition, &mut stack, &mut kept);
     if !kept.is_empty() {
         let mut needed = Map::new();
         let mut queue: Vec<String> = kept.into_iter().collect();
@@ -98,9 +103,9 @@ pub(crate) fn inline_refs(root: &Value, definitions: &Map<String, Value>) -> Val
             if needed.contains_key(&name) {
                 continue;
             }
-            if let Some(def) = definitions.get(&name) {
-                collect_refs(def, &mut queue);
-                needed.insert(name, def.clone());
+            if let Some(def) = definition(&name) {
+                collect_refs(&def, &mut queue);
+                needed.insert(name, def);
             }
         }
         if let Value::Object(map) = &mut out {
@@ -127,17 +132,17 @@ fn collect_refs(value: &Value, queue: &mut Vec<String>) {
     }
 }
 
-fn inline(value: &Value, definitions: &Map<String, Value>, stack: &mut Vec<String>, kept: &mut BTreeSet<String>) -> Value {
+fn inline(value: &Value, definition: &dyn Fn(&str) -> Option<Value>, stack: &mut Vec<String>, kept: &mut BTreeSet<String>) -> Value {
     match value {
         Value::Object(map) => {
             if let Some(name) = ref_name(value) {
-                if stack.iter().any(|s| s == name) || !definitions.contains_key(name) {
+                let body = if stack.iter().any(|s| s == name) { None } else { definition(name) };
+                let Some(def) = body else {
                     kept.insert(name.to_owned());
                     return value.clone();
-                }
-                let Some(def) = definitions.get(name) else { return value.clone() };
+                };
                 stack.push(name.to_owned());
-                let mut expanded = inline(def, definitions, stack, kept);
+                let mut expanded = inline(&def, definition, stack, kept);
                 stack.pop();
                 // Siblings of `$ref` (rare in Kubernetes' spec) are kept next to the inlined body.
                 if let Value::Object(target) = &mut expanded {
@@ -147,9 +152,9 @@ fn inline(value: &Value, definitions: &Map<String, Value>, stack: &mut Vec<Strin
                 }
                 return expanded;
             }
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), inline(v, definitions, stack, kept))).collect())
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), inline(v, definition, stack, kept))).collect())
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| inline(v, definitions, stack, kept)).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| inline(v, definition, stack, kept)).collect()),
         other => other.clone(),
     }
 }
@@ -204,9 +209,10 @@ mod tests {
             "C": {"properties": {"self": {"$ref": "#/definitions/C"}}}
         });
         let Value::Object(defs) = defs else { unreachable!() };
-        let a = inline_refs(&json!({"$ref": "#/definitions/A"}), &defs);
+        let lookup = |name: &str| defs.get(name).cloned();
+        let a = inline_refs(&json!({"$ref": "#/definitions/A"}), &lookup);
         assert_eq!(a, json!({"properties": {"b": {"type": "string"}}}));
-        let c = inline_refs(&json!({"$ref": "#/definitions/C"}), &defs);
+        let c = inline_refs(&json!({"$ref": "#/definitions/C"}), &lookup);
         assert_eq!(c["properties"]["self"], json!({"$ref": "#/definitions/C"}));
         assert!(c["definitions"]["C"].is_object());
     }
