@@ -92,6 +92,7 @@ for f in range(0, n, 100):
         fh.write("---\n".join(docs[f:f + 100]))
 EOF
 
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 {
   echo "| run | wall (s) | peak RSS (MiB) | exit |"
   echo "|---|---|---|---|"
@@ -102,6 +103,7 @@ EOF
   measure "sealgate validate --policy (same templates, + schemas)" "$BIN" validate -j "$JOBS" --policy "$GK_POLICY" "$WORK/corpus"
   measure "sealgate validate --policy builtin (5 shipped policies, + schemas)" "$BIN" validate -j "$JOBS" --policy builtin "$WORK/corpus"
 } | tee "$WORK/table"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 wall() { awk -F'|' -v row="$1" 'NR == row + 2 {gsub(/ /, ""); print $3}' "$WORK/table"; }
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -112,7 +114,8 @@ cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "Corpus: $N generated resources (Deployments, Services, Pods) in $((N / 100)) files of 100 documents. Wall time:"
   echo "median of $RUNS runs; peak RSS: the largest of the $RUNS runs (\`/usr/bin/time -v\`). sealgate binary: \`${BIN#"$root"/}\`, -j $JOBS;"
   echo "$("$PEERS/conftest" --version | head -1) and gator $("$PEERS/gator" --version 2>/dev/null | head -1), built by \`tests/peers/build\`."
-  echo "Measured $(date -u +%Y-%m-%d) on $cpu, $(nproc) vCPUs (a shared development VM: other builds may have been running)."
+  echo "Measured $(date -u +%Y-%m-%d) on $cpu, $(nproc) vCPUs (a shared development VM: other builds may have been running);"
+  echo "1-minute load average $load_before before the runs, $load_after after."
   echo
   cat "$WORK/table"
   case "$BIN" in */debug/*) echo; echo "**Dev-profile binary** (sealgate's own crates unoptimized, dependencies at opt-level 2): the release build could not be made in the session's time on the shared 2-core VM, so these are not yet the release numbers the targets are about." ;; esac
