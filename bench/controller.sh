@@ -12,7 +12,8 @@
 #      cargo build), SEALGATE_BENCH_KEEP=1 (keep the work dir with logs),
 #      SEALGATE_BENCH_SAVE=FILE (also write this run's result rows there),
 #      SEALGATE_BENCH_MERGE=FILE (add rows saved by an earlier run to the report, marked as such),
-#      SEALGATE_BENCH_NOTE=TEXT (a note printed under the table).
+#      SEALGATE_BENCH_NOTE=TEXT (a note printed under the table),
+#      SEALGATE_BENCH_DOC=FILE (write the report section into this copy instead of docs/benchmarks.md).
 # Both controllers use the ServiceAccount and RBAC of deploy/base (rendered with kustomize); the
 # reference one only runs in-cluster, so it gets the in-cluster files (token, CA, namespace) in a
 # private mount namespace and KUBERNETES_SERVICE_HOST/PORT pointing at the local apiserver.
@@ -287,5 +288,5 @@ fi
 export SEALGATE_BENCH_MERGED="$merged"
 openssl speed -seconds 3 rsa4096 2>/dev/null >"$work/speed.txt"
 ossl_ops=$(awk '/^rsa 4096 bits/ { print $(NF-1) }' "$work/speed.txt")
-python3 "$root/bench/controller_report.py" "$root/docs/benchmarks.md" "$results" "$load_samples" \
+python3 "$root/bench/controller_report.py" "${SEALGATE_BENCH_DOC:-$root/docs/benchmarks.md}" "$results" "$load_samples" \
   "$secrets" "$keys" "$items" "$ossl_ops" "$("$ref_bin" --version 2>&1 | tail -n 1 | awk '{ print $NF }')"

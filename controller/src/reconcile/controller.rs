@@ -4,7 +4,8 @@
 //! `--additional-namespaces` (one loop per namespace, as upstream), optionally narrowed by
 //! `--label-selector`. Only changes that can change the produced Secret start a reconcile: a
 //! new generation (spec), annotations (scope) or labels — not the status this controller writes.
-//! Secrets are watched metadata-only, so Secret values are never held in the controller's cache;
+//! Secrets are watched metadata-only, so Secret values are never held in the controller's cache
+//! (which reconcile reads instead of GETting an in-sync or missing Secret);
 //! a deleted owned Secret, or one that lost our digest annotation, re-queues its SealedSecret,
 //! while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
 //! the key set changes (a key added at runtime opens items that failed before) and when this
@@ -72,12 +73,12 @@ pub async fn run<C: Cluster>(
     match &watch.scope {
         Scope::AllNamespaces => {
             let apis = (Api::all(client.clone()), Api::all(client));
-            run_one(apis, watch.label_selector.as_deref(), workers, ctx, shutdown).await;
+            run_one(apis, None, watch.label_selector.as_deref(), workers, ctx, shutdown).await;
         }
         Scope::Namespaces(namespaces) => {
             let loops = namespaces.iter().map(|ns| {
                 let apis = (Api::namespaced(client.clone(), ns), Api::namespaced(client.clone(), ns));
-                run_one(apis, watch.label_selector.as_deref(), workers, ctx.clone(), shutdown.clone())
+                run_one(apis, Some(ns.as_str()), watch.label_selector.as_deref(), workers, ctx.clone(), shutdown.clone())
             });
             futures::future::join_all(loops).await;
         }
@@ -87,15 +88,18 @@ pub async fn run<C: Cluster>(
 /// One watch + reconcile loop over one set of APIs (all namespaces or one namespace).
 async fn run_one<C: Cluster>(
     (sealed_api, secret_api): (Api<SealedSecret>, Api<PartialObjectMeta<Secret>>),
+    namespace: Option<&str>,
     label_selector: Option<&str>,
     workers: u16,
     ctx: Arc<Context<C>>,
     shutdown: impl Future<Output = ()> + Send + Sync + 'static,
 ) {
-    // Api<PartialObjectMeta<_>> makes metadata-only requests.
-    let owned = watcher(secret_api, watcher::Config::default().any_semantic())
-        .default_backoff()
-        .try_filter_map(|event| async move { Ok(secret_trigger(event)) });
+    // Api<PartialObjectMeta<_>> makes metadata-only requests; the store answers reconcile's
+    // "is the Secret there and in sync" without a GET.
+    let (secrets, secrets_writer) = reflector::store();
+    ctx.cluster.add_secret_store(namespace, secrets);
+    let secret_events = watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
+    let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(|event| async move { Ok(secret_trigger(event)) });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info

@@ -27,7 +27,7 @@ use crate::crd::{CrdError, SealedSecret};
 use crate::keyring::Keyring;
 use crate::keys::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, parse_items_per_key};
 use crate::metrics::{ErrorReason, Metrics};
-use cluster::{Cluster, Severity};
+use cluster::{Cached, Cluster, Severity};
 use desired::{Owner, desired_secret};
 use digest::{FINGERPRINT_ANNOTATION, sealed_digest};
 use plan::{Plan, already_in_sync, plan, writable};
@@ -70,6 +70,8 @@ pub enum SyncError {
         #[source]
         source: kube::Error,
     },
+    #[error("Secret \"{name}\" was created and removed again while being written; retrying")]
+    Raced { name: String },
     #[error("the decryption task stopped: {reason}")]
     Task { reason: String },
 }
@@ -80,7 +82,7 @@ impl SyncError {
         match self {
             Self::Convert(_) | Self::Unseal(_) | Self::Task { .. } => ("ErrUnsealFailed", ErrorReason::Unseal),
             Self::Unmanaged { .. } => ("ErrUpdateFailed", ErrorReason::Unmanaged),
-            Self::Immutable { .. } | Self::Update { .. } => ("ErrUpdateFailed", ErrorReason::Update),
+            Self::Immutable { .. } | Self::Update { .. } | Self::Raced { .. } => ("ErrUpdateFailed", ErrorReason::Update),
             Self::Fetch { .. } => ("ErrUpdateFailed", ErrorReason::Fetch),
         }
     }
@@ -205,11 +207,11 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
     let (namespace, name) = identity(sealed);
     let uid = sealed.metadata.uid.clone().unwrap_or_default();
     let digest = sealed_digest(&core, &uid);
-    let existing = ctx.cluster.get_secret(&namespace, &name).await.map_err(|source| SyncError::Fetch {
-        namespace: namespace.clone(),
-        name: name.clone(),
-        source,
-    })?;
+    let existing = match ctx.cluster.cached_secret(&namespace, &name).await {
+        Cached::Absent => None,
+        Cached::Present(meta) if already_in_sync(Some(&meta), &uid, &digest) => Some(*meta),
+        Cached::Present(_) | Cached::Unknown => fetch(ctx, &namespace, &name).await?,
+    };
     if let Some(in_sync) = existing.as_ref().filter(|s| already_in_sync(Some(s), &uid, &digest)) {
         ctx.metrics.fast_path_hits.inc();
         ctx.metrics.key_usage.record(&namespace, &name, recorded_usage(in_sync, &core));
@@ -236,18 +238,53 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
     let owner = Owner { namespace: &namespace, name: &name, uid: &uid };
     let desired = desired_secret(&owner, &decrypted, &digest);
     drop(decrypted);
-    let write_error = |source| SyncError::Update { namespace: namespace.clone(), name: name.clone(), source };
-    match plan(existing.as_ref(), desired, &uid) {
-        Plan::Create(secret) => ctx.cluster.create_secret(&namespace, &secret).await.map_err(write_error)?,
-        Plan::Update(secret) => match ctx.cluster.replace_secret(&namespace, &secret).await {
-            Ok(()) => {}
-            Err(e) if is_immutable_rejection(&e) => return Err(SyncError::Immutable { name }),
-            Err(e) => return Err(write_error(e)),
-        },
-        Plan::Unchanged => return Ok(false),
-        Plan::RefuseUnmanaged => return Err(SyncError::Unmanaged { name }),
+    match write(ctx, &owner, existing.as_ref(), desired).await? {
+        Written::Done(wrote) => Ok(wrote),
+        Written::AlreadyExists(desired) => {
+            // Created after the watch (or our GET) saw it missing: plan against what is there.
+            let existing = fetch(ctx, &namespace, &name).await?;
+            match write(ctx, &owner, existing.as_ref(), *desired).await? {
+                Written::Done(wrote) => Ok(wrote),
+                Written::AlreadyExists(_) => Err(SyncError::Raced { name }),
+            }
+        }
     }
-    Ok(true)
+}
+
+async fn fetch<C: Cluster>(ctx: &Context<C>, namespace: &str, name: &str) -> Result<Option<Secret>, SyncError> {
+    ctx.cluster.get_secret(namespace, name).await.map_err(|source| SyncError::Fetch {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+        source,
+    })
+}
+
+/// The outcome of one write attempt.
+enum Written {
+    /// `true` when the Secret was created or changed.
+    Done(bool),
+    /// A create found the Secret already there; the desired Secret comes back for a re-plan.
+    AlreadyExists(Box<Secret>),
+}
+
+/// Plans `desired` against `existing` and issues the create or replace.
+async fn write<C: Cluster>(ctx: &Context<C>, owner: &Owner<'_>, existing: Option<&Secret>, desired: Secret) -> Result<Written, SyncError> {
+    let write_error =
+        |source| SyncError::Update { namespace: owner.namespace.to_owned(), name: owner.name.to_owned(), source };
+    match plan(existing, desired, owner.uid) {
+        Plan::Create(secret) => match ctx.cluster.create_secret(owner.namespace, &secret).await {
+            Ok(()) => Ok(Written::Done(true)),
+            Err(kube::Error::Api(status)) if status.code == 409 && status.reason == "AlreadyExists" => Ok(Written::AlreadyExists(secret)),
+            Err(e) => Err(write_error(e)),
+        },
+        Plan::Update(secret) => match ctx.cluster.replace_secret(owner.namespace, &secret).await {
+            Ok(()) => Ok(Written::Done(true)),
+            Err(e) if is_immutable_rejection(&e) => Err(SyncError::Immutable { name: owner.name.to_owned() }),
+            Err(e) => Err(write_error(e)),
+        },
+        Plan::Unchanged => Ok(Written::Done(false)),
+        Plan::RefuseUnmanaged => Err(SyncError::Unmanaged { name: owner.name.to_owned() }),
+    }
 }
 
 fn hint_of(secret: &Secret) -> Option<String> {

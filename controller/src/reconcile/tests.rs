@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sealgate_core::seal::{KeyBits, KeyGenOptions, PrivateKey, Scope, SealingCert, generate_key_pair, seal_raw};
 use tokio::sync::watch;
 
-use super::cluster::{Cluster, Severity};
+use super::cluster::{Cached, Cluster, Severity};
 use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
 use super::plan::MANAGED_ANNOTATION;
 use super::*;
@@ -23,6 +23,8 @@ struct MockCluster {
     log: Mutex<Vec<String>>,
     statuses: Mutex<Vec<SealedSecretStatus>>,
     reject_immutable: bool,
+    /// What the Secret watch shows (`None`: no watch); may lag behind `secrets`.
+    watch_cache: Mutex<Option<BTreeMap<String, Secret>>>,
 }
 
 impl MockCluster {
@@ -46,6 +48,15 @@ fn api_error(code: u16, message: &str) -> kube::Error {
 }
 
 impl Cluster for Arc<MockCluster> {
+    async fn cached_secret(&self, _namespace: &str, name: &str) -> Cached {
+        match self.watch_cache.lock().unwrap().as_ref() {
+            None => Cached::Unknown,
+            Some(cache) => match cache.get(name) {
+                Some(secret) => Cached::Present(Box::new(Secret { metadata: secret.metadata.clone(), ..Secret::default() })),
+                None => Cached::Absent,
+            },
+        }
+    }
     async fn get_secret(&self, _namespace: &str, name: &str) -> Result<Option<Secret>, kube::Error> {
         self.note(format!("get {name}"));
         Ok(self.secret(name))
@@ -53,6 +64,13 @@ impl Cluster for Arc<MockCluster> {
     async fn create_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         self.note(format!("create {name}"));
+        if self.secrets.lock().unwrap().contains_key(&name) {
+            return Err(kube::Error::Api(Box::new(kube::core::Status {
+                code: 409,
+                reason: "AlreadyExists".to_owned(),
+                ..kube::core::Status::default()
+            })));
+        }
         self.secrets.lock().unwrap().insert(name, secret.clone());
         Ok(())
     }
@@ -149,6 +167,37 @@ async fn creates_the_secret_then_takes_the_fast_path() {
     assert_eq!(counter(&ctx), 2);
     assert_eq!(ctx.metrics.fast_path_hits.get(), 1);
     assert_eq!(cluster.log().len(), 5, "only a GET: {:?}", cluster.log());
+}
+
+#[tokio::test]
+async fn the_watch_cache_spares_the_get_and_a_stale_one_is_caught_by_the_create() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1")]);
+
+    // The watch shows no Secret: create without a GET.
+    *cluster.watch_cache.lock().unwrap() = Some(BTreeMap::new());
+    reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    assert_eq!(cluster.log()[..2], ["create s", "status True"]);
+
+    // The watch shows it in sync: nothing is read, decrypted or written.
+    sealed.status = cluster.statuses.lock().unwrap().last().cloned();
+    let in_sync = cluster.secrets.lock().unwrap().clone();
+    *cluster.watch_cache.lock().unwrap() = Some(in_sync);
+    let before = cluster.log().len();
+    reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    assert_eq!(cluster.log().len(), before, "{:?}", cluster.log());
+    assert_eq!((counter(&ctx), ctx.metrics.fast_path_hits.get()), (1, 1));
+
+    // The watch lags (says absent, yet the Secret exists with an old value): the create's 409
+    // leads to a GET and a replace, within the same reconcile and without an error.
+    *cluster.watch_cache.lock().unwrap() = Some(BTreeMap::new());
+    let changed = sealed_secret(&k.cert, "n", &[("a", "2")]);
+    let before = cluster.log().len();
+    reconcile(Arc::new(changed), ctx.clone()).await.unwrap();
+    assert_eq!(cluster.log()[before..before + 3], ["create s", "get s", "replace s"]);
+    assert_eq!(value(&cluster.secret("s").unwrap(), "a"), "2");
 }
 
 #[tokio::test]
