@@ -7,7 +7,7 @@ use regex::Regex;
 use sealgate_core::gate::finding::check;
 use sealgate_core::gate::rego::{InputDoc, Level, RegoGate};
 use sealgate_core::gate::schema::{SchemaLocation, SchemaOptions, SchemaSet, collect_manifest_files};
-use sealgate_core::gate::validate::{check_sources, register_crds};
+use sealgate_core::gate::validate::{Input, check_sources, register_crds};
 use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status, Subject};
 use sealgate_core::manifest::{Document, ManifestError, Source};
 
@@ -16,8 +16,8 @@ use crate::error::{CliError, Outcome};
 use crate::policy_test::{rego_error, rego_options};
 use crate::validate_output::{RunInfo, render};
 
-/// Everything `validate` was asked to read, as display name + source.
-fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Source>, CliError> {
+/// Everything `validate` was asked to read; each file is read (and refused if unreadable) here.
+fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, CliError> {
     let max = args.max_file_size_mib.saturating_mul(1024 * 1024);
     let mut sources = Vec::new();
     let mut stdin_used = false;
@@ -32,7 +32,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Source>, C
             if stdin.is_terminal() {
                 return Err(CliError::usage("validate - reads manifests from stdin, but stdin is a terminal", "pipe manifests in, e.g. `kustomize build . | sealgate validate -`"));
             }
-            sources.push(Source::read(&name, stdin.lock(), max).map_err(manifest_error)?);
+            sources.push(Input::Read(Source::read(&name, stdin.lock(), max).map_err(manifest_error)?));
             continue;
         }
         let path = PathBuf::from(raw);
@@ -56,8 +56,8 @@ fn is_ignored(path: &Path, ignore: &[Regex]) -> bool {
     ignore.iter().any(|re| re.is_match(&text))
 }
 
-fn read_file(path: &Path, max: u64) -> Result<Source, CliError> {
-    Source::read_path(path, max).map_err(manifest_error)
+fn read_file(path: &Path, max: u64) -> Result<Input, CliError> {
+    Input::file(path, max).map_err(manifest_error)
 }
 
 fn manifest_error(e: ManifestError) -> CliError {
