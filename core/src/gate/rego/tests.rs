@@ -418,6 +418,15 @@ fn expansion_templates_review_implied_resources() {
         vec!["[Implied by expand-deployments] web-pod uses :latest"]
     );
     assert_eq!(eval.docs[3].findings[0].metadata["enforcementAction"], "warn");
+    // The same objects twice (policy folder and inputs) count once, as gator upserts them by name.
+    let eval = run(
+        &g,
+        &[template.clone(), constraint.clone(), constraint.clone(), expansion(""), expansion(""), deployment.clone()],
+    );
+    assert_eq!(
+        messages(&eval.docs[5], Level::Failure),
+        vec!["[Implied by expand-deployments] web-pod uses :latest"]
+    );
     // Without the ExpansionTemplate the Deployment itself does not match the Pod constraint.
     let eval = run(&g, &[template, constraint, deployment]);
     assert!(eval.docs[2].findings.is_empty());

@@ -363,8 +363,18 @@ impl Gatekeeper {
         Ok(())
     }
 
+    /// A constraint replaces an earlier one of the same kind and name (the same file given both as
+    /// `--policy` and as input, or a later version), as the API server would keep only one.
     pub fn add_constraint(&mut self, file: &str, value: &Value) {
-        self.constraints.push(read_constraint(file, value));
+        let c = read_constraint(file, value);
+        match self
+            .constraints
+            .iter_mut()
+            .find(|o| o.kind == c.kind && o.name == c.name)
+        {
+            Some(slot) => *slot = c,
+            None => self.constraints.push(c),
+        }
     }
 
     pub fn add_expansion(&mut self, file: &str, value: &Value) -> Result<(), RegoError> {
@@ -374,7 +384,10 @@ impl Gatekeeper {
             name: text(value, "/metadata/name").to_string(),
             message,
         })?;
-        self.expansions.push(t);
+        match self.expansions.iter_mut().find(|o| o.name == t.name) {
+            Some(slot) => *slot = t,
+            None => self.expansions.push(t),
+        }
         Ok(())
     }
 
