@@ -62,7 +62,7 @@ struct Frame {
     declared: BTreeMap<String, String>,
     /// Every variable name written directly in this query (not in queries nested in it).
     names: BTreeSet<String>,
-    /// Names referenced here that no declaration had bound yet.
+    /// Names referenced here (or in a query nested here) that no declaration had bound yet.
     used_free: BTreeSet<String>,
 }
 
@@ -281,7 +281,8 @@ impl Renamer<'_> {
             .iter()
             .rposition(|f| f.declared.contains_key(name))
         else {
-            if let Some(frame) = self.frames.last_mut() {
+            // Every enclosing query saw it too: a `some` hoisted there would capture this use.
+            for frame in &mut self.frames {
                 frame.used_free.insert(name.to_string());
             }
             return;
@@ -442,6 +443,9 @@ mod tests {
             out,
             "package p\nr contains [x, i] if {\n  some i; x := input[_].a\n  true\n  input[i].a == x\n}\n"
         );
+        // Used earlier, if only in a comprehension: moving `some i` would make that `i` the outer one.
+        let text = "package p\nr contains [x, i] if {\n  x := [y | y := input[i]]\n  some i\n  input[i] == 1\n}\n";
+        assert_eq!(rewrite("p.rego", text, false), None);
         // Already first: nothing to do.
         let text = "package p\nr contains [x, i] if {\n  some i\n  x := input[i].a\n}\n";
         assert_eq!(rewrite("p.rego", text, false), None);
