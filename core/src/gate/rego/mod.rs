@@ -289,10 +289,26 @@ impl RegoGate {
                     .map(|n| (n, d.value))
             })
             .collect();
-        if gk.needs_inventory(
-            docs.iter()
-                .map(|d| (d.value, namespace_of(&namespaces, d.value))),
-        ) {
+        // Matching every object is the one pass over all of them before the workers start: spread it too.
+        let reads_inventory = gk.templates.values().any(|t| t.uses_inventory);
+        let needs_inventory = reads_inventory
+            && std::thread::scope(|scope| {
+                let (gk, namespaces) = (&gk, &namespaces);
+                let parts: Vec<_> = docs
+                    .chunks(docs.len().div_ceil(jobs.max(1)).max(1))
+                    .map(|part| {
+                        scope.spawn(move || {
+                            gk.needs_inventory(
+                                part.iter()
+                                    .map(|d| (d.value, namespace_of(namespaces, d.value))),
+                            )
+                        })
+                    })
+                    .collect();
+                // A worker that died cannot say no: load the inventory to be safe.
+                parts.into_iter().any(|h| h.join().unwrap_or(true))
+            });
+        if needs_inventory {
             gk.set_inventory(&gatekeeper::inventory(docs.iter().map(|d| d.value)))?;
         }
 
