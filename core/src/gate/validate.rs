@@ -198,27 +198,11 @@ mod tests {
     /// resources of an earlier file their schema, though sources are checked as they stream by.
     #[test]
     fn streamed_sources_see_crds_from_any_file() {
-        let crd = r#"apiVersion: apiextensions.k8s.io/v1
-kind: "Custom\u0052esourceDefinition"
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec: {type: object, required: [size], properties: {size: {type: integer}}}
-"#;
+        let crd = crate::gate::schema::tests::WIDGET_CRD.replace("kind: CustomResourceDefinition", r#"kind: "Custom\u0052esourceDefinition""#);
         assert!(crd.contains("Custom\\u0052esource") && !crd.contains("CustomResourceDefinition"));
         let widgets = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\nspec: {size: 3}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: b}\nspec: {}\n";
-        let inputs = || [("a.yaml", widgets), ("b.yaml", widgets), ("z.yaml", crd)].map(|(name, text)| Input::Read(Source::from_text(name, text)));
-        assert!(!may_define_crd(widgets) && may_define_crd(crd));
+        let inputs = || [("a.yaml", widgets), ("b.yaml", widgets), ("z.yaml", crd.as_str())].map(|(name, text)| Input::Read(Source::from_text(name, text)));
+        assert!(!may_define_crd(widgets) && may_define_crd(&crd));
         for (jobs, keep) in [(1, false), (2, false), (4, true)] {
             let mut set = SchemaSet::new(SchemaOptions { strict: true, ..SchemaOptions::default() }).unwrap();
             register_crds(&mut set, &inputs(), jobs);

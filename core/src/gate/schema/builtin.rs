@@ -84,6 +84,14 @@ pub(crate) fn definitions(index: usize) -> Result<&'static Definitions, SchemaEr
         .map_err(|message| SchemaError::Embedded { version: embedded.patch.to_owned(), message: message.clone() })
 }
 
+/// The `apiVersion` of one `x-kubernetes-group-version-kind` entry (`group/version`, or just
+/// `version` for the core group).
+pub(crate) fn gvk_api_version(gvk: &Value) -> String {
+    let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
+    let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
+    if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") }
+}
+
 /// The top-level object's entries as unparsed text, in file order (which definition claims a
 /// GVK first matters below).
 struct InOrder(Vec<(String, Box<RawValue>)>);
@@ -124,10 +132,8 @@ fn inflate(deflated: &[u8]) -> Result<Definitions, String> {
     for (name, text) in entries {
         let head: Head = serde_json::from_str(text.get()).map_err(|e| format!("definition {name}: {e}"))?;
         for gvk in head.gvks.as_ref().and_then(Value::as_array).into_iter().flatten() {
-            let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
-            let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
             let kind = gvk.get("kind").and_then(Value::as_str).unwrap_or_default();
-            let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
+            let api_version = gvk_api_version(gvk);
             // Several definitions may claim a GVK (e.g. the generic DeleteOptions); the one whose
             // name ends with the kind is the real type.
             let key = (api_version, kind.to_owned());

@@ -240,10 +240,7 @@ impl SchemaSet {
         let gvks = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array).cloned().unwrap_or_default();
         if let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) {
             for gvk in gvks {
-                let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
-                let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
-                let api_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
-                append_enum(props.get_mut("apiVersion"), Value::String(api_version));
+                append_enum(props.get_mut("apiVersion"), Value::String(builtin::gvk_api_version(&gvk)));
                 append_enum(props.get_mut("kind"), gvk.get("kind").cloned().unwrap_or_default());
             }
         }
@@ -382,4 +379,4 @@ pub fn is_manifest_file(path: &Path) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -97,9 +97,8 @@ fn documents_without_kind_or_object_shape_are_errors() {
     assert_eq!(s.check(&d[1]).status, Status::Error);
 }
 
-#[test]
-fn crds_in_the_inputs_provide_schemas() {
-    let text = "apiVersion: apiextensions.k8s.io/v1
+/// A CRD whose Widgets need an integer `spec.size`.
+pub(crate) const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}
 spec:
@@ -119,7 +118,11 @@ spec:
             required: [size]
             properties:
               size: {type: integer}
----
+";
+
+#[test]
+fn crds_in_the_inputs_provide_schemas() {
+    let widgets = "---
 apiVersion: example.com/v1
 kind: Widget
 metadata: {name: w}
@@ -130,7 +133,7 @@ kind: Widget
 metadata: {name: w2}
 spec: {colour: red}
 ";
-    let d = docs(text);
+    let d = docs(&format!("{WIDGET_CRD}{widgets}"));
     let mut s = set(true);
     s.add_crds_from(&d);
     assert_eq!(s.check(&d[1]).status, Status::Valid);
