@@ -31,6 +31,8 @@ trap 'rm -rf "$WORK"' EXIT
 VERSION="$(find "$WORK/schemas" -maxdepth 1 -name 'v*-standalone' -printf '%f\n' | sed 's/^v//; s/-standalone$//' | sort -V | tail -1)"
 
 python3 "$root/bench/gate-corpus.py" "$WORK/corpus" "$N"
+# Other work on the machine skews both tools' wall times (not their RSS): say how busy it was.
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 {
   echo "| run | wall (s) | peak RSS (MiB) | exit |"
@@ -60,7 +62,7 @@ kc_rss="$(awk -F'|' 'NR == 3 {gsub(/ /, ""); print $4}' "$WORK/table")"; sg_rss=
   echo "\`sealgate schemas export\` and given to kubeconform as \`-schema-location\`. Wall time: median of $RUNS runs; peak RSS:"
   echo "the largest of the $RUNS runs (\`/usr/bin/time -v\`). sealgate binary: \`${BIN#"$root"/}\`; $("$PEERS/kubeconform" -v 2>&1 | head -1 | sed 's/^/kubeconform /')"
   echo "built by \`tests/peers/build\`. Measured $(date -u +%Y-%m-%d) on $cpu, $(nproc) vCPUs (a shared development VM:"
-  echo "other builds may have been running)."
+  echo "load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after)."
   echo
   cat "$WORK/table"
   cat "$WORK/summaries"
