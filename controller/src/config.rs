@@ -59,12 +59,12 @@ pub struct Config {
     #[arg(long, env = "SEALGATE_MAX_RETRY_BACKOFF", default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub max_retry_backoff: Duration,
 
-    /// Kubernetes client requests per second (accepted for upstream compatibility; kube-rs does
-    /// not rate-limit client side).
-    #[arg(long, env = "SEALGATE_KUBECLIENT_QPS", default_value_t = 5.0, value_name = "QPS")]
+    /// API requests per second (client-side token bucket, as upstream's); not positive = no
+    /// limit, the default (upstream's default of 5 is most of its cold-sync time).
+    #[arg(long, env = "SEALGATE_KUBECLIENT_QPS", default_value_t = -1.0, allow_negative_numbers = true, value_name = "QPS")]
     pub kubeclient_qps: f32,
 
-    /// Kubernetes client burst (accepted for upstream compatibility).
+    /// Requests allowed at once above `--kubeclient-qps`.
     #[arg(long, env = "SEALGATE_KUBECLIENT_BURST", default_value_t = 10, value_name = "N")]
     pub kubeclient_burst: u32,
 

@@ -1,6 +1,7 @@
 //! sealgate-controller: turns SealedSecrets into Secrets in the cluster that holds the keys.
 #![forbid(unsafe_code)]
 
+pub mod api_rate;
 pub mod config;
 pub mod crd;
 pub mod http;

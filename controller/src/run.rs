@@ -10,6 +10,7 @@ use std::sync::Arc;
 use kube::api::ListParams;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::events::{Recorder, Reporter};
+use kube::client::ClientBuilder;
 use kube::{Api, Client};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -107,7 +108,8 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     Ok(())
 }
 
-/// A client from `--kubeconfig`, else the usual inference (in-cluster, then `KUBECONFIG`).
+/// A client from `--kubeconfig`, else the usual inference (in-cluster, then `KUBECONFIG`),
+/// rate-limited when `--kubeclient-qps` is positive.
 pub async fn client(config: &Config) -> Result<Client, RunError> {
     let kube_config = match &config.kubeconfig {
         Some(path) => {
@@ -121,7 +123,11 @@ pub async fn client(config: &Config) -> Result<Client, RunError> {
         }
         None => kube::Config::infer().await.map_err(|e| RunError::ClientConfig { reason: e.to_string() })?,
     };
-    Client::try_from(kube_config).map_err(|e| RunError::ClientConfig { reason: e.to_string() })
+    let builder = ClientBuilder::try_from(kube_config).map_err(|e| RunError::ClientConfig { reason: e.to_string() })?;
+    Ok(match crate::api_rate::layer(config.kubeclient_qps, config.kubeclient_burst) {
+        Some(limit) => builder.with_layer(&limit).build(),
+        None => builder.build(),
+    })
 }
 
 /// Connects, loads the keys, and starts reconciling; returns once the first key list is in.

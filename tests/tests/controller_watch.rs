@@ -2,7 +2,8 @@
 //! `--additional-namespaces` and `--label-selector` (upstream flags) pick exactly the
 //! SealedSecrets they name, each is reconciled once (its own status and Secret writes do not
 //! come back as reconciles), `sealgate_items_per_key` counts items per key — and the real binary,
-//! at trace level, keeps secret values out of its logs, the status and the Events.
+//! at trace level and through a rate-limited API client, keeps secret values out of its logs,
+//! the status and the Events.
 
 mod controller_support;
 
@@ -116,6 +117,8 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
         .args(["--kubeconfig".as_ref(), cluster.kubeconfig.as_os_str()])
         .args(["--namespace", &n, "--all-namespaces=false", "--leader-elect=false", "--log-level=trace", "--log-format=json"])
         .args(["--listen-addr=127.0.0.1:0", "--listen-metrics-addr=127.0.0.1:0", "--resync-period=5s", "--max-retry-backoff=2s"])
+        // Upstream's client rate limit, so the rate-limited client stack is exercised end to end.
+        .args(["--kubeclient-qps=100", "--kubeclient-burst=20"])
         .stdout(Stdio::from(log.try_clone()?))
         .stderr(Stdio::from(log))
         .spawn()?;
