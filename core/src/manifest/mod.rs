@@ -310,6 +310,7 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
                     bytes: 0..source.text().len(),
                     diagnostics: Vec::new(),
                     index: PositionIndex::default(),
+                    item_lines: Vec::new(),
                 };
                 (vec![doc], true)
             }
@@ -370,7 +371,9 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
                 diagnostics,
                 shared: Arc::clone(&shared),
             };
-            document.line = document.locate("").map_or(doc.line, |l| l.line);
+            // The line recorded by the first parse; locating would parse the whole source again.
+            let recorded = doc.item_lines.get(i).copied().filter(|line| *line > 0);
+            document.line = recorded.or_else(|| document.locate("").map(|l| l.line)).unwrap_or(doc.line);
             documents.push(document);
         }
     }
@@ -386,6 +389,25 @@ mod tests {
         match load(Source::from_text(name, text)) {
             Ok(m) => m,
             Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The lines of a List's items come from the first parse (no second parse with positions),
+    /// and are the lines the position index gives, whatever the layout.
+    #[test]
+    fn list_item_lines_without_the_position_index() {
+        let texts = [
+            "kind: List\napiVersion: v1\nitems:\n- {kind: A}\n-\n  kind: B\n- &x {kind: C}\n- *x\n",
+            "{\"kind\": \"List\", \"items\": [\n  {\"kind\": \"A\"},\n\n  {\"kind\": \"B\"}]}\n",
+            "---\nkind: List\nitems: []\n---\n# c\nkind: List\nitems:\n  - kind: A\n    items: [{kind: nested}]\n  - kind: B\n",
+        ];
+        for text in texts {
+            let m = load_text("l.yaml", text);
+            assert!(m.documents.iter().all(|d| d.shared.index.get().is_none()), "{text}");
+            let lines: Vec<usize> = m.documents.iter().map(Document::line).collect();
+            let located: Vec<usize> = m.documents.iter().map(|d| d.locate("").map_or(0, |l| l.line)).collect();
+            assert_eq!(lines, located, "{text}");
+            assert!(lines.iter().all(|l| *l > 1), "{text}: {lines:?}");
         }
     }
 

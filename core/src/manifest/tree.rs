@@ -26,6 +26,10 @@ pub(crate) struct BuiltDoc {
     pub bytes: Range<usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub index: PositionIndex,
+    /// 1-based line of each item of the root mapping's `items` sequence (a `kind: List`'s
+    /// objects; 0 = not seen), kept without the position index, which would cost a second
+    /// parse of the whole source that holds ~30x its size.
+    pub item_lines: Vec<usize>,
 }
 
 /// Where and why the stream could not be read as YAML.
@@ -64,6 +68,7 @@ struct DocState {
     root: Option<Value>,
     diagnostics: Vec<Diagnostic>,
     index: PositionIndex,
+    item_lines: Vec<usize>,
 }
 
 struct Builder<'t> {
@@ -112,6 +117,7 @@ impl Builder<'_> {
                     root: None,
                     diagnostics: Vec::new(),
                     index: PositionIndex::default(),
+                    item_lines: Vec::new(),
                 });
             }
             Event::DocumentEnd => self.end_document(span),
@@ -191,6 +197,7 @@ impl Builder<'_> {
             bytes: start..end,
             diagnostics: doc.diagnostics,
             index: doc.index,
+            item_lines: doc.item_lines,
         });
     }
 
@@ -247,6 +254,14 @@ impl Builder<'_> {
         pointer
     }
 
+    /// `Some(n)` when the node being completed is item `n` of the root mapping's `items`.
+    fn list_item_index(&self) -> Option<usize> {
+        match self.stack.as_slice() {
+            [Frame { container: Container::Map { key: Some(key), .. }, .. }, Frame { container: Container::Seq(items), .. }] if key.name == "items" => Some(items.len()),
+            _ => None,
+        }
+    }
+
     fn complete(&mut self, value: Value, span: Span, anchor: usize, nodes: usize) -> Result<(), Failure> {
         if anchor != 0 {
             self.anchors.insert(anchor, (value.clone(), nodes));
@@ -267,6 +282,16 @@ impl Builder<'_> {
             };
             if let Some(doc) = self.doc.as_mut() {
                 doc.index.insert(pointer, pos);
+            }
+        }
+        if let Some(n) = self.list_item_index()
+            && let Some(doc) = self.doc.as_mut()
+        {
+            if doc.item_lines.len() <= n {
+                doc.item_lines.resize(n + 1, 0);
+            }
+            if let Some(line) = doc.item_lines.get_mut(n) {
+                *line = span.start.line();
             }
         }
         let Some(parent) = self.stack.last_mut() else {

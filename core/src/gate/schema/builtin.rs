@@ -154,9 +154,9 @@ mod tests {
     #[test]
     fn every_embedded_version_inflates_and_knows_core_kinds() {
         assert_eq!(EMBEDDED.len(), LOADED.len());
-        for i in 0..EMBEDDED.len() {
+        for (i, embedded) in EMBEDDED.iter().enumerate() {
             let defs = definitions(i).unwrap();
-            assert!(defs.len() > 500, "{}", EMBEDDED[i].patch);
+            assert!(defs.len() > 500, "{}", embedded.patch);
             assert_eq!(defs.by_gvk.get(&("apps/v1".into(), "Deployment".into())).map(String::as_str), Some("io.k8s.api.apps.v1.Deployment"));
             assert_eq!(defs.by_gvk.get(&("v1".into(), "Pod".into())).map(String::as_str), Some("io.k8s.api.core.v1.Pod"));
         }
