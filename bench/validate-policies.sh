@@ -8,6 +8,9 @@
 # GNU time at /usr/bin/time. Env: N, RUNS (default 3), JOBS, DOCS=0 to only print the table.
 # Writes the "Validation (policies)" section of docs/benchmarks.md (between the validate-policies markers).
 set -euo pipefail
+# A user's default environment: with RUST_BACKTRACE set, every error regorus builds and discards
+# in its hot paths captures a backtrace (~10% of a --policy builtin run).
+unset RUST_BACKTRACE
 
 N="${N:-10000}"
 PEERS="${SEALGATE_PEERS:-$HOME/.cache/sealgate/peers}"
