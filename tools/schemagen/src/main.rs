@@ -3,8 +3,10 @@
 //! Reads Kubernetes' official OpenAPI v2 spec (`api/openapi-spec/swagger.json` of the
 //! `k8s.io/kubernetes` module) for each version, keeps only what validation needs (no
 //! descriptions, no `x-kubernetes-*` except the group-version-kind), and writes one deflated
-//! JSON per minor version. (The SealedSecret CRD schema comes from the controller's Rust types:
-//! `crdgen` in sealgate-controller.) `--check` compares instead of writing, so CI can fail on drift.
+//! JSON per minor version. `--crd NAME=FILE.yaml` writes an upstream CRD (Gatekeeper's
+//! ConstraintTemplate) as `NAME.json`, with the same stripping applied to its schemas. (The
+//! SealedSecret CRD schema comes from the controller's Rust types: `crdgen` in
+//! sealgate-controller.) `--check` compares instead of writing, so CI can fail on drift.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,12 +15,13 @@ use serde_json::{Map, Value};
 
 struct Args {
     kubernetes: Vec<(String, PathBuf)>,
+    crds: Vec<(String, PathBuf)>,
     out: PathBuf,
     check: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { kubernetes: Vec::new(), out: PathBuf::from("schemas"), check: false };
+    let mut args = Args { kubernetes: Vec::new(), crds: Vec::new(), out: PathBuf::from("schemas"), check: false };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -26,6 +29,11 @@ fn parse_args() -> Result<Args, String> {
                 let value = it.next().ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
                 let (version, path) = value.split_once('=').ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
                 args.kubernetes.push((version.to_owned(), PathBuf::from(path)));
+            }
+            "--crd" => {
+                let value = it.next().ok_or("--crd needs NAME=PATH.yaml")?;
+                let (name, path) = value.split_once('=').ok_or("--crd needs NAME=PATH.yaml")?;
+                args.crds.push((name.to_owned(), PathBuf::from(path)));
             }
             "--out" => args.out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
             "--check" => args.check = true,
@@ -73,11 +81,34 @@ fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), S
     Ok((format!("kubernetes/v{minor}.json.deflate"), miniz_oxide::deflate::compress_to_vec(&json, 9)))
 }
 
+/// An upstream CRD (YAML) as pretty JSON, descriptions and server-side hints dropped from the
+/// schema of every version; the rest of the CRD (names, versions, scope) is kept as it is.
+fn crd_file(name: &str, yaml: &Path) -> Result<(String, Vec<u8>), String> {
+    let text = std::fs::read_to_string(yaml).map_err(|e| format!("{}: {e}", yaml.display()))?;
+    let mut crd: Value = serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", yaml.display()))?;
+    if crd.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
+        return Err(format!("{}: not a CustomResourceDefinition", yaml.display()));
+    }
+    if let Some(Value::Array(versions)) = crd.pointer_mut("/spec/versions") {
+        for version in versions {
+            if let Some(schema) = version.pointer_mut("/schema/openAPIV3Schema") {
+                *schema = strip(schema);
+            }
+        }
+    }
+    let mut json = serde_json::to_vec_pretty(&crd).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    Ok((format!("{name}.json"), json))
+}
+
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let mut files = Vec::new();
     for (version, swagger) in &args.kubernetes {
         files.push(kubernetes_file(version, swagger)?);
+    }
+    for (name, yaml) in &args.crds {
+        files.push(crd_file(name, yaml)?);
     }
     let mut clean = true;
     for (name, bytes) in files {

@@ -27,6 +27,9 @@ const EMBEDDED: &[Embedded] = &[
 
 /// The SealedSecret CRD's schema (`schemas/sealedsecret-crd.json`), always available.
 pub(crate) const SEALED_SECRET_CRD: &str = include_str!("../../../../schemas/sealedsecret-crd.json");
+/// Gatekeeper's ConstraintTemplate CRD (`schemas/gatekeeper-constrainttemplate-crd.json`, made by
+/// `schemas/generate` from the frameworks module gator uses), always available.
+pub(crate) const CONSTRAINT_TEMPLATE_CRD: &str = include_str!("../../../../schemas/gatekeeper-constrainttemplate-crd.json");
 
 /// Kubernetes versions with built-in schemas, as `1.35.4`.
 pub fn kubernetes_versions() -> Vec<&'static str> {

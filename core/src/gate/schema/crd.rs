@@ -1,5 +1,7 @@
 //! CustomResourceDefinitions as schema sources: each served version's `openAPIV3Schema` becomes
-//! the JSON Schema of `group/version` `kind`.
+//! the JSON Schema of `group/version` `kind`. A Gatekeeper ConstraintTemplate is one too: it
+//! defines the CRD of its constraint kind, whose `spec.parameters` schema the template gives
+//! (as Gatekeeper's frameworks `CreateSchema` builds it).
 
 use serde_json::{Value, json};
 
@@ -24,16 +26,35 @@ pub fn is_crd(value: &Value) -> bool {
             .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
 }
 
-/// Whether a source's text can hold a CustomResourceDefinition, without parsing it: the kind is
+/// A Gatekeeper ConstraintTemplate (`templates.gatekeeper.sh`, any version).
+pub fn is_constraint_template(value: &Value) -> bool {
+    value.get("kind").and_then(Value::as_str) == Some("ConstraintTemplate")
+        && value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("templates.gatekeeper.sh/"))
+}
+
+/// Whether a document defines schemas for other documents (a CRD or a ConstraintTemplate).
+pub fn defines_schemas(value: &Value) -> bool {
+    is_crd(value) || is_constraint_template(value)
+}
+
+/// Whether a source's text can hold a CustomResourceDefinition (or ConstraintTemplate), without
+/// parsing it: the kind is
 /// spelled out verbatim unless a double-quoted scalar writes it with backslash escapes, so a
 /// source with neither the word nor any backslash has no CRD. Lets a run register the inputs'
 /// CRDs by parsing only these sources before it streams through all of them.
 pub fn may_define_crd(text: &str) -> bool {
-    text.contains("CustomResourceDefinition") || text.contains('\\')
+    text.contains("CustomResourceDefinition") || text.contains("ConstraintTemplate") || text.contains('\\')
 }
 
-/// Schemas of every version of a CRD (v1 `spec.versions[].schema`, or v1beta1 `spec.validation`).
+/// Schemas of every version of a CRD (v1 `spec.versions[].schema`, or v1beta1 `spec.validation`),
+/// or of the constraint kind a ConstraintTemplate defines.
 pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
+    if is_constraint_template(crd) {
+        return constraint_schemas(crd, origin);
+    }
     let spec = crd.get("spec").unwrap_or(&Value::Null);
     let group = spec.get("group").and_then(Value::as_str).unwrap_or_default();
     let Some(kind) = spec.pointer("/names/kind").and_then(Value::as_str) else { return Vec::new() };
@@ -58,6 +79,60 @@ pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
         out.push(CrdSchema { api_version, kind: kind.to_owned(), schema, origin: origin.to_owned() });
     }
     out
+}
+
+/// Versions Gatekeeper serves constraint kinds in (frameworks `pkg/client/crds`).
+const CONSTRAINT_VERSIONS: [&str; 2] = ["v1beta1", "v1alpha1"];
+
+/// The schema of a template's constraint kind: Gatekeeper's `match` (gatekeeper
+/// `pkg/mutation/match`), `enforcementAction`, `scopedEnforcementActions`, and `parameters` as the
+/// template declares them (`spec.crd.spec.validation.openAPIV3Schema`; absent = anything).
+fn constraint_schemas(template: &Value, origin: &str) -> Vec<CrdSchema> {
+    let Some(kind) = template.pointer("/spec/crd/spec/names/kind").and_then(Value::as_str) else { return Vec::new() };
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    let selector = json!({"type": "object", "properties": {
+        "matchLabels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "matchExpressions": {"type": "array", "items": {"type": "object", "required": ["key", "operator"], "properties": {
+            "key": {"type": "string"}, "operator": {"type": "string"}, "values": strings
+        }}}
+    }});
+    let matching = json!({"type": "object", "properties": {
+        "source": {"type": "string", "enum": ["All", "Generated", "Original"]},
+        "kinds": {"type": "array", "items": {"type": "object", "properties": {"apiGroups": strings, "kinds": strings}}},
+        "scope": {"type": "string"},
+        "namespaces": strings,
+        "excludedNamespaces": strings,
+        "labelSelector": selector,
+        "namespaceSelector": selector,
+        "name": {"type": "string"}
+    }});
+    let mut spec = json!({
+        "match": matching,
+        "enforcementAction": {"type": "string"},
+        "scopedEnforcementActions": {"type": "array", "items": {"type": "object", "properties": {
+            "action": {"type": "string"},
+            "enforcementPoints": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}}
+        }}}
+    });
+    // Without a declared schema Gatekeeper keeps whatever parameters are given.
+    spec["parameters"] = template
+        .pointer("/spec/crd/spec/validation/openAPIV3Schema")
+        .cloned()
+        .unwrap_or_else(|| json!({"x-kubernetes-preserve-unknown-fields": true}));
+    let schema = json!({"type": "object", "properties": {
+        "metadata": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 63}}},
+        "spec": {"type": "object", "properties": spec},
+        "status": {"x-kubernetes-preserve-unknown-fields": true}
+    }});
+    CONSTRAINT_VERSIONS
+        .iter()
+        .map(|version| CrdSchema {
+            api_version: format!("constraints.gatekeeper.sh/{version}"),
+            kind: kind.to_owned(),
+            schema: schema.clone(),
+            origin: origin.to_owned(),
+        })
+        .collect()
 }
 
 /// A CRD's OpenAPI v3 schema as a JSON Schema (draft 4): `nullable` and

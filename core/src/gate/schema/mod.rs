@@ -76,6 +76,8 @@ pub struct SchemaSet {
     version: usize,
     locations: Vec<SchemaLocation>,
     crds: HashMap<Key, CrdSchema>,
+    /// How many of `crds` are built in (SealedSecret, ConstraintTemplate), for messages.
+    builtin_crds: usize,
     cache: Mutex<HashMap<Key, Arc<OnceLock<Lookup>>>>,
 }
 
@@ -97,11 +99,16 @@ impl SchemaSet {
             version,
             locations,
             crds: HashMap::new(),
+            builtin_crds: 0,
             cache: Mutex::new(HashMap::new()),
         };
         let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD)
             .map_err(|e| SchemaError::Embedded { version: "SealedSecret CRD".to_owned(), message: e.to_string() })?;
         set.add_crd(&sealed, "built-in SealedSecret CRD");
+        let templates: Value = serde_json::from_str(builtin::CONSTRAINT_TEMPLATE_CRD)
+            .map_err(|e| SchemaError::Embedded { version: "ConstraintTemplate CRD".to_owned(), message: e.to_string() })?;
+        set.add_crd(&templates, "built-in Gatekeeper ConstraintTemplate CRD");
+        set.builtin_crds = set.crds.len();
         for path in set.options.crd_paths.clone() {
             set.load_crd_path(&path)?;
         }
@@ -120,9 +127,10 @@ impl SchemaSet {
         }
     }
 
-    /// Registers every CRD among the documents (the inputs validate against their own CRDs).
+    /// Registers every CRD and ConstraintTemplate among the documents (the inputs validate
+    /// against their own CRDs; constraints against their template's parameters).
     pub fn add_crds_from(&mut self, docs: &[Document]) {
-        for doc in docs.iter().filter(|d| crd::is_crd(d.value())) {
+        for doc in docs.iter().filter(|d| crd::defines_schemas(d.value())) {
             self.add_crd(doc.value(), &format!("{}:{}", doc.file(), doc.line()));
         }
     }
@@ -187,9 +195,9 @@ impl SchemaSet {
             }
             Lookup::Missing => {
                 let message = format!(
-                    "no schema for {api_version} {kind} (Kubernetes {} built-ins, {} CRD schemas); check kind and apiVersion, add the CRD with --crd, or pass --ignore-missing-schemas",
+                    "no schema for {api_version} {kind} (Kubernetes {} built-ins, {} CRD schemas from the inputs and --crd); check kind and apiVersion, add the CRD with --crd, or pass --ignore-missing-schemas",
                     self.kubernetes_version(),
-                    self.crds.len()
+                    self.crds.len().saturating_sub(self.builtin_crds)
                 );
                 let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::MISSING_SCHEMA, message, &subject));
                 result.findings.extend(findings);

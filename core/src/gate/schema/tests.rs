@@ -194,3 +194,74 @@ fn every_builtin_kind_compiles_in_every_version() {
         }
     }
 }
+
+/// A Gatekeeper template and its constraints, as gatekeeper-library ships them.
+const TEMPLATE_AND_CONSTRAINTS: &str = "apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8srequiredlabels
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sRequiredLabels
+      validation:
+        openAPIV3Schema:
+          type: object
+          properties:
+            labels:
+              type: array
+              items: {type: string}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+    rego: |
+      package k8srequiredlabels
+      violation[{\"msg\": \"x\"}] { false }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: must-have-owner
+spec:
+  enforcementAction: warn
+  match:
+    kinds:
+    - apiGroups: [\"\"]
+      kinds: [Namespace]
+  parameters:
+    labels: [owner]
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: typo
+spec:
+  match:
+    kind: [Namespace]
+  parameters:
+    labels: owner
+";
+
+#[test]
+fn constraint_templates_validate_and_give_their_constraints_a_schema() {
+    let docs = docs(TEMPLATE_AND_CONSTRAINTS);
+    for strict in [false, true] {
+        let unregistered = set(strict);
+        // The template itself is known without any CRD being given (built-in frameworks CRD)…
+        let r = unregistered.check(&docs[0]);
+        assert_eq!(r.status, Status::Valid, "strict={strict}: {:?}", r.findings);
+        // …and until it is registered, its constraint kind has no schema.
+        assert_eq!(unregistered.check(&docs[1]).status, Status::Error);
+        let mut registered = set(strict);
+        registered.add_crds_from(&docs);
+        let r = registered.check(&docs[1]);
+        assert_eq!(r.status, Status::Valid, "strict={strict}: {:?}", r.findings);
+        // A wrong parameter type is found where the template's schema says.
+        let r = registered.check(&docs[2]);
+        assert_eq!(r.status, Status::Invalid, "strict={strict}");
+        let paths: Vec<_> = r.findings.iter().filter_map(|f| f.path.as_deref()).collect();
+        assert!(paths.contains(&"/spec/parameters/labels"), "strict={strict}: {:?}", r.findings);
+        // A misspelt match field is refused in strict mode only, like any unknown field.
+        assert_eq!(paths.contains(&"/spec/match/kind"), strict, "strict={strict}: {:?}", r.findings);
+    }
+}
