@@ -1,7 +1,8 @@
 //! The committed `schemas/` match what `schemas/generate` makes from upstream today (CI's drift check).
 //!
 //! Runs `schemas/generate --check` with this package's schemagen binary. The sources come from the Go
-//! module proxy (`k8s.io/kubernetes` at each built-in version, `github.com/bitnami-labs/sealed-secrets`),
+//! module proxy (`k8s.io/kubernetes` at each built-in version, Gatekeeper's
+//! `github.com/open-policy-agent/frameworks/constraint`),
 //! cached in GOMODCACHE after the first run. Without `go`, the test fails when `CI` is set and prints
 //! a loud SKIPPED line otherwise.
 
