@@ -333,5 +333,10 @@ fn dockerfile_builds_only_the_controller_as_non_root() -> TestResult {
     assert!(text.contains("cargo build --release --locked -p sealgate-controller"), "release build of the controller, lockfile enforced");
     assert!(run_stage.contains("USER 1001"), "runtime stage runs as uid 1001");
     assert_eq!(run_stage.matches("COPY").count(), 1, "only the binary is copied into the runtime image");
+    // `COPY . .` from the repository root: without these exclusions the context is the target dir.
+    let ignored = std::fs::read_to_string(repo_root().join(".dockerignore"))?;
+    for excluded in ["target/", ".git/"] {
+        assert!(ignored.lines().any(|l| l.trim() == excluded), ".dockerignore must exclude {excluded}");
+    }
     Ok(())
 }
