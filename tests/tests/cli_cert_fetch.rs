@@ -17,7 +17,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
 use kube::config::Kubeconfig;
-use sealgate_tests::{TestNamespace, cluster, workspace_binary};
+use sealgate_tests::{Cluster, TestNamespace, cluster, workspace_binary};
 
 type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
 
@@ -80,6 +80,18 @@ impl Drop for Sealgate {
     }
 }
 
+/// The control plane, the `sealgate` binary and a fresh namespace; `None` after a SKIPPED line.
+async fn setup(test: &str, prefix: &str) -> Result<Option<(Cluster, Sealgate, TestNamespace)>, Box<dyn Error + Send + Sync>> {
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(None);
+    };
+    let Some(sealgate) = Sealgate::new(test)? else {
+        return Ok(None);
+    };
+    let ns = TestNamespace::create(&cluster.client, prefix).await?;
+    Ok(Some((cluster, sealgate, ns)))
+}
+
 fn kubeconfig_arg(path: &Path) -> String {
     path.display().to_string()
 }
@@ -97,13 +109,9 @@ fn line_of<'a>(summary: &'a str, field: &str) -> Result<&'a str, String> {
 #[tokio::test]
 async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
     let test = "cert_comes_from_the_sealgate_configmap";
-    let Some(cluster) = cluster(test).await? else {
+    let Some((cluster, sealgate, ns)) = setup(test, "cert-configmap").await? else {
         return Ok(());
     };
-    let Some(sealgate) = Sealgate::new(test)? else {
-        return Ok(());
-    };
-    let ns = TestNamespace::create(&cluster.client, "cert-configmap").await?;
     let pem = sealgate.local_cert()?;
     ns.api::<ConfigMap>()
         .create(
@@ -332,13 +340,9 @@ fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints
 #[tokio::test]
 async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResult {
     let test = "cert_comes_through_the_service_proxy_without_a_configmap";
-    let Some(cluster) = cluster(test).await? else {
+    let Some((cluster, sealgate, ns)) = setup(test, "cert-proxy").await? else {
         return Ok(());
     };
-    let Some(sealgate) = Sealgate::new(test)? else {
-        return Ok(());
-    };
-    let ns = TestNamespace::create(&cluster.client, "cert-proxy").await?;
     let pem = sealgate.local_cert()?;
     let ip = host_ip()?;
     let (port, seen) = serve_cert(ip, pem.clone())?;
@@ -425,13 +429,9 @@ fn write_secret(dir: &Path) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
 #[tokio::test]
 async fn no_controller_certificate_is_one_clear_error() -> TestResult {
     let test = "no_controller_certificate_is_one_clear_error";
-    let Some(cluster) = cluster(test).await? else {
+    let Some((cluster, sealgate, ns)) = setup(test, "cert-none").await? else {
         return Ok(());
     };
-    let Some(sealgate) = Sealgate::new(test)? else {
-        return Ok(());
-    };
-    let ns = TestNamespace::create(&cluster.client, "cert-none").await?;
     let kubeconfig = kubeconfig_arg(&cluster.kubeconfig);
     let seal = [
         "seal",
