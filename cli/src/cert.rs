@@ -27,7 +27,10 @@ fn source_of(args: &CertArgs) -> Result<CertSource, CliError> {
         _ => {}
     }
     if args.fetch && args.cert.local {
-        return Err(CliError::usage("--fetch and --local both given", "use one certificate source"));
+        return Err(CliError::usage(
+            "--fetch and --local both given",
+            "use one certificate source",
+        ));
     }
     match args.source.as_deref().or(args.cert.cert.as_deref()) {
         Some(location) => Ok(CertSource::from_location(location)),

@@ -154,10 +154,20 @@ pub struct ClusterArgs {
 #[derive(Debug, Args)]
 pub struct SealArgs {
     /// Input Secrets (YAML stream, JSON, or a v1 List); `-` or absent = stdin
-    #[arg(short = 'f', long = "file", visible_alias = "secret-file", value_name = "IN")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        visible_alias = "secret-file",
+        value_name = "IN"
+    )]
     pub file: Option<PathBuf>,
     /// Write the output here atomically (only when everything succeeded) instead of stdout
-    #[arg(short = 'w', long = "output-file", visible_alias = "sealed-secret-file", value_name = "OUT")]
+    #[arg(
+        short = 'w',
+        long = "output-file",
+        visible_alias = "sealed-secret-file",
+        value_name = "OUT"
+    )]
     pub output_file: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
@@ -190,7 +200,13 @@ pub struct UnsealArgs {
     #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
     pub keys: Vec<PathBuf>,
     /// age identity that opens an age-encrypted --key backup: AGE-SECRET-KEY-1… lines or an unencrypted SSH private key (repeatable)
-    #[arg(long = "identity", short = 'i', value_name = "FILE", env = "SEALGATE_AGE_IDENTITY", value_delimiter = ',')]
+    #[arg(
+        long = "identity",
+        short = 'i',
+        value_name = "FILE",
+        env = "SEALGATE_AGE_IDENTITY",
+        value_delimiter = ','
+    )]
     pub identities: Vec<PathBuf>,
     /// Also try the local key pair under $SEALGATE_HOME
     #[arg(long)]

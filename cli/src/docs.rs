@@ -23,6 +23,8 @@ pub fn man() -> Result<Outcome, CliError> {
 
 fn write_stdout(bytes: &[u8]) -> Result<Outcome, CliError> {
     let mut out = io::stdout().lock();
-    out.write_all(bytes).and_then(|()| out.flush()).map_err(CliError::Stdout)?;
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
     Ok(Outcome::Clean)
 }

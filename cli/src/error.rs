@@ -70,7 +70,11 @@ impl CliError {
         }
     }
 
-    pub fn input(what: impl fmt::Display, place: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn input(
+        what: impl fmt::Display,
+        place: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         CliError::Input {
             what: what.to_string(),
             place: place.into(),

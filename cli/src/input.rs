@@ -113,7 +113,11 @@ pub fn documents(source: &Source) -> Result<Vec<Document>, CliError> {
                 line,
                 message,
                 ..
-            } => CliError::input(format!("invalid YAML ({message})"), format!("{file}:{line}"), "fix the syntax"),
+            } => CliError::input(
+                format!("invalid YAML ({message})"),
+                format!("{file}:{line}"),
+                "fix the syntax",
+            ),
             other => CliError::input(other.to_string(), &source.name, "give a YAML or JSON file"),
         })?;
         return Ok(manifest
@@ -134,7 +138,11 @@ pub fn documents(source: &Source) -> Result<Vec<Document>, CliError> {
         match value {
             Value::Null => {}
             Value::Object(ref map) if is_list(map) => {
-                let items = map.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+                let items = map
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 for (index, item) in items.into_iter().enumerate() {
                     out.push(Document {
                         value: item,

@@ -65,7 +65,8 @@ pub fn private_keys() -> Result<Vec<PrivateKey>, CliError> {
 }
 
 fn load(key_path: &Path, cert_path: &Path) -> Result<LocalPair, CliError> {
-    let key_pem = fs::read_to_string(key_path).map_err(|e| CliError::read(key_path.display(), e))?;
+    let key_pem =
+        fs::read_to_string(key_path).map_err(|e| CliError::read(key_path.display(), e))?;
     // a concurrent first run may have written the key but not yet the cert
     for _ in 0..100 {
         if cert_path.exists() {
@@ -73,7 +74,8 @@ fn load(key_path: &Path, cert_path: &Path) -> Result<LocalPair, CliError> {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let cert_pem = fs::read_to_string(cert_path).map_err(|e| CliError::read(cert_path.display(), e))?;
+    let cert_pem =
+        fs::read_to_string(cert_path).map_err(|e| CliError::read(cert_path.display(), e))?;
     Ok(LocalPair {
         key_pem: Zeroizing::new(key_pem),
         cert_pem,
@@ -83,7 +85,11 @@ fn load(key_path: &Path, cert_path: &Path) -> Result<LocalPair, CliError> {
 fn create(dir: &Path, key_path: &Path, cert_path: &Path) -> Result<(), CliError> {
     fs::create_dir_all(dir).map_err(|e| CliError::write(dir.display(), e))?;
     let pair = generate_key_pair(&KeyGenOptions::default()).map_err(|e| {
-        CliError::input(e, dir.display().to_string(), "retry; report a bug if it persists")
+        CliError::input(
+            e,
+            dir.display().to_string(),
+            "retry; report a bug if it persists",
+        )
     })?;
     // the key is written first and without clobbering, so when two runs race only one pair
     // wins; the winner then writes the cert, which `load` waits for briefly
@@ -106,11 +112,14 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), CliError> {
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| CliError::write(&shown, e))?;
-    fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(|e| CliError::write(&shown, e))?;
+    fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))
+        .map_err(|e| CliError::write(&shown, e))?;
     if mode == 0o600 {
-        temp.persist_noclobber(path).map_err(|e| CliError::write(&shown, e.error))?;
+        temp.persist_noclobber(path)
+            .map_err(|e| CliError::write(&shown, e.error))?;
     } else {
-        temp.persist(path).map_err(|e| CliError::write(&shown, e.error))?;
+        temp.persist(path)
+            .map_err(|e| CliError::write(&shown, e.error))?;
     }
     Ok(())
 }

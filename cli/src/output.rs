@@ -42,7 +42,8 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Err(_) => fs::Permissions::from_mode(0o644),
     };
     fs::set_permissions(temp.path(), permissions).map_err(|e| CliError::write(&shown, e))?;
-    temp.persist(path).map_err(|e| CliError::write(&shown, e.error))?;
+    temp.persist(path)
+        .map_err(|e| CliError::write(&shown, e.error))?;
     Ok(())
 }
 

@@ -203,7 +203,11 @@ pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
                         .map_err(stdout_error)?,
                 }
             }
-            if let Some(cov) = report.coverage.as_ref().filter(|_| !report.results.is_empty()) {
+            if let Some(cov) = report
+                .coverage
+                .as_ref()
+                .filter(|_| !report.results.is_empty())
+            {
                 writeln!(out, "coverage: {:.1}%", cov.percent()).map_err(stdout_error)?;
                 for f in &cov.files {
                     let total = f.covered.len() + f.not_covered.len();

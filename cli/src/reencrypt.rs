@@ -33,7 +33,10 @@ impl ReencryptRequest {
         }
         let cert = match (args.cert, args.local) {
             (Some(_), true) => {
-                return Err(CliError::usage("--cert and --local both given", "use one new certificate"));
+                return Err(CliError::usage(
+                    "--cert and --local both given",
+                    "use one new certificate",
+                ));
             }
             (Some(cert), false) => CertSource::from_location(&cert),
             (None, true) => CertSource::Local,
@@ -92,7 +95,10 @@ pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
     }
     bar.finish_and_clear();
     if show_progress {
-        eprintln!("re-sealed {changed_items} item(s) in {} file(s)", planned.len());
+        eprintln!(
+            "re-sealed {changed_items} item(s) in {} file(s)",
+            planned.len()
+        );
     }
     Ok(Outcome::Clean)
 }
@@ -104,7 +110,9 @@ fn plan_all(
     cert: &SealingCert,
     bar: &indicatif::ProgressBar,
 ) -> Result<Vec<Planned>, CliError> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
     let chunk = files.len().div_ceil(workers).max(1);
     let results: Vec<Result<Vec<Planned>, CliError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
@@ -126,7 +134,11 @@ fn plan_all(
             .into_iter()
             .map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    Err(CliError::input("a worker thread failed", "reencrypt", "report a bug"))
+                    Err(CliError::input(
+                        "a worker thread failed",
+                        "reencrypt",
+                        "report a bug",
+                    ))
                 })
             })
             .collect()
@@ -169,21 +181,27 @@ fn plan_file(
             .flat_map(|e| e.items.iter())
             .chain(doc.legacy.iter());
         for item in all {
-            let blob = reencrypt_item(keys, cert, &identity, &item.key, &item.value).map_err(|e| match e {
-                SealError::Reopen {
-                    namespace,
-                    name,
-                    key,
-                    error,
-                } => open_error(
-                    &format!("item {key:?} of SealedSecret {namespace}/{name}"),
-                    scope,
-                    error,
-                    &place,
-                ),
-                other => seal_error(other, &place),
-            })?;
-            edits.replace(item.value_span.0, item.value_span.1, value_text(&blob, item.quoted));
+            let blob = reencrypt_item(keys, cert, &identity, &item.key, &item.value).map_err(
+                |e| match e {
+                    SealError::Reopen {
+                        namespace,
+                        name,
+                        key,
+                        error,
+                    } => open_error(
+                        &format!("item {key:?} of SealedSecret {namespace}/{name}"),
+                        scope,
+                        error,
+                        &place,
+                    ),
+                    other => seal_error(other, &place),
+                },
+            )?;
+            edits.replace(
+                item.value_span.0,
+                item.value_span.1,
+                value_text(&blob, item.quoted),
+            );
             items += 1;
         }
     }

@@ -20,8 +20,14 @@ pub fn render() -> String {
 fn add(page: &mut String, command: &Command, path: &str) {
     let mut shown = command.clone().mut_args(|arg| arg.hide_env_values(true));
     let help = shown.render_long_help().to_string();
-    page.push_str(&format!("\n## `{path}`\n\n```text\n{}\n```\n", help.trim_end()));
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+    page.push_str(&format!(
+        "\n## `{path}`\n\n```text\n{}\n```\n",
+        help.trim_end()
+    ));
+    for sub in command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         add(page, sub, &format!("{path} {}", sub.get_name()));
     }
 }

@@ -15,7 +15,10 @@ use crate::error::{CliError, Outcome};
 
 pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
     let versions: Vec<String> = if args.kubernetes_version.is_empty() {
-        kubernetes_versions().into_iter().map(str::to_owned).collect()
+        kubernetes_versions()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     } else {
         args.kubernetes_version.clone()
     };
@@ -23,8 +26,9 @@ pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
     let mut staged: Vec<(tempfile::TempDir, PathBuf, usize)> = Vec::new();
     for version in &versions {
         for strict in [false, true] {
-            let folder = kubeconform_folder(Some(version), strict)
-                .map_err(|e| CliError::usage(e.to_string(), "see `sealgate schemas export --help`"))?;
+            let folder = kubeconform_folder(Some(version), strict).map_err(|e| {
+                CliError::usage(e.to_string(), "see `sealgate schemas export --help`")
+            })?;
             let destination = args.out.join(&folder.name);
             let temp = stage(&args.out, &folder)?;
             staged.push((temp, destination, folder.files.len()));
@@ -33,22 +37,30 @@ pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
     let mut summary = String::new();
     for (temp, destination, count) in staged {
         if destination.exists() {
-            std::fs::remove_dir_all(&destination).map_err(|e| CliError::write(destination.display(), e))?;
+            std::fs::remove_dir_all(&destination)
+                .map_err(|e| CliError::write(destination.display(), e))?;
         }
         let staged_path = temp.keep();
-        std::fs::rename(&staged_path, &destination).map_err(|e| CliError::write(destination.display(), e))?;
+        std::fs::rename(&staged_path, &destination)
+            .map_err(|e| CliError::write(destination.display(), e))?;
         summary.push_str(&format!("{count} schemas in {}\n", destination.display()));
     }
     let mut out = std::io::stdout().lock();
-    out.write_all(summary.as_bytes()).and_then(|()| out.flush()).map_err(CliError::Stdout)?;
+    out.write_all(summary.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
     Ok(Outcome::Clean)
 }
 
 fn stage(out: &Path, folder: &ExportedFolder) -> Result<tempfile::TempDir, CliError> {
-    let temp = tempfile::Builder::new().prefix(".sealgate-export-").tempdir_in(out).map_err(|e| CliError::write(out.display(), e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".sealgate-export-")
+        .tempdir_in(out)
+        .map_err(|e| CliError::write(out.display(), e))?;
     for (name, schema) in &folder.files {
         let path = temp.path().join(name);
-        let bytes = serde_json::to_vec(schema).map_err(|e| CliError::write(path.display(), std::io::Error::other(e)))?;
+        let bytes = serde_json::to_vec(schema)
+            .map_err(|e| CliError::write(path.display(), std::io::Error::other(e)))?;
         std::fs::write(&path, bytes).map_err(|e| CliError::write(path.display(), e))?;
     }
     Ok(temp)

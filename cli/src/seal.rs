@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use sealgate_core::seal::{Scope, SealError, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
+use sealgate_core::seal::{
+    Scope, SealError, SealOptions, SealedSecret, Secret, seal_raw, seal_secret,
+};
 use serde_json::Value;
 
 use crate::cert_source::CertSource;
@@ -102,8 +104,14 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
         } => {
             let plaintext = input::read_bytes(value.as_deref())?;
             let cert = cert.sealing_cert()?;
-            let blob = seal_raw(&cert, scope, namespace.as_deref(), name.as_deref(), &plaintext)
-                .map_err(|e| seal_error(e, "--raw value"))?;
+            let blob = seal_raw(
+                &cert,
+                scope,
+                namespace.as_deref(),
+                name.as_deref(),
+                &plaintext,
+            )
+            .map_err(|e| seal_error(e, "--raw value"))?;
             output::emit(output.as_deref(), blob.as_bytes())?;
         }
         SealRequest::Stream {
@@ -146,14 +154,22 @@ fn read_secrets(documents: &[Document]) -> Result<Vec<(Secret, String)>, CliErro
     let mut secrets = Vec::with_capacity(documents.len());
     for doc in documents {
         let kind = doc.value.get("kind").and_then(Value::as_str).unwrap_or("");
-        let api_version = doc.value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let api_version = doc
+            .value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if kind != "Secret" || api_version != "v1" {
             let what = if kind.is_empty() {
                 "document has no kind, so it is not a v1 Secret".to_owned()
             } else {
                 format!("document is a {kind} ({api_version}), not a v1 Secret")
             };
-            return Err(CliError::input(what, &doc.place, "give only Secrets to seal"));
+            return Err(CliError::input(
+                what,
+                &doc.place,
+                "give only Secrets to seal",
+            ));
         }
         let secret: Secret = serde_json::from_value(doc.value.clone()).map_err(|e| {
             CliError::input(
@@ -168,7 +184,9 @@ fn read_secrets(documents: &[Document]) -> Result<Vec<(Secret, String)>, CliErro
 }
 
 fn strip_position(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |at| &message[..at])
+    message
+        .find(" at line ")
+        .map_or(message, |at| &message[..at])
 }
 
 /// YAML (every document opened by `---`, like kubeseal) or one JSON object per SealedSecret.
@@ -181,7 +199,9 @@ pub fn render(sealed: &[SealedSecret], format: Format) -> Result<String, CliErro
                 text.push_str(&output::yaml(one).map_err(render_error)?);
             }
             Format::Json => {
-                text.push_str(&serde_json::to_string_pretty(one).map_err(|e| render_error(e.to_string()))?);
+                text.push_str(
+                    &serde_json::to_string_pretty(one).map_err(|e| render_error(e.to_string()))?,
+                );
                 text.push('\n');
             }
         }
@@ -206,18 +226,22 @@ pub fn seal_error(error: SealError, place: &str) -> CliError {
         ),
         SealError::MissingName { scope } => (
             format!("the Secret has no name, which scope {scope} needs"),
-            "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide".to_owned(),
+            "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide"
+                .to_owned(),
         ),
         SealError::MissingNamespace { name, scope } => (
             format!("Secret {name:?} has no namespace, which scope {scope} needs"),
-            "set metadata.namespace, pass --namespace NS, or choose --scope cluster-wide".to_owned(),
+            "set metadata.namespace, pass --namespace NS, or choose --scope cluster-wide"
+                .to_owned(),
         ),
         SealError::NamespaceConflict {
             name,
             in_secret,
             requested,
         } => (
-            format!("Secret {name:?} is in namespace {in_secret:?} but --namespace is {requested:?}"),
+            format!(
+                "Secret {name:?} is in namespace {in_secret:?} but --namespace is {requested:?}"
+            ),
             "drop --namespace or make the two agree".to_owned(),
         ),
         SealError::ScopeConflict {
@@ -232,7 +256,10 @@ pub fn seal_error(error: SealError, place: &str) -> CliError {
             format!("Secret {name:?} has no data and no stringData"),
             "add items, or pass --allow-empty-data".to_owned(),
         ),
-        other => (other.to_string(), "check the certificate and the input".to_owned()),
+        other => (
+            other.to_string(),
+            "check the certificate and the input".to_owned(),
+        ),
     };
     CliError::input(what, place, hint)
 }

@@ -77,7 +77,10 @@ pub struct SealedFile {
 }
 
 enum Frame {
-    Mapping { key: Option<String>, expecting_key: bool },
+    Mapping {
+        key: Option<String>,
+        expecting_key: bool,
+    },
     Sequence,
 }
 
@@ -136,7 +139,8 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
                         end: 0,
                     });
                     if let Some((_, key_span)) = doc.pending_key.take() {
-                        doc.encrypted_key = Some((byte(key_span.start.index()), key_span.start.col()));
+                        doc.encrypted_key =
+                            Some((byte(key_span.start.index()), key_span.start.col()));
                     }
                 }
                 stack.push(if is_mapping {
@@ -161,7 +165,13 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
                 value_done(&mut stack);
             }
             Event::Scalar(value, style, _, _) => {
-                let expecting_key = matches!(stack.last(), Some(Frame::Mapping { expecting_key: true, .. }));
+                let expecting_key = matches!(
+                    stack.last(),
+                    Some(Frame::Mapping {
+                        expecting_key: true,
+                        ..
+                    })
+                );
                 if expecting_key {
                     if let Some(Frame::Mapping { key, expecting_key }) = stack.last_mut() {
                         *key = Some(value.to_string());
@@ -172,7 +182,8 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
                     let path = current_path(&stack);
                     let path: Vec<&str> = path.iter().map(String::as_str).collect();
                     let (start, end) = (byte(span.start.index()), byte(span.end.index()));
-                    let quoted = matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted);
+                    let quoted =
+                        matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted);
                     let (key_start, key_col) = doc
                         .pending_key
                         .as_ref()
@@ -191,7 +202,9 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
                         ["metadata", "name"] => doc.meta.name = Some(value.to_string()),
                         ["metadata", "namespace"] => doc.meta.namespace = Some(value.to_string()),
                         ["metadata", "annotations", key] => {
-                            doc.meta.annotations.insert((*key).to_owned(), value.to_string());
+                            doc.meta
+                                .annotations
+                                .insert((*key).to_owned(), value.to_string());
                         }
                         ["spec", "data"] => doc.legacy = Some(item("<spec.data>")),
                         ["spec", "encryptedData", key] => {
@@ -226,7 +239,10 @@ pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
 
 fn finish(file: &mut SealedFile, doc: DocState) {
     let is_sealed = doc.kind.as_deref() == Some("SealedSecret")
-        && doc.api_version.as_deref().is_some_and(|v| v.starts_with("bitnami.com/"));
+        && doc
+            .api_version
+            .as_deref()
+            .is_some_and(|v| v.starts_with("bitnami.com/"));
     if is_sealed {
         file.sealed.push(SealedDoc {
             line: doc.line,
@@ -288,7 +304,11 @@ impl Edits {
 /// The new text of an item's value, written in the style of the old one (JSON files keep
 /// double quotes; base64 needs no quoting in YAML).
 pub fn value_text(blob: &str, quoted: bool) -> String {
-    if quoted { format!("\"{blob}\"") } else { blob.to_owned() }
+    if quoted {
+        format!("\"{blob}\"")
+    } else {
+        blob.to_owned()
+    }
 }
 
 /// A key written so that YAML 1.1 readers (kubectl) still read it as the same string.
@@ -296,9 +316,16 @@ pub fn key_text(key: &str, json: bool) -> String {
     let reserved = [
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
     ];
-    let plain_safe = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let plain_safe = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && !reserved.contains(&key.to_ascii_lowercase().as_str());
-    if json || !plain_safe { format!("\"{key}\"") } else { key.to_owned() }
+    if json || !plain_safe {
+        format!("\"{key}\"")
+    } else {
+        key.to_owned()
+    }
 }
 
 /// Edits that set `key` to `blob` in one document: replace the value in place, or insert a new
@@ -307,7 +334,11 @@ pub fn set_item(text: &str, doc: &SealedDoc, key: &str, blob: &str) -> Option<Ed
     let enc = doc.encrypted.as_ref()?;
     let mut edits = Edits::default();
     if let Some(item) = enc.items.iter().find(|i| i.key == key) {
-        edits.replace(item.value_span.0, item.value_span.1, value_text(blob, item.quoted));
+        edits.replace(
+            item.value_span.0,
+            item.value_span.1,
+            value_text(blob, item.quoted),
+        );
         return Some(edits);
     }
     match enc.flow {
@@ -323,7 +354,11 @@ pub fn set_item(text: &str, doc: &SealedDoc, key: &str, blob: &str) -> Option<Ed
                     } else {
                         ", ".to_owned()
                     };
-                    edits.replace(last.value_span.1, last.value_span.1, format!("{sep}{entry}"));
+                    edits.replace(
+                        last.value_span.1,
+                        last.value_span.1,
+                        format!("{sep}{entry}"),
+                    );
                 }
                 None if inner.is_empty() => {
                     let (key_offset, key_col) = doc.encrypted_key?;
@@ -372,12 +407,17 @@ fn line_start(text: &str, offset: usize) -> usize {
 
 /// Offset just past the newline ending the line that holds `offset` (or the text's end).
 fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |at| offset + at + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |at| offset + at + 1)
 }
 
 fn line_indent(text: &str, offset: usize) -> String {
     let start = line_start(text, offset);
-    text[start..offset].chars().take_while(|c| c.is_whitespace()).collect()
+    text[start..offset]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect()
 }
 
 #[cfg(test)]
@@ -401,11 +441,21 @@ mod tests {
         assert_eq!(doc.meta.name.as_deref(), Some("db"));
         assert_eq!(doc.meta.namespace.as_deref(), Some("prod"));
         assert_eq!(
-            doc.meta.annotations.get("sealedsecrets.bitnami.com/namespace-wide").map(String::as_str),
+            doc.meta
+                .annotations
+                .get("sealedsecrets.bitnami.com/namespace-wide")
+                .map(String::as_str),
             Some("true")
         );
-        let enc = doc.encrypted.as_ref().map(|e| e.items.clone()).unwrap_or_default();
-        let keys: Vec<_> = enc.iter().map(|i| (i.key.as_str(), i.value.as_str(), i.quoted)).collect();
+        let enc = doc
+            .encrypted
+            .as_ref()
+            .map(|e| e.items.clone())
+            .unwrap_or_default();
+        let keys: Vec<_> = enc
+            .iter()
+            .map(|i| (i.key.as_str(), i.value.as_str(), i.quoted))
+            .collect();
         assert_eq!(keys, [("b", "AgBold", false), ("d", "AgDquoted", true)]);
     }
 
@@ -420,19 +470,30 @@ mod tests {
     #[test]
     fn inserting_goes_in_sorted_position() {
         let file = map(YAML);
-        let out = set_item(YAML, &file.sealed[0], "c", "NEW").map(|e| e.apply(YAML)).unwrap_or_default();
+        let out = set_item(YAML, &file.sealed[0], "c", "NEW")
+            .map(|e| e.apply(YAML))
+            .unwrap_or_default();
         assert_eq!(out, YAML.replace("    d: ", "    c: NEW\n    d: "));
-        let out = set_item(YAML, &file.sealed[0], "a", "NEW").map(|e| e.apply(YAML)).unwrap_or_default();
+        let out = set_item(YAML, &file.sealed[0], "a", "NEW")
+            .map(|e| e.apply(YAML))
+            .unwrap_or_default();
         assert_eq!(out, YAML.replace("    b: ", "    a: NEW\n    b: "));
-        let out = set_item(YAML, &file.sealed[0], "z", "NEW").map(|e| e.apply(YAML)).unwrap_or_default();
-        assert_eq!(out, YAML.replace("\"AgDquoted\"\n", "\"AgDquoted\"\n    z: NEW\n"));
+        let out = set_item(YAML, &file.sealed[0], "z", "NEW")
+            .map(|e| e.apply(YAML))
+            .unwrap_or_default();
+        assert_eq!(
+            out,
+            YAML.replace("\"AgDquoted\"\n", "\"AgDquoted\"\n    z: NEW\n")
+        );
     }
 
     #[test]
     fn empty_flow_mapping_becomes_block() {
         let text = "kind: SealedSecret\napiVersion: bitnami.com/v1alpha1\nmetadata: {name: a, namespace: b}\nspec:\n  encryptedData: {}\n";
         let file = map(text);
-        let out = set_item(text, &file.sealed[0], "k", "NEW").map(|e| e.apply(text)).unwrap_or_default();
+        let out = set_item(text, &file.sealed[0], "k", "NEW")
+            .map(|e| e.apply(text))
+            .unwrap_or_default();
         assert_eq!(out, text.replace("{}", "\n    k: NEW"));
     }
 
@@ -441,11 +502,15 @@ mod tests {
         let text = "{\n  \"kind\": \"SealedSecret\",\n  \"apiVersion\": \"bitnami.com/v1alpha1\",\n  \"metadata\": {\"name\": \"a\", \"namespace\": \"b\"},\n  \"spec\": {\n    \"encryptedData\": {\n      \"x\": \"AgOld\"\n    }\n  }\n}\n";
         let file = map(text);
         let doc = &file.sealed[0];
-        let out = set_item(text, doc, "y", "NEW").map(|e| e.apply(text)).unwrap_or_default();
+        let out = set_item(text, doc, "y", "NEW")
+            .map(|e| e.apply(text))
+            .unwrap_or_default();
         let parsed: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
         assert_eq!(parsed["spec"]["encryptedData"]["y"], "NEW");
         assert_eq!(parsed["spec"]["encryptedData"]["x"], "AgOld");
-        let out = set_item(text, doc, "x", "NEW").map(|e| e.apply(text)).unwrap_or_default();
+        let out = set_item(text, doc, "x", "NEW")
+            .map(|e| e.apply(text))
+            .unwrap_or_default();
         assert_eq!(out, text.replace("AgOld", "NEW"));
     }
 

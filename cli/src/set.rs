@@ -23,7 +23,8 @@ pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
     let value = input::read_bytes(args.from_file.as_deref())?;
     let cert = cert.sealing_cert()?;
     let place = format!("{shown}:{}", doc.line);
-    let blob = seal_item_for(&cert, &doc.identity(), &args.key, &value).map_err(|e| seal_error(e, &place))?;
+    let blob = seal_item_for(&cert, &doc.identity(), &args.key, &value)
+        .map_err(|e| seal_error(e, &place))?;
     let edits = sealed_file::set_item(&text, doc, &args.key, &blob).ok_or_else(|| {
         CliError::input(
             "spec.encryptedData is missing or laid out in a way sealgate cannot edit in place",
@@ -41,7 +42,9 @@ pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
 fn check_key(key: &str) -> Result<(), CliError> {
     let valid = !key.is_empty()
         && key.len() <= 253
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && key != "."
         && key != "..";
     if valid {
@@ -81,7 +84,11 @@ fn single_sealed<'a>(file: &'a SealedFile, shown: &str) -> Result<&'a SealedDoc,
                 .others
                 .first()
                 .map_or(shown.to_owned(), |o| format!("{shown}:{}", o.line));
-            Err(CliError::input(what, place, "point set at a sealed file (seal a Secret first)"))
+            Err(CliError::input(
+                what,
+                place,
+                "point set at a sealed file (seal a Secret first)",
+            ))
         }
         many => Err(CliError::input(
             format!("the file holds {} SealedSecrets", many.len()),
@@ -92,7 +99,13 @@ fn single_sealed<'a>(file: &'a SealedFile, shown: &str) -> Result<&'a SealedDoc,
 }
 
 /// Re-reads the edited text: the item must hold the new blob and every other item be unchanged.
-fn verify(updated: &str, before: &SealedDoc, key: &str, blob: &str, place: &str) -> Result<(), CliError> {
+fn verify(
+    updated: &str,
+    before: &SealedDoc,
+    key: &str,
+    blob: &str,
+    place: &str,
+) -> Result<(), CliError> {
     let broken = || {
         CliError::input(
             "the in-place edit did not produce the expected document",
@@ -105,7 +118,12 @@ fn verify(updated: &str, before: &SealedDoc, key: &str, blob: &str, place: &str)
     let items = |d: &SealedDoc| {
         d.encrypted
             .as_ref()
-            .map(|e| e.items.iter().map(|i| (i.key.clone(), i.value.clone())).collect::<Vec<_>>())
+            .map(|e| {
+                e.items
+                    .iter()
+                    .map(|i| (i.key.clone(), i.value.clone()))
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     };
     let mut expected: std::collections::BTreeMap<_, _> = items(before).into_iter().collect();

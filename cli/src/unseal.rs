@@ -46,7 +46,11 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
                 .map_err(|e| e.to_string()),
         }
         .map_err(|reason| {
-            CliError::input(format!("cannot render the Secret ({reason})"), place, "report a bug")
+            CliError::input(
+                format!("cannot render the Secret ({reason})"),
+                place,
+                "report a bug",
+            )
         })?;
         text.push_str(&Zeroizing::new(rendered));
     }
@@ -177,7 +181,11 @@ pub fn read_sealed(documents: &[Document]) -> Result<Vec<(SealedSecret, String)>
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
         let kind = doc.value.get("kind").and_then(Value::as_str).unwrap_or("");
-        let api_version = doc.value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let api_version = doc
+            .value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if kind != "SealedSecret" || !api_version.starts_with("bitnami.com/") {
             let what = if kind.is_empty() {
                 "document has no kind, so it is not a SealedSecret".to_owned()
@@ -192,7 +200,9 @@ pub fn read_sealed(documents: &[Document]) -> Result<Vec<(SealedSecret, String)>
         }
         let sealed: SealedSecret = serde_json::from_value(doc.value.clone()).map_err(|e| {
             let message = e.to_string();
-            let message = message.find(" at line ").map_or(message.as_str(), |at| &message[..at]);
+            let message = message
+                .find(" at line ")
+                .map_or(message.as_str(), |at| &message[..at]);
             CliError::input(
                 format!("invalid SealedSecret: {message}"),
                 &doc.place,
@@ -236,7 +246,11 @@ pub fn unseal_error(error: UnsealError, place: &str) -> CliError {
             place,
             "fix spec.template.data (Go text/template syntax)",
         ),
-        other => CliError::input(other, place, "fix the SealedSecret or unseal it in the cluster"),
+        other => CliError::input(
+            other,
+            place,
+            "fix the SealedSecret or unseal it in the cluster",
+        ),
     }
 }
 
@@ -252,16 +266,16 @@ pub fn open_error(
         OpenError::Format(HybridError::Base64 { .. }) => {
             CliError::input(format!("{item} is not valid base64"), place, restore)
         }
-        OpenError::Format(HybridError::TooShort { len }) => CliError::input(
-            format!("{item} is truncated ({len} bytes)"),
-            place,
-            restore,
-        ),
+        OpenError::Format(HybridError::TooShort { len }) => {
+            CliError::input(format!("{item} is truncated ({len} bytes)"), place, restore)
+        }
         OpenError::Format(HybridError::Truncated {
             declared,
             available,
         }) => CliError::input(
-            format!("{item} is truncated (its RSA block needs {declared} bytes, {available} follow)"),
+            format!(
+                "{item} is truncated (its RSA block needs {declared} bytes, {available} follow)"
+            ),
             place,
             restore,
         ),
@@ -275,6 +289,10 @@ pub fn open_error(
             place,
             restore,
         ),
-        other => CliError::input(format!("cannot decrypt {item}: {other}"), place, "pass --key FILE"),
+        other => CliError::input(
+            format!("cannot decrypt {item}: {other}"),
+            place,
+            "pass --key FILE",
+        ),
     }
 }

@@ -51,7 +51,8 @@ fn object_label(f: &Finding) -> String {
 
 pub fn summary(report: &Report, info: &RunInfo) -> String {
     let c = report.counts();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{})",
         plural(c.resources, "resource", "resources"),
@@ -72,10 +73,29 @@ pub fn summary(report: &Report, info: &RunInfo) -> String {
 fn text(report: &Report, info: &RunInfo) -> String {
     let mut out = String::new();
     for f in report.findings() {
-        let _ = writeln!(out, "{} {} [{}] {}{}", location(f), f.severity.as_str(), f.check, object_label(f), f.message);
+        let _ = writeln!(
+            out,
+            "{} {} [{}] {}{}",
+            location(f),
+            f.severity.as_str(),
+            f.check,
+            object_label(f),
+            f.message
+        );
     }
-    for r in report.resources.iter().filter(|r| r.status == Status::Skipped) {
-        let _ = writeln!(out, "{}:{} skipped {}: {}", r.subject.file, r.subject.line, r.subject.display_name(), r.reason.as_deref().unwrap_or(""));
+    for r in report
+        .resources
+        .iter()
+        .filter(|r| r.status == Status::Skipped)
+    {
+        let _ = writeln!(
+            out,
+            "{}:{} skipped {}: {}",
+            r.subject.file,
+            r.subject.line,
+            r.subject.display_name(),
+            r.reason.as_deref().unwrap_or("")
+        );
     }
     let _ = writeln!(out, "{}", summary(report, info));
     out
@@ -120,7 +140,11 @@ fn junit(report: &Report) -> String {
     }
     let c = report.counts();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"sealgate validate\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">", c.resources, c.invalid, c.errors, c.skipped);
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"sealgate validate\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+        c.resources, c.invalid, c.errors, c.skipped
+    );
     for (id, (file, results)) in by_file.iter().enumerate() {
         let count = |s: Status| results.iter().filter(|r| r.status == s).count();
         let _ = writeln!(
@@ -133,19 +157,56 @@ fn junit(report: &Report) -> String {
             count(Status::Skipped)
         );
         for r in results {
-            let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\">", xml_escape(file), xml_escape(&testcase_name(r)));
-            let details: String = r.findings.iter().map(|f| format!("{} {} [{}] {}\n", location(f), f.severity.as_str(), f.check, f.message)).collect();
-            let first = r.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.message.as_str()).unwrap_or("");
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\">",
+                xml_escape(file),
+                xml_escape(&testcase_name(r))
+            );
+            let details: String = r
+                .findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {} [{}] {}\n",
+                        location(f),
+                        f.severity.as_str(),
+                        f.check,
+                        f.message
+                    )
+                })
+                .collect();
+            let first = r
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map(|f| f.message.as_str())
+                .unwrap_or("");
             match r.status {
                 Status::Valid => {}
                 Status::Invalid => {
-                    let _ = write!(out, "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ", xml_escape(first), xml_escape(r.findings.first().map_or("", |f| f.check.as_str())), xml_escape(&details));
+                    let _ = write!(
+                        out,
+                        "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ",
+                        xml_escape(first),
+                        xml_escape(r.findings.first().map_or("", |f| f.check.as_str())),
+                        xml_escape(&details)
+                    );
                 }
                 Status::Error => {
-                    let _ = write!(out, "\n      <error message=\"{}\" type=\"error\">{}</error>\n    ", xml_escape(first), xml_escape(&details));
+                    let _ = write!(
+                        out,
+                        "\n      <error message=\"{}\" type=\"error\">{}</error>\n    ",
+                        xml_escape(first),
+                        xml_escape(&details)
+                    );
                 }
                 Status::Skipped => {
-                    let _ = write!(out, "\n      <skipped message=\"{}\"/>\n    ", xml_escape(r.reason.as_deref().unwrap_or("")));
+                    let _ = write!(
+                        out,
+                        "\n      <skipped message=\"{}\"/>\n    ",
+                        xml_escape(r.reason.as_deref().unwrap_or(""))
+                    );
                 }
             }
             out.push_str("</testcase>\n");
@@ -169,7 +230,9 @@ fn rule_description(check: &str) -> String {
         "schema" => "The object does not match the JSON Schema of its kind".to_owned(),
         "parse" => "The input is not a readable Kubernetes object".to_owned(),
         "duplicate-key" => "A key appears twice in one YAML mapping".to_owned(),
-        "yaml11-boolean" => "An unquoted yes/no/on/off that Kubernetes reads as a boolean".to_owned(),
+        "yaml11-boolean" => {
+            "An unquoted yes/no/on/off that Kubernetes reads as a boolean".to_owned()
+        }
         "missing-schema" => "No schema is known for the object's apiVersion and kind".to_owned(),
         policy => format!("Rego policy {policy}"),
     }
@@ -224,7 +287,9 @@ fn sarif(report: &Report) -> String {
 
 /// GitHub workflow commands: data escapes `%`, CR, LF; property values also `:` and `,`.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_property(s: &str) -> String {
@@ -243,8 +308,16 @@ fn github(report: &Report, info: &RunInfo) -> String {
         if let Some(col) = f.column {
             let _ = write!(props, ",col={col}");
         }
-        let _ = write!(props, ",title={}", gh_property(&format!("sealgate {}", f.check)));
-        let _ = writeln!(out, "::{command} {props}::{}", gh_data(&format!("{}{}", object_label(f), f.message)));
+        let _ = write!(
+            props,
+            ",title={}",
+            gh_property(&format!("sealgate {}", f.check))
+        );
+        let _ = writeln!(
+            out,
+            "::{command} {props}::{}",
+            gh_data(&format!("{}{}", object_label(f), f.message))
+        );
     }
     let _ = writeln!(out, "{}", summary(report, info));
     out
@@ -254,19 +327,35 @@ fn tap(report: &Report) -> String {
     let mut out = format!("TAP version 13\n1..{}\n", report.resources.len());
     for (i, r) in report.resources.iter().enumerate() {
         let n = i + 1;
-        let name = format!("{}:{} {}", r.subject.file, r.subject.line, r.subject.display_name());
+        let name = format!(
+            "{}:{} {}",
+            r.subject.file,
+            r.subject.line,
+            r.subject.display_name()
+        );
         match r.status {
             Status::Valid => {
                 let _ = writeln!(out, "ok {n} - {name}");
             }
             Status::Skipped => {
-                let _ = writeln!(out, "ok {n} - {name} # SKIP {}", r.reason.as_deref().unwrap_or(""));
+                let _ = writeln!(
+                    out,
+                    "ok {n} - {name} # SKIP {}",
+                    r.reason.as_deref().unwrap_or("")
+                );
             }
             Status::Invalid | Status::Error => {
                 let _ = writeln!(out, "not ok {n} - {name}");
                 out.push_str("  ---\n  findings:\n");
                 for f in &r.findings {
-                    let line = serde_json::to_string(&format!("{} {} [{}] {}", location(f), f.severity.as_str(), f.check, f.message)).unwrap_or_default();
+                    let line = serde_json::to_string(&format!(
+                        "{} {} [{}] {}",
+                        location(f),
+                        f.severity.as_str(),
+                        f.check,
+                        f.message
+                    ))
+                    .unwrap_or_default();
                     let _ = writeln!(out, "    - {line}");
                 }
                 out.push_str("  ...\n");
@@ -282,14 +371,36 @@ mod tests {
     use sealgate_core::gate::{Finding, Subject};
 
     fn report() -> Report {
-        let s = Subject { kind: Some("Deployment".into()), name: Some("web".into()), namespace: Some("prod".into()), ..Subject::file("apps/web.yaml", 3) };
-        let mut f = Finding::new(Severity::Error, "schema", "/spec/replicas: \"two\" is not of type \"integer\"", &s);
+        let s = Subject {
+            kind: Some("Deployment".into()),
+            name: Some("web".into()),
+            namespace: Some("prod".into()),
+            ..Subject::file("apps/web.yaml", 3)
+        };
+        let mut f = Finding::new(
+            Severity::Error,
+            "schema",
+            "/spec/replicas: \"two\" is not of type \"integer\"",
+            &s,
+        );
         f.line = 9;
-        let w = Finding::new(Severity::Warning, "yaml11-boolean", "unquoted \"on\" <&>, 100%", &s);
+        let w = Finding::new(
+            Severity::Warning,
+            "yaml11-boolean",
+            "unquoted \"on\" <&>, 100%",
+            &s,
+        );
         Report {
             resources: vec![
                 ResourceResult::checked(s.clone(), vec![f, w]),
-                ResourceResult::skipped(Subject { line: 20, ..s.clone() }, "no schema for x/v1 Y", vec![]),
+                ResourceResult::skipped(
+                    Subject {
+                        line: 20,
+                        ..s.clone()
+                    },
+                    "no schema for x/v1 Y",
+                    vec![],
+                ),
                 ResourceResult::checked(Subject { line: 30, ..s }, vec![]),
             ],
             files: 1,
@@ -297,13 +408,25 @@ mod tests {
         }
     }
 
-    const INFO: RunInfo = RunInfo { kubernetes_version: "1.36.3", strict: true, policies: false };
+    const INFO: RunInfo = RunInfo {
+        kubernetes_version: "1.36.3",
+        strict: true,
+        policies: false,
+    };
 
     #[test]
     fn text_lines_carry_file_line_check_and_object() {
         let t = text(&report(), &INFO);
-        assert!(t.starts_with("apps/web.yaml:9 error [schema] Deployment/prod/web: /spec/replicas"), "{t}");
-        assert!(t.contains("Summary: 3 resources in 1 file: 1 valid, 1 invalid, 0 errors, 1 skipped, 1 empty"), "{t}");
+        assert!(
+            t.starts_with("apps/web.yaml:9 error [schema] Deployment/prod/web: /spec/replicas"),
+            "{t}"
+        );
+        assert!(
+            t.contains(
+                "Summary: 3 resources in 1 file: 1 valid, 1 invalid, 0 errors, 1 skipped, 1 empty"
+            ),
+            "{t}"
+        );
     }
 
     #[test]
@@ -316,15 +439,24 @@ mod tests {
     #[test]
     fn tap_counts_every_resource() {
         let t = tap(&report());
-        assert!(t.starts_with("TAP version 13\n1..3\nnot ok 1 - apps/web.yaml:3 Deployment/prod/web\n"), "{t}");
-        assert!(t.contains("ok 2 - apps/web.yaml:20 Deployment/prod/web # SKIP no schema"), "{t}");
+        assert!(
+            t.starts_with("TAP version 13\n1..3\nnot ok 1 - apps/web.yaml:3 Deployment/prod/web\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("ok 2 - apps/web.yaml:20 Deployment/prod/web # SKIP no schema"),
+            "{t}"
+        );
         assert!(t.contains("ok 3 - "), "{t}");
     }
 
     #[test]
     fn junit_is_escaped_and_counts_match() {
         let j = junit(&report());
-        assert!(j.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""), "{j}");
+        assert!(
+            j.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""),
+            "{j}"
+        );
         assert!(j.contains("&lt;&amp;&gt;"), "{j}");
         assert!(!j.contains("<&>"));
     }
@@ -333,12 +465,21 @@ mod tests {
     fn sarif_is_valid_against_the_official_schema() {
         let schema_text = include_str!("../tests/fixtures/sarif-schema-2.1.0.json");
         let schema: serde_json::Value = serde_json::from_str(schema_text).unwrap();
-        let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft4).build(&schema).unwrap();
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .build(&schema)
+            .unwrap();
         let doc: serde_json::Value = serde_json::from_str(&sarif(&report())).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(2));
-        assert_eq!(doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+        assert_eq!(
+            doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+            9
+        );
         // A document that breaks the schema must be caught, so the check above can fail.
         let mut broken = doc.clone();
         broken["runs"][0]["results"][0]["level"] = json!("fatal");

@@ -2,7 +2,12 @@
 //! `tests/fixtures` as working directory and its throwaway key pair as the `--local` pair).
 //! Refresh after an intended change with `TRYCMD=overwrite cargo test -p sealgate --test cli_snapshots`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 #[test]
 fn cli_snapshots() {

@@ -1,7 +1,12 @@
 //! `unseal --key backup.age`: the identity also comes from `SEALGATE_AGE_IDENTITY`, and the keys
 //! in an age backup open what the plain key opens.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,7 +32,13 @@ fn sealgate(args: &[&str], identity_env: Option<&str>) -> Output {
 #[test]
 fn identity_from_the_environment_opens_the_backup() {
     let from_backup = sealgate(
-        &["unseal", "--key", "escrow/backup.age", "-f", "sealed-strict.yaml"],
+        &[
+            "unseal",
+            "--key",
+            "escrow/backup.age",
+            "-f",
+            "sealed-strict.yaml",
+        ],
         Some("escrow/wrong-id.txt,escrow/id.txt"),
     );
     assert!(
@@ -36,7 +47,13 @@ fn identity_from_the_environment_opens_the_backup() {
         String::from_utf8_lossy(&from_backup.stderr)
     );
     let from_pem = sealgate(
-        &["unseal", "--key", "local/local-key.pem", "-f", "sealed-strict.yaml"],
+        &[
+            "unseal",
+            "--key",
+            "local/local-key.pem",
+            "-f",
+            "sealed-strict.yaml",
+        ],
         None,
     );
     assert!(from_pem.status.success());
@@ -46,7 +63,13 @@ fn identity_from_the_environment_opens_the_backup() {
 #[test]
 fn without_an_identity_the_backup_is_refused_with_exit_2() {
     let out = sealgate(
-        &["unseal", "--key", "escrow/backup.age", "-f", "sealed-strict.yaml"],
+        &[
+            "unseal",
+            "--key",
+            "escrow/backup.age",
+            "-f",
+            "sealed-strict.yaml",
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(2));

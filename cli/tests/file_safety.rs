@@ -1,6 +1,11 @@
 //! Files on disk: failed runs leave them untouched, `set` and `reencrypt` change only blob strings.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,26 +54,62 @@ fn names_in(dir: &Path) -> Vec<String> {
 fn failed_seal_creates_no_output_file() {
     let dir = scratch();
     let before = names_in(dir.path());
-    let out = sealgate(dir.path(), &["seal", "--local", "-f", "two-docs-second-bad.yaml", "-w", "out.yaml"]);
+    let out = sealgate(
+        dir.path(),
+        &[
+            "seal",
+            "--local",
+            "-f",
+            "two-docs-second-bad.yaml",
+            "-w",
+            "out.yaml",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert_eq!(names_in(dir.path()), before, "no file (and no temp file) may be left behind");
+    assert_eq!(
+        names_in(dir.path()),
+        before,
+        "no file (and no temp file) may be left behind"
+    );
 }
 
 #[test]
 fn failed_seal_keeps_existing_output_file() {
     let dir = scratch();
     fs::write(dir.path().join("out.yaml"), "previous content\n").expect("write");
-    let out = sealgate(dir.path(), &["seal", "--cert", "expired-cert.pem", "-f", "secret.yaml", "-w", "out.yaml"]);
+    let out = sealgate(
+        dir.path(),
+        &[
+            "seal",
+            "--cert",
+            "expired-cert.pem",
+            "-f",
+            "secret.yaml",
+            "-w",
+            "out.yaml",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(fs::read_to_string(dir.path().join("out.yaml")).expect("read"), "previous content\n");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.yaml")).expect("read"),
+        "previous content\n"
+    );
 }
 
 #[test]
 fn seal_writes_output_file_that_unseals() {
     let dir = scratch();
-    let out = sealgate(dir.path(), &["seal", "--local", "-f", "secret.yaml", "-w", "out.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sealgate(
+        dir.path(),
+        &["seal", "--local", "-f", "secret.yaml", "-w", "out.yaml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty(), "-w writes to the file, not stdout");
     let sealed = fs::read_to_string(dir.path().join("out.yaml")).expect("read");
     assert!(!sealed.contains("changeme-demo") && !sealed.contains("Y2hhbmdlbWUtZGVtbw=="));
@@ -82,10 +123,21 @@ fn failed_set_leaves_file_byte_identical() {
     let before = fs::read(dir.path().join("sealed-strict.yaml")).expect("read");
     let out = sealgate(
         dir.path(),
-        &["set", "sealed-strict.yaml", "token", "--cert", "expired-cert.pem", "--from-file", "value.txt"],
+        &[
+            "set",
+            "sealed-strict.yaml",
+            "token",
+            "--cert",
+            "expired-cert.pem",
+            "--from-file",
+            "value.txt",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(fs::read(dir.path().join("sealed-strict.yaml")).expect("read"), before);
+    assert_eq!(
+        fs::read(dir.path().join("sealed-strict.yaml")).expect("read"),
+        before
+    );
 }
 
 #[test]
@@ -96,8 +148,23 @@ fn set_changes_only_the_one_item() {
     let with_comment = before.replace("spec:\n", "# reviewed by ops\nspec:\n");
     fs::write(&path, &with_comment).expect("write");
 
-    let out = sealgate(dir.path(), &["set", "sealed-strict.yaml", "user", "--local", "--from-file", "value.txt"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sealgate(
+        dir.path(),
+        &[
+            "set",
+            "sealed-strict.yaml",
+            "user",
+            "--local",
+            "--from-file",
+            "value.txt",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let after = fs::read_to_string(&path).expect("read");
     let old: Vec<&str> = with_comment.lines().collect();
     let new: Vec<&str> = after.lines().collect();
@@ -106,12 +173,29 @@ fn set_changes_only_the_one_item() {
     assert_eq!(changed.len(), 1, "exactly one line changes");
     assert!(changed[0].1.starts_with("    user: Ag") || changed[0].1.starts_with("    user: AQ"));
 
-    let out = sealgate(dir.path(), &["set", "sealed-strict.yaml", "api-token", "--local", "--from-file", "value.txt"]);
+    let out = sealgate(
+        dir.path(),
+        &[
+            "set",
+            "sealed-strict.yaml",
+            "api-token",
+            "--local",
+            "--from-file",
+            "value.txt",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let added = fs::read_to_string(&path).expect("read");
-    assert_eq!(added.lines().count(), new.len() + 1, "a new item adds exactly one line");
+    assert_eq!(
+        added.lines().count(),
+        new.len() + 1,
+        "a new item adds exactly one line"
+    );
 
-    let back = sealgate(dir.path(), &["unseal", "--local", "-f", "sealed-strict.yaml"]);
+    let back = sealgate(
+        dir.path(),
+        &["unseal", "--local", "-f", "sealed-strict.yaml"],
+    );
     let text = String::from_utf8_lossy(&back.stdout);
     // value.txt holds "changeme-demo"
     assert!(text.contains("user: Y2hhbmdlbWUtZGVtbw=="), "{text}");
@@ -136,38 +220,81 @@ fn reencrypt_writes_nothing_if_any_file_fails() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(fs::read(dir.path().join("sealed-strict.yaml")).expect("read"), good);
+    assert_eq!(
+        fs::read(dir.path().join("sealed-strict.yaml")).expect("read"),
+        good
+    );
 }
 
 #[test]
 fn reencrypt_moves_items_to_the_new_key_and_keeps_the_rest() {
     let dir = scratch();
     let path = dir.path().join("sealed-strict.yaml");
-    let before = fs::read_to_string(&path).expect("read").replace("spec:\n", "# keep me\nspec:\n");
+    let before = fs::read_to_string(&path)
+        .expect("read")
+        .replace("spec:\n", "# keep me\nspec:\n");
     fs::write(&path, &before).expect("write");
     let other = fixtures().join("other");
     let out = sealgate(
         dir.path(),
-        &["reencrypt", ".", "--local-key", "--cert", other.join("cert.pem").to_str().expect("utf8")],
+        &[
+            "reencrypt",
+            ".",
+            "--local-key",
+            "--cert",
+            other.join("cert.pem").to_str().expect("utf8"),
+        ],
     );
     // the folder also holds plain Secrets and the tampered fixture: only explicit files must be sealed
-    assert_eq!(out.status.code(), Some(2), "tampered file in the folder fails the whole run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "tampered file in the folder fails the whole run"
+    );
     fs::remove_file(dir.path().join("sealed-tampered.yaml")).expect("rm");
     let out = sealgate(
         dir.path(),
-        &["reencrypt", ".", "--local-key", "--cert", other.join("cert.pem").to_str().expect("utf8")],
+        &[
+            "reencrypt",
+            ".",
+            "--local-key",
+            "--cert",
+            other.join("cert.pem").to_str().expect("utf8"),
+        ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let after = fs::read_to_string(&path).expect("read");
-    let changed: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    let changed: Vec<_> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
     assert_eq!(changed.len(), 2, "only the two blob lines change");
     assert!(after.contains("# keep me"));
 
-    let old_key = sealgate(dir.path(), &["unseal", "--local", "-f", "sealed-strict.yaml"]);
-    assert_eq!(old_key.status.code(), Some(2), "the old key no longer opens it");
+    let old_key = sealgate(
+        dir.path(),
+        &["unseal", "--local", "-f", "sealed-strict.yaml"],
+    );
+    assert_eq!(
+        old_key.status.code(),
+        Some(2),
+        "the old key no longer opens it"
+    );
     let new_key = sealgate(
         dir.path(),
-        &["unseal", "--key", other.join("key.pem").to_str().expect("utf8"), "-f", "sealed-strict.yaml"],
+        &[
+            "unseal",
+            "--key",
+            other.join("key.pem").to_str().expect("utf8"),
+            "-f",
+            "sealed-strict.yaml",
+        ],
     );
     assert!(String::from_utf8_lossy(&new_key.stdout).contains("password: Y2hhbmdlbWUtZGVtbw=="));
 }

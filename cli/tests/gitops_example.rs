@@ -6,7 +6,12 @@
 //! PyPI on first use). Without python3 the try-repo test fails when `CI` is set and prints a loud
 //! SKIPPED line otherwise.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,7 +21,10 @@ use serde_json::Value;
 const SEALGATE: &str = env!("CARGO_BIN_EXE_sealgate");
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn example() -> PathBuf {
@@ -27,10 +35,26 @@ fn example() -> PathBuf {
 fn gate(dir: &Path) -> (i32, Value) {
     let out = Command::new(SEALGATE)
         .current_dir(dir)
-        .args(["validate", "--strict", "--crd", "crds", "--policy", "policies", "--policy", "builtin", "--cert", "sealing-cert.pem", "-o", "json", "apps", "crds"])
+        .args([
+            "validate",
+            "--strict",
+            "--crd",
+            "crds",
+            "--policy",
+            "policies",
+            "--policy",
+            "builtin",
+            "--cert",
+            "sealing-cert.pem",
+            "-o",
+            "json",
+            "apps",
+            "crds",
+        ])
         .output()
         .unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (out.status.code().unwrap(), report)
 }
 
@@ -39,7 +63,11 @@ fn findings(report: &Value) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for r in report["resources"].as_array().unwrap() {
         for f in r["findings"].as_array().unwrap() {
-            out.push((f["check"].as_str().unwrap_or_default().to_owned(), f["file"].as_str().unwrap_or_default().to_owned(), f["message"].as_str().unwrap_or_default().to_owned()));
+            out.push((
+                f["check"].as_str().unwrap_or_default().to_owned(),
+                f["file"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            ));
         }
     }
     out
@@ -52,7 +80,12 @@ fn the_workflow_gate_passes_on_the_example() {
     let summary = &report["summary"];
     // Namespace, Deployment, Service, BackupSchedule, 2 SealedSecrets, the CRD.
     assert_eq!(summary["valid"], 7, "{report:#}");
-    assert_eq!(summary["invalid"].as_u64().unwrap() + summary["errors"].as_u64().unwrap() + summary["skipped"].as_u64().unwrap(), 0);
+    assert_eq!(
+        summary["invalid"].as_u64().unwrap()
+            + summary["errors"].as_u64().unwrap()
+            + summary["skipped"].as_u64().unwrap(),
+        0
+    );
     assert_eq!(summary["warning_findings"], 0, "{:#?}", findings(&report));
 }
 
@@ -71,7 +104,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    assert!(
+        text.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
@@ -82,32 +119,79 @@ fn a_broken_copy_fails_with_the_right_findings() {
     let apps = dir.path().join("apps/demo");
     // A plaintext Secret committed by mistake, an unpinned image, a typo'd field, a CR breaking its
     // CRD's schema, a missing owner label, and a sealed blob cut short.
-    std::fs::copy(repo_root().join("examples/secrets/app-credentials.yaml"), apps.join("oops-plaintext.yaml")).unwrap();
-    edit(&apps.join("deployment.yaml"), "registry.example.invalid/demo/app:1.4.2", "registry.example.invalid/demo/app:latest");
-    edit(&apps.join("deployment.yaml"), "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n            privilegd: true");
-    edit(&apps.join("backup-schedule.yaml"), "retentionDays: 14", "retentionDays: 900");
-    edit(&apps.join("service.yaml"), "  labels:\n    owner: platform-team\n", "");
+    std::fs::copy(
+        repo_root().join("examples/secrets/app-credentials.yaml"),
+        apps.join("oops-plaintext.yaml"),
+    )
+    .unwrap();
+    edit(
+        &apps.join("deployment.yaml"),
+        "registry.example.invalid/demo/app:1.4.2",
+        "registry.example.invalid/demo/app:latest",
+    );
+    edit(
+        &apps.join("deployment.yaml"),
+        "allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: false\n            privilegd: true",
+    );
+    edit(
+        &apps.join("backup-schedule.yaml"),
+        "retentionDays: 14",
+        "retentionDays: 900",
+    );
+    edit(
+        &apps.join("service.yaml"),
+        "  labels:\n    owner: platform-team\n",
+        "",
+    );
     let sealed = apps.join("sealed-app-credentials.yaml");
     let text = std::fs::read_to_string(&sealed).unwrap();
-    let blob_line = text.lines().find(|l| l.trim_start().starts_with("password:")).unwrap().to_owned();
+    let blob_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("password:"))
+        .unwrap()
+        .to_owned();
     let (key, blob) = blob_line.split_once(": ").unwrap();
-    std::fs::write(&sealed, text.replacen(&blob_line, &format!("{key}: {}", &blob[..blob.len() / 2]), 1)).unwrap();
+    std::fs::write(
+        &sealed,
+        text.replacen(
+            &blob_line,
+            &format!("{key}: {}", &blob[..blob.len() / 2]),
+            1,
+        ),
+    )
+    .unwrap();
 
     let (code, report) = gate(dir.path());
     assert_eq!(code, 1);
     let found = findings(&report);
     // check ids: `schema`, or the Rego rule (`main.deny`, `sealgate.<policy>.deny`).
-    let has = |check: &str, file: &str, needle: &str| found.iter().any(|(c, f, m)| c.contains(check) && f.ends_with(file) && m.contains(needle));
+    let has = |check: &str, file: &str, needle: &str| {
+        found
+            .iter()
+            .any(|(c, f, m)| c.contains(check) && f.ends_with(file) && m.contains(needle))
+    };
     let expected = [
-        ("no_plaintext_secrets", "oops-plaintext.yaml", "app-credentials"),
+        (
+            "no_plaintext_secrets",
+            "oops-plaintext.yaml",
+            "app-credentials",
+        ),
         ("pinned_image_tags", "deployment.yaml", "latest"),
         ("schema", "deployment.yaml", "privilegd"),
         ("schema", "backup-schedule.yaml", "900"),
         ("main.deny", "service.yaml", "owner"),
-        ("sealedsecret_sanity", "sealed-app-credentials.yaml", "password"),
+        (
+            "sealedsecret_sanity",
+            "sealed-app-credentials.yaml",
+            "password",
+        ),
     ];
     for (check, file, needle) in expected {
-        assert!(has(check, file, needle), "no {check} finding on {file} mentioning {needle:?}; findings: {found:#?}");
+        assert!(
+            has(check, file, needle),
+            "no {check} finding on {file} mentioning {needle:?}; findings: {found:#?}"
+        );
     }
     assert_eq!(report["summary"]["invalid"], 5, "{found:#?}");
 }
@@ -116,10 +200,24 @@ fn a_broken_copy_fails_with_the_right_findings() {
 fn hook_entry(id: &str) -> Vec<String> {
     let text = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
     let hooks: Vec<serde_json::Value> = serde_saphyr::from_str(&text).unwrap();
-    let hook = hooks.iter().find(|h| h["id"] == id).unwrap_or_else(|| panic!("no hook {id}"));
+    let hook = hooks
+        .iter()
+        .find(|h| h["id"] == id)
+        .unwrap_or_else(|| panic!("no hook {id}"));
     assert_eq!(hook["language"], "system");
-    let mut words: Vec<String> = hook["entry"].as_str().unwrap().split_whitespace().map(str::to_owned).collect();
-    words.extend(hook["args"].as_array().into_iter().flatten().map(|a| a.as_str().unwrap().to_owned()));
+    let mut words: Vec<String> = hook["entry"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    words.extend(
+        hook["args"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| a.as_str().unwrap().to_owned()),
+    );
     assert_eq!(words[0], "sealgate");
     words
 }
@@ -127,20 +225,42 @@ fn hook_entry(id: &str) -> Vec<String> {
 /// A hook run as pre-commit runs it: entry words, then the file names, from the repo root.
 fn run_hook(id: &str, dir: &Path, files: &[&str]) -> Output {
     let words = hook_entry(id);
-    Command::new(SEALGATE).current_dir(dir).args(&words[1..]).args(files).output().unwrap()
+    Command::new(SEALGATE)
+        .current_dir(dir)
+        .args(&words[1..])
+        .args(files)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn hooks_as_pre_commit_runs_them() {
-    let files = ["apps/demo/deployment.yaml", "apps/demo/sealed-app-credentials.yaml", "apps/demo/namespace.yaml"];
+    let files = [
+        "apps/demo/deployment.yaml",
+        "apps/demo/sealed-app-credentials.yaml",
+        "apps/demo/namespace.yaml",
+    ];
     for id in ["sealgate-validate", "sealgate-no-plaintext-secrets"] {
         let out = run_hook(id, &example(), &files);
-        assert!(out.status.success(), "{id}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{id}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let plaintext = repo_root().join("examples/secrets/app-credentials.yaml");
-    let out = run_hook("sealgate-no-plaintext-secrets", &example(), &[plaintext.to_str().unwrap()]);
+    let out = run_hook(
+        "sealgate-no-plaintext-secrets",
+        &example(),
+        &[plaintext.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no_plaintext_secrets"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no_plaintext_secrets"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 fn in_ci() -> bool {
@@ -149,14 +269,27 @@ fn in_ci() -> bool {
 
 /// pre-commit from PATH, else the cached venv, else a new venv from PyPI.
 fn pre_commit() -> Option<PathBuf> {
-    if Command::new("pre-commit").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         return Some(PathBuf::from("pre-commit"));
     }
-    let venv = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sealgate/pre-commit-venv");
+    let venv = PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+        .join(".cache/sealgate/pre-commit-venv");
     let bin = venv.join("bin/pre-commit");
     if !bin.is_file() {
-        let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().is_ok_and(|s| s.success())
-            && Command::new(venv.join("bin/pip")).args(["install", "-q", "pre-commit"]).status().is_ok_and(|s| s.success());
+        let made = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "-q", "pre-commit"])
+                .status()
+                .is_ok_and(|s| s.success());
         if !made {
             let why = "pre-commit try-repo needs pre-commit (on PATH, or python3 -m venv + pip install pre-commit from PyPI)";
             assert!(!in_ci(), "{why}; CI must provide it, so this is a failure");
@@ -170,21 +303,40 @@ fn pre_commit() -> Option<PathBuf> {
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=sealgate test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=sealgate test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn pre_commit_try_repo_runs_both_hooks() {
-    let Some(pre_commit) = pre_commit() else { return };
+    let Some(pre_commit) = pre_commit() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     // The hook repository: only `.pre-commit-hooks.yaml` matters for language: system hooks.
     let hooks = tmp.path().join("hooks");
     std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::copy(repo_root().join(".pre-commit-hooks.yaml"), hooks.join(".pre-commit-hooks.yaml")).unwrap();
+    std::fs::copy(
+        repo_root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
     git(&hooks, &["init", "-q"]);
     git(&hooks, &["add", "."]);
     git(&hooks, &["commit", "-q", "-m", "hooks"]);
@@ -196,7 +348,11 @@ fn pre_commit_try_repo_runs_both_hooks() {
     git(&repo, &["commit", "-q", "-m", "example"]);
 
     let sealgate_dir = Path::new(SEALGATE).parent().unwrap();
-    let path = format!("{}:{}", sealgate_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        sealgate_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let try_repo = |id: &str| {
         Command::new(&pre_commit)
             .current_dir(&repo)
@@ -208,14 +364,32 @@ fn pre_commit_try_repo_runs_both_hooks() {
     };
     for id in ["sealgate-validate", "sealgate-no-plaintext-secrets"] {
         let out = try_repo(id);
-        assert!(out.status.success(), "{id}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Passed"), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{id}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Passed"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     // A plaintext Secret committed by mistake is caught.
-    std::fs::copy(repo_root().join("examples/secrets/app-credentials.yaml"), repo.join("apps/demo/oops.yaml")).unwrap();
+    std::fs::copy(
+        repo_root().join("examples/secrets/app-credentials.yaml"),
+        repo.join("apps/demo/oops.yaml"),
+    )
+    .unwrap();
     git(&repo, &["add", "."]);
     let out = try_repo("sealgate-no-plaintext-secrets");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("Failed") && stdout.contains("no-plaintext-secrets") && stdout.contains("oops.yaml"), "{stdout}");
+    assert!(
+        stdout.contains("Failed")
+            && stdout.contains("no-plaintext-secrets")
+            && stdout.contains("oops.yaml"),
+        "{stdout}"
+    );
 }

@@ -6,7 +6,12 @@
 //! missing ones fail the test when `CI` is set, and print a loud SKIPPED line otherwise.
 //! `SEALGATE_UPDATE_DOCS=1` rewrites the kubeconform section of `docs/conformance.md`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,9 +28,14 @@ fn in_ci() -> bool {
 
 /// `$VAR/name` if it exists; else a failure in CI, or `None` after a SKIPPED line.
 fn required(var: &str, name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os(var).filter(|d| !d.is_empty()).map(|d| PathBuf::from(d).join(name)).filter(|p| p.exists());
+    let found = std::env::var_os(var)
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join(name))
+        .filter(|p| p.exists());
     if found.is_none() {
-        let why = format!("kubeconform conformance needs $${var}/{name} (build it with tests/peers/build, or run tests/run)");
+        let why = format!(
+            "kubeconform conformance needs $${var}/{name} (build it with tests/peers/build, or run tests/run)"
+        );
         assert!(!in_ci(), "{why}; CI must provide it, so this is a failure");
         eprintln!("SKIPPED: {why}");
     }
@@ -50,10 +60,25 @@ fn cases(fixtures: &Path) -> Vec<Case> {
         .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
         .collect();
     names.sort();
-    let mut out: Vec<Case> = names.into_iter().map(|n| Case { files: vec![n], extra_locations: vec![] }).collect();
-    out.push(Case { files: vec!["folder".into()], extra_locations: vec![] });
-    out.push(Case { files: vec!["registry/sagemaker.aws.amazon.com_trainingjobs.yaml".into()], extra_locations: vec![] });
-    out.push(Case { files: vec!["test_crd.yaml".into()], extra_locations: vec!["registry/{{ .ResourceKind }}{{ .KindSuffix }}.json"] });
+    let mut out: Vec<Case> = names
+        .into_iter()
+        .map(|n| Case {
+            files: vec![n],
+            extra_locations: vec![],
+        })
+        .collect();
+    out.push(Case {
+        files: vec!["folder".into()],
+        extra_locations: vec![],
+    });
+    out.push(Case {
+        files: vec!["registry/sagemaker.aws.amazon.com_trainingjobs.yaml".into()],
+        extra_locations: vec![],
+    });
+    out.push(Case {
+        files: vec!["test_crd.yaml".into()],
+        extra_locations: vec!["registry/{{ .ResourceKind }}{{ .KindSuffix }}.json"],
+    });
     out.push(Case {
         files: vec!["grafana-alert-rule-group-sample.yaml".into()],
         extra_locations: vec!["grafanaalertrulegroup_v1beta1.json"],
@@ -71,9 +96,27 @@ struct Run {
     messages: BTreeMap<(String, String, String), String>,
 }
 
-fn kubeconform(bin: &Path, fixtures: &Path, schemas: &Path, version: &str, strict: bool, case: &Case) -> Run {
+fn kubeconform(
+    bin: &Path,
+    fixtures: &Path,
+    schemas: &Path,
+    version: &str,
+    strict: bool,
+    case: &Case,
+) -> Run {
     let mut cmd = Command::new(bin);
-    cmd.current_dir(fixtures).args(["-output", "json", "-verbose", "-n", "1", "-kubernetes-version", version, "-schema-location"]).arg(schemas);
+    cmd.current_dir(fixtures)
+        .args([
+            "-output",
+            "json",
+            "-verbose",
+            "-n",
+            "1",
+            "-kubernetes-version",
+            version,
+            "-schema-location",
+        ])
+        .arg(schemas);
     for l in &case.extra_locations {
         cmd.args(["-schema-location", l]);
     }
@@ -82,8 +125,17 @@ fn kubeconform(bin: &Path, fixtures: &Path, schemas: &Path, version: &str, stric
     }
     let out = cmd.args(&case.files).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("kubeconform output is not JSON ({e}): {text} {}", String::from_utf8_lossy(&out.stderr)));
-    let mut run = Run { exit: out.status.code().unwrap_or(-1), verdicts: Verdicts::new(), messages: BTreeMap::new() };
+    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "kubeconform output is not JSON ({e}): {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut run = Run {
+        exit: out.status.code().unwrap_or(-1),
+        verdicts: Verdicts::new(),
+        messages: BTreeMap::new(),
+    };
     for r in value["resources"].as_array().into_iter().flatten() {
         let status = match r["status"].as_str().unwrap_or_default() {
             "statusValid" => "valid",
@@ -107,7 +159,8 @@ fn kubeconform(bin: &Path, fixtures: &Path, schemas: &Path, version: &str, stric
 
 fn sealgate(fixtures: &Path, version: &str, strict: bool, case: &Case) -> Run {
     let mut cmd = Command::new(SEALGATE);
-    cmd.current_dir(fixtures).args(["validate", "-o", "json", "--kubernetes-version", version]);
+    cmd.current_dir(fixtures)
+        .args(["validate", "-o", "json", "--kubernetes-version", version]);
     if !case.extra_locations.is_empty() {
         cmd.args(["--schema-location", "default"]);
     }
@@ -119,7 +172,11 @@ fn sealgate(fixtures: &Path, version: &str, strict: bool, case: &Case) -> Run {
     }
     let out = cmd.args(&case.files).output().unwrap();
     let exit = out.status.code().unwrap_or(-1);
-    let mut run = Run { exit, verdicts: Verdicts::new(), messages: BTreeMap::new() };
+    let mut run = Run {
+        exit,
+        verdicts: Verdicts::new(),
+        messages: BTreeMap::new(),
+    };
     if exit == 2 {
         // An input error stops the whole run: every file gets one "error" verdict with the message.
         let msg = String::from_utf8_lossy(&out.stderr).trim().to_owned();
@@ -131,10 +188,16 @@ fn sealgate(fixtures: &Path, version: &str, strict: bool, case: &Case) -> Run {
         return run;
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("sealgate output is not JSON ({e}): {text}"));
+    let value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("sealgate output is not JSON ({e}): {text}"));
     for r in value["resources"].as_array().into_iter().flatten() {
         let key = (s(&r["file"]), s(&r["kind"]), s(&r["name"]));
-        let msg: Vec<String> = r["findings"].as_array().into_iter().flatten().map(|f| s(&f["message"])).collect();
+        let msg: Vec<String> = r["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| s(&f["message"]))
+            .collect();
         run.messages.entry(key.clone()).or_insert(msg.join("; "));
         run.verdicts.entry(key).or_default().push(s(&r["status"]));
     }
@@ -159,11 +222,21 @@ fn summarize(v: &Verdicts) -> String {
     if counts.is_empty() {
         return "no resources".into();
     }
-    counts.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn compare(what: String, k: &Run, g: &Run) -> Row {
-    let mut detail = format!("kubeconform: {} (exit {}); sealgate: {} (exit {})", summarize(&k.verdicts), k.exit, summarize(&g.verdicts), g.exit);
+    let mut detail = format!(
+        "kubeconform: {} (exit {}); sealgate: {} (exit {})",
+        summarize(&k.verdicts),
+        k.exit,
+        summarize(&g.verdicts),
+        g.exit
+    );
     let mut agree = k.exit == g.exit;
     let keys: std::collections::BTreeSet<_> = k.verdicts.keys().chain(g.verdicts.keys()).collect();
     let mut shown = 0;
@@ -192,7 +265,11 @@ fn compare(what: String, k: &Run, g: &Run) -> Row {
     if shown > 3 {
         let _ = write!(detail, ". … and {} more resources", shown - 3);
     }
-    Row { what, agree, detail }
+    Row {
+        what,
+        agree,
+        detail,
+    }
 }
 
 /// Cases where the verdicts differ on purpose; the reason of each is in [`DIFFERENCES_EXPLAINED`].
@@ -217,7 +294,13 @@ fn markdown(rows: &[Row], version: &str) -> String {
         rows.len()
     );
     for r in rows {
-        let _ = writeln!(s, "| {} | {} | {} |", r.what, if r.agree { "same" } else { "**differ**" }, r.detail.replace('|', "\\|").replace('\n', " "));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            r.what,
+            if r.agree { "same" } else { "**differ**" },
+            r.detail.replace('|', "\\|").replace('\n', " ")
+        );
     }
     s.push_str(DIFFERENCES_EXPLAINED);
     s
@@ -225,7 +308,10 @@ fn markdown(rows: &[Row], version: &str) -> String {
 
 fn update_docs(section: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/conformance.md");
-    let (start, end) = ("<!-- kubeconform-conformance:start -->", "<!-- kubeconform-conformance:end -->");
+    let (start, end) = (
+        "<!-- kubeconform-conformance:start -->",
+        "<!-- kubeconform-conformance:end -->",
+    );
     let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Conformance\n".to_owned());
     let block = format!("{start}\n{section}{end}");
     let new = match (old.find(start), old.find(end)) {
@@ -237,12 +323,26 @@ fn update_docs(section: &str) {
 
 #[test]
 fn kubeconform_and_sealgate_agree_on_kubeconform_fixtures() {
-    let Some(bin) = required("SEALGATE_PEERS", "kubeconform") else { return };
-    let Some(fixtures) = required("SEALGATE_CORPORA", "kubeconform-fixtures") else { return };
-    let version = *sealgate_core::gate::schema::kubernetes_versions().last().unwrap();
+    let Some(bin) = required("SEALGATE_PEERS", "kubeconform") else {
+        return;
+    };
+    let Some(fixtures) = required("SEALGATE_CORPORA", "kubeconform-fixtures") else {
+        return;
+    };
+    let version = *sealgate_core::gate::schema::kubernetes_versions()
+        .last()
+        .unwrap();
     let schemas = tempfile::tempdir().unwrap();
-    let export = Command::new(SEALGATE).args(["schemas", "export", "--kubernetes-version", version]).arg(schemas.path()).output().unwrap();
-    assert!(export.status.success(), "schemas export failed: {}", String::from_utf8_lossy(&export.stderr));
+    let export = Command::new(SEALGATE)
+        .args(["schemas", "export", "--kubernetes-version", version])
+        .arg(schemas.path())
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "schemas export failed: {}",
+        String::from_utf8_lossy(&export.stderr)
+    );
 
     let mut rows = Vec::new();
     for case in cases(&fixtures) {
@@ -266,8 +366,19 @@ fn kubeconform_and_sealgate_agree_on_kubeconform_fixtures() {
     if std::env::var_os("SEALGATE_UPDATE_DOCS").is_some() {
         update_docs(&section);
     }
-    let unexpected: Vec<String> =
-        rows.iter().filter(|r| !r.agree && !KNOWN_DIFFERENCES.iter().any(|k| r.what.contains(k))).map(|r| format!("{}: {}", r.what, r.detail)).collect();
-    assert!(unexpected.is_empty(), "verdicts differ from kubeconform:\n{}", unexpected.join("\n"));
-    assert!(rows.len() >= 80, "only {} cases ran: is the fixtures folder complete?", rows.len());
+    let unexpected: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.agree && !KNOWN_DIFFERENCES.iter().any(|k| r.what.contains(k)))
+        .map(|r| format!("{}: {}", r.what, r.detail))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "verdicts differ from kubeconform:\n{}",
+        unexpected.join("\n")
+    );
+    assert!(
+        rows.len() >= 80,
+        "only {} cases ran: is the fixtures folder complete?",
+        rows.len()
+    );
 }

@@ -3,7 +3,12 @@
 //! with `kubeseal --recovery-unseal`; `--raw` both ways. Without SEALGATE_PEERS the test fails
 //! when `CI` is set and prints a loud SKIPPED line otherwise.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,14 +22,22 @@ fn kubeseal() -> Option<PathBuf> {
     match std::env::var_os("SEALGATE_PEERS") {
         Some(dir) => {
             let path = PathBuf::from(dir).join("kubeseal");
-            assert!(path.is_file(), "SEALGATE_PEERS is set but {} does not exist", path.display());
+            assert!(
+                path.is_file(),
+                "SEALGATE_PEERS is set but {} does not exist",
+                path.display()
+            );
             Some(path)
         }
         None if std::env::var_os("CI").is_some() => {
-            panic!("SEALGATE_PEERS is not set in CI: run tests/peers/build and export it (tests/run does)")
+            panic!(
+                "SEALGATE_PEERS is not set in CI: run tests/peers/build and export it (tests/run does)"
+            )
         }
         None => {
-            eprintln!("SKIPPED: kubeseal cross-checks need SEALGATE_PEERS (the folder tests/peers/build prints)");
+            eprintln!(
+                "SKIPPED: kubeseal cross-checks need SEALGATE_PEERS (the folder tests/peers/build prints)"
+            );
             None
         }
     }
@@ -41,7 +54,12 @@ fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
     assert!(
         out.status.success(),
@@ -72,8 +90,23 @@ fn expected_data() -> serde_json::Value {
 fn kubeseal_output_unseals_with_sealgate_for_every_scope() {
     let Some(kubeseal) = kubeseal() else { return };
     for scope in ["strict", "namespace-wide", "cluster-wide"] {
-        let sealed = run(&kubeseal, &["--cert", "local/local-cert.pem", "--scope", scope, "-o", "yaml"], SECRET.as_bytes());
-        let unsealed = run(&sealgate(), &["unseal", "--local", "-o", "json"], &sealed.stdout);
+        let sealed = run(
+            &kubeseal,
+            &[
+                "--cert",
+                "local/local-cert.pem",
+                "--scope",
+                scope,
+                "-o",
+                "yaml",
+            ],
+            SECRET.as_bytes(),
+        );
+        let unsealed = run(
+            &sealgate(),
+            &["unseal", "--local", "-o", "json"],
+            &sealed.stdout,
+        );
         assert_eq!(data_of(&unsealed.stdout), expected_data(), "scope {scope}");
     }
 }
@@ -82,10 +115,20 @@ fn kubeseal_output_unseals_with_sealgate_for_every_scope() {
 fn sealgate_output_opens_with_kubeseal_recovery_for_every_scope() {
     let Some(kubeseal) = kubeseal() else { return };
     for scope in ["strict", "namespace-wide", "cluster-wide"] {
-        let sealed = run(&sealgate(), &["seal", "--local", "--scope", scope, "-o", "json"], SECRET.as_bytes());
+        let sealed = run(
+            &sealgate(),
+            &["seal", "--local", "--scope", scope, "-o", "json"],
+            SECRET.as_bytes(),
+        );
         let unsealed = run(
             &kubeseal,
-            &["--recovery-unseal", "--recovery-private-key", "local/local-key.pem", "-o", "json"],
+            &[
+                "--recovery-unseal",
+                "--recovery-private-key",
+                "local/local-key.pem",
+                "-o",
+                "json",
+            ],
             &sealed.stdout,
         );
         assert_eq!(data_of(&unsealed.stdout), expected_data(), "scope {scope}");
@@ -105,8 +148,16 @@ fn raw_values_cross_both_ways() {
         let blob = run(&kubeseal, &args, b"changeme-demo").stdout;
         // wrap the bare blob into a SealedSecret with the same identity and unseal it
         let sealed = wrap(scope, &String::from_utf8_lossy(&blob));
-        let unsealed = run(&sealgate(), &["unseal", "--local", "-o", "json"], sealed.as_bytes());
-        assert_eq!(data_of(&unsealed.stdout)["v"], "Y2hhbmdlbWUtZGVtbw==", "kubeseal --raw, scope {scope}");
+        let unsealed = run(
+            &sealgate(),
+            &["unseal", "--local", "-o", "json"],
+            sealed.as_bytes(),
+        );
+        assert_eq!(
+            data_of(&unsealed.stdout)["v"],
+            "Y2hhbmdlbWUtZGVtbw==",
+            "kubeseal --raw, scope {scope}"
+        );
 
         let mut args = vec!["seal", "--raw", "--local", "--scope", scope];
         args.extend(&extra);
@@ -115,16 +166,28 @@ fn raw_values_cross_both_ways() {
         let sealed = wrap(scope, &String::from_utf8_lossy(&blob));
         let unsealed = run(
             &kubeseal,
-            &["--recovery-unseal", "--recovery-private-key", "local/local-key.pem", "-o", "json"],
+            &[
+                "--recovery-unseal",
+                "--recovery-private-key",
+                "local/local-key.pem",
+                "-o",
+                "json",
+            ],
             sealed.as_bytes(),
         );
-        assert_eq!(data_of(&unsealed.stdout)["v"], "Y2hhbmdlbWUtZGVtbw==", "sealgate --raw, scope {scope}");
+        assert_eq!(
+            data_of(&unsealed.stdout)["v"],
+            "Y2hhbmdlbWUtZGVtbw==",
+            "sealgate --raw, scope {scope}"
+        );
     }
 }
 
 fn wrap(scope: &str, blob: &str) -> String {
     let annotation = match scope {
-        "namespace-wide" => "  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: \"true\"\n",
+        "namespace-wide" => {
+            "  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: \"true\"\n"
+        }
         "cluster-wide" => "  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: \"true\"\n",
         _ => "",
     };

@@ -25,7 +25,9 @@ pub fn layer(qps: f32, burst: u32) -> Option<RateLimitLayer> {
     let period = std::time::Duration::from_secs_f64(1.0 / f64::from(qps));
     let burst = NonZeroU32::new(burst.max(1))?;
     let quota = Quota::with_period(period)?.allow_burst(burst);
-    Some(RateLimitLayer { limiter: Arc::new(RateLimiter::direct(quota)) })
+    Some(RateLimitLayer {
+        limiter: Arc::new(RateLimiter::direct(quota)),
+    })
 }
 
 #[derive(Clone)]
@@ -37,7 +39,12 @@ impl<S> Layer<S> for RateLimitLayer {
     type Service = RateLimited<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RateLimited { inner, limiter: Arc::clone(&self.limiter), sleep: None, permitted: false }
+        RateLimited {
+            inner,
+            limiter: Arc::clone(&self.limiter),
+            sleep: None,
+            permitted: false,
+        }
     }
 }
 
@@ -93,19 +100,27 @@ mod tests {
         assert!(layer(-1.0, 10).is_none());
         assert!(layer(0.0, 10).is_none());
         assert!(layer(f32::NAN, 10).is_none());
-        assert!(layer(5.0, 0).is_some(), "a zero burst still lets one request through");
+        assert!(
+            layer(5.0, 0).is_some(),
+            "a zero burst still lets one request through"
+        );
     }
 
     #[tokio::test]
     async fn requests_beyond_the_burst_wait_for_a_token() {
         // One token per 1,000 s: after the burst of 2, the third request cannot be ready.
         let limit = layer(0.001, 2).unwrap();
-        let mut service = limit.layer(tower::service_fn(|n: u32| async move { Ok::<_, std::convert::Infallible>(n) }));
+        let mut service = limit.layer(tower::service_fn(|n: u32| async move {
+            Ok::<_, std::convert::Infallible>(n)
+        }));
         for n in 0..2 {
             let ready = service.ready().await.map_err(|e| e.to_string());
             assert!(ready.is_ok());
             assert_eq!(service.call(n).await.ok(), Some(n));
         }
-        assert!(service.ready().now_or_never().is_none(), "the third request must wait");
+        assert!(
+            service.ready().now_or_never().is_none(),
+            "the third request must wait"
+        );
     }
 }

@@ -16,7 +16,11 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "sealgate-controller", version, about = "Unseals SealedSecrets into Secrets in the cluster that holds the keys (drop-in for the Bitnami sealed-secrets controller)")]
+#[command(
+    name = "sealgate-controller",
+    version,
+    about = "Unseals SealedSecrets into Secrets in the cluster that holds the keys (drop-in for the Bitnami sealed-secrets controller)"
+)]
 pub struct Config {
     /// Kubeconfig to use out of cluster (tests, development); in-cluster config otherwise.
     #[arg(long, env = "SEALGATE_KUBECONFIG", value_name = "FILE")]
@@ -32,7 +36,12 @@ pub struct Config {
 
     /// Also watch these namespaces (comma-separated). With any, or with `--all-namespaces=false`,
     /// only the controller namespace and these are watched.
-    #[arg(long, env = "SEALGATE_ADDITIONAL_NAMESPACES", value_delimiter = ',', value_name = "NS,…")]
+    #[arg(
+        long,
+        env = "SEALGATE_ADDITIONAL_NAMESPACES",
+        value_delimiter = ',',
+        value_name = "NS,…"
+    )]
     pub additional_namespaces: Vec<String>,
 
     /// Unseal only SealedSecrets whose labels match this selector (`team=a,tier!=db`).
@@ -65,7 +74,12 @@ pub struct Config {
     pub kubeclient_qps: f32,
 
     /// Requests allowed at once above `--kubeclient-qps`.
-    #[arg(long, env = "SEALGATE_KUBECLIENT_BURST", default_value_t = 10, value_name = "N")]
+    #[arg(
+        long,
+        env = "SEALGATE_KUBECLIENT_BURST",
+        default_value_t = 10,
+        value_name = "N"
+    )]
     pub kubeclient_burst: u32,
 
     /// Log format.
@@ -73,7 +87,12 @@ pub struct Config {
     pub log_format: LogFormat,
 
     /// Log level (error, warn, info, debug, trace) or a tracing filter directive.
-    #[arg(long, env = "SEALGATE_LOG_LEVEL", default_value = "info", value_name = "LEVEL")]
+    #[arg(
+        long,
+        env = "SEALGATE_LOG_LEVEL",
+        default_value = "info",
+        value_name = "LEVEL"
+    )]
     pub log_level: String,
 
     /// Leader election on a Lease: only the leader writes. `false` for a single replica.
@@ -98,11 +117,21 @@ pub struct Config {
     pub key_cutoff_time: Option<time::OffsetDateTime>,
 
     /// Name prefix of generated key Secrets (and the exact name of the legacy key Secret).
-    #[arg(long, env = "SEALGATE_KEY_PREFIX", default_value = "sealed-secrets-key", value_name = "PREFIX")]
+    #[arg(
+        long,
+        env = "SEALGATE_KEY_PREFIX",
+        default_value = "sealed-secrets-key",
+        value_name = "PREFIX"
+    )]
     pub key_prefix: String,
 
     /// RSA size of generated keys (2048, 3072 or 4096).
-    #[arg(long, env = "SEALGATE_KEY_SIZE", default_value_t = 4096, value_name = "BITS")]
+    #[arg(
+        long,
+        env = "SEALGATE_KEY_SIZE",
+        default_value_t = 4096,
+        value_name = "BITS"
+    )]
     pub key_size: u32,
 
     /// Validity of generated certificates.
@@ -128,7 +157,12 @@ pub struct Config {
 
     /// age recipient (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`) of the key backup written before
     /// every new key; repeatable (the variable takes a comma-separated list).
-    #[arg(long = "backup-recipient", env = "SEALGATE_BACKUP_RECIPIENTS", value_delimiter = ',', value_name = "RECIPIENT")]
+    #[arg(
+        long = "backup-recipient",
+        env = "SEALGATE_BACKUP_RECIPIENTS",
+        value_delimiter = ',',
+        value_name = "RECIPIENT"
+    )]
     pub backup_recipients: Vec<String>,
 
     /// Secret in the controller namespace that holds the age backup (`keys.age`).
@@ -136,19 +170,39 @@ pub struct Config {
     pub backup_name: String,
 
     /// Address of the HTTP API (`/healthz`, `/v1/cert.pem`, `/v1/verify`, `/v1/rotate`).
-    #[arg(long, env = "SEALGATE_LISTEN_ADDR", default_value = ":8080", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "SEALGATE_LISTEN_ADDR",
+        default_value = ":8080",
+        value_name = "ADDR"
+    )]
     pub listen_addr: String,
 
     /// Address of the Prometheus `/metrics` endpoint.
-    #[arg(long, env = "SEALGATE_LISTEN_METRICS_ADDR", default_value = ":8081", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "SEALGATE_LISTEN_METRICS_ADDR",
+        default_value = ":8081",
+        value_name = "ADDR"
+    )]
     pub listen_metrics_addr: String,
 
     /// `/v1/verify` requests per second per client (0: unlimited).
-    #[arg(long, env = "SEALGATE_RATE_LIMIT", default_value_t = 2, value_name = "N")]
+    #[arg(
+        long,
+        env = "SEALGATE_RATE_LIMIT",
+        default_value_t = 2,
+        value_name = "N"
+    )]
     pub rate_limit: u32,
 
     /// Burst of `/v1/verify` requests per client.
-    #[arg(long, env = "SEALGATE_RATE_LIMIT_BURST", default_value_t = 2, value_name = "N")]
+    #[arg(
+        long,
+        env = "SEALGATE_RATE_LIMIT_BURST",
+        default_value_t = 2,
+        value_name = "N"
+    )]
     pub rate_limit_burst: u32,
 
     /// Upstream's HTTP read timeout; with `--write-timeout` it bounds one API request (503 after).
@@ -195,16 +249,27 @@ impl Config {
     }
 
     /// [`Config::parse_from_env_and_args`] with explicit arguments and environment (tests).
-    pub fn parse_from_with(mut args: Vec<OsString>, env: impl Fn(&str) -> Option<OsString>) -> Result<Self, clap::Error> {
+    pub fn parse_from_with(
+        mut args: Vec<OsString>,
+        env: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Self, clap::Error> {
         let command = Self::command();
-        let given: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let given: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         for arg in command.get_arguments() {
             let Some(long) = arg.get_long() else { continue };
             if !UPSTREAM_FLAGS.contains(&long) {
                 continue;
             }
-            let on_command_line = given.iter().any(|a| a == &format!("--{long}") || a.starts_with(&format!("--{long}=")));
-            let ours_set = arg.get_env().and_then(|e| env(&e.to_string_lossy())).is_some();
+            let on_command_line = given
+                .iter()
+                .any(|a| a == &format!("--{long}") || a.starts_with(&format!("--{long}=")));
+            let ours_set = arg
+                .get_env()
+                .and_then(|e| env(&e.to_string_lossy()))
+                .is_some();
             if on_command_line || ours_set {
                 continue;
             }
@@ -234,9 +299,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.').ok_or_else(bad)?;
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .ok_or_else(bad)?;
         let number: f64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit_len = rest[digits..].find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len() - digits);
+        let unit_len = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len() - digits);
         let unit = &rest[digits..digits + unit_len];
         let seconds = match unit {
             "ms" => number / 1000.0,
@@ -274,9 +343,15 @@ mod tests {
             "SEALGATE_LOG_LEVEL" => Some(OsString::from("warn")),
             _ => None,
         };
-        let args = vec![OsString::from("sealgate-controller"), OsString::from("--log-format=text")];
+        let args = vec![
+            OsString::from("sealgate-controller"),
+            OsString::from("--log-format=text"),
+        ];
         let config = Config::parse_from_with(args, env)?;
-        assert!(!config.accept_deprecated_v1_data, "upstream variable applies");
+        assert!(
+            !config.accept_deprecated_v1_data,
+            "upstream variable applies"
+        );
         assert_eq!(config.log_format, LogFormat::Text, "command line wins");
         // Our own variable wins over upstream's: clap reads SEALGATE_LOG_LEVEL from the real
         // environment, which this test does not set, so the upstream one must have been skipped.

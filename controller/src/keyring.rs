@@ -32,8 +32,14 @@ pub const LEGACY_KEY_SECRET: &str = "sealed-secrets-key";
 pub enum KeySecretError {
     #[error("key Secret {namespace}/{name} has no data[\"tls.key\"]")]
     MissingKey { namespace: String, name: String },
-    #[error("key Secret {namespace}/{name}: data[\"tls.key\"] is not a usable RSA private key: {reason}")]
-    BadKey { namespace: String, name: String, reason: String },
+    #[error(
+        "key Secret {namespace}/{name}: data[\"tls.key\"] is not a usable RSA private key: {reason}"
+    )]
+    BadKey {
+        namespace: String,
+        name: String,
+        reason: String,
+    },
 }
 
 /// One loaded key Secret, as E2's renewal and metrics code needs it (no key material).
@@ -72,7 +78,10 @@ impl KeySnapshot {
     }
 
     /// Builds a snapshot from key Secrets (any order; duplicates by name are read once).
-    pub fn from_secrets<'a>(namespace: &str, secrets: impl IntoIterator<Item = &'a Secret>) -> Self {
+    pub fn from_secrets<'a>(
+        namespace: &str,
+        secrets: impl IntoIterator<Item = &'a Secret>,
+    ) -> Self {
         let mut keys = UnsealingKeys::new();
         let mut infos = Vec::new();
         let mut invalid = Vec::new();
@@ -91,20 +100,39 @@ impl KeySnapshot {
             }
         }
         // Same newest-first order as UnsealingKeys (which sorts by NotBefore).
-        let position: BTreeMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.fingerprint(), i)).collect();
-        infos.sort_by_key(|i| position.get(i.fingerprint.as_str()).copied().unwrap_or(usize::MAX));
+        let position: BTreeMap<&str, usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.fingerprint(), i))
+            .collect();
+        infos.sort_by_key(|i| {
+            position
+                .get(i.fingerprint.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
         infos.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-        Self { keys, infos, invalid, loaded: true }
+        Self {
+            keys,
+            infos,
+            invalid,
+            loaded: true,
+        }
     }
 }
 
-fn parse_key_secret(namespace: &str, secret: &Secret) -> Result<(PrivateKey, KeyInfo), KeySecretError> {
+fn parse_key_secret(
+    namespace: &str,
+    secret: &Secret,
+) -> Result<(PrivateKey, KeyInfo), KeySecretError> {
     let name = secret.name_any();
     let data = secret.data.as_ref();
-    let key_pem = data.and_then(|d| d.get("tls.key")).ok_or_else(|| KeySecretError::MissingKey {
-        namespace: namespace.to_owned(),
-        name: name.clone(),
-    })?;
+    let key_pem =
+        data.and_then(|d| d.get("tls.key"))
+            .ok_or_else(|| KeySecretError::MissingKey {
+                namespace: namespace.to_owned(),
+                name: name.clone(),
+            })?;
     let key = PrivateKey::from_pem(&key_pem.0).map_err(|e| KeySecretError::BadKey {
         namespace: namespace.to_owned(),
         name: name.clone(),
@@ -122,7 +150,10 @@ fn parse_key_secret(namespace: &str, secret: &Secret) -> Result<(PrivateKey, Key
     let info = KeyInfo {
         secret_name: name,
         fingerprint: key.fingerprint().to_owned(),
-        cert_pem: cert.as_ref().and(cert_bytes).map(|c| String::from_utf8_lossy(c).into_owned()),
+        cert_pem: cert
+            .as_ref()
+            .and(cert_bytes)
+            .map(|c| String::from_utf8_lossy(c).into_owned()),
         cert,
         created: secret.metadata.creation_timestamp.as_ref().map(|t| t.0),
     };
@@ -166,14 +197,26 @@ impl Keyring {
 
 /// Watches the key Secrets of `namespace` and publishes a new snapshot on every change, until
 /// the watches end (never, in practice: watcher errors are retried with backoff).
-pub async fn watch_keys(client: Client, namespace: String, tx: watch::Sender<Arc<KeySnapshot>>, recorder: Recorder, metrics: Arc<Metrics>) {
+pub async fn watch_keys(
+    client: Client,
+    namespace: String,
+    tx: watch::Sender<Arc<KeySnapshot>>,
+    recorder: Recorder,
+    metrics: Arc<Metrics>,
+) {
     let api: Api<Secret> = Api::namespaced(client, &namespace);
-    let labelled_cfg = watcher::Config::default().labels(&format!("{KEY_LABEL}={KEY_LABEL_ACTIVE}"));
-    let legacy_cfg = watcher::Config::default().fields(&format!("metadata.name={LEGACY_KEY_SECRET}"));
+    let labelled_cfg =
+        watcher::Config::default().labels(&format!("{KEY_LABEL}={KEY_LABEL_ACTIVE}"));
+    let legacy_cfg =
+        watcher::Config::default().fields(&format!("metadata.name={LEGACY_KEY_SECRET}"));
     let (labelled, labelled_writer) = reflector::store();
     let (legacy, legacy_writer) = reflector::store();
-    let labelled_events = reflector::reflector(labelled_writer, watcher(api.clone(), labelled_cfg).default_backoff());
-    let legacy_events = reflector::reflector(legacy_writer, watcher(api, legacy_cfg).default_backoff());
+    let labelled_events = reflector::reflector(
+        labelled_writer,
+        watcher(api.clone(), labelled_cfg).default_backoff(),
+    );
+    let legacy_events =
+        reflector::reflector(legacy_writer, watcher(api, legacy_cfg).default_backoff());
     let mut events = std::pin::pin!(stream::select(labelled_events, legacy_events));
     let mut last_signature = None;
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
@@ -189,19 +232,27 @@ pub async fn watch_keys(client: Client, namespace: String, tx: watch::Sender<Arc
         if !(ready(&labelled) && ready(&legacy)) {
             continue;
         }
-        let secrets: Vec<Arc<Secret>> = labelled.state().into_iter().chain(legacy.state()).collect();
-        let signature: BTreeSet<(String, String)> =
-            secrets.iter().map(|s| (s.name_any(), s.resource_version().unwrap_or_default())).collect();
+        let secrets: Vec<Arc<Secret>> =
+            labelled.state().into_iter().chain(legacy.state()).collect();
+        let signature: BTreeSet<(String, String)> = secrets
+            .iter()
+            .map(|s| (s.name_any(), s.resource_version().unwrap_or_default()))
+            .collect();
         if last_signature.as_ref() == Some(&signature) {
             continue;
         }
         let snapshot = KeySnapshot::from_secrets(&namespace, secrets.iter().map(|s| s.as_ref()));
         report_invalid(&snapshot, &secrets, &recorder, &mut reported).await;
-        metrics.key_secrets_invalid.set(i64::try_from(snapshot.invalid.len()).unwrap_or(i64::MAX));
+        metrics
+            .key_secrets_invalid
+            .set(i64::try_from(snapshot.invalid.len()).unwrap_or(i64::MAX));
         tracing::info!(
             keys = snapshot.keys.len(),
             invalid = snapshot.invalid.len(),
-            newest = snapshot.newest().map(|k| k.fingerprint.as_str()).unwrap_or("-"),
+            newest = snapshot
+                .newest()
+                .map(|k| k.fingerprint.as_str())
+                .unwrap_or("-"),
             "key set loaded"
         );
         last_signature = Some(signature);
@@ -219,11 +270,18 @@ fn ready(store: &Store<Secret>) -> bool {
 
 /// One Warning Event per (Secret, resourceVersion) that fails to load, so a broken key Secret is
 /// visible in `kubectl describe secret` without an event storm on every rebuild.
-async fn report_invalid(snapshot: &KeySnapshot, secrets: &[Arc<Secret>], recorder: &Recorder, reported: &mut BTreeSet<(String, String)>) {
+async fn report_invalid(
+    snapshot: &KeySnapshot,
+    secrets: &[Arc<Secret>],
+    recorder: &Recorder,
+    reported: &mut BTreeSet<(String, String)>,
+) {
     for error in &snapshot.invalid {
         let (KeySecretError::MissingKey { name, .. } | KeySecretError::BadKey { name, .. }) = error;
         tracing::error!(error = %error, "ignoring malformed key Secret");
-        let Some(secret) = secrets.iter().find(|s| &s.name_any() == name) else { continue };
+        let Some(secret) = secrets.iter().find(|s| &s.name_any() == name) else {
+            continue;
+        };
         let key = (name.clone(), secret.resource_version().unwrap_or_default());
         if !reported.insert(key) {
             continue;
@@ -270,7 +328,10 @@ mod tests {
             data.insert("tls.crt".to_owned(), ByteString(c.as_bytes().to_vec()));
         }
         Secret {
-            metadata: ObjectMeta { name: Some(name.to_owned()), ..ObjectMeta::default() },
+            metadata: ObjectMeta {
+                name: Some(name.to_owned()),
+                ..ObjectMeta::default()
+            },
             data: Some(data),
             type_: Some("kubernetes.io/tls".to_owned()),
             ..Secret::default()
@@ -278,23 +339,38 @@ mod tests {
     }
 
     #[test]
-    fn malformed_key_secrets_are_listed_and_good_ones_still_load() -> Result<(), Box<dyn std::error::Error>> {
-        let pair = generate_key_pair(&KeyGenOptions { bits: KeyBits::Rsa2048, ..KeyGenOptions::default() })?;
+    fn malformed_key_secrets_are_listed_and_good_ones_still_load()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let pair = generate_key_pair(&KeyGenOptions {
+            bits: KeyBits::Rsa2048,
+            ..KeyGenOptions::default()
+        })?;
         let good = key_secret("good", Some(pair.key_pem()), Some(pair.cert_pem()));
         let no_key = key_secret("no-key", None, Some(pair.cert_pem()));
-        let garbage = key_secret("garbage", Some("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"), None);
+        let garbage = key_secret(
+            "garbage",
+            Some("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+            None,
+        );
         let snapshot = KeySnapshot::from_secrets("ns", [&good, &no_key, &garbage]);
         assert_eq!(snapshot.keys.len(), 1);
         assert_eq!(snapshot.invalid.len(), 2);
-        assert!(matches!(&snapshot.invalid[0], KeySecretError::MissingKey { name, .. } if name == "no-key"));
-        assert!(matches!(&snapshot.invalid[1], KeySecretError::BadKey { name, .. } if name == "garbage"));
+        assert!(
+            matches!(&snapshot.invalid[0], KeySecretError::MissingKey { name, .. } if name == "no-key")
+        );
+        assert!(
+            matches!(&snapshot.invalid[1], KeySecretError::BadKey { name, .. } if name == "garbage")
+        );
         assert_eq!(snapshot.newest_cert_pem(), Some(pair.cert_pem()));
         Ok(())
     }
 
     #[test]
     fn key_without_cert_unseals_but_is_not_newest() -> Result<(), Box<dyn std::error::Error>> {
-        let pair = generate_key_pair(&KeyGenOptions { bits: KeyBits::Rsa2048, ..KeyGenOptions::default() })?;
+        let pair = generate_key_pair(&KeyGenOptions {
+            bits: KeyBits::Rsa2048,
+            ..KeyGenOptions::default()
+        })?;
         let bare = key_secret("bare", Some(pair.key_pem()), None);
         let snapshot = KeySnapshot::from_secrets("ns", [&bare]);
         assert_eq!(snapshot.keys.len(), 1);

@@ -100,11 +100,17 @@ impl Metrics {
         let build_info = Family::<BuildLabels, Gauge>::default();
         build_info
             .get_or_create(&BuildLabels {
-                revision: option_env!("SEALGATE_REVISION").unwrap_or("unknown").to_owned(),
+                revision: option_env!("SEALGATE_REVISION")
+                    .unwrap_or("unknown")
+                    .to_owned(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
             })
             .set(1);
-        registry.register("sealed_secrets_controller_build_info", "Build information", build_info);
+        registry.register(
+            "sealed_secrets_controller_build_info",
+            "Build information",
+            build_info,
+        );
         let rsa_operations = Counter::default();
         registry.register(
             "sealgate_rsa_operations",
@@ -161,7 +167,10 @@ impl Metrics {
 
     pub fn error(&self, reason: ErrorReason, namespace: &str) {
         self.unseal_errors
-            .get_or_create(&ErrorLabels { reason: reason.as_str().to_owned(), namespace: namespace.to_owned() })
+            .get_or_create(&ErrorLabels {
+                reason: reason.as_str().to_owned(),
+                namespace: namespace.to_owned(),
+            })
             .inc();
     }
 

@@ -8,9 +8,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use kube::api::ListParams;
+use kube::client::ClientBuilder;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::events::{Recorder, Reporter};
-use kube::client::ClientBuilder;
 use kube::{Api, Client};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -119,26 +119,46 @@ pub async fn client(config: &Config) -> Result<Client, RunError> {
             })?;
             kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
                 .await
-                .map_err(|e| RunError::Kubeconfig { path: path.display().to_string(), reason: e.to_string() })?
+                .map_err(|e| RunError::Kubeconfig {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?
         }
-        None => kube::Config::infer().await.map_err(|e| RunError::ClientConfig { reason: e.to_string() })?,
+        None => kube::Config::infer()
+            .await
+            .map_err(|e| RunError::ClientConfig {
+                reason: e.to_string(),
+            })?,
     };
-    let builder = ClientBuilder::try_from(kube_config).map_err(|e| RunError::ClientConfig { reason: e.to_string() })?;
-    Ok(match crate::api_rate::layer(config.kubeclient_qps, config.kubeclient_burst) {
-        Some(limit) => builder.with_layer(&limit).build(),
-        None => builder.build(),
-    })
+    let builder = ClientBuilder::try_from(kube_config).map_err(|e| RunError::ClientConfig {
+        reason: e.to_string(),
+    })?;
+    Ok(
+        match crate::api_rate::layer(config.kubeclient_qps, config.kubeclient_burst) {
+            Some(limit) => builder.with_layer(&limit).build(),
+            None => builder.build(),
+        },
+    )
 }
 
 /// Connects, loads the keys, and starts reconciling; returns once the first key list is in.
-pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + Sync + 'static) -> Result<Running, RunError> {
+pub async fn start(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + Sync + 'static,
+) -> Result<Running, RunError> {
     let client = client(&config).await?;
-    let namespace = config.namespace.clone().unwrap_or_else(|| client.default_namespace().to_owned());
+    let namespace = config
+        .namespace
+        .clone()
+        .unwrap_or_else(|| client.default_namespace().to_owned());
     check_crd(&client, config.label_selector.as_deref()).await?;
     let metrics = Arc::new(Metrics::new());
     let recorder = Recorder::new(
         client.clone(),
-        Reporter { controller: REPORTER.to_owned(), instance: std::env::var("POD_NAME").ok() },
+        Reporter {
+            controller: REPORTER.to_owned(),
+            instance: std::env::var("POD_NAME").ok(),
+        },
     );
     let (keys_tx, keyring) = Keyring::channel();
     let mut replica = Replica::elect(&client, &config, &namespace)?;
@@ -152,10 +172,19 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + S
         recorder: recorder.clone(),
         is_leader: is_leader.clone(),
     };
-    let tasks = vec![tokio::spawn(watch_keys(client.clone(), namespace.clone(), keys_tx, recorder.clone(), metrics.clone()))];
+    let tasks = vec![tokio::spawn(watch_keys(
+        client.clone(),
+        namespace.clone(),
+        keys_tx,
+        recorder.clone(),
+        metrics.clone(),
+    ))];
     // HTTP before the first key list, so probes answer while a big cluster loads.
     replica.start(&shared).await?;
-    keyring.wait_loaded().await.map_err(|_| RunError::KeysNotLoaded)?;
+    keyring
+        .wait_loaded()
+        .await
+        .map_err(|_| RunError::KeysNotLoaded)?;
 
     let settings = Settings {
         accept_deprecated_v1_data: config.accept_deprecated_v1_data,
@@ -163,10 +192,23 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + S
         resync_period: config.resync_period,
         max_retry_backoff: config.max_retry_backoff,
     };
-    let ctx = Arc::new(Context::new(KubeCluster::new(client.clone(), recorder), keyring, metrics, settings, is_leader));
+    let ctx = Arc::new(Context::new(
+        KubeCluster::new(client.clone(), recorder),
+        keyring,
+        metrics,
+        settings,
+        is_leader,
+    ));
     let watch = Watch {
-        scope: Scope::from_flags(config.all_namespaces, &namespace, &config.additional_namespaces),
-        label_selector: config.label_selector.clone().filter(|s| !s.trim().is_empty()),
+        scope: Scope::from_flags(
+            config.all_namespaces,
+            &namespace,
+            &config.additional_namespaces,
+        ),
+        label_selector: config
+            .label_selector
+            .clone()
+            .filter(|s| !s.trim().is_empty()),
     };
     tracing::info!(scope = ?watch.scope, label_selector = ?watch.label_selector, "watching SealedSecrets");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -180,7 +222,12 @@ pub async fn start(config: Config, shutdown: impl Future<Output = ()> + Send + S
     };
     let controller = tokio::spawn(controller::run(client, watch, config.workers, ctx, stop));
     tracing::info!(namespace = %shared.namespace, "sealgate-controller started");
-    Ok(Running { shared, stop: Some(stop_tx), tasks, controller })
+    Ok(Running {
+        shared,
+        stop: Some(stop_tx),
+        tasks,
+        controller,
+    })
 }
 
 /// A missing CRD is the most common install mistake: say how to fix it instead of retrying.
@@ -191,11 +238,16 @@ async fn check_crd(client: &Client, label_selector: Option<&str>) -> Result<(), 
     if let Some(selector) = label_selector.filter(|s| !s.trim().is_empty()) {
         params = params.labels(selector);
     }
-    match Api::<SealedSecret>::all(client.clone()).list_metadata(&params).await {
+    match Api::<SealedSecret>::all(client.clone())
+        .list_metadata(&params)
+        .await
+    {
         Ok(_) => Ok(()),
         Err(kube::Error::Api(status)) if status.code == 404 => Err(RunError::CrdMissing),
         Err(kube::Error::Api(status)) if status.code == 400 && label_selector.is_some() => {
-            Err(RunError::LabelSelector { reason: status.message })
+            Err(RunError::LabelSelector {
+                reason: status.message,
+            })
         }
         Err(source) => Err(RunError::Api { source }),
     }

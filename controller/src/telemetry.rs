@@ -7,7 +7,9 @@ use crate::config::LogFormat;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
-    #[error("--log-level {level:?} is not a level (error, warn, info, debug, trace) nor a filter directive: {reason}")]
+    #[error(
+        "--log-level {level:?} is not a level (error, warn, info, debug, trace) nor a filter directive: {reason}"
+    )]
     Level { level: String, reason: String },
     #[error("a logger is already installed")]
     AlreadySet,
@@ -20,7 +22,9 @@ pub fn init(format: LogFormat, level: &str) -> Result<(), TelemetryError> {
         level: level.to_owned(),
         reason: e.to_string(),
     })?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let result = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

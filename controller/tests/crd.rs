@@ -46,8 +46,11 @@ fn upstream_crd() -> Result<Option<Value>, Box<dyn std::error::Error>> {
     match path.filter(|p| p.is_file()) {
         Some(p) => Ok(Some(serde_saphyr::from_str(&std::fs::read_to_string(p)?)?)),
         None => {
-            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
-            let what = format!("upstream CRD (github.com/bitnami-labs/sealed-secrets@{UPSTREAM_VERSION} in GOMODCACHE; tests/peers/build fetches it)");
+            let ci = std::env::var("CI")
+                .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+            let what = format!(
+                "upstream CRD (github.com/bitnami-labs/sealed-secrets@{UPSTREAM_VERSION} in GOMODCACHE; tests/peers/build fetches it)"
+            );
             if ci {
                 return Err(format!("{what} is missing; CI must provide it").into());
             }
@@ -65,16 +68,27 @@ fn compare(upstream: &Value, ours: &Value, path: &str, problems: &mut Vec<String
         if let Some(want) = upstream.get(key)
             && ours.get(key) != Some(want)
         {
-            problems.push(format!("{path}: {key} {want} upstream, {:?} here", ours.get(key)));
+            problems.push(format!(
+                "{path}: {key} {want} upstream, {:?} here",
+                ours.get(key)
+            ));
         }
     }
     for flag in ["nullable", "x-kubernetes-preserve-unknown-fields"] {
-        if upstream.get(flag) == Some(&Value::Bool(true)) && ours.get(flag) != Some(&Value::Bool(true)) {
+        if upstream.get(flag) == Some(&Value::Bool(true))
+            && ours.get(flag) != Some(&Value::Bool(true))
+        {
             problems.push(format!("{path}: {flag} missing"));
         }
     }
     let required = |v: &Value| -> Vec<String> {
-        v.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+        v.get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
     };
     let upstream_required = required(upstream);
     for field in required(ours) {
@@ -106,12 +120,31 @@ fn compare(upstream: &Value, ours: &Value, path: &str, problems: &mut Vec<String
 
 #[test]
 fn generated_schema_accepts_every_field_of_upstreams_crd() -> TestResult {
-    let Some(upstream) = upstream_crd()? else { return Ok(()) };
+    let Some(upstream) = upstream_crd()? else {
+        return Ok(());
+    };
     let ours = serde_json::to_value(crd()?)?;
-    for pointer in ["/spec/group", "/spec/names/kind", "/spec/names/listKind", "/spec/names/plural", "/spec/names/singular", "/spec/scope"] {
-        assert_eq!(ours.pointer(pointer), upstream.pointer(pointer), "{pointer}");
+    for pointer in [
+        "/spec/group",
+        "/spec/names/kind",
+        "/spec/names/listKind",
+        "/spec/names/plural",
+        "/spec/names/singular",
+        "/spec/scope",
+    ] {
+        assert_eq!(
+            ours.pointer(pointer),
+            upstream.pointer(pointer),
+            "{pointer}"
+        );
     }
-    for pointer in ["/name", "/served", "/storage", "/subresources", "/additionalPrinterColumns"] {
+    for pointer in [
+        "/name",
+        "/served",
+        "/storage",
+        "/subresources",
+        "/additionalPrinterColumns",
+    ] {
         assert_eq!(
             ours.pointer(&format!("/spec/versions/0{pointer}")),
             upstream.pointer(&format!("/spec/versions/0{pointer}")),
@@ -126,10 +159,22 @@ fn generated_schema_accepts_every_field_of_upstreams_crd() -> TestResult {
         "",
         &mut problems,
     );
-    assert!(problems.is_empty(), "our schema rejects what upstream accepts:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "our schema rejects what upstream accepts:\n{}",
+        problems.join("\n")
+    );
     // The comparison itself must see the fields it claims to check.
     let mut none = Vec::new();
-    compare(upstream.pointer(schema).ok_or("schema")?, &Value::Object(Default::default()), "", &mut none);
-    assert!(none.len() >= 3 && none.iter().any(|p| p.contains(".spec")), "{none:?}");
+    compare(
+        upstream.pointer(schema).ok_or("schema")?,
+        &Value::Object(Default::default()),
+        "",
+        &mut none,
+    );
+    assert!(
+        none.len() >= 3 && none.iter().any(|p| p.contains(".spec")),
+        "{none:?}"
+    );
     Ok(())
 }

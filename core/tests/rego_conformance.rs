@@ -711,7 +711,9 @@ fn conftest_and_gator_agree_with_sealgate() {
                 "test/gator",
             ) {
                 Some(gk) => roots.push(gk),
-                None => skip_or_fail("gatekeeper's test/gator corpus not found: run tests/peers/build (or set SEALGATE_CORPORA)"),
+                None => skip_or_fail(
+                    "gatekeeper's test/gator corpus not found: run tests/peers/build (or set SEALGATE_CORPORA)",
+                ),
             }
             gator_rows_all = gator_rows(&gator, &roots);
             section.push('\n');
@@ -729,7 +731,9 @@ fn conftest_and_gator_agree_with_sealgate() {
                 section.push_str(&markdown("gator test fixtures", &rows));
                 gator_rows_all.extend(rows);
             } else {
-                skip_or_fail("gatekeeper's test/fixtures corpus not found: run tests/peers/build (or set SEALGATE_CORPORA)");
+                skip_or_fail(
+                    "gatekeeper's test/fixtures corpus not found: run tests/peers/build (or set SEALGATE_CORPORA)",
+                );
             }
         }
     }

@@ -40,7 +40,8 @@ impl Cluster {
     pub fn impersonating(&self, user: &str, groups: &[&str]) -> Result<Client, ClusterError> {
         let mut config = self.config.clone();
         config.auth_info.impersonate = Some(user.to_owned());
-        config.auth_info.impersonate_groups = Some(groups.iter().map(|g| (*g).to_owned()).collect());
+        config.auth_info.impersonate_groups =
+            Some(groups.iter().map(|g| (*g).to_owned()).collect());
         Client::try_from(config).map_err(|source| ClusterError::Client {
             path: self.kubeconfig.clone(),
             source,
@@ -51,8 +52,15 @@ impl Cluster {
 /// Connects to the cluster named by `KUBECONFIG` (one path). Without it: an error in CI, `None`
 /// after a `SKIPPED` line elsewhere.
 pub async fn cluster(test: &str) -> Result<Option<Cluster>, ClusterError> {
-    let Some(path) = std::env::var_os("KUBECONFIG").filter(|p| !p.is_empty()).map(PathBuf::from) else {
-        require(test, "KUBECONFIG", "start the control plane with tests/cluster/up, or run tests/run")?;
+    let Some(path) = std::env::var_os("KUBECONFIG")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+    else {
+        require(
+            test,
+            "KUBECONFIG",
+            "start the control plane with tests/cluster/up, or run tests/run",
+        )?;
         return Ok(None);
     };
     let kubeconfig = Kubeconfig::read_from(&path).map_err(|source| ClusterError::Kubeconfig {

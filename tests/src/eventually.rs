@@ -21,7 +21,11 @@ pub struct Timeout {
 
 /// Calls `probe` every 200 ms until it returns `Ok`, or fails after `bound` with the last `Err`
 /// it saw (which says what the state was instead).
-pub async fn eventually<T, E, F, Fut>(what: &str, bound: Duration, mut probe: F) -> Result<T, Timeout>
+pub async fn eventually<T, E, F, Fut>(
+    what: &str,
+    bound: Duration,
+    mut probe: F,
+) -> Result<T, Timeout>
 where
     E: Display,
     F: FnMut() -> Fut,

@@ -26,12 +26,17 @@ impl TestNamespace {
         let ns = Namespace {
             metadata: ObjectMeta {
                 name: Some(name.clone()),
-                labels: Some(BTreeMap::from([(TEST_LABEL.to_owned(), prefix_label(prefix))])),
+                labels: Some(BTreeMap::from([(
+                    TEST_LABEL.to_owned(),
+                    prefix_label(prefix),
+                )])),
                 ..ObjectMeta::default()
             },
             ..Namespace::default()
         };
-        Api::<Namespace>::all(client.clone()).create(&PostParams::default(), &ns).await?;
+        Api::<Namespace>::all(client.clone())
+            .create(&PostParams::default(), &ns)
+            .await?;
         Ok(Self {
             client: client.clone(),
             name,
@@ -73,7 +78,11 @@ fn prefix_label(prefix: &str) -> String {
         .take(40)
         .collect();
     let trimmed = cleaned.trim_matches('-');
-    if trimmed.is_empty() { "t".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        "t".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// `sg-<prefix>-<8 hex>`: random per process (RandomState is seeded per process) and per call.
@@ -96,7 +105,11 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.starts_with("sg-owner-ref-gc-"), "{a}");
         assert!(a.len() <= 63, "{a}");
-        assert!(a.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{a}");
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{a}"
+        );
         assert_eq!(prefix_label("---"), "t");
     }
 }

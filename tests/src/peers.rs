@@ -23,9 +23,17 @@ pub fn corpus(test: &str, name: &str) -> Result<Option<PathBuf>, PeersError> {
     find(test, "SEALGATE_CORPORA", name, |p| p.is_dir())
 }
 
-fn find(test: &str, var: &str, name: &str, ok: impl Fn(&std::path::Path) -> bool) -> Result<Option<PathBuf>, PeersError> {
+fn find(
+    test: &str,
+    var: &str,
+    name: &str,
+    ok: impl Fn(&std::path::Path) -> bool,
+) -> Result<Option<PathBuf>, PeersError> {
     let how = "build them with tests/peers/build, or run tests/run";
-    let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()).map(PathBuf::from) else {
+    let Some(dir) = std::env::var_os(var)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+    else {
         require(test, &format!("{var} (for {name})"), how)?;
         return Ok(None);
     };

@@ -81,7 +81,10 @@ impl Drop for Sealgate {
 }
 
 /// The control plane, the `sealgate` binary and a fresh namespace; `None` after a SKIPPED line.
-async fn setup(test: &str, prefix: &str) -> Result<Option<(Cluster, Sealgate, TestNamespace)>, Box<dyn Error + Send + Sync>> {
+async fn setup(
+    test: &str,
+    prefix: &str,
+) -> Result<Option<(Cluster, Sealgate, TestNamespace)>, Box<dyn Error + Send + Sync>> {
     let Some(cluster) = cluster(test).await? else {
         return Ok(None);
     };

@@ -7,8 +7,8 @@ use futures::TryStreamExt;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use kube::api::{DeleteParams, ObjectMeta, PostParams};
-use kube::runtime::watcher::{self, Event, watcher};
 use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event, watcher};
 use kube::{Api, ResourceExt};
 use sealgate_tests::{DEFAULT_WAIT, TestNamespace, cluster, eventually};
 
@@ -21,7 +21,10 @@ fn secret(name: &str, owner: Option<OwnerReference>) -> Secret {
             owner_references: owner.map(|o| vec![o]),
             ..ObjectMeta::default()
         },
-        string_data: Some(BTreeMap::from([("k".to_owned(), "not a real secret".to_owned())])),
+        string_data: Some(BTreeMap::from([(
+            "k".to_owned(),
+            "not a real secret".to_owned(),
+        )])),
         ..Secret::default()
     }
 }
@@ -45,7 +48,8 @@ async fn owner_deletion_garbage_collects_dependents_and_namespace_finalizes() ->
     let watch = tokio::spawn(async move {
         let mut ready = Some(ready_tx);
         let mut seen: Vec<String> = Vec::new();
-        let mut stream = std::pin::pin!(watcher(watched, watcher::Config::default()).default_backoff());
+        let mut stream =
+            std::pin::pin!(watcher(watched, watcher::Config::default()).default_backoff());
         while let Some(event) = stream.try_next().await? {
             match event {
                 Event::InitDone => {
@@ -53,7 +57,9 @@ async fn owner_deletion_garbage_collects_dependents_and_namespace_finalizes() ->
                         let _ = tx.send(());
                     }
                 }
-                Event::Apply(s) | Event::InitApply(s) => seen.push(format!("apply {}", s.name_any())),
+                Event::Apply(s) | Event::InitApply(s) => {
+                    seen.push(format!("apply {}", s.name_any()))
+                }
                 Event::Delete(s) => {
                     seen.push(format!("delete {}", s.name_any()));
                     if s.name_any() == "owned" {
@@ -63,7 +69,9 @@ async fn owner_deletion_garbage_collects_dependents_and_namespace_finalizes() ->
                 Event::Init => {}
             }
         }
-        Err::<Vec<String>, Box<dyn Error + Send + Sync>>(format!("watch ended early; saw {seen:?}").into())
+        Err::<Vec<String>, Box<dyn Error + Send + Sync>>(
+            format!("watch ended early; saw {seen:?}").into(),
+        )
     });
     tokio::time::timeout(DEFAULT_WAIT, ready_rx).await??;
 
@@ -87,17 +95,30 @@ async fn owner_deletion_garbage_collects_dependents_and_namespace_finalizes() ->
         uid: owner.uid().ok_or("created ConfigMap has no uid")?,
         ..OwnerReference::default()
     };
-    secrets.create(&PostParams::default(), &secret("owned", Some(owner_ref))).await?;
-    secrets.create(&PostParams::default(), &secret("unowned", None)).await?;
+    secrets
+        .create(&PostParams::default(), &secret("owned", Some(owner_ref)))
+        .await?;
+    secrets
+        .create(&PostParams::default(), &secret("unowned", None))
+        .await?;
 
-    configmaps.delete("owner", &DeleteParams::background()).await?;
-    eventually("the garbage collector to delete Secret 'owned'", DEFAULT_WAIT, || async {
-        match secrets.get_opt("owned").await {
-            Ok(None) => Ok(()),
-            Ok(Some(s)) => Err(format!("Secret 'owned' still exists (ownerReferences {:?})", s.owner_references())),
-            Err(e) => Err(format!("GET failed: {e}")),
-        }
-    })
+    configmaps
+        .delete("owner", &DeleteParams::background())
+        .await?;
+    eventually(
+        "the garbage collector to delete Secret 'owned'",
+        DEFAULT_WAIT,
+        || async {
+            match secrets.get_opt("owned").await {
+                Ok(None) => Ok(()),
+                Ok(Some(s)) => Err(format!(
+                    "Secret 'owned' still exists (ownerReferences {:?})",
+                    s.owner_references()
+                )),
+                Err(e) => Err(format!("GET failed: {e}")),
+            }
+        },
+    )
     .await?;
     assert!(
         secrets.get_opt("unowned").await?.is_some(),
@@ -105,21 +126,31 @@ async fn owner_deletion_garbage_collects_dependents_and_namespace_finalizes() ->
     );
 
     let seen = tokio::time::timeout(DEFAULT_WAIT, watch).await???;
-    assert!(seen.contains(&"apply owned".to_owned()), "watch never saw 'owned' created: {seen:?}");
-    assert!(seen.contains(&"delete owned".to_owned()), "watch never saw 'owned' deleted: {seen:?}");
+    assert!(
+        seen.contains(&"apply owned".to_owned()),
+        "watch never saw 'owned' created: {seen:?}"
+    );
+    assert!(
+        seen.contains(&"delete owned".to_owned()),
+        "watch never saw 'owned' deleted: {seen:?}"
+    );
 
     ns.delete().await?;
     let namespaces: Api<Namespace> = Api::all(cluster.client.clone());
-    eventually("the namespace controller to finish deleting the namespace", DEFAULT_WAIT, || async {
-        match namespaces.get_opt(&ns_name).await {
-            Ok(None) => Ok(()),
-            Ok(Some(n)) => Err(format!(
-                "namespace still there, phase {:?}",
-                n.status.and_then(|s| s.phase)
-            )),
-            Err(e) => Err(format!("GET failed: {e}")),
-        }
-    })
+    eventually(
+        "the namespace controller to finish deleting the namespace",
+        DEFAULT_WAIT,
+        || async {
+            match namespaces.get_opt(&ns_name).await {
+                Ok(None) => Ok(()),
+                Ok(Some(n)) => Err(format!(
+                    "namespace still there, phase {:?}",
+                    n.status.and_then(|s| s.phase)
+                )),
+                Err(e) => Err(format!("GET failed: {e}")),
+            }
+        },
+    )
     .await?;
     Ok(())
 }
@@ -132,10 +163,16 @@ async fn rbac_refuses_an_unbound_user() -> TestResult {
     };
     let ns = TestNamespace::create(&cluster.client, "rbac").await?;
     let nobody = cluster.impersonating("sealgate-test-nobody", &["system:authenticated"])?;
-    let refused = Api::<Secret>::namespaced(nobody, ns.name()).list(&Default::default()).await;
+    let refused = Api::<Secret>::namespaced(nobody, ns.name())
+        .list(&Default::default())
+        .await;
     match refused {
         Err(kube::Error::Api(status)) if status.code == 403 => {}
-        other => return Err(format!("expected 403 Forbidden for an unbound user, got {other:?}").into()),
+        other => {
+            return Err(
+                format!("expected 403 Forbidden for an unbound user, got {other:?}").into(),
+            );
+        }
     }
     ns.api::<Secret>().list(&Default::default()).await?;
     ns.delete().await?;
@@ -150,13 +187,17 @@ async fn new_namespaces_get_a_default_service_account() -> TestResult {
     };
     let ns = TestNamespace::create(&cluster.client, "sa").await?;
     let accounts: Api<ServiceAccount> = ns.api();
-    eventually("ServiceAccount 'default' in the new namespace", DEFAULT_WAIT, || async {
-        match accounts.get_opt("default").await {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err("not created yet".to_owned()),
-            Err(e) => Err(format!("GET failed: {e}")),
-        }
-    })
+    eventually(
+        "ServiceAccount 'default' in the new namespace",
+        DEFAULT_WAIT,
+        || async {
+            match accounts.get_opt("default").await {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => Err("not created yet".to_owned()),
+                Err(e) => Err(format!("GET failed: {e}")),
+            }
+        },
+    )
     .await?;
     ns.delete().await?;
     Ok(())

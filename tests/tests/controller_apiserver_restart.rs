@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use controller_support::{BoxError, add_key_secret, install_crd, start_controller, wait_secret_data, wait_synced};
+use controller_support::{
+    BoxError, add_key_secret, install_crd, start_controller, wait_secret_data, wait_synced,
+};
 use kube::api::PostParams;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client};
@@ -27,16 +29,26 @@ impl OwnCluster {
     fn up() -> Result<Self, BoxError> {
         let out = Command::new(script("up")).output()?;
         if !out.status.success() {
-            return Err(format!("tests/cluster/up failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+            return Err(format!(
+                "tests/cluster/up failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
         }
         let stdout = String::from_utf8(out.stdout)?;
-        let kubeconfig = stdout.lines().last().ok_or("tests/cluster/up printed nothing")?.trim().into();
+        let kubeconfig = stdout
+            .lines()
+            .last()
+            .ok_or("tests/cluster/up printed nothing")?
+            .trim()
+            .into();
         Ok(Self { kubeconfig })
     }
 
     async fn client(&self) -> Result<Client, BoxError> {
         let kubeconfig = Kubeconfig::read_from(&self.kubeconfig)?;
-        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default()).await?;
+        let config =
+            kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default()).await?;
         Ok(Client::try_from(config)?)
     }
 }
@@ -49,21 +61,33 @@ impl Drop for OwnCluster {
 
 /// tests/cluster/restart-apiserver: stop, wait `down_seconds`, start with the same flags.
 fn restart_apiserver(kubeconfig: &Path, down_seconds: u32) -> Result<(), BoxError> {
-    let out = Command::new(script("restart-apiserver")).arg(kubeconfig).arg(down_seconds.to_string()).output()?;
+    let out = Command::new(script("restart-apiserver"))
+        .arg(kubeconfig)
+        .arg(down_seconds.to_string())
+        .output()?;
     if !out.status.success() {
-        return Err(format!("restart-apiserver failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "restart-apiserver failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     Ok(())
 }
 
 fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cluster").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("cluster")
+        .join(name)
 }
 
 #[tokio::test]
-async fn controller_survives_an_apiserver_restart_during_a_sync_and_converges() -> Result<(), BoxError> {
+async fn controller_survives_an_apiserver_restart_during_a_sync_and_converges()
+-> Result<(), BoxError> {
     // The shared cluster's presence says the control-plane binaries exist (fails in CI if not).
-    let Some(_) = cluster("controller_survives_an_apiserver_restart_during_a_sync_and_converges").await? else {
+    let Some(_) =
+        cluster("controller_survives_an_apiserver_restart_during_a_sync_and_converges").await?
+    else {
         return Ok(());
     };
     let own = OwnCluster::up()?;
@@ -104,7 +128,11 @@ async fn controller_survives_an_apiserver_restart_during_a_sync_and_converges() 
         };
         if let Err(e) = converged.await {
             let leader = *controller.shared.is_leader.borrow();
-            return Err(format!("{e}; leader={leader}; metrics:\n{}", controller.shared.metrics.encode()).into());
+            return Err(format!(
+                "{e}; leader={leader}; metrics:\n{}",
+                controller.shared.metrics.encode()
+            )
+            .into());
         }
     }
     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -135,7 +135,11 @@ impl Server {
         let usage = Arc::clone(&metrics.key_usage);
         metrics.register(|registry| {
             http_metrics.register(registry);
-            registry.register_collector(Box::new(KeyMetrics::new(keyring.clone(), leader_rx, Arc::clone(&usage))));
+            registry.register_collector(Box::new(KeyMetrics::new(
+                keyring.clone(),
+                leader_rx,
+                Arc::clone(&usage),
+            )));
         });
         let (stop, mut stop_rx) = watch::channel(false);
         let shutdown = async move {

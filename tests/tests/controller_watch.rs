@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use controller_support::{
-    BoxError, add_key_secret, create, install_crd, metric, pause, sealed, start_controller, wait_metric, wait_secret_data,
-    wait_synced,
+    BoxError, add_key_secret, create, install_crd, metric, pause, sealed, start_controller,
+    wait_metric, wait_secret_data, wait_synced,
 };
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
-use kube::api::{ListParams, Patch, PatchParams};
 use kube::Api;
+use kube::api::{ListParams, Patch, PatchParams};
 use sealgate_controller::crd::SealedSecret;
 use sealgate_core::seal::Scope;
 use sealgate_tests::{TestNamespace, cluster, workspace_binary};
@@ -27,33 +27,58 @@ use sealgate_tests::{TestNamespace, cluster, workspace_binary};
 type TestResult = Result<(), BoxError>;
 
 fn labelled(mut ss: SealedSecret, team: &str) -> SealedSecret {
-    ss.metadata.labels.get_or_insert_with(Default::default).insert("team".to_owned(), team.to_owned());
+    ss.metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("team".to_owned(), team.to_owned());
     ss
 }
 
 #[tokio::test]
-async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_once() -> TestResult {
+async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_once() -> TestResult
+{
     let test = "controller_watches_additional_namespaces_by_label_and_reconciles_each_once";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
     let client = cluster.client.clone();
     install_crd(&client).await?;
     let home = TestNamespace::create(&client, "ctrl-watch-home").await?;
     let extra = TestNamespace::create(&client, "ctrl-watch-extra").await?;
     let outside = TestNamespace::create(&client, "ctrl-watch-out").await?;
-    let (h, e, o) = (home.name().to_owned(), extra.name().to_owned(), outside.name().to_owned());
+    let (h, e, o) = (
+        home.name().to_owned(),
+        extra.name().to_owned(),
+        outside.name().to_owned(),
+    );
     let pair = add_key_secret(&client, &h, "sealed-secrets-keywatch").await?;
     let fingerprint = pair.sealing_cert()?.fingerprint().to_owned();
     // A long resync, so every reconcile counted below comes from a watch event.
     let controller = start_controller(
         &cluster.kubeconfig,
         &h,
-        &[&format!("--additional-namespaces={e}"), "--label-selector=team=x", "--resync-period=10m"],
+        &[
+            &format!("--additional-namespaces={e}"),
+            "--label-selector=team=x",
+            "--resync-period=10m",
+        ],
     )
     .await?;
     wait_metric(&controller, "sealgate_leader", 1.0).await?;
 
     let make = |ns: &str, name: &str, team: &str| -> Result<SealedSecret, BoxError> {
-        Ok(labelled(sealed(&pair, ns, name, Scope::Strict, ns, &[("a", name), ("b", "2")], serde_json::json!({}))?, team))
+        Ok(labelled(
+            sealed(
+                &pair,
+                ns,
+                name,
+                Scope::Strict,
+                ns,
+                &[("a", name), ("b", "2")],
+                serde_json::json!({}),
+            )?,
+            team,
+        ))
     };
     create(&client, &make(&h, "picked", "x")?).await?;
     create(&client, &make(&h, "unlabelled", "y")?).await?;
@@ -66,25 +91,55 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
     // Long enough for a status write or the created Secret to come back as a watch event.
     pause(3000).await;
     for (ns, name) in [(&h, "unlabelled"), (&o, "outside")] {
-        let secret = Api::<Secret>::namespaced(client.clone(), ns).get_opt(name).await?;
-        assert!(secret.is_none(), "{ns}/{name} is not selected and must not be unsealed");
-        let ss = Api::<SealedSecret>::namespaced(client.clone(), ns).get(name).await?;
-        assert!(ss.status.is_none(), "{ns}/{name} must not get a status from this controller");
+        let secret = Api::<Secret>::namespaced(client.clone(), ns)
+            .get_opt(name)
+            .await?;
+        assert!(
+            secret.is_none(),
+            "{ns}/{name} is not selected and must not be unsealed"
+        );
+        let ss = Api::<SealedSecret>::namespaced(client.clone(), ns)
+            .get(name)
+            .await?;
+        assert!(
+            ss.status.is_none(),
+            "{ns}/{name} must not get a status from this controller"
+        );
     }
     let text = controller.shared.metrics.encode();
-    assert_eq!(metric(&text, "sealed_secrets_controller_unseal_requests_total"), Some(2.0), "one reconcile each:\n{text}");
-    assert_eq!(metric(&text, "sealgate_rsa_operations_total"), Some(4.0), "{text}");
+    assert_eq!(
+        metric(&text, "sealed_secrets_controller_unseal_requests_total"),
+        Some(2.0),
+        "one reconcile each:\n{text}"
+    );
+    assert_eq!(
+        metric(&text, "sealgate_rsa_operations_total"),
+        Some(4.0),
+        "{text}"
+    );
     let per_key = format!("sealgate_items_per_key{{fingerprint=\"{fingerprint}\"}}");
     assert_eq!(metric(&text, &per_key), Some(4.0), "{text}");
 
     // A label change is a change that matters: the SealedSecret is now selected.
     Api::<SealedSecret>::namespaced(client.clone(), &h)
-        .patch("unlabelled", &PatchParams::default(), &Patch::Merge(serde_json::json!({"metadata": {"labels": {"team": "x"}}})))
+        .patch(
+            "unlabelled",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"metadata": {"labels": {"team": "x"}}})),
+        )
         .await?;
-    wait_secret_data(&client, &h, "unlabelled", &[("a", "unlabelled"), ("b", "2")]).await?;
+    wait_secret_data(
+        &client,
+        &h,
+        "unlabelled",
+        &[("a", "unlabelled"), ("b", "2")],
+    )
+    .await?;
     wait_metric(&controller, &per_key, 6.0).await?;
     // A deleted SealedSecret no longer counts for its key.
-    Api::<SealedSecret>::namespaced(client.clone(), &e).delete("extra", &Default::default()).await?;
+    Api::<SealedSecret>::namespaced(client.clone(), &e)
+        .delete("extra", &Default::default())
+        .await?;
     wait_metric(&controller, &per_key, 4.0).await?;
     controller.stop().await;
     for ns in [home, extra, outside] {
@@ -96,14 +151,27 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
 /// Every form a value could leak in: as is, and base64 (as in Secret data and API bodies).
 fn leak_forms(values: &[&str]) -> Vec<String> {
     let engine = base64::engine::general_purpose::STANDARD;
-    values.iter().flat_map(|v| [(*v).to_owned(), engine.encode(v), engine.encode(v).trim_end_matches('=').to_owned()]).collect()
+    values
+        .iter()
+        .flat_map(|v| {
+            [
+                (*v).to_owned(),
+                engine.encode(v),
+                engine.encode(v).trim_end_matches('=').to_owned(),
+            ]
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -> TestResult {
     let test = "controller_binary_keeps_secret_values_out_of_logs_status_and_events";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
-    let Some(binary) = workspace_binary(test, "sealgate-controller")? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
+    let Some(binary) = workspace_binary(test, "sealgate-controller")? else {
+        return Ok(());
+    };
     let client = cluster.client.clone();
     install_crd(&client).await?;
     let ns = TestNamespace::create(&client, "ctrl-noleak").await?;
@@ -127,21 +195,77 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
         // Unsealed, with a rendered template; a template error that involves the values; an
         // item sealed for another namespace (decryption fails after the RSA step).
         let good = serde_json::json!({"data": {"dsn": "{{ .user }}:{{ .pass }}"}});
-        create(&client, &sealed(&pair, &n, "good", Scope::Strict, &n, &[("user", values[0]), ("pass", values[1])], good)?).await?;
+        create(
+            &client,
+            &sealed(
+                &pair,
+                &n,
+                "good",
+                Scope::Strict,
+                &n,
+                &[("user", values[0]), ("pass", values[1])],
+                good,
+            )?,
+        )
+        .await?;
         let bad_template = serde_json::json!({"data": {"x": "{{ .pass | nosuchfunction .user }}"}});
-        create(&client, &sealed(&pair, &n, "template", Scope::Strict, &n, &[("user", values[0]), ("pass", values[1])], bad_template)?)
-            .await?;
-        create(&client, &sealed(&pair, &n, "moved", Scope::Strict, "elsewhere", &[("pass", values[1])], serde_json::json!({}))?).await?;
+        create(
+            &client,
+            &sealed(
+                &pair,
+                &n,
+                "template",
+                Scope::Strict,
+                &n,
+                &[("user", values[0]), ("pass", values[1])],
+                bad_template,
+            )?,
+        )
+        .await?;
+        create(
+            &client,
+            &sealed(
+                &pair,
+                &n,
+                "moved",
+                Scope::Strict,
+                "elsewhere",
+                &[("pass", values[1])],
+                serde_json::json!({}),
+            )?,
+        )
+        .await?;
         let dsn = format!("{}:{}", values[0], values[1]);
-        wait_secret_data(&client, &n, "good", &[("user", values[0]), ("pass", values[1]), ("dsn", &dsn)]).await?;
-        let mut said = vec![wait_synced(&client, &n, "template", "False").await?, wait_synced(&client, &n, "moved", "False").await?];
-        assert!(said[0].contains("nosuchfunction"), "the status names the construct: {}", said[0]);
+        wait_secret_data(
+            &client,
+            &n,
+            "good",
+            &[("user", values[0]), ("pass", values[1]), ("dsn", &dsn)],
+        )
+        .await?;
+        let mut said = vec![
+            wait_synced(&client, &n, "template", "False").await?,
+            wait_synced(&client, &n, "moved", "False").await?,
+        ];
+        assert!(
+            said[0].contains("nosuchfunction"),
+            "the status names the construct: {}",
+            said[0]
+        );
         // A few retries' worth of logs and Events.
         pause(4000).await;
-        for event in Api::<Event>::namespaced(client.clone(), &n).list(&ListParams::default()).await?.items {
+        for event in Api::<Event>::namespaced(client.clone(), &n)
+            .list(&ListParams::default())
+            .await?
+            .items
+        {
             said.extend(event.note);
         }
-        for ss in Api::<SealedSecret>::namespaced(client.clone(), &n).list(&ListParams::default()).await?.items {
+        for ss in Api::<SealedSecret>::namespaced(client.clone(), &n)
+            .list(&ListParams::default())
+            .await?
+            .items
+        {
             said.push(serde_json::to_string(&ss.status)?);
         }
         Ok::<_, BoxError>(said)
@@ -154,13 +278,26 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
     std::fs::remove_file(&log_path)?;
     let said = outcome?;
 
-    assert!(logs.contains("unsealed"), "the log shows the controller worked: {} bytes", logs.len());
-    assert!(logs.contains("\"level\":\"TRACE\""), "the log is at trace level, the most talkative");
+    assert!(
+        logs.contains("unsealed"),
+        "the log shows the controller worked: {} bytes",
+        logs.len()
+    );
+    assert!(
+        logs.contains("\"level\":\"TRACE\""),
+        "the log is at trace level, the most talkative"
+    );
     for form in leak_forms(&values) {
         // Report where, never the surrounding text: it could hold more of the value.
         let line = logs.lines().position(|l| l.contains(&form));
-        assert!(line.is_none(), "a secret value (in some encoding) is in log line {line:?}");
-        assert!(!said.iter().any(|s| s.contains(&form)), "a secret value is in a status message or an Event note");
+        assert!(
+            line.is_none(),
+            "a secret value (in some encoding) is in log line {line:?}"
+        );
+        assert!(
+            !said.iter().any(|s| s.contains(&form)),
+            "a secret value is in a status message or an Event note"
+        );
     }
     ns.delete().await?;
     Ok(())
@@ -169,17 +306,28 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
 #[tokio::test]
 async fn controller_refuses_a_malformed_label_selector_at_start() -> TestResult {
     let test = "controller_refuses_a_malformed_label_selector_at_start";
-    let Some(cluster) = cluster(test).await? else { return Ok(()) };
+    let Some(cluster) = cluster(test).await? else {
+        return Ok(());
+    };
     install_crd(&cluster.client).await?;
     let ns = TestNamespace::create(&cluster.client, "ctrl-badsel").await?;
     let started = tokio::time::timeout(
         Duration::from_secs(60),
-        start_controller(&cluster.kubeconfig, ns.name(), &["--label-selector=team in (x"]),
+        start_controller(
+            &cluster.kubeconfig,
+            ns.name(),
+            &["--label-selector=team in (x"],
+        ),
     )
     .await?;
-    let Err(error) = started else { return Err("a malformed --label-selector must stop the start".into()) };
+    let Err(error) = started else {
+        return Err("a malformed --label-selector must stop the start".into());
+    };
     let message = error.to_string();
-    assert!(message.starts_with("--label-selector is not a valid label selector"), "{message}");
+    assert!(
+        message.starts_with("--label-selector is not a valid label selector"),
+        "{message}"
+    );
     ns.delete().await?;
     Ok(())
 }

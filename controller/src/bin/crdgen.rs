@@ -24,7 +24,11 @@ fn parse_args() -> Result<(Mode, PathBuf), String> {
             "--write" => mode = Mode::Write,
             "--check" => mode = Mode::Check,
             "--root" => root = PathBuf::from(args.next().ok_or("--root needs a folder")?),
-            other => return Err(format!("unknown argument {other:?}; use --write, --check, --root DIR")),
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; use --write, --check, --root DIR"
+                ));
+            }
         }
     }
     Ok((mode, root))
@@ -51,7 +55,10 @@ fn run() -> Result<bool, String> {
             }
             Mode::Check => {
                 if std::fs::read_to_string(&target).ok().as_deref() != Some(content.as_str()) {
-                    eprintln!("crdgen: {} is out of date; run `cargo run -p sealgate-controller --bin crdgen -- --write`", target.display());
+                    eprintln!(
+                        "crdgen: {} is out of date; run `cargo run -p sealgate-controller --bin crdgen -- --write`",
+                        target.display()
+                    );
                     clean = false;
                 }
             }

@@ -12,8 +12,8 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use crate::keyring::Keyring;
 use super::usage::KeyUsage;
+use crate::keyring::Keyring;
 
 /// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
 pub struct KeyMetrics {
@@ -30,7 +30,11 @@ impl std::fmt::Debug for KeyMetrics {
 
 impl KeyMetrics {
     pub fn new(keyring: Keyring, is_leader: watch::Receiver<bool>, usage: Arc<KeyUsage>) -> Self {
-        Self { keyring, is_leader, usage }
+        Self {
+            keyring,
+            is_leader,
+            usage,
+        }
     }
 }
 

@@ -19,4 +19,6 @@ pub use publish::{
 pub use rotation::{KeyPolicy, KeyRotation, Pass, RotationError, Triggers, sigusr1_requests};
 pub use schedule::{KeyDue, Reason, Schedule, ScheduleError, parse_cutoff};
 pub use store::{KeyListing, KeyMetadata, StoreError, key_secret, parse_pairs};
-pub use usage::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, KeyUsage, format_items_per_key, parse_items_per_key};
+pub use usage::{
+    ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, KeyUsage, format_items_per_key, parse_items_per_key,
+};

@@ -51,7 +51,11 @@ impl KeyUsage {
 
 /// The annotation value: `fp1=2,fp2=1` (fingerprints are hex, so no escaping is needed).
 pub fn format_items_per_key(items: &ItemsPerKey) -> String {
-    items.iter().map(|(fp, n)| format!("{fp}={n}")).collect::<Vec<_>>().join(",")
+    items
+        .iter()
+        .map(|(fp, n)| format!("{fp}={n}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Parses [`format_items_per_key`]'s output; `None` when malformed (e.g. edited by hand).
@@ -87,8 +91,15 @@ mod tests {
     fn totals_follow_records_and_deletions() {
         let usage = KeyUsage::default();
         usage.record("n", "a", [("k1".to_owned(), 3)].into());
-        usage.record("n", "b", [("k1".to_owned(), 1), ("k2".to_owned(), 2)].into());
-        assert_eq!(usage.totals(), [("k1".to_owned(), 4), ("k2".to_owned(), 2)].into());
+        usage.record(
+            "n",
+            "b",
+            [("k1".to_owned(), 1), ("k2".to_owned(), 2)].into(),
+        );
+        assert_eq!(
+            usage.totals(),
+            [("k1".to_owned(), 4), ("k2".to_owned(), 2)].into()
+        );
         usage.record("n", "b", [("k2".to_owned(), 3)].into());
         usage.forget("n", "a");
         assert_eq!(usage.totals(), [("k2".to_owned(), 3)].into());

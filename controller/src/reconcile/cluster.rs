@@ -48,17 +48,36 @@ pub trait Cluster: Send + Sync + 'static {
         async { Cached::Unknown }
     }
     /// Registers a watch loop's Secret store for [`Cluster::cached_secret`].
-    fn add_secret_store(&self, _namespace: Option<&str>, _store: Store<PartialObjectMeta<Secret>>) {}
-    fn get_secret(&self, namespace: &str, name: &str) -> impl Future<Output = Result<Option<Secret>, kube::Error>> + Send;
-    fn create_secret(&self, namespace: &str, secret: &Secret) -> impl Future<Output = Result<(), kube::Error>> + Send;
-    fn replace_secret(&self, namespace: &str, secret: &Secret) -> impl Future<Output = Result<(), kube::Error>> + Send;
+    fn add_secret_store(&self, _namespace: Option<&str>, _store: Store<PartialObjectMeta<Secret>>) {
+    }
+    fn get_secret(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Secret>, kube::Error>> + Send;
+    fn create_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> impl Future<Output = Result<(), kube::Error>> + Send;
+    fn replace_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> impl Future<Output = Result<(), kube::Error>> + Send;
     fn write_status(
         &self,
         sealed: &SealedSecret,
         status: &SealedSecretStatus,
     ) -> impl Future<Output = Result<(), kube::Error>> + Send;
     /// Best effort: a failed Event is logged, never fails the reconcile.
-    fn event(&self, sealed: &SealedSecret, severity: Severity, reason: &str, note: &str) -> impl Future<Output = ()> + Send;
+    fn event(
+        &self,
+        sealed: &SealedSecret,
+        severity: Severity,
+        reason: &str,
+        note: &str,
+    ) -> impl Future<Output = ()> + Send;
 }
 
 /// The real API server.
@@ -71,23 +90,38 @@ pub struct KubeCluster {
 
 impl KubeCluster {
     pub fn new(client: Client, recorder: Recorder) -> Self {
-        Self { client, recorder, stores: SecretStores::default() }
+        Self {
+            client,
+            recorder,
+            stores: SecretStores::default(),
+        }
     }
 
     fn store_for(&self, namespace: &str) -> Option<Store<PartialObjectMeta<Secret>>> {
         let stores = self.stores.read().ok()?;
-        stores.iter().find(|(ns, _)| ns.as_deref().is_none_or(|ns| ns == namespace)).map(|(_, store)| store.clone())
+        stores
+            .iter()
+            .find(|(ns, _)| ns.as_deref().is_none_or(|ns| ns == namespace))
+            .map(|(_, store)| store.clone())
     }
 }
 
 impl Cluster for KubeCluster {
     async fn cached_secret(&self, namespace: &str, name: &str) -> Cached {
-        let Some(store) = self.store_for(namespace) else { return Cached::Unknown };
-        if !matches!(tokio::time::timeout(CACHE_READY_WAIT, store.wait_until_ready()).await, Ok(Ok(()))) {
+        let Some(store) = self.store_for(namespace) else {
+            return Cached::Unknown;
+        };
+        if !matches!(
+            tokio::time::timeout(CACHE_READY_WAIT, store.wait_until_ready()).await,
+            Ok(Ok(()))
+        ) {
             return Cached::Unknown;
         }
         match store.get(&ObjectRef::new(name).within(namespace)) {
-            Some(meta) => Cached::Present(Box::new(Secret { metadata: meta.metadata.clone(), ..Secret::default() })),
+            Some(meta) => Cached::Present(Box::new(Secret {
+                metadata: meta.metadata.clone(),
+                ..Secret::default()
+            })),
             None => Cached::Absent,
         }
     }
@@ -99,7 +133,9 @@ impl Cluster for KubeCluster {
     }
 
     async fn get_secret(&self, namespace: &str, name: &str) -> Result<Option<Secret>, kube::Error> {
-        Api::<Secret>::namespaced(self.client.clone(), namespace).get_opt(name).await
+        Api::<Secret>::namespaced(self.client.clone(), namespace)
+            .get_opt(name)
+            .await
     }
 
     async fn create_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
@@ -119,7 +155,11 @@ impl Cluster for KubeCluster {
             .map(|_| ())
     }
 
-    async fn write_status(&self, sealed: &SealedSecret, status: &SealedSecretStatus) -> Result<(), kube::Error> {
+    async fn write_status(
+        &self,
+        sealed: &SealedSecret,
+        status: &SealedSecretStatus,
+    ) -> Result<(), kube::Error> {
         let namespace = sealed.metadata.namespace.clone().unwrap_or_default();
         let name = sealed.metadata.name.clone().unwrap_or_default();
         let patch = serde_json::json!({ "status": status });

@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Secret;
-use kube::runtime::controller::{self, Controller};
-use kube::core::PartialObjectMeta;
 use kube::ResourceExt;
+use kube::core::PartialObjectMeta;
+use kube::runtime::controller::{self, Controller};
 use kube::runtime::{Predicate, WatchStreamExt, predicates, reflector, watcher};
 use kube::{Api, Client};
 use tokio_stream_compat::watch_changes;
@@ -39,7 +39,10 @@ impl Scope {
     /// Upstream's rule: `--all-namespaces=false` or any additional namespace limits the watch
     /// to the controller namespace plus the additional ones.
     pub fn from_flags(all_namespaces: bool, own: &str, additional: &[String]) -> Self {
-        let extra: Vec<&String> = additional.iter().filter(|ns| !ns.trim().is_empty()).collect();
+        let extra: Vec<&String> = additional
+            .iter()
+            .filter(|ns| !ns.trim().is_empty())
+            .collect();
         if all_namespaces && extra.is_empty() {
             return Self::AllNamespaces;
         }
@@ -73,12 +76,30 @@ pub async fn run<C: Cluster>(
     match &watch.scope {
         Scope::AllNamespaces => {
             let apis = (Api::all(client.clone()), Api::all(client));
-            run_one(apis, None, watch.label_selector.as_deref(), workers, ctx, shutdown).await;
+            run_one(
+                apis,
+                None,
+                watch.label_selector.as_deref(),
+                workers,
+                ctx,
+                shutdown,
+            )
+            .await;
         }
         Scope::Namespaces(namespaces) => {
             let loops = namespaces.iter().map(|ns| {
-                let apis = (Api::namespaced(client.clone(), ns), Api::namespaced(client.clone(), ns));
-                run_one(apis, Some(ns.as_str()), watch.label_selector.as_deref(), workers, ctx.clone(), shutdown.clone())
+                let apis = (
+                    Api::namespaced(client.clone(), ns),
+                    Api::namespaced(client.clone(), ns),
+                );
+                run_one(
+                    apis,
+                    Some(ns.as_str()),
+                    watch.label_selector.as_deref(),
+                    workers,
+                    ctx.clone(),
+                    shutdown.clone(),
+                )
             });
             futures::future::join_all(loops).await;
         }
@@ -98,8 +119,10 @@ async fn run_one<C: Cluster>(
     // "is the Secret there and in sync" without a GET.
     let (secrets, secrets_writer) = reflector::store();
     ctx.cluster.add_secret_store(namespace, secrets);
-    let secret_events = watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
-    let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(|event| async move { Ok(secret_trigger(event)) });
+    let secret_events =
+        watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
+    let owned = reflector::reflector(secrets_writer, secret_events)
+        .try_filter_map(|event| async move { Ok(secret_trigger(event)) });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
@@ -114,7 +137,11 @@ async fn run_one<C: Cluster>(
         .default_backoff()
         .inspect_ok(move |event| {
             if let watcher::Event::Delete(gone) = event {
-                let instance = gone.labels().get("app.kubernetes.io/instance").cloned().unwrap_or_default();
+                let instance = gone
+                    .labels()
+                    .get("app.kubernetes.io/instance")
+                    .cloned()
+                    .unwrap_or_default();
                 let namespace = gone.namespace().unwrap_or_default();
                 metrics.condition(&namespace, &gone.name_any(), &instance, None);
                 metrics.key_usage.forget(&namespace, &gone.name_any());
@@ -123,8 +150,12 @@ async fn run_one<C: Cluster>(
     // Our status writes change neither generation, annotations nor labels, so they do not come
     // back as a second reconcile (the predicate cache forgets entries after an hour, which only
     // costs a fast-path check).
-    let changes = predicates::generation.combine(predicates::annotations).combine(predicates::labels);
-    let sealed = reflector::reflector(writer, sealed_events).applied_objects().predicate_filter(changes, Default::default());
+    let changes = predicates::generation
+        .combine(predicates::annotations)
+        .combine(predicates::labels);
+    let sealed = reflector::reflector(writer, sealed_events)
+        .applied_objects()
+        .predicate_filter(changes, Default::default());
     Controller::for_stream(sealed, reader)
         .owns_stream(owned)
         .reconcile_all_on(key_changes)
@@ -147,11 +178,17 @@ async fn run_one<C: Cluster>(
 /// The Secret changes that need their SealedSecret reconciled: deletions (re-create it) and
 /// Secrets without our digest annotation (written by someone else, or stripped). The Secrets
 /// this controller writes carry the digest, so its own writes do not come back as reconciles.
-fn secret_trigger(event: watcher::Event<PartialObjectMeta<Secret>>) -> Option<PartialObjectMeta<Secret>> {
+fn secret_trigger(
+    event: watcher::Event<PartialObjectMeta<Secret>>,
+) -> Option<PartialObjectMeta<Secret>> {
     match event {
         watcher::Event::Delete(secret) => Some(secret),
         watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) => {
-            let ours = secret.metadata.annotations.as_ref().is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
+            let ours = secret
+                .metadata
+                .annotations
+                .as_ref()
+                .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
             (!ours).then_some(secret)
         }
         watcher::Event::Init | watcher::Event::InitDone => None,
@@ -163,7 +200,9 @@ mod tokio_stream_compat {
     use futures::Stream;
     use tokio::sync::watch;
 
-    pub fn watch_changes<T: Send + Sync + 'static>(rx: watch::Receiver<T>) -> impl Stream<Item = ()> + Send + 'static {
+    pub fn watch_changes<T: Send + Sync + 'static>(
+        rx: watch::Receiver<T>,
+    ) -> impl Stream<Item = ()> + Send + 'static {
         futures::stream::unfold(rx, |mut rx| async move {
             rx.changed().await.ok()?;
             Some(((), rx))
@@ -179,10 +218,22 @@ mod tests {
     fn scope_follows_upstream_flag_rules() {
         let ns = |list: &[&str]| Scope::Namespaces(list.iter().map(|s| (*s).to_owned()).collect());
         assert_eq!(Scope::from_flags(true, "ctl", &[]), Scope::AllNamespaces);
-        assert_eq!(Scope::from_flags(true, "ctl", &[String::new()]), Scope::AllNamespaces, "an empty variable adds nothing");
+        assert_eq!(
+            Scope::from_flags(true, "ctl", &[String::new()]),
+            Scope::AllNamespaces,
+            "an empty variable adds nothing"
+        );
         assert_eq!(Scope::from_flags(false, "ctl", &[]), ns(&["ctl"]));
-        let extra = ["a".to_owned(), " b ".to_owned(), "ctl".to_owned(), "a".to_owned()];
-        assert_eq!(Scope::from_flags(true, "ctl", &extra), ns(&["ctl", "a", "b"]));
+        let extra = [
+            "a".to_owned(),
+            " b ".to_owned(),
+            "ctl".to_owned(),
+            "a".to_owned(),
+        ];
+        assert_eq!(
+            Scope::from_flags(true, "ctl", &extra),
+            ns(&["ctl", "a", "b"])
+        );
     }
 
     #[test]
@@ -190,14 +241,27 @@ mod tests {
         let secret = |annotated: bool| {
             let mut meta = PartialObjectMeta::<Secret>::default();
             if annotated {
-                meta.metadata.annotations = Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
+                meta.metadata.annotations =
+                    Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
             }
             meta
         };
-        assert!(secret_trigger(watcher::Event::Apply(secret(true))).is_none(), "our own write");
-        assert!(secret_trigger(watcher::Event::InitApply(secret(true))).is_none(), "a re-list of our Secrets");
-        assert!(secret_trigger(watcher::Event::Apply(secret(false))).is_some(), "digest stripped or foreign");
-        assert!(secret_trigger(watcher::Event::Delete(secret(true))).is_some(), "deleted: re-create it");
+        assert!(
+            secret_trigger(watcher::Event::Apply(secret(true))).is_none(),
+            "our own write"
+        );
+        assert!(
+            secret_trigger(watcher::Event::InitApply(secret(true))).is_none(),
+            "a re-list of our Secrets"
+        );
+        assert!(
+            secret_trigger(watcher::Event::Apply(secret(false))).is_some(),
+            "digest stripped or foreign"
+        );
+        assert!(
+            secret_trigger(watcher::Event::Delete(secret(true))).is_some(),
+            "deleted: re-create it"
+        );
         assert!(secret_trigger(watcher::Event::InitDone).is_none());
     }
 }

@@ -59,7 +59,12 @@ pub fn desired_secret(owner: &Owner<'_>, decrypted: &Decrypted, digest: &str) ->
     metadata.generation = None;
     metadata.managed_fields = None;
     metadata.generate_name = None;
-    let skip_owner = template.metadata.annotations.get(SKIP_OWNER_ANNOTATION).map(String::as_str) == Some("true");
+    let skip_owner = template
+        .metadata
+        .annotations
+        .get(SKIP_OWNER_ANNOTATION)
+        .map(String::as_str)
+        == Some("true");
     metadata.owner_references = (!skip_owner).then(|| vec![owner.reference()]);
     let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
     annotations.insert(DIGEST_ANNOTATION.to_owned(), digest.to_owned());
@@ -67,7 +72,10 @@ pub fn desired_secret(owner: &Owner<'_>, decrypted: &Decrypted, digest: &str) ->
         Some(fp) => annotations.insert(FINGERPRINT_ANNOTATION.to_owned(), fp.clone()),
         None => annotations.remove(FINGERPRINT_ANNOTATION),
     };
-    annotations.insert(ITEMS_PER_KEY_ANNOTATION.to_owned(), format_items_per_key(&decrypted.items_per_key));
+    annotations.insert(
+        ITEMS_PER_KEY_ANNOTATION.to_owned(),
+        format_items_per_key(&decrypted.items_per_key),
+    );
     if metadata.labels.as_ref().is_some_and(BTreeMap::is_empty) {
         metadata.labels = None;
     }

@@ -38,7 +38,10 @@ pub fn sealed_digest(sealed: &SealedSecret, uid: &str) -> String {
         "template": sorted(template),
     });
     let bytes = canonical.to_string();
-    format!("sha256:{}", STANDARD_NO_PAD.encode(digest(&SHA256, bytes.as_bytes()).as_ref()))
+    format!(
+        "sha256:{}",
+        STANDARD_NO_PAD.encode(digest(&SHA256, bytes.as_bytes()).as_ref())
+    )
 }
 
 /// Object keys sorted at every level (serde_json keeps insertion order in this workspace).
@@ -47,7 +50,12 @@ fn sorted(value: Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect::<Map<_, _>>())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted(v)))
+                    .collect::<Map<_, _>>(),
+            )
         }
         Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
         other => other,
@@ -77,7 +85,10 @@ mod tests {
             "spec": {"template": {"type": "Opaque", "metadata": {"labels": {"a": "1", "b": "2"}}},
                      "encryptedData": {"y": "AgA2", "x": "AgA1"}}
         });
-        assert_eq!(sealed_digest(&sealed(base()), "u"), sealed_digest(&sealed(reordered), "u"));
+        assert_eq!(
+            sealed_digest(&sealed(base()), "u"),
+            sealed_digest(&sealed(reordered), "u")
+        );
     }
 
     #[test]
@@ -95,7 +106,8 @@ mod tests {
         v["spec"]["template"]["immutable"] = true.into();
         assert_ne!(d, sealed_digest(&sealed(v), "u"));
         let mut v = base();
-        v["metadata"]["annotations"] = serde_json::json!({"sealedsecrets.bitnami.com/cluster-wide": "true"});
+        v["metadata"]["annotations"] =
+            serde_json::json!({"sealedsecrets.bitnami.com/cluster-wide": "true"});
         assert_ne!(d, sealed_digest(&sealed(v), "u"));
         let mut v = base();
         v["metadata"]["namespace"] = "other".into();

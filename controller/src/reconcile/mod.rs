@@ -80,9 +80,13 @@ impl SyncError {
     /// Upstream's Event reason and metric reason for this failure.
     fn reasons(&self) -> (&'static str, ErrorReason) {
         match self {
-            Self::Convert(_) | Self::Unseal(_) | Self::Task { .. } => ("ErrUnsealFailed", ErrorReason::Unseal),
+            Self::Convert(_) | Self::Unseal(_) | Self::Task { .. } => {
+                ("ErrUnsealFailed", ErrorReason::Unseal)
+            }
             Self::Unmanaged { .. } => ("ErrUpdateFailed", ErrorReason::Unmanaged),
-            Self::Immutable { .. } | Self::Update { .. } | Self::Raced { .. } => ("ErrUpdateFailed", ErrorReason::Update),
+            Self::Immutable { .. } | Self::Update { .. } | Self::Raced { .. } => {
+                ("ErrUpdateFailed", ErrorReason::Update)
+            }
             Self::Fetch { .. } => ("ErrUpdateFailed", ErrorReason::Fetch),
         }
     }
@@ -102,7 +106,13 @@ pub struct Context<C> {
 }
 
 impl<C: Cluster> Context<C> {
-    pub fn new(cluster: C, keyring: Keyring, metrics: Arc<Metrics>, settings: Settings, is_leader: watch::Receiver<bool>) -> Self {
+    pub fn new(
+        cluster: C,
+        keyring: Keyring,
+        metrics: Arc<Metrics>,
+        settings: Settings,
+        is_leader: watch::Receiver<bool>,
+    ) -> Self {
         let cpus = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
             cluster,
@@ -115,8 +125,14 @@ impl<C: Cluster> Context<C> {
         }
     }
 
-    fn failures_of(&self, key: &(String, String), update: impl FnOnce(Option<u32>) -> Option<u32>) -> u32 {
-        let Ok(mut map) = self.failures.lock() else { return 0 };
+    fn failures_of(
+        &self,
+        key: &(String, String),
+        update: impl FnOnce(Option<u32>) -> Option<u32>,
+    ) -> u32 {
+        let Ok(mut map) = self.failures.lock() else {
+            return 0;
+        };
         match update(map.get(key).copied()) {
             Some(n) => {
                 map.insert(key.clone(), n);
@@ -131,17 +147,25 @@ impl<C: Cluster> Context<C> {
 }
 
 fn identity(sealed: &SealedSecret) -> (String, String) {
-    (sealed.metadata.namespace.clone().unwrap_or_default(), sealed.metadata.name.clone().unwrap_or_default())
+    (
+        sealed.metadata.namespace.clone().unwrap_or_default(),
+        sealed.metadata.name.clone().unwrap_or_default(),
+    )
 }
 
 /// The retry delay after `failures` consecutive failures: 500 ms doubling, capped.
 pub fn backoff(failures: u32, cap: Duration) -> Duration {
     let exponent = failures.saturating_sub(1).min(20);
-    Duration::from_millis(500).saturating_mul(1u32 << exponent).min(cap)
+    Duration::from_millis(500)
+        .saturating_mul(1u32 << exponent)
+        .min(cap)
 }
 
 /// One reconcile of one SealedSecret.
-pub async fn reconcile<C: Cluster>(sealed: Arc<SealedSecret>, ctx: Arc<Context<C>>) -> Result<Action, SyncError> {
+pub async fn reconcile<C: Cluster>(
+    sealed: Arc<SealedSecret>,
+    ctx: Arc<Context<C>>,
+) -> Result<Action, SyncError> {
     if !*ctx.is_leader.borrow() {
         // Followers keep their caches warm but write nothing; becoming leader re-queues all.
         return Ok(Action::await_change());
@@ -157,23 +181,43 @@ pub async fn reconcile<C: Cluster>(sealed: Arc<SealedSecret>, ctx: Arc<Context<C
     let message = outcome.as_ref().err().map(ToString::to_string);
     if ctx.settings.update_status {
         let result = message.as_deref().map_or(Ok(()), Err);
-        if let Some(status) = next_status(sealed.status.as_ref(), sealed.metadata.generation, result, Time(Timestamp::now()))
-            && let Err(e) = ctx.cluster.write_status(&sealed, &status).await
+        if let Some(status) = next_status(
+            sealed.status.as_ref(),
+            sealed.metadata.generation,
+            result,
+            Time(Timestamp::now()),
+        ) && let Err(e) = ctx.cluster.write_status(&sealed, &status).await
         {
             ctx.metrics.error(ErrorReason::Status, &namespace);
             tracing::warn!(%namespace, %name, error = %e, "cannot write the SealedSecret status");
         }
     }
-    let instance = sealed.metadata.labels.as_ref().and_then(|l| l.get("app.kubernetes.io/instance")).cloned().unwrap_or_default();
-    ctx.metrics.condition(&namespace, &name, &instance, Some(outcome.is_ok()));
-    ctx.metrics.reconcile_duration.observe(started.elapsed().as_secs_f64());
+    let instance = sealed
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("app.kubernetes.io/instance"))
+        .cloned()
+        .unwrap_or_default();
+    ctx.metrics
+        .condition(&namespace, &name, &instance, Some(outcome.is_ok()));
+    ctx.metrics
+        .reconcile_duration
+        .observe(started.elapsed().as_secs_f64());
 
     match outcome {
         Ok(wrote) => {
             ctx.failures_of(&(namespace.clone(), name.clone()), |_| None);
             if wrote {
                 tracing::info!(%namespace, %name, "unsealed");
-                ctx.cluster.event(&sealed, Severity::Normal, "Unsealed", "SealedSecret unsealed successfully").await;
+                ctx.cluster
+                    .event(
+                        &sealed,
+                        Severity::Normal,
+                        "Unsealed",
+                        "SealedSecret unsealed successfully",
+                    )
+                    .await;
             }
             Ok(Action::requeue(ctx.settings.resync_period))
         }
@@ -185,7 +229,9 @@ pub async fn reconcile<C: Cluster>(sealed: Arc<SealedSecret>, ctx: Arc<Context<C
                 "ErrUnsealFailed" => format!("Failed to unseal: {error}"),
                 _ => error.to_string(),
             };
-            ctx.cluster.event(&sealed, Severity::Warning, reason, &note).await;
+            ctx.cluster
+                .event(&sealed, Severity::Warning, reason, &note)
+                .await;
             if matches!(error, SyncError::Immutable { .. }) {
                 // Retrying cannot help until someone deletes the Secret (which re-queues it).
                 return Ok(Action::requeue(ctx.settings.resync_period));
@@ -196,8 +242,14 @@ pub async fn reconcile<C: Cluster>(sealed: Arc<SealedSecret>, ctx: Arc<Context<C
 }
 
 /// Retries with exponential backoff, never giving up.
-pub fn error_policy<C: Cluster>(sealed: Arc<SealedSecret>, _error: &SyncError, ctx: Arc<Context<C>>) -> Action {
-    let failures = ctx.failures_of(&identity(&sealed), |n| Some(n.unwrap_or(0).saturating_add(1)));
+pub fn error_policy<C: Cluster>(
+    sealed: Arc<SealedSecret>,
+    _error: &SyncError,
+    ctx: Arc<Context<C>>,
+) -> Action {
+    let failures = ctx.failures_of(&identity(&sealed), |n| {
+        Some(n.unwrap_or(0).saturating_add(1))
+    });
     Action::requeue(backoff(failures, ctx.settings.max_retry_backoff))
 }
 
@@ -212,9 +264,14 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
         Cached::Present(meta) if already_in_sync(Some(&meta), &uid, &digest) => Some(*meta),
         Cached::Present(_) | Cached::Unknown => fetch(ctx, &namespace, &name).await?,
     };
-    if let Some(in_sync) = existing.as_ref().filter(|s| already_in_sync(Some(s), &uid, &digest)) {
+    if let Some(in_sync) = existing
+        .as_ref()
+        .filter(|s| already_in_sync(Some(s), &uid, &digest))
+    {
         ctx.metrics.fast_path_hits.inc();
-        ctx.metrics.key_usage.record(&namespace, &name, recorded_usage(in_sync, &core));
+        ctx.metrics
+            .key_usage
+            .record(&namespace, &name, recorded_usage(in_sync, &core));
         return Ok(false);
     }
     // Refuse before decrypting: a foreign Secret costs no RSA work.
@@ -224,18 +281,33 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
     let hint = existing.as_ref().and_then(hint_of);
     let snapshot = ctx.keyring.current();
     let accept_v1 = ctx.settings.accept_deprecated_v1_data;
-    let permit = ctx.rsa_slots.clone().acquire_owned().await.map_err(|e| SyncError::Task { reason: e.to_string() })?;
+    let permit = ctx
+        .rsa_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| SyncError::Task {
+            reason: e.to_string(),
+        })?;
     let attempt = tokio::task::spawn_blocking(move || {
         let attempt = decrypt(&snapshot.keys, &core, hint.as_deref(), accept_v1);
         drop(permit);
         attempt
     })
     .await
-    .map_err(|e| SyncError::Task { reason: e.to_string() })?;
+    .map_err(|e| SyncError::Task {
+        reason: e.to_string(),
+    })?;
     ctx.metrics.rsa_operations.inc_by(attempt.rsa_operations);
     let decrypted = attempt.result.map_err(SyncError::Unseal)?;
-    ctx.metrics.key_usage.record(&namespace, &name, decrypted.items_per_key.clone());
-    let owner = Owner { namespace: &namespace, name: &name, uid: &uid };
+    ctx.metrics
+        .key_usage
+        .record(&namespace, &name, decrypted.items_per_key.clone());
+    let owner = Owner {
+        namespace: &namespace,
+        name: &name,
+        uid: &uid,
+    };
     let desired = desired_secret(&owner, &decrypted, &digest);
     drop(decrypted);
     match write(ctx, &owner, existing.as_ref(), desired).await? {
@@ -251,12 +323,19 @@ async fn sync<C: Cluster>(sealed: &SealedSecret, ctx: &Context<C>) -> Result<boo
     }
 }
 
-async fn fetch<C: Cluster>(ctx: &Context<C>, namespace: &str, name: &str) -> Result<Option<Secret>, SyncError> {
-    ctx.cluster.get_secret(namespace, name).await.map_err(|source| SyncError::Fetch {
-        namespace: namespace.to_owned(),
-        name: name.to_owned(),
-        source,
-    })
+async fn fetch<C: Cluster>(
+    ctx: &Context<C>,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Secret>, SyncError> {
+    ctx.cluster
+        .get_secret(namespace, name)
+        .await
+        .map_err(|source| SyncError::Fetch {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            source,
+        })
 }
 
 /// The outcome of one write attempt.
@@ -268,38 +347,68 @@ enum Written {
 }
 
 /// Plans `desired` against `existing` and issues the create or replace.
-async fn write<C: Cluster>(ctx: &Context<C>, owner: &Owner<'_>, existing: Option<&Secret>, desired: Secret) -> Result<Written, SyncError> {
-    let write_error =
-        |source| SyncError::Update { namespace: owner.namespace.to_owned(), name: owner.name.to_owned(), source };
+async fn write<C: Cluster>(
+    ctx: &Context<C>,
+    owner: &Owner<'_>,
+    existing: Option<&Secret>,
+    desired: Secret,
+) -> Result<Written, SyncError> {
+    let write_error = |source| SyncError::Update {
+        namespace: owner.namespace.to_owned(),
+        name: owner.name.to_owned(),
+        source,
+    };
     match plan(existing, desired, owner.uid) {
         Plan::Create(secret) => match ctx.cluster.create_secret(owner.namespace, &secret).await {
             Ok(()) => Ok(Written::Done(true)),
-            Err(kube::Error::Api(status)) if status.code == 409 && status.reason == "AlreadyExists" => Ok(Written::AlreadyExists(secret)),
+            Err(kube::Error::Api(status))
+                if status.code == 409 && status.reason == "AlreadyExists" =>
+            {
+                Ok(Written::AlreadyExists(secret))
+            }
             Err(e) => Err(write_error(e)),
         },
         Plan::Update(secret) => match ctx.cluster.replace_secret(owner.namespace, &secret).await {
             Ok(()) => Ok(Written::Done(true)),
-            Err(e) if is_immutable_rejection(&e) => Err(SyncError::Immutable { name: owner.name.to_owned() }),
+            Err(e) if is_immutable_rejection(&e) => Err(SyncError::Immutable {
+                name: owner.name.to_owned(),
+            }),
             Err(e) => Err(write_error(e)),
         },
         Plan::Unchanged => Ok(Written::Done(false)),
-        Plan::RefuseUnmanaged => Err(SyncError::Unmanaged { name: owner.name.to_owned() }),
+        Plan::RefuseUnmanaged => Err(SyncError::Unmanaged {
+            name: owner.name.to_owned(),
+        }),
     }
 }
 
 fn hint_of(secret: &Secret) -> Option<String> {
-    secret.metadata.annotations.as_ref()?.get(FINGERPRINT_ANNOTATION).cloned()
+    secret
+        .metadata
+        .annotations
+        .as_ref()?
+        .get(FINGERPRINT_ANNOTATION)
+        .cloned()
 }
 
 /// Items per key of an in-sync Secret, from its annotation; a Secret written before that
 /// annotation existed credits every item to the key named by its fingerprint hint.
 fn recorded_usage(secret: &Secret, sealed: &sealgate_core::seal::SealedSecret) -> ItemsPerKey {
     let annotations = secret.metadata.annotations.as_ref();
-    if let Some(items) = annotations.and_then(|a| a.get(ITEMS_PER_KEY_ANNOTATION)).and_then(|t| parse_items_per_key(t)) {
+    if let Some(items) = annotations
+        .and_then(|a| a.get(ITEMS_PER_KEY_ANNOTATION))
+        .and_then(|t| parse_items_per_key(t))
+    {
         return items;
     }
-    let items = if sealed.spec.data.is_some() { 1 } else { u32::try_from(sealed.spec.encrypted_data.len()).unwrap_or(u32::MAX) };
-    hint_of(secret).map(|fp| ItemsPerKey::from([(fp, items)])).unwrap_or_default()
+    let items = if sealed.spec.data.is_some() {
+        1
+    } else {
+        u32::try_from(sealed.spec.encrypted_data.len()).unwrap_or(u32::MAX)
+    };
+    hint_of(secret)
+        .map(|fp| ItemsPerKey::from([(fp, items)]))
+        .unwrap_or_default()
 }
 
 /// The API server's answer to a data change on an immutable Secret (422, "field is immutable").

@@ -43,7 +43,13 @@ impl std::fmt::Debug for Plan {
 }
 
 fn annotated(secret: &Secret, key: &str) -> bool {
-    secret.metadata.annotations.as_ref().and_then(|a| a.get(key)).map(String::as_str) == Some("true")
+    secret
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .map(String::as_str)
+        == Some("true")
 }
 
 /// True when an ownerReference with `controller: true` names the SealedSecret `uid`.
@@ -63,7 +69,11 @@ pub fn writable(existing: &Secret, owner_uid: &str) -> bool {
     controlled_by(existing, owner_uid)
         || annotated(existing, MANAGED_ANNOTATION)
         || annotated(existing, PATCH_ANNOTATION)
-        || existing.metadata.annotations.as_ref().is_some_and(|a| a.contains_key(DIGEST_ANNOTATION))
+        || existing
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION))
 }
 
 /// The fast path: the existing Secret is writable by us and was produced from exactly this
@@ -71,7 +81,12 @@ pub fn writable(existing: &Secret, owner_uid: &str) -> bool {
 pub fn already_in_sync(existing: Option<&Secret>, owner_uid: &str, digest: &str) -> bool {
     existing.is_some_and(|s| {
         writable(s, owner_uid)
-            && s.metadata.annotations.as_ref().and_then(|a| a.get(DIGEST_ANNOTATION)).map(String::as_str) == Some(digest)
+            && s.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(DIGEST_ANNOTATION))
+                .map(String::as_str)
+                == Some(digest)
     })
 }
 
@@ -89,7 +104,10 @@ pub fn plan(existing: Option<&Secret>, desired: Secret, owner_uid: &str) -> Plan
         data.extend(desired.data.unwrap_or_default());
         let labels = next.metadata.labels.get_or_insert_with(Default::default);
         labels.extend(desired.metadata.labels.unwrap_or_default());
-        let annotations = next.metadata.annotations.get_or_insert_with(Default::default);
+        let annotations = next
+            .metadata
+            .annotations
+            .get_or_insert_with(Default::default);
         annotations.extend(desired.metadata.annotations.unwrap_or_default());
         if annotated(existing, MANAGED_ANNOTATION) {
             next.metadata.owner_references = desired.metadata.owner_references;
@@ -104,17 +122,24 @@ pub fn plan(existing: Option<&Secret>, desired: Secret, owner_uid: &str) -> Plan
     if desired.immutable.is_some() {
         next.immutable = desired.immutable;
     }
-    if same_content(existing, &next) { Plan::Unchanged } else { Plan::Update(Box::new(next)) }
+    if same_content(existing, &next) {
+        Plan::Unchanged
+    } else {
+        Plan::Update(Box::new(next))
+    }
 }
 
 fn same_content(a: &Secret, b: &Secret) -> bool {
-    let empty_none = |m: &Option<std::collections::BTreeMap<String, String>>| m.clone().filter(|m| !m.is_empty());
+    let empty_none = |m: &Option<std::collections::BTreeMap<String, String>>| {
+        m.clone().filter(|m| !m.is_empty())
+    };
     a.data.clone().unwrap_or_default() == b.data.clone().unwrap_or_default()
         && a.type_.as_deref().unwrap_or("Opaque") == b.type_.as_deref().unwrap_or("Opaque")
         && a.immutable.unwrap_or(false) == b.immutable.unwrap_or(false)
         && empty_none(&a.metadata.labels) == empty_none(&b.metadata.labels)
         && empty_none(&a.metadata.annotations) == empty_none(&b.metadata.annotations)
-        && a.metadata.owner_references.clone().unwrap_or_default() == b.metadata.owner_references.clone().unwrap_or_default()
+        && a.metadata.owner_references.clone().unwrap_or_default()
+            == b.metadata.owner_references.clone().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -141,10 +166,20 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_data() {
-        let plan = Plan::Create(Box::new(secret(&[("password", "hunter2-plaintext")], &[], None)));
+        let plan = Plan::Create(Box::new(secret(
+            &[("password", "hunter2-plaintext")],
+            &[],
+            None,
+        )));
         let shown = format!("{plan:?}");
-        assert!(shown.contains("password") && !shown.contains("hunter2"), "{shown}");
-        assert!(!shown.contains(&format!("{:?}", b"hunter2-plaintext".to_vec())), "{shown}");
+        assert!(
+            shown.contains("password") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(&format!("{:?}", b"hunter2-plaintext".to_vec())),
+            "{shown}"
+        );
     }
 
     fn secret(data: &[(&str, &str)], annotations: &[(&str, &str)], owner: Option<&str>) -> Secret {
@@ -152,18 +187,31 @@ mod tests {
             metadata: ObjectMeta {
                 name: Some("s".to_owned()),
                 namespace: Some("n".to_owned()),
-                annotations: Some(annotations.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()),
+                annotations: Some(
+                    annotations
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                ),
                 owner_references: owner.map(|u| vec![owner_ref(u)]),
                 ..ObjectMeta::default()
             },
-            data: Some(data.iter().map(|(k, v)| ((*k).to_owned(), ByteString(v.as_bytes().to_vec()))).collect()),
+            data: Some(
+                data.iter()
+                    .map(|(k, v)| ((*k).to_owned(), ByteString(v.as_bytes().to_vec())))
+                    .collect(),
+            ),
             type_: Some("Opaque".to_owned()),
             ..Secret::default()
         }
     }
 
     fn desired() -> Secret {
-        secret(&[("a", "new")], &[(DIGEST_ANNOTATION, "sha256:x")], Some(UID))
+        secret(
+            &[("a", "new")],
+            &[(DIGEST_ANNOTATION, "sha256:x")],
+            Some(UID),
+        )
     }
 
     fn data_of(s: &Secret) -> BTreeMap<String, String> {
@@ -176,7 +224,10 @@ mod tests {
 
     #[test]
     fn missing_secret_is_created() {
-        assert_eq!(plan(None, desired(), UID), Plan::Create(Box::new(desired())));
+        assert_eq!(
+            plan(None, desired(), UID),
+            Plan::Create(Box::new(desired()))
+        );
     }
 
     #[test]
@@ -184,15 +235,27 @@ mod tests {
         let foreign = secret(&[("a", "theirs")], &[], None);
         assert_eq!(plan(Some(&foreign), desired(), UID), Plan::RefuseUnmanaged);
         let other_owner = secret(&[("a", "theirs")], &[], Some("other-uid"));
-        assert_eq!(plan(Some(&other_owner), desired(), UID), Plan::RefuseUnmanaged);
+        assert_eq!(
+            plan(Some(&other_owner), desired(), UID),
+            Plan::RefuseUnmanaged
+        );
         assert!(!already_in_sync(Some(&foreign), UID, "sha256:x"));
     }
 
     #[test]
     fn managed_secret_is_taken_over_and_replaced() {
-        let managed = secret(&[("a", "old"), ("extra", "x")], &[(MANAGED_ANNOTATION, "true")], None);
-        let Plan::Update(next) = plan(Some(&managed), desired(), UID) else { panic!("expected an update") };
-        assert_eq!(data_of(&next), BTreeMap::from([("a".to_owned(), "new".to_owned())]));
+        let managed = secret(
+            &[("a", "old"), ("extra", "x")],
+            &[(MANAGED_ANNOTATION, "true")],
+            None,
+        );
+        let Plan::Update(next) = plan(Some(&managed), desired(), UID) else {
+            panic!("expected an update")
+        };
+        assert_eq!(
+            data_of(&next),
+            BTreeMap::from([("a".to_owned(), "new".to_owned())])
+        );
         assert!(controlled_by(&next, UID));
         // Annotations are replaced wholesale, like upstream: `managed` is gone, ownership stays.
         assert!(!annotated(&next, MANAGED_ANNOTATION));
@@ -200,16 +263,35 @@ mod tests {
 
     #[test]
     fn patched_secret_keeps_other_keys_and_gets_no_owner_unless_managed() {
-        let patched = secret(&[("a", "old"), ("keep", "k")], &[(PATCH_ANNOTATION, "true"), ("mine", "1")], None);
-        let Plan::Update(next) = plan(Some(&patched), desired(), UID) else { panic!("expected an update") };
+        let patched = secret(
+            &[("a", "old"), ("keep", "k")],
+            &[(PATCH_ANNOTATION, "true"), ("mine", "1")],
+            None,
+        );
+        let Plan::Update(next) = plan(Some(&patched), desired(), UID) else {
+            panic!("expected an update")
+        };
         assert_eq!(data_of(&next).get("keep").map(String::as_str), Some("k"));
         assert_eq!(data_of(&next).get("a").map(String::as_str), Some("new"));
         assert!(annotated(&next, PATCH_ANNOTATION));
-        assert_eq!(next.metadata.annotations.as_ref().and_then(|a| a.get("mine")).map(String::as_str), Some("1"));
+        assert_eq!(
+            next.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("mine"))
+                .map(String::as_str),
+            Some("1")
+        );
         assert!(next.metadata.owner_references.is_none());
 
-        let both = secret(&[("a", "old")], &[(PATCH_ANNOTATION, "true"), (MANAGED_ANNOTATION, "true")], None);
-        let Plan::Update(next) = plan(Some(&both), desired(), UID) else { panic!("expected an update") };
+        let both = secret(
+            &[("a", "old")],
+            &[(PATCH_ANNOTATION, "true"), (MANAGED_ANNOTATION, "true")],
+            None,
+        );
+        let Plan::Update(next) = plan(Some(&both), desired(), UID) else {
+            panic!("expected an update")
+        };
         assert!(controlled_by(&next, UID));
     }
 
@@ -237,7 +319,9 @@ mod tests {
         let mut want = desired();
         want.type_ = Some("kubernetes.io/tls".to_owned());
         want.immutable = Some(true);
-        let Plan::Update(next) = plan(Some(&current), want, UID) else { panic!("expected an update") };
+        let Plan::Update(next) = plan(Some(&current), want, UID) else {
+            panic!("expected an update")
+        };
         assert_eq!(next.type_.as_deref(), Some("kubernetes.io/tls"));
         assert_eq!(next.immutable, Some(true));
     }

@@ -62,7 +62,10 @@ mod tests {
         let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
         assert_eq!(s.observed_generation, Some(1));
         let c = &s.conditions[0];
-        assert_eq!((c.type_.as_str(), c.status.as_str(), c.message.as_deref()), ("Synced", "True", None));
+        assert_eq!(
+            (c.type_.as_str(), c.status.as_str(), c.message.as_deref()),
+            ("Synced", "True", None)
+        );
         assert_eq!(c.last_transition_time, Some(at(10)));
         assert_eq!(c.last_update_time, Some(at(10)));
     }
@@ -80,7 +83,10 @@ mod tests {
         let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
         let f = next_status(Some(&s), Some(1), Err("no key could decrypt"), at(20)).unwrap();
         assert_eq!(f.conditions[0].status, "False");
-        assert_eq!(f.conditions[0].message.as_deref(), Some("no key could decrypt"));
+        assert_eq!(
+            f.conditions[0].message.as_deref(),
+            Some("no key could decrypt")
+        );
         assert_eq!(f.conditions[0].last_transition_time, Some(at(20)));
         // Same status, new message: updated, but the transition time stays.
         let g = next_status(Some(&f), Some(1), Err("other"), at(30)).unwrap();

@@ -7,7 +7,9 @@ use std::time::Duration;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use sealgate_core::seal::{KeyBits, KeyGenOptions, PrivateKey, Scope, SealingCert, generate_key_pair, seal_raw};
+use sealgate_core::seal::{
+    KeyBits, KeyGenOptions, PrivateKey, Scope, SealingCert, generate_key_pair, seal_raw,
+};
 use tokio::sync::watch;
 
 use super::cluster::{Cached, Cluster, Severity};
@@ -52,12 +54,19 @@ impl Cluster for Arc<MockCluster> {
         match self.watch_cache.lock().unwrap().as_ref() {
             None => Cached::Unknown,
             Some(cache) => match cache.get(name) {
-                Some(secret) => Cached::Present(Box::new(Secret { metadata: secret.metadata.clone(), ..Secret::default() })),
+                Some(secret) => Cached::Present(Box::new(Secret {
+                    metadata: secret.metadata.clone(),
+                    ..Secret::default()
+                })),
                 None => Cached::Absent,
             },
         }
     }
-    async fn get_secret(&self, _namespace: &str, name: &str) -> Result<Option<Secret>, kube::Error> {
+    async fn get_secret(
+        &self,
+        _namespace: &str,
+        name: &str,
+    ) -> Result<Option<Secret>, kube::Error> {
         self.note(format!("get {name}"));
         Ok(self.secret(name))
     }
@@ -78,12 +87,19 @@ impl Cluster for Arc<MockCluster> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         self.note(format!("replace {name}"));
         if self.reject_immutable {
-            return Err(api_error(422, "Secret \"s\" is invalid: data: Forbidden: field is immutable when `immutable` is set"));
+            return Err(api_error(
+                422,
+                "Secret \"s\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
+            ));
         }
         self.secrets.lock().unwrap().insert(name, secret.clone());
         Ok(())
     }
-    async fn write_status(&self, _sealed: &SealedSecret, status: &SealedSecretStatus) -> Result<(), kube::Error> {
+    async fn write_status(
+        &self,
+        _sealed: &SealedSecret,
+        status: &SealedSecretStatus,
+    ) -> Result<(), kube::Error> {
         let c = &status.conditions[0];
         self.note(format!("status {}", c.status));
         self.statuses.lock().unwrap().push(status.clone());
@@ -100,12 +116,27 @@ struct Keys {
 }
 
 fn keys() -> Keys {
-    let pair = generate_key_pair(&KeyGenOptions { bits: KeyBits::Rsa2048, ..KeyGenOptions::default() }).unwrap();
-    Keys { cert: pair.sealing_cert().unwrap(), key: pair.private_key().unwrap() }
+    let pair = generate_key_pair(&KeyGenOptions {
+        bits: KeyBits::Rsa2048,
+        ..KeyGenOptions::default()
+    })
+    .unwrap();
+    Keys {
+        cert: pair.sealing_cert().unwrap(),
+        key: pair.private_key().unwrap(),
+    }
 }
 
-fn context(cluster: Arc<MockCluster>, key: PrivateKey, leader: bool) -> Arc<Context<Arc<MockCluster>>> {
-    let snapshot = KeySnapshot { keys: [key].into_iter().collect(), loaded: true, ..KeySnapshot::default() };
+fn context(
+    cluster: Arc<MockCluster>,
+    key: PrivateKey,
+    leader: bool,
+) -> Arc<Context<Arc<MockCluster>>> {
+    let snapshot = KeySnapshot {
+        keys: [key].into_iter().collect(),
+        loaded: true,
+        ..KeySnapshot::default()
+    };
     let (_tx, is_leader) = watch::channel(leader);
     let settings = Settings {
         accept_deprecated_v1_data: true,
@@ -113,14 +144,32 @@ fn context(cluster: Arc<MockCluster>, key: PrivateKey, leader: bool) -> Arc<Cont
         resync_period: Duration::from_secs(600),
         max_retry_backoff: Duration::from_secs(60),
     };
-    Arc::new(Context::new(cluster, Keyring::fixed(snapshot), Arc::new(Metrics::new()), settings, is_leader))
+    Arc::new(Context::new(
+        cluster,
+        Keyring::fixed(snapshot),
+        Arc::new(Metrics::new()),
+        settings,
+        is_leader,
+    ))
 }
 
 /// A SealedSecret `n/s` with items sealed for `sealed_for` (namespace) in strict scope.
 fn sealed_secret(cert: &SealingCert, sealed_for: &str, items: &[(&str, &str)]) -> SealedSecret {
     let encrypted: BTreeMap<String, String> = items
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), seal_raw(cert, Scope::Strict, Some(sealed_for), Some("s"), v.as_bytes()).unwrap()))
+        .map(|(k, v)| {
+            (
+                (*k).to_owned(),
+                seal_raw(
+                    cert,
+                    Scope::Strict,
+                    Some(sealed_for),
+                    Some("s"),
+                    v.as_bytes(),
+                )
+                .unwrap(),
+            )
+        })
         .collect();
     serde_json::from_value(serde_json::json!({
         "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
@@ -145,20 +194,33 @@ async fn creates_the_secret_then_takes_the_fast_path() {
     let ctx = context(cluster.clone(), k.key, true);
     let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1"), ("b", "2")]);
 
-    let action = reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    let action = reconcile(Arc::new(sealed.clone()), ctx.clone())
+        .await
+        .unwrap();
     assert_eq!(action, Action::requeue(Duration::from_secs(600)));
     let secret = cluster.secret("s").unwrap();
-    assert_eq!((value(&secret, "a"), value(&secret, "b")), ("1".to_owned(), "2".to_owned()));
+    assert_eq!(
+        (value(&secret, "a"), value(&secret, "b")),
+        ("1".to_owned(), "2".to_owned())
+    );
     let annotations = secret.metadata.annotations.clone().unwrap();
     assert!(annotations[DIGEST_ANNOTATION].starts_with("sha256:"));
     assert_eq!(annotations[FINGERPRINT_ANNOTATION], k.cert.fingerprint());
     assert_eq!(secret.metadata.labels.clone().unwrap()["app"], "x");
     let owner = &secret.metadata.owner_references.clone().unwrap()[0];
-    assert_eq!((owner.uid.as_str(), owner.controller), ("uid-1", Some(true)));
+    assert_eq!(
+        (owner.uid.as_str(), owner.controller),
+        ("uid-1", Some(true))
+    );
     assert_eq!(counter(&ctx), 2, "one RSA operation per item");
     assert_eq!(
         cluster.log(),
-        vec!["get s", "create s", "status True", "event Normal Unsealed: SealedSecret unsealed successfully"]
+        vec![
+            "get s",
+            "create s",
+            "status True",
+            "event Normal Unsealed: SealedSecret unsealed successfully"
+        ]
     );
 
     // The status came back from the API server; a resync now decrypts nothing and writes nothing.
@@ -178,7 +240,9 @@ async fn the_watch_cache_spares_the_get_and_a_stale_one_is_caught_by_the_create(
 
     // The watch shows no Secret: create without a GET.
     *cluster.watch_cache.lock().unwrap() = Some(BTreeMap::new());
-    reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    reconcile(Arc::new(sealed.clone()), ctx.clone())
+        .await
+        .unwrap();
     assert_eq!(cluster.log()[..2], ["create s", "status True"]);
 
     // The watch shows it in sync: nothing is read, decrypted or written.
@@ -186,7 +250,9 @@ async fn the_watch_cache_spares_the_get_and_a_stale_one_is_caught_by_the_create(
     let in_sync = cluster.secrets.lock().unwrap().clone();
     *cluster.watch_cache.lock().unwrap() = Some(in_sync);
     let before = cluster.log().len();
-    reconcile(Arc::new(sealed.clone()), ctx.clone()).await.unwrap();
+    reconcile(Arc::new(sealed.clone()), ctx.clone())
+        .await
+        .unwrap();
     assert_eq!(cluster.log().len(), before, "{:?}", cluster.log());
     assert_eq!((counter(&ctx), ctx.metrics.fast_path_hits.get()), (1, 1));
 
@@ -196,7 +262,10 @@ async fn the_watch_cache_spares_the_get_and_a_stale_one_is_caught_by_the_create(
     let changed = sealed_secret(&k.cert, "n", &[("a", "2")]);
     let before = cluster.log().len();
     reconcile(Arc::new(changed), ctx.clone()).await.unwrap();
-    assert_eq!(cluster.log()[before..before + 3], ["create s", "get s", "replace s"]);
+    assert_eq!(
+        cluster.log()[before..before + 3],
+        ["create s", "get s", "replace s"]
+    );
     assert_eq!(value(&cluster.secret("s").unwrap(), "a"), "2");
 }
 
@@ -205,8 +274,18 @@ async fn changed_item_is_rewritten_with_the_hinted_key() {
     let k = keys();
     let cluster = Arc::new(MockCluster::default());
     let ctx = context(cluster.clone(), k.key, true);
-    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
-    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "2"), ("c", "3")])), ctx.clone()).await.unwrap();
+    reconcile(
+        Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])),
+        ctx.clone(),
+    )
+    .await
+    .unwrap();
+    reconcile(
+        Arc::new(sealed_secret(&k.cert, "n", &[("a", "2"), ("c", "3")])),
+        ctx.clone(),
+    )
+    .await
+    .unwrap();
     let secret = cluster.secret("s").unwrap();
     assert_eq!(value(&secret, "a"), "2");
     assert_eq!(value(&secret, "c"), "3");
@@ -219,11 +298,21 @@ async fn unmanaged_secret_is_refused_without_decrypting() {
     let k = keys();
     let cluster = Arc::new(MockCluster::default());
     let foreign = Secret {
-        metadata: ObjectMeta { name: Some("s".to_owned()), ..ObjectMeta::default() },
-        data: Some(BTreeMap::from([("a".to_owned(), ByteString(b"theirs".to_vec()))])),
+        metadata: ObjectMeta {
+            name: Some("s".to_owned()),
+            ..ObjectMeta::default()
+        },
+        data: Some(BTreeMap::from([(
+            "a".to_owned(),
+            ByteString(b"theirs".to_vec()),
+        )])),
         ..Secret::default()
     };
-    cluster.secrets.lock().unwrap().insert("s".to_owned(), foreign.clone());
+    cluster
+        .secrets
+        .lock()
+        .unwrap()
+        .insert("s".to_owned(), foreign.clone());
     let ctx = context(cluster.clone(), k.key, true);
     let sealed = Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")]));
     let error = reconcile(sealed.clone(), ctx.clone()).await.unwrap_err();
@@ -232,15 +321,30 @@ async fn unmanaged_secret_is_refused_without_decrypting() {
     assert_eq!(cluster.secret("s"), Some(foreign));
     let log = cluster.log();
     assert_eq!(log[1], "status False");
-    assert_eq!(log[2], "event Warning ErrUpdateFailed: Resource \"s\" already exists and is not managed by SealedSecret");
-    let message = cluster.statuses.lock().unwrap()[0].conditions[0].message.clone();
-    assert_eq!(message.as_deref(), Some("Resource \"s\" already exists and is not managed by SealedSecret"));
+    assert_eq!(
+        log[2],
+        "event Warning ErrUpdateFailed: Resource \"s\" already exists and is not managed by SealedSecret"
+    );
+    let message = cluster.statuses.lock().unwrap()[0].conditions[0]
+        .message
+        .clone();
+    assert_eq!(
+        message.as_deref(),
+        Some("Resource \"s\" already exists and is not managed by SealedSecret")
+    );
     assert!(ctx.metrics.encode().contains("reason=\"unmanaged\""));
 
     // Taking it over with the `managed` annotation works on the next try.
     let mut managed = cluster.secret("s").unwrap();
-    managed.metadata.annotations = Some(BTreeMap::from([(MANAGED_ANNOTATION.to_owned(), "true".to_owned())]));
-    cluster.secrets.lock().unwrap().insert("s".to_owned(), managed);
+    managed.metadata.annotations = Some(BTreeMap::from([(
+        MANAGED_ANNOTATION.to_owned(),
+        "true".to_owned(),
+    )]));
+    cluster
+        .secrets
+        .lock()
+        .unwrap()
+        .insert("s".to_owned(), managed);
     reconcile(sealed, ctx).await.unwrap();
     assert_eq!(value(&cluster.secret("s").unwrap(), "a"), "1");
 }
@@ -256,10 +360,17 @@ async fn wrong_namespace_reports_unseal_failure_and_writes_no_secret() {
     assert!(cluster.secret("s").is_none());
     let log = cluster.log();
     assert_eq!(log[1], "status False");
-    assert!(log[2].starts_with("event Warning ErrUnsealFailed: Failed to unseal: cannot decrypt item \"a\""), "{log:?}");
+    assert!(
+        log[2].starts_with(
+            "event Warning ErrUnsealFailed: Failed to unseal: cannot decrypt item \"a\""
+        ),
+        "{log:?}"
+    );
     assert_eq!(counter(&ctx), 1, "the only key was tried once");
     // Retries back off exponentially up to the cap and never stop.
-    let delays: Vec<Action> = (0..10).map(|_| error_policy(sealed.clone(), &error, ctx.clone())).collect();
+    let delays: Vec<Action> = (0..10)
+        .map(|_| error_policy(sealed.clone(), &error, ctx.clone()))
+        .collect();
     assert_eq!(delays[0], Action::requeue(Duration::from_millis(500)));
     assert_eq!(delays[1], Action::requeue(Duration::from_secs(1)));
     assert_eq!(delays[9], Action::requeue(Duration::from_secs(60)));
@@ -268,12 +379,30 @@ async fn wrong_namespace_reports_unseal_failure_and_writes_no_secret() {
 #[tokio::test]
 async fn immutable_secret_is_reported_and_not_hammered() {
     let k = keys();
-    let cluster = Arc::new(MockCluster { reject_immutable: true, ..MockCluster::default() });
+    let cluster = Arc::new(MockCluster {
+        reject_immutable: true,
+        ..MockCluster::default()
+    });
     let ctx = context(cluster.clone(), k.key, true);
-    reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
-    let action = reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "2")])), ctx.clone()).await.unwrap();
+    reconcile(
+        Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])),
+        ctx.clone(),
+    )
+    .await
+    .unwrap();
+    let action = reconcile(
+        Arc::new(sealed_secret(&k.cert, "n", &[("a", "2")])),
+        ctx.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(action, Action::requeue(Duration::from_secs(600)));
-    assert!(cluster.log().iter().any(|l| l.starts_with("event Warning ErrUpdateFailed: Secret \"s\" is immutable")));
+    assert!(
+        cluster
+            .log()
+            .iter()
+            .any(|l| l.starts_with("event Warning ErrUpdateFailed: Secret \"s\" is immutable"))
+    );
 }
 
 #[tokio::test]
@@ -281,7 +410,12 @@ async fn followers_write_nothing() {
     let k = keys();
     let cluster = Arc::new(MockCluster::default());
     let ctx = context(cluster.clone(), k.key, false);
-    let action = reconcile(Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])), ctx.clone()).await.unwrap();
+    let action = reconcile(
+        Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")])),
+        ctx.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(action, Action::await_change());
     assert!(cluster.log().is_empty());
 }
@@ -293,13 +427,20 @@ async fn template_data_is_rendered_over_the_items() {
     let ctx = context(cluster.clone(), k.key, true);
     let mut sealed = sealed_secret(&k.cert, "n", &[("user", "admin"), ("pass", "s3cret")]);
     sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([
-        ("url".to_owned(), "postgres://{{ .user }}:{{ .pass }}@db".to_owned()),
+        (
+            "url".to_owned(),
+            "postgres://{{ .user }}:{{ .pass }}@db".to_owned(),
+        ),
         ("pass".to_owned(), "{{ .pass | b64enc }}".to_owned()),
     ]));
     reconcile(Arc::new(sealed), ctx).await.unwrap();
     let secret = cluster.secret("s").unwrap();
     assert_eq!(value(&secret, "url"), "postgres://admin:s3cret@db");
-    assert_eq!(value(&secret, "pass"), "czNjcmV0", "a template wins over the item of the same name");
+    assert_eq!(
+        value(&secret, "pass"),
+        "czNjcmV0",
+        "a template wins over the item of the same name"
+    );
     assert_eq!(value(&secret, "user"), "admin");
 }
 
@@ -309,13 +450,22 @@ async fn unsupported_template_construct_is_named_in_the_status() {
     let cluster = Arc::new(MockCluster::default());
     let ctx = context(cluster.clone(), k.key, true);
     let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1")]);
-    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([("t".to_owned(), "{{ env \"HOME\" }}".to_owned())]));
+    sealed.spec.template.as_mut().unwrap().data = Some(BTreeMap::from([(
+        "t".to_owned(),
+        "{{ env \"HOME\" }}".to_owned(),
+    )]));
     let error = reconcile(Arc::new(sealed), ctx).await.unwrap_err();
     let message = error.to_string();
-    assert!(message.starts_with("spec.template.data[\"t\"]: "), "{message}");
+    assert!(
+        message.starts_with("spec.template.data[\"t\"]: "),
+        "{message}"
+    );
     assert!(message.contains("env"), "{message}");
     assert!(cluster.secret("s").is_none());
     let status = cluster.statuses.lock().unwrap()[0].clone();
     assert_eq!(status.conditions[0].status, "False");
-    assert_eq!(status.conditions[0].message.as_deref(), Some(message.as_str()));
+    assert_eq!(
+        status.conditions[0].message.as_deref(),
+        Some(message.as_str())
+    );
 }

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use sealgate_core::seal::template::{self, TemplateError};
-use sealgate_core::seal::{OpenError, Plaintext, Scope, SealedSecret, Secret, SecretTemplateSpec, UnsealingKeys};
+use sealgate_core::seal::{
+    OpenError, Plaintext, Scope, SealedSecret, Secret, SecretTemplateSpec, UnsealingKeys,
+};
 
 use crate::keys::ItemsPerKey;
 
@@ -18,10 +20,16 @@ pub enum UnsealFailure {
     #[error("no unsealing key is loaded yet (no key Secret in the controller namespace)")]
     NoKeys,
     #[error("cannot decrypt item {item:?} ({scope} scope): {error}")]
-    Item { item: String, scope: Scope, error: OpenError },
+    Item {
+        item: String,
+        scope: Scope,
+        error: OpenError,
+    },
     #[error("has both spec.data (deprecated v1 format) and spec.encryptedData; keep one")]
     BothFormats,
-    #[error("uses the deprecated spec.data format, which this controller does not accept (--accept-deprecated-v1-data=false)")]
+    #[error(
+        "uses the deprecated spec.data format, which this controller does not accept (--accept-deprecated-v1-data=false)"
+    )]
     LegacyRefused,
     #[error("the spec.data (v1 format) payload is not a JSON Secret ({reason})")]
     LegacyPayload { reason: String },
@@ -48,10 +56,18 @@ pub struct Attempt {
 }
 
 /// Opens every item of `sealed` (or its legacy `spec.data`) and renders `template.data`.
-pub fn decrypt(keys: &UnsealingKeys, sealed: &SealedSecret, hint: Option<&str>, accept_v1: bool) -> Attempt {
+pub fn decrypt(
+    keys: &UnsealingKeys,
+    sealed: &SealedSecret,
+    hint: Option<&str>,
+    accept_v1: bool,
+) -> Attempt {
     let mut rsa_operations = 0u64;
     let result = decrypt_counting(keys, sealed, hint, accept_v1, &mut rsa_operations);
-    Attempt { result, rsa_operations }
+    Attempt {
+        result,
+        rsa_operations,
+    }
 }
 
 fn decrypt_counting(
@@ -73,7 +89,11 @@ fn decrypt_counting(
     let mut open = |item: &str, value: &str, hint: &mut Option<String>| {
         let opened = keys.open(&label, value, hint.as_deref()).map_err(|error| {
             *rsa_operations += failed_cost(&error, keys.len());
-            UnsealFailure::Item { item: item.to_owned(), scope, error }
+            UnsealFailure::Item {
+                item: item.to_owned(),
+                scope,
+                error,
+            }
         })?;
         *rsa_operations += opened.rsa_operations as u64;
         *items_per_key.entry(opened.fingerprint.clone()).or_default() += 1;
@@ -89,8 +109,10 @@ fn decrypt_counting(
             return Err(UnsealFailure::LegacyRefused);
         }
         let payload = open("<spec.data>", legacy, &mut hint)?;
-        let secret: Secret = serde_json::from_slice(payload.as_bytes()).map_err(|e| UnsealFailure::LegacyPayload {
-            reason: format!("line {} column {}", e.line(), e.column()),
+        let secret: Secret = serde_json::from_slice(payload.as_bytes()).map_err(|e| {
+            UnsealFailure::LegacyPayload {
+                reason: format!("line {} column {}", e.line(), e.column()),
+            }
         })?;
         let template = SecretTemplateSpec {
             metadata: secret.metadata.clone(),
@@ -98,7 +120,12 @@ fn decrypt_counting(
             immutable: secret.immutable,
             ..SecretTemplateSpec::default()
         };
-        return Ok(Decrypted { data: secret.merged_data(), template, fingerprint: hint, items_per_key });
+        return Ok(Decrypted {
+            data: secret.merged_data(),
+            template,
+            fingerprint: hint,
+            items_per_key,
+        });
     }
 
     let mut data = BTreeMap::new();
@@ -112,7 +139,12 @@ fn decrypt_counting(
             data.insert(key, value);
         }
     }
-    Ok(Decrypted { data, template, fingerprint: hint, items_per_key })
+    Ok(Decrypted {
+        data,
+        template,
+        fingerprint: hint,
+        items_per_key,
+    })
 }
 
 /// Every key was tried for an item that failed, except when the blob itself is malformed.
@@ -155,21 +187,26 @@ mod tests {
         let old = make(60)?;
         let new = make(0)?;
         Ok(Fixture {
-            keys: [old.private_key()?, new.private_key()?].into_iter().collect(),
+            keys: [old.private_key()?, new.private_key()?]
+                .into_iter()
+                .collect(),
             old_cert: old.sealing_cert()?,
             new_cert: new.sealing_cert()?,
         })
     }
 
-    fn sealed_with(cert: &SealingCert, items: &[(&str, &str)]) -> Result<SealedSecret, Box<dyn std::error::Error>> {
+    fn sealed_with(
+        cert: &SealingCert,
+        items: &[(&str, &str)],
+    ) -> Result<SealedSecret, Box<dyn std::error::Error>> {
         let mut sealed = SealedSecret::default();
         sealed.metadata.name = Some("s".to_owned());
         sealed.metadata.namespace = Some("n".to_owned());
         for (k, v) in items {
-            sealed
-                .spec
-                .encrypted_data
-                .insert((*k).to_owned(), seal_raw(cert, Scope::Strict, Some("n"), Some("s"), v.as_bytes())?);
+            sealed.spec.encrypted_data.insert(
+                (*k).to_owned(),
+                seal_raw(cert, Scope::Strict, Some("n"), Some("s"), v.as_bytes())?,
+            );
         }
         Ok(sealed)
     }
@@ -182,8 +219,14 @@ mod tests {
         let cold = decrypt(&f.keys, &sealed, None, true);
         let decrypted = cold.result?;
         assert_eq!(cold.rsa_operations, 4);
-        assert_eq!(decrypted.data.get("b").map(Plaintext::as_bytes), Some(&b"2"[..]));
-        assert_eq!(decrypted.items_per_key, [(f.old_cert.fingerprint().to_owned(), 3)].into());
+        assert_eq!(
+            decrypted.data.get("b").map(Plaintext::as_bytes),
+            Some(&b"2"[..])
+        );
+        assert_eq!(
+            decrypted.items_per_key,
+            [(f.old_cert.fingerprint().to_owned(), 3)].into()
+        );
         let hint = decrypted.fingerprint.ok_or("no fingerprint")?;
         assert_eq!(hint, f.old_cert.fingerprint());
         let warm = decrypt(&f.keys, &sealed, Some(&hint), true);
@@ -204,13 +247,23 @@ mod tests {
     }
 
     #[test]
-    fn legacy_data_is_refused_when_disabled_and_both_formats_always() -> Result<(), Box<dyn std::error::Error>> {
+    fn legacy_data_is_refused_when_disabled_and_both_formats_always()
+    -> Result<(), Box<dyn std::error::Error>> {
         let f = fixture()?;
         let mut sealed = sealed_with(&f.new_cert, &[])?;
         sealed.spec.data = Some("AgA=".to_owned());
-        assert!(matches!(decrypt(&f.keys, &sealed, None, false).result, Err(UnsealFailure::LegacyRefused)));
-        sealed.spec.encrypted_data.insert("x".to_owned(), "AgA=".to_owned());
-        assert!(matches!(decrypt(&f.keys, &sealed, None, true).result, Err(UnsealFailure::BothFormats)));
+        assert!(matches!(
+            decrypt(&f.keys, &sealed, None, false).result,
+            Err(UnsealFailure::LegacyRefused)
+        ));
+        sealed
+            .spec
+            .encrypted_data
+            .insert("x".to_owned(), "AgA=".to_owned());
+        assert!(matches!(
+            decrypt(&f.keys, &sealed, None, true).result,
+            Err(UnsealFailure::BothFormats)
+        ));
         Ok(())
     }
 

@@ -74,7 +74,11 @@ impl Subject {
     }
 
     pub fn file(file: &str, line: usize) -> Subject {
-        Subject { file: file.to_owned(), line, ..Subject::default() }
+        Subject {
+            file: file.to_owned(),
+            line,
+            ..Subject::default()
+        }
     }
 
     /// `Kind/namespace/name`, as precise as the object allows (`Deployment/web`, `Pod/ns/x`).
@@ -114,7 +118,12 @@ pub struct Finding {
 
 impl Finding {
     /// A finding about a whole object, at its first line.
-    pub fn new(severity: Severity, check: &str, message: impl Into<String>, subject: &Subject) -> Finding {
+    pub fn new(
+        severity: Severity,
+        check: &str,
+        message: impl Into<String>,
+        subject: &Subject,
+    ) -> Finding {
         Finding {
             severity,
             check: check.to_owned(),
@@ -131,7 +140,13 @@ impl Finding {
 
     /// A finding about the value at `pointer` inside `doc`, with the line of that value's key
     /// (or of its nearest existing ancestor).
-    pub fn at(severity: Severity, check: &str, message: impl Into<String>, doc: &Document, pointer: &str) -> Finding {
+    pub fn at(
+        severity: Severity,
+        check: &str,
+        message: impl Into<String>,
+        doc: &Document,
+        pointer: &str,
+    ) -> Finding {
         let mut finding = Finding::new(severity, check, message, &Subject::of(doc));
         finding.line = doc.line_of(pointer);
         if !pointer.is_empty() {
@@ -163,7 +178,13 @@ mod tests {
     fn finding_at_a_pointer_uses_the_key_line() {
         let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: prod\nspec:\n  replicas: \"3\"\n";
         let m = load(Source::from_text("d.yaml", text)).unwrap();
-        let f = Finding::at(Severity::Error, check::SCHEMA, "bad", &m.documents[0], "/spec/replicas");
+        let f = Finding::at(
+            Severity::Error,
+            check::SCHEMA,
+            "bad",
+            &m.documents[0],
+            "/spec/replicas",
+        );
         assert_eq!((f.file.as_str(), f.line), ("d.yaml", 7));
         assert_eq!(f.object().as_deref(), Some("Deployment/prod/web"));
         assert_eq!(f.path.as_deref(), Some("/spec/replicas"));

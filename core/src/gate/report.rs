@@ -32,16 +32,39 @@ pub struct ResourceResult {
 impl ResourceResult {
     /// Status follows from the findings: any error → invalid, else valid.
     pub fn checked(subject: Subject, findings: Vec<Finding>) -> ResourceResult {
-        let status = if findings.iter().any(|f| f.severity == Severity::Error) { Status::Invalid } else { Status::Valid };
-        ResourceResult { subject, status, reason: None, findings }
+        let status = if findings.iter().any(|f| f.severity == Severity::Error) {
+            Status::Invalid
+        } else {
+            Status::Valid
+        };
+        ResourceResult {
+            subject,
+            status,
+            reason: None,
+            findings,
+        }
     }
 
-    pub fn skipped(subject: Subject, reason: impl Into<String>, findings: Vec<Finding>) -> ResourceResult {
-        ResourceResult { subject, status: Status::Skipped, reason: Some(reason.into()), findings }
+    pub fn skipped(
+        subject: Subject,
+        reason: impl Into<String>,
+        findings: Vec<Finding>,
+    ) -> ResourceResult {
+        ResourceResult {
+            subject,
+            status: Status::Skipped,
+            reason: Some(reason.into()),
+            findings,
+        }
     }
 
     pub fn error(subject: Subject, finding: Finding) -> ResourceResult {
-        ResourceResult { subject, status: Status::Error, reason: None, findings: vec![finding] }
+        ResourceResult {
+            subject,
+            status: Status::Error,
+            reason: None,
+            findings: vec![finding],
+        }
     }
 }
 
@@ -73,7 +96,12 @@ impl Report {
     }
 
     pub fn counts(&self) -> Counts {
-        let mut c = Counts { files: self.files, resources: self.resources.len(), empty: self.empty, ..Counts::default() };
+        let mut c = Counts {
+            files: self.files,
+            resources: self.resources.len(),
+            empty: self.empty,
+            ..Counts::default()
+        };
         for r in &self.resources {
             match r.status {
                 Status::Valid => c.valid += 1,
@@ -96,7 +124,10 @@ impl Report {
     /// `fail_on_warn`, any warning.
     pub fn failed(&self, fail_on_warn: bool) -> bool {
         let c = self.counts();
-        c.invalid > 0 || c.errors > 0 || c.error_findings > 0 || (fail_on_warn && c.warning_findings > 0)
+        c.invalid > 0
+            || c.errors > 0
+            || c.error_findings > 0
+            || (fail_on_warn && c.warning_findings > 0)
     }
 
     /// Orders resources by file, then line, so output is stable whatever the worker count.
@@ -109,7 +140,10 @@ impl Report {
             self.resources.sort_by(|a, b| key(a).cmp(&key(b)));
         }
         for r in &mut self.resources {
-            r.findings.sort_by(|a, b| (a.line, a.severity, &a.check, &a.message).cmp(&(b.line, b.severity, &b.check, &b.message)));
+            r.findings.sort_by(|a, b| {
+                (a.line, a.severity, &a.check, &a.message)
+                    .cmp(&(b.line, b.severity, &b.check, &b.message))
+            });
         }
     }
 }
@@ -120,7 +154,11 @@ mod tests {
     use crate::gate::finding::check;
 
     fn subject(file: &str, line: usize) -> Subject {
-        Subject { kind: Some("Pod".into()), name: Some("p".into()), ..Subject::file(file, line) }
+        Subject {
+            kind: Some("Pod".into()),
+            name: Some("p".into()),
+            ..Subject::file(file, line)
+        }
     }
 
     #[test]
@@ -138,13 +176,25 @@ mod tests {
             empty: 1,
         };
         let c = report.counts();
-        assert_eq!((c.resources, c.valid, c.invalid, c.skipped, c.empty, c.errors), (3, 1, 1, 1, 1, 0));
+        assert_eq!(
+            (
+                c.resources,
+                c.valid,
+                c.invalid,
+                c.skipped,
+                c.empty,
+                c.errors
+            ),
+            (3, 1, 1, 1, 1, 0)
+        );
         assert_eq!((c.error_findings, c.warning_findings), (1, 1));
         assert!(report.failed(false));
         report.resources.remove(0);
         assert!(!report.failed(false));
         assert!(report.failed(true));
-        report.resources.push(ResourceResult::error(subject("0.yaml", 0), err));
+        report
+            .resources
+            .push(ResourceResult::error(subject("0.yaml", 0), err));
         report.sort();
         assert_eq!(report.resources[0].subject.file, "0.yaml");
         assert!(report.failed(false));

@@ -32,7 +32,14 @@ impl Input {
     /// Reads and checks a file (size, binary, UTF-8: errors come before any work is done).
     pub fn file(path: &Path, max_bytes: u64) -> Result<Input, ManifestError> {
         let source = Source::read_path(path, max_bytes)?;
-        Ok(if may_define_crd(source.text()) { Input::Read(source) } else { Input::File { path: path.to_path_buf(), max_bytes } })
+        Ok(if may_define_crd(source.text()) {
+            Input::Read(source)
+        } else {
+            Input::File {
+                path: path.to_path_buf(),
+                max_bytes,
+            }
+        })
     }
 
     fn name(&self) -> String {
@@ -56,21 +63,47 @@ impl Input {
 /// documents take ~15x the memory of their text). Workers take whole inputs; fewer inputs
 /// than workers (one big stream on stdin) are read one by one with their documents checked in
 /// parallel instead.
-pub fn check_sources(inputs: Vec<Input>, schemas: &SchemaSet, jobs: usize, keep_documents: bool) -> Vec<Result<CheckedSource, ManifestError>> {
+pub fn check_sources(
+    inputs: Vec<Input>,
+    schemas: &SchemaSet,
+    jobs: usize,
+    keep_documents: bool,
+) -> Vec<Result<CheckedSource, ManifestError>> {
     let per_source = inputs.len() >= jobs;
     let (outer, inner) = if per_source { (jobs, 1) } else { (1, jobs) };
-    let slots: Vec<Slot> = inputs.into_iter().map(|i| Slot { name: i.name(), input: Mutex::new(Some(i)) }).collect();
+    let slots: Vec<Slot> = inputs
+        .into_iter()
+        .map(|i| Slot {
+            name: i.name(),
+            input: Mutex::new(Some(i)),
+        })
+        .collect();
     parallel_map(&slots, outer, |slot| {
-        let taken = slot.input.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let taken = slot
+            .input
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let Some(input) = taken else {
             // Only a worker that panicked on this input leaves it taken without a result.
             let source = std::io::Error::other("a worker thread panicked while checking it");
-            return Err(ManifestError::Io { file: slot.name.clone(), source });
+            return Err(ManifestError::Io {
+                file: slot.name.clone(),
+                source,
+            });
         };
         let manifest = load(input.open()?)?;
         let results = check_schemas(&manifest.documents, schemas, inner);
-        let documents = if keep_documents { manifest.documents } else { Vec::new() };
-        Ok(CheckedSource { results, empty: manifest.empty, documents })
+        let documents = if keep_documents {
+            manifest.documents
+        } else {
+            Vec::new()
+        };
+        Ok(CheckedSource {
+            results,
+            empty: manifest.empty,
+            documents,
+        })
     })
 }
 
@@ -138,7 +171,10 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R 
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
     });
     let mut slots: Vec<Option<R>> = Vec::new();
     slots.resize_with(items.len(), || None);
@@ -148,7 +184,11 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R 
         }
     }
     // A worker that panicked leaves holes; compute those here rather than lose them.
-    slots.into_iter().zip(items).map(|(r, item)| r.unwrap_or_else(|| f(item))).collect()
+    slots
+        .into_iter()
+        .zip(items)
+        .map(|(r, item)| r.unwrap_or_else(|| f(item)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -162,35 +202,71 @@ mod tests {
     fn parallel_results_keep_input_order_and_match_sequential() {
         let mut text = String::new();
         for i in 0..200 {
-            let replicas = if i % 7 == 0 { "\"x\"".to_owned() } else { i.to_string() };
+            let replicas = if i % 7 == 0 {
+                "\"x\"".to_owned()
+            } else {
+                i.to_string()
+            };
             text.push_str(&format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  replicas: {replicas}\n  selector: {{}}\n  template: {{}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"));
         }
-        let docs = load(Source::from_text("many.yaml", text)).unwrap().documents;
+        let docs = load(Source::from_text("many.yaml", text))
+            .unwrap()
+            .documents;
         let set = SchemaSet::new(SchemaOptions::default()).unwrap();
         let seq = check_schemas(&docs, &set, 1);
         let par = check_schemas(&docs, &set, 4);
         assert_eq!(seq.len(), 400);
         for (a, b) in seq.iter().zip(&par) {
-            assert_eq!((a.status, &a.subject, &a.findings), (b.status, &b.subject, &b.findings));
+            assert_eq!(
+                (a.status, &a.subject, &a.findings),
+                (b.status, &b.subject, &b.findings)
+            );
         }
-        let invalid = par.iter().filter(|r| r.status == crate::gate::Status::Invalid).count();
+        let invalid = par
+            .iter()
+            .filter(|r| r.status == crate::gate::Status::Invalid)
+            .count();
         assert_eq!(invalid, 29);
     }
 
     #[test]
     fn files_are_read_again_by_their_worker_unless_they_may_hold_a_crd() {
-        let dir = std::env::temp_dir().join(format!("sealgate-validate-input-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("sealgate-validate-input-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (plain, crd) = (dir.join("cm.yaml"), dir.join("crd.yaml"));
-        std::fs::write(&plain, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n").unwrap();
-        std::fs::write(&crd, "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n").unwrap();
-        let inputs = [Input::file(&plain, 1024).unwrap(), Input::file(&crd, 1024).unwrap()];
-        assert!(matches!(&inputs[0], Input::File { path, .. } if *path == plain), "{inputs:?}");
-        assert!(matches!(&inputs[1], Input::Read(source) if source.name() == crd.display().to_string()), "{inputs:?}");
+        std::fs::write(
+            &plain,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &crd,
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
+        )
+        .unwrap();
+        let inputs = [
+            Input::file(&plain, 1024).unwrap(),
+            Input::file(&crd, 1024).unwrap(),
+        ];
+        assert!(
+            matches!(&inputs[0], Input::File { path, .. } if *path == plain),
+            "{inputs:?}"
+        );
+        assert!(
+            matches!(&inputs[1], Input::Read(source) if source.name() == crd.display().to_string()),
+            "{inputs:?}"
+        );
         let set = SchemaSet::new(SchemaOptions::default()).unwrap();
         let checked = check_sources(inputs.into(), &set, 2, false);
-        assert_eq!(checked[0].as_ref().unwrap().results[0].status, Status::Valid);
-        assert!(matches!(Input::file(&plain, 8), Err(ManifestError::TooLarge { .. })));
+        assert_eq!(
+            checked[0].as_ref().unwrap().results[0].status,
+            Status::Valid
+        );
+        assert!(matches!(
+            Input::file(&plain, 8),
+            Err(ManifestError::TooLarge { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -198,17 +274,45 @@ mod tests {
     /// resources of an earlier file their schema, though sources are checked as they stream by.
     #[test]
     fn streamed_sources_see_crds_from_any_file() {
-        let crd = crate::gate::schema::tests::WIDGET_CRD.replace("kind: CustomResourceDefinition", r#"kind: "Custom\u0052esourceDefinition""#);
+        let crd = crate::gate::schema::tests::WIDGET_CRD.replace(
+            "kind: CustomResourceDefinition",
+            r#"kind: "Custom\u0052esourceDefinition""#,
+        );
         assert!(crd.contains("Custom\\u0052esource") && !crd.contains("CustomResourceDefinition"));
         let widgets = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\nspec: {size: 3}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: b}\nspec: {}\n";
-        let inputs = || [("a.yaml", widgets), ("b.yaml", widgets), ("z.yaml", crd.as_str())].map(|(name, text)| Input::Read(Source::from_text(name, text)));
+        let inputs = || {
+            [
+                ("a.yaml", widgets),
+                ("b.yaml", widgets),
+                ("z.yaml", crd.as_str()),
+            ]
+            .map(|(name, text)| Input::Read(Source::from_text(name, text)))
+        };
         assert!(!may_define_crd(widgets) && may_define_crd(&crd));
         for (jobs, keep) in [(1, false), (2, false), (4, true)] {
-            let mut set = SchemaSet::new(SchemaOptions { strict: true, ..SchemaOptions::default() }).unwrap();
+            let mut set = SchemaSet::new(SchemaOptions {
+                strict: true,
+                ..SchemaOptions::default()
+            })
+            .unwrap();
             register_crds(&mut set, &inputs(), jobs);
-            let checked: Vec<CheckedSource> = check_sources(inputs().into(), &set, jobs, keep).into_iter().map(Result::unwrap).collect();
-            let statuses: Vec<Vec<Status>> = checked.iter().map(|c| c.results.iter().map(|r| r.status).collect()).collect();
-            assert_eq!(statuses, [vec![Status::Valid, Status::Invalid], vec![Status::Valid, Status::Invalid], vec![Status::Valid]], "jobs {jobs}");
+            let checked: Vec<CheckedSource> = check_sources(inputs().into(), &set, jobs, keep)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            let statuses: Vec<Vec<Status>> = checked
+                .iter()
+                .map(|c| c.results.iter().map(|r| r.status).collect())
+                .collect();
+            assert_eq!(
+                statuses,
+                [
+                    vec![Status::Valid, Status::Invalid],
+                    vec![Status::Valid, Status::Invalid],
+                    vec![Status::Valid]
+                ],
+                "jobs {jobs}"
+            );
             let kept: Vec<usize> = checked.iter().map(|c| c.documents.len()).collect();
             assert_eq!(kept, if keep { [2, 2, 1] } else { [0, 0, 0] });
         }

@@ -37,7 +37,12 @@ pub enum ManifestError {
     #[error("{file}: not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8")]
     NotUtf8 { file: String, offset: usize },
     #[error("{file}:{line}:{column}: invalid YAML: {message}")]
-    Yaml { file: String, line: usize, column: usize, message: String },
+    Yaml {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 impl ManifestError {
@@ -75,7 +80,11 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             DiagnosticKind::DuplicateKey { key } => {
-                write!(f, "duplicate key {key:?} at {}: only the last value is kept", self.pointer)
+                write!(
+                    f,
+                    "duplicate key {key:?} at {}: only the last value is kept",
+                    self.pointer
+                )
             }
             DiagnosticKind::Yaml11Boolean { text, value } => write!(
                 f,
@@ -97,7 +106,10 @@ impl Source {
     /// Reads a file, refusing anything over `max_bytes`, binary or not UTF-8.
     pub fn read_path(path: &Path, max_bytes: u64) -> Result<Source, ManifestError> {
         let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| ManifestError::Io { file: name.clone(), source })?;
+        let file = std::fs::File::open(path).map_err(|source| ManifestError::Io {
+            file: name.clone(),
+            source,
+        })?;
         Source::read(&name, file, max_bytes)
     }
 
@@ -107,24 +119,42 @@ impl Source {
         reader
             .take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)
-            .map_err(|source| ManifestError::Io { file: name.to_owned(), source })?;
+            .map_err(|source| ManifestError::Io {
+                file: name.to_owned(),
+                source,
+            })?;
         if bytes.len() as u64 > max_bytes {
-            return Err(ManifestError::TooLarge { file: name.to_owned(), size: bytes.len() as u64, limit: max_bytes });
+            return Err(ManifestError::TooLarge {
+                file: name.to_owned(),
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            });
         }
         Source::from_bytes(name, bytes)
     }
 
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Source, ManifestError> {
         if let Some(offset) = bytes.iter().position(|b| *b == 0) {
-            return Err(ManifestError::Binary { file: name.to_owned(), offset });
+            return Err(ManifestError::Binary {
+                file: name.to_owned(),
+                offset,
+            });
         }
-        let text = String::from_utf8(bytes)
-            .map_err(|e| ManifestError::NotUtf8 { file: name.to_owned(), offset: e.utf8_error().valid_up_to() })?;
-        Ok(Source { name: name.into(), text: text.into() })
+        let text = String::from_utf8(bytes).map_err(|e| ManifestError::NotUtf8 {
+            file: name.to_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        Ok(Source {
+            name: name.into(),
+            text: text.into(),
+        })
     }
 
     pub fn from_text(name: &str, text: impl Into<Arc<str>>) -> Source {
-        Source { name: name.into(), text: text.into() }
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -154,7 +184,9 @@ struct Shared {
 
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shared").field("file", &self.source.name()).finish_non_exhaustive()
+        f.debug_struct("Shared")
+            .field("file", &self.source.name())
+            .finish_non_exhaustive()
     }
 }
 
@@ -228,7 +260,9 @@ impl Document {
 
     /// `Some(n)` when this object is item `n` of a `kind: List`.
     pub fn list_item(&self) -> Option<usize> {
-        self.prefix.strip_prefix("/items/").and_then(|n| n.parse().ok())
+        self.prefix
+            .strip_prefix("/items/")
+            .and_then(|n| n.parse().ok())
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -256,7 +290,10 @@ impl Document {
     }
 
     fn metadata_str(&self, field: &str) -> Option<&str> {
-        self.value.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_str)
+        self.value
+            .get("metadata")
+            .and_then(|m| m.get(field))
+            .and_then(Value::as_str)
     }
 
     /// Line and spans of the value at `pointer` (RFC 6901, relative to this object), or of its
@@ -277,15 +314,25 @@ impl Document {
 
     /// The line of a key (for `/metadata/name`, the line of `name:`), falling back to the value.
     pub fn line_of(&self, pointer: &str) -> usize {
-        let Some(index) = self.shared.index(self.stream_index) else { return self.line };
+        let Some(index) = self.shared.index(self.stream_index) else {
+            return self.line;
+        };
         let full = format!("{}{}", self.prefix, pointer);
-        index.nearest(&full).map(|p| p.key_line.unwrap_or(p.line)).unwrap_or(self.line)
+        index
+            .nearest(&full)
+            .map(|p| p.key_line.unwrap_or(p.line))
+            .unwrap_or(self.line)
     }
 }
 
 fn is_list(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str).is_some_and(|k| k.eq_ignore_ascii_case("list"))
-        && value.get("items").is_some_and(|i| i.is_array() || i.is_null())
+    value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.eq_ignore_ascii_case("list"))
+        && value
+            .get("items")
+            .is_some_and(|i| i.is_array() || i.is_null())
 }
 
 fn looks_like_json(source: &Source) -> bool {
@@ -303,7 +350,11 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
         Ok(built) => (built, false),
         Err(failure) => match serde_json::from_str::<Value>(source.text()) {
             Ok(value) if looks_like_json(&source) => {
-                let line = source.text().lines().position(|l| !l.trim().is_empty()).map_or(1, |i| i + 1);
+                let line = source
+                    .text()
+                    .lines()
+                    .position(|l| !l.trim().is_empty())
+                    .map_or(1, |i| i + 1);
                 let doc = tree::BuiltDoc {
                     value,
                     line,
@@ -324,7 +375,11 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
             }
         },
     };
-    let shared = Arc::new(Shared { source, json_fallback, index: OnceLock::new() });
+    let shared = Arc::new(Shared {
+        source,
+        json_fallback,
+        index: OnceLock::new(),
+    });
     let mut documents = Vec::new();
     let mut empty = 0;
     for (stream_index, doc) in built.into_iter().enumerate() {
@@ -358,8 +413,10 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
                 .iter()
                 .filter_map(|d| {
                     let rest = d.pointer.strip_prefix(&prefix)?;
-                    (rest.is_empty() || rest.starts_with('/'))
-                        .then(|| Diagnostic { pointer: rest.to_owned(), ..d.clone() })
+                    (rest.is_empty() || rest.starts_with('/')).then(|| Diagnostic {
+                        pointer: rest.to_owned(),
+                        ..d.clone()
+                    })
                 })
                 .collect();
             let mut document = Document {
@@ -373,7 +430,9 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
             };
             // The line recorded by the first parse; locating would parse the whole source again.
             let recorded = doc.item_lines.get(i).copied().filter(|line| *line > 0);
-            document.line = recorded.or_else(|| document.locate("").map(|l| l.line)).unwrap_or(doc.line);
+            document.line = recorded
+                .or_else(|| document.locate("").map(|l| l.line))
+                .unwrap_or(doc.line);
             documents.push(document);
         }
     }
@@ -403,9 +462,16 @@ mod tests {
         ];
         for text in texts {
             let m = load_text("l.yaml", text);
-            assert!(m.documents.iter().all(|d| d.shared.index.get().is_none()), "{text}");
+            assert!(
+                m.documents.iter().all(|d| d.shared.index.get().is_none()),
+                "{text}"
+            );
             let lines: Vec<usize> = m.documents.iter().map(Document::line).collect();
-            let located: Vec<usize> = m.documents.iter().map(|d| d.locate("").map_or(0, |l| l.line)).collect();
+            let located: Vec<usize> = m
+                .documents
+                .iter()
+                .map(|d| d.locate("").map_or(0, |l| l.line))
+                .collect();
             assert_eq!(lines, located, "{text}");
             assert!(lines.iter().all(|l| *l > 1), "{text}: {lines:?}");
         }
@@ -438,31 +504,46 @@ mod tests {
 
     #[test]
     fn locate_gives_line_column_and_byte_spans() {
-        let text = "a: 1\n---\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: \"nginx\"\n";
+        let text =
+            "a: 1\n---\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: \"nginx\"\n";
         let m = load_text("p.yaml", text);
         let doc = &m.documents[1];
-        let Some(loc) = doc.locate("/spec/containers/0/image") else { panic!("not located") };
+        let Some(loc) = doc.locate("/spec/containers/0/image") else {
+            panic!("not located")
+        };
         assert_eq!((loc.line, loc.column, loc.exact), (7, 12, true));
         assert_eq!(&text[loc.bytes.clone()], "\"nginx\"");
-        let Some(key) = loc.key_bytes else { panic!("no key") };
+        let Some(key) = loc.key_bytes else {
+            panic!("no key")
+        };
         assert_eq!(&text[key], "image");
-        let Some(missing) = doc.locate("/spec/containers/0/resources/limits") else { panic!("no ancestor") };
+        let Some(missing) = doc.locate("/spec/containers/0/resources/limits") else {
+            panic!("no ancestor")
+        };
         assert_eq!((missing.line, missing.exact), (6, false));
-        assert_eq!(&text[doc.byte_range()], "---\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: \"nginx\"\n");
+        assert_eq!(
+            &text[doc.byte_range()],
+            "---\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: \"nginx\"\n"
+        );
     }
 
     #[test]
     fn json_with_tabs_and_positions() {
         let text = "{\n\t\"kind\": \"Pod\",\n\t\"spec\": {\"x\": [1,\n\t\t2]}\n}\n";
         let m = load_text("p.json", text);
-        assert_eq!(m.documents[0].value(), &json!({"kind": "Pod", "spec": {"x": [1, 2]}}));
+        assert_eq!(
+            m.documents[0].value(),
+            &json!({"kind": "Pod", "spec": {"x": [1, 2]}})
+        );
         assert_eq!(m.documents[0].locate("/spec/x/1").map(|l| l.line), Some(4));
     }
 
     #[test]
     fn yaml_errors_carry_file_line_column() {
         let err = load(Source::from_text("bad.yaml", "a: b\nc: [d\n")).err();
-        let Some(ManifestError::Yaml { file, line, .. }) = err else { panic!("expected a YAML error") };
+        let Some(ManifestError::Yaml { file, line, .. }) = err else {
+            panic!("expected a YAML error")
+        };
         assert_eq!(file, "bad.yaml");
         assert!(line >= 2);
     }
@@ -472,9 +553,15 @@ mod tests {
         let bin = Source::from_bytes("b.yaml", b"a: \0".to_vec()).err();
         assert!(matches!(bin, Some(ManifestError::Binary { offset: 3, .. })));
         let latin1 = Source::from_bytes("l.yaml", b"a: \xe9t\xe9".to_vec()).err();
-        assert!(matches!(latin1, Some(ManifestError::NotUtf8 { offset: 3, .. })));
+        assert!(matches!(
+            latin1,
+            Some(ManifestError::NotUtf8 { offset: 3, .. })
+        ));
         let big = Source::read("<stdin>", &b"0123456789"[..], 5).err();
-        assert!(matches!(big, Some(ManifestError::TooLarge { limit: 5, .. })));
+        assert!(matches!(
+            big,
+            Some(ManifestError::TooLarge { limit: 5, .. })
+        ));
         let ok = Source::read("<stdin>", &b"a: 1"[..], 5);
         assert!(ok.is_ok());
     }
@@ -483,6 +570,9 @@ mod tests {
     fn diagnostics_display_says_what_to_do() {
         let m = load_text("d.yaml", "metadata:\n  labels:\n    enabled: no\n");
         let text = m.documents[0].diagnostics()[0].to_string();
-        assert!(text.contains("boolean false") && text.contains("quote it"), "{text}");
+        assert!(
+            text.contains("boolean false") && text.contains("quote it"),
+            "{text}"
+        );
     }
 }

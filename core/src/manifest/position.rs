@@ -79,7 +79,12 @@ pub(crate) struct CharToByte<'t> {
 
 impl<'t> CharToByte<'t> {
     pub(crate) fn new(text: &'t str) -> Self {
-        CharToByte { text, ascii: text.is_ascii(), char_pos: 0, byte_pos: 0 }
+        CharToByte {
+            text,
+            ascii: text.is_ascii(),
+            char_pos: 0,
+            byte_pos: 0,
+        }
     }
 
     pub(crate) fn byte(&mut self, char_index: usize) -> usize {
@@ -135,7 +140,13 @@ mod tests {
     #[test]
     fn nearest_falls_back_to_ancestors() {
         let mut idx = PositionIndex::default();
-        let pos = NodePos { line: 3, column: 1, bytes: 0..1, key_bytes: None, key_line: None };
+        let pos = NodePos {
+            line: 3,
+            column: 1,
+            bytes: 0..1,
+            key_bytes: None,
+            key_line: None,
+        };
         idx.insert("/spec".to_owned(), pos.clone());
         assert_eq!(idx.nearest("/spec/template/x"), Some(&pos));
         assert_eq!(idx.nearest("/status"), None);

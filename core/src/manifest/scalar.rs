@@ -22,7 +22,10 @@ const YAML11_FALSE: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"]
 const NULL_WORDS: &[&str] = &["", "~", "null", "Null", "NULL"];
 
 pub(crate) fn resolve_plain(text: &str) -> Resolved {
-    let plain = |value| Resolved { value, yaml11_bool: false };
+    let plain = |value| Resolved {
+        value,
+        yaml11_bool: false,
+    };
     if NULL_WORDS.contains(&text) {
         return plain(Value::Null);
     }
@@ -33,10 +36,16 @@ pub(crate) fn resolve_plain(text: &str) -> Resolved {
         return plain(Value::Bool(false));
     }
     if YAML11_TRUE.contains(&text) {
-        return Resolved { value: Value::Bool(true), yaml11_bool: true };
+        return Resolved {
+            value: Value::Bool(true),
+            yaml11_bool: true,
+        };
     }
     if YAML11_FALSE.contains(&text) {
-        return Resolved { value: Value::Bool(false), yaml11_bool: true };
+        return Resolved {
+            value: Value::Bool(false),
+            yaml11_bool: true,
+        };
     }
     match resolve_number(text) {
         Some(n) => plain(Value::Number(n)),
@@ -106,7 +115,10 @@ fn parse_go_uint(s: &str) -> Option<u64> {
 
 fn parse_float(s: &str) -> Option<Number> {
     // Rust accepts "inf"/"nan"/"infinity"; YAML spells those .inf/.nan, which JSON cannot carry.
-    if !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E')) {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+    {
         return None;
     }
     if !s.chars().any(|c| c.is_ascii_digit()) {
@@ -167,7 +179,20 @@ mod tests {
 
     #[test]
     fn strings_stay_strings() {
-        for s in ["100m", "1Gi", "v1", ".inf", ".nan", "1.2.3", "+", "-", "0x", "nan", "inf", "2024-01-01"] {
+        for s in [
+            "100m",
+            "1Gi",
+            "v1",
+            ".inf",
+            ".nan",
+            "1.2.3",
+            "+",
+            "-",
+            "0x",
+            "nan",
+            "inf",
+            "2024-01-01",
+        ] {
             assert_eq!(v(s), json!(s), "{s}");
         }
     }

@@ -103,7 +103,11 @@ pub(crate) fn parse_stream(text: &str, record: bool) -> Result<Vec<BuiltDoc>, Fa
 }
 
 fn failure_at(mark: Marker, message: impl Into<String>) -> Failure {
-    Failure { line: mark.line(), column: mark.col() + 1, message: message.into() }
+    Failure {
+        line: mark.line(),
+        column: mark.col() + 1,
+        message: message.into(),
+    }
 }
 
 impl Builder<'_> {
@@ -124,7 +128,11 @@ impl Builder<'_> {
             Event::MappingStart(anchor, _) => {
                 self.note_content(span.start);
                 self.stack.push(Frame {
-                    container: Container::Map { map: Map::new(), key: None, merged: Vec::new() },
+                    container: Container::Map {
+                        map: Map::new(),
+                        key: None,
+                        merged: Vec::new(),
+                    },
                     anchor,
                     start: span.start,
                     nodes: 1,
@@ -132,14 +140,21 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => {
                 self.note_content(span.start);
-                self.stack.push(Frame { container: Container::Seq(Vec::new()), anchor, start: span.start, nodes: 1 });
+                self.stack.push(Frame {
+                    container: Container::Seq(Vec::new()),
+                    anchor,
+                    start: span.start,
+                    nodes: 1,
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let Some(frame) = self.stack.pop() else {
                     return Err(failure_at(span.start, "unbalanced collection end"));
                 };
                 let value = match frame.container {
-                    Container::Map { mut map, merged, .. } => {
+                    Container::Map {
+                        mut map, merged, ..
+                    } => {
                         for source in merged {
                             for (k, v) in source {
                                 map.entry(k).or_insert(v);
@@ -149,13 +164,21 @@ impl Builder<'_> {
                     }
                     Container::Seq(items) => Value::Array(items),
                 };
-                self.complete(value, Span::new(frame.start, span.end), frame.anchor, frame.nodes)?;
+                self.complete(
+                    value,
+                    Span::new(frame.start, span.end),
+                    frame.anchor,
+                    frame.nodes,
+                )?;
             }
             Event::Scalar(text, style, anchor, tag) => {
                 self.note_content(span.start);
                 let expecting_key = matches!(
                     self.stack.last(),
-                    Some(Frame { container: Container::Map { key: None, .. }, .. })
+                    Some(Frame {
+                        container: Container::Map { key: None, .. },
+                        ..
+                    })
                 );
                 let value = if expecting_key {
                     self.scalar_key(&text, style, tag.as_deref(), span)
@@ -171,7 +194,10 @@ impl Builder<'_> {
                 };
                 self.alias_nodes = self.alias_nodes.saturating_add(nodes);
                 if self.alias_nodes > MAX_NODES {
-                    return Err(failure_at(span.start, format!("more than {MAX_NODES} nodes (alias expansion?)")));
+                    return Err(failure_at(
+                        span.start,
+                        format!("more than {MAX_NODES} nodes (alias expansion?)"),
+                    ));
                 }
                 self.complete(value, span, 0, nodes)?;
             }
@@ -201,7 +227,13 @@ impl Builder<'_> {
         });
     }
 
-    fn scalar_key(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+    fn scalar_key(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Value {
         if style != ScalarStyle::Plain || tag.is_some() || text == "<<" {
             return Value::String(text.to_owned());
         }
@@ -211,12 +243,25 @@ impl Builder<'_> {
             let value = resolved.value.as_bool().unwrap_or_default();
             let mut pointer = self.current_pointer();
             push_pointer_segment(&mut pointer, &key_string(&resolved.value));
-            self.diagnose(DiagnosticKind::Yaml11Boolean { text: text.to_owned(), value }, pointer, span.start);
+            self.diagnose(
+                DiagnosticKind::Yaml11Boolean {
+                    text: text.to_owned(),
+                    value,
+                },
+                pointer,
+                span.start,
+            );
         }
         resolved.value
     }
 
-    fn scalar_value(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+    fn scalar_value(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Value {
         if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
             return match tag.suffix.as_str() {
                 "str" | "binary" | "timestamp" => Value::String(text.to_owned()),
@@ -230,14 +275,26 @@ impl Builder<'_> {
         if resolved.yaml11_bool {
             let value = resolved.value.as_bool().unwrap_or_default();
             let pointer = self.current_pointer();
-            self.diagnose(DiagnosticKind::Yaml11Boolean { text: text.to_owned(), value }, pointer, span.start);
+            self.diagnose(
+                DiagnosticKind::Yaml11Boolean {
+                    text: text.to_owned(),
+                    value,
+                },
+                pointer,
+                span.start,
+            );
         }
         resolved.value
     }
 
     fn diagnose(&mut self, kind: DiagnosticKind, pointer: String, mark: Marker) {
         if let Some(doc) = self.doc.as_mut() {
-            doc.diagnostics.push(Diagnostic { kind, pointer, line: mark.line(), column: mark.col() + 1 });
+            doc.diagnostics.push(Diagnostic {
+                kind,
+                pointer,
+                line: mark.line(),
+                column: mark.col() + 1,
+            });
         }
     }
 
@@ -246,9 +303,13 @@ impl Builder<'_> {
         let mut pointer = String::new();
         for frame in &self.stack {
             match &frame.container {
-                Container::Map { key: Some(key), .. } => push_pointer_segment(&mut pointer, &key.name),
+                Container::Map { key: Some(key), .. } => {
+                    push_pointer_segment(&mut pointer, &key.name)
+                }
                 Container::Map { key: None, .. } => {}
-                Container::Seq(items) => push_pointer_segment(&mut pointer, &items.len().to_string()),
+                Container::Seq(items) => {
+                    push_pointer_segment(&mut pointer, &items.len().to_string())
+                }
             }
         }
         pointer
@@ -257,27 +318,52 @@ impl Builder<'_> {
     /// `Some(n)` when the node being completed is item `n` of the root mapping's `items`.
     fn list_item_index(&self) -> Option<usize> {
         match self.stack.as_slice() {
-            [Frame { container: Container::Map { key: Some(key), .. }, .. }, Frame { container: Container::Seq(items), .. }] if key.name == "items" => Some(items.len()),
+            [
+                Frame {
+                    container: Container::Map { key: Some(key), .. },
+                    ..
+                },
+                Frame {
+                    container: Container::Seq(items),
+                    ..
+                },
+            ] if key.name == "items" => Some(items.len()),
             _ => None,
         }
     }
 
-    fn complete(&mut self, value: Value, span: Span, anchor: usize, nodes: usize) -> Result<(), Failure> {
+    fn complete(
+        &mut self,
+        value: Value,
+        span: Span,
+        anchor: usize,
+        nodes: usize,
+    ) -> Result<(), Failure> {
         if anchor != 0 {
             self.anchors.insert(anchor, (value.clone(), nodes));
         }
-        let is_key = matches!(self.stack.last(), Some(Frame { container: Container::Map { key: None, .. }, .. }));
+        let is_key = matches!(
+            self.stack.last(),
+            Some(Frame {
+                container: Container::Map { key: None, .. },
+                ..
+            })
+        );
         if self.record && !is_key {
             let pointer = self.current_pointer();
             let key_span = match self.stack.last() {
-                Some(Frame { container: Container::Map { key: Some(k), .. }, .. }) => Some(k.span),
+                Some(Frame {
+                    container: Container::Map { key: Some(k), .. },
+                    ..
+                }) => Some(k.span),
                 _ => None,
             };
             let pos = NodePos {
                 line: span.start.line(),
                 column: span.start.col() + 1,
                 bytes: self.chars.byte(span.start.index())..self.chars.byte(span.end.index()),
-                key_bytes: key_span.map(|k| self.chars.byte(k.start.index())..self.chars.byte(k.end.index())),
+                key_bytes: key_span
+                    .map(|k| self.chars.byte(k.start.index())..self.chars.byte(k.end.index())),
                 key_line: key_span.map(|k| k.start.line()),
             };
             if let Some(doc) = self.doc.as_mut() {
@@ -303,24 +389,46 @@ impl Builder<'_> {
         parent.nodes = parent.nodes.saturating_add(nodes);
         match &mut parent.container {
             Container::Seq(items) => items.push(value),
-            Container::Map { key: slot @ None, .. } => {
+            Container::Map {
+                key: slot @ None, ..
+            } => {
                 if value.is_object() || value.is_array() {
-                    return Err(failure_at(span.start, "a mapping or sequence cannot be a mapping key"));
+                    return Err(failure_at(
+                        span.start,
+                        "a mapping or sequence cannot be a mapping key",
+                    ));
                 }
                 let merge = value.as_str() == Some("<<");
-                *slot = Some(KeySlot { name: key_string(&value), span, merge });
+                *slot = Some(KeySlot {
+                    name: key_string(&value),
+                    span,
+                    merge,
+                });
             }
-            Container::Map { map, key: slot @ Some(_), merged } => {
-                let Some(key) = slot.take() else { return Ok(()) };
+            Container::Map {
+                map,
+                key: slot @ Some(_),
+                merged,
+            } => {
+                let Some(key) = slot.take() else {
+                    return Ok(());
+                };
                 if key.merge {
                     match value {
                         Value::Object(source) => merged.push(source),
                         // `<<: [*a, *b]`: the first mapping listed wins, as in go-yaml.
-                        Value::Array(sources) => merged.extend(sources.into_iter().filter_map(|s| match s {
-                            Value::Object(m) => Some(m),
-                            _ => None,
-                        })),
-                        _ => return Err(failure_at(key.span.start, "`<<` merge key needs a mapping or a list of mappings")),
+                        Value::Array(sources) => {
+                            merged.extend(sources.into_iter().filter_map(|s| match s {
+                                Value::Object(m) => Some(m),
+                                _ => None,
+                            }))
+                        }
+                        _ => {
+                            return Err(failure_at(
+                                key.span.start,
+                                "`<<` merge key needs a mapping or a list of mappings",
+                            ));
+                        }
                     }
                     return Ok(());
                 }
@@ -329,7 +437,11 @@ impl Builder<'_> {
                 if duplicate {
                     let mut pointer = self.current_pointer();
                     push_pointer_segment(&mut pointer, &key.name);
-                    self.diagnose(DiagnosticKind::DuplicateKey { key: key.name }, pointer, key.span.start);
+                    self.diagnose(
+                        DiagnosticKind::DuplicateKey { key: key.name },
+                        pointer,
+                        key.span.start,
+                    );
                 }
             }
         }
@@ -375,15 +487,25 @@ mod tests {
     #[test]
     fn yaml11_booleans_are_diagnosed_with_their_pointer() {
         let d = docs("labels:\n  a: yes\n  b: \"yes\"\nlist:\n- off\n");
-        assert_eq!(d[0].value, json!({"labels": {"a": true, "b": "yes"}, "list": [false]}));
-        let pointers: Vec<&str> = d[0].diagnostics.iter().map(|x| x.pointer.as_str()).collect();
+        assert_eq!(
+            d[0].value,
+            json!({"labels": {"a": true, "b": "yes"}, "list": [false]})
+        );
+        let pointers: Vec<&str> = d[0]
+            .diagnostics
+            .iter()
+            .map(|x| x.pointer.as_str())
+            .collect();
         assert_eq!(pointers, ["/labels/a", "/list/0"]);
     }
 
     #[test]
     fn anchors_aliases_and_merge_keys() {
         let d = docs("base: &b {p: 1, q: 2}\nother:\n  <<: *b\n  q: 3\nsame: *b\n");
-        assert_eq!(d[0].value, json!({"base": {"p": 1, "q": 2}, "other": {"q": 3, "p": 1}, "same": {"p": 1, "q": 2}}));
+        assert_eq!(
+            d[0].value,
+            json!({"base": {"p": 1, "q": 2}, "other": {"q": 3, "p": 1}, "same": {"p": 1, "q": 2}})
+        );
         assert!(d[0].diagnostics.is_empty());
     }
 
@@ -398,7 +520,9 @@ mod tests {
         let Some(range) = dpos else { panic!("no /a/d") };
         assert_eq!(&text[range], "x");
         let key = idx.get("/a/c").and_then(|p| p.key_bytes.clone());
-        let Some(key) = key else { panic!("no key span") };
+        let Some(key) = key else {
+            panic!("no key span")
+        };
         assert_eq!(&text[key], "c");
     }
 
@@ -415,7 +539,10 @@ mod tests {
         let err = parse_stream("? [a]\n: b\n", false).err();
         assert!(err.is_some_and(|f| f.line == 1));
         let err = parse_stream("a: b\n  c: d\n", false).err();
-        assert!(err.is_some_and(|f| f.line == 2), "bad indentation must point at line 2");
+        assert!(
+            err.is_some_and(|f| f.line == 2),
+            "bad indentation must point at line 2"
+        );
     }
 
     #[test]
@@ -430,9 +557,13 @@ mod tests {
 
     #[test]
     fn many_documents_are_not_an_alias_bomb() {
-        let text = "kind: ConfigMap\nmetadata:\n  name: a\n  labels: {x: y}\ndata:\n  k: v\n---\n".repeat(300_000);
+        let text = "kind: ConfigMap\nmetadata:\n  name: a\n  labels: {x: y}\ndata:\n  k: v\n---\n"
+            .repeat(300_000);
         // the trailing `---` opens one more, empty, document
-        assert_eq!(parse_stream(&text, false).map(|d| d.len()).ok(), Some(300_001));
+        assert_eq!(
+            parse_stream(&text, false).map(|d| d.len()).ok(),
+            Some(300_001)
+        );
     }
 
     #[test]

@@ -97,7 +97,9 @@ pub fn load_private_keys(
 
 /// Every private-key block of a PEM text; a CERTIFICATE block in the same text dates the key.
 fn keys_from_pem(pem_text: &[u8]) -> Result<Vec<PrivateKey>, KeyError> {
-    let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem { reason: pem_reason(&e) })?;
+    let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem {
+        reason: pem_reason(&e),
+    })?;
     let not_before = blocks
         .iter()
         .find(|b| b.tag() == "CERTIFICATE")

@@ -61,7 +61,9 @@ impl PrivateKey {
     /// Reads the first private-key PEM block: PKCS#1 `RSA PRIVATE KEY` (what upstream writes) or
     /// PKCS#8 `PRIVATE KEY` (what client-go's `ParsePrivateKeyPEM` also accepts).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, KeyError> {
-        let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem { reason: pem_reason(&e) })?;
+        let blocks = pem::parse_many(pem_text).map_err(|e| KeyError::Pem {
+            reason: pem_reason(&e),
+        })?;
         let block = blocks
             .into_iter()
             .find(|b| matches!(b.tag(), "RSA PRIVATE KEY" | "PRIVATE KEY"))
@@ -279,7 +281,10 @@ mod tests {
                 Err(e) => e.to_string(),
             };
             assert!(!message.contains("SECRET"), "{message}");
-            assert!(!message.contains('*') && !message.contains('$'), "{message}");
+            assert!(
+                !message.contains('*') && !message.contains('$'),
+                "{message}"
+            );
         }
     }
 }

@@ -16,7 +16,9 @@ use sealgate_controller::config::Config;
 use sealgate_controller::crd::{SealedSecret, crd, synced_condition};
 use sealgate_controller::keyring::{KEY_LABEL, KEY_LABEL_ACTIVE};
 use sealgate_controller::run::{Running, start};
-use sealgate_core::seal::{GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, generate_key_pair, seal_raw};
+use sealgate_core::seal::{
+    GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, generate_key_pair, seal_raw,
+};
 
 use sealgate_tests::{DEFAULT_WAIT, eventually};
 
@@ -98,7 +100,10 @@ pub fn sealed(
             Scope::NamespaceWide => (Some(sealed_for), None),
             Scope::ClusterWide => (None, None),
         };
-        encrypted.insert((*k).to_owned(), seal_raw(&cert, scope, ns, n, v.as_bytes())?);
+        encrypted.insert(
+            (*k).to_owned(),
+            seal_raw(&cert, scope, ns, n, v.as_bytes())?,
+        );
     }
     let mut annotations = BTreeMap::new();
     scope.apply_to(&mut annotations);
@@ -111,7 +116,9 @@ pub fn sealed(
 
 pub async fn create(client: &Client, ss: &SealedSecret) -> Result<SealedSecret, BoxError> {
     let ns = ss.metadata.namespace.clone().unwrap_or_default();
-    Ok(Api::<SealedSecret>::namespaced(client.clone(), &ns).create(&PostParams::default(), ss).await?)
+    Ok(Api::<SealedSecret>::namespaced(client.clone(), &ns)
+        .create(&PostParams::default(), ss)
+        .await?)
 }
 
 /// Replaces an existing SealedSecret's spec (on top of its current resourceVersion).

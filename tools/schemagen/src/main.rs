@@ -21,14 +21,24 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { kubernetes: Vec::new(), crds: Vec::new(), out: PathBuf::from("schemas"), check: false };
+    let mut args = Args {
+        kubernetes: Vec::new(),
+        crds: Vec::new(),
+        out: PathBuf::from("schemas"),
+        check: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--kubernetes" => {
-                let value = it.next().ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
-                let (version, path) = value.split_once('=').ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
-                args.kubernetes.push((version.to_owned(), PathBuf::from(path)));
+                let value = it
+                    .next()
+                    .ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
+                let (version, path) = value
+                    .split_once('=')
+                    .ok_or("--kubernetes needs VERSION=PATH/swagger.json")?;
+                args.kubernetes
+                    .push((version.to_owned(), PathBuf::from(path)));
             }
             "--crd" => {
                 let value = it.next().ok_or("--crd needs NAME=PATH.yaml")?;
@@ -50,8 +60,11 @@ fn strip(schema: &Value) -> Value {
         Value::Object(map) => {
             let mut out = Map::new();
             for (key, value) in map {
-                if key == "description" || (key.starts_with("x-kubernetes-") && key != "x-kubernetes-group-version-kind"
-                    && key != "x-kubernetes-preserve-unknown-fields" && key != "x-kubernetes-int-or-string")
+                if key == "description"
+                    || (key.starts_with("x-kubernetes-")
+                        && key != "x-kubernetes-group-version-kind"
+                        && key != "x-kubernetes-preserve-unknown-fields"
+                        && key != "x-kubernetes-int-or-string")
                 {
                     continue;
                 }
@@ -59,7 +72,14 @@ fn strip(schema: &Value) -> Value {
                     ("properties" | "patternProperties" | "definitions", Value::Object(fields)) => {
                         Value::Object(fields.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
                     }
-                    ("enum" | "required" | "x-kubernetes-group-version-kind" | "default" | "example", v) => v.clone(),
+                    (
+                        "enum"
+                        | "required"
+                        | "x-kubernetes-group-version-kind"
+                        | "default"
+                        | "example",
+                        v,
+                    ) => v.clone(),
                     (_, v) => strip(v),
                 };
                 out.insert(key.clone(), stripped);
@@ -72,22 +92,38 @@ fn strip(schema: &Value) -> Value {
 }
 
 fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), String> {
-    let text = std::fs::read_to_string(swagger).map_err(|e| format!("{}: {e}", swagger.display()))?;
-    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", swagger.display()))?;
-    let Some(Value::Object(defs)) = spec.get("definitions") else { return Err(format!("{}: no definitions", swagger.display())) };
+    let text =
+        std::fs::read_to_string(swagger).map_err(|e| format!("{}: {e}", swagger.display()))?;
+    let spec: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", swagger.display()))?;
+    let Some(Value::Object(defs)) = spec.get("definitions") else {
+        return Err(format!("{}: no definitions", swagger.display()));
+    };
     let stripped: Map<String, Value> = defs.iter().map(|(k, v)| (k.clone(), strip(v))).collect();
     let json = serde_json::to_vec(&Value::Object(stripped)).map_err(|e| e.to_string())?;
-    let minor: String = version.trim_start_matches('v').split('.').take(2).collect::<Vec<_>>().join(".");
-    Ok((format!("kubernetes/v{minor}.json.deflate"), miniz_oxide::deflate::compress_to_vec(&json, 9)))
+    let minor: String = version
+        .trim_start_matches('v')
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    Ok((
+        format!("kubernetes/v{minor}.json.deflate"),
+        miniz_oxide::deflate::compress_to_vec(&json, 9),
+    ))
 }
 
 /// An upstream CRD (YAML) as pretty JSON, descriptions and server-side hints dropped from the
 /// schema of every version; the rest of the CRD (names, versions, scope) is kept as it is.
 fn crd_file(name: &str, yaml: &Path) -> Result<(String, Vec<u8>), String> {
     let text = std::fs::read_to_string(yaml).map_err(|e| format!("{}: {e}", yaml.display()))?;
-    let mut crd: Value = serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", yaml.display()))?;
+    let mut crd: Value =
+        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", yaml.display()))?;
     if crd.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
-        return Err(format!("{}: not a CustomResourceDefinition", yaml.display()));
+        return Err(format!(
+            "{}: not a CustomResourceDefinition",
+            yaml.display()
+        ));
     }
     if let Some(Value::Array(versions)) = crd.pointer_mut("/spec/versions") {
         for version in versions {
@@ -116,7 +152,10 @@ fn run() -> Result<bool, String> {
         if args.check {
             let current = std::fs::read(&path).unwrap_or_default();
             if current != bytes {
-                eprintln!("schemagen: {} is out of date; run schemas/generate", path.display());
+                eprintln!(
+                    "schemagen: {} is out of date; run schemas/generate",
+                    path.display()
+                );
                 clean = false;
             }
             continue;
@@ -125,7 +164,11 @@ fn run() -> Result<bool, String> {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
         std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        eprintln!("schemagen: wrote {} ({} bytes)", path.display(), bytes.len());
+        eprintln!(
+            "schemagen: wrote {} ({} bytes)",
+            path.display(),
+            bytes.len()
+        );
     }
     Ok(clean)
 }

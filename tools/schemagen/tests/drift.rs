@@ -6,7 +6,12 @@
 //! cached in GOMODCACHE after the first run. Without `go`, the test fails when `CI` is set and prints
 //! a loud SKIPPED line otherwise.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failed step is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
 
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +20,8 @@ use std::process::Command;
 fn committed_schemas_match_the_generator() {
     if Command::new("go").arg("version").output().is_err() {
         let why = "schemas drift check needs `go` on PATH (to fetch k8s.io/kubernetes from the Go module proxy)";
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+        let ci = std::env::var("CI")
+            .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
         assert!(!ci, "{why}; CI must provide it, so this is a failure");
         eprintln!("SKIPPED: {why}");
         return;

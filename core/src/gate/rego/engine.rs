@@ -46,7 +46,9 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
         match v {
             Some(RegoValue::Array(a)) => Ok(a.iter().cloned().collect()),
             Some(RegoValue::Set(s)) => Ok(s.iter().cloned().collect()),
-            _ => Err(anyhow::anyhow!("any/all: argument must be an array or a set")),
+            _ => Err(anyhow::anyhow!(
+                "any/all: argument must be an array or a set"
+            )),
         }
     };
     engine
@@ -54,7 +56,11 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "any".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(items(args.first())?.iter().any(|v| *v == RegoValue::from(true))))
+                Ok(RegoValue::from(
+                    items(args.first())?
+                        .iter()
+                        .any(|v| *v == RegoValue::from(true)),
+                ))
             }),
         )
         .map_err(err)?;
@@ -63,7 +69,11 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "all".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(items(args.first())?.iter().all(|v| *v == RegoValue::from(true))))
+                Ok(RegoValue::from(
+                    items(args.first())?
+                        .iter()
+                        .all(|v| *v == RegoValue::from(true)),
+                ))
             }),
         )
         .map_err(err)?;

@@ -23,7 +23,12 @@ impl PolicyFinding {
             Some(d) => Subject::of(d),
             None => Subject::file("(combined input)", 0),
         };
-        let mut finding = Finding::new(self.level.severity(), &self.policy, self.message.clone(), &subject);
+        let mut finding = Finding::new(
+            self.level.severity(),
+            &self.policy,
+            self.message.clone(),
+            &subject,
+        );
         if let Some((file, line)) = &self.location {
             if !file.is_empty() {
                 finding.file = file.clone();
@@ -39,7 +44,11 @@ impl PolicyFinding {
 impl RegoGate {
     /// Evaluates manifest documents (compiled once, `jobs` workers) and returns their findings in
     /// document order, followed by those of the combined input in `--combine` mode.
-    pub fn check_documents(&self, docs: &[Document], jobs: usize) -> Result<(Vec<Finding>, Evaluation), RegoError> {
+    pub fn check_documents(
+        &self,
+        docs: &[Document],
+        jobs: usize,
+    ) -> Result<(Vec<Finding>, Evaluation), RegoError> {
         let inputs: Vec<InputDoc<'_>> = docs
             .iter()
             .map(|d| InputDoc {

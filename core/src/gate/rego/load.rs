@@ -190,7 +190,10 @@ pub(crate) fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), RegoError>
 pub(crate) fn policy_dirs(files: &[RegoFile]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for f in files.iter().filter(|f| !f.builtin) {
-        let dir = Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = Path::new(&f.path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         if !dirs.contains(&dir) {
             dirs.push(dir);
         }

@@ -17,7 +17,8 @@ impl TempDir {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("sealgate-rego-test-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("sealgate-rego-test-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -407,21 +408,47 @@ fn expansion_templates_review_implied_resources() {
     let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "web", "namespace": "shop"},
         "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}}});
-    let eval = run(&g, &[template.clone(), constraint.clone(), expansion(""), deployment.clone()]);
+    let eval = run(
+        &g,
+        &[
+            template.clone(),
+            constraint.clone(),
+            expansion(""),
+            deployment.clone(),
+        ],
+    );
     assert_eq!(
         messages(&eval.docs[3], Level::Failure),
         vec!["[Implied by expand-deployments] web-pod uses :latest"]
     );
-    let eval = run(&g, &[template.clone(), constraint.clone(), expansion("warn"), deployment.clone()]);
+    let eval = run(
+        &g,
+        &[
+            template.clone(),
+            constraint.clone(),
+            expansion("warn"),
+            deployment.clone(),
+        ],
+    );
     assert_eq!(
         messages(&eval.docs[3], Level::Warning),
         vec!["[Implied by expand-deployments] web-pod uses :latest"]
     );
-    assert_eq!(eval.docs[3].findings[0].metadata["enforcementAction"], "warn");
+    assert_eq!(
+        eval.docs[3].findings[0].metadata["enforcementAction"],
+        "warn"
+    );
     // The same objects twice (policy folder and inputs) count once, as gator upserts them by name.
     let eval = run(
         &g,
-        &[template.clone(), constraint.clone(), constraint.clone(), expansion(""), expansion(""), deployment.clone()],
+        &[
+            template.clone(),
+            constraint.clone(),
+            constraint.clone(),
+            expansion(""),
+            expansion(""),
+            deployment.clone(),
+        ],
     );
     assert_eq!(
         messages(&eval.docs[5], Level::Failure),
@@ -604,14 +631,19 @@ fn manifest_documents_become_findings_with_lines() {
     assert_eq!((f.file.as_str(), f.line), ("secrets.yaml", 5));
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.check, "sealgate.no_plaintext_secrets.deny");
-    assert_eq!((f.kind.as_deref(), f.name.as_deref()), (Some("Secret"), Some("db")));
+    assert_eq!(
+        (f.kind.as_deref(), f.name.as_deref()),
+        (Some("Secret"), Some("db"))
+    );
 }
 
 /// sealedsecret-sanity against blobs made by the real sealer: the cert that sealed them passes,
 /// a cert with another key size makes every blob a finding.
 #[test]
 fn sealedsecret_sanity_with_the_sealing_cert() {
-    use crate::seal::{KeyBits, KeyGenOptions, SealOptions, Secret, generate_key_pair, seal_secret};
+    use crate::seal::{
+        KeyBits, KeyGenOptions, SealOptions, Secret, generate_key_pair, seal_secret,
+    };
     let pair = generate_key_pair(&KeyGenOptions {
         bits: KeyBits::Rsa2048,
         ..KeyGenOptions::default()
@@ -623,7 +655,12 @@ fn sealedsecret_sanity_with_the_sealing_cert() {
         "stringData": {"password": "hunter2", "user": "admin"}
     }))
     .unwrap();
-    let sealed = seal_secret(&pair.sealing_cert().unwrap(), &secret, &SealOptions::default()).unwrap();
+    let sealed = seal_secret(
+        &pair.sealing_cert().unwrap(),
+        &secret,
+        &SealOptions::default(),
+    )
+    .unwrap();
     let sealed = serde_json::to_value(&sealed).unwrap();
     let dir = TempDir::new();
     let cert = write(dir.path(), "cert.pem", pair.cert_pem());
@@ -635,14 +672,21 @@ fn sealedsecret_sanity_with_the_sealing_cert() {
             ..RegoOptions::default()
         })
         .unwrap();
-        let input = [InputDoc { file: "s.yaml", line: 1, value: &sealed }];
+        let input = [InputDoc {
+            file: "s.yaml",
+            line: 1,
+            value: &sealed,
+        }];
         messages(&g.evaluate(&input, 1).unwrap().docs[0], Level::Failure)
     };
     assert_eq!(run_with(json!({}), None), Vec::<String>::new());
     assert_eq!(run_with(json!({}), Some(cert)), Vec::<String>::new());
     let wrong = run_with(json!({"cert": {"modulus_bytes": 512}}), None);
     assert_eq!(wrong.len(), 2, "{wrong:?}");
-    assert!(wrong[0].contains("holds a 256-byte RSA part but the sealing cert's key needs 512"), "{wrong:?}");
+    assert!(
+        wrong[0].contains("holds a 256-byte RSA part but the sealing cert's key needs 512"),
+        "{wrong:?}"
+    );
     let bad = RegoGate::load(RegoOptions {
         policies: vec![PolicySource::parse("builtin:sealedsecret-sanity")],
         sealing_cert: Some(dir.path().join("missing.pem")),

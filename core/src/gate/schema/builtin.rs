@@ -20,16 +20,30 @@ struct Embedded {
 
 /// Newest last; the newest is the default.
 const EMBEDDED: &[Embedded] = &[
-    Embedded { minor: "1.34", patch: "1.34.4", deflated: include_bytes!("../../../../schemas/kubernetes/v1.34.json.deflate") },
-    Embedded { minor: "1.35", patch: "1.35.4", deflated: include_bytes!("../../../../schemas/kubernetes/v1.35.json.deflate") },
-    Embedded { minor: "1.36", patch: "1.36.3", deflated: include_bytes!("../../../../schemas/kubernetes/v1.36.json.deflate") },
+    Embedded {
+        minor: "1.34",
+        patch: "1.34.4",
+        deflated: include_bytes!("../../../../schemas/kubernetes/v1.34.json.deflate"),
+    },
+    Embedded {
+        minor: "1.35",
+        patch: "1.35.4",
+        deflated: include_bytes!("../../../../schemas/kubernetes/v1.35.json.deflate"),
+    },
+    Embedded {
+        minor: "1.36",
+        patch: "1.36.3",
+        deflated: include_bytes!("../../../../schemas/kubernetes/v1.36.json.deflate"),
+    },
 ];
 
 /// The SealedSecret CRD's schema (`schemas/sealedsecret-crd.json`), always available.
-pub(crate) const SEALED_SECRET_CRD: &str = include_str!("../../../../schemas/sealedsecret-crd.json");
+pub(crate) const SEALED_SECRET_CRD: &str =
+    include_str!("../../../../schemas/sealedsecret-crd.json");
 /// Gatekeeper's ConstraintTemplate CRD (`schemas/gatekeeper-constrainttemplate-crd.json`, made by
 /// `schemas/generate` from the frameworks module gator uses), always available.
-pub(crate) const CONSTRAINT_TEMPLATE_CRD: &str = include_str!("../../../../schemas/gatekeeper-constrainttemplate-crd.json");
+pub(crate) const CONSTRAINT_TEMPLATE_CRD: &str =
+    include_str!("../../../../schemas/gatekeeper-constrainttemplate-crd.json");
 
 /// Kubernetes versions with built-in schemas, as `1.35.4`.
 pub fn kubernetes_versions() -> Vec<&'static str> {
@@ -39,16 +53,21 @@ pub fn kubernetes_versions() -> Vec<&'static str> {
 /// Index into [`EMBEDDED`] for a user-given version: `1.35`, `v1.35.2`, `1.35.0`, `latest`/`master`.
 pub(crate) fn select(version: Option<&str>) -> Result<usize, SchemaError> {
     let newest = EMBEDDED.len() - 1;
-    let Some(raw) = version else { return Ok(newest) };
+    let Some(raw) = version else {
+        return Ok(newest);
+    };
     if matches!(raw, "latest" | "master" | "") {
         return Ok(newest);
     }
     let trimmed = raw.trim_start_matches('v');
     let minor: String = trimmed.split('.').take(2).collect::<Vec<_>>().join(".");
-    EMBEDDED.iter().position(|e| e.minor == minor).ok_or_else(|| SchemaError::UnknownKubernetesVersion {
-        version: raw.to_owned(),
-        known: kubernetes_versions().join(", "),
-    })
+    EMBEDDED
+        .iter()
+        .position(|e| e.minor == minor)
+        .ok_or_else(|| SchemaError::UnknownKubernetesVersion {
+            version: raw.to_owned(),
+            known: kubernetes_versions().join(", "),
+        })
 }
 
 pub(crate) fn patch_version(index: usize) -> &'static str {
@@ -76,23 +95,37 @@ impl Definitions {
     }
 }
 
-static LOADED: [OnceLock<Result<Definitions, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static LOADED: [OnceLock<Result<Definitions, String>>; 3] =
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 pub(crate) fn definitions(index: usize) -> Result<&'static Definitions, SchemaError> {
     let (Some(embedded), Some(slot)) = (EMBEDDED.get(index), LOADED.get(index)) else {
-        return Err(SchemaError::UnknownKubernetesVersion { version: index.to_string(), known: kubernetes_versions().join(", ") });
+        return Err(SchemaError::UnknownKubernetesVersion {
+            version: index.to_string(),
+            known: kubernetes_versions().join(", "),
+        });
     };
     slot.get_or_init(|| inflate(embedded.deflated))
         .as_ref()
-        .map_err(|message| SchemaError::Embedded { version: embedded.patch.to_owned(), message: message.clone() })
+        .map_err(|message| SchemaError::Embedded {
+            version: embedded.patch.to_owned(),
+            message: message.clone(),
+        })
 }
 
 /// The `apiVersion` of one `x-kubernetes-group-version-kind` entry (`group/version`, or just
 /// `version` for the core group).
 pub(crate) fn gvk_api_version(gvk: &Value) -> String {
     let group = gvk.get("group").and_then(Value::as_str).unwrap_or_default();
-    let version = gvk.get("version").and_then(Value::as_str).unwrap_or_default();
-    if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") }
+    let version = gvk
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    }
 }
 
 /// The top-level object's entries as unparsed text, in file order (which definition claims a
@@ -128,13 +161,21 @@ struct Head {
 }
 
 fn inflate(deflated: &[u8]) -> Result<Definitions, String> {
-    let bytes = miniz_oxide::inflate::decompress_to_vec(deflated).map_err(|e| format!("inflate: {e:?}"))?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec(deflated).map_err(|e| format!("inflate: {e:?}"))?;
     let InOrder(entries) = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
     let mut by_gvk = HashMap::new();
     let mut raw = HashMap::with_capacity(entries.len());
     for (name, text) in entries {
-        let head: Head = serde_json::from_str(text.get()).map_err(|e| format!("definition {name}: {e}"))?;
-        for gvk in head.gvks.as_ref().and_then(Value::as_array).into_iter().flatten() {
+        let head: Head =
+            serde_json::from_str(text.get()).map_err(|e| format!("definition {name}: {e}"))?;
+        for gvk in head
+            .gvks
+            .as_ref()
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let kind = gvk.get("kind").and_then(Value::as_str).unwrap_or_default();
             let api_version = gvk_api_version(gvk);
             // Several definitions may claim a GVK (e.g. the generic DeleteOptions); the one whose
@@ -160,8 +201,18 @@ mod tests {
         for (i, embedded) in EMBEDDED.iter().enumerate() {
             let defs = definitions(i).unwrap();
             assert!(defs.len() > 500, "{}", embedded.patch);
-            assert_eq!(defs.by_gvk.get(&("apps/v1".into(), "Deployment".into())).map(String::as_str), Some("io.k8s.api.apps.v1.Deployment"));
-            assert_eq!(defs.by_gvk.get(&("v1".into(), "Pod".into())).map(String::as_str), Some("io.k8s.api.core.v1.Pod"));
+            assert_eq!(
+                defs.by_gvk
+                    .get(&("apps/v1".into(), "Deployment".into()))
+                    .map(String::as_str),
+                Some("io.k8s.api.apps.v1.Deployment")
+            );
+            assert_eq!(
+                defs.by_gvk
+                    .get(&("v1".into(), "Pod".into()))
+                    .map(String::as_str),
+                Some("io.k8s.api.core.v1.Pod")
+            );
         }
     }
 

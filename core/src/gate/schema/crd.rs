@@ -46,7 +46,9 @@ pub fn defines_schemas(value: &Value) -> bool {
 /// source with neither the word nor any backslash has no CRD. Lets a run register the inputs'
 /// CRDs by parsing only these sources before it streams through all of them.
 pub fn may_define_crd(text: &str) -> bool {
-    text.contains("CustomResourceDefinition") || text.contains("ConstraintTemplate") || text.contains('\\')
+    text.contains("CustomResourceDefinition")
+        || text.contains("ConstraintTemplate")
+        || text.contains('\\')
 }
 
 /// Schemas of every version of a CRD (v1 `spec.versions[].schema`, or v1beta1 `spec.validation`),
@@ -56,16 +58,28 @@ pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
         return constraint_schemas(crd, origin);
     }
     let spec = crd.get("spec").unwrap_or(&Value::Null);
-    let group = spec.get("group").and_then(Value::as_str).unwrap_or_default();
-    let Some(kind) = spec.pointer("/names/kind").and_then(Value::as_str) else { return Vec::new() };
+    let group = spec
+        .get("group")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(kind) = spec.pointer("/names/kind").and_then(Value::as_str) else {
+        return Vec::new();
+    };
     let shared = spec.pointer("/validation/openAPIV3Schema");
     let mut out = Vec::new();
-    let versions = spec.get("versions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let versions = spec
+        .get("versions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut names: Vec<(String, Option<Value>)> = versions
         .iter()
         .filter_map(|v| {
             let name = v.get("name").and_then(Value::as_str)?;
-            Some((name.to_owned(), v.pointer("/schema/openAPIV3Schema").cloned()))
+            Some((
+                name.to_owned(),
+                v.pointer("/schema/openAPIV3Schema").cloned(),
+            ))
         })
         .collect();
     if names.is_empty()
@@ -74,9 +88,20 @@ pub fn schemas_of(crd: &Value, origin: &str) -> Vec<CrdSchema> {
         names.push((version.to_owned(), None));
     }
     for (version, schema) in names {
-        let Some(schema) = schema.or_else(|| shared.cloned()) else { continue };
-        let api_version = if group.is_empty() { version } else { format!("{group}/{version}") };
-        out.push(CrdSchema { api_version, kind: kind.to_owned(), schema, origin: origin.to_owned() });
+        let Some(schema) = schema.or_else(|| shared.cloned()) else {
+            continue;
+        };
+        let api_version = if group.is_empty() {
+            version
+        } else {
+            format!("{group}/{version}")
+        };
+        out.push(CrdSchema {
+            api_version,
+            kind: kind.to_owned(),
+            schema,
+            origin: origin.to_owned(),
+        });
     }
     out
 }
@@ -88,7 +113,12 @@ const CONSTRAINT_VERSIONS: [&str; 2] = ["v1beta1", "v1alpha1"];
 /// `pkg/mutation/match`), `enforcementAction`, `scopedEnforcementActions`, and `parameters` as the
 /// template declares them (`spec.crd.spec.validation.openAPIV3Schema`; absent = anything).
 fn constraint_schemas(template: &Value, origin: &str) -> Vec<CrdSchema> {
-    let Some(kind) = template.pointer("/spec/crd/spec/names/kind").and_then(Value::as_str) else { return Vec::new() };
+    let Some(kind) = template
+        .pointer("/spec/crd/spec/names/kind")
+        .and_then(Value::as_str)
+    else {
+        return Vec::new();
+    };
     let strings = json!({"type": "array", "items": {"type": "string"}});
     let selector = json!({"type": "object", "properties": {
         "matchLabels": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -142,9 +172,15 @@ pub(crate) fn to_json_schema(schema: &Value, strict: bool) -> Value {
     let mut out = schema.clone();
     // The API server accepts these on every custom resource, listed in the schema or not.
     if let Some(Value::Object(props)) = out.get_mut("properties") {
-        props.entry("apiVersion").or_insert_with(|| json!({"type": "string"}));
-        props.entry("kind").or_insert_with(|| json!({"type": "string"}));
-        props.entry("metadata").or_insert_with(|| json!({"type": "object"}));
+        props
+            .entry("apiVersion")
+            .or_insert_with(|| json!({"type": "string"}));
+        props
+            .entry("kind")
+            .or_insert_with(|| json!({"type": "string"}));
+        props
+            .entry("metadata")
+            .or_insert_with(|| json!({"type": "object"}));
     }
     openapi_extensions(&mut out);
     replace_int_or_string(&mut out);
@@ -159,9 +195,15 @@ pub(crate) fn to_json_schema(schema: &Value, strict: bool) -> Value {
 fn openapi_extensions(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) && !map.contains_key("anyOf") && !map.contains_key("oneOf") {
+            if map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true))
+                && !map.contains_key("anyOf")
+                && !map.contains_key("oneOf")
+            {
                 map.remove("type");
-                map.insert("anyOf".to_owned(), json!([{"type": "integer"}, {"type": "string"}]));
+                map.insert(
+                    "anyOf".to_owned(),
+                    json!([{"type": "integer"}, {"type": "string"}]),
+                );
             }
             if map.get("nullable") == Some(&Value::Bool(true))
                 && let Some(Value::String(t)) = map.get("type").cloned()
@@ -206,19 +248,36 @@ mod tests {
         assert!(is_crd(&c));
         let s = schemas_of(&c, "crd.yaml:1");
         assert_eq!(s.len(), 1);
-        assert_eq!((s[0].api_version.as_str(), s[0].kind.as_str()), ("example.com/v1", "Widget"));
+        assert_eq!(
+            (s[0].api_version.as_str(), s[0].kind.as_str()),
+            ("example.com/v1", "Widget")
+        );
     }
 
     #[test]
     fn openapi_extensions_and_strictness() {
         let s = &schemas_of(&crd(), "x")[0];
         let loose = to_json_schema(&s.schema, false);
-        assert_eq!(loose["properties"]["spec"]["properties"]["note"]["type"], json!(["string", "null"]));
+        assert_eq!(
+            loose["properties"]["spec"]["properties"]["note"]["type"],
+            json!(["string", "null"])
+        );
         assert!(loose["properties"]["spec"]["properties"]["size"]["anyOf"].is_array());
-        assert!(loose["properties"]["spec"].get("additionalProperties").is_none());
+        assert!(
+            loose["properties"]["spec"]
+                .get("additionalProperties")
+                .is_none()
+        );
         let strict = to_json_schema(&s.schema, true);
         assert_eq!(strict["additionalProperties"], json!(false));
-        assert_eq!(strict["properties"]["spec"]["additionalProperties"], json!(false));
-        assert!(strict["properties"]["spec"]["properties"]["free"].get("additionalProperties").is_none());
+        assert_eq!(
+            strict["properties"]["spec"]["additionalProperties"],
+            json!(false)
+        );
+        assert!(
+            strict["properties"]["spec"]["properties"]["free"]
+                .get("additionalProperties")
+                .is_none()
+        );
     }
 }

@@ -18,14 +18,21 @@ fn is_go_duration(s: &str) -> bool {
     }
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let number = &rest[..digits];
         if number.is_empty() || number == "." || number.matches('.').count() > 1 {
             return false;
         }
         rest = &rest[digits..];
-        let unit_len = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"].iter().find(|u| rest.starts_with(**u)).map(|u| u.len());
-        let Some(unit_len) = unit_len else { return false };
+        let unit_len = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
+            .iter()
+            .find(|u| rest.starts_with(**u))
+            .map(|u| u.len());
+        let Some(unit_len) = unit_len else {
+            return false;
+        };
         // "m" must not swallow the start of "ms"; the list tries "ms" first.
         rest = &rest[unit_len..];
     }
@@ -34,7 +41,9 @@ fn is_go_duration(s: &str) -> bool {
 
 /// kubeconform's `validateDuration` ISO 8601 branch: `P[nW]` or `P[nY][nM][nD][T[nH][nM][nS]]`.
 fn is_iso_duration(s: &str) -> bool {
-    let Some(s) = s.strip_prefix('P') else { return false };
+    let Some(s) = s.strip_prefix('P') else {
+        return false;
+    };
     if s.is_empty() {
         return false;
     }
@@ -46,16 +55,22 @@ fn is_iso_duration(s: &str) -> bool {
         if i != 0 && part.is_empty() {
             return false;
         }
-        let Some(units) = all_units.get(i) else { return false };
+        let Some(units) = all_units.get(i) else {
+            return false;
+        };
         let mut units: &str = units;
         let mut rest = part;
         while !rest.is_empty() {
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 || digits == rest.len() {
                 return false;
             }
             let unit = &rest[digits..digits + 1];
-            let Some(j) = units.find(unit) else { return false };
+            let Some(j) = units.find(unit) else {
+                return false;
+            };
             units = &units[j + 1..];
             rest = &rest[digits + 1..];
         }
@@ -69,10 +84,23 @@ mod tests {
 
     #[test]
     fn go_and_iso_durations() {
-        for ok in ["0", "1h", "1h30m", "2.5s", "300ms", "-1m", "P1D", "PT2H", "P1Y2M3DT4H5M6S", "P3W"] {
+        for ok in [
+            "0",
+            "1h",
+            "1h30m",
+            "2.5s",
+            "300ms",
+            "-1m",
+            "P1D",
+            "PT2H",
+            "P1Y2M3DT4H5M6S",
+            "P3W",
+        ] {
             assert!(is_valid(ok), "{ok}");
         }
-        for bad in ["", "1", "h", "1x", "P", "PT", "P1H", "PT1D", "P1DT", "1h 2m", "P1M1Y"] {
+        for bad in [
+            "", "1", "h", "1x", "P", "PT", "P1H", "PT1D", "P1DT", "1h 2m", "P1M1Y",
+        ] {
             assert!(!is_valid(bad), "{bad}");
         }
     }

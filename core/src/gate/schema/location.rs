@@ -20,48 +20,95 @@ impl SchemaLocation {
             return Ok(SchemaLocation::Builtin);
         }
         if raw.starts_with("http://") || raw.starts_with("https://") {
-            return Err(SchemaError::NetworkLocation { location: raw.to_owned() });
+            return Err(SchemaError::NetworkLocation {
+                location: raw.to_owned(),
+            });
         }
         let template = if raw.ends_with("json") {
             raw.to_owned()
         } else {
-            format!("{}/{{{{ .NormalizedKubernetesVersion }}}}-standalone{{{{ .StrictSuffix }}}}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json", raw.trim_end_matches('/'))
+            format!(
+                "{}/{{{{ .NormalizedKubernetesVersion }}}}-standalone{{{{ .StrictSuffix }}}}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+                raw.trim_end_matches('/')
+            )
         };
         // Refuse unknown variables now, not on the first resource.
-        expand(&template, "Deployment", "apps/v1", "master", true)
-            .map_err(|variable| SchemaError::Template { location: raw.to_owned(), variable })?;
+        expand(&template, "Deployment", "apps/v1", "master", true).map_err(|variable| {
+            SchemaError::Template {
+                location: raw.to_owned(),
+                variable,
+            }
+        })?;
         Ok(SchemaLocation::Template(template))
     }
 
     /// The file this location names for a resource, if it is a file location.
-    pub fn path_for(&self, kind: &str, api_version: &str, k8s_version: &str, strict: bool) -> Option<PathBuf> {
+    pub fn path_for(
+        &self,
+        kind: &str,
+        api_version: &str,
+        k8s_version: &str,
+        strict: bool,
+    ) -> Option<PathBuf> {
         match self {
             SchemaLocation::Builtin => None,
-            SchemaLocation::Template(t) => expand(t, kind, api_version, k8s_version, strict).ok().map(PathBuf::from),
+            SchemaLocation::Template(t) => expand(t, kind, api_version, k8s_version, strict)
+                .ok()
+                .map(PathBuf::from),
         }
     }
 }
 
 /// kubeconform's file name for a kind in its registry layout: `{{ .ResourceKind }}{{ .KindSuffix }}.json`.
 pub(crate) fn kubeconform_file_name(kind: &str, api_version: &str) -> String {
-    expand("{{ .ResourceKind }}{{ .KindSuffix }}.json", kind, api_version, "master", false).unwrap_or_default()
+    expand(
+        "{{ .ResourceKind }}{{ .KindSuffix }}.json",
+        kind,
+        api_version,
+        "master",
+        false,
+    )
+    .unwrap_or_default()
 }
 
 /// kubeconform's `schemaPath`: the same variables, computed the same way.
-fn expand(template: &str, kind: &str, api_version: &str, k8s_version: &str, strict: bool) -> Result<String, String> {
-    let normalized = if k8s_version == "master" { k8s_version.to_owned() } else { format!("v{}", k8s_version.trim_start_matches('v')) };
+fn expand(
+    template: &str,
+    kind: &str,
+    api_version: &str,
+    k8s_version: &str,
+    strict: bool,
+) -> Result<String, String> {
+    let normalized = if k8s_version == "master" {
+        k8s_version.to_owned()
+    } else {
+        format!("v{}", k8s_version.trim_start_matches('v'))
+    };
     let group_parts: Vec<&str> = api_version.split('/').collect();
     let first = group_parts.first().copied().unwrap_or_default();
-    let mut kind_suffix = format!("-{}", first.split('.').next().unwrap_or_default().to_lowercase());
+    let mut kind_suffix = format!(
+        "-{}",
+        first.split('.').next().unwrap_or_default().to_lowercase()
+    );
     if let Some(version) = group_parts.get(1) {
         kind_suffix.push('-');
         kind_suffix.push_str(&version.to_lowercase());
     }
     let vars = [
         ("NormalizedKubernetesVersion", normalized),
-        ("StrictSuffix", if strict { "-strict".to_owned() } else { String::new() }),
+        (
+            "StrictSuffix",
+            if strict {
+                "-strict".to_owned()
+            } else {
+                String::new()
+            },
+        ),
         ("ResourceKind", kind.to_lowercase()),
-        ("ResourceAPIVersion", group_parts.last().copied().unwrap_or_default().to_owned()),
+        (
+            "ResourceAPIVersion",
+            group_parts.last().copied().unwrap_or_default().to_owned(),
+        ),
         ("Group", first.to_owned()),
         ("KindSuffix", kind_suffix),
     ];
@@ -70,9 +117,13 @@ fn expand(template: &str, kind: &str, api_version: &str, k8s_version: &str, stri
     while let Some(open) = rest.find("{{") {
         out.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { return Err("unclosed {{".to_owned()) };
+        let Some(close) = after.find("}}") else {
+            return Err("unclosed {{".to_owned());
+        };
         let name = after[..close].trim().trim_start_matches('.');
-        let Some((_, value)) = vars.iter().find(|(n, _)| *n == name) else { return Err(name.to_owned()) };
+        let Some((_, value)) = vars.iter().find(|(n, _)| *n == name) else {
+            return Err(name.to_owned());
+        };
         out.push_str(value);
         rest = &after[close + 2..];
     }
@@ -87,17 +138,40 @@ mod tests {
     #[test]
     fn kubeconform_variables() {
         let t = "s/{{ .Group }}/{{.ResourceKind}}_{{ .ResourceAPIVersion }}{{ .KindSuffix }}{{ .StrictSuffix }}-{{ .NormalizedKubernetesVersion }}.json";
-        assert_eq!(expand(t, "Deployment", "apps/v1", "1.35.0", true).unwrap(), "s/apps/deployment_v1-apps-v1-strict-v1.35.0.json");
-        assert_eq!(expand(t, "Pod", "v1", "master", false).unwrap(), "s/v1/pod_v1-v1-master.json");
-        assert_eq!(expand(t, "Widget", "stable.example.com/v1beta1", "master", false).unwrap(), "s/stable.example.com/widget_v1beta1-stable-v1beta1-master.json");
+        assert_eq!(
+            expand(t, "Deployment", "apps/v1", "1.35.0", true).unwrap(),
+            "s/apps/deployment_v1-apps-v1-strict-v1.35.0.json"
+        );
+        assert_eq!(
+            expand(t, "Pod", "v1", "master", false).unwrap(),
+            "s/v1/pod_v1-v1-master.json"
+        );
+        assert_eq!(
+            expand(t, "Widget", "stable.example.com/v1beta1", "master", false).unwrap(),
+            "s/stable.example.com/widget_v1beta1-stable-v1beta1-master.json"
+        );
     }
 
     #[test]
     fn directories_get_the_standalone_layout_and_urls_are_refused() {
-        let SchemaLocation::Template(t) = SchemaLocation::parse("/schemas/").unwrap() else { panic!() };
-        assert_eq!(expand(&t, "Service", "v1", "1.35.4", true).unwrap(), "/schemas/v1.35.4-standalone-strict/service-v1.json");
-        assert!(matches!(SchemaLocation::parse("https://x/{{ .ResourceKind }}.json"), Err(SchemaError::NetworkLocation { .. })));
-        assert!(matches!(SchemaLocation::parse("d/{{ .Nope }}.json"), Err(SchemaError::Template { .. })));
-        assert_eq!(SchemaLocation::parse("default").unwrap(), SchemaLocation::Builtin);
+        let SchemaLocation::Template(t) = SchemaLocation::parse("/schemas/").unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            expand(&t, "Service", "v1", "1.35.4", true).unwrap(),
+            "/schemas/v1.35.4-standalone-strict/service-v1.json"
+        );
+        assert!(matches!(
+            SchemaLocation::parse("https://x/{{ .ResourceKind }}.json"),
+            Err(SchemaError::NetworkLocation { .. })
+        ));
+        assert!(matches!(
+            SchemaLocation::parse("d/{{ .Nope }}.json"),
+            Err(SchemaError::Template { .. })
+        ));
+        assert_eq!(
+            SchemaLocation::parse("default").unwrap(),
+            SchemaLocation::Builtin
+        );
     }
 }

@@ -29,18 +29,30 @@ use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error("no built-in schemas for Kubernetes {version}; known versions: {known} (use one of them, or --schema-location)")]
+    #[error(
+        "no built-in schemas for Kubernetes {version}; known versions: {known} (use one of them, or --schema-location)"
+    )]
     UnknownKubernetesVersion { version: String, known: String },
-    #[error("--schema-location {location}: network locations are not supported (sealgate works offline); download the schemas and pass the local directory or template")]
+    #[error(
+        "--schema-location {location}: network locations are not supported (sealgate works offline); download the schemas and pass the local directory or template"
+    )]
     NetworkLocation { location: String },
-    #[error("--schema-location {location}: unknown template variable {variable:?}; use .NormalizedKubernetesVersion, .StrictSuffix, .ResourceKind, .ResourceAPIVersion, .Group or .KindSuffix")]
+    #[error(
+        "--schema-location {location}: unknown template variable {variable:?}; use .NormalizedKubernetesVersion, .StrictSuffix, .ResourceKind, .ResourceAPIVersion, .Group or .KindSuffix"
+    )]
     Template { location: String, variable: String },
-    #[error("built-in schemas for Kubernetes {version} are corrupt ({message}); reinstall sealgate")]
+    #[error(
+        "built-in schemas for Kubernetes {version} are corrupt ({message}); reinstall sealgate"
+    )]
     Embedded { version: String, message: String },
     #[error("--crd {path}: {message}")]
     CrdDir { path: String, message: String },
     #[error("{first} and {second} would both be written to {file} in kubeconform's layout")]
-    ExportCollision { file: String, first: String, second: String },
+    ExportCollision {
+        file: String,
+        first: String,
+        second: String,
+    },
 }
 
 /// What the schema check needs to know.
@@ -93,7 +105,11 @@ impl std::fmt::Debug for SchemaSet {
 impl SchemaSet {
     pub fn new(options: SchemaOptions) -> Result<SchemaSet, SchemaError> {
         let version = builtin::select(options.kubernetes_version.as_deref())?;
-        let locations = if options.locations.is_empty() { vec![SchemaLocation::Builtin] } else { options.locations.clone() };
+        let locations = if options.locations.is_empty() {
+            vec![SchemaLocation::Builtin]
+        } else {
+            options.locations.clone()
+        };
         let mut set = SchemaSet {
             options,
             version,
@@ -102,11 +118,20 @@ impl SchemaSet {
             builtin_crds: 0,
             cache: Mutex::new(HashMap::new()),
         };
-        let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD)
-            .map_err(|e| SchemaError::Embedded { version: "SealedSecret CRD".to_owned(), message: e.to_string() })?;
+        let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD).map_err(|e| {
+            SchemaError::Embedded {
+                version: "SealedSecret CRD".to_owned(),
+                message: e.to_string(),
+            }
+        })?;
         set.add_crd(&sealed, "built-in SealedSecret CRD");
-        let templates: Value = serde_json::from_str(builtin::CONSTRAINT_TEMPLATE_CRD)
-            .map_err(|e| SchemaError::Embedded { version: "ConstraintTemplate CRD".to_owned(), message: e.to_string() })?;
+        let templates: Value =
+            serde_json::from_str(builtin::CONSTRAINT_TEMPLATE_CRD).map_err(|e| {
+                SchemaError::Embedded {
+                    version: "ConstraintTemplate CRD".to_owned(),
+                    message: e.to_string(),
+                }
+            })?;
         set.add_crd(&templates, "built-in Gatekeeper ConstraintTemplate CRD");
         set.builtin_crds = set.crds.len();
         for path in set.options.crd_paths.clone() {
@@ -123,7 +148,8 @@ impl SchemaSet {
     /// Registers the schemas of a CustomResourceDefinition (later CRDs win).
     pub fn add_crd(&mut self, crd: &Value, origin: &str) {
         for schema in crd::schemas_of(crd, origin) {
-            self.crds.insert((schema.api_version.clone(), schema.kind.clone()), schema);
+            self.crds
+                .insert((schema.api_version.clone(), schema.kind.clone()), schema);
         }
     }
 
@@ -136,7 +162,10 @@ impl SchemaSet {
     }
 
     fn load_crd_path(&mut self, path: &Path) -> Result<(), SchemaError> {
-        let err = |message: String| SchemaError::CrdDir { path: path.display().to_string(), message };
+        let err = |message: String| SchemaError::CrdDir {
+            path: path.display().to_string(),
+            message,
+        };
         let mut files = Vec::new();
         if path.is_dir() {
             collect_manifest_files(path, &mut files).map_err(|e| err(e.to_string()))?;
@@ -147,7 +176,9 @@ impl SchemaSet {
         }
         files.sort();
         for file in files {
-            let source = crate::manifest::Source::read_path(&file, crate::manifest::DEFAULT_MAX_BYTES).map_err(|e| err(e.to_string()))?;
+            let source =
+                crate::manifest::Source::read_path(&file, crate::manifest::DEFAULT_MAX_BYTES)
+                    .map_err(|e| err(e.to_string()))?;
             let manifest = crate::manifest::load(source).map_err(|e| err(e.to_string()))?;
             self.add_crds_from(&manifest.documents);
         }
@@ -160,24 +191,40 @@ impl SchemaSet {
         let mut findings = diagnostics(doc, self.options.strict);
         let value = doc.value();
         let problem = if !value.is_object() {
-            Some(format!("document is a {}, not a Kubernetes object", json_type(value)))
+            Some(format!(
+                "document is a {}, not a Kubernetes object",
+                json_type(value)
+            ))
         } else if !value.get("kind").is_some_and(Value::is_string) {
             Some("missing 'kind' key; every Kubernetes object needs kind and apiVersion".to_owned())
         } else if !value.get("apiVersion").is_some_and(Value::is_string) {
-            Some("missing 'apiVersion' key; every Kubernetes object needs kind and apiVersion".to_owned())
+            Some(
+                "missing 'apiVersion' key; every Kubernetes object needs kind and apiVersion"
+                    .to_owned(),
+            )
         } else {
             None
         };
         if let Some(message) = problem {
-            let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::PARSE, message, &subject));
+            let mut result = ResourceResult::error(
+                subject.clone(),
+                Finding::new(Severity::Error, check::PARSE, message, &subject),
+            );
             result.findings.extend(findings);
             return result;
         }
         let kind = doc.kind().unwrap_or_default();
         let api_version = doc.api_version().unwrap_or_default();
         let entry = {
-            let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::clone(cache.entry((api_version.to_owned(), kind.to_owned())).or_default())
+            let mut cache = self
+                .cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(
+                cache
+                    .entry((api_version.to_owned(), kind.to_owned()))
+                    .or_default(),
+            )
         };
         match entry.get_or_init(|| self.lookup(api_version, kind)) {
             Lookup::Found(compiled) => {
@@ -185,27 +232,42 @@ impl SchemaSet {
                 let mut result = ResourceResult::checked(subject, findings);
                 // Strict mode decodes like kubectl's strict decoder (and kubeconform -strict): a
                 // duplicate key makes the document unreadable, an error rather than an invalid object.
-                if self.options.strict && doc.diagnostics().iter().any(|d| matches!(d.kind, DiagnosticKind::DuplicateKey { .. })) {
+                if self.options.strict
+                    && doc
+                        .diagnostics()
+                        .iter()
+                        .any(|d| matches!(d.kind, DiagnosticKind::DuplicateKey { .. }))
+                {
                     result.status = super::report::Status::Error;
                 }
                 result
             }
-            Lookup::Missing if self.options.ignore_missing_schemas => {
-                ResourceResult::skipped(subject, format!("no schema for {api_version} {kind}"), findings)
-            }
+            Lookup::Missing if self.options.ignore_missing_schemas => ResourceResult::skipped(
+                subject,
+                format!("no schema for {api_version} {kind}"),
+                findings,
+            ),
             Lookup::Missing => {
                 let message = format!(
                     "no schema for {api_version} {kind} (Kubernetes {} built-ins, {} CRD schemas from the inputs and --crd); check kind and apiVersion, add the CRD with --crd, or pass --ignore-missing-schemas",
                     self.kubernetes_version(),
                     self.crds.len().saturating_sub(self.builtin_crds)
                 );
-                let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::MISSING_SCHEMA, message, &subject));
+                let mut result = ResourceResult::error(
+                    subject.clone(),
+                    Finding::new(Severity::Error, check::MISSING_SCHEMA, message, &subject),
+                );
                 result.findings.extend(findings);
                 result
             }
             Lookup::Broken { origin, message } => {
-                let message = format!("schema for {api_version} {kind} from {origin} does not compile: {message}");
-                let mut result = ResourceResult::error(subject.clone(), Finding::new(Severity::Error, check::SCHEMA, message, &subject));
+                let message = format!(
+                    "schema for {api_version} {kind} from {origin} does not compile: {message}"
+                );
+                let mut result = ResourceResult::error(
+                    subject.clone(),
+                    Finding::new(Severity::Error, check::SCHEMA, message, &subject),
+                );
                 result.findings.extend(findings);
                 result
             }
@@ -217,20 +279,43 @@ impl SchemaSet {
             let schema = crd::to_json_schema(&crd.schema, self.options.strict);
             return compile(&schema, &crd.origin);
         }
-        let k8s_version = self.options.kubernetes_version.clone().unwrap_or_else(|| "master".to_owned());
+        let k8s_version = self
+            .options
+            .kubernetes_version
+            .clone()
+            .unwrap_or_else(|| "master".to_owned());
         for location in &self.locations {
             match location {
                 SchemaLocation::Builtin => match self.builtin_schema(api_version, kind) {
-                    Ok(Some(schema)) => return compile(&schema, &format!("built-in Kubernetes {}", self.kubernetes_version())),
+                    Ok(Some(schema)) => {
+                        return compile(
+                            &schema,
+                            &format!("built-in Kubernetes {}", self.kubernetes_version()),
+                        );
+                    }
                     Ok(None) => continue,
-                    Err(e) => return Lookup::Broken { origin: "built-in schemas".to_owned(), message: e.to_string() },
+                    Err(e) => {
+                        return Lookup::Broken {
+                            origin: "built-in schemas".to_owned(),
+                            message: e.to_string(),
+                        };
+                    }
                 },
                 SchemaLocation::Template(_) => {
-                    let Some(path) = location.path_for(kind, api_version, &k8s_version, self.options.strict) else { continue };
-                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                    let Some(path) =
+                        location.path_for(kind, api_version, &k8s_version, self.options.strict)
+                    else {
+                        continue;
+                    };
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
                     // Like kubeconform: a file that is not JSON, or does not compile, is passed over.
-                    let Ok(schema) = serde_json::from_str::<Value>(&text) else { continue };
-                    if let found @ Lookup::Found(_) = compile(&schema, &path.display().to_string()) {
+                    let Ok(schema) = serde_json::from_str::<Value>(&text) else {
+                        continue;
+                    };
+                    if let found @ Lookup::Found(_) = compile(&schema, &path.display().to_string())
+                    {
                         return found;
                     }
                 }
@@ -245,11 +330,21 @@ impl SchemaSet {
     /// definitions of a version out of memory.
     fn prepared_definition(&self, defs: &builtin::Definitions, name: &str) -> Option<Value> {
         let mut def = defs.get(name)?;
-        let gvks = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array).cloned().unwrap_or_default();
+        let gvks = def
+            .get("x-kubernetes-group-version-kind")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) {
             for gvk in gvks {
-                append_enum(props.get_mut("apiVersion"), Value::String(builtin::gvk_api_version(&gvk)));
-                append_enum(props.get_mut("kind"), gvk.get("kind").cloned().unwrap_or_default());
+                append_enum(
+                    props.get_mut("apiVersion"),
+                    Value::String(builtin::gvk_api_version(&gvk)),
+                );
+                append_enum(
+                    props.get_mut("kind"),
+                    gvk.get("kind").cloned().unwrap_or_default(),
+                );
             }
         }
         if self.options.strict {
@@ -259,11 +354,19 @@ impl SchemaSet {
     }
 
     /// The standalone schema of one built-in kind, as kubeconform's `-standalone[-strict]` file.
-    pub fn builtin_schema(&self, api_version: &str, kind: &str) -> Result<Option<Value>, SchemaError> {
+    pub fn builtin_schema(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<Option<Value>, SchemaError> {
         let defs = builtin::definitions(self.version)?;
-        let Some(name) = defs.by_gvk.get(&(api_version.to_owned(), kind.to_owned())) else { return Ok(None) };
+        let Some(name) = defs.by_gvk.get(&(api_version.to_owned(), kind.to_owned())) else {
+            return Ok(None);
+        };
         let lookup = |name: &str| self.prepared_definition(defs, name);
-        let Some(mut root) = lookup(name) else { return Ok(None) };
+        let Some(mut root) = lookup(name) else {
+            return Ok(None);
+        };
         if let Value::Object(map) = &mut root {
             map.entry("type").or_insert_with(|| json!("object"));
             if self.options.strict {
@@ -283,15 +386,23 @@ impl SchemaSet {
 
     /// Every `apiVersion`/`kind` with a built-in schema in the selected version.
     pub fn builtin_kinds(&self) -> Result<Vec<(String, String)>, SchemaError> {
-        let mut kinds: Vec<(String, String)> = builtin::definitions(self.version)?.by_gvk.keys().cloned().collect();
+        let mut kinds: Vec<(String, String)> = builtin::definitions(self.version)?
+            .by_gvk
+            .keys()
+            .cloned()
+            .collect();
         kinds.sort();
         Ok(kinds)
     }
 }
 
 fn append_enum(prop: Option<&mut Value>, value: Value) {
-    let Some(Value::Object(map)) = prop else { return };
-    let list = map.entry("enum").or_insert_with(|| Value::Array(Vec::new()));
+    let Some(Value::Object(map)) = prop else {
+        return;
+    };
+    let list = map
+        .entry("enum")
+        .or_insert_with(|| Value::Array(Vec::new()));
     if let Value::Array(items) = list
         && !items.contains(&value)
     {
@@ -307,7 +418,10 @@ fn compile(schema: &Value, origin: &str) -> Lookup {
         .build(schema);
     match built {
         Ok(validator) => Lookup::Found(Compiled { validator }),
-        Err(e) => Lookup::Broken { origin: origin.to_owned(), message: e.to_string() },
+        Err(e) => Lookup::Broken {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        },
     }
 }
 
@@ -323,13 +437,30 @@ fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Fin
             for key in unexpected {
                 let mut at = pointer.clone();
                 push_pointer_segment(&mut at, key);
-                let message = format!("unknown field {key:?} (not in the schema; strict mode refuses it)");
-                out.push(Finding::at(Severity::Error, check::SCHEMA, message, doc, &at));
+                let message =
+                    format!("unknown field {key:?} (not in the schema; strict mode refuses it)");
+                out.push(Finding::at(
+                    Severity::Error,
+                    check::SCHEMA,
+                    message,
+                    doc,
+                    &at,
+                ));
             }
             continue;
         }
-        let shown = if pointer.is_empty() { "/".to_owned() } else { pointer.clone() };
-        out.push(Finding::at(Severity::Error, check::SCHEMA, format!("{shown}: {error}"), doc, &pointer));
+        let shown = if pointer.is_empty() {
+            "/".to_owned()
+        } else {
+            pointer.clone()
+        };
+        out.push(Finding::at(
+            Severity::Error,
+            check::SCHEMA,
+            format!("{shown}: {error}"),
+            doc,
+            &pointer,
+        ));
     }
     out
 }
@@ -339,7 +470,9 @@ fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
         .iter()
         .map(|d: &Diagnostic| {
             let (severity, id) = match d.kind {
-                DiagnosticKind::DuplicateKey { .. } if strict => (Severity::Error, check::DUPLICATE_KEY),
+                DiagnosticKind::DuplicateKey { .. } if strict => {
+                    (Severity::Error, check::DUPLICATE_KEY)
+                }
                 DiagnosticKind::DuplicateKey { .. } => (Severity::Warning, check::DUPLICATE_KEY),
                 DiagnosticKind::Yaml11Boolean { .. } => (Severity::Warning, check::YAML11_BOOLEAN),
             };

@@ -9,7 +9,11 @@ fn docs(text: &str) -> Vec<Document> {
 }
 
 fn set(strict: bool) -> SchemaSet {
-    SchemaSet::new(SchemaOptions { strict, ..SchemaOptions::default() }).unwrap()
+    SchemaSet::new(SchemaOptions {
+        strict,
+        ..SchemaOptions::default()
+    })
+    .unwrap()
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
@@ -50,17 +54,27 @@ fn wrong_type_is_reported_on_its_line() {
     assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
     assert_eq!(r.findings[0].line, 7);
     assert_eq!(r.findings[0].path.as_deref(), Some("/spec/replicas"));
-    assert!(r.findings[0].message.contains("two"), "{}", r.findings[0].message);
+    assert!(
+        r.findings[0].message.contains("two"),
+        "{}",
+        r.findings[0].message
+    );
 }
 
 #[test]
 fn unknown_fields_fail_only_in_strict_mode() {
-    let text = DEPLOYMENT.replace("        image: nginx:1.27\n", "        image: nginx:1.27\n        imagePullPolicyy: Always\n");
+    let text = DEPLOYMENT.replace(
+        "        image: nginx:1.27\n",
+        "        image: nginx:1.27\n        imagePullPolicyy: Always\n",
+    );
     assert_eq!(set(false).check(&docs(&text)[0]).status, Status::Valid);
     let r = set(true).check(&docs(&text)[0]);
     assert_eq!(r.status, Status::Invalid);
     assert_eq!(r.findings[0].line, 17);
-    assert_eq!(r.findings[0].path.as_deref(), Some("/spec/template/spec/containers/0/imagePullPolicyy"));
+    assert_eq!(
+        r.findings[0].path.as_deref(),
+        Some("/spec/template/spec/containers/0/imagePullPolicyy")
+    );
 }
 
 #[test]
@@ -85,7 +99,11 @@ fn missing_schemas_are_errors_or_counted_skips() {
     assert_eq!(r.status, Status::Error);
     assert_eq!(r.findings[0].check, check::MISSING_SCHEMA);
     assert!(r.findings[0].message.contains("--ignore-missing-schemas"));
-    let lenient = SchemaSet::new(SchemaOptions { ignore_missing_schemas: true, ..SchemaOptions::default() }).unwrap();
+    let lenient = SchemaSet::new(SchemaOptions {
+        ignore_missing_schemas: true,
+        ..SchemaOptions::default()
+    })
+    .unwrap();
     assert_eq!(lenient.check(&d[0]).status, Status::Skipped);
 }
 
@@ -93,7 +111,11 @@ fn missing_schemas_are_errors_or_counted_skips() {
 fn documents_without_kind_or_object_shape_are_errors() {
     let d = docs("apiVersion: v1\nmetadata: {name: x}\n---\n- a\n- b\n");
     let s = set(false);
-    assert!(s.check(&d[0]).findings[0].message.contains("missing 'kind'"));
+    assert!(
+        s.check(&d[0]).findings[0]
+            .message
+            .contains("missing 'kind'")
+    );
     assert_eq!(s.check(&d[1]).status, Status::Error);
 }
 
@@ -139,7 +161,12 @@ spec: {colour: red}
     assert_eq!(s.check(&d[1]).status, Status::Valid);
     let r = s.check(&d[2]);
     assert_eq!(r.status, Status::Invalid);
-    assert_eq!(r.findings.len(), 2, "required size + unknown colour: {:?}", r.findings);
+    assert_eq!(
+        r.findings.len(),
+        2,
+        "required size + unknown colour: {:?}",
+        r.findings
+    );
 }
 
 #[test]
@@ -159,9 +186,19 @@ fn duplicate_keys_are_warnings_unless_strict_and_yaml11_booleans_warn() {
     assert_eq!(r.findings[0].line, 5);
     // Strict: unreadable, like kubeconform -strict (an error, not an invalid object).
     assert_eq!(set(true).check(&docs(text)[0]).status, Status::Error);
-    let r = set(false).check(&docs("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  enabled: yes\n")[0]);
-    assert_eq!(r.status, Status::Invalid, "a boolean where a string is required");
-    assert!(r.findings.iter().any(|f| f.check == check::YAML11_BOOLEAN && f.line == 5));
+    let r = set(false).check(
+        &docs("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  enabled: yes\n")[0],
+    );
+    assert_eq!(
+        r.status,
+        Status::Invalid,
+        "a boolean where a string is required"
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.check == check::YAML11_BOOLEAN && f.line == 5)
+    );
 }
 
 #[test]
@@ -170,15 +207,27 @@ fn schema_locations_with_templates_are_read_in_order() {
     std::fs::create_dir_all(&dir).unwrap();
     let schema = serde_json::json!({"type": "object", "required": ["spec"]});
     std::fs::write(dir.join("thing_v1.json"), schema.to_string()).unwrap();
-    let template = format!("{}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json", dir.display());
+    let template = format!(
+        "{}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
+        dir.display()
+    );
     let options = SchemaOptions {
-        locations: vec![SchemaLocation::parse(&template).unwrap(), SchemaLocation::parse("default").unwrap()],
+        locations: vec![
+            SchemaLocation::parse(&template).unwrap(),
+            SchemaLocation::parse("default").unwrap(),
+        ],
         ..SchemaOptions::default()
     };
     let s = SchemaSet::new(options).unwrap();
-    let d = docs("apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+    let d = docs(
+        "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    );
     assert_eq!(s.check(&d[0]).status, Status::Invalid);
-    assert_eq!(s.check(&d[1]).status, Status::Valid, "falls through to the built-in location");
+    assert_eq!(
+        s.check(&d[1]).status,
+        Status::Valid,
+        "falls through to the built-in location"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -186,10 +235,18 @@ fn schema_locations_with_templates_are_read_in_order() {
 fn every_builtin_kind_compiles_in_every_version() {
     for version in kubernetes_versions() {
         for strict in [false, true] {
-            let s = SchemaSet::new(SchemaOptions { kubernetes_version: Some(version.to_owned()), strict, ..SchemaOptions::default() }).unwrap();
+            let s = SchemaSet::new(SchemaOptions {
+                kubernetes_version: Some(version.to_owned()),
+                strict,
+                ..SchemaOptions::default()
+            })
+            .unwrap();
             for (api_version, kind) in s.builtin_kinds().unwrap() {
                 let lookup = s.lookup(&api_version, &kind);
-                assert!(matches!(lookup, Lookup::Found(_)), "{version} {api_version} {kind} strict={strict}");
+                assert!(
+                    matches!(lookup, Lookup::Found(_)),
+                    "{version} {api_version} {kind} strict={strict}"
+                );
             }
         }
     }
@@ -259,9 +316,22 @@ fn constraint_templates_validate_and_give_their_constraints_a_schema() {
         // A wrong parameter type is found where the template's schema says.
         let r = registered.check(&docs[2]);
         assert_eq!(r.status, Status::Invalid, "strict={strict}");
-        let paths: Vec<_> = r.findings.iter().filter_map(|f| f.path.as_deref()).collect();
-        assert!(paths.contains(&"/spec/parameters/labels"), "strict={strict}: {:?}", r.findings);
+        let paths: Vec<_> = r
+            .findings
+            .iter()
+            .filter_map(|f| f.path.as_deref())
+            .collect();
+        assert!(
+            paths.contains(&"/spec/parameters/labels"),
+            "strict={strict}: {:?}",
+            r.findings
+        );
         // A misspelt match field is refused in strict mode only, like any unknown field.
-        assert_eq!(paths.contains(&"/spec/match/kind"), strict, "strict={strict}: {:?}", r.findings);
+        assert_eq!(
+            paths.contains(&"/spec/match/kind"),
+            strict,
+            "strict={strict}: {:?}",
+            r.findings
+        );
     }
 }

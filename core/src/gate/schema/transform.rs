@@ -25,8 +25,12 @@ pub(crate) fn deny_additional_properties(value: &mut Value) {
 /// `properties`), then everything under it.
 pub(crate) fn close_schema(schema: &mut Value) {
     if let Value::Object(inner) = schema {
-        let preserves = inner.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
-        if inner.contains_key("properties") && !inner.contains_key("additionalProperties") && !preserves {
+        let preserves =
+            inner.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+        if inner.contains_key("properties")
+            && !inner.contains_key("additionalProperties")
+            && !preserves
+        {
             inner.insert("additionalProperties".to_owned(), Value::Bool(false));
         }
         deny_additional_properties(schema);
@@ -38,7 +42,8 @@ pub(crate) fn replace_int_or_string(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for child in map.values_mut() {
-                let is_int_or_string = child.get("format").and_then(Value::as_str) == Some("int-or-string");
+                let is_int_or_string =
+                    child.get("format").and_then(Value::as_str) == Some("int-or-string");
                 if is_int_or_string {
                     *child = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
                 } else {
@@ -116,7 +121,10 @@ pub(crate) fn inline_refs(root: &Value, definition: &dyn Fn(&str) -> Option<Valu
 }
 
 fn ref_name(value: &Value) -> Option<&str> {
-    value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(REF_PREFIX))
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(REF_PREFIX))
 }
 
 fn collect_refs(value: &Value, queue: &mut Vec<String>) {
@@ -132,11 +140,20 @@ fn collect_refs(value: &Value, queue: &mut Vec<String>) {
     }
 }
 
-fn inline(value: &Value, definition: &dyn Fn(&str) -> Option<Value>, stack: &mut Vec<String>, kept: &mut BTreeSet<String>) -> Value {
+fn inline(
+    value: &Value,
+    definition: &dyn Fn(&str) -> Option<Value>,
+    stack: &mut Vec<String>,
+    kept: &mut BTreeSet<String>,
+) -> Value {
     match value {
         Value::Object(map) => {
             if let Some(name) = ref_name(value) {
-                let body = if stack.iter().any(|s| s == name) { None } else { definition(name) };
+                let body = if stack.iter().any(|s| s == name) {
+                    None
+                } else {
+                    definition(name)
+                };
                 let Some(def) = body else {
                     kept.insert(name.to_owned());
                     return value.clone();
@@ -152,9 +169,18 @@ fn inline(value: &Value, definition: &dyn Fn(&str) -> Option<Value>, stack: &mut
                 }
                 return expanded;
             }
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), inline(v, definition, stack, kept))).collect())
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), inline(v, definition, stack, kept)))
+                    .collect(),
+            )
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| inline(v, definition, stack, kept)).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| inline(v, definition, stack, kept))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -177,7 +203,10 @@ mod tests {
     fn int_or_string_becomes_one_of() {
         let mut v = json!({"something": {"format": "int-or-string", "type": "string"}, "s": {"format": "string"}});
         replace_int_or_string(&mut v);
-        assert_eq!(v["something"], json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            v["something"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        );
         assert_eq!(v["s"], json!({"format": "string"}));
     }
 
@@ -196,9 +225,15 @@ mod tests {
         assert_eq!(props["spec"]["type"], json!(["object", "null"]));
         // spec has `required`: its direct properties keep strict types.
         assert_eq!(props["spec"]["properties"]["name"]["type"], json!("string"));
-        assert_eq!(props["spec"]["properties"]["inner"]["type"], json!("object"));
+        assert_eq!(
+            props["spec"]["properties"]["inner"]["type"],
+            json!("object")
+        );
         // inner has no `required`: its properties are nullable.
-        assert_eq!(props["spec"]["properties"]["inner"]["properties"]["x"]["type"], json!(["integer", "null"]));
+        assert_eq!(
+            props["spec"]["properties"]["inner"]["properties"]["x"]["type"],
+            json!(["integer", "null"])
+        );
     }
 
     #[test]
@@ -208,7 +243,9 @@ mod tests {
             "B": {"type": "string"},
             "C": {"properties": {"self": {"$ref": "#/definitions/C"}}}
         });
-        let Value::Object(defs) = defs else { unreachable!() };
+        let Value::Object(defs) = defs else {
+            unreachable!()
+        };
         let lookup = |name: &str| defs.get(name).cloned();
         let a = inline_refs(&json!({"$ref": "#/definitions/A"}), &lookup);
         assert_eq!(a, json!({"properties": {"b": {"type": "string"}}}));
