@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::http::{HttpConfig, HttpError, HttpMetrics, HttpServers, serve};
 use crate::keys::{
-    Backup, BackupError, KeyMetadata, KeyMetrics, KeyPolicy, KeyRotation, Schedule, Triggers,
+    Backup, BackupError, KeyMetadata, KeyMetrics, KeyPolicy, KeyRenewal, Schedule, Triggers,
     sigusr1_requests,
 };
 use crate::leader::{LeaderConfig, LeaderError, Leadership, default_identity};
@@ -133,8 +133,8 @@ impl Replica {
             requests,
             key_changes: Some(keyring.subscribe()),
         };
-        let rotation = KeyRotation::new(shared.client.clone(), policy, backup);
-        self.keys = Some(tokio::spawn(rotation.run(triggers, stopped(stopping))));
+        let renewal = KeyRenewal::new(shared.client.clone(), policy, backup);
+        self.keys = Some(tokio::spawn(renewal.run(triggers, stopped(stopping))));
         Ok(())
     }
 

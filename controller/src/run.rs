@@ -2,7 +2,7 @@
 //!
 //! [`start`] returns a [`Running`] controller whose [`Shared`] state (client, keyring, metrics,
 //! leadership) other parts hook into: the HTTP server, key generation/renewal and leader
-//! election are started from `start` with that state (see the `SEAM` comments).
+//! election are started from `start` with that state (through [`crate::replica::Replica`]).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::crd::SealedSecret;
-use crate::keyring::{Keyring, watch_keys};
+use crate::keys::{Keyring, watch_keys};
 use crate::metrics::Metrics;
 use crate::reconcile::cluster::KubeCluster;
 use crate::reconcile::controller::{self, Scope, Watch};
@@ -134,7 +134,7 @@ pub async fn client(config: &Config) -> Result<Client, RunError> {
         reason: e.to_string(),
     })?;
     Ok(
-        match crate::api_rate::layer(config.kubeclient_qps, config.kubeclient_burst) {
+        match crate::kube_client::layer(config.kubeclient_qps, config.kubeclient_burst) {
             Some(limit) => builder.with_layer(&limit).build(),
             None => builder.build(),
         },

@@ -1,7 +1,7 @@
 //! Key metrics read at scrape time: how many keys, each key's age, items per key, leadership.
 //!
 //! Computed from the live key view on every scrape, so ages are exact and removed keys vanish
-//! without bookkeeping (upstream has no key metrics at all, #108).
+//! without bookkeeping (upstream has no key metrics at all, bitnami-labs/sealed-secrets#108).
 
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use super::usage::KeyUsage;
-use crate::keyring::Keyring;
+use super::ring::Keyring;
 
 /// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
 pub struct KeyMetrics {

@@ -24,7 +24,7 @@ use kube::runtime::controller::Action;
 use tokio::sync::{Semaphore, watch};
 
 use crate::crd::{CrdError, SealedSecret};
-use crate::keyring::Keyring;
+use crate::keys::Keyring;
 use crate::keys::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, parse_items_per_key};
 use crate::metrics::{ErrorReason, Metrics};
 use cluster::{Cached, Cluster, Severity};
@@ -98,7 +98,7 @@ pub struct Context<C> {
     pub keyring: Keyring,
     pub metrics: Arc<Metrics>,
     pub settings: Settings,
-    /// Only the leader writes; until leader election is wired in this is always true.
+    /// Only the leader writes; always true with `--leader-elect=false` (see `leader`).
     pub is_leader: watch::Receiver<bool>,
     /// Bounds concurrent RSA work to the CPU count (workers beyond it wait on I/O, not CPU).
     rsa_slots: Arc<Semaphore>,

@@ -17,7 +17,7 @@ use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
 use super::plan::MANAGED_ANNOTATION;
 use super::*;
 use crate::crd::{SealedSecret, SealedSecretStatus};
-use crate::keyring::{KeySnapshot, Keyring};
+use crate::keys::{KeySnapshot, Keyring};
 
 #[derive(Default)]
 struct MockCluster {

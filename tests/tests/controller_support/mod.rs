@@ -14,7 +14,7 @@ use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client};
 use sealgate_controller::config::Config;
 use sealgate_controller::crd::{SealedSecret, crd, synced_condition};
-use sealgate_controller::keyring::{KEY_LABEL, KEY_LABEL_ACTIVE};
+use sealgate_controller::keys::{KEY_LABEL, KEY_LABEL_ACTIVE};
 use sealgate_controller::run::{Running, start};
 use sealgate_core::seal::{
     GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, generate_key_pair, seal_raw,

@@ -19,10 +19,10 @@ use super::backup::{Backup, BackupError};
 use super::publish::{PublishError, publish};
 use super::schedule::{KeyDue, Reason, Schedule};
 use super::store::{Created, KeyListing, KeyMetadata, StoreError, create, key_secret};
-use crate::keyring::KeySnapshot;
+use super::ring::KeySnapshot;
 
 #[derive(Debug, thiserror::Error)]
-pub enum RotationError {
+pub enum RenewalError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -70,7 +70,7 @@ pub struct Pass {
     pub published: Option<String>,
 }
 
-pub struct KeyRotation {
+pub struct KeyRenewal {
     secrets: Api<Secret>,
     configmaps: Api<ConfigMap>,
     policy: KeyPolicy,
@@ -79,7 +79,7 @@ pub struct KeyRotation {
     published: Option<String>,
 }
 
-impl KeyRotation {
+impl KeyRenewal {
     pub fn new(client: Client, policy: KeyPolicy, backup: Option<Backup>) -> Self {
         Self {
             secrets: Api::namespaced(client.clone(), &policy.namespace),
@@ -155,7 +155,7 @@ impl KeyRotation {
         &mut self,
         requested: bool,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<Pass, RotationError> {
+    ) -> Result<Pass, RenewalError> {
         let listing = self.fetch().await?;
         report_malformed(&listing);
         let now = OffsetDateTime::now_utc();
@@ -180,7 +180,7 @@ impl KeyRotation {
         })
     }
 
-    async fn fetch(&self) -> Result<KeyListing, RotationError> {
+    async fn fetch(&self) -> Result<KeyListing, RenewalError> {
         Ok(KeyListing::fetch(&self.secrets, &self.policy.namespace, &self.policy.prefix).await?)
     }
 
@@ -191,7 +191,7 @@ impl KeyRotation {
         reason: Reason,
         asked_at: OffsetDateTime,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<(KeyListing, Option<(String, Reason)>), RotationError> {
+    ) -> Result<(KeyListing, Option<(String, Reason)>), RenewalError> {
         let pair = self.generate().await?;
         let listing = self.fetch().await?;
         if listing.generation() != before.generation()
@@ -239,7 +239,7 @@ impl KeyRotation {
         }
     }
 
-    async fn generate(&self) -> Result<GeneratedKeyPair, RotationError> {
+    async fn generate(&self) -> Result<GeneratedKeyPair, RenewalError> {
         let options = KeyGenOptions {
             bits: self.policy.bits,
             common_name: self.policy.common_name.clone(),
@@ -249,10 +249,10 @@ impl KeyRotation {
         // Seconds of CPU: off the async reactor.
         tokio::task::spawn_blocking(move || generate_key_pair(&options))
             .await
-            .map_err(|e| RotationError::Generate {
+            .map_err(|e| RenewalError::Generate {
                 reason: e.to_string(),
             })?
-            .map_err(|e| RotationError::Generate {
+            .map_err(|e| RenewalError::Generate {
                 reason: e.to_string(),
             })
     }
@@ -261,7 +261,7 @@ impl KeyRotation {
         &mut self,
         listing: &KeyListing,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<Option<String>, RotationError> {
+    ) -> Result<Option<String>, RenewalError> {
         let Some(cert) = listing.newest().and_then(|k| k.cert.as_ref()) else {
             return Ok(None);
         };
