@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sealgate_controller::http::{HttpConfig, HttpMetrics, HttpServers, serve};
-use sealgate_controller::keys::{KeySnapshot, Keyring};
 use sealgate_controller::keys::{KeyMetadata, KeyMetrics, key_secret};
+use sealgate_controller::keys::{KeySnapshot, Keyring};
 use sealgate_controller::metrics::Metrics;
 use sealgate_core::seal::{
     GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, SealOptions, SealedSecret, SealingCert,

@@ -12,8 +12,8 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use super::usage::KeyUsage;
 use super::ring::Keyring;
+use super::usage::KeyUsage;
 
 /// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
 pub struct KeyMetrics {
