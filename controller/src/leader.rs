@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::coordination::v1::Lease;
 use kube::{Api, Client};
 use kube_lease_manager::{LeaseManager, LeaseManagerBuilder, LeaseManagerError};
@@ -301,24 +302,26 @@ async fn build(client: &Client, config: &LeaderConfig) -> Result<LeaseManager, L
 /// Exponential wait between attempts (0.5 s doubling to [`MAX_RETRY`]), reset by a success;
 /// never gives up.
 struct Retry {
-    next: Duration,
+    delays: ExponentialBackoff,
 }
 
 impl Retry {
     fn new() -> Self {
         Self {
-            next: Duration::from_millis(500),
+            delays: ExponentialBuilder::new()
+                .with_min_delay(Duration::from_millis(500))
+                .with_max_delay(MAX_RETRY)
+                .without_max_times()
+                .build(),
         }
     }
 
     fn next(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(MAX_RETRY);
-        wait
+        self.delays.next().unwrap_or(MAX_RETRY)
     }
 
     fn reset(&mut self) {
-        self.next = Duration::from_millis(500);
+        *self = Self::new();
     }
 }
 

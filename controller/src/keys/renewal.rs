@@ -9,6 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::{Api, Client};
 use sealgate_core::seal::{GeneratedKeyPair, KeyBits, KeyGenOptions, generate_key_pair};
@@ -17,9 +18,9 @@ use tokio::sync::{mpsc, watch};
 
 use super::backup::{Backup, BackupError};
 use super::publish::{PublishError, publish};
+use super::ring::KeySnapshot;
 use super::schedule::{KeyDue, Reason, Schedule};
 use super::store::{Created, KeyListing, KeyMetadata, StoreError, create, key_secret};
-use super::ring::KeySnapshot;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenewalError {
@@ -94,7 +95,7 @@ impl KeyRenewal {
     pub async fn run(mut self, mut triggers: Triggers, shutdown: impl Future<Output = ()> + Send) {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut requested = false;
-        let mut failures: u32 = 0;
+        let mut retries = retry_delays();
         loop {
             if !*triggers.is_leader.borrow_and_update() {
                 // A standby forgets what it published: the next leader term re-checks the ConfigMap.
@@ -113,12 +114,11 @@ impl KeyRenewal {
                 .await
             {
                 Ok(pass) => {
-                    failures = 0;
+                    retries = retry_delays();
                     self.wait_after(&pass.next)
                 }
                 Err(error) => {
-                    failures = failures.saturating_add(1);
-                    let wait = backoff(failures);
+                    let wait = retries.next().unwrap_or(MAX_RETRY);
                     tracing::warn!(%error, retry_in = ?wait, "key maintenance failed; retrying");
                     wait
                 }
@@ -357,10 +357,16 @@ async fn key_changed(changes: &mut Option<watch::Receiver<Arc<KeySnapshot>>>) {
     }
 }
 
-/// 1 s doubling to 5 minutes.
-fn backoff(failures: u32) -> StdDuration {
-    let exponent = failures.saturating_sub(1).min(9);
-    StdDuration::from_secs(1u64 << exponent).min(StdDuration::from_secs(300))
+/// The longest wait between failed passes.
+const MAX_RETRY: StdDuration = StdDuration::from_secs(300);
+
+/// Waits between failed passes: 1 s doubling to [`MAX_RETRY`], never ending.
+fn retry_delays() -> ExponentialBackoff {
+    ExponentialBuilder::new()
+        .with_min_delay(StdDuration::from_secs(1))
+        .with_max_delay(MAX_RETRY)
+        .without_max_times()
+        .build()
 }
 
 #[cfg(test)]
@@ -369,10 +375,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        assert_eq!(backoff(1), StdDuration::from_secs(1));
-        assert_eq!(backoff(2), StdDuration::from_secs(2));
-        assert_eq!(backoff(5), StdDuration::from_secs(16));
-        assert_eq!(backoff(40), StdDuration::from_secs(300));
+        let delays: Vec<StdDuration> = retry_delays().take(40).collect();
+        assert_eq!(delays[0], StdDuration::from_secs(1));
+        assert_eq!(delays[1], StdDuration::from_secs(2));
+        assert_eq!(delays[4], StdDuration::from_secs(16));
+        assert_eq!(delays[39], StdDuration::from_secs(300));
     }
 
     #[test]
