@@ -138,12 +138,6 @@ impl Leadership {
         &self.identity
     }
 
-    /// Stops renewing WITHOUT releasing the lease, as a killed process would: the standby must
-    /// wait for expiry (failover tests).
-    pub fn abandon(self) {
-        drop(self);
-    }
-
     /// Waits for the election task to finish (after shutdown: the lease has been released).
     pub async fn stopped(&mut self) {
         if let Some(task) = self.task.take()
@@ -155,7 +149,8 @@ impl Leadership {
 }
 
 /// A replica dropped without [`Leadership::stopped`] (e.g. an aborted test) stops renewing:
-/// a detached task would otherwise hold the lease for the rest of the process.
+/// a detached task would otherwise hold the lease for the rest of the process. The lease is not
+/// released, as after a crash, so the failover tests drop one to play a killed replica.
 impl Drop for Leadership {
     fn drop(&mut self) {
         if let Some(task) = self.task.take() {

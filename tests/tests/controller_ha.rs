@@ -109,7 +109,8 @@ impl Replica {
         if let Some(keys) = &self.keys {
             keys.abort();
         }
-        self.leadership.abandon();
+        // Dropped without `stopped()`: renewing stops, the lease is not released.
+        drop(self.leadership);
     }
 }
 
@@ -620,7 +621,7 @@ async fn a_leader_that_loses_its_lease_stops_writing_before_its_next_renewal() -
         lease_holder(&cluster.client, ns.name()).await?.as_deref(),
         Some("intruder")
     );
-    a.abandon();
+    drop(a); // stops renewing without releasing the lease
     ns.delete().await?;
     Ok(())
 }
