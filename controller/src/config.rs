@@ -3,11 +3,28 @@
 //! Each flag has `env = "SEALGATE_…"`. Where upstream's controller has the same flag, its
 //! `SEALED_SECRETS_…` variable works too (see [`Config::parse_from_env_and_args`]), so an
 //! existing Deployment's environment carries over unchanged.
+//!
+//! The flags come in groups, one per part of the controller, and each group converts into that
+//! part's own configuration ([`Settings`], [`KeyPolicy`], [`LeaderConfig`], [`HttpConfig`]).
+//! Values are checked when they are parsed (a `--key-size` of 1024 stops the start with a usage
+//! error), so the conversions cannot fail.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use sealgate_core::duration::GoDuration;
+use sealgate_core::seal::KeyBits;
+
+use crate::http::HttpConfig;
+use crate::keys::{KeyMetadata, KeyPolicy, Schedule};
+use crate::leader::LeaderConfig;
+use crate::reconcile::Settings;
+
+/// The leader looks at the key Secrets at least this often, even without a watch event.
+const KEY_RESYNC: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -22,14 +39,41 @@ pub enum LogFormat {
     about = "Unseals SealedSecrets into Secrets in the cluster that holds the keys (drop-in for the Bitnami sealed-secrets controller)"
 )]
 pub struct Config {
+    #[command(flatten)]
+    pub cluster: ClusterFlags,
+    #[command(flatten)]
+    pub watch: WatchFlags,
+    #[command(flatten)]
+    pub reconcile: ReconcileFlags,
+    #[command(flatten)]
+    pub kube_client: KubeClientFlags,
+    #[command(flatten)]
+    pub log: LogFlags,
+    #[command(flatten)]
+    pub leader: LeaderFlags,
+    #[command(flatten)]
+    pub keys: KeyFlags,
+    #[command(flatten)]
+    pub backup: BackupFlags,
+    #[command(flatten)]
+    pub http: HttpFlags,
+}
+
+/// Where the controller runs: the API server and the namespace of its keys.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterFlags {
     /// Kubeconfig to use out of cluster (tests, development); in-cluster config otherwise.
     #[arg(long, env = "SEALGATE_KUBECONFIG", value_name = "FILE")]
-    pub kubeconfig: Option<std::path::PathBuf>,
+    pub kubeconfig: Option<PathBuf>,
 
     /// Namespace that holds the key Secrets; default: the pod's namespace, else `default`.
     #[arg(long, env = "POD_NAMESPACE", value_name = "NS")]
     pub namespace: Option<String>,
+}
 
+/// Which SealedSecrets are watched.
+#[derive(Debug, Clone, Args)]
+pub struct WatchFlags {
     /// Watch SealedSecrets in every namespace; `false` watches the controller namespace only.
     #[arg(long, env = "SEALGATE_ALL_NAMESPACES", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub all_namespaces: bool,
@@ -47,7 +91,11 @@ pub struct Config {
     /// Unseal only SealedSecrets whose labels match this selector (`team=a,tier!=db`).
     #[arg(long, env = "SEALGATE_LABEL_SELECTOR", value_name = "SELECTOR")]
     pub label_selector: Option<String>,
+}
 
+/// How SealedSecrets are reconciled: see [`Settings`].
+#[derive(Debug, Clone, Args)]
+pub struct ReconcileFlags {
     /// Unseal the deprecated whole-Secret `spec.data` format.
     #[arg(long, env = "SEALGATE_ACCEPT_DEPRECATED_V1_DATA", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub accept_deprecated_v1_data: bool,
@@ -67,7 +115,11 @@ pub struct Config {
     /// Upper bound of the retry backoff after a failure (retries never stop).
     #[arg(long, env = "SEALGATE_MAX_RETRY_BACKOFF", default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub max_retry_backoff: Duration,
+}
 
+/// Client-side rate limit of the API requests: see [`crate::kube_client`].
+#[derive(Debug, Clone, Args)]
+pub struct KubeClientFlags {
     /// API requests per second (client-side token bucket, as upstream's); not positive = no
     /// limit, the default (upstream's default of 5 is most of its cold-sync time).
     #[arg(long, env = "SEALGATE_KUBECLIENT_QPS", default_value_t = -1.0, allow_negative_numbers = true, value_name = "QPS")]
@@ -81,7 +133,11 @@ pub struct Config {
         value_name = "N"
     )]
     pub kubeclient_burst: u32,
+}
 
+/// Log output: see [`crate::telemetry`].
+#[derive(Debug, Clone, Args)]
+pub struct LogFlags {
     /// Log format.
     #[arg(long, env = "SEALGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -94,7 +150,11 @@ pub struct Config {
         value_name = "LEVEL"
     )]
     pub log_level: String,
+}
 
+/// Leader election: see [`LeaderConfig`].
+#[derive(Debug, Clone, Args)]
+pub struct LeaderFlags {
     /// Leader election on a Lease: only the leader writes. `false` for a single replica.
     #[arg(long, env = "SEALGATE_LEADER_ELECT", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub leader_elect: bool,
@@ -106,7 +166,11 @@ pub struct Config {
     /// Name of the leader Lease in the controller namespace.
     #[arg(long, env = "SEALGATE_LEASE_NAME", default_value = crate::leader::DEFAULT_LEASE_NAME, value_name = "NAME")]
     pub lease_name: String,
+}
 
+/// Key generation and renewal on the leader: see [`KeyPolicy`].
+#[derive(Debug, Clone, Args)]
+pub struct KeyFlags {
     /// A new key this long after the newest one; 0 disables renewal.
     #[arg(long, alias = "rotate-period", env = "SEALGATE_KEY_RENEW_PERIOD", default_value = "720h", value_parser = parse_duration, value_name = "DURATION")]
     pub key_renew_period: Duration,
@@ -126,17 +190,12 @@ pub struct Config {
     pub key_prefix: String,
 
     /// RSA size of generated keys (2048, 3072 or 4096).
-    #[arg(
-        long,
-        env = "SEALGATE_KEY_SIZE",
-        default_value_t = 4096,
-        value_name = "BITS"
-    )]
-    pub key_size: u32,
+    #[arg(long, env = "SEALGATE_KEY_SIZE", default_value = "4096", value_parser = parse_key_size, value_name = "BITS")]
+    pub key_size: KeyBits,
 
     /// Validity of generated certificates.
-    #[arg(long, env = "SEALGATE_KEY_TTL", default_value = "87600h", value_parser = parse_duration, value_name = "DURATION")]
-    pub key_ttl: Duration,
+    #[arg(long, env = "SEALGATE_KEY_TTL", default_value = "87600h", value_parser = parse_key_ttl, value_name = "DURATION")]
+    pub key_ttl: time::Duration,
 
     /// Common name of generated certificates (empty: an empty subject, like upstream).
     #[arg(long, env = "SEALGATE_MY_CN", default_value = "", value_name = "CN")]
@@ -144,17 +203,21 @@ pub struct Config {
 
     /// Extra labels on generated key Secrets: `k=v,k2=v2`.
     #[arg(long, env = "SEALGATE_PRIVATEKEY_LABELS", default_value = "", value_parser = crate::keys::parse_pairs, value_name = "K=V,…")]
-    pub privatekey_labels: std::collections::BTreeMap<String, String>,
+    pub privatekey_labels: BTreeMap<String, String>,
 
     /// Extra annotations on generated key Secrets: `k=v,k2=v2`.
     #[arg(long, env = "SEALGATE_PRIVATEKEY_ANNOTATIONS", default_value = "", value_parser = crate::keys::parse_pairs, value_name = "K=V,…")]
-    pub privatekey_annotations: std::collections::BTreeMap<String, String>,
+    pub privatekey_annotations: BTreeMap<String, String>,
 
     /// ConfigMap in the controller namespace where the leader publishes the newest cert
     /// (`cert.pem`, `fingerprint`) for `sealgate seal`.
     #[arg(long, env = "SEALGATE_CERT_CONFIGMAP", default_value = crate::keys::CERT_CONFIGMAP, value_name = "NAME")]
     pub cert_configmap: String,
+}
 
+/// The age backup of the keys: see [`crate::keys::Backup`].
+#[derive(Debug, Clone, Args)]
+pub struct BackupFlags {
     /// age recipient (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`) of the key backup written before
     /// every new key; repeatable (the variable takes a comma-separated list).
     #[arg(
@@ -168,7 +231,11 @@ pub struct Config {
     /// Secret in the controller namespace that holds the age backup (`keys.age`).
     #[arg(long, env = "SEALGATE_BACKUP_NAME", default_value = crate::keys::BACKUP_NAME, value_name = "NAME")]
     pub backup_name: String,
+}
 
+/// The HTTP API and metrics servers: see [`HttpConfig`].
+#[derive(Debug, Clone, Args)]
+pub struct HttpFlags {
     /// Address of the HTTP API (`/healthz`, `/v1/cert.pem`, `/v1/verify`, `/v1/rotate`).
     #[arg(
         long,
@@ -212,6 +279,62 @@ pub struct Config {
     /// Upstream's HTTP write timeout (see `--read-timeout`).
     #[arg(long, env = "SEALGATE_WRITE_TIMEOUT", default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
     pub write_timeout: Duration,
+}
+
+impl From<&ReconcileFlags> for Settings {
+    fn from(flags: &ReconcileFlags) -> Self {
+        Self {
+            accept_deprecated_v1_data: flags.accept_deprecated_v1_data,
+            update_status: flags.update_status,
+            resync_period: flags.resync_period,
+            max_retry_backoff: flags.max_retry_backoff,
+        }
+    }
+}
+
+impl From<&HttpFlags> for HttpConfig {
+    fn from(flags: &HttpFlags) -> Self {
+        Self {
+            listen_addr: flags.listen_addr.clone(),
+            metrics_addr: flags.listen_metrics_addr.clone(),
+            rate_limit: flags.rate_limit,
+            rate_limit_burst: flags.rate_limit_burst,
+            request_timeout: flags.read_timeout.saturating_add(flags.write_timeout),
+        }
+    }
+}
+
+impl LeaderFlags {
+    /// The election of `identity` on the Lease in `namespace` (the controller namespace).
+    pub fn config(&self, namespace: &str, identity: String) -> LeaderConfig {
+        LeaderConfig {
+            enabled: self.leader_elect,
+            namespace: namespace.to_owned(),
+            lease_name: self.lease_name.clone(),
+            identity,
+            lease_duration: self.lease_duration,
+        }
+    }
+}
+
+impl KeyFlags {
+    /// The leader's key policy for the key Secrets in `namespace` (the controller namespace).
+    pub fn policy(&self, namespace: &str) -> KeyPolicy {
+        KeyPolicy {
+            namespace: namespace.to_owned(),
+            prefix: self.key_prefix.clone(),
+            bits: self.key_size,
+            ttl: self.key_ttl,
+            common_name: Some(self.my_cn.clone()).filter(|cn| !cn.is_empty()),
+            metadata: KeyMetadata {
+                labels: self.privatekey_labels.clone(),
+                annotations: self.privatekey_annotations.clone(),
+            },
+            schedule: Schedule::new(self.key_renew_period, self.key_cutoff_time),
+            cert_configmap: self.cert_configmap.clone(),
+            resync: KEY_RESYNC,
+        }
+    }
 }
 
 /// Flags upstream's controller also has: their `SEALED_SECRETS_<FLAG>` variables are honoured.
@@ -285,39 +408,38 @@ impl Config {
     }
 }
 
-/// Go-style durations as upstream's flags take them: `720h`, `1h30m`, `90s`, `500ms`; a bare
-/// number is seconds.
+/// Go durations as upstream's flags take them (`720h`, `1h30m`, `90s`, `500ms`: see
+/// [`sealgate_core::duration`]); a bare number is seconds. Negative durations are refused.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
-    let bad = || format!("{text:?} is not a duration (examples: 90s, 10m, 720h, 1h30m, 500ms)");
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    if rest.is_empty() {
-        return Err(bad());
+    match sealgate_core::duration::parse(text) {
+        Ok(GoDuration {
+            negative,
+            magnitude,
+        }) if !negative || magnitude.is_zero() => Ok(magnitude),
+        _ => Err(format!(
+            "{text:?} is not a duration (examples: 90s, 10m, 720h, 1h30m, 500ms)"
+        )),
     }
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .ok_or_else(bad)?;
-        let number: f64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit_len = rest[digits..]
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len() - digits);
-        let unit = &rest[digits..digits + unit_len];
-        let seconds = match unit {
-            "ms" => number / 1000.0,
-            "s" => number,
-            "m" => number * 60.0,
-            "h" => number * 3600.0,
-            _ => return Err(bad()),
-        };
-        total += Duration::try_from_secs_f64(seconds).map_err(|_| bad())?;
-        rest = &rest[digits + unit_len..];
+}
+
+/// `--key-size`: the RSA sizes keys are generated with.
+fn parse_key_size(text: &str) -> Result<KeyBits, String> {
+    match text.trim() {
+        "2048" => Ok(KeyBits::Rsa2048),
+        "3072" => Ok(KeyBits::Rsa3072),
+        "4096" => Ok(KeyBits::Rsa4096),
+        other => Err(format!("{other} is not supported; use 2048, 3072 or 4096")),
     }
-    Ok(total)
+}
+
+/// `--key-ttl`: a duration that fits a certificate's validity.
+fn parse_key_ttl(text: &str) -> Result<time::Duration, String> {
+    let ttl = parse_duration(text)?;
+    time::Duration::try_from(ttl).map_err(|_| format!("{ttl:?} is too long"))
 }
 
 #[cfg(test)]
@@ -332,6 +454,73 @@ mod tests {
         assert_eq!(parse_duration("42"), Ok(Duration::from_secs(42)));
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("").is_err());
+        assert!(parse_duration("-5m").is_err(), "no negative durations");
+    }
+
+    fn parse(extra: &[&str]) -> Result<Config, clap::Error> {
+        let mut args = vec![OsString::from("sealgate-controller")];
+        args.extend(extra.iter().map(OsString::from));
+        Config::parse_from_with(args, |_| None)
+    }
+
+    #[test]
+    fn key_size_and_ttl_are_checked_when_parsed() -> Result<(), clap::Error> {
+        let config = parse(&["--key-size=2048", "--key-ttl=24h"])?;
+        assert_eq!(config.keys.key_size, KeyBits::Rsa2048);
+        assert_eq!(config.keys.key_ttl, time::Duration::hours(24));
+        assert_eq!(
+            parse(&[])?.keys.key_size,
+            KeyBits::Rsa4096,
+            "upstream's default"
+        );
+        let error = parse(&["--key-size=1024"]).err().map(|e| e.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains("1024 is not supported; use 2048, 3072 or 4096")),
+            "{error:?}"
+        );
+        let error = parse(&["--key-ttl=18446744073709551615"])
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            error.as_deref().is_some_and(|e| e.contains("is too long")),
+            "{error:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn groups_convert_into_each_part_s_configuration() -> Result<(), clap::Error> {
+        let config = parse(&[
+            "--read-timeout=1m",
+            "--write-timeout=30s",
+            "--my-cn=",
+            "--privatekey-labels=a=1",
+            "--leader-elect=false",
+            "--lease-name=l",
+        ])?;
+        let http = HttpConfig::from(&config.http);
+        assert_eq!(http.request_timeout, Duration::from_secs(90));
+        assert_eq!(http.listen_addr, ":8080");
+        let policy = config.keys.policy("ctl");
+        assert_eq!(policy.namespace, "ctl");
+        assert_eq!(policy.common_name, None, "an empty CN is an empty subject");
+        assert_eq!(
+            policy.metadata.labels.get("a").map(String::as_str),
+            Some("1")
+        );
+        assert_eq!(policy.resync, KEY_RESYNC);
+        let leader = config.leader.config("ctl", "me".to_owned());
+        assert!(!leader.enabled);
+        assert_eq!(
+            (leader.lease_name.as_str(), leader.lease_duration),
+            ("l", Duration::from_secs(15))
+        );
+        let settings = Settings::from(&config.reconcile);
+        assert!(settings.accept_deprecated_v1_data && settings.update_status);
+        assert_eq!(settings.resync_period, Duration::from_secs(600));
+        Ok(())
     }
 
     #[test]
@@ -349,13 +538,13 @@ mod tests {
         ];
         let config = Config::parse_from_with(args, env)?;
         assert!(
-            !config.accept_deprecated_v1_data,
+            !config.reconcile.accept_deprecated_v1_data,
             "upstream variable applies"
         );
-        assert_eq!(config.log_format, LogFormat::Text, "command line wins");
+        assert_eq!(config.log.log_format, LogFormat::Text, "command line wins");
         // Our own variable wins over upstream's: clap reads SEALGATE_LOG_LEVEL from the real
         // environment, which this test does not set, so the upstream one must have been skipped.
-        assert_eq!(config.log_level, "info");
+        assert_eq!(config.log.log_level, "info");
         Ok(())
     }
 }

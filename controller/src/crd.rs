@@ -1,5 +1,9 @@
 //! The `bitnami.com/v1alpha1` SealedSecret custom resource: Rust types, generated CRD, core conversion.
 //!
+//! These types are the API server's view (lenient reads, the CRD's schemas and descriptions);
+//! core's `seal::SealedSecret` is the sealing view that `kubeseal`-compatible code reads and
+//! writes. [`SealedSecret::to_core`] converts field by field on every reconcile.
+//!
 //! Same group, version, names, printer columns and status subresource as upstream's CRD, so an
 //! existing installation's objects are served unchanged. Field schemas that upstream marks
 //! `x-kubernetes-preserve-unknown-fields` keep that marker; the tests compare every field of
@@ -11,9 +15,11 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
     CustomResourceDefinition, JSONSchemaProps,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff;
 use kube::CustomResource;
 use kube::CustomResourceExt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use sealgate_core::seal as core;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -297,21 +303,82 @@ pub fn generated_files() -> Result<Vec<CrdFile>, CrdError> {
 }
 
 impl SealedSecret {
-    /// The same object as the core sealing type (which keeps every field it does not model).
-    pub fn to_core(&self) -> Result<sealgate_core::seal::SealedSecret, CrdError> {
-        let convert = |reason: String| CrdError::Convert {
-            namespace: self.metadata.namespace.clone().unwrap_or_default(),
-            name: self.metadata.name.clone().unwrap_or_default(),
-            reason,
-        };
-        let value = serde_json::to_value(self).map_err(|e| convert(e.to_string()))?;
-        serde_json::from_value(value).map_err(|e| convert(e.to_string()))
+    /// The same object as the core sealing type, field by field: identity, labels and
+    /// annotations, the whole spec and the status. Only the template's metadata, which the CRD
+    /// keeps free-form (`x-kubernetes-preserve-unknown-fields`), is read as core's `ObjectMeta`
+    /// from its JSON; the other server-set metadata (uid, generation, …) sealing does not read.
+    pub fn to_core(&self) -> Result<core::SealedSecret, CrdError> {
+        let template = self
+            .spec
+            .template
+            .as_ref()
+            .map(SecretTemplateSpec::to_core)
+            .transpose()
+            .map_err(|e| CrdError::Convert {
+                namespace: self.metadata.namespace.clone().unwrap_or_default(),
+                name: self.metadata.name.clone().unwrap_or_default(),
+                reason: e.to_string(),
+            })?;
+        Ok(core::SealedSecret {
+            metadata: core::ObjectMeta {
+                name: self.metadata.name.clone(),
+                namespace: self.metadata.namespace.clone(),
+                labels: self.metadata.labels.clone().unwrap_or_default(),
+                annotations: self.metadata.annotations.clone().unwrap_or_default(),
+                extra: Map::new(),
+            },
+            spec: core::SealedSecretSpec {
+                template,
+                encrypted_data: self.spec.encrypted_data.clone(),
+                data: self.spec.data.clone(),
+                extra: Map::new(),
+            },
+            status: self.status.as_ref().map(SealedSecretStatus::to_core),
+            ..core::SealedSecret::default()
+        })
     }
 }
 
-/// `Synced` condition of a status, if any.
-pub fn synced_condition(status: Option<&SealedSecretStatus>) -> Option<&SealedSecretCondition> {
-    status?.conditions.iter().find(|c| c.type_ == SYNCED)
+impl SecretTemplateSpec {
+    fn to_core(&self) -> Result<core::SecretTemplateSpec, serde_json::Error> {
+        let metadata = match &self.metadata {
+            Some(metadata) => serde_json::from_value(Value::Object(metadata.clone()))?,
+            None => core::ObjectMeta::default(),
+        };
+        Ok(core::SecretTemplateSpec {
+            metadata,
+            type_: self.type_.clone(),
+            immutable: self.immutable,
+            data: self.data.clone(),
+            extra: Map::new(),
+        })
+    }
+}
+
+impl SealedSecretStatus {
+    fn to_core(&self) -> core::SealedSecretStatus {
+        // As `Time` serializes: whole seconds, UTC.
+        let time = |t: &Option<Time>| {
+            t.as_ref()
+                .and_then(|t| jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%SZ", t.0).ok())
+        };
+        core::SealedSecretStatus {
+            observed_generation: self.observed_generation,
+            conditions: self
+                .conditions
+                .iter()
+                .map(|c| core::SealedSecretCondition {
+                    type_: c.type_.clone(),
+                    status: c.status.clone(),
+                    last_update_time: time(&c.last_update_time),
+                    last_transition_time: time(&c.last_transition_time),
+                    reason: c.reason.clone(),
+                    message: c.message.clone(),
+                })
+                .collect(),
+            extra: Map::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -431,5 +498,51 @@ mod tests {
             Some("AgA=")
         );
         Ok(())
+    }
+
+    /// The typed conversion gives what a JSON round trip gives for everything sealing reads, so
+    /// the fast-path digest of every existing Secret stays the same.
+    #[test]
+    fn core_conversion_matches_a_json_round_trip() -> Result<(), Box<dyn std::error::Error>> {
+        let ss: SealedSecret = serde_json::from_value(serde_json::json!({
+            "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+            "metadata": {"name": "a", "namespace": "b", "uid": "u-1", "labels": {"l": "1"},
+                         "annotations": {"sealedsecrets.bitnami.com/cluster-wide": "true"}},
+            "spec": {"encryptedData": {"k": "AgA=", "j": "AgB="}, "data": "AgC=",
+                     "template": {"type": "Opaque", "immutable": false,
+                                  "metadata": {"name": "x", "labels": {"t": "2"}, "annotations": {"a": "3"},
+                                               "creationTimestamp": null, "ownerReferences": []},
+                                  "data": {"t": "{{ .k }}"}}},
+            "status": {"observedGeneration": 2, "conditions": [{"type": "Synced", "status": "False",
+                       "lastUpdateTime": "2024-06-01T12:00:00Z", "lastTransitionTime": "2024-05-01T00:00:01Z",
+                       "reason": "ErrUnsealFailed", "message": "no key"}]}
+        }))?;
+        let typed = ss.to_core()?;
+        let via_json: core::SealedSecret = serde_json::from_value(serde_json::to_value(&ss)?)?;
+        assert_eq!(typed.spec, via_json.spec);
+        assert_eq!(typed.status, via_json.status);
+        assert_eq!(typed.metadata.name, via_json.metadata.name);
+        assert_eq!(typed.metadata.namespace, via_json.metadata.namespace);
+        assert_eq!(typed.metadata.labels, via_json.metadata.labels);
+        assert_eq!(typed.metadata.annotations, via_json.metadata.annotations);
+        assert_eq!(
+            (typed.kind.as_str(), typed.api_version.as_str()),
+            (via_json.kind.as_str(), via_json.api_version.as_str())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn template_metadata_that_is_not_object_meta_is_a_conversion_error() {
+        let ss: Result<SealedSecret, _> = serde_json::from_value(serde_json::json!({
+            "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+            "metadata": {"name": "a", "namespace": "b"},
+            "spec": {"encryptedData": {}, "template": {"metadata": {"labels": {"l": 1}}}}
+        }));
+        let converted = ss.map_err(|e| e.to_string()).map(|ss| ss.to_core());
+        assert!(
+            matches!(converted, Ok(Err(CrdError::Convert { ref name, .. })) if name == "a"),
+            "{converted:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::coordination::v1::Lease;
 use kube::{Api, Client};
 use kube_lease_manager::{LeaseManager, LeaseManagerBuilder, LeaseManagerError};
@@ -137,12 +138,6 @@ impl Leadership {
         &self.identity
     }
 
-    /// Stops renewing WITHOUT releasing the lease, as a killed process would: the standby must
-    /// wait for expiry (failover tests).
-    pub fn abandon(self) {
-        drop(self);
-    }
-
     /// Waits for the election task to finish (after shutdown: the lease has been released).
     pub async fn stopped(&mut self) {
         if let Some(task) = self.task.take()
@@ -154,7 +149,8 @@ impl Leadership {
 }
 
 /// A replica dropped without [`Leadership::stopped`] (e.g. an aborted test) stops renewing:
-/// a detached task would otherwise hold the lease for the rest of the process.
+/// a detached task would otherwise hold the lease for the rest of the process. The lease is not
+/// released, as after a crash, so the failover tests drop one to play a killed replica.
 impl Drop for Leadership {
     fn drop(&mut self) {
         if let Some(task) = self.task.take() {
@@ -301,24 +297,26 @@ async fn build(client: &Client, config: &LeaderConfig) -> Result<LeaseManager, L
 /// Exponential wait between attempts (0.5 s doubling to [`MAX_RETRY`]), reset by a success;
 /// never gives up.
 struct Retry {
-    next: Duration,
+    delays: ExponentialBackoff,
 }
 
 impl Retry {
     fn new() -> Self {
         Self {
-            next: Duration::from_millis(500),
+            delays: ExponentialBuilder::new()
+                .with_min_delay(Duration::from_millis(500))
+                .with_max_delay(MAX_RETRY)
+                .without_max_times()
+                .build(),
         }
     }
 
     fn next(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(MAX_RETRY);
-        wait
+        self.delays.next().unwrap_or(MAX_RETRY)
     }
 
     fn reset(&mut self) {
-        self.next = Duration::from_millis(500);
+        *self = Self::new();
     }
 }
 

@@ -1,12 +1,11 @@
 //! sealgate-controller: turns SealedSecrets into Secrets in the cluster that holds the keys.
 #![forbid(unsafe_code)]
 
-pub mod api_rate;
 pub mod config;
 pub mod crd;
 pub mod http;
-pub mod keyring;
 pub mod keys;
+pub mod kube_client;
 pub mod leader;
 pub mod metrics;
 pub mod reconcile;

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    if let Err(e) = telemetry::init(config.log_format, &config.log_level) {
+    if let Err(e) = telemetry::init(config.log.log_format, &config.log.log_level) {
         eprintln!("sealgate-controller: {e}");
         return ExitCode::from(2);
     }

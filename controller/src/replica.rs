@@ -7,21 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kube::Client;
-use sealgate_core::seal::KeyBits;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::http::{HttpConfig, HttpError, HttpMetrics, HttpServers, serve};
-use crate::keys::{
-    Backup, BackupError, KeyMetadata, KeyMetrics, KeyPolicy, KeyRotation, Schedule, Triggers,
-    sigusr1_requests,
-};
-use crate::leader::{LeaderConfig, LeaderError, Leadership, default_identity};
+use crate::keys::{Backup, BackupError, KeyMetrics, KeyRenewal, Triggers, sigusr1_requests};
+use crate::leader::{LeaderError, Leadership, default_identity};
 use crate::run::Shared;
-
-/// The leader looks at the key Secrets at least this often, even without a watch event.
-const KEY_RESYNC: Duration = Duration::from_secs(60);
 
 /// How long shutdown waits for a key pass or HTTP requests in flight.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -34,10 +27,6 @@ pub enum ReplicaError {
     Http(#[from] HttpError),
     #[error(transparent)]
     Backup(#[from] BackupError),
-    #[error("--key-size {bits} is not supported; use 2048, 3072 or 4096")]
-    KeySize { bits: u32 },
-    #[error("--key-ttl {ttl:?} is too long")]
-    KeyTtl { ttl: Duration },
 }
 
 /// This replica's election, key loop and servers.
@@ -52,15 +41,10 @@ impl Replica {
     /// Joins the election (`--leader-elect`, `--lease-duration`, `--lease-name`) before anything writes.
     pub fn elect(client: &Client, config: &Config, namespace: &str) -> Result<Self, ReplicaError> {
         let (stopping, stopping_rx) = watch::channel(false);
-        let leader = LeaderConfig {
-            enabled: config.leader_elect,
-            namespace: namespace.to_owned(),
-            lease_name: config.lease_name.clone(),
-            identity: default_identity(),
-            lease_duration: config.lease_duration,
-        };
+        let leader = config.leader.config(namespace, default_identity());
+        let leader_elect = leader.enabled;
         let leadership = Leadership::start(client.clone(), leader, stopped(stopping_rx))?;
-        tracing::info!(identity = %leadership.identity(), leader_elect = config.leader_elect, "joined leader election");
+        tracing::info!(identity = %leadership.identity(), leader_elect, "joined leader election");
         Ok(Self {
             leadership,
             stopping,
@@ -89,13 +73,7 @@ impl Replica {
                 Arc::clone(&key_usage),
             )));
         });
-        let http_config = HttpConfig {
-            listen_addr: config.listen_addr.clone(),
-            metrics_addr: config.listen_metrics_addr.clone(),
-            rate_limit: config.rate_limit,
-            rate_limit_burst: config.rate_limit_burst,
-            request_timeout: config.read_timeout.saturating_add(config.write_timeout),
-        };
+        let http_config = HttpConfig::from(&config.http);
         let metrics = Arc::clone(&shared.metrics);
         let render = Arc::new(move || metrics.encode());
         let stopping = self.stopping.subscribe();
@@ -110,15 +88,15 @@ impl Replica {
             .await?,
         );
 
-        let policy = key_policy(config, &shared.namespace)?;
-        let backup = if config.backup_recipients.is_empty() {
+        let policy = config.keys.policy(&shared.namespace);
+        let backup = if config.backup.backup_recipients.is_empty() {
             None
         } else {
             Some(Backup::new(
                 shared.client.clone(),
                 &shared.namespace,
-                &config.backup_name,
-                &config.backup_recipients,
+                &config.backup.backup_name,
+                &config.backup.backup_recipients,
             )?)
         };
         let requests = match sigusr1_requests() {
@@ -133,8 +111,8 @@ impl Replica {
             requests,
             key_changes: Some(keyring.subscribe()),
         };
-        let rotation = KeyRotation::new(shared.client.clone(), policy, backup);
-        self.keys = Some(tokio::spawn(rotation.run(triggers, stopped(stopping))));
+        let renewal = KeyRenewal::new(shared.client.clone(), policy, backup);
+        self.keys = Some(tokio::spawn(renewal.run(triggers, stopped(stopping))));
         Ok(())
     }
 
@@ -162,32 +140,6 @@ impl Drop for Replica {
             keys.abort();
         }
     }
-}
-
-fn key_policy(config: &Config, namespace: &str) -> Result<KeyPolicy, ReplicaError> {
-    let bits = match config.key_size {
-        2048 => KeyBits::Rsa2048,
-        3072 => KeyBits::Rsa3072,
-        4096 => KeyBits::Rsa4096,
-        bits => return Err(ReplicaError::KeySize { bits }),
-    };
-    let ttl = time::Duration::try_from(config.key_ttl).map_err(|_| ReplicaError::KeyTtl {
-        ttl: config.key_ttl,
-    })?;
-    Ok(KeyPolicy {
-        namespace: namespace.to_owned(),
-        prefix: config.key_prefix.clone(),
-        bits,
-        ttl,
-        common_name: Some(config.my_cn.clone()).filter(|cn| !cn.is_empty()),
-        metadata: KeyMetadata {
-            labels: config.privatekey_labels.clone(),
-            annotations: config.privatekey_annotations.clone(),
-        },
-        schedule: Schedule::new(config.key_renew_period, config.key_cutoff_time),
-        cert_configmap: config.cert_configmap.clone(),
-        resync: KEY_RESYNC,
-    })
 }
 
 async fn stopped(mut rx: watch::Receiver<bool>) {

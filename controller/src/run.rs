@@ -2,14 +2,12 @@
 //!
 //! [`start`] returns a [`Running`] controller whose [`Shared`] state (client, keyring, metrics,
 //! leadership) other parts hook into: the HTTP server, key generation/renewal and leader
-//! election are started from `start` with that state (see the `SEAM` comments).
+//! election are started from `start` with that state (through [`crate::replica::Replica`]).
 
 use std::future::Future;
 use std::sync::Arc;
 
 use kube::api::ListParams;
-use kube::client::ClientBuilder;
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::events::{Recorder, Reporter};
 use kube::{Api, Client};
 use tokio::sync::watch;
@@ -17,7 +15,8 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::crd::SealedSecret;
-use crate::keyring::{Keyring, watch_keys};
+use crate::keys::{Keyring, watch_keys};
+use crate::kube_client::{ClientError, client};
 use crate::metrics::Metrics;
 use crate::reconcile::cluster::KubeCluster;
 use crate::reconcile::controller::{self, Scope, Watch};
@@ -29,10 +28,8 @@ pub const REPORTER: &str = "sealed-secrets";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot read kubeconfig {path}: {reason}")]
-    Kubeconfig { path: String, reason: String },
-    #[error("cannot configure the Kubernetes client: {reason}")]
-    ClientConfig { reason: String },
+    #[error(transparent)]
+    Client(#[from] ClientError),
     #[error(
         "the SealedSecret CRD (sealedsecrets.bitnami.com) is not installed; install it with `kubectl apply -f deploy/base/crd.yaml` (or `crdgen | kubectl apply -f -`)"
     )]
@@ -108,50 +105,18 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     Ok(())
 }
 
-/// A client from `--kubeconfig`, else the usual inference (in-cluster, then `KUBECONFIG`),
-/// rate-limited when `--kubeclient-qps` is positive.
-pub async fn client(config: &Config) -> Result<Client, RunError> {
-    let kube_config = match &config.kubeconfig {
-        Some(path) => {
-            let kubeconfig = Kubeconfig::read_from(path).map_err(|e| RunError::Kubeconfig {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
-                .await
-                .map_err(|e| RunError::Kubeconfig {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?
-        }
-        None => kube::Config::infer()
-            .await
-            .map_err(|e| RunError::ClientConfig {
-                reason: e.to_string(),
-            })?,
-    };
-    let builder = ClientBuilder::try_from(kube_config).map_err(|e| RunError::ClientConfig {
-        reason: e.to_string(),
-    })?;
-    Ok(
-        match crate::api_rate::layer(config.kubeclient_qps, config.kubeclient_burst) {
-            Some(limit) => builder.with_layer(&limit).build(),
-            None => builder.build(),
-        },
-    )
-}
-
 /// Connects, loads the keys, and starts reconciling; returns once the first key list is in.
 pub async fn start(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + Sync + 'static,
 ) -> Result<Running, RunError> {
-    let client = client(&config).await?;
+    let client = client(&config.cluster, &config.kube_client).await?;
     let namespace = config
+        .cluster
         .namespace
         .clone()
         .unwrap_or_else(|| client.default_namespace().to_owned());
-    check_crd(&client, config.label_selector.as_deref()).await?;
+    check_crd(&client, config.watch.label_selector.as_deref()).await?;
     let metrics = Arc::new(Metrics::new());
     let recorder = Recorder::new(
         client.clone(),
@@ -186,12 +151,7 @@ pub async fn start(
         .await
         .map_err(|_| RunError::KeysNotLoaded)?;
 
-    let settings = Settings {
-        accept_deprecated_v1_data: config.accept_deprecated_v1_data,
-        update_status: config.update_status,
-        resync_period: config.resync_period,
-        max_retry_backoff: config.max_retry_backoff,
-    };
+    let settings = Settings::from(&config.reconcile);
     let ctx = Arc::new(Context::new(
         KubeCluster::new(client.clone(), recorder),
         keyring,
@@ -201,11 +161,12 @@ pub async fn start(
     ));
     let watch = Watch {
         scope: Scope::from_flags(
-            config.all_namespaces,
+            config.watch.all_namespaces,
             &namespace,
-            &config.additional_namespaces,
+            &config.watch.additional_namespaces,
         ),
         label_selector: config
+            .watch
             .label_selector
             .clone()
             .filter(|s| !s.trim().is_empty()),
@@ -220,7 +181,13 @@ pub async fn start(
         // Stop writing and hand the lease over before reconciles in flight drain.
         replica.stop().await;
     };
-    let controller = tokio::spawn(controller::run(client, watch, config.workers, ctx, stop));
+    let controller = tokio::spawn(controller::run(
+        client,
+        watch,
+        config.reconcile.workers,
+        ctx,
+        stop,
+    ));
     tracing::info!(namespace = %shared.namespace, "sealgate-controller started");
     Ok(Running {
         shared,

@@ -1,6 +1,7 @@
 //! sealgate-core: kubeseal-compatible sealing (`seal`) and the manifest gate (`gate`).
 #![forbid(unsafe_code)]
 
+pub mod duration;
 pub mod gate;
 pub mod manifest;
 pub mod seal;

@@ -12,10 +12,10 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::{ListParams, ObjectMeta, PostParams};
 use kube::{Api, Client, ResourceExt};
-use sealgate_controller::keyring::KEY_LABEL;
+use sealgate_controller::keys::KEY_LABEL;
 use sealgate_controller::keys::{
     BACKUP_COUNT_ANNOTATION, BACKUP_KEY, BACKUP_NAME, Backup, CERT_CONFIGMAP, CERT_PEM_KEY,
-    FINGERPRINT_KEY, KeyListing, KeyMetadata, KeyPolicy, KeyRotation, Reason, Schedule, Triggers,
+    FINGERPRINT_KEY, KeyListing, KeyMetadata, KeyPolicy, KeyRenewal, Reason, Schedule, Triggers,
 };
 use sealgate_controller::leader::{DEFAULT_LEASE_NAME, LeaderConfig, Leadership};
 use sealgate_core::seal::escrow::{Identities, restore};
@@ -80,7 +80,7 @@ impl Replica {
                 requests,
                 key_changes: None,
             };
-            let rotation = KeyRotation::new(client.clone(), policy, backup);
+            let rotation = KeyRenewal::new(client.clone(), policy, backup);
             tokio::spawn(rotation.run(triggers, stop_signal(stop_rx)))
         });
         Ok(Self {
@@ -109,7 +109,8 @@ impl Replica {
         if let Some(keys) = &self.keys {
             keys.abort();
         }
-        self.leadership.abandon();
+        // Dropped without `stopped()`: renewing stops, the lease is not released.
+        drop(self.leadership);
     }
 }
 
@@ -310,7 +311,7 @@ async fn replicas_that_all_think_they_lead_still_create_one_key() -> TestResult 
     let schedule = Schedule::new(Duration::ZERO, None);
     let always = Leadership::always("split".to_owned()).subscribe();
     let passes = (0..4).map(|_| {
-        let mut rotation = KeyRotation::new(
+        let mut rotation = KeyRenewal::new(
             cluster.client.clone(),
             policy(ns.name(), schedule.clone()),
             None,
@@ -344,7 +345,7 @@ async fn a_cutoff_time_gives_exactly_one_new_key_when_it_passes() -> TestResult 
     };
     let ns = TestNamespace::create(&cluster.client, "cutoff").await?;
     let leader = Leadership::always("cutoff".to_owned()).subscribe();
-    let first = KeyRotation::new(
+    let first = KeyRenewal::new(
         cluster.client.clone(),
         policy(ns.name(), Schedule::default()),
         None,
@@ -358,7 +359,7 @@ async fn a_cutoff_time_gives_exactly_one_new_key_when_it_passes() -> TestResult 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let cutoff = OffsetDateTime::now_utc() + time::Duration::seconds(2);
     let schedule = Schedule::new(Duration::ZERO, Some(cutoff));
-    let mut rotation = KeyRotation::new(cluster.client.clone(), policy(ns.name(), schedule), None);
+    let mut rotation = KeyRenewal::new(cluster.client.clone(), policy(ns.name(), schedule), None);
     let early = rotation.pass(false, &leader).await?;
     assert_eq!(early.created, None, "created before the cutoff");
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -470,7 +471,7 @@ async fn a_malformed_key_secret_does_not_stop_key_creation() -> TestResult {
     };
     secrets.create(&PostParams::default(), &broken).await?;
     let leader = Leadership::always("malformed".to_owned()).subscribe();
-    let mut rotation = KeyRotation::new(
+    let mut rotation = KeyRenewal::new(
         cluster.client.clone(),
         policy(ns.name(), Schedule::default()),
         None,
@@ -511,7 +512,7 @@ async fn the_backup_written_before_a_new_key_decrypts_with_the_identity() -> Tes
         BACKUP_NAME,
         &[recipient.trim().to_owned()],
     )?;
-    let mut rotation = KeyRotation::new(
+    let mut rotation = KeyRenewal::new(
         cluster.client.clone(),
         policy(ns.name(), Schedule::default()),
         Some(backup),
@@ -620,7 +621,7 @@ async fn a_leader_that_loses_its_lease_stops_writing_before_its_next_renewal() -
         lease_holder(&cluster.client, ns.name()).await?.as_deref(),
         Some("intruder")
     );
-    a.abandon();
+    drop(a); // stops renewing without releasing the lease
     ns.delete().await?;
     Ok(())
 }

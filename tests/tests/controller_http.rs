@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sealgate_controller::http::{HttpConfig, HttpMetrics, HttpServers, serve};
-use sealgate_controller::keyring::{KeySnapshot, Keyring};
 use sealgate_controller::keys::{KeyMetadata, KeyMetrics, key_secret};
+use sealgate_controller::keys::{KeySnapshot, Keyring};
 use sealgate_controller::metrics::Metrics;
 use sealgate_core::seal::{
     GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, SealOptions, SealedSecret, SealingCert,
@@ -435,7 +435,7 @@ async fn two_controllers_serve_the_cert_of_the_one_key_the_leader_made() -> Test
     use kube::Api;
     use kube::api::{ListParams, PostParams};
     use sealgate_controller::config::Config;
-    use sealgate_controller::keyring::KEY_LABEL;
+    use sealgate_controller::keys::KEY_LABEL;
     use sealgate_controller::keys::{CERT_CONFIGMAP, CERT_PEM_KEY};
 
     let Some(cluster) = sealgate_tests::cluster("two_controllers_serve_the_cert").await? else {

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use super::limit::RateLimit;
 use super::metrics::{HttpMetrics, track};
-use crate::keyring::Keyring;
+use crate::keys::Keyring;
 use crate::keys::cert_pem;
 
 /// What the handlers share: the loaded keys and the verify limiter.

@@ -18,7 +18,7 @@ pub use api::{ApiState, router};
 pub use limit::RateLimit;
 pub use metrics::{HttpMetrics, RenderMetrics, metrics_router};
 
-use crate::keyring::Keyring;
+use crate::keys::Keyring;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {

@@ -1,7 +1,7 @@
 //! Key metrics read at scrape time: how many keys, each key's age, items per key, leadership.
 //!
 //! Computed from the live key view on every scrape, so ages are exact and removed keys vanish
-//! without bookkeeping (upstream has no key metrics at all, #108).
+//! without bookkeeping (upstream has no key metrics at all, bitnami-labs/sealed-secrets#108).
 
 use std::sync::Arc;
 
@@ -12,8 +12,8 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
+use super::ring::Keyring;
 use super::usage::KeyUsage;
-use crate::keyring::Keyring;
 
 /// Register with `registry.register_collector(Box::new(KeyMetrics::new(…)))`.
 pub struct KeyMetrics {

@@ -9,7 +9,7 @@ use kube::{Api, ResourceExt};
 use sealgate_core::seal::{GeneratedKeyPair, SealingCert};
 use time::OffsetDateTime;
 
-use crate::keyring::{KEY_LABEL, KEY_LABEL_ACTIVE, KeyInfo, KeySnapshot};
+use super::ring::{KEY_LABEL, KEY_LABEL_ACTIVE, KeyInfo, KeySnapshot};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,9 +1,10 @@
 //! Which key opens how many items: the ledger behind `sealgate_items_per_key`.
 //!
 //! Operators retire old keys only once nothing is sealed with them any more; upstream gives no
-//! way to know (#108). Each reconcile records, per SealedSecret, how many of its items each key
-//! opened; the produced Secret carries the same counts in an annotation, so after a restart the
-//! ledger is rebuilt from the fast path without decrypting anything.
+//! way to know (bitnami-labs/sealed-secrets#108). Each reconcile records, per SealedSecret, how
+//! many of its items each key opened; the produced Secret carries the same counts in an
+//! annotation, so after a restart the ledger is rebuilt from the fast path without decrypting
+//! anything.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

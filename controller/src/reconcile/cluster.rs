@@ -16,7 +16,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, Resource};
 
 use crate::crd::{SealedSecret, SealedSecretStatus};
-use crate::keyring::truncate_note;
+use crate::keys::truncate_note;
 
 /// Severity of an Event, as upstream emits them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

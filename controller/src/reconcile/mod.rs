@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
@@ -24,7 +25,7 @@ use kube::runtime::controller::Action;
 use tokio::sync::{Semaphore, watch};
 
 use crate::crd::{CrdError, SealedSecret};
-use crate::keyring::Keyring;
+use crate::keys::Keyring;
 use crate::keys::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, parse_items_per_key};
 use crate::metrics::{ErrorReason, Metrics};
 use cluster::{Cached, Cluster, Severity};
@@ -98,11 +99,12 @@ pub struct Context<C> {
     pub keyring: Keyring,
     pub metrics: Arc<Metrics>,
     pub settings: Settings,
-    /// Only the leader writes; until leader election is wired in this is always true.
+    /// Only the leader writes; always true with `--leader-elect=false` (see `leader`).
     pub is_leader: watch::Receiver<bool>,
     /// Bounds concurrent RSA work to the CPU count (workers beyond it wait on I/O, not CPU).
     rsa_slots: Arc<Semaphore>,
-    failures: Mutex<HashMap<(String, String), u32>>,
+    /// The retry delays of each SealedSecret that is failing; success forgets it.
+    retries: Mutex<HashMap<(String, String), ExponentialBackoff>>,
 }
 
 impl<C: Cluster> Context<C> {
@@ -121,27 +123,26 @@ impl<C: Cluster> Context<C> {
             settings,
             is_leader,
             rsa_slots: Arc::new(Semaphore::new(cpus)),
-            failures: Mutex::new(HashMap::new()),
+            retries: Mutex::new(HashMap::new()),
         }
     }
 
-    fn failures_of(
-        &self,
-        key: &(String, String),
-        update: impl FnOnce(Option<u32>) -> Option<u32>,
-    ) -> u32 {
-        let Ok(mut map) = self.failures.lock() else {
-            return 0;
+    /// The wait before the next retry of `key`, which just failed (again).
+    fn next_retry(&self, key: (String, String)) -> Duration {
+        let cap = self.settings.max_retry_backoff;
+        let Ok(mut retries) = self.retries.lock() else {
+            return cap;
         };
-        match update(map.get(key).copied()) {
-            Some(n) => {
-                map.insert(key.clone(), n);
-                n
-            }
-            None => {
-                map.remove(key);
-                0
-            }
+        retries
+            .entry(key)
+            .or_insert_with(|| retry_delays(cap))
+            .next()
+            .unwrap_or(cap)
+    }
+
+    fn succeeded(&self, key: &(String, String)) {
+        if let Ok(mut retries) = self.retries.lock() {
+            retries.remove(key);
         }
     }
 }
@@ -153,15 +154,25 @@ fn identity(sealed: &SealedSecret) -> (String, String) {
     )
 }
 
-/// The retry delay after `failures` consecutive failures: 500 ms doubling, capped.
-pub fn backoff(failures: u32, cap: Duration) -> Duration {
-    let exponent = failures.saturating_sub(1).min(20);
-    Duration::from_millis(500)
-        .saturating_mul(1u32 << exponent)
-        .min(cap)
+/// Retry delays of one failing SealedSecret: 500 ms doubling, capped at `cap`, never ending.
+fn retry_delays(cap: Duration) -> ExponentialBackoff {
+    ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(500).min(cap))
+        .with_max_delay(cap)
+        .without_max_times()
+        .build()
 }
 
-/// One reconcile of one SealedSecret.
+/// One reconcile of one SealedSecret. Its log lines carry the object in a span; the span field
+/// is `sealedsecret`, not `name`, because JSON logs already use `name` for the span's own name.
+#[tracing::instrument(
+    name = "reconcile",
+    skip_all,
+    fields(
+        namespace = sealed.metadata.namespace.as_deref().unwrap_or_default(),
+        sealedsecret = sealed.metadata.name.as_deref().unwrap_or_default(),
+    )
+)]
 pub async fn reconcile<C: Cluster>(
     sealed: Arc<SealedSecret>,
     ctx: Arc<Context<C>>,
@@ -189,7 +200,7 @@ pub async fn reconcile<C: Cluster>(
         ) && let Err(e) = ctx.cluster.write_status(&sealed, &status).await
         {
             ctx.metrics.error(ErrorReason::Status, &namespace);
-            tracing::warn!(%namespace, %name, error = %e, "cannot write the SealedSecret status");
+            tracing::warn!(error = %e, "cannot write the SealedSecret status");
         }
     }
     let instance = sealed
@@ -207,9 +218,9 @@ pub async fn reconcile<C: Cluster>(
 
     match outcome {
         Ok(wrote) => {
-            ctx.failures_of(&(namespace.clone(), name.clone()), |_| None);
+            ctx.succeeded(&(namespace.clone(), name.clone()));
             if wrote {
-                tracing::info!(%namespace, %name, "unsealed");
+                tracing::info!("unsealed");
                 ctx.cluster
                     .event(
                         &sealed,
@@ -224,7 +235,7 @@ pub async fn reconcile<C: Cluster>(
         Err(error) => {
             let (reason, metric) = error.reasons();
             ctx.metrics.error(metric, &namespace);
-            tracing::warn!(%namespace, %name, %error, reason, "not synced");
+            tracing::warn!(%error, reason, "not synced");
             let note = match reason {
                 "ErrUnsealFailed" => format!("Failed to unseal: {error}"),
                 _ => error.to_string(),
@@ -247,10 +258,7 @@ pub fn error_policy<C: Cluster>(
     _error: &SyncError,
     ctx: Arc<Context<C>>,
 ) -> Action {
-    let failures = ctx.failures_of(&identity(&sealed), |n| {
-        Some(n.unwrap_or(0).saturating_add(1))
-    });
-    Action::requeue(backoff(failures, ctx.settings.max_retry_backoff))
+    Action::requeue(ctx.next_retry(identity(&sealed)))
 }
 
 /// Brings the Secret in line; `Ok(true)` when it was created or changed.

@@ -1,7 +1,7 @@
 //! The SealedSecret status, exactly as upstream writes it: `observedGeneration` and one `Synced`
 //! condition (message = the error, cleared on success; `lastTransitionTime` moves only when the
 //! status flips). A write is due only when something visible changed, never on every reconcile
-//! (upstream's status hot-loop, #223/#525).
+//! (upstream's status hot-loop, bitnami-labs/sealed-secrets#223 and #525).
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 

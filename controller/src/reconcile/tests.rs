@@ -17,7 +17,7 @@ use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
 use super::plan::MANAGED_ANNOTATION;
 use super::*;
 use crate::crd::{SealedSecret, SealedSecretStatus};
-use crate::keyring::{KeySnapshot, Keyring};
+use crate::keys::{KeySnapshot, Keyring};
 
 #[derive(Default)]
 struct MockCluster {
@@ -467,5 +467,21 @@ async fn unsupported_template_construct_is_named_in_the_status() {
     assert_eq!(
         status.conditions[0].message.as_deref(),
         Some(message.as_str())
+    );
+}
+
+#[test]
+fn retry_delays_double_from_half_a_second_and_never_exceed_the_cap() {
+    let delays: Vec<Duration> = retry_delays(Duration::from_secs(300)).take(30).collect();
+    assert_eq!(delays[0], Duration::from_millis(500));
+    assert_eq!(delays[1], Duration::from_secs(1));
+    assert_eq!(delays[9], Duration::from_secs(256));
+    assert_eq!(delays[10], Duration::from_secs(300));
+    assert_eq!(delays[29], Duration::from_secs(300), "never gives up");
+    let short: Vec<Duration> = retry_delays(Duration::from_millis(200)).take(3).collect();
+    assert_eq!(
+        short,
+        vec![Duration::from_millis(200); 3],
+        "a cap below 500 ms wins"
     );
 }

@@ -8,14 +8,15 @@ use super::keys::{OpenError, UnsealingKeys};
 use super::scope::Scope;
 use super::types::{ObjectMeta, SealedSecret, SealedSecretSpec, Secret, SecretTemplateSpec};
 
-/// Annotations kubeseal strips from the template: they may embed the plaintext Secret (#227).
+/// Annotations kubeseal strips from the template: they may embed the plaintext Secret
+/// (bitnami-labs/sealed-secrets#227).
 const STRIPPED_ANNOTATIONS: [&str; 2] = [
     "kubectl.kubernetes.io/last-applied-configuration",
     "kubecfg.ksonnet.io/last-applied-configuration",
 ];
 
 /// Server-set metadata fields that must not be replayed into a template, plus ownerReferences
-/// (#243).
+/// (bitnami-labs/sealed-secrets#243).
 const STRIPPED_METADATA: [&str; 8] = [
     "uid",
     "resourceVersion",
@@ -94,7 +95,7 @@ pub struct SealOptions {
     pub allow_empty_data: bool,
 }
 
-/// Seals one Secret the way kubeseal does (research §4.3): every `data`/`stringData` item is
+/// Seals one Secret the way kubeseal does (upstream's `NewSealedSecret`): every `data`/`stringData` item is
 /// sealed to the cert under the scope's label; top-level metadata = name, namespace and the
 /// scope annotation; the rest of the input metadata (cleaned) becomes the template metadata.
 pub fn seal_secret(
@@ -277,7 +278,8 @@ pub fn reencrypt(
 }
 
 /// Scope, namespace and name of a SealedSecret as the controller sees them: the TOP-LEVEL
-/// annotations and identity (template metadata is never trusted for this; research §8.1).
+/// annotations and identity, as upstream's `Unseal` reads them (template metadata is never
+/// trusted for this: whoever writes a SealedSecret controls its template).
 pub(crate) fn identity_of(sealed: &SealedSecret) -> Result<(Scope, String, String), SealError> {
     let scope = Scope::from_annotations(&sealed.metadata.annotations);
     let name = sealed.metadata.name.clone().unwrap_or_default();

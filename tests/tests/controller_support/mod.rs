@@ -13,8 +13,8 @@ use kube::api::{ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client};
 use sealgate_controller::config::Config;
-use sealgate_controller::crd::{SealedSecret, crd, synced_condition};
-use sealgate_controller::keyring::{KEY_LABEL, KEY_LABEL_ACTIVE};
+use sealgate_controller::crd::{SYNCED, SealedSecret, crd};
+use sealgate_controller::keys::{KEY_LABEL, KEY_LABEL_ACTIVE};
 use sealgate_controller::run::{Running, start};
 use sealgate_core::seal::{
     GeneratedKeyPair, KeyBits, KeyGenOptions, Scope, generate_key_pair, seal_raw,
@@ -179,8 +179,12 @@ pub async fn wait_synced(
         DEFAULT_WAIT,
         || async {
             let ss = api.get(name).await.map_err(|e| e.to_string())?;
-            let condition =
-                synced_condition(ss.status.as_ref()).ok_or("no Synced condition yet")?;
+            let condition = ss
+                .status
+                .iter()
+                .flat_map(|s| &s.conditions)
+                .find(|c| c.type_ == SYNCED)
+                .ok_or("no Synced condition yet")?;
             if condition.status != status {
                 return Err(format!(
                     "Synced={} message={:?}",

@@ -7,36 +7,9 @@ pub(crate) fn is_valid(s: &str) -> bool {
     is_go_duration(s) || is_iso_duration(s)
 }
 
-/// Go's `time.ParseDuration` grammar: `[-+]?` then one or more `<decimal><unit>`, or `0`.
+/// Go's `time.ParseDuration` grammar (kubeconform tries `time.ParseDuration` first).
 fn is_go_duration(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if s == "0" {
-        return true;
-    }
-    if s.is_empty() {
-        return false;
-    }
-    let mut rest = s;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number = &rest[..digits];
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return false;
-        }
-        rest = &rest[digits..];
-        let unit_len = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
-            .iter()
-            .find(|u| rest.starts_with(**u))
-            .map(|u| u.len());
-        let Some(unit_len) = unit_len else {
-            return false;
-        };
-        // "m" must not swallow the start of "ms"; the list tries "ms" first.
-        rest = &rest[unit_len..];
-    }
-    true
+    crate::duration::parse(s).is_ok()
 }
 
 /// kubeconform's `validateDuration` ISO 8601 branch: `P[nW]` or `P[nY][nM][nD][T[nH][nM][nS]]`.

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::{Api, Client};
 use sealgate_core::seal::{GeneratedKeyPair, KeyBits, KeyGenOptions, generate_key_pair};
@@ -17,12 +18,12 @@ use tokio::sync::{mpsc, watch};
 
 use super::backup::{Backup, BackupError};
 use super::publish::{PublishError, publish};
+use super::ring::KeySnapshot;
 use super::schedule::{KeyDue, Reason, Schedule};
 use super::store::{Created, KeyListing, KeyMetadata, StoreError, create, key_secret};
-use crate::keyring::KeySnapshot;
 
 #[derive(Debug, thiserror::Error)]
-pub enum RotationError {
+pub enum RenewalError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -70,7 +71,7 @@ pub struct Pass {
     pub published: Option<String>,
 }
 
-pub struct KeyRotation {
+pub struct KeyRenewal {
     secrets: Api<Secret>,
     configmaps: Api<ConfigMap>,
     policy: KeyPolicy,
@@ -79,7 +80,7 @@ pub struct KeyRotation {
     published: Option<String>,
 }
 
-impl KeyRotation {
+impl KeyRenewal {
     pub fn new(client: Client, policy: KeyPolicy, backup: Option<Backup>) -> Self {
         Self {
             secrets: Api::namespaced(client.clone(), &policy.namespace),
@@ -94,7 +95,7 @@ impl KeyRotation {
     pub async fn run(mut self, mut triggers: Triggers, shutdown: impl Future<Output = ()> + Send) {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut requested = false;
-        let mut failures: u32 = 0;
+        let mut retries = retry_delays();
         loop {
             if !*triggers.is_leader.borrow_and_update() {
                 // A standby forgets what it published: the next leader term re-checks the ConfigMap.
@@ -113,12 +114,11 @@ impl KeyRotation {
                 .await
             {
                 Ok(pass) => {
-                    failures = 0;
+                    retries = retry_delays();
                     self.wait_after(&pass.next)
                 }
                 Err(error) => {
-                    failures = failures.saturating_add(1);
-                    let wait = backoff(failures);
+                    let wait = retries.next().unwrap_or(MAX_RETRY);
                     tracing::warn!(%error, retry_in = ?wait, "key maintenance failed; retrying");
                     wait
                 }
@@ -155,7 +155,7 @@ impl KeyRotation {
         &mut self,
         requested: bool,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<Pass, RotationError> {
+    ) -> Result<Pass, RenewalError> {
         let listing = self.fetch().await?;
         report_malformed(&listing);
         let now = OffsetDateTime::now_utc();
@@ -180,7 +180,7 @@ impl KeyRotation {
         })
     }
 
-    async fn fetch(&self) -> Result<KeyListing, RotationError> {
+    async fn fetch(&self) -> Result<KeyListing, RenewalError> {
         Ok(KeyListing::fetch(&self.secrets, &self.policy.namespace, &self.policy.prefix).await?)
     }
 
@@ -191,7 +191,7 @@ impl KeyRotation {
         reason: Reason,
         asked_at: OffsetDateTime,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<(KeyListing, Option<(String, Reason)>), RotationError> {
+    ) -> Result<(KeyListing, Option<(String, Reason)>), RenewalError> {
         let pair = self.generate().await?;
         let listing = self.fetch().await?;
         if listing.generation() != before.generation()
@@ -239,7 +239,7 @@ impl KeyRotation {
         }
     }
 
-    async fn generate(&self) -> Result<GeneratedKeyPair, RotationError> {
+    async fn generate(&self) -> Result<GeneratedKeyPair, RenewalError> {
         let options = KeyGenOptions {
             bits: self.policy.bits,
             common_name: self.policy.common_name.clone(),
@@ -249,10 +249,10 @@ impl KeyRotation {
         // Seconds of CPU: off the async reactor.
         tokio::task::spawn_blocking(move || generate_key_pair(&options))
             .await
-            .map_err(|e| RotationError::Generate {
+            .map_err(|e| RenewalError::Generate {
                 reason: e.to_string(),
             })?
-            .map_err(|e| RotationError::Generate {
+            .map_err(|e| RenewalError::Generate {
                 reason: e.to_string(),
             })
     }
@@ -261,7 +261,7 @@ impl KeyRotation {
         &mut self,
         listing: &KeyListing,
         is_leader: &watch::Receiver<bool>,
-    ) -> Result<Option<String>, RotationError> {
+    ) -> Result<Option<String>, RenewalError> {
         let Some(cert) = listing.newest().and_then(|k| k.cert.as_ref()) else {
             return Ok(None);
         };
@@ -357,10 +357,16 @@ async fn key_changed(changes: &mut Option<watch::Receiver<Arc<KeySnapshot>>>) {
     }
 }
 
-/// 1 s doubling to 5 minutes.
-fn backoff(failures: u32) -> StdDuration {
-    let exponent = failures.saturating_sub(1).min(9);
-    StdDuration::from_secs(1u64 << exponent).min(StdDuration::from_secs(300))
+/// The longest wait between failed passes.
+const MAX_RETRY: StdDuration = StdDuration::from_secs(300);
+
+/// Waits between failed passes: 1 s doubling to [`MAX_RETRY`], never ending.
+fn retry_delays() -> ExponentialBackoff {
+    ExponentialBuilder::new()
+        .with_min_delay(StdDuration::from_secs(1))
+        .with_max_delay(MAX_RETRY)
+        .without_max_times()
+        .build()
 }
 
 #[cfg(test)]
@@ -369,10 +375,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        assert_eq!(backoff(1), StdDuration::from_secs(1));
-        assert_eq!(backoff(2), StdDuration::from_secs(2));
-        assert_eq!(backoff(5), StdDuration::from_secs(16));
-        assert_eq!(backoff(40), StdDuration::from_secs(300));
+        let delays: Vec<StdDuration> = retry_delays().take(40).collect();
+        assert_eq!(delays[0], StdDuration::from_secs(1));
+        assert_eq!(delays[1], StdDuration::from_secs(2));
+        assert_eq!(delays[4], StdDuration::from_secs(16));
+        assert_eq!(delays[39], StdDuration::from_secs(300));
     }
 
     #[test]

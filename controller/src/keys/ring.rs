@@ -42,7 +42,7 @@ pub enum KeySecretError {
     },
 }
 
-/// One loaded key Secret, as E2's renewal and metrics code needs it (no key material).
+/// One loaded key Secret, as key renewal and the key metrics need it (no key material).
 #[derive(Debug, Clone)]
 pub struct KeyInfo {
     pub secret_name: String,

@@ -1,10 +1,11 @@
-//! Client-side rate limit of the controller's API requests (`--kubeclient-qps/-burst`).
+//! The controller's Kubernetes client: where it connects, and its client-side rate limit
+//! (`--kubeclient-qps/-burst`).
 //!
-//! Upstream's client-go token bucket, as a tower layer on the kube client: a request waits for
-//! a token before it is sent (watches included, as in client-go). Off unless asked for — the
-//! controller makes about one read and one write per changed SealedSecret, and upstream's
-//! default of 5 QPS is most of why its cold sync is slow — but an operator who caps the load on
-//! a shared API server gets the cap.
+//! The limit is upstream's client-go token bucket, as a tower layer on the kube client: a
+//! request waits for a token before it is sent (watches included, as in client-go). Off unless
+//! asked for — the controller makes about one read and one write per changed SealedSecret, and
+//! upstream's default of 5 QPS is most of why its cold sync is slow — but an operator who caps
+//! the load on a shared API server gets the cap.
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -14,7 +15,52 @@ use std::task::{Context, Poll, ready};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use kube::Client;
+use kube::client::ClientBuilder;
+use kube::config::{KubeConfigOptions, Kubeconfig};
 use tower::{Layer, Service};
+
+use crate::config::{ClusterFlags, KubeClientFlags};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot read kubeconfig {path}: {reason}")]
+    Kubeconfig { path: String, reason: String },
+    #[error("cannot configure the Kubernetes client: {reason}")]
+    ClientConfig { reason: String },
+}
+
+/// A client from `--kubeconfig`, else the usual inference (in-cluster, then `KUBECONFIG`),
+/// rate-limited when `--kubeclient-qps` is positive.
+pub async fn client(
+    cluster: &ClusterFlags,
+    limit: &KubeClientFlags,
+) -> Result<Client, ClientError> {
+    let kube_config = match &cluster.kubeconfig {
+        Some(path) => {
+            let unreadable = |reason: String| ClientError::Kubeconfig {
+                path: path.display().to_string(),
+                reason,
+            };
+            let kubeconfig = Kubeconfig::read_from(path).map_err(|e| unreadable(e.to_string()))?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+                .await
+                .map_err(|e| unreadable(e.to_string()))?
+        }
+        None => kube::Config::infer()
+            .await
+            .map_err(|e| ClientError::ClientConfig {
+                reason: e.to_string(),
+            })?,
+    };
+    let builder = ClientBuilder::try_from(kube_config).map_err(|e| ClientError::ClientConfig {
+        reason: e.to_string(),
+    })?;
+    Ok(match layer(limit.kubeclient_qps, limit.kubeclient_burst) {
+        Some(limit) => builder.with_layer(&limit).build(),
+        None => builder.build(),
+    })
+}
 
 /// `qps` requests per second with bursts of `burst`; `None` when `qps` is not positive
 /// (upstream's `-1` means unlimited too).
