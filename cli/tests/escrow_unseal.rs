@@ -1,13 +1,6 @@
 //! `unseal --key backup.age`: the identity also comes from `SEALGATE_AGE_IDENTITY`, and the keys
 //! in an age backup open what the plain key opens.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code: a failed step is a failed test"
-)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,12 +1,5 @@
 //! Files on disk: failed runs leave them untouched, `set` and `reencrypt` change only blob strings.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code: a failed step is a failed test"
-)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,6 +1,5 @@
 //! Certs and key material: fingerprints agree with ssh-keygen/openssl, bad certs and keys are
 //! refused clearly, every key source kubeseal accepts loads, generated pairs look like upstream's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

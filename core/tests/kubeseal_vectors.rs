@@ -1,62 +1,39 @@
 //! Compatibility with the real kubeseal: every vector in `vectors/` (made by `vectors/generate`
 //! with kubeseal itself) must reach the outcome the vector states, without Go.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use sealgate_core::seal::{
-    OpenError, PrivateKey, SealedSecret, SealingCert, UnsealError, UnsealingKeys, unseal,
-};
+use sealgate_core::seal::{OpenError, PrivateKey, SealingCert, UnsealError, UnsealingKeys, unseal};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Vector {
-    description: String,
-    key: String,
-    cert: String,
-    sealed: SealedSecret,
-    expect: Expect,
-}
+use crate::vector::{self, data_base64};
+
+/// A kubeseal vector: also names the cert it was sealed for; a failure is named by its kind.
+type Vector = vector::Vector<SealedFor, String>;
 
 #[derive(Deserialize)]
-struct Expect {
-    #[serde(default)]
-    data: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    error: Option<String>,
+struct SealedFor {
+    cert: String,
 }
 
 fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+    vector::dir("vectors")
 }
 
 fn load(name: &str) -> Vector {
-    let path = vectors_dir().join(format!("{name}.vector.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn keys_for(vector: &Vector) -> UnsealingKeys {
-    let pem = std::fs::read(vectors_dir().join(&vector.key)).expect("read key");
-    std::iter::once(PrivateKey::from_pem(&pem).expect("parse key")).collect()
+    vector::load(&vectors_dir(), name)
 }
 
 /// Runs one vector and checks its stated outcome; returns the vector for extra checks.
 fn check(name: &str) -> Vector {
     let vector = load(name);
-    let keys = keys_for(&vector);
+    let keys = vector::keys(&vectors_dir(), &vector);
     let result = unseal(&keys, &vector.sealed, None);
     match (&vector.expect.data, &vector.expect.error, result) {
         (Some(expected), None, Ok(unsealed)) => {
-            let got: BTreeMap<String, String> = unsealed
-                .secret
-                .data
-                .iter()
-                .map(|(k, v)| (k.clone(), STANDARD.encode(v.as_bytes())))
-                .collect();
+            let got = data_base64(&unsealed);
             assert_eq!(&got, expected, "{name}: {}", vector.description);
             assert_eq!(
                 unsealed.secret.metadata.name, vector.sealed.metadata.name,
@@ -193,17 +170,7 @@ fn raw_strict_value() {
 #[test]
 fn every_vector_file_has_a_test() {
     let source = include_str!("kubeseal_vectors.rs");
-    let mut names: Vec<String> = std::fs::read_dir(vectors_dir())
-        .expect("vectors dir")
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(|n| n.strip_suffix(".vector.json"))
-                .map(str::to_owned)
-        })
-        .collect();
-    names.sort();
+    let names = vector::names(&vectors_dir());
     assert!(names.len() >= 15, "vectors missing: {names:?}");
     for name in names {
         assert!(
@@ -232,5 +199,5 @@ fn vector_certs_match_their_keys() {
     }
     // The vectors name the cert they were sealed for; it must be the key's pair.
     let v = load("strict_scope_roundtrip");
-    assert_eq!(v.cert, "throwaway-test-4096-cert.pem");
+    assert_eq!(v.suite.cert, "throwaway-test-4096-cert.pem");
 }

@@ -1,5 +1,4 @@
 //! Plaintext and key material never appear in Debug output or error messages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

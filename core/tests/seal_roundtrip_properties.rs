@@ -1,5 +1,4 @@
 //! Property tests: whatever is sealed opens again under its own scope and identity, and only there.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

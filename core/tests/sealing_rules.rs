@@ -1,6 +1,5 @@
 //! Sealing and unsealing rules: kubeseal's output shape, metadata hygiene, conflicts, set,
 //! re-encrypt, the legacy `spec.data` format and the template.data guard.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

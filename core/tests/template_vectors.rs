@@ -1,73 +1,47 @@
 //! `template.data` rendering equals the real controller code's: every vector in `template_vectors/`
 //! was rendered by `kubeseal --recovery-unseal` (Go text/template + Sprig), see its `generate`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sealgate_core::seal::template::TemplateError;
-use sealgate_core::seal::{PrivateKey, SealedSecret, UnsealError, UnsealingKeys, unseal};
+use sealgate_core::seal::{UnsealError, unseal};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Vector {
-    description: String,
-    key: String,
-    /// "same", "error" or "unsupported" (see `generate`).
-    sealgate: String,
-    sealed: SealedSecret,
-    expect: Expect,
-}
+use crate::vector::{self, data_base64};
+
+/// A template vector: also says how sealgate should fare; an expected failure is `error: true`.
+type Vector = vector::Vector<Verdict, bool>;
 
 #[derive(Deserialize)]
-struct Expect {
-    #[serde(default)]
-    data: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    error: Option<bool>,
+struct Verdict {
+    /// "same", "error" or "unsupported" (see `generate`).
+    sealgate: String,
 }
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/template_vectors")
+    vector::dir("template_vectors")
 }
 
 fn vectors() -> Vec<(String, Vector)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir()).unwrap() {
-        let path = entry.unwrap().path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let Some(stem) = name.strip_suffix(".vector.json") else {
-            continue;
-        };
-        let text = std::fs::read_to_string(&path).unwrap();
-        let vector: Vector =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        out.push((stem.to_owned(), vector));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-fn keys(vector: &Vector) -> UnsealingKeys {
-    let pem = std::fs::read(dir().join(&vector.key)).unwrap();
-    std::iter::once(PrivateKey::from_pem(&pem).unwrap()).collect()
+    let dir = dir();
+    vector::names(&dir)
+        .into_iter()
+        .map(|name| {
+            let vector = vector::load(&dir, &name);
+            (name, vector)
+        })
+        .collect()
 }
 
 /// What went wrong with one vector, or None when sealgate agrees with kubeseal.
 fn mismatch(name: &str, vector: &Vector) -> Option<String> {
-    let result = unseal(&keys(vector), &vector.sealed, None);
-    match (vector.sealgate.as_str(), result) {
+    let result = unseal(&vector::keys(&dir(), vector), &vector.sealed, None);
+    match (vector.suite.sealgate.as_str(), result) {
         ("same", Ok(unsealed)) => {
-            let got: BTreeMap<String, String> = unsealed
-                .secret
-                .data
-                .iter()
-                .map(|(k, v)| (k.clone(), STANDARD.encode(v.as_bytes())))
-                .collect();
+            let got = data_base64(&unsealed);
             let want = vector.expect.data.as_ref()?;
             (&got != want).then(|| {
                 let show = |m: &BTreeMap<String, String>| {
@@ -128,12 +102,12 @@ fn vectors_cover_success_errors_and_unsupported() {
     let all = vectors();
     for kind in ["same", "error", "unsupported"] {
         assert!(
-            all.iter().any(|(_, v)| v.sealgate == kind),
+            all.iter().any(|(_, v)| v.suite.sealgate == kind),
             "no {kind} vector"
         );
     }
     for (name, vector) in &all {
-        match vector.sealgate.as_str() {
+        match vector.suite.sealgate.as_str() {
             "error" => assert_eq!(vector.expect.error, Some(true), "{name}"),
             _ => assert!(
                 vector.expect.data.is_some(),

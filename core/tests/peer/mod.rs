@@ -1,24 +1,8 @@
-//! A reference tool from `$SEALGATE_PEERS` (built by `tests/peers/build`) for live cross-checks.
+//! Running a reference tool (found with `sealgate_tests::peer_tool`) for live cross-checks.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// The tool's path, or None (locally, with a loud SKIPPED line) when it is not built. In CI
-/// (`CI` set) a missing tool is a failure, never a skip.
-pub fn tool(name: &str, test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("SEALGATE_PEERS")
-        .map(|dir| PathBuf::from(dir).join(name))
-        .filter(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but $SEALGATE_PEERS/{name} is missing: run tests/peers/build"
-        );
-        eprintln!("SKIPPED: {test} needs $SEALGATE_PEERS/{name} (tests/peers/build)");
-    }
-    found
-}
 
 /// Runs the tool with `stdin` and returns its stdout; a non-zero exit fails the test with stderr.
 pub fn run(tool: &Path, args: &[&str], stdin: &[u8]) -> Vec<u8> {

@@ -1,5 +1,4 @@
 //! An in-process sealgate-controller for integration tests: CRD installed, one namespace, keys.
-#![allow(dead_code)] // each test file uses a subset
 
 use std::collections::BTreeMap;
 use std::error::Error;

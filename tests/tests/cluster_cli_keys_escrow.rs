@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use k8s_openapi::ByteString;
@@ -16,14 +16,6 @@ use sealgate_tests::{TestNamespace, cluster, workspace_binary};
 type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
 
 const KEY_LABEL: &str = "sealedsecrets.bitnami.com/sealed-secrets-key";
-
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn sealgate(
     bin: &Path,
@@ -108,16 +100,18 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     let Some(bin) = workspace_binary(test, "sealgate")? else {
         return Ok(());
     };
-    let work = Dir(std::env::temp_dir().join(format!("sealgate-{test}-{}", std::process::id())));
-    std::fs::create_dir_all(&work.0)?;
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!("sealgate-{test}-"))
+        .tempdir()?;
+    let work = scratch.path();
     let ns = TestNamespace::create(&cluster.client, "keys-escrow").await?;
     let secrets = ns.api::<Secret>();
     let kubeconfig = cluster.kubeconfig.display().to_string();
 
     // Two keys: a labelled one (current upstream) and the legacy `sealed-secrets-key`; plus a
     // Secret that is not a key and must stay out of the backup.
-    let (cert_a, key_a) = key_pair(&bin, &work.0.join("a"))?;
-    let (cert_b, key_b) = key_pair(&bin, &work.0.join("b"))?;
+    let (cert_a, key_a) = key_pair(&bin, &work.join("a"))?;
+    let (cert_b, key_b) = key_pair(&bin, &work.join("b"))?;
     let pp = PostParams::default();
     let originals = [
         secrets
@@ -145,12 +139,12 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
         .find_map(|l| l.strip_prefix("# public key: ").map(str::to_owned))
         .ok_or("no public key comment in id.txt")?;
     let id_arg = identity_file.display().to_string();
-    let backup = work.0.join("backup.age");
+    let backup = work.join("backup.age");
     let backup_arg = backup.display().to_string();
 
     let out = sealgate(
         &bin,
-        &work.0,
+        work,
         &[
             "keys",
             "backup",
@@ -192,7 +186,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
         "--kubeconfig",
         &kubeconfig,
     ];
-    let report = ok(sealgate(&bin, &work.0, &restore)?, "keys restore")?;
+    let report = ok(sealgate(&bin, work, &restore)?, "keys restore")?;
     let n = ns.name();
     assert_eq!(
         report,
@@ -211,7 +205,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     }
 
     // Again: nothing to do.
-    let report = ok(sealgate(&bin, &work.0, &restore)?, "keys restore (again)")?;
+    let report = ok(sealgate(&bin, work, &restore)?, "keys restore (again)")?;
     assert_eq!(
         report,
         format!(
@@ -225,7 +219,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     secrets
         .replace("sealed-secrets-keyabcde", &pp, &changed)
         .await?;
-    let out = sealgate(&bin, &work.0, &restore)?;
+    let out = sealgate(&bin, work, &restore)?;
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
@@ -235,7 +229,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     assert!(stderr.contains("pass --force"), "{stderr}");
     assert!(essence(&secrets.get("sealed-secrets-keyabcde").await?) != essence(&originals[0]));
     let report = ok(
-        sealgate(&bin, &work.0, &[&restore[..], &["--force"]].concat())?,
+        sealgate(&bin, work, &[&restore[..], &["--force"]].concat())?,
         "keys restore --force",
     )?;
     assert!(
@@ -249,7 +243,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     let other_arg = other.display().to_string();
     let out = sealgate(
         &bin,
-        &work.0,
+        work,
         &[
             "keys",
             "restore",
@@ -269,18 +263,18 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     );
 
     // Offline recovery from the backup: what key A sealed opens with backup + identity.
-    let cert_file = work.0.join("a-cert.pem");
+    let cert_file = work.join("a-cert.pem");
     std::fs::write(&cert_file, &cert_a)?;
-    let secret_file = work.0.join("secret.yaml");
+    let secret_file = work.join("secret.yaml");
     std::fs::write(
         &secret_file,
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData:\n  password: not-a-real-password\n",
     )?;
-    let sealed = work.0.join("sealed.yaml");
+    let sealed = work.join("sealed.yaml");
     ok(
         sealgate(
             &bin,
-            &work.0,
+            work,
             &[
                 "seal",
                 "--cert",
@@ -296,7 +290,7 @@ async fn keys_backup_delete_restore_roundtrip() -> TestResult {
     let unsealed = ok(
         sealgate(
             &bin,
-            &work.0,
+            work,
             &[
                 "unseal",
                 "--key",

@@ -6,12 +6,10 @@
 //! Each test runs its own in-process controller restricted to its own namespace (keys and
 //! SealedSecrets both there), so tests run in parallel without seeing each other.
 
-mod controller_support;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use controller_support::{
+use crate::controller_support::{
     BoxError, add_key_secret, create, install_crd, key_secret, metric, sealed, secret_data,
     start_controller, update, wait_event, wait_secret_data, wait_synced,
 };

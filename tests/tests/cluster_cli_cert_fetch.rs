@@ -27,7 +27,8 @@ const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  nam
 /// controller's), and no cert/controller variables inherited from the caller's shell.
 struct Sealgate {
     bin: PathBuf,
-    home: PathBuf,
+    /// The private `SEALGATE_HOME`, removed on drop.
+    home: tempfile::TempDir,
 }
 
 impl Sealgate {
@@ -35,15 +36,16 @@ impl Sealgate {
         let Some(bin) = workspace_binary(test, "sealgate")? else {
             return Ok(None);
         };
-        let home = std::env::temp_dir().join(format!("sealgate-{test}-{}", std::process::id()));
-        std::fs::create_dir_all(&home)?;
+        let home = tempfile::Builder::new()
+            .prefix(&format!("sealgate-{test}-"))
+            .tempdir()?;
         Ok(Some(Sealgate { bin, home }))
     }
 
     fn run(&self, args: &[&str], stdin: &[u8]) -> Result<Output, Box<dyn Error + Send + Sync>> {
         let mut child = Command::new(&self.bin)
             .args(args)
-            .env("SEALGATE_HOME", &self.home)
+            .env("SEALGATE_HOME", self.home.path())
             .env_remove("SEALED_SECRETS_CERT")
             .env_remove("SEALED_SECRETS_CONTROLLER_NAMESPACE")
             .env_remove("SEALED_SECRETS_CONTROLLER_NAME")
@@ -71,12 +73,6 @@ impl Sealgate {
     /// The local key pair's certificate, which the tests publish as "the controller's".
     fn local_cert(&self) -> Result<String, Box<dyn Error + Send + Sync>> {
         self.ok(&["cert", "--local", "--pem"], b"")
-    }
-}
-
-impl Drop for Sealgate {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.home);
     }
 }
 
@@ -198,7 +194,7 @@ async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
     two.clusters.push(broken_cluster);
     two.contexts.push(broken_context);
     two.current_context = Some("nowhere".to_owned());
-    let two_path = sealgate.home.join("two-contexts.json");
+    let two_path = sealgate.home.path().join("two-contexts.json");
     std::fs::write(&two_path, serde_json::to_vec(&two)?)?;
     let two_arg = kubeconfig_arg(&two_path);
     let out = sealgate.run(
@@ -401,11 +397,11 @@ async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResul
     // The same names through the upstream environment variables.
     let out = Command::new(&sealgate.bin)
         .args(["seal", "--kubeconfig", &kubeconfig])
-        .env("SEALGATE_HOME", &sealgate.home)
+        .env("SEALGATE_HOME", sealgate.home.path())
         .env("SEALED_SECRETS_CONTROLLER_NAMESPACE", ns.name())
         .env("SEALED_SECRETS_CONTROLLER_NAME", name)
         .env_remove("SEALED_SECRETS_CERT")
-        .stdin(std::fs::File::open(write_secret(&sealgate.home)?)?)
+        .stdin(std::fs::File::open(write_secret(sealgate.home.path())?)?)
         .output()?;
     assert!(
         out.status.success(),

@@ -5,17 +5,15 @@
 //! at trace level and through a rate-limited API client, keeps secret values out of its logs,
 //! the status and the Events.
 
-mod controller_support;
-
 use std::io::Read as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use base64::Engine as _;
-use controller_support::{
+use crate::controller_support::{
     BoxError, add_key_secret, create, install_crd, metric, pause, sealed, start_controller,
     wait_metric, wait_secret_data, wait_synced,
 };
+use base64::Engine as _;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
 use kube::Api;
@@ -179,8 +177,12 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
     let pair = add_key_secret(&client, &n, "sealed-secrets-keyleak").await?;
     let values = ["pw-7f3c9a1e-never-logged", "tok-52d8b06c-never-logged"];
 
-    let log_path = std::env::temp_dir().join(format!("sealgate-noleak-{n}.log"));
-    let log = std::fs::File::create(&log_path)?;
+    let log_file = tempfile::Builder::new()
+        .prefix(&format!("sealgate-noleak-{n}-"))
+        .suffix(".log")
+        .tempfile()?;
+    let log_path = log_file.path().to_owned();
+    let log = log_file.reopen()?;
     let mut child = Command::new(&binary)
         .args(["--kubeconfig".as_ref(), cluster.kubeconfig.as_os_str()])
         .args(["--namespace", &n, "--all-namespaces=false", "--leader-elect=false", "--log-level=trace", "--log-format=json"])
@@ -275,7 +277,7 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
     let _ = child.wait();
     let mut logs = String::new();
     std::fs::File::open(&log_path)?.read_to_string(&mut logs)?;
-    std::fs::remove_file(&log_path)?;
+    log_file.close()?;
     let said = outcome?;
 
     assert!(

@@ -4,13 +4,11 @@
 //! Runs on its OWN control plane (tests/cluster/up), since restarting the shared one would
 //! disturb every other test; tests/cluster/restart-apiserver restarts it with the same flags.
 
-mod controller_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use controller_support::{
+use crate::controller_support::{
     BoxError, add_key_secret, install_crd, start_controller, wait_secret_data, wait_synced,
 };
 use kube::api::PostParams;

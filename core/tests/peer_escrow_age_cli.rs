@@ -1,6 +1,5 @@
 //! Key escrow against the real `age` CLI (filippo.io/age, from `$SEALGATE_PEERS`), both ways:
 //! our backups decrypt with `age -d -i`, and files `age -r`/`-R` encrypts restore with ours.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
@@ -11,18 +10,11 @@ use sealgate_core::seal::{Plaintext, Secret};
 const KEY_PEM: &str = include_str!("vectors/throwaway-test-2048-key.pem");
 const CERT_PEM: &str = include_str!("vectors/throwaway-test-2048-cert.pem");
 
-mod peer;
+use crate::peer::run;
 
-use peer::run;
-
-fn age_cli() -> Option<PathBuf> {
-    peer::tool("age", "escrow_age_cli")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sealgate-escrow-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// The real `age` CLI, or `None` after a SKIPPED line (a failure in CI).
+fn age_cli(test: &str) -> Option<PathBuf> {
+    sealgate_tests::peer_tool(test, "age").unwrap()
 }
 
 fn key_secret() -> Secret {
@@ -44,8 +36,11 @@ fn key_secret() -> Secret {
 
 #[test]
 fn our_backup_decrypts_with_age_cli() {
-    let Some(age_bin) = age_cli() else { return };
-    let dir = scratch("ours");
+    let Some(age_bin) = age_cli("peer_escrow_age_cli::our_backup_decrypts_with_age_cli") else {
+        return;
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let identity = age::x25519::Identity::generate();
     let id_path = dir.join("id.txt");
     std::fs::write(
@@ -86,13 +81,14 @@ fn our_backup_decrypts_with_age_cli() {
             sealgate_core::seal::decode_base64(item["data"]["tls.key"].as_str().unwrap()).unwrap();
         assert_eq!(key, KEY_PEM.as_bytes());
     }
-    std::fs::remove_dir_all(dir).unwrap();
+    scratch.close().unwrap();
 }
 
 #[test]
 fn age_cli_files_restore_with_ours() {
-    let Some(age_bin) = age_cli() else { return };
-    let dir = scratch("theirs");
+    let Some(age_bin) = age_cli("peer_escrow_age_cli::age_cli_files_restore_with_ours") else {
+        return;
+    };
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
     let identities = Identities::from_file(
@@ -128,5 +124,4 @@ fn age_cli_files_restore_with_ours() {
         let keys = escrow::load_backup_keys(&encrypted, ids, "from-age-cli").unwrap();
         assert_eq!(keys.len(), 1);
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }

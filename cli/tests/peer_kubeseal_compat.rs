@@ -1,14 +1,7 @@
 //! Cross-checks with the real `kubeseal` (from `$SEALGATE_PEERS`, built by `tests/peers/build`):
 //! for every scope, kubeseal's output unseals with `sealgate unseal`, and sealgate's output opens
-//! with `kubeseal --recovery-unseal`; `--raw` both ways. Without SEALGATE_PEERS the test fails
-//! when `CI` is set and prints a loud SKIPPED line otherwise.
-
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code: a failed step is a failed test"
-)]
+//! with `kubeseal --recovery-unseal`; `--raw` both ways. Without `$SEALGATE_PEERS/kubeseal` the tests fail
+//! when `CI` is set and print a loud SKIPPED line otherwise.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,29 +11,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The real kubeseal, or `None` after a SKIPPED line (a failure in CI).
 fn kubeseal() -> Option<PathBuf> {
-    match std::env::var_os("SEALGATE_PEERS") {
-        Some(dir) => {
-            let path = PathBuf::from(dir).join("kubeseal");
-            assert!(
-                path.is_file(),
-                "SEALGATE_PEERS is set but {} does not exist",
-                path.display()
-            );
-            Some(path)
-        }
-        None if std::env::var_os("CI").is_some() => {
-            panic!(
-                "SEALGATE_PEERS is not set in CI: run tests/peers/build and export it (tests/run does)"
-            )
-        }
-        None => {
-            eprintln!(
-                "SKIPPED: kubeseal cross-checks need SEALGATE_PEERS (the folder tests/peers/build prints)"
-            );
-            None
-        }
-    }
+    sealgate_tests::peer_tool("peer_kubeseal_compat", "kubeseal").unwrap()
 }
 
 fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Output {

@@ -1,0 +1,26 @@
+//! sealgate-core's integration tests, one binary with a module per concern (as ripgrep does): one
+//! link step instead of one per file.
+//!
+//! Module names say what a test needs: `peer_*` runs a reference tool from `$SEALGATE_PEERS`,
+//! `conformance_*` a reference tool on its corpus from `$SEALGATE_CORPORA`; the rest needs nothing
+//! but this repository. So `cargo test -p sealgate-core peer_` runs one area (see `tests/run --area`).
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed step is a failed test"
+)]
+
+mod peer;
+mod vector;
+
+mod certs_and_keys;
+mod conformance_rego;
+mod kubeseal_vectors;
+mod no_secret_in_debug;
+mod peer_escrow_age_cli;
+mod peer_kubeseal_live;
+mod seal_roundtrip_properties;
+mod sealing_rules;
+mod template_vectors;
