@@ -5,12 +5,12 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sealgate_core::seal::{CertError, SealingCert};
+use sealgate_core::seal::SealingCert;
 
 use crate::cli::{CertSourceArgs, ClusterArgs};
 use crate::error::CliError;
 use crate::kube_api;
-use crate::local_keys;
+use crate::local_pair;
 
 /// Largest certificate response accepted from a URL (a PEM cert is a few KiB).
 const MAX_CERT_BYTES: u64 = 1 << 20;
@@ -43,7 +43,7 @@ impl CertSource {
             (Some(cert), false) => Ok(Self::from_location(cert)),
             (None, true) => Ok(CertSource::Local),
             (None, false) => Ok(CertSource::Controller {
-                namespace: args.controller_namespace.clone(),
+                namespace: args.controller.controller_namespace.clone(),
                 name: args.controller_name.clone(),
                 target: args.cluster.target(),
             }),
@@ -65,7 +65,7 @@ impl CertSource {
         match self {
             CertSource::File(path) => path.display().to_string(),
             CertSource::Url(url) => url.clone(),
-            CertSource::Local => local_keys::cert_path()
+            CertSource::Local => local_pair::cert_path()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|_| "the local key pair".to_owned()),
             CertSource::Controller {
@@ -81,7 +81,7 @@ impl CertSource {
                 std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?
             }
             CertSource::Url(url) => fetch_url(url)?,
-            CertSource::Local => local_keys::ensure()?.cert_pem.into_bytes(),
+            CertSource::Local => local_pair::ensure()?.cert_pem.into_bytes(),
             CertSource::Controller {
                 namespace,
                 name,
@@ -103,14 +103,15 @@ impl CertSource {
     /// Loads the certificate for sealing: refuses expired and non-RSA certificates.
     pub fn sealing_cert(&self) -> Result<SealingCert, CliError> {
         let pem = self.pem()?;
-        SealingCert::from_pem(&pem.bytes).map_err(|e| cert_error(e, &pem.origin))
+        SealingCert::from_pem(&pem.bytes).map_err(|e| CliError::cert(e, &pem.origin))
     }
 
     /// Loads the certificate for inspection only (an expired one is shown, not refused), with
     /// where it came from.
     pub fn inspect_cert(&self) -> Result<(SealingCert, String), CliError> {
         let pem = self.pem()?;
-        let cert = SealingCert::inspect_pem(&pem.bytes).map_err(|e| cert_error(e, &pem.origin))?;
+        let cert =
+            SealingCert::inspect_pem(&pem.bytes).map_err(|e| CliError::cert(e, &pem.origin))?;
         Ok((cert, pem.origin))
     }
 }
@@ -121,28 +122,6 @@ impl ClusterArgs {
             kubeconfig: self.kubeconfig.clone(),
             context: self.context.clone(),
         }
-    }
-}
-
-/// Phrases a certificate problem as `what, where: what to do`.
-fn cert_error(error: CertError, place: &str) -> CliError {
-    match error {
-        CertError::Expired { not_after } => CliError::input(
-            format!("the certificate expired at {not_after}"),
-            place,
-            "fetch the controller's current certificate (sealgate cert --fetch --pem)",
-        ),
-        CertError::NotRsa { algorithm } => CliError::input(
-            format!("the certificate holds an {algorithm} key, not RSA"),
-            place,
-            "sealing needs the controller's RSA certificate",
-        ),
-        CertError::NoCertificate => CliError::input(
-            "no CERTIFICATE block found",
-            place,
-            "pass a PEM certificate (-----BEGIN CERTIFICATE-----)",
-        ),
-        other => CliError::input(other, place, "pass the controller's PEM certificate"),
     }
 }
 

@@ -1,12 +1,21 @@
 //! Command-line definitions: clap derive structs that only describe flags, with no logic.
 //!
 //! Each subcommand is one `Command` variant holding one `…Args` struct; the subcommand's own
-//! module turns those args into a typed request (rejecting conflicts) and runs it. Adding a
-//! subcommand = one variant here + one args struct + one `match` arm in `main.rs`.
+//! module (`cmd/`) turns those args into a typed request (rejecting conflicts) and runs it.
+//! Adding a subcommand = one variant here + one args struct + one `match` arm in `main.rs`.
+//! Flags shared by several commands are one `#[command(flatten)]` group each, defined once.
+//!
+//! Flattened groups come last in each struct: a group's help heading stays in force for the
+//! flags declared after it.
+//!
+//! Two short flags mean different things in different commands, for compatibility with the
+//! tools they replace: `-o` is kubeseal's `--format` in seal/unseal but conftest's `--output` in
+//! validate, and `-n` is kubeseal's `--namespace` in seal but conftest's Rego `--namespace` in
+//! validate.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 /// Seal Kubernetes Secrets for Git (kubeseal-compatible), recover them offline, and gate manifests.
 #[derive(Debug, Parser)]
@@ -54,7 +63,7 @@ pub enum SchemasCommand {
 #[derive(Debug, Args)]
 pub struct SchemasExportArgs {
     /// Folder to write into (created if missing); kubeconform reads it with -schema-location DIR
-    #[arg(value_name = "DIR")]
+    #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: PathBuf,
     /// Kubernetes version to export (repeatable; default: every built-in version)
     #[arg(long, value_name = "V")]
@@ -65,43 +74,65 @@ pub struct SchemasExportArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Files, folders (searched recursively for .yaml/.yml/.json) or - for stdin
-    #[arg(value_name = "PATH|-", required = true)]
+    #[arg(value_name = "PATH|-", required = true, value_hint = ValueHint::AnyPath)]
     pub paths: Vec<String>,
-    #[command(flatten)]
-    pub policy: PolicyFlags,
     /// Where schemas come from, in order: `default` (built-in), a folder in kubernetes-json-schema layout, or a path template with {{ .ResourceKind }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .KindSuffix }}, {{ .StrictSuffix }}, {{ .NormalizedKubernetesVersion }}
-    #[arg(long, value_name = "LOC")]
+    #[arg(long, value_name = "LOC", help_heading = "Schemas")]
     pub schema_location: Vec<String>,
     /// Folder or file with CustomResourceDefinitions whose schemas validate custom resources (CRDs among the inputs are used automatically)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::AnyPath, help_heading = "Schemas")]
     pub crd: Vec<PathBuf>,
     /// Kubernetes version of the built-in schemas (1.34, 1.35, 1.36; default: newest)
-    #[arg(long, value_name = "V", env = "SEALGATE_KUBERNETES_VERSION")]
+    #[arg(
+        long,
+        value_name = "V",
+        env = "SEALGATE_KUBERNETES_VERSION",
+        help_heading = "Schemas"
+    )]
     pub kubernetes_version: Option<String>,
     /// Refuse fields the schema does not know, and duplicate keys
-    #[arg(long)]
+    #[arg(long, help_heading = "Schemas")]
     pub strict: bool,
     /// Skip (and count) resources whose kind has no schema instead of failing them
-    #[arg(long)]
+    #[arg(long, help_heading = "Schemas")]
     pub ignore_missing_schemas: bool,
     /// Regex of file paths to leave out when walking folders (repeatable)
     #[arg(long, value_name = "PATTERN")]
     pub ignore: Vec<String>,
     /// Report format
-    #[arg(short, long, value_enum, default_value = "text")]
-    pub output: crate::validate_output::ValidateFormat,
+    #[arg(
+        short,
+        long,
+        value_enum,
+        default_value = "text",
+        help_heading = "Output"
+    )]
+    pub output: ValidateFormat,
     /// Warnings fail the run too (exit 1)
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub fail_on_warn: bool,
     /// Worker threads (default: number of CPUs)
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Name shown for stdin in findings
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub stdin_filename: Option<String>,
     /// Largest manifest file accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 16)]
     pub max_file_size_mib: u64,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+}
+
+/// Report formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+    Junit,
+    Sarif,
+    Github,
+    Tap,
 }
 
 /// Output document format.
@@ -113,21 +144,16 @@ pub enum Format {
 
 /// Where the sealing certificate comes from (shared by seal, set and cert).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Certificate")]
 pub struct CertSourceArgs {
     /// Sealing certificate: a PEM file, or an https:// URL (http:// only for loopback)
-    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT")]
+    #[arg(long, value_name = "FILE|URL", env = "SEALED_SECRETS_CERT", value_hint = ValueHint::FilePath)]
     pub cert: Option<String>,
     /// Use the local key pair under $SEALGATE_HOME (created on first use); no cluster needed
     #[arg(long)]
     pub local: bool,
-    /// Namespace of the sealed-secrets controller, to fetch its certificate through kubeconfig
-    #[arg(
-        long,
-        value_name = "NS",
-        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
-        default_value = "kube-system"
-    )]
-    pub controller_namespace: String,
+    #[command(flatten)]
+    pub controller: ControllerNamespaceArg,
     /// Service name of the sealed-secrets controller
     #[arg(
         long,
@@ -140,11 +166,25 @@ pub struct CertSourceArgs {
     pub cluster: ClusterArgs,
 }
 
+/// The sealed-secrets controller's namespace, where its certificate and key Secrets are.
+#[derive(Debug, Args)]
+pub struct ControllerNamespaceArg {
+    /// Namespace of the sealed-secrets controller (its certificate and key Secrets), through kubeconfig
+    #[arg(
+        long,
+        value_name = "NS",
+        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
+        default_value = "kube-system"
+    )]
+    pub controller_namespace: String,
+}
+
 /// Which cluster to talk to (kubectl's kubeconfig rules: exec plugins, OIDC, token files, proxies).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Cluster")]
 pub struct ClusterArgs {
     /// kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else the in-cluster service account)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub kubeconfig: Option<PathBuf>,
     /// kubeconfig context to use (default: its current-context)
     #[arg(long, value_name = "NAME")]
@@ -153,12 +193,13 @@ pub struct ClusterArgs {
 
 #[derive(Debug, Args)]
 pub struct SealArgs {
-    /// Input Secrets (YAML stream, JSON, or a v1 List); `-` or absent = stdin
+    /// Input Secrets (YAML stream, JSON, or a List); `-` or absent = stdin
     #[arg(
         short = 'f',
         long = "file",
         visible_alias = "secret-file",
-        value_name = "IN"
+        value_name = "IN",
+        value_hint = ValueHint::FilePath
     )]
     pub file: Option<PathBuf>,
     /// Write the output here atomically (only when everything succeeded) instead of stdout
@@ -166,14 +207,13 @@ pub struct SealArgs {
         short = 'w',
         long = "output-file",
         visible_alias = "sealed-secret-file",
-        value_name = "OUT"
+        value_name = "OUT",
+        value_hint = ValueHint::FilePath
     )]
     pub output_file: Option<PathBuf>,
-    #[command(flatten)]
-    pub cert: CertSourceArgs,
     /// Sealing scope; default: from the input's annotations, else strict
-    #[arg(long, value_name = "SCOPE", value_parser = ["strict", "namespace-wide", "cluster-wide"])]
-    pub scope: Option<String>,
+    #[arg(long, value_name = "SCOPE", value_enum)]
+    pub scope: Option<ScopeArg>,
     /// Output format
     #[arg(short = 'o', long = "format", value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
@@ -190,14 +230,24 @@ pub struct SealArgs {
     #[arg(long)]
     pub raw: bool,
     /// With --raw: read the value from this file instead of stdin
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub cert: CertSourceArgs,
+}
+
+/// Sealing scope, as the `sealedsecrets.bitnami.com/*` annotations name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    Strict,
+    NamespaceWide,
+    ClusterWide,
 }
 
 #[derive(Debug, Args)]
 pub struct UnsealArgs {
     /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, a v1 List of them, or an age-encrypted key backup (with --identity)
-    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',', value_hint = ValueHint::FilePath)]
     pub keys: Vec<PathBuf>,
     /// age identity that opens an age-encrypted --key backup: AGE-SECRET-KEY-1… lines or an unencrypted SSH private key (repeatable)
     #[arg(
@@ -205,14 +255,15 @@ pub struct UnsealArgs {
         short = 'i',
         value_name = "FILE",
         env = "SEALGATE_AGE_IDENTITY",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_hint = ValueHint::FilePath
     )]
     pub identities: Vec<PathBuf>,
     /// Also try the local key pair under $SEALGATE_HOME
     #[arg(long)]
     pub local: bool,
     /// Input SealedSecrets (YAML stream, JSON, or a List); `-` or absent = stdin
-    #[arg(short = 'f', long = "file", value_name = "IN")]
+    #[arg(short = 'f', long = "file", value_name = "IN", value_hint = ValueHint::FilePath)]
     pub file: Option<PathBuf>,
     /// Output format (json: one JSON object per Secret)
     #[arg(short = 'o', long = "format", value_enum, default_value_t = Format::Yaml)]
@@ -222,11 +273,12 @@ pub struct UnsealArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// The sealed file to edit in place (YAML or JSON, one SealedSecret)
+    #[arg(value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
     /// Item key to add or replace in spec.encryptedData
     pub key: String,
     /// Read the value from this file instead of stdin
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
@@ -235,16 +287,16 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct ReencryptArgs {
     /// Sealed files or directories (searched recursively for .yaml/.yml/.json)
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// Old private key(s) able to open the current items
-    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',', value_hint = ValueHint::FilePath)]
     pub keys: Vec<PathBuf>,
     /// Also try the local key pair as an old key
     #[arg(long)]
     pub local_key: bool,
     /// New sealing certificate (PEM file or https:// URL)
-    #[arg(long, value_name = "FILE|URL")]
+    #[arg(long, value_name = "FILE|URL", value_hint = ValueHint::FilePath)]
     pub cert: Option<String>,
     /// Seal for the local key pair's certificate
     #[arg(long)]
@@ -254,7 +306,7 @@ pub struct ReencryptArgs {
 #[derive(Debug, Args)]
 pub struct CertArgs {
     /// Certificate to inspect: a PEM file or an https:// URL
-    #[arg(value_name = "FILE|URL")]
+    #[arg(value_name = "FILE|URL", value_hint = ValueHint::FilePath)]
     pub source: Option<String>,
     /// Fetch the certificate from the controller through kubeconfig
     #[arg(long)]
@@ -280,16 +332,10 @@ pub struct KeysBackupArgs {
     #[arg(short = 'r', long = "recipient", value_name = "AGE")]
     pub recipients: Vec<String>,
     /// Write the backup here atomically instead of stdout
-    #[arg(short = 'w', long = "output-file", value_name = "FILE")]
+    #[arg(short = 'w', long = "output-file", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output_file: Option<PathBuf>,
-    /// Namespace where the controller keeps its key Secrets
-    #[arg(
-        long,
-        value_name = "NS",
-        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
-        default_value = "kube-system"
-    )]
-    pub controller_namespace: String,
+    #[command(flatten)]
+    pub controller: ControllerNamespaceArg,
     #[command(flatten)]
     pub cluster: ClusterArgs,
 }
@@ -297,10 +343,10 @@ pub struct KeysBackupArgs {
 #[derive(Debug, Args)]
 pub struct KeysRestoreArgs {
     /// age identity: AGE-SECRET-KEY-1… lines, or an unencrypted SSH private key (repeatable)
-    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    #[arg(short = 'i', long = "identity", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub identities: Vec<PathBuf>,
     /// The backup (armored or binary age file); `-` or absent = stdin
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(short = 'f', long = "file", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: Option<PathBuf>,
     /// Namespace to restore into (default: the one recorded in the backup)
     #[arg(long, value_name = "NS", env = "SEALED_SECRETS_CONTROLLER_NAMESPACE")]
@@ -342,7 +388,7 @@ pub enum TestFormat {
 #[derive(Debug, Args)]
 pub struct PolicyTestArgs {
     /// Folders or files with policies and tests; `builtin` tests the shipped policies
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required = true, value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// Report which policy lines the tests ran
     #[arg(long)]
@@ -350,8 +396,22 @@ pub struct PolicyTestArgs {
     /// Only run tests whose name (package.rule, suite test/case, policy/case) matches this regex
     #[arg(long, value_name = "REGEX")]
     pub run: Option<String>,
-    /// YAML/JSON files or folders merged into `data`
-    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    /// Print passing tests too
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: TestFormat,
+    #[command(flatten)]
+    pub rego: RegoFlags,
+}
+
+/// How Rego runs, shared by `validate --policy` and `policy test`.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Policies")]
+pub struct RegoFlags {
+    /// YAML/JSON files or folders merged into `data` (conftest --data)
+    #[arg(short = 'd', long = "data", value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub data: Vec<PathBuf>,
     /// Rego dialect of the policies (shipped policies are always v1)
     #[arg(long, value_enum, default_value = "v1")]
@@ -359,23 +419,17 @@ pub struct PolicyTestArgs {
     /// Wall-clock limit for one rule evaluation, in milliseconds
     #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
     pub policy_timeout_ms: u64,
-    /// Print passing tests too
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Report format
-    #[arg(short, long, value_enum, default_value = "text")]
-    pub output: TestFormat,
 }
 
 /// Rego flags of `validate` (flatten into its args; `policy_test::rego_options` converts them).
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Policies")]
 pub struct PolicyFlags {
     /// Rego policies: a folder or file (repeatable), `builtin` for all shipped policies, `builtin:NAME` for one
-    #[arg(long, value_name = "DIR|builtin[:NAME]")]
+    #[arg(long, value_name = "DIR|builtin[:NAME]", value_hint = ValueHint::AnyPath)]
     pub policy: Vec<String>,
-    /// YAML/JSON files or folders merged into `data` (conftest --data)
-    #[arg(short = 'd', long = "data", value_name = "PATH")]
-    pub data: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rego: RegoFlags,
     /// Rego packages to query (repeatable, globs allowed); default `main`
     #[arg(short = 'n', long = "namespace", value_name = "PKG")]
     pub namespace: Vec<String>,
@@ -385,13 +439,7 @@ pub struct PolicyFlags {
     /// Evaluate all documents at once: `input` = [{path, contents}, …] (conftest --combine)
     #[arg(long)]
     pub combine: bool,
-    /// Rego dialect of the policies (shipped policies are always v1)
-    #[arg(long, value_enum, default_value = "v1")]
-    pub rego_version: RegoVersionArg,
-    /// Wall-clock limit for one rule evaluation, in milliseconds
-    #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
-    pub policy_timeout_ms: u64,
     /// Sealing certificate (PEM): builtin:sealedsecret-sanity then checks blobs against its key size
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub cert: Option<PathBuf>,
 }

@@ -1,8 +1,18 @@
 //! CLI failures: each one is printed once, as `error: <what>, <where>: <what to do>`, with its exit code.
+//!
+//! Every error of `sealgate_core` becomes a `CliError` here, with the hint that names the flags
+//! to use: core's messages say what is wrong, this file says what to do about it.
 
 use std::fmt;
 use std::io::{self, Write};
 use std::process::ExitCode;
+
+use sealgate_core::manifest::ManifestError;
+use sealgate_core::seal::escrow::EscrowError;
+use sealgate_core::seal::template::TemplateError;
+use sealgate_core::seal::{
+    CertError, HybridError, KeySourceError, OpenError, Scope, SealError, UnsealError,
+};
 
 /// How a successful run ended, for commands that report findings (validate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,7 +20,6 @@ pub enum Outcome {
     /// Exit 0.
     Clean,
     /// Exit 1: the command ran fine and found problems in its input.
-    #[allow(dead_code, reason = "returned by validate, which helper C adds")]
     Findings,
 }
 
@@ -111,6 +120,294 @@ pub fn finish(result: Result<Outcome, CliError>) -> ExitCode {
             // stderr itself may be gone; there is nobody left to tell then
             let _ = writeln!(io::stderr().lock(), "error: {error}");
             ExitCode::from(2)
+        }
+    }
+}
+
+// Seal, unseal, escrow and certificate errors of `sealgate_core::seal`, and input documents.
+
+impl CliError {
+    /// A sealing error of the document at `place` (`SealError::Reopen` needs the item's scope:
+    /// see [`CliError::open`]).
+    pub fn seal(error: SealError, place: &str) -> Self {
+        let (what, hint) = match &error {
+            SealError::NotASecret { kind, api_version } => (
+                format!("document is a {kind} ({api_version}), not a v1 Secret"),
+                "give only Secrets to seal",
+            ),
+            SealError::MissingName { scope } => (
+                format!("the Secret has no name, which scope {scope} needs"),
+                "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide",
+            ),
+            SealError::MissingNamespace { name, scope } => (
+                format!("Secret {name:?} has no namespace, which scope {scope} needs"),
+                "set metadata.namespace, pass --namespace NS, or choose --scope cluster-wide",
+            ),
+            SealError::NamespaceConflict {
+                name,
+                in_secret,
+                requested,
+            } => (
+                format!(
+                    "Secret {name:?} is in namespace {in_secret:?} but --namespace is {requested:?}"
+                ),
+                "drop --namespace or make the two agree",
+            ),
+            SealError::ScopeConflict {
+                name,
+                annotated,
+                requested,
+            } => (
+                format!("Secret {name:?} is annotated {annotated} but --scope is {requested}"),
+                "drop the scope annotation or the --scope flag",
+            ),
+            SealError::EmptyData { name } => (
+                format!("Secret {name:?} has no data and no stringData"),
+                "add items, or pass --allow-empty-data",
+            ),
+            other => (other.to_string(), "check the certificate and the input"),
+        };
+        CliError::input(what, place, hint)
+    }
+
+    /// An unsealing error of the SealedSecret at `place`.
+    pub fn unseal(error: UnsealError, place: &str) -> Self {
+        match error {
+            UnsealError::Identity(inner) => CliError::seal(inner, place),
+            UnsealError::Item {
+                namespace,
+                name,
+                scope,
+                key,
+                error,
+            } => {
+                let item = format!("item {key:?} of SealedSecret {namespace}/{name}");
+                CliError::open(&item, scope, error, place)
+            }
+            UnsealError::Template {
+                error: error @ TemplateError::Unsupported { .. },
+                namespace,
+                name,
+            } => CliError::input(
+                format!("SealedSecret {namespace}/{name}: {error}"),
+                place,
+                "use the supported template forms (fields, index, pipelines, if/range/with, common Sprig string functions) or unseal it with kubeseal --recovery-unseal",
+            ),
+            UnsealError::Template {
+                error,
+                namespace,
+                name,
+            } => CliError::input(
+                format!("SealedSecret {namespace}/{name}: {error}"),
+                place,
+                "fix spec.template.data (Go text/template syntax)",
+            ),
+            other => CliError::input(
+                other,
+                place,
+                "fix the SealedSecret or unseal it in the cluster",
+            ),
+        }
+    }
+
+    /// Why one sealed value (`item`, sealed with `scope`) did not open.
+    pub fn open(item: &str, scope: Scope, error: OpenError, place: &str) -> Self {
+        let restore = "restore the value from Git history, or seal it again";
+        match error {
+            OpenError::Format(HybridError::Base64 { .. }) => {
+                CliError::input(format!("{item} is not valid base64"), place, restore)
+            }
+            OpenError::Format(HybridError::TooShort { len }) => {
+                CliError::input(format!("{item} is truncated ({len} bytes)"), place, restore)
+            }
+            OpenError::Format(HybridError::Truncated {
+                declared,
+                available,
+            }) => CliError::input(
+                format!(
+                    "{item} is truncated (its RSA block needs {declared} bytes, {available} follow)"
+                ),
+                place,
+                restore,
+            ),
+            OpenError::NoKeyMatched { tried } => CliError::input(
+                format!("no key could decrypt {item} (scope {scope}, tried {tried} key(s))"),
+                place,
+                "pass the key it was sealed with; a strict or namespace-wide value only opens under the namespace (and name) it was sealed for",
+            ),
+            OpenError::Tampered { .. } => CliError::input(
+                format!("{item} was altered: the key matches but the AES-GCM tag does not verify"),
+                place,
+                restore,
+            ),
+            other => CliError::input(
+                format!("cannot decrypt {item}: {other}"),
+                place,
+                "pass --key FILE",
+            ),
+        }
+    }
+
+    /// A sealing certificate from `place` (file, URL or cluster) that cannot be used.
+    pub fn cert(error: CertError, place: &str) -> Self {
+        match error {
+            CertError::Expired { not_after } => CliError::input(
+                format!("the certificate expired at {not_after}"),
+                place,
+                "fetch the controller's current certificate (sealgate cert --fetch --pem)",
+            ),
+            CertError::NotRsa { algorithm } => CliError::input(
+                format!("the certificate holds an {algorithm} key, not RSA"),
+                place,
+                "sealing needs the controller's RSA certificate",
+            ),
+            CertError::NoCertificate => CliError::input(
+                "no CERTIFICATE block found",
+                place,
+                "pass a PEM certificate (-----BEGIN CERTIFICATE-----)",
+            ),
+            other => CliError::input(other, place, "pass the controller's PEM certificate"),
+        }
+    }
+
+    /// A private-key file (`--key`) that holds no usable key.
+    pub fn key_file(error: KeySourceError) -> Self {
+        CliError::key_source(
+            error,
+            "give an RSA private key as PEM, a kubernetes.io/tls Secret, or a List of them",
+        )
+    }
+
+    fn key_source(error: KeySourceError, hint: &str) -> Self {
+        let (what, place) = match error {
+            KeySourceError::Key { source_name, error } => (error.to_string(), source_name),
+            KeySourceError::Unrecognised {
+                source_name,
+                reason,
+            } => (
+                format!(
+                    "not a PEM private key, nor a Secret or List of Secrets in YAML/JSON ({reason})"
+                ),
+                source_name,
+            ),
+            KeySourceError::MissingTlsKey {
+                source_name,
+                secret,
+            } => (
+                format!("Secret {secret:?} has no data[\"tls.key\"]"),
+                source_name,
+            ),
+            KeySourceError::TlsKeyBase64 {
+                source_name,
+                secret,
+            } => (
+                format!("data[\"tls.key\"] of Secret {secret:?} is not valid base64"),
+                source_name,
+            ),
+            KeySourceError::Empty { source_name } => {
+                ("no private key found".to_owned(), source_name)
+            }
+        };
+        CliError::input(what, place, hint)
+    }
+
+    /// A key-escrow problem (`keys backup|restore`, an age backup given to `unseal --key`). A
+    /// problem with one file is an input error at that file; missing or bad flags are usage.
+    pub fn escrow(error: EscrowError) -> Self {
+        let damaged =
+            "restore the backup file from Git history or make a new backup; it was cut or altered";
+        let identity =
+            "give an age identity file (age-keygen -o FILE) or an unencrypted SSH private key";
+        let (what, place, hint) = match error {
+            EscrowError::NoRecipients | EscrowError::BadRecipient { .. } => {
+                return CliError::usage(
+                    error.to_string(),
+                    "pass --recipient with an age public key (age1…, from age-keygen) or an ssh-ed25519/ssh-rsa public key",
+                );
+            }
+            EscrowError::NoIdentities => return CliError::usage(error.to_string(), identity),
+            EscrowError::NoKeys
+            | EscrowError::UnnamedSecret { .. }
+            | EscrowError::Encrypt { .. } => {
+                return CliError::usage(
+                    error.to_string(),
+                    "check the controller namespace holds its key Secrets, then retry",
+                );
+            }
+            EscrowError::Keys(inner) => {
+                return CliError::key_source(
+                    inner,
+                    "the decrypted backup holds no usable key Secret; check it was written by `sealgate keys backup`",
+                );
+            }
+            EscrowError::BadIdentity {
+                source_name,
+                reason,
+            } => (
+                format!("not an age identity file nor an unencrypted SSH private key ({reason})"),
+                source_name,
+                identity,
+            ),
+            EscrowError::EncryptedSshIdentity { source_name } => (
+                "the SSH private key is passphrase-protected".to_owned(),
+                source_name,
+                "decrypt a copy with `ssh-keygen -p -f COPY`, or use an age identity file",
+            ),
+            EscrowError::NotAgeFile {
+                source_name,
+                reason,
+            } => (
+                format!("not an age-encrypted file ({reason})"),
+                source_name,
+                damaged,
+            ),
+            EscrowError::NoMatchingIdentity { source_name, tried } => (
+                format!(
+                    "none of the {tried} identity(ies) given can decrypt it; it was encrypted to other recipients"
+                ),
+                source_name,
+                "pass the --identity whose public key (age1… or SSH) the backup was encrypted to",
+            ),
+            EscrowError::Passphrase { source_name } => (
+                "the file is passphrase-encrypted (scrypt); sealgate backups use age recipients"
+                    .to_owned(),
+                source_name,
+                "decrypt it with `age -d` and pass the result as --key",
+            ),
+            EscrowError::Damaged {
+                source_name,
+                reason,
+            } => (
+                format!("the age file is damaged or was altered ({reason})"),
+                source_name,
+                damaged,
+            ),
+            EscrowError::NotKeyList {
+                source_name,
+                reason,
+            } => (
+                format!("the decrypted content is not a YAML List of Secrets ({reason})"),
+                source_name,
+                "the decrypted backup holds no usable key Secret; check it was written by `sealgate keys backup`",
+            ),
+        };
+        CliError::input(what, place, hint)
+    }
+
+    /// An input (`-f`, stdin) that cannot be split into documents.
+    pub fn manifest(error: ManifestError, name: &str) -> Self {
+        match error {
+            ManifestError::Yaml {
+                file,
+                line,
+                message,
+                ..
+            } => CliError::input(
+                format!("invalid YAML ({message})"),
+                format!("{file}:{line}"),
+                "fix the syntax",
+            ),
+            other => CliError::input(other, name, "give a YAML or JSON file"),
         }
     }
 }

@@ -1,25 +1,20 @@
 //! The `sealgate` binary: parse arguments, run one subcommand, map the outcome to an exit code.
 #![forbid(unsafe_code)]
 
-mod cert;
 mod cert_source;
 mod cli;
-mod docs;
+mod cmd;
 mod error;
 mod input;
-mod keys;
 mod kube_api;
-mod local_keys;
+mod local_pair;
 mod output;
 mod policy_test;
-mod reencrypt;
+mod private_keys;
 #[cfg(test)]
 mod reference;
 mod schemas;
-mod seal;
 mod sealed_file;
-mod set;
-mod unseal;
 mod validate;
 mod validate_output;
 
@@ -28,6 +23,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::cmd::{cert, docs, keys, reencrypt, seal, set, unseal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

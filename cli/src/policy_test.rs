@@ -33,12 +33,12 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
             .iter()
             .map(|p| PolicySource::parse(p))
             .collect(),
-        data: flags.data.clone(),
+        data: flags.rego.data.clone(),
         namespaces: flags.namespace.clone(),
         all_namespaces: flags.all_namespaces,
-        rego_version: flags.rego_version.into(),
+        rego_version: flags.rego.rego_version.into(),
         combine: flags.combine,
-        timeout: Duration::from_millis(flags.policy_timeout_ms),
+        timeout: Duration::from_millis(flags.rego.policy_timeout_ms),
         builtin_data,
         sealing_cert: flags.cert.clone(),
     }
@@ -66,7 +66,7 @@ pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
         })?),
         None => None,
     };
-    let timeout = Duration::from_millis(args.policy_timeout_ms);
+    let timeout = Duration::from_millis(args.rego.policy_timeout_ms);
     let builtin = args.paths.iter().any(|p| p.as_os_str() == "builtin");
     let disk: Vec<PathBuf> = args
         .paths
@@ -92,8 +92,8 @@ pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
         }
         verify::run_rego_tests(&VerifyOptions {
             paths,
-            data: args.data.clone(),
-            rego_version: args.rego_version.into(),
+            data: args.rego.data.clone(),
+            rego_version: args.rego.rego_version.into(),
             run: run_filter.clone(),
             coverage: args.coverage,
             timeout,

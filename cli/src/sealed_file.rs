@@ -1,11 +1,14 @@
-//! A sealed file as text plus the source positions of each SealedSecret's items, so `set` and
-//! `reencrypt` change only the blob strings and leave every other byte (comments, order, quoting,
-//! templates) as it was.
+//! A sealed file as text plus the source positions of each SealedSecret's items (from the shared
+//! manifest loader), so `set` and `reencrypt` change only the blob strings and leave every other
+//! byte (comments, order, quoting, templates) as it was.
 
 use std::collections::BTreeMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use sealgate_core::manifest::{self, Document, ManifestError, Source, push_pointer_segment};
 use sealgate_core::seal::{ObjectMeta, SealedSecret};
+use serde_json::{Map, Value};
+
+use crate::error::CliError;
 
 /// Why a file could not be mapped for editing.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +37,7 @@ pub struct Item {
 pub struct EncryptedData {
     /// `Some((open, close))` byte offsets of `{` and `}` for a flow mapping.
     pub flow: Option<(usize, usize)>,
+    /// In the order of the file.
     pub items: Vec<Item>,
     /// Byte offset just past the last item's value, for block mappings.
     pub end: usize,
@@ -42,11 +46,11 @@ pub struct EncryptedData {
 /// One SealedSecret document of the file.
 #[derive(Debug, Clone)]
 pub struct SealedDoc {
-    /// 1-based line where the document starts.
+    /// 1-based line where the document starts (its `---` if it has one).
     pub line: usize,
     pub meta: ObjectMeta,
     pub encrypted: Option<EncryptedData>,
-    /// Byte offset and column of the `encryptedData` key, and of the `spec` key.
+    /// Byte offset and column of the `encryptedData` key.
     pub encrypted_key: Option<(usize, usize)>,
     /// The legacy `spec.data` value (whole-secret v1 format), if any.
     pub legacy: Option<Item>,
@@ -76,210 +80,177 @@ pub struct SealedFile {
     pub others: Vec<OtherDoc>,
 }
 
-enum Frame {
-    Mapping {
-        key: Option<String>,
-        expecting_key: bool,
-    },
-    Sequence,
+/// [`parse`], with a syntax error or an uneditable item as a CLI error at `shown:line`.
+pub fn read(text: &str, shown: &str) -> Result<SealedFile, CliError> {
+    parse(text).map_err(|e| match e {
+        SealedFileError::Syntax { line, reason } => CliError::input(
+            format!("invalid YAML/JSON ({reason})"),
+            format!("{shown}:{line}"),
+            "fix the syntax",
+        ),
+        SealedFileError::NotAString { key, line } => CliError::input(
+            format!("spec.encryptedData item {key:?} is not a string"),
+            format!("{shown}:{line}"),
+            "each item must be a base64 blob",
+        ),
+    })
 }
 
-#[derive(Default)]
-struct DocState {
-    line: usize,
-    kind: Option<String>,
-    api_version: Option<String>,
-    meta: ObjectMeta,
-    encrypted: Option<EncryptedData>,
-    encrypted_key: Option<(usize, usize)>,
-    legacy: Option<Item>,
-    pending_key: Option<(String, Span)>,
-}
-
-/// Maps every document of `text`.
+/// Maps every document of `text` with the shared manifest loader. SealedSecrets inside a list
+/// are not edited in place: the list counts as one other document, as it always has here.
 pub fn parse(text: &str) -> Result<SealedFile, SealedFileError> {
-    // saphyr markers count characters; edits need byte offsets
-    let mut char_to_byte: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-    char_to_byte.push(text.len());
-    let byte = |index: usize| char_to_byte.get(index).copied().unwrap_or(text.len());
-
+    let manifest = manifest::load(Source::from_text("", text)).map_err(|e| match e {
+        ManifestError::Yaml { line, message, .. } => SealedFileError::Syntax {
+            line,
+            reason: message,
+        },
+        other => SealedFileError::Syntax {
+            line: 1,
+            reason: other.to_string(),
+        },
+    })?;
     let mut file = SealedFile::default();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut doc = DocState::default();
-    let mut in_doc = false;
-
-    for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| SealedFileError::Syntax {
-            line: e.marker().line(),
-            reason: e.info().to_owned(),
-        })?;
-        match event {
-            Event::DocumentStart(_) => {
-                doc = DocState {
-                    line: span.start.line(),
-                    ..DocState::default()
-                };
-                stack.clear();
-                in_doc = true;
-            }
-            Event::DocumentEnd => {
-                if in_doc {
-                    finish(&mut file, std::mem::take(&mut doc));
-                }
-                in_doc = false;
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = current_path(&stack);
-                let is_mapping = matches!(event, Event::MappingStart(..));
-                if is_mapping && path == ["spec", "encryptedData"] {
-                    let flow = text[byte(span.start.index())..].starts_with('{');
-                    doc.encrypted = Some(EncryptedData {
-                        flow: flow.then_some((byte(span.start.index()), 0)),
-                        items: Vec::new(),
-                        end: 0,
-                    });
-                    if let Some((_, key_span)) = doc.pending_key.take() {
-                        doc.encrypted_key =
-                            Some((byte(key_span.start.index()), key_span.start.col()));
-                    }
-                }
-                stack.push(if is_mapping {
-                    Frame::Mapping {
-                        key: None,
-                        expecting_key: true,
-                    }
-                } else {
-                    Frame::Sequence
+    let mut lists_seen = Vec::new();
+    for doc in &manifest.documents {
+        let line = doc.start_line();
+        if doc.list_item().is_some() {
+            if !lists_seen.contains(&doc.stream_index()) {
+                lists_seen.push(doc.stream_index());
+                file.others.push(OtherDoc {
+                    line,
+                    kind: "List".to_owned(),
                 });
             }
-            Event::MappingEnd | Event::SequenceEnd => {
-                let path = current_path(&stack);
-                if matches!(event, Event::MappingEnd)
-                    && path_is(&path, &["spec", "encryptedData"], 2)
-                    && let Some(enc) = doc.encrypted.as_mut()
-                    && let Some((open, _)) = enc.flow
-                {
-                    enc.flow = Some((open, byte(span.start.index())));
-                }
-                stack.pop();
-                value_done(&mut stack);
-            }
-            Event::Scalar(value, style, _, _) => {
-                let expecting_key = matches!(
-                    stack.last(),
-                    Some(Frame::Mapping {
-                        expecting_key: true,
-                        ..
-                    })
-                );
-                if expecting_key {
-                    if let Some(Frame::Mapping { key, expecting_key }) = stack.last_mut() {
-                        *key = Some(value.to_string());
-                        *expecting_key = false;
-                    }
-                    doc.pending_key = Some((value.to_string(), span));
-                } else {
-                    let path = current_path(&stack);
-                    let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                    let (start, end) = (byte(span.start.index()), byte(span.end.index()));
-                    let quoted =
-                        matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted);
-                    let (key_start, key_col) = doc
-                        .pending_key
-                        .as_ref()
-                        .map_or((start, 0), |(_, s)| (byte(s.start.index()), s.start.col()));
-                    let item = |key: &str| Item {
-                        key: key.to_owned(),
-                        value: value.to_string(),
-                        value_span: (start, end),
-                        quoted,
-                        key_start,
-                        key_col,
-                    };
-                    match path.as_slice() {
-                        ["kind"] => doc.kind = Some(value.to_string()),
-                        ["apiVersion"] => doc.api_version = Some(value.to_string()),
-                        ["metadata", "name"] => doc.meta.name = Some(value.to_string()),
-                        ["metadata", "namespace"] => doc.meta.namespace = Some(value.to_string()),
-                        ["metadata", "annotations", key] => {
-                            doc.meta
-                                .annotations
-                                .insert((*key).to_owned(), value.to_string());
-                        }
-                        ["spec", "data"] => doc.legacy = Some(item("<spec.data>")),
-                        ["spec", "encryptedData", key] => {
-                            let entry = item(key);
-                            if let Some(enc) = doc.encrypted.as_mut() {
-                                enc.end = end;
-                                enc.items.push(entry);
-                            }
-                        }
-                        _ => {}
-                    }
-                    value_done(&mut stack);
-                }
-            }
-            Event::Alias(_) => value_done(&mut stack),
-            _ => {}
+            continue;
         }
-        // a non-scalar value under encryptedData cannot be edited safely
-        if stack.len() > 3 && current_path(&stack[..2]) == ["spec", "encryptedData"] {
-            let key = match stack.get(2) {
-                Some(Frame::Mapping { key: Some(key), .. }) => key.clone(),
-                _ => String::new(),
-            };
-            return Err(SealedFileError::NotAString {
-                key,
-                line: span.start.line(),
+        let is_sealed = doc.kind() == Some("SealedSecret")
+            && doc
+                .api_version()
+                .is_some_and(|v| v.starts_with("bitnami.com/"));
+        if is_sealed {
+            file.sealed.push(sealed_doc(doc, text)?);
+        } else if doc.kind().is_some() || doc.api_version().is_some() {
+            file.others.push(OtherDoc {
+                line,
+                kind: doc.kind().unwrap_or_default().to_owned(),
             });
         }
     }
     Ok(file)
 }
 
-fn finish(file: &mut SealedFile, doc: DocState) {
-    let is_sealed = doc.kind.as_deref() == Some("SealedSecret")
-        && doc
-            .api_version
-            .as_deref()
-            .is_some_and(|v| v.starts_with("bitnami.com/"));
-    if is_sealed {
-        file.sealed.push(SealedDoc {
-            line: doc.line,
-            meta: doc.meta,
-            encrypted: doc.encrypted,
-            encrypted_key: doc.encrypted_key,
-            legacy: doc.legacy,
-        });
-    } else if doc.kind.is_some() || doc.api_version.is_some() {
-        file.others.push(OtherDoc {
-            line: doc.line,
-            kind: doc.kind.unwrap_or_default(),
-        });
-    }
+fn sealed_doc(doc: &Document, text: &str) -> Result<SealedDoc, SealedFileError> {
+    let spec = doc.value().get("spec");
+    let encrypted = match spec.and_then(|s| s.get("encryptedData")) {
+        Some(Value::Object(map)) => Some(encrypted_data(doc, text, map)?),
+        _ => None,
+    };
+    let encrypted_key = encrypted
+        .as_ref()
+        .and_then(|_| doc.locate("/spec/encryptedData")?.key_bytes)
+        .map(|key| (key.start, column(text, key.start)));
+    let legacy = match spec.and_then(|s| s.get("data")) {
+        Some(value) if is_scalar(value) => item(doc, text, "/spec/data", "<spec.data>", value),
+        _ => None,
+    };
+    Ok(SealedDoc {
+        line: doc.start_line(),
+        meta: meta(doc.value()),
+        encrypted,
+        encrypted_key,
+        legacy,
+    })
 }
 
-/// Keys of the mappings on the stack that lead to the current position.
-fn current_path(stack: &[Frame]) -> Vec<String> {
-    let mut path = Vec::new();
-    for frame in stack {
-        match frame {
-            Frame::Mapping { key: Some(key), .. } => path.push(key.clone()),
-            Frame::Mapping { key: None, .. } => {}
-            Frame::Sequence => path.push("[]".to_owned()),
+fn encrypted_data(
+    doc: &Document,
+    text: &str,
+    map: &Map<String, Value>,
+) -> Result<EncryptedData, SealedFileError> {
+    let mut items = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        let mut pointer = String::from("/spec/encryptedData");
+        push_pointer_segment(&mut pointer, key);
+        if !is_scalar(value) {
+            // a non-scalar value under encryptedData cannot be edited safely
+            let line = doc.locate(&pointer).map_or(doc.line(), |l| l.line);
+            return Err(SealedFileError::NotAString {
+                key: key.clone(),
+                line,
+            });
+        }
+        if let Some(item) = item(doc, text, &pointer, key, value) {
+            items.push(item);
         }
     }
-    path
+    items.sort_by_key(|i| i.value_span.0);
+    let flow = doc
+        .locate("/spec/encryptedData")
+        .filter(|l| l.exact && text[l.bytes.clone()].starts_with('{'))
+        .and_then(|l| {
+            let close = text[l.bytes.clone()].rfind('}')?;
+            Some((l.bytes.start, l.bytes.start + close))
+        });
+    let end = items.iter().map(|i| i.value_span.1).max().unwrap_or(0);
+    Ok(EncryptedData { flow, items, end })
 }
 
-fn path_is(path: &[String], prefix: &[&str], len: usize) -> bool {
-    path.len() == len && path.iter().zip(prefix).all(|(a, b)| a == b)
+/// The item at `pointer`, with its spans; `None` when the source has no positions (strict JSON
+/// the YAML parser refused), which leaves the item out of in-place edits.
+fn item(doc: &Document, text: &str, pointer: &str, key: &str, value: &Value) -> Option<Item> {
+    let at = doc.locate(pointer).filter(|l| l.exact)?;
+    let written = &text[at.bytes.clone()];
+    let key_start = at.key_bytes.map_or(at.bytes.start, |k| k.start);
+    Some(Item {
+        key: key.to_owned(),
+        value: match value {
+            Value::String(s) => s.clone(),
+            // a number or boolean is kept as written
+            _ => written.to_owned(),
+        },
+        value_span: (at.bytes.start, at.bytes.end),
+        quoted: written.starts_with(['"', '\'']),
+        key_start,
+        key_col: column(text, key_start),
+    })
 }
 
-fn value_done(stack: &mut [Frame]) {
-    if let Some(Frame::Mapping { key, expecting_key }) = stack.last_mut() {
-        *key = None;
-        *expecting_key = true;
+fn is_scalar(value: &Value) -> bool {
+    !(value.is_object() || value.is_array())
+}
+
+/// 0-based column, in characters, of a byte offset.
+fn column(text: &str, offset: usize) -> usize {
+    text[line_start(text, offset)..offset].chars().count()
+}
+
+/// Name, namespace and annotations: what the sealing identity is made of.
+fn meta(value: &Value) -> ObjectMeta {
+    let metadata = value.get("metadata");
+    let text = |field: &str| {
+        metadata
+            .and_then(|m| m.get(field))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let annotations = metadata
+        .and_then(|m| m.get("annotations"))
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter(|(_, v)| is_scalar(v) && !v.is_null())
+                .map(|(k, v)| {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ObjectMeta {
+        name: text("name"),
+        namespace: text("namespace"),
+        annotations,
+        ..ObjectMeta::default()
     }
 }
 
@@ -512,6 +483,47 @@ mod tests {
             .map(|e| e.apply(text))
             .unwrap_or_default();
         assert_eq!(out, text.replace("AgOld", "NEW"));
+    }
+
+    #[test]
+    fn documents_lines_and_lists() {
+        let text = format!(
+            "# head\n{}---\napiVersion: v1\nkind: List\nitems:\n- {{kind: SealedSecret, apiVersion: bitnami.com/v1alpha1}}\n---\nkind: ConfigMap\n",
+            YAML.replacen("# keep me\n", "", 1)
+        );
+        let file = map(&text);
+        assert_eq!(file.sealed.len(), 1);
+        assert_eq!(file.sealed[0].line, 2);
+        let others: Vec<_> = file
+            .others
+            .iter()
+            .map(|o| (o.kind.as_str(), o.line))
+            .collect();
+        assert_eq!(others, [("List", 16), ("ConfigMap", 21)]);
+    }
+
+    #[test]
+    fn nested_items_cannot_be_edited() {
+        let text = "kind: SealedSecret\napiVersion: bitnami.com/v1alpha1\nspec:\n  encryptedData:\n    a: AgA\n    b:\n      c: d\n";
+        let err = parse(text).err();
+        assert!(
+            matches!(&err, Some(SealedFileError::NotAString { key, line: 7 }) if key == "b"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn flow_mappings_with_items_keep_their_layout() {
+        let text = "kind: SealedSecret\napiVersion: bitnami.com/v1alpha1\nmetadata: {name: a, namespace: b}\nspec:\n  encryptedData: {a: AgX, b: 'AgY'}\n";
+        let file = map(text);
+        let out = set_item(text, &file.sealed[0], "z", "NEW")
+            .map(|e| e.apply(text))
+            .unwrap_or_default();
+        assert_eq!(out, text.replace("'AgY'}", "'AgY', \"z\": \"NEW\"}"));
+        let out = set_item(text, &file.sealed[0], "b", "NEW")
+            .map(|e| e.apply(text))
+            .unwrap_or_default();
+        assert_eq!(out, text.replace("'AgY'", "\"NEW\""));
     }
 
     #[test]

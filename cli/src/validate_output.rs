@@ -5,19 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use clap::ValueEnum;
 use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status};
 use serde_json::json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ValidateFormat {
-    Text,
-    Json,
-    Junit,
-    Sarif,
-    Github,
-    Tap,
-}
+use crate::cli::ValidateFormat;
 
 /// Context shown in summaries and tool metadata.
 pub struct RunInfo {

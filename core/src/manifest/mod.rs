@@ -1,8 +1,10 @@
 //! Manifest loading: a file or stdin → Kubernetes documents with file, line and positions.
 //!
-//! Shared by `seal` and the gate. Multi-document YAML and JSON, `kind: List` expanded into its
-//! items, empty documents counted, duplicate keys and YAML 1.1 booleans kept as diagnostics.
-//! Values are read the way kubectl reads them (see `scalar`), so what we check is what applies.
+//! Shared by `seal`, `unseal`, `set`, `reencrypt` and the gate. Multi-document YAML, JSON and
+//! concatenated JSON, lists (see [`is_list`]) expanded into their items, empty documents
+//! counted, duplicate keys and YAML 1.1 booleans kept as diagnostics. Values are read the way
+//! kubectl reads them (see `scalar`), so what we check is what applies. The text is kept in a
+//! buffer that is wiped on drop: `seal` reads plaintext Secrets through here.
 
 mod position;
 mod scalar;
@@ -15,6 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
+use zeroize::{Zeroize, Zeroizing};
 
 pub use position::{NodePos, PositionIndex, push_pointer_segment};
 
@@ -95,11 +98,22 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// One input, read fully and checked to be text.
-#[derive(Debug, Clone)]
+/// One input, read fully and checked to be text. The text may be a plaintext Secret, so it
+/// lives in a buffer that is wiped when the last document of the source is dropped, and
+/// `Debug` shows only the name and the size.
+#[derive(Clone)]
 pub struct Source {
     name: Arc<str>,
-    text: Arc<str>,
+    text: Arc<Zeroizing<String>>,
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
 }
 
 impl Source {
@@ -110,12 +124,24 @@ impl Source {
             file: name.clone(),
             source,
         })?;
-        Source::read(&name, file, max_bytes)
+        // Sized up front so the buffer is not reallocated, which would leave unwiped copies.
+        let size = file.metadata().map_or(0, |m| m.len()).min(max_bytes);
+        Source::read_sized(&name, file, max_bytes, size)
     }
 
     /// Reads any stream (stdin) under a display name such as `<stdin>`.
     pub fn read(name: &str, reader: impl Read, max_bytes: u64) -> Result<Source, ManifestError> {
-        let mut bytes = Vec::new();
+        Source::read_sized(name, reader, max_bytes, 0)
+    }
+
+    fn read_sized(
+        name: &str,
+        reader: impl Read,
+        max_bytes: u64,
+        size: u64,
+    ) -> Result<Source, ManifestError> {
+        let capacity = usize::try_from(size.saturating_add(1)).unwrap_or(0);
+        let mut bytes = Zeroizing::new(Vec::with_capacity(capacity));
         reader
             .take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)
@@ -130,30 +156,41 @@ impl Source {
                 limit: max_bytes,
             });
         }
-        Source::from_bytes(name, bytes)
+        Source::from_bytes(name, std::mem::take(&mut *bytes))
     }
 
-    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Source, ManifestError> {
+    /// Checks `bytes` are text (no NUL, UTF-8); the bytes are wiped if they are not.
+    pub fn from_bytes(name: &str, mut bytes: Vec<u8>) -> Result<Source, ManifestError> {
         if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+            bytes.zeroize();
             return Err(ManifestError::Binary {
                 file: name.to_owned(),
                 offset,
             });
         }
-        let text = String::from_utf8(bytes).map_err(|e| ManifestError::NotUtf8 {
-            file: name.to_owned(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
-        Ok(Source {
-            name: name.into(),
-            text: text.into(),
-        })
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::from_zeroizing(name, Zeroizing::new(text))),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                e.into_bytes().zeroize();
+                Err(ManifestError::NotUtf8 {
+                    file: name.to_owned(),
+                    offset,
+                })
+            }
+        }
     }
 
-    pub fn from_text(name: &str, text: impl Into<Arc<str>>) -> Source {
+    /// A text already in memory (copied into the wiped buffer).
+    pub fn from_text(name: &str, text: impl Into<String>) -> Source {
+        Source::from_zeroizing(name, Zeroizing::new(text.into()))
+    }
+
+    /// A text already in a wiped buffer, taken without a copy.
+    pub fn from_zeroizing(name: &str, text: Zeroizing<String>) -> Source {
         Source {
             name: name.into(),
-            text: text.into(),
+            text: Arc::new(text),
         }
     }
 
@@ -163,6 +200,16 @@ impl Source {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_at(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     }
 }
 
@@ -253,6 +300,12 @@ impl Document {
         self.bytes.clone()
     }
 
+    /// 1-based line where the YAML document starts: its `---` if it has one, else its first
+    /// token (comments before it are not counted).
+    pub fn start_line(&self) -> usize {
+        self.shared.source.line_at(self.bytes.start)
+    }
+
     /// Index of the YAML document within its stream (0-based).
     pub fn stream_index(&self) -> usize {
         self.stream_index
@@ -325,11 +378,14 @@ impl Document {
     }
 }
 
-fn is_list(value: &Value) -> bool {
+/// Whether an object is a list whose items are the objects to read, as kubectl reads it: a kind
+/// ending in `List` (`List`, `SecretList`, …; `list` in any case) with an `items` array (or
+/// `null`, an empty list). The one rule for every command.
+pub fn is_list(value: &Value) -> bool {
     value
         .get("kind")
         .and_then(Value::as_str)
-        .is_some_and(|k| k.eq_ignore_ascii_case("list"))
+        .is_some_and(|k| k.ends_with("List") || k.eq_ignore_ascii_case("list"))
         && value
             .get("items")
             .is_some_and(|i| i.is_array() || i.is_null())
@@ -340,31 +396,46 @@ fn looks_like_json(source: &Source) -> bool {
         || source.text().trim_start().starts_with(['{', '['])
 }
 
+/// Strict JSON that the YAML parser refused, read as a stream of JSON values (kubectl accepts
+/// concatenated objects too), each with its first line; no inner positions.
+fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
+    let text = source.text();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut docs = Vec::new();
+    loop {
+        let start = stream.byte_offset();
+        let value = match stream.next() {
+            None => break,
+            Some(Ok(value)) => value,
+            Some(Err(_)) => return None,
+        };
+        let end = stream.byte_offset();
+        let lead = text
+            .get(start..end)
+            .map_or(0, |t| t.len() - t.trim_start().len());
+        docs.push(tree::BuiltDoc {
+            value,
+            line: source.line_at(start + lead),
+            bytes: start + lead..end,
+            diagnostics: Vec::new(),
+            index: PositionIndex::default(),
+            item_lines: Vec::new(),
+        });
+    }
+    Some(docs)
+}
+
 /// Splits a source into documents.
 ///
 /// A YAML syntax error fails the whole source with its line and column. JSON is read by the
 /// same YAML parser (JSON is YAML 1.2 flow style), which keeps positions; strict JSON that the
-/// YAML parser refuses is still accepted through serde_json, without inner positions.
+/// YAML parser refuses (concatenated objects, for one) is still accepted through serde_json,
+/// without inner positions.
 pub fn load(source: Source) -> Result<Manifest, ManifestError> {
     let (built, json_fallback) = match tree::parse_stream(source.text(), false) {
         Ok(built) => (built, false),
-        Err(failure) => match serde_json::from_str::<Value>(source.text()) {
-            Ok(value) if looks_like_json(&source) => {
-                let line = source
-                    .text()
-                    .lines()
-                    .position(|l| !l.trim().is_empty())
-                    .map_or(1, |i| i + 1);
-                let doc = tree::BuiltDoc {
-                    value,
-                    line,
-                    bytes: 0..source.text().len(),
-                    diagnostics: Vec::new(),
-                    index: PositionIndex::default(),
-                    item_lines: Vec::new(),
-                };
-                (vec![doc], true)
-            }
+        Err(failure) => match json_stream(&source) {
+            Some(docs) if looks_like_json(&source) => (docs, true),
             _ => {
                 return Err(ManifestError::Yaml {
                     file: source.name().to_owned(),
@@ -491,6 +562,55 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].pointer, "/metadata/labels/x");
         assert!(m.documents[0].diagnostics().is_empty());
+    }
+
+    /// kubectl's rule: any kind ending in `List` with `items` is a list, in YAML as in JSON.
+    #[test]
+    fn typed_lists_are_expanded_in_yaml_and_json() {
+        let yaml = "apiVersion: v1\nkind: SecretList\nitems:\n- kind: Secret\n  metadata: {name: a}\n- kind: Secret\n  metadata: {name: b}\n";
+        let json = "{\"apiVersion\": \"v1\", \"kind\": \"SecretList\", \"items\": [\n  {\"kind\": \"Secret\", \"metadata\": {\"name\": \"a\"}},\n  {\"kind\": \"Secret\", \"metadata\": {\"name\": \"b\"}}]}\n";
+        for (name, text, lines) in [("l.yaml", yaml, [4, 6]), ("l.json", json, [2, 3])] {
+            let m = load_text(name, text);
+            let names: Vec<_> = m.documents.iter().map(Document::name).collect();
+            assert_eq!(names, [Some("a"), Some("b")], "{name}");
+            let got: Vec<_> = m.documents.iter().map(Document::line).collect();
+            assert_eq!(got, lines, "{name}");
+        }
+        // `items` must be a list; a kind that only contains "List" is an object
+        let m = load_text(
+            "x.yaml",
+            "kind: SecretList\nitems: {a: 1}\n---\nkind: Listing\nitems: []\n",
+        );
+        assert_eq!(m.documents.len(), 2);
+    }
+
+    #[test]
+    fn concatenated_json_objects_are_documents() {
+        let text = "{\"kind\": \"A\"}\n\n  {\"kind\": \"B\",\n \"x\": 1}{\"kind\": \"C\"}\n";
+        let m = load_text("c.json", text);
+        let kinds: Vec<_> = m.documents.iter().map(Document::kind).collect();
+        assert_eq!(kinds, [Some("A"), Some("B"), Some("C")]);
+        let lines: Vec<_> = m.documents.iter().map(Document::line).collect();
+        assert_eq!(lines, [1, 3, 4]);
+        assert_eq!(m.documents[2].start_line(), 4);
+    }
+
+    #[test]
+    fn start_line_counts_the_document_marker() {
+        let m = load_text("s.yaml", "# c\nkind: A\n---\n# c\nkind: B\n");
+        let starts: Vec<_> = m.documents.iter().map(Document::start_line).collect();
+        let lines: Vec<_> = m.documents.iter().map(Document::line).collect();
+        assert_eq!((starts, lines), (vec![2, 3], vec![2, 5]));
+    }
+
+    #[test]
+    fn source_debug_shows_no_text() {
+        let source = Source::from_text("s.yaml", "stringData: {password: hunter2}\n");
+        let shown = format!("{source:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("s.yaml"),
+            "{shown}"
+        );
     }
 
     #[test]

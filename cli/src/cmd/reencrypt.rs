@@ -11,10 +11,8 @@ use crate::cert_source::CertSource;
 use crate::cli::ReencryptArgs;
 use crate::error::{CliError, Outcome};
 use crate::output;
-use crate::seal::seal_error;
-use crate::sealed_file::{Edits, value_text};
-use crate::set::map_file;
-use crate::unseal::{load_keys, open_error};
+use crate::private_keys::load_keys;
+use crate::sealed_file::{self, Edits, value_text};
 
 struct ReencryptRequest {
     paths: Vec<PathBuf>,
@@ -158,7 +156,7 @@ fn plan_file(
 ) -> Result<Option<Planned>, CliError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| CliError::read(&shown, e))?;
-    let file = map_file(&text, &shown)?;
+    let file = sealed_file::read(&text, &shown)?;
     if file.sealed.is_empty() {
         if explicit {
             return Err(CliError::input(
@@ -188,13 +186,13 @@ fn plan_file(
                         name,
                         key,
                         error,
-                    } => open_error(
+                    } => CliError::open(
                         &format!("item {key:?} of SealedSecret {namespace}/{name}"),
                         scope,
                         error,
                         &place,
                     ),
-                    other => seal_error(other, &place),
+                    other => CliError::seal(other, &place),
                 },
             )?;
             edits.replace(

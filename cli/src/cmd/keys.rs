@@ -11,7 +11,7 @@ use kube::api::{ListParams, PostParams};
 use kube::core::Request;
 use kube::core::params::GetParams;
 use sealgate_core::seal::Secret;
-use sealgate_core::seal::escrow::{self, EscrowError, Identities, Recipients};
+use sealgate_core::seal::escrow::{self, Identities, Recipients};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
@@ -34,8 +34,8 @@ struct SecretList {
 
 pub fn backup(args: KeysBackupArgs) -> Result<Outcome, CliError> {
     // Recipients are checked before the cluster is asked for anything.
-    let recipients = Recipients::parse(&args.recipients).map_err(escrow_error)?;
-    let namespace = args.controller_namespace;
+    let recipients = Recipients::parse(&args.recipients).map_err(CliError::escrow)?;
+    let namespace = args.controller.controller_namespace;
     let cluster = Cluster::connect(&args.cluster.target())?;
     let keys = cluster.block_on(read_keys(&cluster, &namespace))?;
     if keys.is_empty() {
@@ -47,7 +47,7 @@ pub fn backup(args: KeysBackupArgs) -> Result<Outcome, CliError> {
             "pass --controller-namespace where the controller keeps its keys",
         ));
     }
-    let armored = escrow::backup_to(&keys, &recipients).map_err(escrow_error)?;
+    let armored = escrow::backup_to(&keys, &recipients).map_err(CliError::escrow)?;
     output::emit(args.output_file.as_deref(), armored.as_bytes())?;
     let names: Vec<&str> = keys
         .iter()
@@ -195,7 +195,7 @@ pub fn restore(args: KeysRestoreArgs) -> Result<Outcome, CliError> {
         Some(path) if path.as_os_str() != "-" => path.display().to_string(),
         _ => input::STDIN.to_owned(),
     };
-    let keys = escrow::restore(&backup, &identities, &name).map_err(escrow_error)?;
+    let keys = escrow::restore(&backup, &identities, &name).map_err(CliError::escrow)?;
     let cluster = Cluster::connect(&args.cluster.target())?;
     let steps = cluster.block_on(plan(
         &cluster,
@@ -222,7 +222,7 @@ fn read_identities(files: &[std::path::PathBuf]) -> Result<Identities, CliError>
         let shown = path.display().to_string();
         identities
             .add_file(&content, &shown)
-            .map_err(escrow_error)?;
+            .map_err(CliError::escrow)?;
     }
     Ok(identities)
 }
@@ -341,23 +341,4 @@ async fn write_secret(
     let doing = format!("write Secret {ns}/{name}");
     send(cluster, request, &doing).await?;
     Ok(format!("{ns}/{name}"))
-}
-
-/// Phrases an escrow problem as `what: what to do` (escrow's messages already name the file).
-fn escrow_error(error: EscrowError) -> CliError {
-    let hint = match &error {
-        EscrowError::NoRecipients | EscrowError::BadRecipient { .. } => {
-            "pass --recipient with an age public key (age1…, from age-keygen) or an ssh-ed25519/ssh-rsa public key"
-        }
-        EscrowError::NoMatchingIdentity { .. } => {
-            "pass the --identity that matches a recipient of this backup"
-        }
-        EscrowError::BadIdentity { .. }
-        | EscrowError::EncryptedSshIdentity { .. }
-        | EscrowError::NoIdentities => {
-            "pass an age identity file (age-keygen -o FILE) or an unencrypted SSH private key"
-        }
-        _ => "check the backup file",
-    };
-    CliError::usage(error.to_string(), hint)
 }

@@ -2,13 +2,12 @@
 
 use std::path::PathBuf;
 
-use sealgate_core::seal::{
-    Scope, SealError, SealOptions, SealedSecret, Secret, seal_raw, seal_secret,
-};
+use sealgate_core::seal::{Scope, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::cert_source::CertSource;
-use crate::cli::{Format, SealArgs};
+use crate::cli::{Format, ScopeArg, SealArgs};
 use crate::error::{CliError, Outcome};
 use crate::input::{self, Document};
 use crate::output;
@@ -35,7 +34,7 @@ enum SealRequest {
 impl SealRequest {
     fn from_args(args: SealArgs) -> Result<Self, CliError> {
         let cert = CertSource::from_args(&args.cert)?;
-        let scope = args.scope.as_deref().map(parse_scope).transpose()?;
+        let scope = args.scope.map(Scope::from);
         if args.raw {
             if args.file.is_some() {
                 return Err(CliError::usage(
@@ -87,9 +86,14 @@ impl SealRequest {
     }
 }
 
-pub fn parse_scope(text: &str) -> Result<Scope, CliError> {
-    text.parse::<Scope>()
-        .map_err(|e| CliError::usage(e.to_string(), "see sealgate seal --help"))
+impl From<ScopeArg> for Scope {
+    fn from(arg: ScopeArg) -> Self {
+        match arg {
+            ScopeArg::Strict => Scope::Strict,
+            ScopeArg::NamespaceWide => Scope::NamespaceWide,
+            ScopeArg::ClusterWide => Scope::ClusterWide,
+        }
+    }
 }
 
 pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
@@ -111,7 +115,7 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
                 name.as_deref(),
                 &plaintext,
             )
-            .map_err(|e| seal_error(e, "--raw value"))?;
+            .map_err(|e| CliError::seal(e, "--raw value"))?;
             output::emit(output.as_deref(), blob.as_bytes())?;
         }
         SealRequest::Stream {
@@ -122,11 +126,12 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
             options,
         } => {
             let source = input::read_source(input.as_deref())?;
-            let secrets = read_secrets(&input::documents(&source)?)?;
+            let name = source.name().to_owned();
+            let secrets = read_secrets(&input::documents(source)?)?;
             if secrets.is_empty() {
                 return Err(CliError::input(
                     "no Secret found in the input",
-                    source.name,
+                    name,
                     "give one or more Secrets as YAML or JSON",
                 ));
             }
@@ -139,7 +144,8 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
             let cert = cert.sealing_cert()?;
             let mut sealed = Vec::with_capacity(secrets.len());
             for (secret, place) in &secrets {
-                let one = seal_secret(&cert, secret, &options).map_err(|e| seal_error(e, place))?;
+                let one =
+                    seal_secret(&cert, secret, &options).map_err(|e| CliError::seal(e, place))?;
                 sealed.push(one);
             }
             let text = render(&sealed, format)?;
@@ -171,7 +177,8 @@ fn read_secrets(documents: &[Document]) -> Result<Vec<(Secret, String)>, CliErro
                 "give only Secrets to seal",
             ));
         }
-        let secret: Secret = serde_json::from_value(doc.value.clone()).map_err(|e| {
+        // from a reference: a copy of the value would escape the wiping of `Document`
+        let secret = Secret::deserialize(&doc.value).map_err(|e| {
             CliError::input(
                 format!("invalid Secret: {}", strip_position(&e.to_string())),
                 &doc.place,
@@ -215,51 +222,4 @@ fn render_error(reason: String) -> CliError {
         "output",
         "report a bug",
     )
-}
-
-/// Phrases a core sealing error as `what, where: what to do`, naming the CLI flags to use.
-pub fn seal_error(error: SealError, place: &str) -> CliError {
-    let (what, hint) = match &error {
-        SealError::NotASecret { kind, api_version } => (
-            format!("document is a {kind} ({api_version}), not a v1 Secret"),
-            "give only Secrets to seal".to_owned(),
-        ),
-        SealError::MissingName { scope } => (
-            format!("the Secret has no name, which scope {scope} needs"),
-            "set metadata.name, pass --name N, or choose --scope namespace-wide|cluster-wide"
-                .to_owned(),
-        ),
-        SealError::MissingNamespace { name, scope } => (
-            format!("Secret {name:?} has no namespace, which scope {scope} needs"),
-            "set metadata.namespace, pass --namespace NS, or choose --scope cluster-wide"
-                .to_owned(),
-        ),
-        SealError::NamespaceConflict {
-            name,
-            in_secret,
-            requested,
-        } => (
-            format!(
-                "Secret {name:?} is in namespace {in_secret:?} but --namespace is {requested:?}"
-            ),
-            "drop --namespace or make the two agree".to_owned(),
-        ),
-        SealError::ScopeConflict {
-            name,
-            annotated,
-            requested,
-        } => (
-            format!("Secret {name:?} is annotated {annotated} but --scope is {requested}"),
-            "drop the scope annotation or the --scope flag".to_owned(),
-        ),
-        SealError::EmptyData { name } => (
-            format!("Secret {name:?} has no data and no stringData"),
-            "add items, or pass --allow-empty-data".to_owned(),
-        ),
-        other => (
-            other.to_string(),
-            "check the certificate and the input".to_owned(),
-        ),
-    };
-    CliError::input(what, place, hint)
 }

@@ -10,7 +10,6 @@ use crate::cli::SetArgs;
 use crate::error::{CliError, Outcome};
 use crate::input;
 use crate::output;
-use crate::seal::seal_error;
 use crate::sealed_file::{self, SealedDoc, SealedFile};
 
 pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
@@ -18,13 +17,13 @@ pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
     check_key(&args.key)?;
     let shown = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file).map_err(|e| CliError::read(&shown, e))?;
-    let file = map_file(&text, &shown)?;
+    let file = sealed_file::read(&text, &shown)?;
     let doc = single_sealed(&file, &shown)?;
     let value = input::read_bytes(args.from_file.as_deref())?;
     let cert = cert.sealing_cert()?;
     let place = format!("{shown}:{}", doc.line);
     let blob = seal_item_for(&cert, &doc.identity(), &args.key, &value)
-        .map_err(|e| seal_error(e, &place))?;
+        .map_err(|e| CliError::seal(e, &place))?;
     let edits = sealed_file::set_item(&text, doc, &args.key, &blob).ok_or_else(|| {
         CliError::input(
             "spec.encryptedData is missing or laid out in a way sealgate cannot edit in place",
@@ -55,21 +54,6 @@ fn check_key(key: &str) -> Result<(), CliError> {
             "use letters, digits, '-', '_' and '.' (at most 253 characters)",
         ))
     }
-}
-
-pub fn map_file(text: &str, shown: &str) -> Result<SealedFile, CliError> {
-    sealed_file::parse(text).map_err(|e| match e {
-        sealed_file::SealedFileError::Syntax { line, reason } => CliError::input(
-            format!("invalid YAML/JSON ({reason})"),
-            format!("{shown}:{line}"),
-            "fix the syntax",
-        ),
-        sealed_file::SealedFileError::NotAString { key, line } => CliError::input(
-            format!("spec.encryptedData item {key:?} is not a string"),
-            format!("{shown}:{line}"),
-            "each item must be a base64 blob",
-        ),
-    })
 }
 
 fn single_sealed<'a>(file: &'a SealedFile, shown: &str) -> Result<&'a SealedDoc, CliError> {
