@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use sealgate_core::manifest::{self, Source};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -117,6 +118,55 @@ pub fn documents(source: Source) -> Result<Vec<Document>, CliError> {
                 });
             }
         }
+    }
+    Ok(out)
+}
+
+/// The one kind of object a command reads, and what to tell about anything else.
+pub struct Expected {
+    /// The object as messages name it: `v1 Secret`.
+    pub noun: &'static str,
+    /// The type named in decoding errors: `Secret`.
+    pub type_name: &'static str,
+    pub accepts: fn(kind: &str, api_version: &str) -> bool,
+    /// What to do when another kind is given.
+    pub other_hint: &'static str,
+    /// What to do when the object does not decode.
+    pub invalid_hint: &'static str,
+}
+
+/// Checks each document is the expected kind and decodes it, with its place. Decoding reads
+/// the value by reference: a copy would escape the wiping of [`Document`].
+pub fn decode<T: DeserializeOwned>(
+    documents: &[Document],
+    expected: &Expected,
+) -> Result<Vec<(T, String)>, CliError> {
+    let mut out = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let text = |field: &str| doc.value.get(field).and_then(Value::as_str).unwrap_or("");
+        let (kind, api_version) = (text("kind"), text("apiVersion"));
+        if !(expected.accepts)(kind, api_version) {
+            let noun = expected.noun;
+            let what = if kind.is_empty() {
+                format!("document has no kind, so it is not a {noun}")
+            } else {
+                format!("document is a {kind} ({api_version}), not a {noun}")
+            };
+            return Err(CliError::input(what, &doc.place, expected.other_hint));
+        }
+        let object = T::deserialize(&doc.value).map_err(|e| {
+            let message = e.to_string();
+            // serde_json ends some messages with " at line L column C"; the place is shown apart
+            let message = message
+                .find(" at line ")
+                .map_or(&*message, |at| &message[..at]);
+            CliError::input(
+                format!("invalid {}: {message}", expected.type_name),
+                &doc.place,
+                expected.invalid_hint,
+            )
+        })?;
+        out.push((object, doc.place.clone()));
     }
     Ok(out)
 }

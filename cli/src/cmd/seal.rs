@@ -3,13 +3,11 @@
 use std::path::PathBuf;
 
 use sealgate_core::seal::{Scope, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::cert_source::CertSource;
 use crate::cli::{Format, ScopeArg, SealArgs};
 use crate::error::{CliError, Outcome};
-use crate::input::{self, Document};
+use crate::input;
 use crate::output;
 
 /// What `seal` was asked to do, after flag conflicts are rejected.
@@ -127,7 +125,8 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
         } => {
             let source = input::read_source(input.as_deref())?;
             let name = source.name().to_owned();
-            let secrets = read_secrets(&input::documents(source)?)?;
+            let secrets: Vec<(Secret, String)> =
+                input::decode(&input::documents(source)?, &SECRETS)?;
             if secrets.is_empty() {
                 return Err(CliError::input(
                     "no Secret found in the input",
@@ -155,46 +154,14 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Clean)
 }
 
-/// Checks each document is a v1 Secret and decodes it (base64 `data` is checked here).
-fn read_secrets(documents: &[Document]) -> Result<Vec<(Secret, String)>, CliError> {
-    let mut secrets = Vec::with_capacity(documents.len());
-    for doc in documents {
-        let kind = doc.value.get("kind").and_then(Value::as_str).unwrap_or("");
-        let api_version = doc
-            .value
-            .get("apiVersion")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if kind != "Secret" || api_version != "v1" {
-            let what = if kind.is_empty() {
-                "document has no kind, so it is not a v1 Secret".to_owned()
-            } else {
-                format!("document is a {kind} ({api_version}), not a v1 Secret")
-            };
-            return Err(CliError::input(
-                what,
-                &doc.place,
-                "give only Secrets to seal",
-            ));
-        }
-        // from a reference: a copy of the value would escape the wiping of `Document`
-        let secret = Secret::deserialize(&doc.value).map_err(|e| {
-            CliError::input(
-                format!("invalid Secret: {}", strip_position(&e.to_string())),
-                &doc.place,
-                "base64-encode values under data, or put plain text under stringData",
-            )
-        })?;
-        secrets.push((secret, doc.place.clone()));
-    }
-    Ok(secrets)
-}
-
-fn strip_position(message: &str) -> &str {
-    message
-        .find(" at line ")
-        .map_or(message, |at| &message[..at])
-}
+/// What `seal` reads: v1 Secrets (base64 `data` is checked when decoding).
+const SECRETS: input::Expected = input::Expected {
+    noun: "v1 Secret",
+    type_name: "Secret",
+    accepts: |kind, api_version| kind == "Secret" && api_version == "v1",
+    other_hint: "give only Secrets to seal",
+    invalid_hint: "base64-encode values under data, or put plain text under stringData",
+};
 
 /// YAML (every document opened by `---`, like kubeseal) or one JSON object per SealedSecret.
 pub fn render(sealed: &[SealedSecret], format: Format) -> Result<String, CliError> {

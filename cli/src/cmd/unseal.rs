@@ -1,13 +1,11 @@
 //! `sealgate unseal`: offline recovery, SealedSecrets → Secrets with the private keys at hand.
 
 use sealgate_core::seal::{SealedSecret, unseal};
-use serde::Deserialize;
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::cli::{Format, UnsealArgs};
 use crate::error::{CliError, Outcome};
-use crate::input::{self, Document};
+use crate::input;
 use crate::output;
 use crate::private_keys::load_keys_with;
 
@@ -21,7 +19,7 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
     let keys = load_keys_with(&args.keys, &args.identities, args.local)?;
     let source = input::read_source(args.file.as_deref())?;
     let name = source.name().to_owned();
-    let sealed = read_sealed(&input::documents(source)?)?;
+    let sealed: Vec<(SealedSecret, String)> = input::decode(&input::documents(source)?, &SEALED)?;
     if sealed.is_empty() {
         return Err(CliError::input(
             "no SealedSecret found in the input",
@@ -51,40 +49,11 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Clean)
 }
 
-/// Checks each document is a SealedSecret and decodes it.
-pub fn read_sealed(documents: &[Document]) -> Result<Vec<(SealedSecret, String)>, CliError> {
-    let mut out = Vec::with_capacity(documents.len());
-    for doc in documents {
-        let kind = doc.value.get("kind").and_then(Value::as_str).unwrap_or("");
-        let api_version = doc
-            .value
-            .get("apiVersion")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if kind != "SealedSecret" || !api_version.starts_with("bitnami.com/") {
-            let what = if kind.is_empty() {
-                "document has no kind, so it is not a SealedSecret".to_owned()
-            } else {
-                format!("document is a {kind} ({api_version}), not a SealedSecret")
-            };
-            return Err(CliError::input(
-                what,
-                &doc.place,
-                "give only bitnami.com/v1alpha1 SealedSecrets",
-            ));
-        }
-        let sealed = SealedSecret::deserialize(&doc.value).map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .find(" at line ")
-                .map_or(message.as_str(), |at| &message[..at]);
-            CliError::input(
-                format!("invalid SealedSecret: {message}"),
-                &doc.place,
-                "spec.encryptedData must map item names to base64 strings",
-            )
-        })?;
-        out.push((sealed, doc.place.clone()));
-    }
-    Ok(out)
-}
+/// What `unseal` reads: SealedSecrets.
+const SEALED: input::Expected = input::Expected {
+    noun: "SealedSecret",
+    type_name: "SealedSecret",
+    accepts: |kind, api_version| kind == "SealedSecret" && api_version.starts_with("bitnami.com/"),
+    other_hint: "give only bitnami.com/v1alpha1 SealedSecrets",
+    invalid_hint: "spec.encryptedData must map item names to base64 strings",
+};
