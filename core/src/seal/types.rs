@@ -213,45 +213,75 @@ impl Serialize for WipedText {
     }
 }
 
+/// `data` and `stringData`: item name → plaintext maps that differ on the wire only in how one
+/// value is written (base64 or text) and read back. Kubernetes accepts `key: null` (and `key:`
+/// with no value) as an empty item in both.
+mod plaintext_map {
+    use std::collections::BTreeMap;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use zeroize::Zeroizing;
+
+    use super::{Plaintext, WipedText};
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Plaintext>,
+        serializer: S,
+        encode: fn(&[u8]) -> String,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            map.iter()
+                .map(|(k, v)| (k, WipedText(Zeroizing::new(encode(v.as_bytes()))))),
+        )
+    }
+
+    /// `decode` gets each value in a buffer that is wiped afterwards; its error names the item.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        decode: fn(&str, Zeroizing<String>) -> Result<Plaintext, String>,
+    ) -> Result<BTreeMap<String, Plaintext>, D::Error> {
+        let raw = Option::<BTreeMap<String, Option<String>>>::deserialize(deserializer)?
+            .unwrap_or_default();
+        let mut out = BTreeMap::new();
+        for (key, value) in raw {
+            let value = decode(&key, Zeroizing::new(value.unwrap_or_default()))
+                .map_err(D::Error::custom)?;
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
+}
+
 /// `data` values are base64 on the wire and bytes in memory.
 mod base64_map {
     use std::collections::BTreeMap;
 
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
     use zeroize::Zeroizing;
 
-    use super::Plaintext;
+    use super::{Plaintext, plaintext_map};
 
     pub fn serialize<S: Serializer>(
         map: &BTreeMap<String, Plaintext>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(map.iter().map(|(k, v)| {
-            (
-                k,
-                super::WipedText(Zeroizing::new(STANDARD.encode(v.as_bytes()))),
-            )
-        }))
+        plaintext_map::serialize(map, serializer, |bytes| STANDARD.encode(bytes))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<String, Plaintext>, D::Error> {
-        // Kubernetes accepts `key: null` (and `key:` with no value) as an empty item.
-        let raw = Option::<BTreeMap<String, Option<String>>>::deserialize(deserializer)?
-            .unwrap_or_default();
-        let mut out = BTreeMap::new();
-        for (key, value) in raw {
-            let text = Zeroizing::new(value.unwrap_or_default());
-            let bytes = STANDARD
-                .decode(text.trim())
-                .map_err(|_| D::Error::custom(format!("data[{key:?}] is not valid base64")))?;
-            out.insert(key, Plaintext::new(bytes));
-        }
-        Ok(out)
+        plaintext_map::deserialize(deserializer, decode)
+    }
+
+    fn decode(key: &str, text: Zeroizing<String>) -> Result<Plaintext, String> {
+        STANDARD
+            .decode(text.trim())
+            .map(Plaintext::new)
+            .map_err(|_| format!("data[{key:?}] is not valid base64"))
     }
 }
 
@@ -259,33 +289,28 @@ mod base64_map {
 mod text_map {
     use std::collections::BTreeMap;
 
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
     use zeroize::Zeroizing;
 
-    use super::Plaintext;
+    use super::{Plaintext, plaintext_map};
 
     pub fn serialize<S: Serializer>(
         map: &BTreeMap<String, Plaintext>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(map.iter().map(|(k, v)| {
-            (
-                k,
-                super::WipedText(Zeroizing::new(
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )),
-            )
-        }))
+        plaintext_map::serialize(map, serializer, |bytes| {
+            String::from_utf8_lossy(bytes).into_owned()
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<String, Plaintext>, D::Error> {
-        let raw = Option::<BTreeMap<String, Option<String>>>::deserialize(deserializer)?
-            .unwrap_or_default();
-        Ok(raw
-            .into_iter()
-            .map(|(key, value)| (key, Plaintext::from(value.unwrap_or_default())))
-            .collect())
+        plaintext_map::deserialize(deserializer, decode)
+    }
+
+    /// The text's own buffer becomes the plaintext (moved, not copied).
+    fn decode(_key: &str, mut text: Zeroizing<String>) -> Result<Plaintext, String> {
+        Ok(Plaintext::from(std::mem::take(&mut *text)))
     }
 }
