@@ -367,7 +367,7 @@ pub struct PolicyTestArgs {
     pub output: TestFormat,
 }
 
-/// Rego flags of `validate` (flatten into its args; `policy_test::rego_options` converts them).
+/// Rego flags of `validate` (flatten into its args; `policy_flags::rego_options` converts them).
 #[derive(Debug, Args, Clone)]
 pub struct PolicyFlags {
     /// Rego policies: a folder or file (repeatable), `builtin` for all shipped policies, `builtin:NAME` for one

@@ -11,6 +11,7 @@ mod keys;
 mod kube_api;
 mod local_keys;
 mod output;
+mod policy_flags;
 mod policy_test;
 mod reencrypt;
 #[cfg(test)]

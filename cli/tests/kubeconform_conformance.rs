@@ -329,9 +329,7 @@ fn kubeconform_and_sealgate_agree_on_kubeconform_fixtures() {
     let Some(fixtures) = required("SEALGATE_CORPORA", "kubeconform-fixtures") else {
         return;
     };
-    let version = *sealgate_core::gate::schema::kubernetes_versions()
-        .last()
-        .unwrap();
+    let version = *sealgate_core::gate::kubernetes_versions().last().unwrap();
     let schemas = tempfile::tempdir().unwrap();
     let export = Command::new(SEALGATE)
         .args(["schemas", "export", "--kubernetes-version", version])
