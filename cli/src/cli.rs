@@ -421,7 +421,7 @@ pub struct RegoFlags {
     pub policy_timeout_ms: u64,
 }
 
-/// Rego flags of `validate` (flatten into its args; `policy_test::rego_options` converts them).
+/// Rego flags of `validate` (flatten into its args; `policy_flags::rego_options` converts them).
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Policies")]
 pub struct PolicyFlags {

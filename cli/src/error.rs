@@ -7,6 +7,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use sealgate_core::gate::{RegoError, SchemaError, ValidateError};
 use sealgate_core::manifest::ManifestError;
 use sealgate_core::seal::escrow::EscrowError;
 use sealgate_core::seal::template::TemplateError;
@@ -409,5 +410,55 @@ impl CliError {
             ),
             other => CliError::input(other, name, "give a YAML or JSON file"),
         }
+    }
+}
+
+// --- gate errors (validate, policy test, schemas): core's messages plus the flag to reach for ---
+
+/// A schema-option error: core says what is wrong, the CLI names the flag and where to look.
+pub fn schema_error(e: &SchemaError, help: &str) -> CliError {
+    let what = match e {
+        SchemaError::UnknownKubernetesVersion { .. } => {
+            format!("{e} (use one of them, or --schema-location)")
+        }
+        SchemaError::NetworkLocation { .. } | SchemaError::Template { .. } => {
+            format!("--schema-location {e}")
+        }
+        SchemaError::CrdDir { path, message } => format!("--crd {path}: {message}"),
+        other => other.to_string(),
+    };
+    CliError::usage(what, help)
+}
+
+/// The one-line message for a policy load/evaluation error (exit 2).
+pub fn rego_error(e: &RegoError) -> CliError {
+    let detail = match e {
+        RegoError::NoPolicies { .. } => {
+            format!("{e}; point --policy at a folder with .rego files")
+        }
+        RegoError::Timeout { .. } => {
+            format!("{e}; raise --policy-timeout if it is legitimately slow")
+        }
+        RegoError::NamespacePattern { pattern, message } => {
+            format!("invalid --namespace pattern {pattern:?}: {message}")
+        }
+        other => other.to_string(),
+    };
+    CliError::usage(
+        format!("policy: {detail}"),
+        "fix the policy (or its --data) and run again; `sealgate policy test` runs its tests",
+    )
+}
+
+/// Why `validate` could not run: its options, its policies, or an input that is not manifests.
+pub fn validate_error(e: &ValidateError) -> CliError {
+    match e {
+        ValidateError::Schema(e) => schema_error(e, "see `sealgate validate --help`"),
+        ValidateError::Rego(e) => rego_error(e),
+        ValidateError::Input(e) => {
+            let name = e.location().0;
+            CliError::usage(e.to_string(), format!("fix or --ignore {name}"))
+        }
+        other => CliError::usage(other.to_string(), "see `sealgate validate --help`"),
     }
 }

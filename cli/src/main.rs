@@ -9,6 +9,7 @@ mod input;
 mod kube_api;
 mod local_pair;
 mod output;
+mod policy_flags;
 mod policy_test;
 mod private_keys;
 #[cfg(test)]

@@ -1,62 +1,75 @@
-//! `sealgate policy test`: Rego unit tests with coverage, Gatekeeper Suites, and policy case files;
-//! also the shared `--policy` flags → `RegoOptions` conversion that `validate` uses.
+//! `sealgate policy test`: Rego unit tests with coverage, Gatekeeper Suites, and policy case files,
+//! collected first, then rendered as text or JSON.
 
+use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use regex::Regex;
-use sealgate_core::gate::rego::cases::{self, CaseRun};
-use sealgate_core::gate::rego::suite::{self, CaseOutcome};
-use sealgate_core::gate::rego::verify::{self, TestOutcome, VerifyOptions};
-use sealgate_core::gate::rego::{PolicySource, RegoOptions, RegoVersion};
+use sealgate_core::gate::policy_test::{
+    CaseOutcome, CaseResult, CaseRun, TestOutcome, VerifyOptions, VerifyReport, find_suites,
+    run_builtin_cases, run_case_files, run_rego_tests, run_suite,
+};
+use sealgate_core::walk;
 use serde_json::json;
 
-use crate::cli::{PolicyFlags, PolicyTestArgs, RegoVersionArg, TestFormat};
-use crate::error::{CliError, Outcome};
+use crate::cli::{PolicyTestArgs, TestFormat};
+use crate::error::{CliError, Outcome, rego_error};
 
-impl From<RegoVersionArg> for RegoVersion {
-    fn from(v: RegoVersionArg) -> Self {
-        match v {
-            RegoVersionArg::V0 => RegoVersion::V0,
-            RegoVersionArg::V1 => RegoVersion::V1,
-        }
-    }
+/// Everything one `policy test` run found: Rego unit tests, Gatekeeper Suite cases, policy cases.
+struct Results {
+    rego: VerifyReport,
+    suites: Vec<CaseResult>,
+    cases: Vec<CaseRun>,
 }
 
-/// `--policy`/`--data`/`--namespace`… as the core's options; `builtin_data` feeds `data.sealgate`
-/// (e.g. `{"cert": {"modulus_bytes": 512}}` from `--cert`).
-pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> RegoOptions {
-    RegoOptions {
-        policies: flags
-            .policy
+impl Results {
+    fn is_empty(&self) -> bool {
+        self.rego.results.is_empty() && self.suites.is_empty() && self.cases.is_empty()
+    }
+
+    /// Failed or erroring tests of every kind (unsupported and skipped suite cases are not failures).
+    fn failed(&self) -> usize {
+        self.rego
+            .results
             .iter()
-            .map(|p| PolicySource::parse(p))
-            .collect(),
-        data: flags.rego.data.clone(),
-        namespaces: flags.namespace.clone(),
-        all_namespaces: flags.all_namespaces,
-        rego_version: flags.rego.rego_version.into(),
-        combine: flags.combine,
-        timeout: Duration::from_millis(flags.rego.policy_timeout_ms),
-        builtin_data,
-        sealing_cert: flags.cert.clone(),
+            .filter(|r| r.outcome != TestOutcome::Pass)
+            .count()
+            + self
+                .suites
+                .iter()
+                .filter(|r| matches!(r.outcome, CaseOutcome::Fail(_) | CaseOutcome::Error(_)))
+                .count()
+            + self.cases.iter().filter(|c| c.result.is_err()).count()
     }
-}
-
-/// The one-line message for a policy load/evaluation error (exit 2).
-pub fn rego_error(e: &sealgate_core::gate::rego::RegoError) -> CliError {
-    CliError::usage(
-        format!("policy: {e}"),
-        "fix the policy (or its --data) and run again; `sealgate policy test` runs its tests",
-    )
-}
-
-fn stdout_error(e: std::io::Error) -> CliError {
-    CliError::Stdout(e)
 }
 
 pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
+    let results = collect(&args)?;
+    if results.is_empty() {
+        return Err(CliError::usage(
+            "no tests found",
+            "give folders holding *_test.rego files with test_* rules, gator Suite files or cases.yaml files (or `builtin`)",
+        ));
+    }
+    let text = match args.output {
+        TestFormat::Json => render_json(&results),
+        TestFormat::Text => render_text(&results, args.verbose),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(if results.failed() > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Finds and runs every test under the paths (and the built-ins' with `builtin`).
+fn collect(args: &PolicyTestArgs) -> Result<Results, CliError> {
     let run_filter = match &args.run {
         Some(r) => Some(Regex::new(r).map_err(|e| {
             CliError::usage(
@@ -84,13 +97,12 @@ pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
     }
 
     // 1. Rego unit tests (test_* rules) in every .rego file under the paths.
-    let has_rego = !disk.is_empty() && disk.iter().any(|p| contains_ext(p, "rego"));
-    let report = if has_rego || builtin {
+    let rego = if builtin || disk.iter().any(|p| has_rego(p)) {
         let mut paths = disk.clone();
         if builtin {
             paths.push(PathBuf::from("builtin"));
         }
-        verify::run_rego_tests(&VerifyOptions {
+        run_rego_tests(&VerifyOptions {
             paths,
             data: args.rego.data.clone(),
             rego_version: args.rego.rego_version.into(),
@@ -100,165 +112,147 @@ pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
         })
         .map_err(|e| rego_error(&e))?
     } else {
-        verify::VerifyReport::default()
+        VerifyReport::default()
     };
 
     // 2. Gatekeeper Suites; 3. cases.yaml files (and the built-ins' embedded cases).
-    let suites = suite::find_suites(&disk).map_err(|e| rego_error(&e))?;
-    let mut suite_results = Vec::new();
-    for (path, s) in &suites {
-        suite_results.extend(suite::run_suite(path, s, run_filter.as_ref(), timeout));
+    let mut suites = Vec::new();
+    for (path, s) in &find_suites(&disk).map_err(|e| rego_error(&e))? {
+        suites.extend(run_suite(path, s, run_filter.as_ref(), timeout));
     }
-    let mut case_runs: Vec<CaseRun> = cases::run_case_files(&disk).map_err(|e| rego_error(&e))?;
+    let mut cases: Vec<CaseRun> = run_case_files(&disk).map_err(|e| rego_error(&e))?;
     if builtin {
-        case_runs.extend(cases::run_builtin_cases().map_err(|e| rego_error(&e))?);
+        cases.extend(run_builtin_cases().map_err(|e| rego_error(&e))?);
     }
     if let Some(r) = &run_filter {
-        case_runs.retain(|c| r.is_match(&format!("{}/{}", c.policy, c.case)));
+        cases.retain(|c| r.is_match(&format!("{}/{}", c.policy, c.case)));
     }
+    Ok(Results {
+        rego,
+        suites,
+        cases,
+    })
+}
 
-    if report.results.is_empty() && suite_results.is_empty() && case_runs.is_empty() {
-        return Err(CliError::usage(
-            "no tests found",
-            "give folders holding *_test.rego files with test_* rules, gator Suite files or cases.yaml files (or `builtin`)",
-        ));
+/// Whether a path is, or holds, a `.rego` file (the project's walking rule; an unreadable folder
+/// counts as none, and the loader then says what is wrong with it).
+fn has_rego(path: &Path) -> bool {
+    walk::files(path, walk::POLICY_EXTENSIONS).is_ok_and(|files| !files.is_empty())
+}
+
+fn render_json(results: &Results) -> String {
+    let Results {
+        rego,
+        suites,
+        cases,
+    } = results;
+    let doc = json!({
+        "tests": rego.results.iter().map(|r| json!({
+            "package": r.package, "name": r.name,
+            "outcome": match &r.outcome { TestOutcome::Pass => "pass", TestOutcome::Fail => "fail", TestOutcome::Error(_) => "error" },
+            "error": match &r.outcome { TestOutcome::Error(e) => Some(e.clone()), _ => None },
+            "duration_us": r.duration.as_micros(),
+        })).collect::<Vec<_>>(),
+        "suites": suites.iter().map(|r| json!({
+            "suite": r.suite.display().to_string(), "test": r.test, "case": r.case,
+            "outcome": outcome_word(&r.outcome), "message": outcome_message(&r.outcome),
+        })).collect::<Vec<_>>(),
+        "cases": cases.iter().map(|c| json!({
+            "policy": c.policy, "case": c.case,
+            "outcome": if c.result.is_ok() { "pass" } else { "fail" },
+            "message": c.result.as_ref().err(),
+        })).collect::<Vec<_>>(),
+        "coverage": rego.coverage.as_ref().map(|c| json!({
+            "percent": c.percent(),
+            "files": c.files.iter().map(|f| json!({"path": f.path, "covered": f.covered, "not_covered": f.not_covered})).collect::<Vec<_>>(),
+        })),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn render_text(results: &Results, verbose: bool) -> String {
+    let Results {
+        rego,
+        suites,
+        cases,
+    } = results;
+    let mut out = String::new();
+    for r in &rego.results {
+        let line = match &r.outcome {
+            TestOutcome::Pass if !verbose => continue,
+            TestOutcome::Pass => format!("PASS  data.{}.{}", r.package, r.name),
+            TestOutcome::Fail => format!("FAIL  data.{}.{}", r.package, r.name),
+            TestOutcome::Error(e) => format!("ERROR data.{}.{}: {e}", r.package, r.name),
+        };
+        let _ = writeln!(out, "{line}");
     }
-
-    let failed = report
+    for r in suites {
+        if matches!(r.outcome, CaseOutcome::Pass | CaseOutcome::Skipped) && !verbose {
+            continue;
+        }
+        let msg = outcome_message(&r.outcome)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<5} {} {} / {}{msg}",
+            outcome_word(&r.outcome).to_uppercase(),
+            r.suite.display(),
+            r.test,
+            r.case
+        );
+    }
+    for c in cases {
+        match &c.result {
+            Ok(()) if !verbose => {}
+            Ok(()) => {
+                let _ = writeln!(out, "PASS  {} / {}", c.policy, c.case);
+            }
+            Err(e) => {
+                let _ = writeln!(out, "FAIL  {} / {}: {e}", c.policy, c.case);
+            }
+        }
+    }
+    if let Some(cov) = rego.coverage.as_ref().filter(|_| !rego.results.is_empty()) {
+        let _ = writeln!(out, "coverage: {:.1}%", cov.percent());
+        for f in &cov.files {
+            let total = f.covered.len() + f.not_covered.len();
+            let missed = if f.not_covered.is_empty() {
+                String::new()
+            } else {
+                format!(" (not covered: lines {})", ranges(&f.not_covered))
+            };
+            let _ = writeln!(
+                out,
+                "  {}: {}/{} lines{missed}",
+                f.path,
+                f.covered.len(),
+                total
+            );
+        }
+    }
+    let passed_tests = rego
         .results
         .iter()
-        .filter(|r| r.outcome != TestOutcome::Pass)
-        .count()
-        + suite_results
-            .iter()
-            .filter(|r| matches!(r.outcome, CaseOutcome::Fail(_) | CaseOutcome::Error(_)))
-            .count()
-        + case_runs.iter().filter(|c| c.result.is_err()).count();
-
-    let mut out = std::io::stdout().lock();
-    match args.output {
-        TestFormat::Json => {
-            let doc = json!({
-                "tests": report.results.iter().map(|r| json!({
-                    "package": r.package, "name": r.name,
-                    "outcome": match &r.outcome { TestOutcome::Pass => "pass", TestOutcome::Fail => "fail", TestOutcome::Error(_) => "error" },
-                    "error": match &r.outcome { TestOutcome::Error(e) => Some(e.clone()), _ => None },
-                    "duration_us": r.duration.as_micros(),
-                })).collect::<Vec<_>>(),
-                "suites": suite_results.iter().map(|r| json!({
-                    "suite": r.suite.display().to_string(), "test": r.test, "case": r.case,
-                    "outcome": outcome_word(&r.outcome), "message": outcome_message(&r.outcome),
-                })).collect::<Vec<_>>(),
-                "cases": case_runs.iter().map(|c| json!({
-                    "policy": c.policy, "case": c.case,
-                    "outcome": if c.result.is_ok() { "pass" } else { "fail" },
-                    "message": c.result.as_ref().err(),
-                })).collect::<Vec<_>>(),
-                "coverage": report.coverage.as_ref().map(|c| json!({
-                    "percent": c.percent(),
-                    "files": c.files.iter().map(|f| json!({"path": f.path, "covered": f.covered, "not_covered": f.not_covered})).collect::<Vec<_>>(),
-                })),
-            });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            )
-            .map_err(stdout_error)?;
-        }
-        TestFormat::Text => {
-            for r in &report.results {
-                let line = match &r.outcome {
-                    TestOutcome::Pass if !args.verbose => continue,
-                    TestOutcome::Pass => format!("PASS  data.{}.{}", r.package, r.name),
-                    TestOutcome::Fail => format!("FAIL  data.{}.{}", r.package, r.name),
-                    TestOutcome::Error(e) => format!("ERROR data.{}.{}: {e}", r.package, r.name),
-                };
-                writeln!(out, "{line}").map_err(stdout_error)?;
-            }
-            for r in &suite_results {
-                if matches!(r.outcome, CaseOutcome::Pass | CaseOutcome::Skipped) && !args.verbose {
-                    continue;
-                }
-                let msg = outcome_message(&r.outcome)
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{:<5} {} {} / {}{msg}",
-                    outcome_word(&r.outcome).to_uppercase(),
-                    r.suite.display(),
-                    r.test,
-                    r.case
-                )
-                .map_err(stdout_error)?;
-            }
-            for c in &case_runs {
-                match &c.result {
-                    Ok(()) if !args.verbose => {}
-                    Ok(()) => {
-                        writeln!(out, "PASS  {} / {}", c.policy, c.case).map_err(stdout_error)?
-                    }
-                    Err(e) => writeln!(out, "FAIL  {} / {}: {e}", c.policy, c.case)
-                        .map_err(stdout_error)?,
-                }
-            }
-            if let Some(cov) = report
-                .coverage
-                .as_ref()
-                .filter(|_| !report.results.is_empty())
-            {
-                writeln!(out, "coverage: {:.1}%", cov.percent()).map_err(stdout_error)?;
-                for f in &cov.files {
-                    let total = f.covered.len() + f.not_covered.len();
-                    let missed = if f.not_covered.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (not covered: lines {})", ranges(&f.not_covered))
-                    };
-                    writeln!(
-                        out,
-                        "  {}: {}/{} lines{missed}",
-                        f.path,
-                        f.covered.len(),
-                        total
-                    )
-                    .map_err(stdout_error)?;
-                }
-            }
-            let passed_tests = report
-                .results
-                .iter()
-                .filter(|r| r.outcome == TestOutcome::Pass)
-                .count();
-            let passed_cases = suite_results
-                .iter()
-                .filter(|r| r.outcome == CaseOutcome::Pass)
-                .count();
-            let unsupported = suite_results
-                .iter()
-                .filter(|r| matches!(r.outcome, CaseOutcome::Unsupported(_)))
-                .count();
-            let skipped = suite_results
-                .iter()
-                .filter(|r| r.outcome == CaseOutcome::Skipped)
-                .count();
-            let passed_policy_cases = case_runs.iter().filter(|c| c.result.is_ok()).count();
-            writeln!(
-                out,
-                "{} rego tests: {passed_tests} passed; {} suite cases: {passed_cases} passed, {unsupported} unsupported, {skipped} skipped; {} policy cases: {passed_policy_cases} passed; {failed} failed",
-                report.results.len(),
-                suite_results.len(),
-                case_runs.len(),
-            )
-            .map_err(stdout_error)?;
-        }
-    }
-    Ok(if failed > 0 {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+        .filter(|r| r.outcome == TestOutcome::Pass)
+        .count();
+    let suite_count =
+        |pred: fn(&CaseOutcome) -> bool| suites.iter().filter(|r| pred(&r.outcome)).count();
+    let passed_cases = suite_count(|o| *o == CaseOutcome::Pass);
+    let unsupported = suite_count(|o| matches!(o, CaseOutcome::Unsupported(_)));
+    let skipped = suite_count(|o| *o == CaseOutcome::Skipped);
+    let passed_policy_cases = cases.iter().filter(|c| c.result.is_ok()).count();
+    let _ = writeln!(
+        out,
+        "{} rego tests: {passed_tests} passed; {} suite cases: {passed_cases} passed, {unsupported} unsupported, {skipped} skipped; {} policy cases: {passed_policy_cases} passed; {} failed",
+        rego.results.len(),
+        suites.len(),
+        cases.len(),
+        results.failed(),
+    );
+    out
 }
 
 fn outcome_word(o: &CaseOutcome) -> &'static str {
@@ -295,19 +289,6 @@ fn ranges(lines: &[u32]) -> String {
         });
     }
     parts.join(", ")
-}
-
-fn contains_ext(path: &std::path::Path, ext: &str) -> bool {
-    if path.is_file() {
-        return path.extension().is_some_and(|e| e == ext);
-    }
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .any(|e| contains_ext(&e.path(), ext))
-        })
-        .unwrap_or(false)
 }
 
 #[cfg(test)]

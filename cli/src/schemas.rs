@@ -7,11 +7,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sealgate_core::gate::schema::export::{ExportedFolder, kubeconform_folder};
-use sealgate_core::gate::schema::kubernetes_versions;
+use sealgate_core::gate::{ExportedFolder, kubeconform_folder, kubernetes_versions};
 
 use crate::cli::SchemasExportArgs;
-use crate::error::{CliError, Outcome};
+use crate::error::{CliError, Outcome, schema_error};
 
 pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
     let versions: Vec<String> = if args.kubernetes_version.is_empty() {
@@ -26,9 +25,8 @@ pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
     let mut staged: Vec<(tempfile::TempDir, PathBuf, usize)> = Vec::new();
     for version in &versions {
         for strict in [false, true] {
-            let folder = kubeconform_folder(Some(version), strict).map_err(|e| {
-                CliError::usage(e.to_string(), "see `sealgate schemas export --help`")
-            })?;
+            let folder = kubeconform_folder(Some(version), strict)
+                .map_err(|e| schema_error(&e, "see `sealgate schemas export --help`"))?;
             let destination = args.out.join(&folder.name);
             let temp = stage(&args.out, &folder)?;
             staged.push((temp, destination, folder.files.len()));

@@ -4,18 +4,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
-use sealgate_core::gate::finding::check;
-use sealgate_core::gate::rego::{InputDoc, Level, RegoGate};
-use sealgate_core::gate::schema::{
-    SchemaLocation, SchemaOptions, SchemaSet, collect_manifest_files,
-};
-use sealgate_core::gate::validate::{Input, check_sources, register_crds};
-use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status, Subject};
-use sealgate_core::manifest::{Document, ManifestError, Source};
+use sealgate_core::gate::{Input, RegoOptions, SchemaLocation, SchemaOptions, Validator};
+use sealgate_core::manifest::{ManifestError, Source};
+use sealgate_core::walk;
 
 use crate::cli::ValidateArgs;
-use crate::error::{CliError, Outcome};
-use crate::policy_test::{rego_error, rego_options};
+use crate::error::{CliError, Outcome, schema_error, validate_error};
+use crate::policy_flags::rego_options;
 use crate::validate_output::{RunInfo, render};
 
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here.
@@ -48,9 +43,8 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, Cl
         let path = PathBuf::from(raw);
         let meta = std::fs::metadata(&path).map_err(|e| CliError::read(raw, e))?;
         if meta.is_dir() {
-            let mut files = Vec::new();
-            collect_manifest_files(&path, &mut files).map_err(|e| CliError::read(raw, e))?;
-            files.sort();
+            let files = walk::files(&path, walk::MANIFEST_EXTENSIONS)
+                .map_err(|e| CliError::read(raw, e.source))?;
             for file in files.into_iter().filter(|f| !is_ignored(f, ignore)) {
                 sources.push(read_file(&file, max)?);
             }
@@ -87,8 +81,11 @@ fn manifest_error(e: ManifestError) -> CliError {
 /// Typed request: flags checked for conflicts and converted once.
 struct Request {
     schema: SchemaOptions,
+    /// `None`: no `--policy`, a schema-only run.
+    policies: Option<RegoOptions>,
     ignore: Vec<Regex>,
-    jobs: usize,
+    /// `-j`; one worker per core when not given.
+    jobs: Option<usize>,
 }
 
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
@@ -96,8 +93,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         .schema_location
         .iter()
         .map(|l| {
-            SchemaLocation::parse(l)
-                .map_err(|e| CliError::usage(e.to_string(), "see `sealgate validate --help`"))
+            SchemaLocation::parse(l).map_err(|e| schema_error(&e, "see `sealgate validate --help`"))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let ignore = args
@@ -112,11 +108,11 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let jobs = match args.jobs {
-        Some(0) => return Err(CliError::usage("-j 0", "use at least one worker")),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    if args.jobs == Some(0) {
+        return Err(CliError::usage("-j 0", "use at least one worker"));
+    }
+    let policies =
+        (!args.policy.policy.is_empty()).then(|| rego_options(&args.policy, serde_json::json!({})));
     Ok(Request {
         schema: SchemaOptions {
             kubernetes_version: args.kubernetes_version.clone(),
@@ -125,136 +121,23 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
             crd_paths: args.crd.clone(),
             ignore_missing_schemas: args.ignore_missing_schemas,
         },
+        policies,
         ignore,
-        jobs,
+        jobs: args.jobs,
     })
 }
 
 pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     let req = request(&args)?;
-    let mut schemas = SchemaSet::new(req.schema.clone())
-        .map_err(|e| CliError::usage(e.to_string(), "see `sealgate validate --help`"))?;
-    let rego = if args.policy.policy.is_empty() {
-        None
-    } else {
-        Some(
-            RegoGate::load(rego_options(&args.policy, serde_json::json!({})))
-                .map_err(|e| rego_error(&e))?,
-        )
-    };
-
-    let sources = gather_inputs(&args, &req.ignore)?;
-    let mut report = Report {
-        files: sources.len(),
-        ..Report::default()
-    };
-    register_crds(&mut schemas, &sources, req.jobs);
-    // Documents are kept only for Rego; a schema-only run streams through them.
-    let checked = check_sources(sources, &schemas, req.jobs, rego.is_some());
-    let mut docs: Vec<Document> = Vec::new();
-    // One exact allocation for every result (with room for the per-file errors and the combined
-    // Rego input): this vector is the largest thing a big schema-only run holds at the end.
-    let capacity = checked
-        .iter()
-        .map(|c| c.as_ref().map_or(1, |c| c.results.len()))
-        .sum::<usize>()
-        + 1;
-    let mut results: Vec<ResourceResult> = Vec::with_capacity(capacity);
-    for result in checked {
-        match result {
-            Ok(mut checked) => {
-                report.empty += checked.empty;
-                results.append(&mut checked.results);
-                docs.append(&mut checked.documents);
-            }
-            Err(ManifestError::Yaml {
-                file,
-                line,
-                column,
-                message,
-            }) => {
-                let subject = Subject::file(&file, line);
-                let mut finding = Finding::new(
-                    Severity::Error,
-                    check::PARSE,
-                    format!("invalid YAML: {message}"),
-                    &subject,
-                );
-                finding.column = Some(column);
-                report
-                    .resources
-                    .push(ResourceResult::error(subject, finding));
-            }
-            Err(other) => {
-                let name = other.location().0.to_owned();
-                return Err(CliError::usage(
-                    other.to_string(),
-                    format!("fix or --ignore {name}"),
-                ));
-            }
-        }
+    let mut validator = Validator::new(req.schema, req.policies).map_err(|e| validate_error(&e))?;
+    if let Some(jobs) = req.jobs {
+        validator = validator.with_jobs(jobs);
     }
-
-    if let Some(gate) = &rego {
-        let inputs: Vec<InputDoc<'_>> = docs
-            .iter()
-            .map(|d| InputDoc {
-                file: d.file(),
-                line: d.line(),
-                value: d.value(),
-            })
-            .collect();
-        let evaluation = gate
-            .evaluate(&inputs, req.jobs)
-            .map_err(|e| rego_error(&e))?;
-        for (i, outcome) in evaluation.docs.iter().enumerate() {
-            let (Some(doc), Some(result)) = (docs.get(i), results.get_mut(i)) else {
-                continue;
-            };
-            for pf in &outcome.findings {
-                let mut f = Finding::new(
-                    severity(pf.level),
-                    &pf.policy,
-                    pf.message.clone(),
-                    &Subject::of(doc),
-                );
-                if let Some((file, line)) = &pf.location {
-                    f.file = file.clone();
-                    f.line = *line;
-                }
-                result.findings.push(f);
-            }
-            if result.status == Status::Valid
-                && result
-                    .findings
-                    .iter()
-                    .any(|f| f.severity == Severity::Error)
-            {
-                result.status = Status::Invalid;
-            }
-        }
-        if let Some(combined) = &evaluation.combined
-            && !combined.findings.is_empty()
-        {
-            let subject = Subject::file("<combined input>", 0);
-            let findings: Vec<Finding> = combined
-                .findings
-                .iter()
-                .map(|pf| {
-                    Finding::new(severity(pf.level), &pf.policy, pf.message.clone(), &subject)
-                })
-                .collect();
-            report
-                .resources
-                .push(ResourceResult::checked(subject, findings));
-        }
-    }
-    results.append(&mut report.resources);
-    report.resources = results;
-    report.sort();
+    let inputs = gather_inputs(&args, &req.ignore)?;
+    let report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
 
     let info = RunInfo {
-        kubernetes_version: schemas.kubernetes_version(),
+        kubernetes_version: validator.kubernetes_version(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
     };
@@ -269,12 +152,4 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Clean
     })
-}
-
-fn severity(level: Level) -> Severity {
-    match level {
-        Level::Failure => Severity::Error,
-        Level::Warning => Severity::Warning,
-        Level::DryRun => Severity::Note,
-    }
 }

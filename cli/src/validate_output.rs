@@ -29,10 +29,11 @@ pub fn render(report: &Report, format: ValidateFormat, info: &RunInfo) -> String
 }
 
 fn location(f: &Finding) -> String {
+    let at = &f.subject;
     match f.column {
-        Some(col) if f.line > 0 => format!("{}:{}:{}", f.file, f.line, col),
-        _ if f.line > 0 => format!("{}:{}", f.file, f.line),
-        _ => f.file.clone(),
+        Some(col) if at.line > 0 => format!("{}:{}:{}", at.file, at.line, col),
+        _ if at.line > 0 => format!("{}:{}", at.file, at.line),
+        _ => at.file.clone(),
     }
 }
 
@@ -237,7 +238,7 @@ fn sarif(report: &Report) -> String {
     let results: Vec<serde_json::Value> = report
         .findings()
         .map(|f| {
-            let mut region = json!({"startLine": f.line.max(1)});
+            let mut region = json!({"startLine": f.subject.line.max(1)});
             if let Some(col) = f.column {
                 region["startColumn"] = json!(col.max(1));
             }
@@ -251,7 +252,7 @@ fn sarif(report: &Report) -> String {
                 "level": sarif_level(f.severity),
                 "message": {"text": message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.file.trim_start_matches("./")},
+                    "artifactLocation": {"uri": f.subject.file.trim_start_matches("./")},
                     "region": region
                 }}]
             })
@@ -295,7 +296,11 @@ fn github(report: &Report, info: &RunInfo) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut props = format!("file={},line={}", gh_property(&f.file), f.line.max(1));
+        let mut props = format!(
+            "file={},line={}",
+            gh_property(&f.subject.file),
+            f.subject.line.max(1)
+        );
         if let Some(col) = f.column {
             let _ = write!(props, ",col={col}");
         }
@@ -374,7 +379,7 @@ mod tests {
             "/spec/replicas: \"two\" is not of type \"integer\"",
             &s,
         );
-        f.line = 9;
+        f.subject.line = 9;
         let w = Finding::new(
             Severity::Warning,
             "yaml11-boolean",

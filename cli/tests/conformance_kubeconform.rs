@@ -288,9 +288,7 @@ fn kubeconform_and_sealgate_agree_on_kubeconform_fixtures() {
     let Some(fixtures) = sealgate_tests::corpus(TEST, "kubeconform-fixtures").unwrap() else {
         return;
     };
-    let version = *sealgate_core::gate::schema::kubernetes_versions()
-        .last()
-        .unwrap();
+    let version = *sealgate_core::gate::kubernetes_versions().last().unwrap();
     let schemas = tempfile::tempdir().unwrap();
     let export = Command::new(SEALGATE)
         .args(["schemas", "export", "--kubernetes-version", version])

@@ -11,11 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use sealgate_core::gate::rego::suite::{self, CaseOutcome};
-use sealgate_core::gate::rego::verify::{self, TestOutcome, VerifyOptions};
-use sealgate_core::gate::rego::{
-    InputDoc, Level, PolicySource, RegoGate, RegoOptions, RegoVersion,
-};
+use sealgate_core::gate::policy_test::{self, CaseOutcome, TestOutcome, VerifyOptions};
+use sealgate_core::gate::{InputDoc, Level, PolicySource, RegoGate, RegoOptions, RegoVersion};
 use serde_json::Value;
 
 const TEST: &str = "conformance_rego";
@@ -301,10 +298,10 @@ fn sealgate_tally(examples: &Path, case: &ConftestCase) -> Result<(Tally, i32), 
             });
         }
     }
-    let eval = gate.evaluate(&docs, 2).map_err(|e| e.to_string())?;
+    let eval = gate.evaluate(&docs).map_err(|e| e.to_string())?;
     let mut tally = Tally::new();
     let mut failed = false;
-    let mut add = |file: String, o: &sealgate_core::gate::rego::DocOutcome| {
+    let mut add = |file: String, o: &sealgate_core::gate::DocOutcome| {
         let entry = tally.entry(file).or_default();
         for f in &o.findings {
             match f.level {
@@ -418,7 +415,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
                 }
                 (pass, fail)
             });
-        let ours = verify::run_rego_tests(&VerifyOptions {
+        let ours = policy_test::run_rego_tests(&VerifyOptions {
             paths: vec![examples.join(policy)],
             data: if policy == "data/policy" {
                 vec![examples.join("data/exclusions")]
@@ -455,7 +452,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
 fn gator_rows(gator: &Path, roots: &[PathBuf]) -> Vec<Row> {
     let mut rows = Vec::new();
     for root in roots {
-        let suites = suite::find_suites(std::slice::from_ref(root)).unwrap();
+        let suites = policy_test::find_suites(std::slice::from_ref(root)).unwrap();
         for (path, s) in &suites {
             let dir = path.parent().unwrap();
             let out = Command::new(gator)
@@ -464,7 +461,7 @@ fn gator_rows(gator: &Path, roots: &[PathBuf]) -> Vec<Row> {
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&out.stdout).to_string();
-            let results = suite::run_suite(path, s, None, Duration::from_secs(10));
+            let results = policy_test::run_suite(path, s, None, Duration::from_secs(10));
             let ours_ok = results
                 .iter()
                 .all(|r| matches!(r.outcome, CaseOutcome::Pass | CaseOutcome::Skipped));
@@ -590,7 +587,7 @@ fn gator_test_rows(gator: &Path, fixtures: &Path) -> Vec<Row> {
                 })
             })
             .collect();
-        let ours = RegoGate::load(RegoOptions::default()).and_then(|g| g.evaluate(&docs, 2));
+        let ours = RegoGate::load(RegoOptions::default()).and_then(|g| g.evaluate(&docs));
         let (ours_msgs, ours_code) = match &ours {
             Ok(eval) => {
                 let mut m: Vec<String> = eval.findings().map(|f| f.message.clone()).collect();

@@ -5,7 +5,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use sealgate_core::seal::{Scope, SealError, SealingCert, UnsealingKeys, reencrypt_item};
+use sealgate_core::walk;
 
 use crate::cert_source::CertSource;
 use crate::cli::ReencryptArgs;
@@ -101,46 +103,22 @@ pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Clean)
 }
 
-/// Re-seals every file on all cores (each item costs an RSA private-key operation).
+/// Re-seals every file on all cores (each item costs an RSA private-key operation); the first
+/// failure in file order is the one reported.
 fn plan_all(
     files: &[(PathBuf, bool)],
     keys: &UnsealingKeys,
     cert: &SealingCert,
     bar: &indicatif::ProgressBar,
 ) -> Result<Vec<Planned>, CliError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
-    let results: Vec<Result<Vec<Planned>, CliError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for (path, explicit) in part {
-                        if let Some(plan) = plan_file(path, *explicit, keys, cert)? {
-                            out.push(plan);
-                        }
-                        bar.inc(1);
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(CliError::input(
-                        "a worker thread failed",
-                        "reencrypt",
-                        "report a bug",
-                    ))
-                })
-            })
-            .collect()
-    });
+    let results: Vec<Result<Option<Planned>, CliError>> = files
+        .par_iter()
+        .map(|(path, explicit)| {
+            let plan = plan_file(path, *explicit, keys, cert);
+            bar.inc(1);
+            plan
+        })
+        .collect();
     let mut planned = Vec::new();
     for result in results {
         planned.extend(result?);
@@ -210,46 +188,20 @@ fn plan_file(
     }))
 }
 
-/// Files named on the command line (explicit: must hold SealedSecrets) and the `.yaml`, `.yml`
-/// and `.json` files under named folders (hidden folders such as `.git` are skipped).
+/// Files named on the command line (explicit: must hold SealedSecrets) and the manifest files
+/// under named folders, by the project's one walking rule (`sealgate_core::walk`: hidden folders
+/// such as `.git` are skipped, files sorted by path).
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, CliError> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| CliError::read(path.display(), e))?;
         if meta.is_dir() {
-            walk(path, &mut files)?;
+            let found = walk::files(path, walk::MANIFEST_EXTENSIONS)
+                .map_err(|e| CliError::read(e.path.display(), e.source))?;
+            files.extend(found.into_iter().map(|f| (f, false)));
         } else {
             files.push((path.clone(), true));
         }
     }
     Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CliError::read(dir.display(), e))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| CliError::read(dir.display(), e))?;
-        paths.push(entry.path());
-    }
-    paths.sort();
-    for path in paths {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            files.push((path, false));
-        }
-    }
-    Ok(())
 }

@@ -94,23 +94,18 @@ impl Subject {
     }
 }
 
+/// One thing wrong with one object (or file). `subject` says which, at the line the finding
+/// points at (the offending field's when known, else the object's first line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
     /// `schema`, `parse`, … (see [`check`]) or a policy id such as `main.deny_latest`.
     pub check: String,
     pub message: String,
-    pub file: String,
-    /// 1-based line the finding points at (the field when known, else the object's first line).
-    pub line: usize,
+    #[serde(flatten)]
+    pub subject: Subject,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// JSON pointer of the offending value inside the object, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -128,12 +123,8 @@ impl Finding {
             severity,
             check: check.to_owned(),
             message: message.into(),
-            file: subject.file.clone(),
-            line: subject.line,
+            subject: subject.clone(),
             column: None,
-            kind: subject.kind.clone(),
-            namespace: subject.namespace.clone(),
-            name: subject.name.clone(),
             path: None,
         }
     }
@@ -148,24 +139,19 @@ impl Finding {
         pointer: &str,
     ) -> Finding {
         let mut finding = Finding::new(severity, check, message, &Subject::of(doc));
-        finding.line = doc.line_of(pointer);
+        finding.subject.line = doc.line_of(pointer);
         if !pointer.is_empty() {
             finding.path = Some(pointer.to_owned());
         }
         finding
     }
 
-    /// `Kind/namespace/name` of the object, if the finding is about one.
+    /// `Kind/namespace/name` of the object, if the finding is about one (not about a whole file).
     pub fn object(&self) -> Option<String> {
-        let kind = self.kind.as_deref()?;
-        let mut out = kind.to_owned();
-        if let Some(ns) = &self.namespace {
-            out.push('/');
-            out.push_str(ns);
-        }
-        out.push('/');
-        out.push_str(self.name.as_deref().unwrap_or("<no name>"));
-        Some(out)
+        self.subject
+            .kind
+            .is_some()
+            .then(|| self.subject.display_name())
     }
 }
 
@@ -185,7 +171,7 @@ mod tests {
             &m.documents[0],
             "/spec/replicas",
         );
-        assert_eq!((f.file.as_str(), f.line), ("d.yaml", 7));
+        assert_eq!((f.subject.file.as_str(), f.subject.line), ("d.yaml", 7));
         assert_eq!(f.object().as_deref(), Some("Deployment/prod/web"));
         assert_eq!(f.path.as_deref(), Some("/spec/replicas"));
         let json = serde_json::to_value(&f).unwrap();

@@ -1,10 +1,38 @@
 //! The manifest gate: documents checked against JSON Schemas and Rego policies before they are synced.
+//!
+//! [`Validator`] is the entry point: it compiles [`SchemaOptions`] and (optionally) [`RegoOptions`]
+//! once and turns a run's [`Input`]s into a [`Report`] of [`Finding`]s. [`RegoGate`] evaluates
+//! policies on their own (conftest/Gatekeeper semantics); [`policy_test`] runs policies' own tests.
 
-pub mod finding;
-pub mod rego;
-pub mod report;
-pub mod schema;
-pub mod validate;
+mod finding;
+mod rego;
+mod report;
+mod schema;
+mod validate;
+mod validator;
 
-pub use finding::{Finding, Severity, Subject};
+pub use finding::{Finding, Severity, Subject, check};
+pub use rego::{
+    BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyFinding, PolicySource, RegoError,
+    RegoGate, RegoOptions, RegoVersion, builtin_policies,
+};
 pub use report::{Counts, Report, ResourceResult, Status};
+pub use schema::{
+    ExportedFolder, SchemaError, SchemaLocation, SchemaOptions, kubeconform_folder,
+    kubernetes_versions,
+};
+pub use validate::Input;
+pub use validator::{COMBINED_INPUT, ValidateError, Validator};
+
+/// Policies' own tests: Rego unit tests with coverage (`opa test`), Gatekeeper Suites
+/// (`gator verify`) and `cases.yaml` files.
+pub mod policy_test {
+    pub use super::rego::cases::{
+        CaseRun, PolicyCase, parse_cases, run_builtin_cases, run_case_files,
+    };
+    pub use super::rego::suite::{CaseOutcome, CaseResult, find_suites, run_suite};
+    pub use super::rego::verify::{
+        Coverage, FileCoverage, TestOutcome, TestResult, VerifyOptions, VerifyReport,
+        run_rego_tests,
+    };
+}

@@ -141,8 +141,12 @@ impl Report {
         }
         for r in &mut self.resources {
             r.findings.sort_by(|a, b| {
-                (a.line, a.severity, &a.check, &a.message)
-                    .cmp(&(b.line, b.severity, &b.check, &b.message))
+                (a.subject.line, a.severity, &a.check, &a.message).cmp(&(
+                    b.subject.line,
+                    b.severity,
+                    &b.check,
+                    &b.message,
+                ))
             });
         }
     }

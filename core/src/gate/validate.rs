@@ -1,8 +1,9 @@
-//! The parallel parts of a gate run: sources parsed and documents schema-checked by N workers
-//! over one shared, compiled `SchemaSet`, results kept in input order.
+//! The parallel parts of a gate run: sources parsed and documents schema-checked by the rayon
+//! pool's workers over one shared, compiled `SchemaSet`, results kept in input order.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+
+use rayon::prelude::*;
 
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
@@ -42,13 +43,6 @@ impl Input {
         })
     }
 
-    fn name(&self) -> String {
-        match self {
-            Input::Read(source) => source.name().to_owned(),
-            Input::File { path, .. } => path.display().to_string(),
-        }
-    }
-
     fn open(self) -> Result<Source, ManifestError> {
         match self {
             Input::Read(source) => Ok(source),
@@ -57,43 +51,30 @@ impl Input {
     }
 }
 
-/// Every input parsed and schema-checked, in input order. Unless `keep_documents`, an input's
-/// documents are dropped as soon as they are checked, and with them its text: a run holds the
-/// findings of every document but the parsed documents of only `jobs` inputs at a time (parsed
-/// documents take ~15x the memory of their text). Workers take whole inputs; fewer inputs
-/// than workers (one big stream on stdin) are read one by one with their documents checked in
-/// parallel instead.
+/// Every input parsed and schema-checked, in input order, on the current rayon pool. Unless
+/// `keep_documents`, an input's documents are dropped as soon as they are checked, and with them
+/// its text: a run holds the findings of every document but the parsed documents of only `jobs`
+/// inputs at a time (parsed documents take ~15x the memory of their text). Workers take whole
+/// inputs; fewer inputs than workers (one big stream on stdin) are read one by one with their
+/// documents checked in parallel instead; never both, so a worker waiting on its own documents
+/// does not pick up another input and hold it too.
 pub fn check_sources(
     inputs: Vec<Input>,
     schemas: &SchemaSet,
     jobs: usize,
     keep_documents: bool,
 ) -> Vec<Result<CheckedSource, ManifestError>> {
-    let per_source = inputs.len() >= jobs;
-    let (outer, inner) = if per_source { (jobs, 1) } else { (1, jobs) };
-    let slots: Vec<Slot> = inputs
-        .into_iter()
-        .map(|i| Slot {
-            name: i.name(),
-            input: Mutex::new(Some(i)),
-        })
-        .collect();
-    parallel_map(&slots, outer, |slot| {
-        let taken = slot
-            .input
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let Some(input) = taken else {
-            // Only a worker that panicked on this input leaves it taken without a result.
-            let source = std::io::Error::other("a worker thread panicked while checking it");
-            return Err(ManifestError::Io {
-                file: slot.name.clone(),
-                source,
-            });
-        };
+    let check = |input: Input, parallel_documents: bool| {
         let manifest = load(input.open()?)?;
-        let results = check_schemas(&manifest.documents, schemas, inner);
+        let results = if parallel_documents {
+            check_schemas(&manifest.documents, schemas)
+        } else {
+            manifest
+                .documents
+                .iter()
+                .map(|d| schemas.check(d))
+                .collect()
+        };
         let documents = if keep_documents {
             manifest.documents
         } else {
@@ -104,91 +85,34 @@ pub fn check_sources(
             empty: manifest.empty,
             documents,
         })
-    })
-}
-
-/// An input waiting for its worker, which takes it (so its text is freed with its documents).
-struct Slot {
-    name: String,
-    input: Mutex<Option<Input>>,
+    };
+    if inputs.len() >= jobs {
+        inputs.into_par_iter().map(|i| check(i, false)).collect()
+    } else {
+        inputs.into_iter().map(|i| check(i, true)).collect()
+    }
 }
 
 /// Registers the CRDs found in the inputs (the inputs validate against their own CRDs, wherever
 /// they appear), parsing only those that may hold one. Inputs that do not parse are passed over
 /// here; `check_sources` reports them.
-pub fn register_crds(schemas: &mut SchemaSet, inputs: &[Input], jobs: usize) {
-    let candidates: Vec<Source> = inputs
-        .iter()
+pub fn register_crds(schemas: &mut SchemaSet, inputs: &[Input]) {
+    let manifests: Vec<Result<Manifest, ManifestError>> = inputs
+        .par_iter()
         .filter_map(|i| match i {
-            Input::Read(source) if may_define_crd(source.text()) => Some(source.clone()),
+            Input::Read(source) if may_define_crd(source.text()) => Some(load(source.clone())),
             _ => None,
         })
         .collect();
-    for manifest in load_all(&candidates, jobs).into_iter().flatten() {
+    for manifest in manifests.into_iter().flatten() {
         schemas.add_crds_from(&manifest.documents);
     }
 }
 
-/// One result per document, in input order. `jobs` workers (at least 1) take small contiguous
-/// chunks; schemas compile once, on first use, whichever worker gets there first.
-pub fn check_schemas(docs: &[Document], schemas: &SchemaSet, jobs: usize) -> Vec<ResourceResult> {
-    parallel_map(docs, jobs, |doc| schemas.check(doc))
-}
-
-/// Every source parsed into documents, in input order, `jobs` files at a time.
-pub fn load_all(sources: &[Source], jobs: usize) -> Vec<Result<Manifest, ManifestError>> {
-    parallel_map(sources, jobs, |source| load(source.clone()))
-}
-
-/// `items.iter().map(f)` on `jobs` threads, results in input order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.is_empty() {
-        return Vec::new();
-    }
-    let jobs = jobs.clamp(1, items.len());
-    if jobs == 1 {
-        return items.iter().map(f).collect();
-    }
-    // Small chunks balance the load when some items are much bigger than others.
-    let chunk = items.len().div_ceil(jobs * 8).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let start = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
-                        if start >= items.len() {
-                            break;
-                        }
-                        let end = (start + chunk).min(items.len());
-                        for (i, item) in items[start..end].iter().enumerate() {
-                            out.push((start + i, f(item)));
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut slots: Vec<Option<R>> = Vec::new();
-    slots.resize_with(items.len(), || None);
-    for (i, result) in parts.into_iter().flatten() {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(result);
-        }
-    }
-    // A worker that panicked leaves holes; compute those here rather than lose them.
-    slots
-        .into_iter()
-        .zip(items)
-        .map(|(r, item)| r.unwrap_or_else(|| f(item)))
-        .collect()
+/// One result per document, in input order, on the current rayon pool; schemas compile once, on
+/// first use, whichever worker gets there first.
+pub fn check_schemas(docs: &[Document], schemas: &SchemaSet) -> Vec<ResourceResult> {
+    docs.par_iter().map(|doc| schemas.check(doc)).collect()
 }
 
 #[cfg(test)]
@@ -197,6 +121,15 @@ mod tests {
     use crate::gate::Status;
     use crate::gate::schema::SchemaOptions;
     use crate::manifest::{Source, load};
+
+    /// `f` on a pool of `threads` workers, as the `Validator` runs it.
+    fn on_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
+    }
 
     #[test]
     fn parallel_results_keep_input_order_and_match_sequential() {
@@ -213,8 +146,8 @@ mod tests {
             .unwrap()
             .documents;
         let set = SchemaSet::new(SchemaOptions::default()).unwrap();
-        let seq = check_schemas(&docs, &set, 1);
-        let par = check_schemas(&docs, &set, 4);
+        let seq = on_pool(1, || check_schemas(&docs, &set));
+        let par = on_pool(4, || check_schemas(&docs, &set));
         assert_eq!(seq.len(), 400);
         for (a, b) in seq.iter().zip(&par) {
             assert_eq!(
@@ -231,10 +164,8 @@ mod tests {
 
     #[test]
     fn files_are_read_again_by_their_worker_unless_they_may_hold_a_crd() {
-        let dir =
-            std::env::temp_dir().join(format!("sealgate-validate-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (plain, crd) = (dir.join("cm.yaml"), dir.join("crd.yaml"));
+        let dir = tempfile::tempdir().unwrap();
+        let (plain, crd) = (dir.path().join("cm.yaml"), dir.path().join("crd.yaml"));
         std::fs::write(
             &plain,
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
@@ -258,7 +189,7 @@ mod tests {
             "{inputs:?}"
         );
         let set = SchemaSet::new(SchemaOptions::default()).unwrap();
-        let checked = check_sources(inputs.into(), &set, 2, false);
+        let checked = on_pool(2, || check_sources(inputs.into(), &set, 2, false));
         assert_eq!(
             checked[0].as_ref().unwrap().results[0].status,
             Status::Valid
@@ -267,7 +198,6 @@ mod tests {
             Input::file(&plain, 8),
             Err(ManifestError::TooLarge { .. })
         ));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// A CRD in a later file (its kind even spelled with escapes) still gives the custom
@@ -295,11 +225,12 @@ mod tests {
                 ..SchemaOptions::default()
             })
             .unwrap();
-            register_crds(&mut set, &inputs(), jobs);
-            let checked: Vec<CheckedSource> = check_sources(inputs().into(), &set, jobs, keep)
-                .into_iter()
-                .map(Result::unwrap)
-                .collect();
+            on_pool(jobs, || register_crds(&mut set, &inputs()));
+            let checked: Vec<CheckedSource> =
+                on_pool(jobs, || check_sources(inputs().into(), &set, jobs, keep))
+                    .into_iter()
+                    .map(Result::unwrap)
+                    .collect();
             let statuses: Vec<Vec<Status>> = checked
                 .iter()
                 .map(|c| c.results.iter().map(|r| r.status).collect())

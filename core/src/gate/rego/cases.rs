@@ -116,7 +116,7 @@ fn run_source(label: &str, source: PolicySource, cases: Vec<PolicyCase>) -> Vec<
                     line: 1,
                     value: &case.input,
                 }];
-                let eval = gate.evaluate(&docs, 1).map_err(|e| e.to_string())?;
+                let eval = gate.evaluate(&docs).map_err(|e| e.to_string())?;
                 let outcome = eval.docs.first().cloned().unwrap_or_default();
                 let (deny, warn) = (
                     level_messages(&outcome, Level::Failure),
@@ -159,8 +159,7 @@ pub fn run_builtin_cases() -> Result<Vec<CaseRun>, RegoError> {
 pub fn run_case_files(paths: &[PathBuf]) -> Result<Vec<CaseRun>, RegoError> {
     let mut out = Vec::new();
     for path in paths {
-        let mut files = Vec::new();
-        load::walk(path, &mut files)?;
+        let files = load::files(path, &["yaml"])?;
         for file in files
             .iter()
             .filter(|f| f.file_name().is_some_and(|n| n == "cases.yaml"))

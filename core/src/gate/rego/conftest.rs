@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::engine::{self, PackageRules};
 use super::error::RegoError;
-use super::{Level, PolicyFinding};
+use super::types::{Level, PolicyFinding};
 
 // The exact patterns conftest uses to pick rules (policy/engine.go).
 static FAILURE: LazyLock<Option<Regex>> =
@@ -232,7 +232,6 @@ fn location_of(loc: &Value) -> Option<(String, usize)> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -8,9 +8,7 @@ pub enum RegoError {
     #[error("cannot read policy path {path}: {reason}")]
     Read { path: PathBuf, reason: String },
 
-    #[error(
-        "no Rego policies (*.rego) found in {path}; point --policy at a folder with .rego files"
-    )]
+    #[error("no Rego policies (*.rego) found in {path}")]
     NoPolicies { path: PathBuf },
 
     #[error("{file}:{line}:{col}: Rego syntax error: {message}")]
@@ -44,7 +42,7 @@ pub enum RegoError {
     },
 
     #[error(
-        "{query}: policy evaluation stopped after {limit_ms} ms for {subject} (run-away policy?); raise --policy-timeout if it is legitimately slow"
+        "{query}: policy evaluation stopped after {limit_ms} ms for {subject} (run-away policy?)"
     )]
     Timeout {
         query: String,
@@ -55,7 +53,7 @@ pub enum RegoError {
     #[error("{query}: result for {subject} is an object without a string \"msg\" field")]
     ResultShape { query: String, subject: String },
 
-    #[error("invalid --namespace pattern {pattern:?}: {message}")]
+    #[error("invalid package name pattern {pattern:?}: {message}")]
     NamespacePattern { pattern: String, message: String },
 
     #[error("{file}: {what} {name:?}: {message}")]
@@ -65,9 +63,6 @@ pub enum RegoError {
         name: String,
         message: String,
     },
-
-    #[error("worker thread failed while evaluating policies")]
-    Worker,
 }
 
 /// Turns a regorus parse/compile error (a multi-line diagnostic `--> file:line:col … error: msg`)
@@ -148,7 +143,6 @@ pub(crate) fn from_eval_error(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::builtin;
 use super::error::RegoError;
+use crate::walk;
 
 /// Where `--policy` points: a file or folder on disk, or the policies shipped in the binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,18 +68,17 @@ pub(crate) fn collect(sources: &[PolicySource]) -> Result<PolicyMaterial, RegoEr
             }
             PolicySource::Path(path) => {
                 let before = material.rego.len() + material.objects.len();
-                let mut files = Vec::new();
-                walk(path, &mut files)?;
-                for file in files {
+                let wanted = [walk::POLICY_EXTENSIONS, walk::MANIFEST_EXTENSIONS].concat();
+                for file in files(path, &wanted)? {
                     let name = file.to_string_lossy().into_owned();
-                    if has_ext(&file, &["rego"]) {
+                    if walk::has_extension(&file, walk::POLICY_EXTENSIONS) {
                         let text = read(&file)?;
                         material.rego.push(RegoFile {
                             path: name,
                             text,
                             builtin: false,
                         });
-                    } else if has_ext(&file, &["yaml", "yml", "json"]) {
+                    } else {
                         // Only Gatekeeper objects are policy; other YAML (test fixtures, data) is skipped.
                         let text = read(&file)?;
                         if let Ok(docs) = parse_yaml_stream(&text) {
@@ -106,12 +106,7 @@ pub(crate) fn collect(sources: &[PolicySource]) -> Result<PolicyMaterial, RegoEr
 pub(crate) fn collect_data(paths: &[PathBuf]) -> Result<Vec<(String, Value)>, RegoError> {
     let mut out = Vec::new();
     for path in paths {
-        let mut files = Vec::new();
-        walk(path, &mut files)?;
-        for file in files
-            .into_iter()
-            .filter(|f| has_ext(f, &["yaml", "yml", "json"]))
-        {
+        for file in files(path, walk::MANIFEST_EXTENSIONS)? {
             let name = file.to_string_lossy().into_owned();
             let text = read(&file)?;
             let docs = parse_yaml_stream(&text).map_err(|message| RegoError::Data {
@@ -148,42 +143,12 @@ pub(crate) fn read(path: &Path) -> Result<String, RegoError> {
     })
 }
 
-fn has_ext(path: &Path, exts: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
-}
-
-/// Files under `path` in a stable (sorted) order; hidden folders such as `.git` are skipped.
-pub(crate) fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), RegoError> {
-    let meta = std::fs::metadata(path).map_err(|e| RegoError::Read {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    if meta.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path).map_err(|e| RegoError::Read {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let hidden = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if child.is_dir() {
-            if !hidden {
-                walk(&child, out)?;
-            }
-        } else {
-            out.push(child);
-        }
-    }
-    Ok(())
+/// The files under `path` with one of `extensions`, by the project's one walking rule.
+pub(crate) fn files(path: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, RegoError> {
+    walk::files(path, extensions).map_err(|e| RegoError::Read {
+        path: e.path,
+        reason: e.source.to_string(),
+    })
 }
 
 /// Folders of the user's policy files, in load order (where conftest's file builtins look).

@@ -421,7 +421,6 @@ fn pattern_vars(expr: &Ref<Expr>, out: &mut Vec<Span>) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -36,16 +36,8 @@ pub struct CaseResult {
 pub fn find_suites(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Value)>, RegoError> {
     let mut out = Vec::new();
     for path in paths {
-        let mut files = Vec::new();
-        load::walk(path, &mut files)?;
-        for file in files {
-            let is_yaml = file
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e, "yaml" | "yml"));
-            if !is_yaml {
-                continue;
-            }
+        // gator reads Suites from YAML files only.
+        for file in load::files(path, &["yaml", "yml"])? {
             let text = load::read(&file)?;
             let Ok(docs) = load::parse_yaml_stream(&text) else {
                 continue;
@@ -261,8 +253,14 @@ fn run_case(
             && o.pointer("/metadata/name").and_then(Value::as_str) == ns_name
     });
     let mut engines = gk.engines();
+    let ctx = gatekeeper::ReviewCtx {
+        namespace,
+        doc: None,
+        subject: object_path,
+        timeout,
+    };
     let findings = gk
-        .review(&mut engines, object, namespace, None, object_path, timeout)
+        .review(&mut engines, object, &ctx)
         .map_err(|e| e.to_string())?;
     let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
     for a in assertions {

@@ -1,5 +1,4 @@
 //! Tests of the Rego gate against real policies on disk: conftest semantics, Gatekeeper, limits, built-ins.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -8,32 +7,6 @@ use serde_json::{Value, json};
 
 use super::cases::{parse_cases, run_builtin_cases};
 use super::*;
-
-/// A scratch folder under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("sealgate-rego-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -53,8 +26,9 @@ fn gate(dir: &Path, tweak: impl FnOnce(&mut RegoOptions)) -> Result<RegoGate, Re
     RegoGate::load(options)
 }
 
-fn run(gate: &RegoGate, values: &[Value]) -> Evaluation {
-    let docs: Vec<InputDoc<'_>> = values
+/// The values as the documents of one file, `in.yaml`, one per line.
+fn inputs(values: &[Value]) -> Vec<InputDoc<'_>> {
+    values
         .iter()
         .enumerate()
         .map(|(i, v)| InputDoc {
@@ -62,8 +36,15 @@ fn run(gate: &RegoGate, values: &[Value]) -> Evaluation {
             line: i + 1,
             value: v,
         })
-        .collect();
-    gate.evaluate(&docs, 2).unwrap()
+        .collect()
+}
+
+fn run(gate: &RegoGate, values: &[Value]) -> Evaluation {
+    gate.evaluate(&inputs(values)).unwrap()
+}
+
+fn eval_err(gate: &RegoGate, values: &[Value]) -> RegoError {
+    gate.evaluate(&inputs(values)).unwrap_err()
 }
 
 fn messages(outcome: &DocOutcome, level: Level) -> Vec<String> {
@@ -106,7 +87,7 @@ exception contains rules if {
 
 #[test]
 fn conftest_rules_results_metadata_and_exceptions() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "policy/main.rego", CONFTEST_POLICY);
     let g = gate(&dir.path().join("policy"), |_| {}).unwrap();
     let dep = |name: &str| {
@@ -154,7 +135,7 @@ fn conftest_rules_results_metadata_and_exceptions() {
 
 #[test]
 fn namespaces_default_explicit_glob_and_all() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "a.rego",
@@ -197,7 +178,7 @@ fn namespaces_default_explicit_glob_and_all() {
 
 #[test]
 fn rego_v0_policies_need_the_v0_flag() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "old.rego",
@@ -213,7 +194,7 @@ fn rego_v0_policies_need_the_v0_flag() {
 
 #[test]
 fn data_files_and_conftest_file_info() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "p/main.rego",
@@ -233,7 +214,7 @@ fn data_files_and_conftest_file_info() {
 
 #[test]
 fn combine_mode_sees_every_document() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "c.rego",
@@ -248,39 +229,27 @@ fn combine_mode_sees_every_document() {
 
 #[test]
 fn runaway_policy_stops_with_a_timeout() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "slow.rego",
         "package main\nimport rego.v1\ndeny contains \"x\" if {\n  n := numbers.range(1, 100000000)\n  count([x | some x in n; x > 0]) > 0\n}\n",
     );
     let g = gate(dir.path(), |o| o.timeout = Duration::from_millis(200)).unwrap();
-    let docs = [json!({})];
-    let input = [InputDoc {
-        file: "in.yaml",
-        line: 1,
-        value: &docs[0],
-    }];
-    let err = g.evaluate(&input, 1).unwrap_err();
+    let err = eval_err(&g, &[json!({})]);
     assert!(matches!(err, RegoError::Timeout { .. }), "{err}");
 }
 
 #[test]
 fn object_result_without_msg_is_an_error() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "p.rego",
         "package main\ndeny contains {\"message\": \"x\"} if true\n",
     );
     let g = gate(dir.path(), |_| {}).unwrap();
-    let docs = [json!({})];
-    let input = [InputDoc {
-        file: "in.yaml",
-        line: 1,
-        value: &docs[0],
-    }];
-    let err = g.evaluate(&input, 1).unwrap_err();
+    let err = eval_err(&g, &[json!({})]);
     assert!(matches!(err, RegoError::ResultShape { .. }), "{err}");
 }
 
@@ -330,7 +299,7 @@ spec:
 
 #[test]
 fn gatekeeper_constraints_from_the_policy_folder() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "gk/required-labels.yaml", TEMPLATE);
     let g = gate(&dir.path().join("gk"), |_| {}).unwrap();
     let docs = [
@@ -354,7 +323,7 @@ fn gatekeeper_constraints_from_the_policy_folder() {
 
 #[test]
 fn gatekeeper_objects_among_the_inputs_and_inventory() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.rego", "package main\n");
     let g = gate(dir.path(), |_| {}).unwrap();
     let template = json!({
@@ -384,7 +353,7 @@ fn gatekeeper_objects_among_the_inputs_and_inventory() {
 /// the Deployment's document, prefixed, with the template's enforcementAction.
 #[test]
 fn expansion_templates_review_implied_resources() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.rego", "package main\n");
     let g = gate(dir.path(), |_| {}).unwrap();
     let template = json!({
@@ -461,20 +430,14 @@ fn expansion_templates_review_implied_resources() {
 
 #[test]
 fn constraint_without_template_is_an_error() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "c.yaml",
         "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: Nope\nmetadata: {name: n}\n",
     );
     let g = gate(dir.path(), |_| {}).unwrap();
-    let docs = [json!({})];
-    let input = [InputDoc {
-        file: "in.yaml",
-        line: 1,
-        value: &docs[0],
-    }];
-    let err = g.evaluate(&input, 1).unwrap_err();
+    let err = eval_err(&g, &[json!({})]);
     assert!(
         err.to_string()
             .contains("no ConstraintTemplate defines kind \"Nope\""),
@@ -484,7 +447,7 @@ fn constraint_without_template_is_an_error() {
 
 #[test]
 fn missing_policy_folder_content_is_an_error() {
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "readme.md", "nothing");
     assert!(matches!(
         gate(dir.path(), |_| {}),
@@ -520,7 +483,7 @@ fn builtin_policy_cases() {
                 line: 1,
                 value: &case.input,
             }];
-            let eval = g.evaluate(&input, 1).unwrap();
+            let eval = g.evaluate(&input).unwrap();
             let outcome = &eval.docs[0];
             let mut deny = case.deny.clone();
             deny.sort();
@@ -591,7 +554,7 @@ fn case_runner_passes_builtins_and_catches_a_wrong_expectation() {
             r.result
         );
     }
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "p/policy.rego",
@@ -612,29 +575,6 @@ fn case_runner_passes_builtins_and_catches_a_wrong_expectation() {
     // A case that omits an expectation is rejected rather than passing silently.
     let err = parse_cases("f", "cases:\n  - name: x\n    input: {}\n    deny: []\n").unwrap_err();
     assert!(err.to_string().contains("`warn:`"), "{err}");
-}
-
-#[test]
-fn manifest_documents_become_findings_with_lines() {
-    use crate::gate::Severity;
-    use crate::manifest::{Source, load};
-    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData: {password: x}\n";
-    let manifest = load(Source::from_text("secrets.yaml", text)).unwrap();
-    let g = RegoGate::load(RegoOptions {
-        policies: vec![PolicySource::parse("builtin:no-plaintext-secrets")],
-        ..RegoOptions::default()
-    })
-    .unwrap();
-    let (findings, _) = g.check_documents(&manifest.documents, 2).unwrap();
-    assert_eq!(findings.len(), 1);
-    let f = &findings[0];
-    assert_eq!((f.file.as_str(), f.line), ("secrets.yaml", 5));
-    assert_eq!(f.severity, Severity::Error);
-    assert_eq!(f.check, "sealgate.no_plaintext_secrets.deny");
-    assert_eq!(
-        (f.kind.as_deref(), f.name.as_deref()),
-        (Some("Secret"), Some("db"))
-    );
 }
 
 /// sealedsecret-sanity against blobs made by the real sealer: the cert that sealed them passes,
@@ -662,7 +602,7 @@ fn sealedsecret_sanity_with_the_sealing_cert() {
     )
     .unwrap();
     let sealed = serde_json::to_value(&sealed).unwrap();
-    let dir = TempDir::new();
+    let dir = tempfile::tempdir().unwrap();
     let cert = write(dir.path(), "cert.pem", pair.cert_pem());
     let run_with = |data: Value, cert: Option<PathBuf>| {
         let g = RegoGate::load(RegoOptions {
@@ -677,7 +617,7 @@ fn sealedsecret_sanity_with_the_sealing_cert() {
             line: 1,
             value: &sealed,
         }];
-        messages(&g.evaluate(&input, 1).unwrap().docs[0], Level::Failure)
+        messages(&g.evaluate(&input).unwrap().docs[0], Level::Failure)
     };
     assert_eq!(run_with(json!({}), None), Vec::<String>::new());
     assert_eq!(run_with(json!({}), Some(cert)), Vec::<String>::new());

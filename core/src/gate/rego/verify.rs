@@ -52,9 +52,7 @@ impl Coverage {
             100.0
         } else {
             // Line counts are far below 2^52, so the conversion is exact.
-            #[allow(clippy::cast_precision_loss)]
-            let pct = covered as f64 * 100.0 / total as f64;
-            pct
+            covered as f64 * 100.0 / total as f64
         }
     }
 }

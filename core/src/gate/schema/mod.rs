@@ -6,9 +6,9 @@
 //! `apiVersion`/`kind` and shared by all worker threads.
 
 mod builtin;
-pub mod crd;
+pub(super) mod crd;
 mod duration;
-pub mod export;
+mod export;
 mod location;
 mod transform;
 
@@ -21,31 +21,31 @@ use serde_json::{Value, json};
 
 pub use builtin::kubernetes_versions;
 pub use crd::CrdSchema;
+pub use export::{ExportedFolder, kubeconform_folder};
 pub use location::SchemaLocation;
 
 use super::finding::{Finding, Severity, Subject, check};
 use super::report::ResourceResult;
 use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment};
+use crate::walk;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error(
-        "no built-in schemas for Kubernetes {version}; known versions: {known} (use one of them, or --schema-location)"
-    )]
+    #[error("no built-in schemas for Kubernetes {version}; known versions: {known}")]
     UnknownKubernetesVersion { version: String, known: String },
     #[error(
-        "--schema-location {location}: network locations are not supported (sealgate works offline); download the schemas and pass the local directory or template"
+        "{location}: network locations are not supported (sealgate works offline); download the schemas and pass the local directory or template"
     )]
     NetworkLocation { location: String },
     #[error(
-        "--schema-location {location}: unknown template variable {variable:?}; use .NormalizedKubernetesVersion, .StrictSuffix, .ResourceKind, .ResourceAPIVersion, .Group or .KindSuffix"
+        "{location}: unknown template variable {variable:?}; use .NormalizedKubernetesVersion, .StrictSuffix, .ResourceKind, .ResourceAPIVersion, .Group or .KindSuffix"
     )]
     Template { location: String, variable: String },
     #[error(
         "built-in schemas for Kubernetes {version} are corrupt ({message}); reinstall sealgate"
     )]
     Embedded { version: String, message: String },
-    #[error("--crd {path}: {message}")]
+    #[error("CRDs from {path}: {message}")]
     CrdDir { path: String, message: String },
     #[error("{first} and {second} would both be written to {file} in kubeconform's layout")]
     ExportCollision {
@@ -166,15 +166,13 @@ impl SchemaSet {
             path: path.display().to_string(),
             message,
         };
-        let mut files = Vec::new();
-        if path.is_dir() {
-            collect_manifest_files(path, &mut files).map_err(|e| err(e.to_string()))?;
+        let files = if path.is_dir() {
+            walk::files(path, walk::MANIFEST_EXTENSIONS).map_err(|e| err(e.to_string()))?
         } else if path.is_file() {
-            files.push(path.to_path_buf());
+            vec![path.to_path_buf()]
         } else {
             return Err(err("no such file or directory".to_owned()));
-        }
-        files.sort();
+        };
         for file in files {
             let source =
                 crate::manifest::Source::read_path(&file, crate::manifest::DEFAULT_MAX_BYTES)
@@ -477,7 +475,7 @@ fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
                 DiagnosticKind::Yaml11Boolean { .. } => (Severity::Warning, check::YAML11_BOOLEAN),
             };
             let mut f = Finding::new(severity, id, d.to_string(), &Subject::of(doc));
-            f.line = d.line;
+            f.subject.line = d.line;
             f.column = Some(d.column);
             f.path = Some(d.pointer.clone());
             f
@@ -494,29 +492,6 @@ fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "list",
         Value::Object(_) => "mapping",
     }
-}
-
-/// YAML and JSON files under a folder, recursively (hidden folders skipped).
-pub fn collect_manifest_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type()?.is_dir() {
-            if !hidden {
-                collect_manifest_files(&path, out)?;
-            }
-        } else if is_manifest_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-pub fn is_manifest_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ fn wrong_type_is_reported_on_its_line() {
     let r = set(false).check(&docs(&text)[0]);
     assert_eq!(r.status, Status::Invalid);
     assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
-    assert_eq!(r.findings[0].line, 7);
+    assert_eq!(r.findings[0].subject.line, 7);
     assert_eq!(r.findings[0].path.as_deref(), Some("/spec/replicas"));
     assert!(
         r.findings[0].message.contains("two"),
@@ -70,7 +70,7 @@ fn unknown_fields_fail_only_in_strict_mode() {
     assert_eq!(set(false).check(&docs(&text)[0]).status, Status::Valid);
     let r = set(true).check(&docs(&text)[0]);
     assert_eq!(r.status, Status::Invalid);
-    assert_eq!(r.findings[0].line, 17);
+    assert_eq!(r.findings[0].subject.line, 17);
     assert_eq!(
         r.findings[0].path.as_deref(),
         Some("/spec/template/spec/containers/0/imagePullPolicyy")
@@ -183,7 +183,7 @@ fn duplicate_keys_are_warnings_unless_strict_and_yaml11_booleans_warn() {
     let r = set(false).check(&docs(text)[0]);
     assert_eq!(r.status, Status::Valid);
     assert_eq!(r.findings[0].severity, Severity::Warning);
-    assert_eq!(r.findings[0].line, 5);
+    assert_eq!(r.findings[0].subject.line, 5);
     // Strict: unreadable, like kubeconform -strict (an error, not an invalid object).
     assert_eq!(set(true).check(&docs(text)[0]).status, Status::Error);
     let r = set(false).check(
@@ -197,14 +197,14 @@ fn duplicate_keys_are_warnings_unless_strict_and_yaml11_booleans_warn() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.check == check::YAML11_BOOLEAN && f.line == 5)
+            .any(|f| f.check == check::YAML11_BOOLEAN && f.subject.line == 5)
     );
 }
 
 #[test]
 fn schema_locations_with_templates_are_read_in_order() {
-    let dir = std::env::temp_dir().join(format!("sealgate-schema-location-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
     let schema = serde_json::json!({"type": "object", "required": ["spec"]});
     std::fs::write(dir.join("thing_v1.json"), schema.to_string()).unwrap();
     let template = format!(
@@ -228,7 +228,6 @@ fn schema_locations_with_templates_are_read_in_order() {
         Status::Valid,
         "falls through to the built-in location"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

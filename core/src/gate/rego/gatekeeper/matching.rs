@@ -242,7 +242,6 @@ fn name(m: &Value, t: &Target<'_>) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -1,0 +1,303 @@
+//! `Validator`: the gate's one entry point. Schemas and policies compiled once; a run's inputs in,
+//! one [`Report`] out.
+
+use crate::manifest::{Document, ManifestError};
+
+use super::finding::{Finding, Severity, Subject, check};
+use super::rego::{InputDoc, Level, PolicyFinding, RegoError, RegoGate, RegoOptions};
+use super::report::{Report, ResourceResult, Status};
+use super::schema::{SchemaError, SchemaOptions, SchemaSet};
+use super::validate::{Input, check_sources, register_crds};
+
+/// The subject of findings about the combined input (conftest `--combine`), which no one document owns.
+pub const COMBINED_INPUT: &str = "<combined input>";
+
+/// What stops a validation run (a problem *in* a manifest is a [`Finding`], not an error).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidateError {
+    /// The schema options cannot be used (unknown Kubernetes version, bad location, `crd_paths`).
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// Policies that do not load, or whose evaluation fails.
+    #[error(transparent)]
+    Rego(#[from] RegoError),
+    /// An input that cannot be read as manifests at all (a YAML syntax error is a finding instead).
+    #[error(transparent)]
+    Input(#[from] ManifestError),
+}
+
+/// Schemas (built-in, CRDs, locations) and optional Rego policies, compiled once and shared by
+/// every worker of a run.
+///
+/// ```
+/// use sealgate_core::gate::{Input, SchemaOptions, Status, Validator};
+/// use sealgate_core::manifest::Source;
+///
+/// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n";
+/// let mut validator = Validator::new(SchemaOptions::default(), None)?;
+/// let report = validator.validate(vec![Input::Read(Source::from_text("cm.yaml", text))])?;
+/// assert_eq!(report.resources[0].status, Status::Valid);
+/// assert!(!report.failed(false));
+/// # Ok::<(), sealgate_core::gate::ValidateError>(())
+/// ```
+#[derive(Debug)]
+pub struct Validator {
+    schemas: SchemaSet,
+    rego: Option<RegoGate>,
+    jobs: usize,
+}
+
+impl Validator {
+    /// Compiles the schema options, then the policies (`None`: a schema-only run). Uses every
+    /// core; see [`Validator::with_jobs`].
+    pub fn new(
+        schema: SchemaOptions,
+        policies: Option<RegoOptions>,
+    ) -> Result<Self, ValidateError> {
+        let schemas = SchemaSet::new(schema)?;
+        let rego = policies.map(RegoGate::load).transpose()?;
+        let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Validator {
+            schemas,
+            rego,
+            jobs,
+        })
+    }
+
+    /// Runs with `jobs` workers (at least 1) instead of one per core.
+    #[must_use]
+    pub fn with_jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// The Kubernetes version whose built-in schemas are used, as `1.35.4`.
+    pub fn kubernetes_version(&self) -> &'static str {
+        self.schemas.kubernetes_version()
+    }
+
+    /// Checks every input against the schemas and the policies; results come back sorted by file
+    /// and line, whatever the worker count. CRDs among the inputs are registered first (every
+    /// input validates against them) and stay registered for later runs of this validator.
+    pub fn validate(&mut self, inputs: Vec<Input>) -> Result<Report, ValidateError> {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs)
+            .build()
+        {
+            Ok(pool) => pool.install(|| self.run(inputs)),
+            // No threads to be had: the caller's thread does the work alone.
+            Err(_) => self.run(inputs),
+        }
+    }
+
+    fn run(&mut self, inputs: Vec<Input>) -> Result<Report, ValidateError> {
+        let mut report = Report {
+            files: inputs.len(),
+            ..Report::default()
+        };
+        register_crds(&mut self.schemas, &inputs);
+        // Documents are kept only for Rego; a schema-only run streams through them.
+        let checked = check_sources(inputs, &self.schemas, self.jobs, self.rego.is_some());
+        let mut docs: Vec<Document> = Vec::new();
+        // One exact allocation for every result (with room for the per-file errors and the combined
+        // Rego input): this vector is the largest thing a big schema-only run holds at the end.
+        let capacity = checked
+            .iter()
+            .map(|c| c.as_ref().map_or(1, |c| c.results.len()))
+            .sum::<usize>()
+            + 1;
+        let mut results: Vec<ResourceResult> = Vec::with_capacity(capacity);
+        for result in checked {
+            match result {
+                Ok(mut checked) => {
+                    report.empty += checked.empty;
+                    results.append(&mut checked.results);
+                    docs.append(&mut checked.documents);
+                }
+                Err(ManifestError::Yaml {
+                    file,
+                    line,
+                    column,
+                    message,
+                }) => {
+                    let subject = Subject::file(&file, line);
+                    let mut finding = Finding::new(
+                        Severity::Error,
+                        check::PARSE,
+                        format!("invalid YAML: {message}"),
+                        &subject,
+                    );
+                    finding.column = Some(column);
+                    report
+                        .resources
+                        .push(ResourceResult::error(subject, finding));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        if let Some(gate) = &self.rego {
+            // `check_sources` gives one result per document, in document order.
+            apply_policies(gate, &docs, &mut results, &mut report.resources)?;
+        }
+        results.append(&mut report.resources);
+        report.resources = results;
+        report.sort();
+        Ok(report)
+    }
+}
+
+/// Evaluates the documents and adds the policy findings to their results (`results[i]` is the
+/// result of `docs[i]`); the combined input's findings become a resource of their own in `extra`.
+fn apply_policies(
+    gate: &RegoGate,
+    docs: &[Document],
+    results: &mut [ResourceResult],
+    extra: &mut Vec<ResourceResult>,
+) -> Result<(), RegoError> {
+    let inputs: Vec<InputDoc<'_>> = docs
+        .iter()
+        .map(|d| InputDoc {
+            file: d.file(),
+            line: d.line(),
+            value: d.value(),
+        })
+        .collect();
+    let evaluation = gate.evaluate(&inputs)?;
+    for ((doc, result), outcome) in docs.iter().zip(results.iter_mut()).zip(&evaluation.docs) {
+        let subject = Subject::of(doc);
+        result.findings.extend(
+            outcome
+                .findings
+                .iter()
+                .map(|pf| policy_finding(pf, &subject)),
+        );
+        if result.status == Status::Valid
+            && result
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error)
+        {
+            result.status = Status::Invalid;
+        }
+    }
+    if let Some(combined) = &evaluation.combined
+        && !combined.findings.is_empty()
+    {
+        let subject = Subject::file(COMBINED_INPUT, 0);
+        let findings = combined
+            .findings
+            .iter()
+            .map(|pf| policy_finding(pf, &subject))
+            .collect();
+        extra.push(ResourceResult::checked(subject, findings));
+    }
+    Ok(())
+}
+
+/// conftest deny/violation and Gatekeeper deny fail the run; warn warns; Gatekeeper dryrun is a note.
+fn severity(level: Level) -> Severity {
+    match level {
+        Level::Failure => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::DryRun => Severity::Note,
+    }
+}
+
+/// A policy result as a gate finding about `subject`; a position the policy chose itself
+/// (conftest `_loc`) wins over the subject's, as far as it goes.
+fn policy_finding(pf: &PolicyFinding, subject: &Subject) -> Finding {
+    let mut finding = Finding::new(severity(pf.level), &pf.policy, pf.message.clone(), subject);
+    if let Some((file, line)) = &pf.location {
+        if !file.is_empty() {
+            finding.subject.file.clone_from(file);
+        }
+        if *line > 0 {
+            finding.subject.line = *line;
+        }
+    }
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::rego::PolicySource;
+    use crate::manifest::Source;
+
+    fn validator(policy: &str) -> Validator {
+        let options = RegoOptions {
+            policies: vec![PolicySource::parse(policy)],
+            ..RegoOptions::default()
+        };
+        Validator::new(SchemaOptions::default(), Some(options))
+            .unwrap()
+            .with_jobs(2)
+    }
+
+    #[test]
+    fn policy_results_become_findings_with_lines() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData: {password: x}\n";
+        let report = validator("builtin:no-plaintext-secrets")
+            .validate(vec![Input::Read(Source::from_text("secrets.yaml", text))])
+            .unwrap();
+        let findings: Vec<&Finding> = report.findings().collect();
+        assert_eq!(findings.len(), 1);
+        let f = findings[0];
+        assert_eq!(
+            (f.subject.file.as_str(), f.subject.line),
+            ("secrets.yaml", 5)
+        );
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.check, "sealgate.no_plaintext_secrets.deny");
+        assert_eq!(
+            (f.subject.kind.as_deref(), f.subject.name.as_deref()),
+            (Some("Secret"), Some("db"))
+        );
+        assert_eq!(report.resources[1].status, Status::Invalid);
+        assert_eq!(report.resources[0].status, Status::Valid);
+    }
+
+    #[test]
+    fn a_policy_chosen_location_wins_as_far_as_it_goes() {
+        let subject = Subject::file("in.yaml", 4);
+        let pf = |location: Option<(&str, usize)>| PolicyFinding {
+            doc: Some(0),
+            level: Level::Warning,
+            policy: "main.warn".to_owned(),
+            message: "m".to_owned(),
+            location: location.map(|(f, l)| (f.to_owned(), l)),
+            metadata: serde_json::json!({}),
+        };
+        let at = |f: Finding| (f.subject.file, f.subject.line, f.severity);
+        assert_eq!(
+            at(policy_finding(&pf(None), &subject)),
+            ("in.yaml".to_owned(), 4, Severity::Warning)
+        );
+        assert_eq!(
+            at(policy_finding(&pf(Some(("other.yaml", 9))), &subject)),
+            ("other.yaml".to_owned(), 9, Severity::Warning)
+        );
+        assert_eq!(
+            at(policy_finding(&pf(Some(("", 9))), &subject)),
+            ("in.yaml".to_owned(), 9, Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn unreadable_yaml_is_a_finding_and_the_rest_is_still_checked() {
+        let mut v = Validator::new(SchemaOptions::default(), None).unwrap();
+        let report = v
+            .validate(vec![
+                Input::Read(Source::from_text("bad.yaml", "a: [\n")),
+                Input::Read(Source::from_text(
+                    "ok.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+                )),
+            ])
+            .unwrap();
+        let statuses: Vec<Status> = report.resources.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [Status::Error, Status::Valid]);
+        assert_eq!(report.resources[0].findings[0].check, check::PARSE);
+    }
+}
