@@ -12,10 +12,17 @@ remove_containers() {
     local sock="$NODE_DIR/containerd.sock" id n=0
     [[ -S "$sock" ]] || return 0
     local ctr_=(ctr --address "$sock" -n k8s.io --timeout 20s)
+    # app containers first, then the sandboxes: a pod's containers share the sandbox's shim
+    local kind
+    for kind in container sandbox; do
+        for id in $("${ctr_[@]}" containers ls -q "labels.\"io.cri-containerd.kind\"==$kind" 2>/dev/null); do
+            "${ctr_[@]}" tasks delete -f "$id" >/dev/null 2>&1 && n=$((n + 1))
+        done
+    done
+    # anything left (a task whose container has no CRI label, a failed delete) gets one more try
     for id in $("${ctr_[@]}" tasks ls -q 2>/dev/null); do
         "${ctr_[@]}" tasks delete -f "$id" >/dev/null 2>"$NODE_DIR/ctr.err" \
             || say "warning: could not delete task $id: $(head -c 300 "$NODE_DIR/ctr.err")"
-        n=$((n + 1))
     done
     for id in $("${ctr_[@]}" containers ls -q 2>/dev/null); do
         "${ctr_[@]}" containers delete "$id" >/dev/null 2>&1 || say "warning: could not delete container $id"
