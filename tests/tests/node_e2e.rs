@@ -232,10 +232,66 @@ fn runtime_spec(kubeconfig: &Path, container_id: &str) -> Result<Value, AnyError
     Ok(info["Spec"].clone())
 }
 
+/// `kubeseal` seals a Secret NAME for `ns` (fetching the cert through the service proxy), the
+/// SealedSecret is applied, and the controller's Secret appears with the sealed value.
+async fn seal_and_unseal(
+    client: &Client,
+    kubeseal: &Path,
+    kubeconfig: &Path,
+    ns: &TestNamespace,
+    secret_name: &str,
+) -> Result<(), AnyError> {
+    let value = format!("node-e2e-{secret_name}-not-a-real-password");
+    let secret = json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": secret_name, "namespace": ns.name()},
+        "stringData": {"password": value}
+    });
+    let sealed = run_tool(
+        kubeseal,
+        &["--format", "json"],
+        kubeconfig,
+        secret.to_string().as_bytes(),
+    )?;
+    let sealed: Value = serde_json::from_str(&sealed)?;
+    apply(client, &sealed).await?;
+    let unsealed = eventually(
+        &format!("the unsealed Secret {secret_name}"),
+        Duration::from_secs(90),
+        || async {
+            ns.api::<Secret>()
+                .get(secret_name)
+                .await?
+                .data
+                .and_then(|d| d.get("password").cloned())
+                .ok_or_else(|| AnyError::from("no password key yet"))
+        },
+    )
+    .await?;
+    assert_eq!(
+        unsealed.0,
+        value.as_bytes(),
+        "{secret_name}: the sealed value"
+    );
+    Ok(())
+}
+
+/// The Lease's current holder, if any.
+async fn lease_holder(leases: &Api<Lease>) -> Result<String, AnyError> {
+    leases
+        .get("sealgate-controller")
+        .await?
+        .spec
+        .and_then(|s| s.holder_identity)
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| AnyError::from("no holderIdentity"))
+}
+
 /// deploy/base applied with only the image swapped: two Ready replicas, one Lease holder that is
 /// one of the pods, one key, the cert published; kubeseal fetches the cert through the service
 /// proxy and its SealedSecret is unsealed; the hardened securityContext is what runc enforces; the
-/// Service proxies /healthz and /metrics.
+/// Service proxies /healthz and /metrics; when the leader pod is deleted the standby takes over,
+/// new SealedSecrets are unsealed and the Deployment is back to two Ready pods with the same key.
 #[tokio::test]
 async fn deploy_runs_on_a_real_node() -> TestResult {
     let test = "deploy_runs_on_a_real_node";
@@ -325,13 +381,8 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
 
     // --- exactly one leader, and it is one of the pods (identity = POD_NAME-<random>)
     let leases: Api<Lease> = Api::namespaced(client.clone(), CONTROLLER_NS);
-    let holder = eventually("a Lease holder", Duration::from_secs(60), || async {
-        let lease = leases.get("sealgate-controller").await?;
-        lease
-            .spec
-            .and_then(|s| s.holder_identity)
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| AnyError::from("no holderIdentity yet"))
+    let holder = eventually("a Lease holder", Duration::from_secs(60), || {
+        lease_holder(&leases)
     })
     .await?;
     let holders: Vec<&String> = pod_names
@@ -376,29 +427,7 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
 
     // --- kubeseal seals (fetching the cert itself), the controller in the pod unseals
     let ns = TestNamespace::create(&client, "node-e2e").await?;
-    let secret = json!({
-        "apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": "db", "namespace": ns.name()},
-        "stringData": {"password": "node-e2e-not-a-real-password"}
-    });
-    let sealed = run_tool(
-        &kubeseal,
-        &["--format", "json"],
-        &kubeconfig,
-        secret.to_string().as_bytes(),
-    )?;
-    let sealed: Value = serde_json::from_str(&sealed)?;
-    apply(&client, &sealed).await?;
-    let unsealed = eventually("the unsealed Secret", Duration::from_secs(90), || async {
-        ns.api::<Secret>()
-            .get("db")
-            .await?
-            .data
-            .and_then(|d| d.get("password").cloned())
-            .ok_or_else(|| AnyError::from("no password key yet"))
-    })
-    .await?;
-    assert_eq!(unsealed.0, b"node-e2e-not-a-real-password");
+    seal_and_unseal(&client, &kubeseal, &kubeconfig, &ns, "db").await?;
 
     // --- the hardened securityContext, as runc got it
     for pod in &ready {
@@ -475,6 +504,47 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
         .await?;
         assert_eq!(cert.trim(), published.trim(), "{pod} serves the same cert");
     }
+
+    // --- the leader pod is deleted: the standby takes over within the lease duration (15 s by
+    // default, plus the renew period), new SealedSecrets are unsealed, two pods are Ready again
+    let leader = holders[0].clone();
+    pods.delete(&leader, &kube::api::DeleteParams::default())
+        .await?;
+    let new_holder = eventually(
+        "the standby to take the Lease",
+        Duration::from_secs(45),
+        || async {
+            let h = lease_holder(&leases).await?;
+            if h.starts_with(&format!("{leader}-")) {
+                Err(AnyError::from(format!(
+                    "still held by the deleted pod: {h}"
+                )))
+            } else {
+                Ok(h)
+            }
+        },
+    )
+    .await?;
+    assert!(
+        pod_names
+            .iter()
+            .any(|p| *p != leader && new_holder.starts_with(&format!("{p}-"))),
+        "the new holder {new_holder:?} is the other original pod (not {leader})"
+    );
+    seal_and_unseal(&client, &kubeseal, &kubeconfig, &ns, "after-failover").await?;
+    eventually("two Ready pods again", ROLLOUT_WAIT, || async {
+        let ready = ready_pods(&pods).await?;
+        if ready.len() == 2 {
+            Ok(())
+        } else {
+            Err(AnyError::from(format!("{} Ready pods", ready.len())))
+        }
+    })
+    .await?;
+    let keys = secrets
+        .list(&ListParams::default().labels("sealedsecrets.bitnami.com/sealed-secrets-key"))
+        .await?;
+    assert_eq!(keys.items.len(), 1, "no key was made by the failover");
 
     ns.delete().await?;
     Ok(())
