@@ -20,7 +20,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::discovery::{Scope, pinned_kind};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client, Config};
-use sealgate_tests::{TestNamespace, eventually, peer_tool, require};
+use sealgate_tests::{TestNamespace, eventually, peer_tool, require, workspace_binary};
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
@@ -571,6 +571,53 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
         .list(&ListParams::default().labels("sealedsecrets.bitnami.com/sealed-secrets-key"))
         .await?;
     assert_eq!(keys.items.len(), 1, "no key was made by the failover");
+
+    // --- `sealgate seal` without --cert finds the same controller (ConfigMap or service proxy)
+    if let Some(sealgate) = workspace_binary(test, "sealgate")? {
+        let home = tempfile::tempdir()?;
+        let secret = format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: by-sealgate\n  namespace: {}\nstringData:\n  password: node-e2e-by-sealgate\n",
+            ns.name()
+        );
+        let mut child = Command::new(&sealgate)
+            .args(["seal", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .env("SEALGATE_HOME", home.path())
+            .env_remove("SEALED_SECRETS_CERT")
+            .env_remove("SEALED_SECRETS_CONTROLLER_NAMESPACE")
+            .env_remove("SEALED_SECRETS_CONTROLLER_NAME")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .ok_or("no stdin")?
+            .write_all(secret.as_bytes())?;
+        let out = child.wait_with_output()?;
+        assert!(
+            out.status.success(),
+            "sealgate seal: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let sealed: Value = serde_saphyr::from_str(&String::from_utf8(out.stdout)?)?;
+        apply(&client, &sealed).await?;
+        let unsealed = eventually(
+            "the Secret sealed by sealgate",
+            Duration::from_secs(90),
+            || async {
+                ns.api::<Secret>()
+                    .get("by-sealgate")
+                    .await?
+                    .data
+                    .and_then(|d| d.get("password").cloned())
+                    .ok_or_else(|| AnyError::from("no password key yet"))
+            },
+        )
+        .await?;
+        assert_eq!(unsealed.0, b"node-e2e-by-sealgate");
+    }
 
     ns.delete().await?;
     Ok(())
