@@ -180,6 +180,18 @@ fn run_tool(
     Ok(String::from_utf8(out.stdout)?)
 }
 
+/// The names of the controller pods not being deleted.
+async fn live_pods(pods: &Api<Pod>) -> Result<Vec<String>, AnyError> {
+    Ok(pods
+        .list(&ListParams::default().labels(POD_SELECTOR))
+        .await?
+        .items
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter_map(|p| p.metadata.name)
+        .collect())
+}
+
 /// The controller pods, Running and Ready, by name.
 async fn ready_pods(pods: &Api<Pod>) -> Result<Vec<Pod>, AnyError> {
     let list = pods
@@ -275,6 +287,18 @@ async fn seal_and_unseal(
         "{secret_name}: the sealed value"
     );
     Ok(sealed_text)
+}
+
+/// One counter's value from a pod's `/metrics` (port 8081), read through the API server's pod proxy.
+async fn pod_counter(client: &Client, pod: &str, counter: &str) -> Result<f64, AnyError> {
+    let path = format!("/api/v1/namespaces/{CONTROLLER_NS}/pods");
+    let text = get_raw(client, &path, &format!("{pod}:8081/proxy/metrics")).await?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{counter} ")))
+        .ok_or_else(|| AnyError::from(format!("{pod}: no {counter} in /metrics")))?
+        .trim()
+        .parse::<f64>()
+        .map_err(|e| AnyError::from(format!("{pod}: {counter}: {e}")))
 }
 
 /// The Lease's current holder, if any.
@@ -573,7 +597,10 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
     assert_eq!(keys.items.len(), 1, "no key was made by the failover");
 
     // --- `sealgate seal` without --cert finds the same controller (ConfigMap or service proxy)
+    // SealedSecrets in the test namespace so far: db and after-failover
+    let mut sealed_count = 2.0;
     if let Some(sealgate) = workspace_binary(test, "sealgate")? {
+        sealed_count += 1.0;
         let home = tempfile::tempdir()?;
         let secret = format!(
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: by-sealgate\n  namespace: {}\nstringData:\n  password: node-e2e-by-sealgate\n",
@@ -617,6 +644,62 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
         )
         .await?;
         assert_eq!(unsealed.0, b"node-e2e-by-sealgate");
+    }
+
+    // --- a rolling restart: the new pods find every Secret up to date (fast path), so they make
+    // no RSA operation at all
+    let before: Vec<String> = live_pods(&pods).await?;
+    let restarted = json!({"spec": {"template": {"metadata": {"annotations": {
+        "sealgate.dev/restarted-by": "node-e2e"
+    }}}}});
+    deployments
+        .patch(
+            DEPLOYMENT,
+            &PatchParams::default(),
+            &Patch::Merge(&restarted),
+        )
+        .await?;
+    let fresh = eventually(
+        "two Ready pods after the rolling restart",
+        ROLLOUT_WAIT,
+        || async {
+            let ready: Vec<String> = ready_pods(&pods)
+                .await?
+                .into_iter()
+                .filter_map(|p| p.metadata.name)
+                .collect();
+            let live = live_pods(&pods).await?;
+            if ready.len() == 2 && live.len() == 2 && live.iter().all(|p| !before.contains(p)) {
+                Ok(ready)
+            } else {
+                Err(AnyError::from(format!(
+                    "ready {ready:?}, live {live:?}, before {before:?}"
+                )))
+            }
+        },
+    )
+    .await?;
+    let leader = eventually("a new pod to lead and resync", ROLLOUT_WAIT, || async {
+        let holder = lease_holder(&leases).await?;
+        let leader = fresh
+            .iter()
+            .find(|p| holder.starts_with(&format!("{p}-")))
+            .ok_or_else(|| AnyError::from(format!("held by {holder}, not a new pod")))?;
+        // every SealedSecret of the test namespace reconciled once at start
+        let hits = pod_counter(&client, leader, "sealgate_fast_path_hits_total").await?;
+        if hits >= sealed_count {
+            Ok(leader.clone())
+        } else {
+            Err(AnyError::from(format!("{leader}: {hits} fast path hits")))
+        }
+    })
+    .await?;
+    for pod in &fresh {
+        let rsa = pod_counter(&client, pod, "sealgate_rsa_operations_total").await?;
+        assert_eq!(
+            rsa, 0.0,
+            "{pod} (leader {leader}): RSA operations after a rolling restart"
+        );
     }
 
     ns.delete().await?;
