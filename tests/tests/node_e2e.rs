@@ -314,9 +314,11 @@ async fn lease_holder(leases: &Api<Lease>) -> Result<String, AnyError> {
 
 /// deploy/base applied with only the image swapped: two Ready replicas, one Lease holder that is
 /// one of the pods, one key, the cert published; kubeseal fetches the cert through the service
-/// proxy and its SealedSecret is unsealed; the hardened securityContext is what runc enforces; the
-/// Service proxies /healthz and /metrics; when the leader pod is deleted the standby takes over,
-/// new SealedSecrets are unsealed and the Deployment is back to two Ready pods with the same key.
+/// proxy, seals, validates and re-encrypts against the pods, and its SealedSecret is unsealed; the
+/// hardened securityContext is what runc enforces; the Service proxies /healthz and /metrics; when
+/// the leader pod is deleted another pod takes over, new SealedSecrets are unsealed and the
+/// Deployment is back to two Ready pods with the same key; `sealgate seal` without --cert works;
+/// a rolling restart makes no RSA operation.
 #[tokio::test]
 async fn deploy_runs_on_a_real_node() -> TestResult {
     let test = "deploy_runs_on_a_real_node";
