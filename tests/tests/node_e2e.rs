@@ -152,17 +152,22 @@ async fn get_raw(client: &Client, collection: &str, rest: &str) -> Result<String
     Ok(client.request_text(request).await?)
 }
 
-/// Runs a tool with `KUBECONFIG` set, feeding `stdin`; its stdout, or an error with its stderr.
+/// Runs a tool (kubeseal, sealgate) with `KUBECONFIG` and `env` set and none of the caller's
+/// cert/controller variables, feeding `stdin`; its stdout, or an error with its stderr.
 fn run_tool(
     tool: &Path,
     args: &[&str],
     kubeconfig: &Path,
     stdin: &[u8],
+    env: &[(&str, &Path)],
 ) -> Result<String, AnyError> {
     let mut child = Command::new(tool)
         .args(args)
         .env("KUBECONFIG", kubeconfig)
+        .envs(env.iter().copied())
         .env_remove("SEALED_SECRETS_CERT")
+        .env_remove("SEALED_SECRETS_CONTROLLER_NAMESPACE")
+        .env_remove("SEALED_SECRETS_CONTROLLER_NAME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -264,28 +269,12 @@ async fn seal_and_unseal(
         &["--format", "json"],
         kubeconfig,
         secret.to_string().as_bytes(),
+        &[],
     )?;
     let sealed_text = sealed;
     let sealed: Value = serde_json::from_str(&sealed_text)?;
     apply(client, &sealed).await?;
-    let unsealed = eventually(
-        &format!("the unsealed Secret {secret_name}"),
-        Duration::from_secs(90),
-        || async {
-            ns.api::<Secret>()
-                .get(secret_name)
-                .await?
-                .data
-                .and_then(|d| d.get("password").cloned())
-                .ok_or_else(|| AnyError::from("no password key yet"))
-        },
-    )
-    .await?;
-    assert_eq!(
-        unsealed.0,
-        value.as_bytes(),
-        "{secret_name}: the sealed value"
-    );
+    wait_unsealed(ns, secret_name, &value).await?;
     Ok(sealed_text)
 }
 
@@ -299,6 +288,25 @@ async fn pod_counter(client: &Client, pod: &str, counter: &str) -> Result<f64, A
         .trim()
         .parse::<f64>()
         .map_err(|e| AnyError::from(format!("{pod}: {counter}: {e}")))
+}
+
+/// Waits for the controller's Secret NAME in `ns` and checks its `password` is `value`.
+async fn wait_unsealed(ns: &TestNamespace, name: &str, value: &str) -> Result<(), AnyError> {
+    let unsealed = eventually(
+        &format!("the unsealed Secret {name}"),
+        Duration::from_secs(90),
+        || async {
+            ns.api::<Secret>()
+                .get(name)
+                .await?
+                .data
+                .and_then(|d| d.get("password").cloned())
+                .ok_or_else(|| AnyError::from("no password key yet"))
+        },
+    )
+    .await?;
+    assert_eq!(unsealed.0, value.as_bytes(), "{name}: the sealed value");
+    Ok(())
 }
 
 /// The Lease's current holder, if any.
@@ -445,7 +453,7 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
     );
 
     // --- the real kubeseal, defaults (kube-system/sealed-secrets-controller), service proxy
-    let fetched = run_tool(&kubeseal, &["--fetch-cert"], &kubeconfig, b"")?;
+    let fetched = run_tool(&kubeseal, &["--fetch-cert"], &kubeconfig, b"", &[])?;
     assert_eq!(
         fetched.trim(),
         published.trim(),
@@ -456,12 +464,19 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
     let ns = TestNamespace::create(&client, "node-e2e").await?;
     let sealed = seal_and_unseal(&client, &kubeseal, &kubeconfig, &ns, "db").await?;
     // --validate and --re-encrypt are answered by the pods (kubeseal's /v1/verify, /v1/rotate)
-    run_tool(&kubeseal, &["--validate"], &kubeconfig, sealed.as_bytes())?;
+    run_tool(
+        &kubeseal,
+        &["--validate"],
+        &kubeconfig,
+        sealed.as_bytes(),
+        &[],
+    )?;
     let rotated: Value = serde_json::from_str(&run_tool(
         &kubeseal,
         &["--re-encrypt", "--format", "json"],
         &kubeconfig,
         sealed.as_bytes(),
+        &[],
     )?)?;
     let original: Value = serde_json::from_str(&sealed)?;
     assert_eq!(rotated["kind"], json!("SealedSecret"));
@@ -608,44 +623,16 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: by-sealgate\n  namespace: {}\nstringData:\n  password: node-e2e-by-sealgate\n",
             ns.name()
         );
-        let mut child = Command::new(&sealgate)
-            .args(["seal", "--kubeconfig"])
-            .arg(&kubeconfig)
-            .env("SEALGATE_HOME", home.path())
-            .env_remove("SEALED_SECRETS_CERT")
-            .env_remove("SEALED_SECRETS_CONTROLLER_NAMESPACE")
-            .env_remove("SEALED_SECRETS_CONTROLLER_NAME")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        child
-            .stdin
-            .take()
-            .ok_or("no stdin")?
-            .write_all(secret.as_bytes())?;
-        let out = child.wait_with_output()?;
-        assert!(
-            out.status.success(),
-            "sealgate seal: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let sealed: Value = serde_saphyr::from_str(&String::from_utf8(out.stdout)?)?;
-        apply(&client, &sealed).await?;
-        let unsealed = eventually(
-            "the Secret sealed by sealgate",
-            Duration::from_secs(90),
-            || async {
-                ns.api::<Secret>()
-                    .get("by-sealgate")
-                    .await?
-                    .data
-                    .and_then(|d| d.get("password").cloned())
-                    .ok_or_else(|| AnyError::from("no password key yet"))
-            },
-        )
-        .await?;
-        assert_eq!(unsealed.0, b"node-e2e-by-sealgate");
+        let path = kubeconfig.to_str().ok_or("kubeconfig path is not UTF-8")?;
+        let sealed = run_tool(
+            &sealgate,
+            &["seal", "--kubeconfig", path],
+            &kubeconfig,
+            secret.as_bytes(),
+            &[("SEALGATE_HOME", home.path())],
+        )?;
+        apply(&client, &serde_saphyr::from_str::<Value>(&sealed)?).await?;
+        wait_unsealed(&ns, "by-sealgate", "node-e2e-by-sealgate").await?;
     }
 
     // --- a rolling restart: the new pods find every Secret up to date (fast path), so they make
