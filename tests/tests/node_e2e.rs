@@ -185,35 +185,39 @@ fn run_tool(
     Ok(String::from_utf8(out.stdout)?)
 }
 
-/// The names of the controller pods not being deleted.
-async fn live_pods(pods: &Api<Pod>) -> Result<Vec<String>, AnyError> {
+/// The controller pods not being deleted.
+async fn controller_pods(pods: &Api<Pod>) -> Result<Vec<Pod>, AnyError> {
     Ok(pods
         .list(&ListParams::default().labels(POD_SELECTOR))
         .await?
         .items
         .into_iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect())
+}
+
+/// The names of the controller pods not being deleted.
+async fn live_pods(pods: &Api<Pod>) -> Result<Vec<String>, AnyError> {
+    Ok(controller_pods(pods)
+        .await?
+        .into_iter()
         .filter_map(|p| p.metadata.name)
         .collect())
 }
 
-/// The controller pods, Running and Ready, by name.
+/// The controller pods, Running and Ready.
 async fn ready_pods(pods: &Api<Pod>) -> Result<Vec<Pod>, AnyError> {
-    let list = pods
-        .list(&ListParams::default().labels(POD_SELECTOR))
-        .await?;
-    Ok(list
-        .items
+    Ok(controller_pods(pods)
+        .await?
         .into_iter()
         .filter(|p| {
-            p.metadata.deletion_timestamp.is_none()
-                && p.status.as_ref().is_some_and(|s| {
-                    s.phase.as_deref() == Some("Running")
-                        && s.conditions
-                            .iter()
-                            .flatten()
-                            .any(|c| c.type_ == "Ready" && c.status == "True")
-                })
+            p.status.as_ref().is_some_and(|s| {
+                s.phase.as_deref() == Some("Running")
+                    && s.conditions
+                        .iter()
+                        .flatten()
+                        .any(|c| c.type_ == "Ready" && c.status == "True")
+            })
         })
         .collect())
 }
@@ -585,14 +589,7 @@ async fn deploy_runs_on_a_real_node() -> TestResult {
     .await?;
     // the standby usually wins; the ReplicaSet's replacement pod may be quicker when the deleted
     // leader released the Lease on SIGTERM, which is as good: a live pod leads
-    let live: Vec<String> = pods
-        .list(&ListParams::default().labels(POD_SELECTOR))
-        .await?
-        .items
-        .into_iter()
-        .filter(|p| p.metadata.deletion_timestamp.is_none())
-        .filter_map(|p| p.metadata.name)
-        .collect();
+    let live = live_pods(&pods).await?;
     assert!(
         live.iter()
             .any(|p| *p != leader && new_holder.starts_with(&format!("{p}-"))),
