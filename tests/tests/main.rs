@@ -16,3 +16,4 @@ mod cluster_controller_reconcile;
 mod cluster_controller_watch;
 mod cluster_deploy_dry_run;
 mod cluster_env;
+mod cluster_node_e2e;

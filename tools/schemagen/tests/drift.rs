@@ -6,13 +6,6 @@
 //! cached in GOMODCACHE after the first run. Without `go`, the test fails when `CI` is set and prints
 //! a loud SKIPPED line otherwise.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code: a failed step is a failed test"
-)]
-
 use std::path::Path;
 use std::process::Command;
 
