@@ -10,21 +10,17 @@ mod kube_api;
 mod local_pair;
 mod output;
 mod policy_flags;
-mod policy_test;
 mod private_keys;
 #[cfg(test)]
 mod reference;
-mod schemas;
 mod sealed_file;
-mod validate;
-mod validate_output;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::{cert, docs, keys, reencrypt, seal, set, unseal};
+use crate::cmd::{cert, docs, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

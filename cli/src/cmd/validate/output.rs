@@ -459,7 +459,7 @@ mod tests {
 
     #[test]
     fn sarif_is_valid_against_the_official_schema() {
-        let schema_text = include_str!("../tests/fixtures/sarif-schema-2.1.0.json");
+        let schema_text = include_str!("../../../tests/fixtures/sarif-schema-2.1.0.json");
         let schema: serde_json::Value = serde_json::from_str(schema_text).unwrap();
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)

@@ -1,5 +1,7 @@
 //! `sealgate validate`: manifests from files, folders or stdin → schema (+ Rego) findings → report.
 
+mod output;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -8,10 +10,10 @@ use sealgate_core::gate::{Input, RegoOptions, SchemaLocation, SchemaOptions, Val
 use sealgate_core::manifest::{ManifestError, Source};
 use sealgate_core::walk;
 
+use self::output::{RunInfo, render};
 use crate::cli::ValidateArgs;
 use crate::error::{CliError, Outcome, schema_error, validate_error};
 use crate::policy_flags::rego_options;
-use crate::validate_output::{RunInfo, render};
 
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here.
 fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, CliError> {
