@@ -141,3 +141,20 @@ fn key_errors_do_not_echo_input() {
         );
     }
 }
+
+#[test]
+fn manifest_debug_names_the_object_not_its_values() {
+    use sealgate_core::manifest::{Source, load};
+    let text = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: ns}}\nstringData: {{token: {MARKER}}}\n"
+    );
+    let source = Source::from_text("s.yaml", text.as_str());
+    assert_clean("Source Debug", &format!("{source:?}"));
+    let manifest = load(source).unwrap();
+    let debug = format!("{manifest:?}");
+    assert_clean("Manifest Debug", &debug);
+    assert!(
+        debug.contains("Secret") && debug.contains("s.yaml"),
+        "{debug}"
+    );
+}

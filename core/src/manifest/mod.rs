@@ -251,8 +251,8 @@ impl Shared {
     }
 }
 
-/// One Kubernetes object (a YAML document, or one item of a `kind: List`).
-#[derive(Debug)]
+/// One Kubernetes object (a YAML document, or one item of a `kind: List`). Its Debug names the
+/// object and where it stands, never its value: a Secret's `stringData` is plaintext.
 pub struct Document {
     value: Value,
     line: usize,
@@ -262,6 +262,21 @@ pub struct Document {
     prefix: String,
     diagnostics: Vec<Diagnostic>,
     shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("file", &self.shared.source.name())
+            .field("line", &self.line)
+            .field("prefix", &self.prefix)
+            .field("api_version", &self.api_version())
+            .field("kind", &self.kind())
+            .field("namespace", &self.namespace())
+            .field("name", &self.name())
+            .field("diagnostics", &self.diagnostics.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A line and column found for a JSON pointer, with the byte spans behind them.
