@@ -109,13 +109,9 @@ fn replace_regular(path: &Path, bytes: &[u8], existing: Option<&fs::Metadata>) -
 /// multi-file run can fail before it writes anything.
 pub fn check_writable(path: &Path) -> Result<(), CliError> {
     let dir = match fs::metadata(path) {
-        Ok(meta) if !meta.is_file() || is_process_alias(path) => {
-            return fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map(drop)
-                .map_err(|e| CliError::write(path.display(), e));
-        }
+        // not opened to check: opening and closing a FIFO would end its reader's input before
+        // the real write; the write itself reports a failure
+        Ok(meta) if !meta.is_file() || is_process_alias(path) => return Ok(()),
         Ok(_) => fs::canonicalize(path)
             .map(|real| parent_dir(&real))
             .map_err(|e| CliError::write(path.display(), e))?,
