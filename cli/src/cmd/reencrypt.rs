@@ -193,7 +193,7 @@ fn plan_file(
     }
     Ok(Some(Planned {
         path: path.to_path_buf(),
-        text: edits.apply(&text),
+        text: edits.apply(text),
         items,
     }))
 }

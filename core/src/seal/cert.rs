@@ -91,7 +91,7 @@ impl SealingCert {
         let bits = significant_bits(&modulus);
         // said apart from the size: a bad exponent used to read as "not usable (4096 bits)"
         let exponent_bits = significant_bits(&exponent);
-        if exponent.last().is_none_or(|b| b % 2 == 0) || exponent_bits < 2 || exponent_bits > 32 {
+        if exponent.last().is_none_or(|b| b % 2 == 0) || !(2..=32).contains(&exponent_bits) {
             return Err(CertError::UnusableExponent);
         }
         let public =

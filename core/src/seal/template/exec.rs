@@ -39,8 +39,7 @@ impl SecretBuf {
             let mut grown = Zeroizing::new(Vec::with_capacity(
                 needed
                     .max(self.0.capacity() * 2)
-                    .max(64)
-                    .min(MAX_TEMPLATE_BYTES),
+                    .clamp(64, MAX_TEMPLATE_BYTES),
             ));
             grown.extend_from_slice(&self.0);
             // the old buffer is wiped (whole capacity) when dropped here
