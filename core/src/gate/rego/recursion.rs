@@ -222,67 +222,25 @@ fn query_calls(query: &Ref<Query>, scope: &Scope, out: &mut BTreeSet<String>) {
 }
 
 fn expr_calls(expr: &Ref<Expr>, scope: &Scope, out: &mut BTreeSet<String>) {
-    let mut exprs: Vec<&Ref<Expr>> = Vec::new();
-    let mut queries: Vec<&Ref<Query>> = Vec::new();
     match expr.as_ref() {
-        Expr::Call { fcn, params, .. } => {
+        Expr::Call { fcn, .. } => {
             out.insert(scope.resolve(fcn.span().text()));
-            exprs.extend(params);
         }
-        Expr::Array { items, .. } | Expr::Set { items, .. } => exprs.extend(items),
-        Expr::Object { fields, .. } => {
-            for (_, k, v) in fields {
-                exprs.push(k);
-                exprs.push(v);
-            }
-        }
+        // comprehensions are their own scope for shadowing, but their calls count here
         Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
-            exprs.push(term);
-            queries.push(query);
+            expr_calls(term, scope, out);
+            query_calls(query, scope, out);
         }
         Expr::ObjectCompr {
             key, value, query, ..
         } => {
-            exprs.push(key);
-            exprs.push(value);
-            queries.push(query);
+            expr_calls(key, scope, out);
+            expr_calls(value, scope, out);
+            query_calls(query, scope, out);
         }
-        Expr::UnaryExpr { expr, .. } | Expr::RefDot { refr: expr, .. } => exprs.push(expr),
-        Expr::RefBrack {
-            refr: lhs,
-            index: rhs,
-            ..
-        }
-        | Expr::BinExpr { lhs, rhs, .. }
-        | Expr::BoolExpr { lhs, rhs, .. }
-        | Expr::ArithExpr { lhs, rhs, .. }
-        | Expr::AssignExpr { lhs, rhs, .. } => {
-            exprs.push(lhs);
-            exprs.push(rhs);
-        }
-        Expr::Membership {
-            key,
-            value,
-            collection,
-            ..
-        } => {
-            exprs.extend(key);
-            exprs.push(value);
-            exprs.push(collection);
-        }
-        Expr::Var { .. }
-        | Expr::String { .. }
-        | Expr::RawString { .. }
-        | Expr::Number { .. }
-        | Expr::Bool { .. }
-        | Expr::Null { .. } => {}
+        _ => {}
     }
-    for e in exprs {
-        expr_calls(e, scope, out);
-    }
-    for q in queries {
-        query_calls(q, scope, out);
-    }
+    super::shadowing::children(expr, &mut |c| expr_calls(c, scope, out));
 }
 
 #[cfg(test)]
