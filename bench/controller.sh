@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Controller benchmark: sealgate-controller vs the real sealed-secrets controller (v0.36.6 from
+# Controller benchmark: sealgate-controller vs the real sealed-secrets controller (v0.40.0 from
 # tests/peers) on the same data, each on a fresh local control plane (tests/cluster/up):
 #   KEYS key Secrets (RSA-4096, upstream format) and SECRETS SealedSecrets x 3 items sealed with
 #   the newest key; cold sync wall time (process start -> every Secret present), RSA operations,
