@@ -22,6 +22,9 @@ pub(crate) struct Compiled {
     /// Fragments replaced by "any value": the object path they cover (`/spec/groups/*/rules`)
     /// and why, for the "not checked here" warnings.
     pub unchecked: Vec<Unchecked>,
+    /// For a CRD's schema: the raw `openAPIV3Schema`, whose null pruning and defaults are applied
+    /// to each object before it is judged (see `admission`).
+    pub crd_schema: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,7 @@ pub(crate) fn compile(schema: &Value) -> Result<Compiled, String> {
                 return Ok(Compiled {
                     validator,
                     unchecked,
+                    crd_schema: None,
                 });
             }
             Err(error) => error,

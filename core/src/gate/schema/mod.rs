@@ -6,6 +6,7 @@
 //! none is given). Each schema is compiled once per
 //! `apiVersion`/`kind` and shared by all worker threads.
 
+mod admission;
 mod builtin;
 mod catalog;
 mod compile;
@@ -241,7 +242,13 @@ impl SchemaSet {
         };
         match entry.get_or_init(|| self.lookup(api_version, kind)) {
             Lookup::Found(compiled) => {
-                findings.extend(schema_findings(&compiled.validator, doc));
+                let prepared = compiled.crd_schema.as_ref().map(|raw| {
+                    let mut instance = value.clone();
+                    admission::prepare(raw, &mut instance);
+                    instance
+                });
+                let instance = prepared.as_ref().unwrap_or(value);
+                findings.extend(schema_findings(&compiled.validator, doc, instance));
                 for gap in &compiled.unchecked {
                     let message = format!(
                         "not checked here: {} (its schema for {api_version} {kind} does not convert: {})",
@@ -302,7 +309,7 @@ impl SchemaSet {
     fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
         if let Some(crd) = self.crds.get(&(api_version.to_owned(), kind.to_owned())) {
             let schema = crd::to_json_schema(&crd.schema, self.options.strict);
-            return compile(&schema, &crd.origin);
+            return for_custom_resources(compile(&schema, &crd.origin), &crd.schema);
         }
         match catalog::schema(api_version, kind) {
             Ok(Some((raw, project))) => {
@@ -312,7 +319,7 @@ impl SchemaSet {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .insert(label.clone());
                 let schema = crd::to_json_schema(&raw, self.options.strict);
-                return compile(&schema, &format!("catalog {label}"));
+                return for_custom_resources(compile(&schema, &format!("catalog {label}")), &raw);
             }
             Ok(None) => {}
             Err(message) => {
@@ -521,13 +528,28 @@ fn compile(schema: &Value, origin: &str) -> Lookup {
     }
 }
 
-fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
+/// A CRD's compiled schema judges objects as the API server prepares them (see `admission`).
+fn for_custom_resources(lookup: Lookup, raw: &Value) -> Lookup {
+    match lookup {
+        Lookup::Found(mut compiled) => {
+            compiled.crd_schema = Some(raw.clone());
+            Lookup::Found(compiled)
+        }
+        other => other,
+    }
+}
+
+fn schema_findings(
+    validator: &jsonschema::Validator,
+    doc: &Document,
+    instance: &Value,
+) -> Vec<Finding> {
     // Most documents are valid: the boolean check stops early and builds no error values.
-    if validator.is_valid(doc.value()) {
+    if validator.is_valid(instance) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for error in validator.iter_errors(doc.value()) {
+    for error in validator.iter_errors(instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
             for key in unexpected {
