@@ -146,6 +146,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     let info = RunInfo {
         kubernetes_version: validator.kubernetes_version(),
         max_findings: args.max_findings,
+        catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
     };
