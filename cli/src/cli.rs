@@ -49,9 +49,24 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
     Validate(ValidateArgs),
+    /// Run kubeseal v0.40.0's command line, flag for flag (also what the binary does when invoked as `kubeseal`): see docs/kubeseal.md
+    #[command(disable_help_flag = true)]
+    Kubeseal(KubesealArgs),
     /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
+}
+
+/// `sealgate kubeseal …`: everything after the subcommand goes to the kubeseal command line.
+#[derive(Debug, Args)]
+pub struct KubesealArgs {
+    /// kubeseal's flags and arguments, as kubeseal takes them (`sealgate kubeseal --help` lists them)
+    #[arg(
+        value_name = "KUBESEAL ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
 use crate::error::CliError;
+use crate::kube_overrides as overrides;
+pub use crate::kube_overrides::{Overrides, namespace};
 
 /// ConfigMap in the controller namespace where the sealgate controller publishes its active
 /// certificate: readable with plain RBAC, no service proxy (private control planes, any release name).
@@ -25,6 +27,8 @@ const CLUSTER_HINT: &str = "check --kubeconfig/--context and that the cluster is
 pub struct Target {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
+    /// kubectl's override flags (`kubeseal --server/--token/…`); none for sealgate's commands.
+    pub overrides: Box<Overrides>,
 }
 
 /// A client for one command, with the runtime that drives it.
@@ -94,6 +98,14 @@ impl Cluster {
 }
 
 async fn load_config(target: &Target) -> Result<Config, CliError> {
+    if !target.overrides.is_empty() {
+        let mut config = overrides::config(target).await?;
+        if let Some(timeout) = target.overrides.request_timeout {
+            config.read_timeout = Some(timeout);
+            config.write_timeout = Some(timeout);
+        }
+        return Ok(config);
+    }
     let options = KubeConfigOptions {
         context: target.context.clone(),
         cluster: None,
@@ -137,7 +149,7 @@ async fn load_config(target: &Target) -> Result<Config, CliError> {
 }
 
 /// Where kubectl would look, for messages.
-fn default_kubeconfig() -> String {
+pub fn default_kubeconfig() -> String {
     match std::env::var("KUBECONFIG") {
         Ok(list) if !list.is_empty() => list,
         _ => "~/.kube/config".to_owned(),

@@ -4,10 +4,12 @@
 mod cert_source;
 mod cli;
 mod cmd;
+mod controller_proxy;
 mod error;
 mod escape;
 mod input;
 mod kube_api;
+mod kube_overrides;
 mod local_pair;
 mod output;
 mod policy_flags;
@@ -24,8 +26,15 @@ use crate::cli::{Cli, Command};
 use crate::cmd::{cert, docs, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some((program, rest)) = args.split_first()
+        && cmd::kubeseal::invoked_as_kubeseal(program)
+    {
+        return cmd::kubeseal::main(&program.to_string_lossy(), rest);
+    }
+    let cli = Cli::parse_from(args);
     let result = match cli.command {
+        Command::Kubeseal(args) => return cmd::kubeseal::main("sealgate kubeseal", &args.args),
         Command::Seal(args) => seal::run(args),
         Command::Unseal(args) => unseal::run(args),
         Command::Set(args) => set::run(args),

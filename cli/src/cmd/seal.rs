@@ -166,7 +166,7 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
 }
 
 /// What `seal` reads: v1 Secrets (base64 `data` is checked when decoding).
-const SECRETS: input::Expected = input::Expected {
+pub const SECRETS: input::Expected = input::Expected {
     noun: "v1 Secret",
     type_name: "Secret",
     accepts: |kind, api_version| kind == "Secret" && api_version == "v1",
@@ -176,7 +176,7 @@ const SECRETS: input::Expected = input::Expected {
 
 /// Kubernetes refuses a Secret whose data is over 1 MiB; sealing one would only fail later, in
 /// the controller.
-fn check_secret_size(secret: &Secret, place: &str) -> Result<(), CliError> {
+pub fn check_secret_size(secret: &Secret, place: &str) -> Result<(), CliError> {
     const LIMIT: usize = 1024 * 1024;
     let size: usize = secret
         .data
