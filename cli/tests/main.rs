@@ -19,4 +19,5 @@ mod file_safety;
 mod gitops_example;
 mod hostile_input;
 mod peer_kubeseal_compat;
+mod peer_kubeseal_dropin;
 mod snapshots;
