@@ -115,8 +115,20 @@ fn read_kubeconfig(target: &Target) -> Result<Option<Kubeconfig>, CliError> {
             .map(Some)
             .map_err(|e| failed(e, path.display().to_string()));
     }
-    if let Some(config) = Kubeconfig::from_env().map_err(|e| failed(e, default_kubeconfig()))? {
-        return Ok(Some(config));
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|l| !l.is_empty()) {
+        // client-go merges the files of the list that exist and skips the others
+        let mut merged: Option<Kubeconfig> = None;
+        for path in std::env::split_paths(&list).filter(|p| p.is_file()) {
+            let next =
+                Kubeconfig::read_from(&path).map_err(|e| failed(e, path.display().to_string()))?;
+            merged = Some(match merged {
+                Some(first) => first
+                    .merge(next)
+                    .map_err(|e| failed(e, default_kubeconfig()))?,
+                None => next,
+            });
+        }
+        return Ok(merged);
     }
     let Some(home) = std::env::var_os("HOME") else {
         return Ok(None);

@@ -237,7 +237,7 @@ async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
 }
 
 /// A non-loopback address of this host: the API server rejects loopback endpoints.
-fn host_ip() -> Result<IpAddr, Box<dyn Error + Send + Sync>> {
+pub(crate) fn host_ip() -> Result<IpAddr, Box<dyn Error + Send + Sync>> {
     let out = Command::new("hostname").arg("-I").output()?;
     let text = String::from_utf8(out.stdout)?;
     text.split_whitespace()
@@ -279,7 +279,7 @@ fn serve_cert(ip: IpAddr, body: String) -> Result<(u16, Seen), Box<dyn Error + S
     Ok((port, seen))
 }
 
-fn service(name: &str, target_port: Option<u16>) -> Service {
+pub(crate) fn service(name: &str, target_port: Option<u16>) -> Service {
     Service {
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
@@ -301,7 +301,7 @@ fn service(name: &str, target_port: Option<u16>) -> Service {
 
 /// Endpoints for a selector-less Service: `addresses` (each backed by the Pod `pod`) on port `port`
 /// named `http`; none = an Endpoints object without subsets.
-fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints {
+pub(crate) fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints {
     Endpoints {
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
