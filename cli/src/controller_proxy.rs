@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Service;
 use kube::Api;
 
 use crate::error::CliError;
-use crate::kube_api::{Cluster, Target};
+use crate::kube_api::{Cluster, Target, proxy_port};
 
 /// A connection to one controller's service proxy.
 pub struct ControllerProxy {
@@ -47,13 +47,7 @@ impl ControllerProxy {
             }
             Err(other) => return Err(cluster.unreachable(&other)),
         };
-        let port = service
-            .spec
-            .as_ref()
-            .and_then(|s| s.ports.as_ref())
-            .and_then(|p| p.first())
-            .and_then(|p| p.name.clone())
-            .unwrap_or_default();
+        let port = proxy_port(&service);
         Ok(ControllerProxy {
             cluster,
             base: format!("/api/v1/namespaces/{namespace}/services/http:{name}:{port}/proxy"),

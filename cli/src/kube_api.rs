@@ -171,6 +171,18 @@ pub fn chain(error: &dyn std::error::Error) -> String {
     text.replace('\n', " ")
 }
 
+/// The port kubeseal names in the service proxy path: the first port's name (charts name it
+/// `http`; an unnamed one gives `http:<svc>:`).
+pub fn proxy_port(service: &Service) -> String {
+    service
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|p| p.first())
+        .and_then(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
 /// A certificate PEM and where it came from.
 pub struct FetchedCert {
     pub pem: Vec<u8>,
@@ -226,14 +238,7 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
         }
         Err(other) => return Err(cluster.unreachable(&other)),
         Ok(Some(service)) => {
-            // kubeseal takes the first port's name (charts name it `http`; unnamed gives `http:<svc>:`)
-            let port = service
-                .spec
-                .as_ref()
-                .and_then(|s| s.ports.as_ref())
-                .and_then(|p| p.first())
-                .and_then(|p| p.name.clone())
-                .unwrap_or_default();
+            let port = proxy_port(&service);
             let path = format!(
                 "/api/v1/namespaces/{namespace}/services/http:{name}:{port}/proxy/v1/cert.pem"
             );

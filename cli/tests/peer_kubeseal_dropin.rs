@@ -185,841 +185,117 @@ const CERT: &str = "--cert=cert.pem";
 const KUBECONFIG_NS: &[(&str, &str)] = &[("KUBECONFIG", "kubeconfig.yaml")];
 
 /// The table. Every row runs under both binaries.
+#[rustfmt::skip]
 fn table() -> Vec<Row> {
     vec![
         // --- default sealing: formats, files, scopes, namespaces, names
-        row(
-            "seal, json by default",
-            &[CERT],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal -o yaml",
-            &[CERT, "-o", "yaml"],
-            ok(FormWant::Yaml(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal --format=yaml",
-            &[CERT, "--format=yaml"],
-            ok(FormWant::Yaml(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal -oyaml (joined shorthand)",
-            &[CERT, "-oyaml"],
-            ok(FormWant::Yaml(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal -o YAML (any case)",
-            &[CERT, "-o", "YAML"],
-            ok(FormWant::Yaml(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal -f -w out.json",
-            &[CERT, "-f", "secret.yaml", "-w", "out.json"],
-            ok(FormWant::Nothing),
-            Check::File("out.json", FormWant::Json(SS)),
-        ),
-        row(
-            "seal -w out.yaml turns yaml",
-            &[
-                CERT,
-                "--secret-file",
-                "secret.yaml",
-                "--sealed-secret-file",
-                "out.yaml",
-            ],
-            ok(FormWant::Nothing),
-            Check::File("out.yaml", FormWant::Yaml(SS)),
-        ),
-        row(
-            "seal -o json -w out.yml is still yaml",
-            &[CERT, "-o", "json", "-w", "out.yml"],
-            ok(FormWant::Nothing),
-            Check::File("out.yml", FormWant::Yaml(SS)),
-        ),
-        row(
-            "seal --scope namespace-wide",
-            &[CERT, "--scope", "namespace-wide"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal --scope cluster-wide",
-            &[CERT, "--scope=cluster-wide"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        stdin(
-            row(
-                "seal, cluster-wide annotation",
-                &[CERT],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            CW_ANNOTATED,
-        ),
-        stdin(
-            row(
-                "seal, --scope strict keeps the annotation",
-                &[CERT, "--scope", "strict"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            CW_ANNOTATED,
-        ),
-        stdin(
-            row(
-                "seal, --scope namespace-wide overrides the annotation",
-                &[CERT, "--scope", "namespace-wide"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            CW_ANNOTATED,
-        ),
-        env(
-            stdin(
-                row(
-                    "seal, namespace from the kubeconfig context",
-                    &[CERT],
-                    ok(FormWant::Json(SS)),
-                    Check::Sealed,
-                ),
-                NO_NAMESPACE,
-            ),
-            KUBECONFIG_NS,
-        ),
-        stdin(
-            row(
-                "seal, namespace from --kubeconfig",
-                &[CERT, "--kubeconfig", "kubeconfig.yaml"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            NO_NAMESPACE,
-        ),
-        env(
-            stdin(
-                row(
-                    "seal, --context picks the namespace",
-                    &[CERT, "--context", "other"],
-                    ok(FormWant::Json(SS)),
-                    Check::Sealed,
-                ),
-                NO_NAMESPACE,
-            ),
-            KUBECONFIG_NS,
-        ),
-        stdin(
-            row(
-                "seal, -n fills a missing namespace",
-                &[CERT, "-n", "other"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            NO_NAMESPACE,
-        ),
-        stdin(
-            row(
-                "seal, --namespace= fills a missing namespace",
-                &[CERT, "--namespace=other"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            NO_NAMESPACE,
-        ),
-        row(
-            "seal, -n equal to the Secret's",
-            &[CERT, "-n", "prod"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "seal, -n against the Secret's namespace",
-            &[CERT, "-n", "other"],
-            FAILS,
-            Check::Form,
-        ),
-        stdin(
-            row(
-                "seal, no namespace and no kubeconfig",
-                &[CERT],
-                FAILS,
-                Check::Form,
-            ),
-            NO_NAMESPACE,
-        ),
-        stdin(
-            row(
-                "seal, cluster-wide needs no namespace",
-                &[CERT, "--scope", "cluster-wide"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            NO_NAMESPACE,
-        ),
-        row(
-            "seal --name overrides",
-            &[CERT, "--name", "renamed"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        stdin(
-            row(
-                "seal, two Secrets",
-                &[CERT],
-                ok(FormWant::Json(SS2)),
-                Check::Sealed,
-            ),
-            TWO,
-        ),
-        stdin(
-            row(
-                "seal, two Secrets as yaml",
-                &[CERT, "-o", "yaml"],
-                ok(FormWant::Yaml(SS2)),
-                Check::Sealed,
-            ),
-            TWO,
-        ),
-        stdin(
-            row(
-                "seal, JSON input with type and annotations",
-                &[CERT],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            JSON_SECRET,
-        ),
+        row("seal, json by default", &[CERT], ok(FormWant::Json(SS)), Check::Sealed),
+        row("seal -o yaml", &[CERT, "-o", "yaml"], ok(FormWant::Yaml(SS)), Check::Sealed),
+        row("seal --format=yaml", &[CERT, "--format=yaml"], ok(FormWant::Yaml(SS)), Check::Sealed),
+        row("seal -oyaml (joined shorthand)", &[CERT, "-oyaml"], ok(FormWant::Yaml(SS)), Check::Sealed),
+        row("seal -o YAML (any case)", &[CERT, "-o", "YAML"], ok(FormWant::Yaml(SS)), Check::Sealed),
+        row("seal -f -w out.json", &[CERT, "-f", "secret.yaml", "-w", "out.json"], ok(FormWant::Nothing), Check::File("out.json", FormWant::Json(SS))),
+        row("seal -w out.yaml turns yaml", &[CERT, "--secret-file", "secret.yaml", "--sealed-secret-file", "out.yaml"], ok(FormWant::Nothing), Check::File("out.yaml", FormWant::Yaml(SS))),
+        row("seal -o json -w out.yml is still yaml", &[CERT, "-o", "json", "-w", "out.yml"], ok(FormWant::Nothing), Check::File("out.yml", FormWant::Yaml(SS))),
+        row("seal --scope namespace-wide", &[CERT, "--scope", "namespace-wide"], ok(FormWant::Json(SS)), Check::Sealed),
+        row("seal --scope cluster-wide", &[CERT, "--scope=cluster-wide"], ok(FormWant::Json(SS)), Check::Sealed),
+        stdin(row("seal, cluster-wide annotation", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), CW_ANNOTATED),
+        stdin(row("seal, --scope strict keeps the annotation", &[CERT, "--scope", "strict"], ok(FormWant::Json(SS)), Check::Sealed), CW_ANNOTATED),
+        stdin(row("seal, --scope namespace-wide overrides the annotation", &[CERT, "--scope", "namespace-wide"], ok(FormWant::Json(SS)), Check::Sealed), CW_ANNOTATED),
+        env(stdin(row("seal, namespace from the kubeconfig context", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE), KUBECONFIG_NS),
+        stdin(row("seal, namespace from --kubeconfig", &[CERT, "--kubeconfig", "kubeconfig.yaml"], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE),
+        env(stdin(row("seal, --context picks the namespace", &[CERT, "--context", "other"], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE), KUBECONFIG_NS),
+        stdin(row("seal, -n fills a missing namespace", &[CERT, "-n", "other"], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE),
+        stdin(row("seal, --namespace= fills a missing namespace", &[CERT, "--namespace=other"], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE),
+        row("seal, -n equal to the Secret's", &[CERT, "-n", "prod"], ok(FormWant::Json(SS)), Check::Sealed),
+        row("seal, -n against the Secret's namespace", &[CERT, "-n", "other"], FAILS, Check::Form),
+        stdin(row("seal, no namespace and no kubeconfig", &[CERT], FAILS, Check::Form), NO_NAMESPACE),
+        stdin(row("seal, cluster-wide needs no namespace", &[CERT, "--scope", "cluster-wide"], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE),
+        row("seal --name overrides", &[CERT, "--name", "renamed"], ok(FormWant::Json(SS)), Check::Sealed),
+        stdin(row("seal, two Secrets", &[CERT], ok(FormWant::Json(SS2)), Check::Sealed), TWO),
+        stdin(row("seal, two Secrets as yaml", &[CERT, "-o", "yaml"], ok(FormWant::Yaml(SS2)), Check::Sealed), TWO),
+        stdin(row("seal, JSON input with type and annotations", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), JSON_SECRET),
         stdin(row("seal, empty data", &[CERT], FAILS, Check::Form), EMPTY),
-        stdin(
-            row(
-                "seal, empty data allowed",
-                &[CERT, "--allow-empty-data"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            EMPTY,
-        ),
+        stdin(row("seal, empty data allowed", &[CERT, "--allow-empty-data"], ok(FormWant::Json(SS)), Check::Sealed), EMPTY),
         stdin(row("seal, no name", &[CERT], FAILS, Check::Form), NO_NAME),
         stdin(row("seal, empty input", &[CERT], FAILS, Check::Form), ""),
         row("seal -o xml", &[CERT, "-o", "xml"], FAILS, Check::Form),
-        row(
-            "seal, -f missing file",
-            &[CERT, "-f", "missing.yaml"],
-            FAILS,
-            Check::Form,
-        ),
-        row(
-            "seal, -w into a missing folder",
-            &[CERT, "-w", "missing/out.json"],
-            FAILS,
-            Check::Form,
-        ),
-        row(
-            "seal, --cert missing file",
-            &["--cert", "missing.pem"],
-            FAILS,
-            Check::Form,
-        ),
-        row(
-            "seal, --cert expired",
-            &["--cert", "expired-cert.pem"],
-            FAILS,
-            Check::Form,
-        ),
-        row(
-            "seal, --cert not RSA",
-            &["--cert", "ec-cert.pem"],
-            FAILS,
-            Check::Form,
-        ),
-        row(
-            "seal, --cert file:// URL",
-            &["--cert", "file://{dir}/cert.pem"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        stdin(
-            differs(
-                row(
-                    "seal, a ConfigMap",
-                    &[CERT],
-                    ok(FormWant::Json(SS)),
-                    Check::Sealed,
-                ),
-                FAILS,
-                Check::Form,
-                "kubeseal seals any object as if it were a Secret; sealgate refuses what is not a v1 Secret",
-            ),
-            CONFIGMAP,
-        ),
+        row("seal, -f missing file", &[CERT, "-f", "missing.yaml"], FAILS, Check::Form),
+        row("seal, -w into a missing folder", &[CERT, "-w", "missing/out.json"], FAILS, Check::Form),
+        row("seal, --cert missing file", &["--cert", "missing.pem"], FAILS, Check::Form),
+        row("seal, --cert expired", &["--cert", "expired-cert.pem"], FAILS, Check::Form),
+        row("seal, --cert not RSA", &["--cert", "ec-cert.pem"], FAILS, Check::Form),
+        row("seal, --cert file:// URL", &["--cert", "file://{dir}/cert.pem"], ok(FormWant::Json(SS)), Check::Sealed),
+        stdin(differs(row("seal, a ConfigMap", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), FAILS, Check::Form, "kubeseal seals any object as if it were a Secret; sealgate refuses what is not a v1 Secret"), CONFIGMAP),
         // --- the environment
-        env(
-            row(
-                "SEALED_SECRETS_CERT",
-                &[],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            &[("SEALED_SECRETS_CERT", "cert.pem")],
-        ),
-        env(
-            row(
-                "SEALED_SECRETS_FORMAT=yaml",
-                &[CERT],
-                ok(FormWant::Yaml(SS)),
-                Check::Sealed,
-            ),
-            &[("SEALED_SECRETS_FORMAT", "yaml")],
-        ),
-        env(
-            row(
-                "-o json beats SEALED_SECRETS_FORMAT",
-                &[CERT, "-o", "json"],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            &[("SEALED_SECRETS_FORMAT", "yaml")],
-        ),
-        env(
-            row(
-                "SEALED_SECRETS_SCOPE",
-                &[CERT],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            &[("SEALED_SECRETS_SCOPE", "namespace-wide")],
-        ),
-        env(
-            row(
-                "SEALED_SECRETS_SCOPE unparsable is ignored",
-                &[CERT],
-                ok(FormWant::Json(SS)),
-                Check::Sealed,
-            ),
-            &[("SEALED_SECRETS_SCOPE", "everywhere")],
-        ),
-        env(
-            stdin(
-                row(
-                    "SEALED_SECRETS_NAMESPACE (kubectl flag)",
-                    &[CERT],
-                    ok(FormWant::Json(SS)),
-                    Check::Sealed,
-                ),
-                NO_NAMESPACE,
-            ),
-            &[("SEALED_SECRETS_NAMESPACE", "from-env")],
-        ),
-        env(
-            row(
-                "SEALED_SECRETS_SEALED_SECRET_FILE",
-                &[CERT],
-                ok(FormWant::Nothing),
-                Check::File("env-out.yaml", FormWant::Yaml(SS)),
-            ),
-            &[("SEALED_SECRETS_SEALED_SECRET_FILE", "env-out.yaml")],
-        ),
-        env(
-            stdin(
-                row(
-                    "SEALED_SECRETS_RAW",
-                    &[CERT, "-n", "prod", "--name", "db"],
-                    ok(FormWant::Blob),
-                    Check::Raw("strict", "prod", "db"),
-                ),
-                "@value.txt",
-            ),
-            &[("SEALED_SECRETS_RAW", "true")],
-        ),
+        env(row("SEALED_SECRETS_CERT", &[], ok(FormWant::Json(SS)), Check::Sealed), &[("SEALED_SECRETS_CERT", "cert.pem")]),
+        env(row("SEALED_SECRETS_FORMAT=yaml", &[CERT], ok(FormWant::Yaml(SS)), Check::Sealed), &[("SEALED_SECRETS_FORMAT", "yaml")]),
+        env(row("-o json beats SEALED_SECRETS_FORMAT", &[CERT, "-o", "json"], ok(FormWant::Json(SS)), Check::Sealed), &[("SEALED_SECRETS_FORMAT", "yaml")]),
+        env(row("SEALED_SECRETS_SCOPE", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), &[("SEALED_SECRETS_SCOPE", "namespace-wide")]),
+        env(row("SEALED_SECRETS_SCOPE unparsable is ignored", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), &[("SEALED_SECRETS_SCOPE", "everywhere")]),
+        env(stdin(row("SEALED_SECRETS_NAMESPACE (kubectl flag)", &[CERT], ok(FormWant::Json(SS)), Check::Sealed), NO_NAMESPACE), &[("SEALED_SECRETS_NAMESPACE", "from-env")]),
+        env(row("SEALED_SECRETS_SEALED_SECRET_FILE", &[CERT], ok(FormWant::Nothing), Check::File("env-out.yaml", FormWant::Yaml(SS))), &[("SEALED_SECRETS_SEALED_SECRET_FILE", "env-out.yaml")]),
+        env(stdin(row("SEALED_SECRETS_RAW", &[CERT, "-n", "prod", "--name", "db"], ok(FormWant::Blob), Check::Raw("strict", "prod", "db")), "@value.txt"), &[("SEALED_SECRETS_RAW", "true")]),
         // --- --raw
-        stdin(
-            row(
-                "raw strict",
-                &[CERT, "--raw", "--name", "db", "-n", "prod"],
-                ok(FormWant::Blob),
-                Check::Raw("strict", "prod", "db"),
-            ),
-            "@value.txt",
-        ),
-        stdin(
-            row(
-                "raw namespace-wide",
-                &[
-                    CERT,
-                    "--raw",
-                    "--scope",
-                    "namespace-wide",
-                    "--namespace",
-                    "prod",
-                ],
-                ok(FormWant::Blob),
-                Check::Raw("namespace-wide", "prod", ""),
-            ),
-            "@value.txt",
-        ),
-        stdin(
-            row(
-                "raw cluster-wide",
-                &[CERT, "--raw", "--scope", "cluster-wide"],
-                ok(FormWant::Blob),
-                Check::Raw("cluster-wide", "", ""),
-            ),
-            "@value.txt",
-        ),
-        row(
-            "raw --from-file",
-            &[
-                CERT,
-                "--raw",
-                "--name",
-                "db",
-                "-n",
-                "prod",
-                "--from-file",
-                "value.txt",
-            ],
-            ok(FormWant::Blob),
-            Check::Raw("strict", "prod", "db"),
-        ),
-        row(
-            "raw --from-file key=path",
-            &[
-                CERT,
-                "--raw",
-                "--name",
-                "db",
-                "-n",
-                "prod",
-                "--from-file=password=value.txt",
-            ],
-            ok(FormWant::Blob),
-            Check::Raw("strict", "prod", "db"),
-        ),
-        env(
-            stdin(
-                row(
-                    "raw, namespace from the kubeconfig",
-                    &[CERT, "--raw", "--name", "db"],
-                    ok(FormWant::Blob),
-                    Check::Raw("strict", "from-kubeconfig", "db"),
-                ),
-                "@value.txt",
-            ),
-            KUBECONFIG_NS,
-        ),
-        row(
-            "raw, two --from-file",
-            &[
-                CERT,
-                "--raw",
-                "--name",
-                "db",
-                "-n",
-                "prod",
-                "--from-file",
-                "value.txt,value.txt",
-            ],
-            FAILS,
-            Check::Form,
-        ),
-        stdin(
-            row(
-                "raw strict without --name",
-                &[CERT, "--raw", "-n", "prod"],
-                FAILS,
-                Check::Form,
-            ),
-            "@value.txt",
-        ),
-        stdin(
-            row(
-                "raw without namespace or kubeconfig",
-                &[CERT, "--raw", "--name", "db"],
-                FAILS,
-                Check::Form,
-            ),
-            "@value.txt",
-        ),
-        row(
-            "--from-file without --raw",
-            &[CERT, "--from-file", "value.txt"],
-            FAILS,
-            Check::Form,
-        ),
+        stdin(row("raw strict", &[CERT, "--raw", "--name", "db", "-n", "prod"], ok(FormWant::Blob), Check::Raw("strict", "prod", "db")), "@value.txt"),
+        stdin(row("raw namespace-wide", &[CERT, "--raw", "--scope", "namespace-wide", "--namespace", "prod"], ok(FormWant::Blob), Check::Raw("namespace-wide", "prod", "")), "@value.txt"),
+        stdin(row("raw cluster-wide", &[CERT, "--raw", "--scope", "cluster-wide"], ok(FormWant::Blob), Check::Raw("cluster-wide", "", "")), "@value.txt"),
+        row("raw --from-file", &[CERT, "--raw", "--name", "db", "-n", "prod", "--from-file", "value.txt"], ok(FormWant::Blob), Check::Raw("strict", "prod", "db")),
+        row("raw --from-file key=path", &[CERT, "--raw", "--name", "db", "-n", "prod", "--from-file=password=value.txt"], ok(FormWant::Blob), Check::Raw("strict", "prod", "db")),
+        env(stdin(row("raw, namespace from the kubeconfig", &[CERT, "--raw", "--name", "db"], ok(FormWant::Blob), Check::Raw("strict", "from-kubeconfig", "db")), "@value.txt"), KUBECONFIG_NS),
+        row("raw, two --from-file", &[CERT, "--raw", "--name", "db", "-n", "prod", "--from-file", "value.txt,value.txt"], FAILS, Check::Form),
+        stdin(row("raw strict without --name", &[CERT, "--raw", "-n", "prod"], FAILS, Check::Form), "@value.txt"),
+        stdin(row("raw without namespace or kubeconfig", &[CERT, "--raw", "--name", "db"], FAILS, Check::Form), "@value.txt"),
+        row("--from-file without --raw", &[CERT, "--from-file", "value.txt"], FAILS, Check::Form),
         // --- certificates
-        row(
-            "--fetch-cert --cert",
-            &["--fetch-cert", CERT],
-            ok(FormWant::Pem),
-            Check::Bytes,
-        ),
-        row(
-            "--fetch-cert -w",
-            &["--fetch-cert", CERT, "-w", "fetched.pem"],
-            ok(FormWant::Nothing),
-            Check::Form,
-        ),
-        stdin(
-            row(
-                "--fetch-cert, no cluster",
-                &["--fetch-cert"],
-                FAILS,
-                Check::Form,
-            ),
-            "",
-        ),
+        row("--fetch-cert --cert", &["--fetch-cert", CERT], ok(FormWant::Pem), Check::Bytes),
+        row("--fetch-cert -w", &["--fetch-cert", CERT, "-w", "fetched.pem"], ok(FormWant::Nothing), Check::Form),
+        stdin(row("--fetch-cert, no cluster", &["--fetch-cert"], FAILS, Check::Form), ""),
         // --- --recovery-unseal
-        stdin(
-            row(
-                "recovery-unseal",
-                &["--recovery-unseal", "--recovery-private-key", "key.pem"],
-                ok(FormWant::Json(SECRET)),
-                Check::Unsealed,
-            ),
-            "@sealed.json",
-        ),
-        stdin(
-            row(
-                "recovery-unseal -o yaml",
-                &[
-                    "--recovery-unseal",
-                    "--recovery-private-key=key.pem",
-                    "-o",
-                    "yaml",
-                ],
-                ok(FormWant::Yaml(SECRET)),
-                Check::Unsealed,
-            ),
-            "@sealed.json",
-        ),
-        row(
-            "recovery-unseal -f",
-            &[
-                "--recovery-unseal",
-                "--recovery-private-key",
-                "key.pem",
-                "-f",
-                "sealed.json",
-            ],
-            ok(FormWant::Json(SECRET)),
-            Check::Unsealed,
-        ),
-        stdin(
-            row(
-                "recovery-unseal, key list with a wrong key first",
-                &[
-                    "--recovery-unseal",
-                    "--recovery-private-key",
-                    "other-key.pem,key.pem",
-                ],
-                ok(FormWant::Json(SECRET)),
-                Check::Unsealed,
-            ),
-            "@sealed.json",
-        ),
-        stdin(
-            row(
-                "recovery-unseal, key as a TLS Secret",
-                &[
-                    "--recovery-unseal",
-                    "--recovery-private-key",
-                    "key-secret.yaml",
-                ],
-                ok(FormWant::Json(SECRET)),
-                Check::Unsealed,
-            ),
-            "@sealed.json",
-        ),
-        env(
-            stdin(
-                row(
-                    "recovery-unseal, SEALED_SECRETS_RECOVERY_PRIVATE_KEY",
-                    &["--recovery-unseal"],
-                    ok(FormWant::Json(SECRET)),
-                    Check::Unsealed,
-                ),
-                "@sealed.json",
-            ),
-            &[("SEALED_SECRETS_RECOVERY_PRIVATE_KEY", "key.pem")],
-        ),
-        stdin(
-            row(
-                "recovery-unseal, wrong key",
-                &[
-                    "--recovery-unseal",
-                    "--recovery-private-key",
-                    "other-key.pem",
-                ],
-                FAILS,
-                Check::Form,
-            ),
-            "@sealed.json",
-        ),
-        stdin(
-            row(
-                "recovery-unseal, no key",
-                &["--recovery-unseal"],
-                FAILS,
-                Check::Form,
-            ),
-            "@sealed.json",
-        ),
-        stdin(
-            row(
-                "recovery-unseal beats --validate",
-                &[
-                    "--validate",
-                    "--recovery-unseal",
-                    "--recovery-private-key",
-                    "key.pem",
-                ],
-                ok(FormWant::Json(SECRET)),
-                Check::Unsealed,
-            ),
-            "@sealed.json",
-        ),
+        stdin(row("recovery-unseal", &["--recovery-unseal", "--recovery-private-key", "key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
+        stdin(row("recovery-unseal -o yaml", &["--recovery-unseal", "--recovery-private-key=key.pem", "-o", "yaml"], ok(FormWant::Yaml(SECRET)), Check::Unsealed), "@sealed.json"),
+        row("recovery-unseal -f", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "sealed.json"], ok(FormWant::Json(SECRET)), Check::Unsealed),
+        stdin(row("recovery-unseal, key list with a wrong key first", &["--recovery-unseal", "--recovery-private-key", "other-key.pem,key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
+        stdin(row("recovery-unseal, key as a TLS Secret", &["--recovery-unseal", "--recovery-private-key", "key-secret.yaml"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
+        env(stdin(row("recovery-unseal, SEALED_SECRETS_RECOVERY_PRIVATE_KEY", &["--recovery-unseal"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"), &[("SEALED_SECRETS_RECOVERY_PRIVATE_KEY", "key.pem")]),
+        stdin(row("recovery-unseal, wrong key", &["--recovery-unseal", "--recovery-private-key", "other-key.pem"], FAILS, Check::Form), "@sealed.json"),
+        stdin(row("recovery-unseal, no key", &["--recovery-unseal"], FAILS, Check::Form), "@sealed.json"),
+        stdin(row("recovery-unseal beats --validate", &["--validate", "--recovery-unseal", "--recovery-private-key", "key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
         // --- --merge-into
-        stdin(
-            row(
-                "merge-into a json file",
-                &[CERT, "--merge-into", "target.json"],
-                ok(FormWant::Nothing),
-                Check::File("target.json", FormWant::Json(SS)),
-            ),
-            EXTRA,
-        ),
-        stdin(
-            row(
-                "merge-into -o yaml",
-                &[CERT, "--merge-into", "target.json", "-o", "yaml"],
-                ok(FormWant::Nothing),
-                Check::File("target.json", FormWant::Yaml(SS)),
-            ),
-            EXTRA,
-        ),
-        stdin(
-            row(
-                "merge-into, -n against the file's namespace",
-                &[CERT, "--merge-into", "target.json", "-n", "other"],
-                FAILS,
-                Check::Form,
-            ),
-            EXTRA,
-        ),
-        stdin(
-            row(
-                "merge-into a missing file",
-                &[CERT, "--merge-into", "missing.json"],
-                FAILS,
-                Check::Form,
-            ),
-            EXTRA,
-        ),
-        stdin(
-            differs(
-                row(
-                    "merge-into a yaml file keeps yaml",
-                    &[CERT, "--merge-into", "target.yaml"],
-                    ok(FormWant::Nothing),
-                    Check::File("target.yaml", FormWant::Json(SS)),
-                ),
-                ok(FormWant::Nothing),
-                Check::File("target.yaml", FormWant::Yaml(SS)),
-                "without -o kubeseal rewrites a YAML file as JSON; sealgate keeps the file's format",
-            ),
-            EXTRA,
-        ),
-        stdin(
-            differs(
-                row(
-                    "merge-into, input labels and a template without labels",
-                    &[CERT, "--merge-into", "target-bare.json"],
-                    Want {
-                        code: 2,
-                        stdout: FormWant::Nothing,
-                    },
-                    Check::Form,
-                ),
-                ok(FormWant::Nothing),
-                Check::File("target-bare.json", FormWant::Json(SS)),
-                "kubeseal panics (assignment to entry in nil map); sealgate merges the labels",
-            ),
-            EXTRA_LABELLED,
-        ),
-        stdin(
-            differs(
-                row(
-                    "merge-into a cluster-wide file",
-                    &[CERT, "--merge-into", "target-cw.json"],
-                    ok(FormWant::Nothing),
-                    Check::Unopenable("target-cw.json"),
-                ),
-                ok(FormWant::Nothing),
-                Check::File("target-cw.json", FormWant::Json(SS)),
-                "kubeseal seals the new item strict, which the controller cannot open in a cluster-wide SealedSecret; sealgate seals it for the file's scope",
-            ),
-            EXTRA,
-        ),
+        stdin(row("merge-into a json file", &[CERT, "--merge-into", "target.json"], ok(FormWant::Nothing), Check::File("target.json", FormWant::Json(SS))), EXTRA),
+        stdin(row("merge-into -o yaml", &[CERT, "--merge-into", "target.json", "-o", "yaml"], ok(FormWant::Nothing), Check::File("target.json", FormWant::Yaml(SS))), EXTRA),
+        stdin(row("merge-into, -n against the file's namespace", &[CERT, "--merge-into", "target.json", "-n", "other"], FAILS, Check::Form), EXTRA),
+        stdin(row("merge-into a missing file", &[CERT, "--merge-into", "missing.json"], FAILS, Check::Form), EXTRA),
+        stdin(differs(row("merge-into a yaml file keeps yaml", &[CERT, "--merge-into", "target.yaml"], ok(FormWant::Nothing), Check::File("target.yaml", FormWant::Json(SS))), ok(FormWant::Nothing), Check::File("target.yaml", FormWant::Yaml(SS)), "without -o kubeseal rewrites a YAML file as JSON; sealgate keeps the file's format"), EXTRA),
+        stdin(differs(row("merge-into, input labels and a template without labels", &[CERT, "--merge-into", "target-bare.json"], Want { code: 2, stdout: FormWant::Nothing, }, Check::Form), ok(FormWant::Nothing), Check::File("target-bare.json", FormWant::Json(SS)), "kubeseal panics (assignment to entry in nil map); sealgate merges the labels"), EXTRA_LABELLED),
+        stdin(differs(row("merge-into a cluster-wide file", &[CERT, "--merge-into", "target-cw.json"], ok(FormWant::Nothing), Check::Unopenable("target-cw.json")), ok(FormWant::Nothing), Check::File("target-cw.json", FormWant::Json(SS)), "kubeseal seals the new item strict, which the controller cannot open in a cluster-wide SealedSecret; sealgate seals it for the file's scope"), EXTRA),
         // --- the command line itself
         row("--help", &["--help"], ok(FormWant::Usage), Check::Form),
-        row(
-            "-h: the flags on stdout, the title on stderr",
-            &["-h"],
-            ok(FormWant::Other),
-            Check::Bytes,
-        ),
-        env(
-            row("SEALED_SECRETS_HELP", &[], ok(FormWant::Usage), Check::Form),
-            &[("SEALED_SECRETS_HELP", "true")],
-        ),
-        row(
-            "--version",
-            &["--version"],
-            ok(FormWant::Version),
-            Check::Form,
-        ),
-        row(
-            "--version beats --help",
-            &["--help", "--version"],
-            ok(FormWant::Version),
-            Check::Form,
-        ),
-        row(
-            "arguments are ignored",
-            &["seal", CERT, "extra"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "-- ends the flags",
-            &[CERT, "--", "--validate"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "klog flags are accepted",
-            &[
-                CERT,
-                "-v",
-                "3",
-                "--logtostderr=false",
-                "--log_file_max_size=10",
-                "--skip_headers",
-            ],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
-        row(
-            "--allow-empty-data=false",
-            &[CERT, "--allow-empty-data=false"],
-            ok(FormWant::Json(SS)),
-            Check::Sealed,
-        ),
+        row("-h: the flags on stdout, the title on stderr", &["-h"], ok(FormWant::Other), Check::Bytes),
+        env(row("SEALED_SECRETS_HELP", &[], ok(FormWant::Usage), Check::Form), &[("SEALED_SECRETS_HELP", "true")]),
+        row("--version", &["--version"], ok(FormWant::Version), Check::Form),
+        row("--version beats --help", &["--help", "--version"], ok(FormWant::Version), Check::Form),
+        row("arguments are ignored", &["seal", CERT, "extra"], ok(FormWant::Json(SS)), Check::Sealed),
+        row("-- ends the flags", &[CERT, "--", "--validate"], ok(FormWant::Json(SS)), Check::Sealed),
+        row("klog flags are accepted", &[CERT, "-v", "3", "--logtostderr=false", "--log_file_max_size=10", "--skip_headers"], ok(FormWant::Json(SS)), Check::Sealed),
+        row("--allow-empty-data=false", &[CERT, "--allow-empty-data=false"], ok(FormWant::Json(SS)), Check::Sealed),
         bad_flags("unknown flag", &[CERT, "--bogus"]),
         bad_flags("unknown shorthand", &[CERT, "-x"]),
         bad_flags("missing value", &["--cert"]),
         bad_flags("bad --scope", &[CERT, "--scope", "weird"]),
         bad_flags("bad bool", &[CERT, "--raw=maybe"]),
         bad_flags("bad -v", &[CERT, "-v", "loud"]),
-        row(
-            "a bool takes no separate value",
-            &["--validate", "false", CERT],
-            FAILS,
-            Check::Form,
-        ),
+        row("a bool takes no separate value", &["--validate", "false", CERT], FAILS, Check::Form),
         // --- cluster modes without a cluster (the cluster rows are in sealgate-tests)
-        stdin(
-            row(
-                "--validate, no cluster",
-                &["--validate"],
-                FAILS,
-                Check::Form,
-            ),
-            "@sealed.json",
-        ),
-        stdin(
-            row(
-                "--re-encrypt, no cluster",
-                &["--re-encrypt"],
-                FAILS,
-                Check::Form,
-            ),
-            "@sealed.json",
-        ),
-        env(
-            stdin(
-                row(
-                    "--validate, unreachable cluster",
-                    &["--validate"],
-                    FAILS,
-                    Check::Form,
-                ),
-                "@sealed.json",
-            ),
-            &[("KUBECONFIG", "unreachable-kubeconfig.yaml")],
-        ),
-        stdin(
-            row(
-                "--fetch-cert, --server unreachable",
-                &[
-                    "--fetch-cert",
-                    "--server",
-                    "https://127.0.0.1:1",
-                    "--token",
-                    "x",
-                    "--insecure-skip-tls-verify",
-                ],
-                FAILS,
-                Check::Form,
-            ),
-            "",
-        ),
-        stdin(
-            differs(
-                row(
-                    "--rotate, no cluster",
-                    &["--rotate"],
-                    Want {
-                        code: 1,
-                        stdout: FormWant::Other,
-                    },
-                    Check::Form,
-                ),
-                FAILS,
-                Check::Form,
-                "kubeseal prints the deprecation notice of --rotate on stdout, into the output; sealgate on stderr",
-            ),
-            "@sealed.json",
-        ),
+        stdin(row("--validate, no cluster", &["--validate"], FAILS, Check::Form), "@sealed.json"),
+        stdin(row("--re-encrypt, no cluster", &["--re-encrypt"], FAILS, Check::Form), "@sealed.json"),
+        env(stdin(row("--validate, unreachable cluster", &["--validate"], FAILS, Check::Form), "@sealed.json"), &[("KUBECONFIG", "unreachable-kubeconfig.yaml")]),
+        stdin(row("--fetch-cert, --server unreachable", &["--fetch-cert", "--server", "https://127.0.0.1:1", "--token", "x", "--insecure-skip-tls-verify"], FAILS, Check::Form), ""),
+        stdin(differs(row("--rotate, no cluster", &["--rotate"], Want { code: 1, stdout: FormWant::Other, }, Check::Form), FAILS, Check::Form, "kubeseal prints the deprecation notice of --rotate on stdout, into the output; sealgate on stderr"), "@sealed.json"),
         // --- `sealgate kubeseal …`
-        Row {
-            subcommand: true,
-            ..row(
-                "sealgate kubeseal",
-                &[CERT, "-o", "yaml"],
-                ok(FormWant::Yaml(SS)),
-                Check::Sealed,
-            )
-        },
-        Row {
-            subcommand: true,
-            ..row(
-                "sealgate kubeseal --help",
-                &["--help"],
-                ok(FormWant::Usage),
-                Check::Form,
-            )
-        },
-        Row {
-            subcommand: true,
-            ..bad_flags("sealgate kubeseal, bad flag", &["--bogus"])
-        },
+        Row { subcommand: true, ..row("sealgate kubeseal", &[CERT, "-o", "yaml"], ok(FormWant::Yaml(SS)), Check::Sealed) },
+        Row { subcommand: true, ..row("sealgate kubeseal --help", &["--help"], ok(FormWant::Usage), Check::Form) },
+        Row { subcommand: true, ..bad_flags("sealgate kubeseal, bad flag", &["--bogus"]) },
     ]
 }
 

@@ -12,12 +12,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
-use kube::api::{Patch, PatchParams, PostParams};
 use sealgate_tests::{TestNamespace, cluster, eventually, peer_tool, workspace_binary};
 use serde_json::Value;
 
-use crate::cluster_cli_cert_fetch::{endpoints, host_ip, service};
+use crate::cluster_cli_cert_fetch::{host_ip, serve_through_proxy};
 use crate::controller_support::{add_key_secret, install_crd, start_controller};
 
 type AnyError = Box<dyn Error + Send + Sync>;
@@ -43,49 +41,40 @@ fn run(
     stdin: &[u8],
     env: &[(&str, String)],
 ) -> Result<Run, AnyError> {
-    tokio::task::block_in_place(|| run_blocking(program, subcommand, material, args, stdin, env))
-}
-
-fn run_blocking(
-    program: &Path,
-    subcommand: bool,
-    material: &Path,
-    args: &[String],
-    stdin: &[u8],
-    env: &[(&str, String)],
-) -> Result<Run, AnyError> {
-    let dir = tempfile::tempdir()?;
-    for entry in std::fs::read_dir(material)? {
-        let path = entry?.path();
-        if let Some(name) = path.file_name() {
-            std::fs::copy(&path, dir.path().join(name))?;
+    tokio::task::block_in_place(|| {
+        let dir = tempfile::tempdir()?;
+        for entry in std::fs::read_dir(material)? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name() {
+                std::fs::copy(&path, dir.path().join(name))?;
+            }
         }
-    }
-    let mut command = Command::new(program);
-    if subcommand {
-        command.arg("kubeseal");
-    }
-    command.args(args).current_dir(dir.path());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SEALED_SECRETS_") {
-            command.env_remove(key);
+        let mut command = Command::new(program);
+        if subcommand {
+            command.arg("kubeseal");
         }
-    }
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let _ = child.stdin.take().ok_or("no stdin")?.write_all(stdin);
-    let out = child.wait_with_output()?;
-    Ok(Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout)?,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        dir,
+        command.args(args).current_dir(dir.path());
+        for (key, _) in std::env::vars() {
+            if key.starts_with("SEALED_SECRETS_") {
+                command.env_remove(key);
+            }
+        }
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let _ = child.stdin.take().ok_or("no stdin")?.write_all(stdin);
+        let out = child.wait_with_output()?;
+        Ok(Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout)?,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            dir,
+        })
     })
 }
 
@@ -219,30 +208,7 @@ async fn kubeseal_cluster_modes_agree_with_the_real_kubeseal() -> Result<(), Any
     let (controller, port) = start_on(&cluster.kubeconfig, &n, ip).await?;
 
     // the controller behind kubeseal's service proxy path
-    let pods = ns.api::<Pod>();
-    let pod: Pod = serde_json::from_value(serde_json::json!({
-        "metadata": {"name": "controller"},
-        "spec": {"containers": [{"name": "controller", "image": "example.invalid/not-pulled"}]},
-    }))?;
-    pods.create(&PostParams::default(), &pod).await?;
-    let status = serde_json::json!({
-        "status": {"phase": "Running", "podIP": ip.to_string(), "podIPs": [{"ip": ip.to_string()}]},
-    });
-    pods.patch_status(
-        "controller",
-        &PatchParams::default(),
-        &Patch::Merge(&status),
-    )
-    .await?;
-    ns.api::<Service>()
-        .create(&PostParams::default(), &service(SERVICE, Some(port)))
-        .await?;
-    ns.api::<Endpoints>()
-        .create(
-            &PostParams::default(),
-            &endpoints(SERVICE, Some((ip, port, "controller", &n))),
-        )
-        .await?;
+    serve_through_proxy(&ns, SERVICE, ip, port).await?;
 
     let material = tempfile::tempdir()?;
     let m = material.path();
