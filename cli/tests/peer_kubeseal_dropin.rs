@@ -728,3 +728,51 @@ fn help_lists_the_same_flags_as_kubeseal() {
     let ours = help(&link);
     assert_eq!(ours, theirs);
 }
+
+/// kubeseal #361: `kubeseal --cert c.pem secret.yaml` on a terminal. kubeseal ignores the argument
+/// and reads the terminal (here `script`'s pty, which gives it nothing: its tty hint, then "no
+/// secrets found"); the drop-in stops at once and names the argument and what to pass instead.
+#[test]
+fn an_argument_instead_of_stdin_on_a_terminal_is_one_clear_error() {
+    let test = "an_argument_instead_of_stdin_on_a_terminal_is_one_clear_error";
+    let Some(kubeseal) = kubeseal_for(test) else {
+        return;
+    };
+    if !Path::new("/usr/bin/script").is_file() {
+        sealgate_tests::require(test, "script (util-linux)", "apt-get install bsdutils").unwrap();
+        return;
+    }
+    let links = tempfile::tempdir().unwrap();
+    let link = links.path().join("kubeseal");
+    std::os::unix::fs::symlink(sealgate(), &link).unwrap();
+    let on_a_terminal = |program: &Path| {
+        let line = format!(
+            "{} --cert local/local-cert.pem secret.yaml",
+            program.display()
+        );
+        let out = Command::new("/usr/bin/script")
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(fixtures())
+            .env("KUBECONFIG", "/nonexistent")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, theirs) = on_a_terminal(&kubeseal);
+    assert_eq!(code, Some(1), "{theirs}");
+    assert!(
+        theirs.contains("(tty detected: expecting json/yaml k8s resource in stdin)"),
+        "{theirs}"
+    );
+    let (code, ours) = on_a_terminal(&link);
+    assert_eq!(code, Some(1), "{ours}");
+    assert!(
+        ours.contains("error: kubeseal reads its input from stdin or -f FILE, not from the argument(s) \"secret.yaml\": pass -f secret.yaml"),
+        "{ours}"
+    );
+    assert!(!ours.contains("tty detected"), "{ours}");
+}

@@ -159,6 +159,13 @@ fn run(flags: &Parsed) -> Result<Outcome, CliError> {
         format,
         target: target(flags)?,
     };
+    let reads_stdin =
+        request.input.is_none() && !fetch_cert && (!raw || flags.list("from-file").is_empty());
+    stray_arguments(
+        &flags.positional,
+        reads_stdin,
+        std::io::stdin().is_terminal(),
+    )?;
     // every mode but --raw (which says so itself) and --fetch-cert reads a resource from stdin
     if request.input.is_none() && !raw && !fetch_cert && std::io::stdin().is_terminal() {
         eprintln!("(tty detected: expecting json/yaml k8s resource in stdin)");
@@ -196,6 +203,36 @@ fn run(flags: &Parsed) -> Result<Outcome, CliError> {
     };
     output::emit(request.output.as_deref(), &text)?;
     Ok(Outcome::Clean)
+}
+
+/// Arguments that are not flags, which kubeseal ignores: `kubeseal --cert c.pem secret.json`
+/// then waits on the terminal for a Secret, with only its tty hint to say why (kubeseal #361).
+/// Here the same command line is an error when stdin is a terminal the mode would read, and a
+/// warning on stderr otherwise (a script that pipes its input keeps working).
+fn stray_arguments(positional: &[String], reads_stdin: bool, tty: bool) -> Result<(), CliError> {
+    if positional.is_empty() {
+        return Ok(());
+    }
+    let shown = positional
+        .iter()
+        .map(|a| format!("{a:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reads_stdin && tty {
+        return Err(CliError::usage(
+            format!(
+                "kubeseal reads its input from stdin or -f FILE, not from the argument(s) {shown}"
+            ),
+            format!(
+                "pass -f {0}, or redirect it: < {0}",
+                positional.first().map_or("FILE", String::as_str)
+            ),
+        ));
+    }
+    eprintln!(
+        "warning: ignoring the argument(s) {shown}: kubeseal reads its input from stdin or -f FILE"
+    );
+    Ok(())
 }
 
 /// `--cert FILE|URL`, else the controller through the cluster.
@@ -315,6 +352,17 @@ mod tests {
         assert_eq!(go_duration("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(go_duration("5x"), None);
         assert_eq!(go_duration("s"), None);
+    }
+
+    #[test]
+    fn stray_arguments_fail_only_when_a_terminal_would_be_read() {
+        let args = ["secret.json".to_owned()];
+        assert!(stray_arguments(&[], true, true).is_ok());
+        assert!(stray_arguments(&args, true, false).is_ok());
+        assert!(stray_arguments(&args, false, true).is_ok());
+        let error = stray_arguments(&args, true, true).unwrap_err().to_string();
+        assert!(error.contains("\"secret.json\""), "{error}");
+        assert!(error.contains("pass -f secret.json"), "{error}");
     }
 
     #[test]
