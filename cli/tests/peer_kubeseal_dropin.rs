@@ -254,6 +254,7 @@ fn table() -> Vec<Row> {
         // --- --recovery-unseal
         stdin(row("recovery-unseal", &["--recovery-unseal", "--recovery-private-key", "key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
         stdin(row("recovery-unseal -o yaml", &["--recovery-unseal", "--recovery-private-key=key.pem", "-o", "yaml"], ok(FormWant::Yaml(SECRET)), Check::Unsealed), "@sealed.json"),
+        row("recovery-unseal -w: plaintext file 0600", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "sealed.json", "-w", "plain.json"], ok(FormWant::Nothing), Check::Form),
         row("recovery-unseal -f", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "sealed.json"], ok(FormWant::Json(SECRET)), Check::Unsealed),
         stdin(row("recovery-unseal, key list with a wrong key first", &["--recovery-unseal", "--recovery-private-key", "other-key.pem,key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
         stdin(row("recovery-unseal, key as a TLS Secret", &["--recovery-unseal", "--recovery-private-key", "key-secret.yaml"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
@@ -491,6 +492,22 @@ fn run_in(material: &Material, mut command: Command, row: &Row, args: &[&str]) -
     }
 }
 
+/// The files a run created or changed (name → permission bits), against the material.
+fn files_written(material: &Material, run: &Run) -> BTreeMap<String, u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut written = BTreeMap::new();
+    for entry in std::fs::read_dir(run.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let before = std::fs::read(material.dir.path().join(&name)).ok();
+        if before.as_deref() != Some(&std::fs::read(&path).unwrap()[..]) {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            written.insert(name, mode);
+        }
+    }
+    written
+}
+
 /// `sealgate unseal --key key.pem -o json` of `sealed` (in the material's folder): the Secrets.
 fn unseal(material: &Material, sealed: &[u8]) -> Vec<Value> {
     let out = try_unseal(material, sealed);
@@ -690,6 +707,12 @@ fn kubeseal_command_lines_agree_with_the_real_kubeseal() {
         }
         if row.differs.is_none() {
             assert_eq!(mine, theirs, "row {:?}: results differ", row.name);
+            assert_eq!(
+                files_written(&material, &ours),
+                files_written(&material, &upstream),
+                "row {:?}: files written (name → mode) differ",
+                row.name
+            );
         } else if matches!((row.check, our_check), (Check::File(..), Check::File(..)))
             && row.name.contains("keeps yaml")
         {

@@ -201,7 +201,11 @@ fn run(flags: &Parsed) -> Result<Outcome, CliError> {
             }
         }
     };
-    output::emit(request.output.as_deref(), &text)?;
+    match request.output.as_deref() {
+        // kubeseal's -w file is created 0600 (renameio's temporary file); it may hold plaintext
+        Some(path) => output::replace_file_with_mode(path, &text, 0o600)?,
+        None => output::to_stdout(&text)?,
+    }
     Ok(Outcome::Clean)
 }
 
