@@ -98,6 +98,10 @@ impl Overrides {
     }
 }
 
+/// The name of the cluster, user and context the override flags make up when the kubeconfig has
+/// none to override.
+const OVERRIDE: &str = "kubeseal-override";
+
 const HINT: &str = "fix the kubeconfig, or pick another with --kubeconfig/--context";
 
 /// The kubeconfig kubectl would read: `--kubeconfig`, else `$KUBECONFIG` (merged), else
@@ -212,30 +216,13 @@ pub async fn config(target: &Target) -> Result<Config, CliError> {
             ));
         }
     };
-    const OVERRIDE: &str = "kubeseal-override";
     let context_name = target
         .context
         .clone()
         .or_else(|| kubeconfig.current_context.clone())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| OVERRIDE.to_owned());
-    let context = find_or_add(
-        &mut kubeconfig.contexts,
-        &context_name,
-        |c| &c.name,
-        |name| NamedContext {
-            name,
-            context: Some(Context {
-                cluster: OVERRIDE.to_owned(),
-                user: Some(OVERRIDE.to_owned()),
-                ..Context::default()
-            }),
-            other: Default::default(),
-        },
-    )
-    .context
-    .clone()
-    .unwrap_or_default();
+    let context = entry(&mut kubeconfig.contexts, &context_name).clone();
     let cluster_name = o.cluster.clone().unwrap_or(context.cluster);
     let user_name = o
         .user
@@ -243,18 +230,7 @@ pub async fn config(target: &Target) -> Result<Config, CliError> {
         .or(context.user)
         .unwrap_or_else(|| OVERRIDE.to_owned());
 
-    let cluster = find_or_add(
-        &mut kubeconfig.clusters,
-        &cluster_name,
-        |c| &c.name,
-        |name| NamedCluster {
-            name,
-            cluster: Some(Cluster::default()),
-            other: Default::default(),
-        },
-    )
-    .cluster
-    .get_or_insert_with(Cluster::default);
+    let cluster = entry(&mut kubeconfig.clusters, &cluster_name);
     if let Some(server) = &o.server {
         cluster.server = Some(server.clone());
     }
@@ -278,18 +254,7 @@ pub async fn config(target: &Target) -> Result<Config, CliError> {
         cluster.disable_compression = Some(true);
     }
 
-    let user = find_or_add(
-        &mut kubeconfig.auth_infos,
-        &user_name,
-        |u| &u.name,
-        |name| NamedAuthInfo {
-            name,
-            auth_info: Some(AuthInfo::default()),
-            other: Default::default(),
-        },
-    )
-    .auth_info
-    .get_or_insert_with(AuthInfo::default);
+    let user = entry(&mut kubeconfig.auth_infos, &user_name);
     if let Some(token) = &o.token {
         user.token = Some(token.clone().into());
         user.token_file = None;
@@ -332,18 +297,88 @@ pub async fn config(target: &Target) -> Result<Config, CliError> {
         .map_err(|e| CliError::input(format!("unusable kubeconfig ({})", chain(&e)), shown, HINT))
 }
 
-fn find_or_add<'a, T>(
-    list: &'a mut Vec<T>,
-    name: &str,
-    name_of: impl Fn(&T) -> &String,
-    make: impl FnOnce(String) -> T,
-) -> &'a mut T {
-    let at = match list.iter().position(|item| name_of(item) == name) {
+/// A named kubeconfig entry (cluster, user, context) and what a new one holds.
+trait Named {
+    type Inner;
+    fn name(&self) -> &str;
+    fn fresh(name: String) -> Self;
+    fn inner(&mut self) -> &mut Option<Self::Inner>;
+    fn default_inner() -> Self::Inner;
+}
+
+/// The entry named `name` (added when missing), its inner part filled in when empty.
+fn entry<'a, T: Named>(list: &'a mut Vec<T>, name: &str) -> &'a mut T::Inner {
+    let at = match list.iter().position(|item| item.name() == name) {
         Some(at) => at,
         None => {
-            list.push(make(name.to_owned()));
+            list.push(T::fresh(name.to_owned()));
             list.len() - 1
         }
     };
-    &mut list[at]
+    list[at].inner().get_or_insert_with(T::default_inner)
+}
+
+impl Named for NamedCluster {
+    type Inner = Cluster;
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fresh(name: String) -> Self {
+        NamedCluster {
+            name,
+            cluster: None,
+            other: Default::default(),
+        }
+    }
+    fn inner(&mut self) -> &mut Option<Cluster> {
+        &mut self.cluster
+    }
+    fn default_inner() -> Cluster {
+        Cluster::default()
+    }
+}
+
+impl Named for NamedAuthInfo {
+    type Inner = AuthInfo;
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fresh(name: String) -> Self {
+        NamedAuthInfo {
+            name,
+            auth_info: None,
+            other: Default::default(),
+        }
+    }
+    fn inner(&mut self) -> &mut Option<AuthInfo> {
+        &mut self.auth_info
+    }
+    fn default_inner() -> AuthInfo {
+        AuthInfo::default()
+    }
+}
+
+/// A context the override flags make up: their own cluster and user.
+impl Named for NamedContext {
+    type Inner = Context;
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fresh(name: String) -> Self {
+        NamedContext {
+            name,
+            context: None,
+            other: Default::default(),
+        }
+    }
+    fn inner(&mut self) -> &mut Option<Context> {
+        &mut self.context
+    }
+    fn default_inner() -> Context {
+        Context {
+            cluster: OVERRIDE.to_owned(),
+            user: Some(OVERRIDE.to_owned()),
+            ..Context::default()
+        }
+    }
 }

@@ -468,6 +468,30 @@ async fn kubeseal_cluster_modes_agree_with_the_real_kubeseal() -> Result<(), Any
             "nothing",
             Check::Form,
         ),
+        // impersonation reaches the API server: a user without RBAC is refused, the same user
+        // in system:masters is not
+        row(
+            "--as a user without RBAC",
+            flags(&["--fetch-cert", "--as", "kubeseal-dropin-nobody"]),
+            b"",
+            1,
+            "nothing",
+            Check::Form,
+        ),
+        row(
+            "--as with --as-group system:masters",
+            flags(&[
+                "--fetch-cert",
+                "--as",
+                "kubeseal-dropin-nobody",
+                "--as-group",
+                "system:masters",
+            ]),
+            b"",
+            0,
+            "pem",
+            Check::Pem,
+        ),
     ];
     let mut by_env = row(
         "SEALED_SECRETS_CONTROLLER_NAMESPACE/NAME",
