@@ -138,6 +138,7 @@ const fn bad_flags(name: &'static str, args: &'static [&'static str]) -> Row {
 const SS: &[&str] = &["SealedSecret"];
 const SS2: &[&str] = &["SealedSecret", "SealedSecret"];
 const SECRET: &[&str] = &["Secret"];
+const SECRET2: &[&str] = &["Secret", "Secret"];
 
 const fn row(name: &'static str, args: &'static [&'static str], want: Want, check: Check) -> Row {
     Row {
@@ -254,6 +255,7 @@ fn table() -> Vec<Row> {
         // --- --recovery-unseal
         stdin(row("recovery-unseal", &["--recovery-unseal", "--recovery-private-key", "key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
         stdin(row("recovery-unseal -o yaml", &["--recovery-unseal", "--recovery-private-key=key.pem", "-o", "yaml"], ok(FormWant::Yaml(SECRET)), Check::Unsealed), "@sealed.json"),
+        stdin(differs(row("recovery-unseal, two SealedSecrets", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-o", "yaml"], ok(FormWant::Yaml(SECRET)), Check::Form), ok(FormWant::Yaml(SECRET2)), Check::Unsealed, "kubeseal unseals the first SealedSecret of the input and ignores the rest; sealgate unseals each"), "@two-sealed.yaml"),
         row("recovery-unseal -w: plaintext file 0600", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "sealed.json", "-w", "plain.json"], ok(FormWant::Nothing), Check::Form),
         row("recovery-unseal -f", &["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "sealed.json"], ok(FormWant::Json(SECRET)), Check::Unsealed),
         stdin(row("recovery-unseal, key list with a wrong key first", &["--recovery-unseal", "--recovery-private-key", "other-key.pem,key.pem"], ok(FormWant::Json(SECRET)), Check::Unsealed), "@sealed.json"),
@@ -418,6 +420,7 @@ impl Material {
             ("target.yaml", vec![CERT, "-o", "yaml"], None),
             ("target-cw.json", vec![CERT], Some(CW_ANNOTATED)),
             ("target-bare.json", vec![CERT], Some(BARE)),
+            ("two-sealed.yaml", vec![CERT, "-o", "yaml"], Some(TWO)),
         ] {
             let run = material.run_kubeseal(kubeseal, &args, input.unwrap_or("@secret.yaml"));
             assert_eq!(run.code, 0, "making {file}: {}", run.stderr);

@@ -143,7 +143,7 @@ pub static FLAGS: &[Flag] = &[
     flag("raw", Kind::Bool, "", "Encrypt a raw value passed via the --from-* flags instead of the whole secret object", Status::Same),
     flag("re-encrypt", Kind::Bool, "", "Re-encrypt the given sealed secret to use the latest cluster key.", Status::Same),
     flag("recovery-private-key", Kind::List, "strings", "Private key filename used by the --recovery-unseal command. Multiple files accepted either via comma separated list or by repetition of the flag. Either PEM encoded private keys or a backup of a json/yaml encoded k8s sealed-secret controller secret (and v1.List) are accepted. ", Status::Same),
-    flag("recovery-unseal", Kind::Bool, "", "Decrypt a sealed secrets file obtained from stdin, using the private key passed with --recovery-private-key. Intended to be used in disaster recovery mode.", Status::Differs("every SealedSecret of the input is unsealed (kubeseal reads one object)")),
+    flag("recovery-unseal", Kind::Bool, "", "Decrypt a sealed secrets file obtained from stdin, using the private key passed with --recovery-private-key. Intended to be used in disaster recovery mode.", Status::Differs("every SealedSecret of the input is unsealed (kubeseal unseals the first and ignores the rest)")),
     default(flag("request-timeout", Kind::Text, "string", "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.", Status::Same), "0"),
     Flag {
         hidden: true,
