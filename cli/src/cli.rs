@@ -373,6 +373,12 @@ pub struct CertArgs {
     /// Print the certificate PEM instead of the summary
     #[arg(long)]
     pub pem: bool,
+    /// One line per cluster of the repository config: fingerprint, expiry and days left
+    #[arg(long)]
+    pub all_clusters: bool,
+    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
 }

@@ -16,6 +16,7 @@ mod policy_flags;
 mod private_keys;
 #[cfg(test)]
 mod reference;
+mod repo_config;
 mod sealed_file;
 
 use std::process::ExitCode;

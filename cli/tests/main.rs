@@ -18,6 +18,7 @@ mod escrow_unseal;
 mod file_safety;
 mod gitops_example;
 mod hostile_input;
+mod multi_cluster;
 mod peer_kubeseal_compat;
 mod peer_kubeseal_dropin;
 mod snapshots;

@@ -1,0 +1,174 @@
+//! The repository config `.sealgate.yaml` as users meet it: `sealgate cert --all-clusters` finds it
+//! upwards from the working directory (or takes `--config`) and shows each cluster's certificate;
+//! a wrong or missing config is one error naming the file and line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn sealgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sealgate"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEALED_SECRETS_CERT")
+        .output()
+        .unwrap()
+}
+
+fn fingerprint(cert: &Path) -> String {
+    let out = sealgate(&fixtures(), &["cert", &cert.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint:"))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+/// A repository with two clusters' certs (relative paths) and its config.
+fn repository() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join("certs")).unwrap();
+    std::fs::create_dir_all(repo.path().join("clusters/prod/apps")).unwrap();
+    std::fs::copy(
+        fixtures().join("local/local-cert.pem"),
+        repo.path().join("certs/prod.pem"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("other/cert.pem"),
+        repo.path().join("certs/dr.pem"),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join(".sealgate.yaml"),
+        "clusters:\n  prod:\n    cert: certs/prod.pem\n  dr:\n    cert: certs/dr.pem\npaths:\n  - path: clusters/{cluster}/**\n",
+    )
+    .unwrap();
+    repo
+}
+
+#[test]
+fn cert_all_clusters_lists_each_cluster_from_the_config_found_upwards() {
+    let repo = repository();
+    let out = sealgate(
+        &repo.path().join("clusters/prod/apps"),
+        &["cert", "--all-clusters"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(
+        lines[0],
+        [
+            "CLUSTER",
+            "FINGERPRINT",
+            "NOT",
+            "AFTER",
+            "DAYS",
+            "LEFT",
+            "SOURCE"
+        ]
+    );
+    for (row, (name, cert)) in lines[1..]
+        .iter()
+        .zip([("prod", "certs/prod.pem"), ("dr", "certs/dr.pem")])
+    {
+        assert_eq!(row[0], name, "{text}");
+        assert_eq!(row[1], fingerprint(&repo.path().join(cert)), "{text}");
+        assert!(row[2].ends_with('Z'), "{text}");
+        assert!(row[3].parse::<u32>().is_ok_and(|d| d > 0), "{text}");
+        assert!(row[4].ends_with(cert), "{text}");
+    }
+    assert_ne!(lines[1][1], lines[2][1], "two clusters, two keys");
+
+    // --config names it from anywhere
+    let elsewhere = tempfile::tempdir().unwrap();
+    let config = repo.path().join(".sealgate.yaml").display().to_string();
+    let again = sealgate(
+        elsewhere.path(),
+        &["cert", "--all-clusters", "--config", &config],
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+}
+
+#[test]
+fn a_wrong_or_missing_config_is_one_clear_error() {
+    let repo = repository();
+    std::fs::write(
+        repo.path().join(".sealgate.yaml"),
+        "clusters:\n  prod:\n    cert: certs/prod.pem\n  dr:\n    cert: certs/dr.pem\n    context: dr\n",
+    )
+    .unwrap();
+    let out = sealgate(repo.path(), &["cert", "--all-clusters"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: both `cert` and `context`, "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(".sealgate.yaml:4: give one certificate source"),
+        "{stderr}"
+    );
+
+    // a cluster whose certificate is gone: the error names the cluster and the file
+    std::fs::write(
+        repo.path().join(".sealgate.yaml"),
+        "clusters:\n  prod:\n    cert: certs/prod.pem\n  dr:\n    cert: certs/gone.pem\n",
+    )
+    .unwrap();
+    let out = sealgate(repo.path(), &["cert", "--all-clusters"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no partial table");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "error: cluster dr: cannot read its certificate (no such file or directory), "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("certs/gone.pem: fix its `cert` path in "),
+        "{stderr}"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = sealgate(empty.path(), &["cert", "--all-clusters"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("no .sealgate.yaml in this folder or any parent"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--config FILE"), "{stderr}");
+
+    let out = sealgate(repo.path(), &["cert", "--all-clusters", "--pem"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sealgate(repo.path(), &["cert", "--config", "x.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
