@@ -283,6 +283,15 @@ pub struct SealArgs {
     /// With --raw: read the value from this file instead of stdin
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
+    /// Seal once per named cluster of the repository config, with its certificate (repeatable); -w takes a {cluster} placeholder
+    #[arg(long = "cluster", value_name = "NAME", help_heading = "Clusters")]
+    pub clusters: Vec<String>,
+    /// Seal once per cluster of the repository config
+    #[arg(long, conflicts_with = "clusters", help_heading = "Clusters")]
+    pub all_clusters: bool,
+    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Clusters")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
     #[command(flatten)]

@@ -55,6 +55,28 @@ pub fn replace_file_with_mode(path: &Path, bytes: &[u8], new_mode: u32) -> Resul
     }
 }
 
+/// Replaces several files, all or none: every target is checked writable first; if a write
+/// still fails, the files already replaced get their old content back (or are removed when they
+/// were new). The contents are ciphertext (sealed files), never plaintext.
+pub fn replace_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
+    for (path, _) in files {
+        check_writable(path)?;
+    }
+    let before: Vec<Option<Vec<u8>>> = files.iter().map(|(path, _)| fs::read(path).ok()).collect();
+    for (done, (path, bytes)) in files.iter().enumerate() {
+        if let Err(error) = replace_file(path, bytes) {
+            for ((path, _), old) in files.iter().zip(&before).take(done) {
+                let _ = match old {
+                    Some(old) => replace_file(path, old),
+                    None => fs::remove_file(path).map_err(|e| CliError::write(path.display(), e)),
+                };
+            }
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
 /// Paths that name one of this process's open files rather than a file of their own.
 fn is_process_alias(path: &Path) -> bool {
     [

@@ -31,14 +31,11 @@ pub struct PathRule {
 
 /// A loaded `.sealgate.yaml`.
 pub struct RepoConfig {
+    /// The file, for messages.
+    pub file: PathBuf,
+    /// Its folder, which path rules are relative to.
+    pub base: PathBuf,
     pub clusters: Vec<ClusterEntry>,
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "checked on load; `seal --cluster` (issue 14 item 2, next) writes by the path rules"
-        )
-    )]
     pub paths: Vec<PathRule>,
 }
 
@@ -86,7 +83,127 @@ pub fn load(path: &Path) -> Result<RepoConfig, CliError> {
         .map_err(|(pointer, what, hint)| {
             CliError::input(what, format!("{shown}:{}", doc.line_of(&pointer)), hint)
         })
-        .map(|(clusters, paths)| RepoConfig { clusters, paths })
+        .map(|(clusters, paths)| RepoConfig {
+            file: path.to_path_buf(),
+            base: absolute(&base),
+            clusters,
+            paths,
+        })
+}
+
+/// An error while getting `cluster`'s certificate, saying which cluster it is.
+pub fn in_cluster(error: CliError, cluster: &str, config: &Path) -> CliError {
+    match error {
+        CliError::Input { what, place, hint } => CliError::Input {
+            what: format!("cluster {cluster}: {what}"),
+            place,
+            hint,
+        },
+        CliError::Read { path, reason } => CliError::Input {
+            what: format!("cluster {cluster}: cannot read its certificate ({reason})"),
+            place: path,
+            hint: format!("fix its `cert` path in {}", config.display()),
+        },
+        other => other,
+    }
+}
+
+impl RepoConfig {
+    /// The clusters named (in the config's order), or all of them.
+    pub fn select(&self, names: &[String], all: bool) -> Result<Vec<&ClusterEntry>, CliError> {
+        if all {
+            return Ok(self.clusters.iter().collect());
+        }
+        if let Some(unknown) = names
+            .iter()
+            .find(|n| !self.clusters.iter().any(|c| &c.name == *n))
+        {
+            let known: Vec<&str> = self.clusters.iter().map(|c| c.name.as_str()).collect();
+            return Err(CliError::input(
+                format!("cluster {unknown:?} is not declared"),
+                self.file.display().to_string(),
+                format!("use one of: {}", known.join(", ")),
+            ));
+        }
+        Ok(self
+            .clusters
+            .iter()
+            .filter(|c| names.contains(&c.name))
+            .collect())
+    }
+
+    /// Whether the path rules let `file` hold `cluster`'s SealedSecrets (any file when there
+    /// are no rules); a file outside the config's folder is never one.
+    pub fn allows(&self, file: &Path, cluster: &str) -> bool {
+        if self.paths.is_empty() {
+            return true;
+        }
+        let Ok(relative) = absolute(file)
+            .strip_prefix(&self.base)
+            .map(Path::to_path_buf)
+        else {
+            return false;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        self.paths
+            .iter()
+            .any(|rule| rule.assigns(&relative, cluster))
+    }
+}
+
+impl PathRule {
+    /// Whether `path` (relative, `/`-separated) belongs to `cluster` by this rule.
+    pub fn assigns(&self, path: &str, cluster: &str) -> bool {
+        if !self.clusters.is_empty() && !self.clusters.iter().any(|c| c == cluster) {
+            return false;
+        }
+        glob_regex(&self.pattern.replace("{cluster}", cluster)).is_some_and(|re| re.is_match(path))
+    }
+}
+
+/// A path glob as a regex: `**` any folders, `*` and `?` within one path segment.
+fn glob_regex(glob: &str) -> Option<regex::Regex> {
+    let mut re = String::from("^");
+    let mut rest = glob;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("**/") {
+            re.push_str("(?:.*/)?");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("**") {
+            re.push_str(".*");
+            rest = after;
+        } else {
+            match c {
+                '*' => re.push_str("[^/]*"),
+                '?' => re.push_str("[^/]"),
+                other => re.push_str(&regex::escape(&other.to_string())),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
+/// `path` made absolute against the working directory and cleaned of `.` and `..` (it may not
+/// exist yet).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut clean = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
 }
 
 /// What is wrong: the JSON pointer of the culprit, what, and what to do.
@@ -496,6 +613,26 @@ paths:
                 "schema and loader disagree on {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn path_rules_assign_files_to_clusters() {
+        let rule = |pattern: &str, clusters: &[&str]| PathRule {
+            pattern: pattern.to_owned(),
+            clusters: clusters.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        let per_cluster = rule("clusters/{cluster}/**", &[]);
+        assert!(per_cluster.assigns("clusters/prod/db.yaml", "prod"));
+        assert!(per_cluster.assigns("clusters/prod/apps/db.yaml", "prod"));
+        assert!(!per_cluster.assigns("clusters/prod/db.yaml", "dr"));
+        assert!(!per_cluster.assigns("clusters/production/db.yaml", "prod"));
+        let shared = rule("shared/*.yaml", &["prod", "dr"]);
+        assert!(shared.assigns("shared/db.yaml", "dr"));
+        assert!(!shared.assigns("shared/x/db.yaml", "dr"));
+        assert!(!shared.assigns("shared/db.yaml", "staging"));
+        assert!(rule("**/{cluster}.yaml", &[]).assigns("a/b/prod.yaml", "prod"));
+        assert!(rule("**/{cluster}.yaml", &[]).assigns("prod.yaml", "prod"));
+        assert!(!rule("a.b/{cluster}", &[]).assigns("aXb/prod", "prod"));
     }
 
     #[test]

@@ -172,3 +172,163 @@ fn a_wrong_or_missing_config_is_one_clear_error() {
     let out = sealgate(repo.path(), &["cert", "--config", "x.yaml"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData:\n  password: changeme-demo\n";
+
+fn seal(dir: &Path, args: &[&str]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealgate"))
+        .arg("seal")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEALED_SECRETS_CERT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(SECRET.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Whether `sealed` opens with the private key `key` (a fixture path).
+fn opens_with(sealed: &Path, key: &str) -> bool {
+    let out = sealgate(
+        &fixtures(),
+        &[
+            "unseal",
+            "--key",
+            key,
+            "-f",
+            &sealed.display().to_string(),
+            "-o",
+            "json",
+        ],
+    );
+    out.status.success()
+        && String::from_utf8_lossy(&out.stdout).contains("\"password\": \"Y2hhbmdlbWUtZGVtbw==\"")
+}
+
+#[test]
+fn seal_all_clusters_writes_one_sealed_secret_per_cluster_where_the_rules_say() {
+    let repo = repository();
+    std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
+    let out = seal(
+        repo.path(),
+        &["--all-clusters", "-w", "clusters/{cluster}/db-sealed.yaml"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let prod = repo.path().join("clusters/prod/db-sealed.yaml");
+    let dr = repo.path().join("clusters/dr/db-sealed.yaml");
+    assert!(opens_with(&prod, "local/local-key.pem"));
+    assert!(
+        !opens_with(&prod, "other/key.pem"),
+        "prod's copy is sealed for prod's key only"
+    );
+    assert!(opens_with(&dr, "other/key.pem"));
+    assert!(
+        !opens_with(&dr, "local/local-key.pem"),
+        "dr's copy is sealed for dr's key only"
+    );
+    let text = std::fs::read_to_string(&dr).unwrap();
+    assert!(
+        text.starts_with("---\nkind: SealedSecret\napiVersion: bitnami.com/v1alpha1\n"),
+        "{text}"
+    );
+
+    // one cluster, from a subfolder (config found upwards), to stdout
+    let out = seal(
+        &repo.path().join("clusters/prod"),
+        &["--cluster", "dr", "-o", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let one = repo.path().join("one.json");
+    std::fs::write(&one, &out.stdout).unwrap();
+    assert!(opens_with(&one, "other/key.pem"));
+}
+
+#[test]
+fn seal_for_clusters_writes_every_file_or_none() {
+    let repo = repository();
+    let before = "# kept\n";
+    std::fs::write(repo.path().join("clusters/prod/db-sealed.yaml"), before).unwrap();
+    // clusters/dr is a file: dr's copy cannot be written, so prod's must not be either
+    std::fs::write(repo.path().join("clusters/dr"), "not a folder").unwrap();
+    let out = seal(
+        repo.path(),
+        &["--all-clusters", "-w", "clusters/{cluster}/db-sealed.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot write clusters/dr/db-sealed.yaml"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("clusters/prod/db-sealed.yaml")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path().join("clusters/prod"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".sealgate"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn seal_for_clusters_refuses_what_would_go_wrong() {
+    let repo = repository();
+    let refused = |args: &[&str], part: &str| {
+        let out = seal(repo.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(part), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    };
+    refused(
+        &["--all-clusters"],
+        "sealing for 2 clusters needs -w PATH with {cluster}",
+    );
+    refused(
+        &["--all-clusters", "-w", "db.yaml"],
+        "-w db.yaml has no {cluster}",
+    );
+    refused(
+        &["--all-clusters", "-w", "elsewhere/{cluster}/db.yaml"],
+        "elsewhere/prod/db.yaml is not a file of cluster prod by the path rules",
+    );
+    refused(
+        &["--cluster", "qa", "-w", "clusters/{cluster}/x.yaml"],
+        "cluster \"qa\" is not declared",
+    );
+    refused(
+        &["--cluster", "prod", "--cert", "certs/prod.pem"],
+        "--cluster/--all-clusters and --cert/--local",
+    );
+    refused(
+        &["--cluster", "prod", "--raw"],
+        "--raw seals for one identity",
+    );
+    refused(
+        &["--config", ".sealgate.yaml"],
+        "--config only goes with --cluster or --all-clusters",
+    );
+    assert!(!repo.path().join("elsewhere").exists());
+    assert!(!repo.path().join("clusters/prod/x.yaml").exists());
+}

@@ -105,22 +105,10 @@ fn all_clusters(args: &CertArgs) -> Result<Outcome, CliError> {
         "SOURCE".to_owned(),
     ]];
     for cluster in &config.clusters {
-        let (cert, origin) = cluster.cert.inspect_cert().map_err(|e| match e {
-            CliError::Input { what, place, hint } => CliError::Input {
-                what: format!("cluster {}: {what}", cluster.name),
-                place,
-                hint,
-            },
-            CliError::Read { path, reason } => CliError::Input {
-                what: format!(
-                    "cluster {}: cannot read its certificate ({reason})",
-                    cluster.name
-                ),
-                place: path,
-                hint: format!("fix its `cert` path in {}", file.display()),
-            },
-            other => other,
-        })?;
+        let (cert, origin) = cluster
+            .cert
+            .inspect_cert()
+            .map_err(|e| repo_config::in_cluster(e, &cluster.name, &file))?;
         rows.push([
             cluster.name.clone(),
             cert.fingerprint().to_owned(),
