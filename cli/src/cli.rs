@@ -193,6 +193,28 @@ pub enum Format {
     Json,
 }
 
+/// Clusters of the repository config (`.sealgate.yaml`) to work for, each with its certificate
+/// (shared by seal and set).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Clusters")]
+pub struct ClusterSelectArgs {
+    /// A cluster of the repository config (repeatable); the file path takes a {cluster} placeholder
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Every cluster of the repository config
+    #[arg(long, conflicts_with = "names")]
+    pub all_clusters: bool,
+    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+}
+
+impl ClusterSelectArgs {
+    pub fn any(&self) -> bool {
+        !self.names.is_empty() || self.all_clusters
+    }
+}
+
 /// Where the sealing certificate comes from (shared by seal, set and cert).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Certificate")]
@@ -283,15 +305,8 @@ pub struct SealArgs {
     /// With --raw: read the value from this file instead of stdin
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
-    /// Seal once per named cluster of the repository config, with its certificate (repeatable); -w takes a {cluster} placeholder
-    #[arg(long = "cluster", value_name = "NAME", help_heading = "Clusters")]
-    pub clusters: Vec<String>,
-    /// Seal once per cluster of the repository config
-    #[arg(long, conflicts_with = "clusters", help_heading = "Clusters")]
-    pub all_clusters: bool,
-    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Clusters")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
     #[command(flatten)]
     pub cert: CertSourceArgs,
     #[command(flatten)]
@@ -344,6 +359,8 @@ pub struct SetArgs {
     /// Read the value from this file instead of stdin
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
     #[command(flatten)]
     pub cert: CertSourceArgs,
     #[command(flatten)]

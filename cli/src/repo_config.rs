@@ -132,6 +132,39 @@ impl RepoConfig {
             .collect())
     }
 
+    /// Each chosen cluster's file: `template` with `{cluster}` replaced by its name, which the
+    /// path rules must give to that cluster. Several clusters need the placeholder.
+    pub fn files_for<'a>(
+        &self,
+        chosen: &[&'a ClusterEntry],
+        template: &str,
+    ) -> Result<Vec<(&'a ClusterEntry, PathBuf)>, CliError> {
+        if chosen.len() > 1 && !template.contains("{cluster}") {
+            return Err(CliError::usage(
+                format!("{template} has no {{cluster}}: every cluster would use the same file"),
+                "put {cluster} in the path, e.g. clusters/{cluster}/db-sealed.yaml",
+            ));
+        }
+        chosen
+            .iter()
+            .map(|cluster| {
+                let path = PathBuf::from(template.replace("{cluster}", &cluster.name));
+                if !self.allows(&path, &cluster.name) {
+                    return Err(CliError::input(
+                        format!(
+                            "{} is not a file of cluster {} by the path rules",
+                            path.display(),
+                            cluster.name
+                        ),
+                        self.file.display().to_string(),
+                        "use a path a rule gives to the cluster, or add a rule",
+                    ));
+                }
+                Ok((*cluster, path))
+            })
+            .collect()
+    }
+
     /// Whether the path rules let `file` hold `cluster`'s SealedSecrets (any file when there
     /// are no rules); a file outside the config's folder is never one.
     pub fn allows(&self, file: &Path, cluster: &str) -> bool {

@@ -292,7 +292,7 @@ fn seal_for_clusters_refuses_what_would_go_wrong() {
     );
     refused(
         &["--all-clusters", "-w", "db.yaml"],
-        "-w db.yaml has no {cluster}",
+        "db.yaml has no {cluster}: every cluster would use the same file",
     );
     refused(
         &["--all-clusters", "-w", "elsewhere/{cluster}/db.yaml"],
@@ -316,4 +316,108 @@ fn seal_for_clusters_refuses_what_would_go_wrong() {
     );
     assert!(!repo.path().join("elsewhere").exists());
     assert!(!repo.path().join("clusters/prod/x.yaml").exists());
+}
+
+/// `set` with a value piped in, in `dir`.
+fn set(dir: &Path, args: &[&str], value: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealgate"))
+        .arg("set")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEALED_SECRETS_CERT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(value.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn set_changes_every_clusters_copy_by_one_line_or_none() {
+    let repo = repository();
+    std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
+    let template = "clusters/{cluster}/db-sealed.yaml";
+    let out = seal(repo.path(), &["--all-clusters", "-w", template]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files = [
+        (
+            repo.path().join("clusters/prod/db-sealed.yaml"),
+            "local/local-key.pem",
+        ),
+        (
+            repo.path().join("clusters/dr/db-sealed.yaml"),
+            "other/key.pem",
+        ),
+    ];
+    let before: Vec<String> = files
+        .iter()
+        .map(|(f, _)| std::fs::read_to_string(f).unwrap())
+        .collect();
+
+    let out = set(
+        repo.path(),
+        &[template, "token", "--all-clusters"],
+        "new-token-demo",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for ((file, key), old) in files.iter().zip(&before) {
+        let new = std::fs::read_to_string(file).unwrap();
+        let added: Vec<&str> = new
+            .lines()
+            .filter(|l| !old.lines().any(|o| o == *l))
+            .collect();
+        assert_eq!(
+            added.len(),
+            1,
+            "one new line in {}: {added:?}",
+            file.display()
+        );
+        assert!(added[0].trim_start().starts_with("token: "), "{added:?}");
+        assert!(
+            old.lines().all(|l| new.lines().any(|n| n == l)),
+            "no line lost"
+        );
+        let out = sealgate(
+            &fixtures(),
+            &[
+                "unseal",
+                "--key",
+                key,
+                "-f",
+                &file.display().to_string(),
+                "-o",
+                "json",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("\"token\": \"bmV3LXRva2VuLWRlbW8=\""),
+            "{text}"
+        );
+    }
+
+    // dr's copy is gone: prod's is not changed either
+    let prod_now = std::fs::read_to_string(&files[0].0).unwrap();
+    std::fs::remove_file(&files[1].0).unwrap();
+    let out = set(repo.path(), &[template, "other", "--all-clusters"], "x");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("clusters/dr/db-sealed.yaml"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&files[0].0).unwrap(), prod_now);
 }

@@ -47,7 +47,7 @@ enum SealRequest {
 
 impl SealRequest {
     fn from_args(args: SealArgs) -> Result<Self, CliError> {
-        if !args.clusters.is_empty() || args.all_clusters {
+        if args.clusters.any() {
             if args.cert.cert.is_some() || args.cert.local {
                 return Err(CliError::usage(
                     "--cluster/--all-clusters and --cert/--local (or SEALED_SECRETS_CERT) both given",
@@ -63,15 +63,15 @@ impl SealRequest {
             return Ok(SealRequest::Clusters {
                 input: args.file,
                 output: args.output_file,
-                config: args.config,
-                names: args.clusters,
-                all: args.all_clusters,
+                config: args.clusters.config,
+                names: args.clusters.names,
+                all: args.clusters.all_clusters,
                 format: args.format,
                 options: options(args.scope, args.name, args.namespace, args.allow_empty_data),
                 budget: args.limits.budget(),
             });
         }
-        if args.config.is_some() {
+        if args.clusters.config.is_some() {
             return Err(CliError::usage(
                 "--config only goes with --cluster or --all-clusters",
                 "name the clusters to seal for",
@@ -201,9 +201,8 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
             let secrets = read_secrets(input.as_deref(), budget, &options)?;
             let config = repo_config::load(&repo_config::locate(config.as_deref())?)?;
             let chosen = config.select(&names, all)?;
-            let template = output.map(|p| p.to_string_lossy().into_owned());
-            match &template {
-                None if chosen.len() > 1 => {
+            let Some(template) = output.map(|p| p.to_string_lossy().into_owned()) else {
+                let [cluster] = chosen.as_slice() else {
                     return Err(CliError::usage(
                         format!(
                             "sealing for {} clusters needs -w PATH with {{cluster}}",
@@ -211,40 +210,22 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
                         ),
                         "write e.g. -w clusters/{cluster}/db-sealed.yaml",
                     ));
-                }
-                Some(t) if chosen.len() > 1 && !t.contains("{cluster}") => {
-                    return Err(CliError::usage(
-                        format!(
-                            "-w {t} has no {{cluster}}: every cluster would write the same file"
-                        ),
-                        "put {cluster} in the path, e.g. -w clusters/{cluster}/db-sealed.yaml",
-                    ));
-                }
-                _ => {}
-            }
-            let mut files = Vec::with_capacity(chosen.len());
-            for cluster in chosen {
+                };
                 let cert = cluster
                     .cert
                     .sealing_cert()
                     .map_err(|e| repo_config::in_cluster(e, &cluster.name, &config.file))?;
                 let text = render(&seal_all(&cert, &secrets, &options)?, format)?;
-                let Some(template) = &template else {
-                    output::to_stdout(text.as_bytes())?;
-                    return Ok(Outcome::Clean);
-                };
-                let path = PathBuf::from(template.replace("{cluster}", &cluster.name));
-                if !config.allows(&path, &cluster.name) {
-                    return Err(CliError::input(
-                        format!(
-                            "{} is not a file of cluster {} by the path rules",
-                            path.display(),
-                            cluster.name
-                        ),
-                        config.file.display().to_string(),
-                        "write where a path rule puts the cluster's files, or add a rule",
-                    ));
-                }
+                output::to_stdout(text.as_bytes())?;
+                return Ok(Outcome::Clean);
+            };
+            let mut files = Vec::with_capacity(chosen.len());
+            for (cluster, path) in config.files_for(&chosen, &template)? {
+                let cert = cluster
+                    .cert
+                    .sealing_cert()
+                    .map_err(|e| repo_config::in_cluster(e, &cluster.name, &config.file))?;
+                let text = render(&seal_all(&cert, &secrets, &options)?, format)?;
                 files.push((path, text.into_bytes()));
             }
             // every cluster's file, or none
