@@ -369,8 +369,12 @@ pub struct SetArgs {
 
 #[derive(Debug, Args)]
 pub struct ReencryptArgs {
-    /// Sealed files or directories (searched recursively for .yaml/.yml/.json)
-    #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    /// Sealed files or directories (searched recursively for .yaml/.yml/.json); with --cluster/--all-clusters, default: the repository config's folder
+    #[arg(
+        required_unless_present_any = ["names", "all_clusters"],
+        value_name = "PATH",
+        value_hint = ValueHint::AnyPath
+    )]
     pub paths: Vec<PathBuf>,
     /// Old private key(s) able to open the current items; repeat --key or separate with commas
     #[arg(long = "key", value_name = "FILE", value_delimiter = ',', value_hint = ValueHint::FilePath)]
@@ -384,6 +388,8 @@ pub struct ReencryptArgs {
     /// Seal for the local key pair's certificate
     #[arg(long)]
     pub local: bool,
+    #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
     #[command(flatten)]
     pub limits: LimitFlags,
 }

@@ -421,3 +421,85 @@ fn set_changes_every_clusters_copy_by_one_line_or_none() {
     assert!(stderr.contains("clusters/dr/db-sealed.yaml"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&files[0].0).unwrap(), prod_now);
 }
+
+/// Key rotation per cluster: every cluster's files re-sealed for the cluster's current
+/// certificate (dr moves to a new key pair here), with the old keys; other lines unchanged.
+#[test]
+fn reencrypt_reseals_each_clusters_files_for_its_certificate() {
+    let repo = repository();
+    std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
+    let out = seal(
+        repo.path(),
+        &["--all-clusters", "-w", "clusters/{cluster}/db-sealed.yaml"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let prod = repo.path().join("clusters/prod/db-sealed.yaml");
+    let dr = repo.path().join("clusters/dr/db-sealed.yaml");
+    let prod_before = std::fs::read_to_string(&prod).unwrap();
+    let dr_before = std::fs::read_to_string(&dr).unwrap();
+    assert!(opens_with(&dr, "other/key.pem"));
+
+    // dr's controller now has prod's key pair (as if rotated to it)
+    std::fs::copy(
+        repo.path().join("certs/prod.pem"),
+        repo.path().join("certs/dr.pem"),
+    )
+    .unwrap();
+    let keys = format!(
+        "{},{}",
+        fixtures().join("local/local-key.pem").display(),
+        fixtures().join("other/key.pem").display()
+    );
+    let out = sealgate(
+        repo.path(),
+        &["reencrypt", "--all-clusters", "--key", &keys],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        opens_with(&dr, "local/local-key.pem"),
+        "dr's file is sealed for dr's new cert"
+    );
+    assert!(!opens_with(&dr, "other/key.pem"));
+    assert!(opens_with(&prod, "local/local-key.pem"));
+    for (file, before) in [(&prod, &prod_before), (&dr, &dr_before)] {
+        let after = std::fs::read_to_string(file).unwrap();
+        assert_ne!(&after, before, "{} re-sealed", file.display());
+        let changed = after
+            .lines()
+            .zip(before.lines())
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(
+            changed,
+            1,
+            "only the one item's line changes in {}",
+            file.display()
+        );
+        assert_eq!(after.lines().count(), before.lines().count());
+    }
+
+    // without the old key of one cluster's files: nothing is written at all
+    let prod_now = std::fs::read_to_string(&prod).unwrap();
+    let dr_now = std::fs::read_to_string(&dr).unwrap();
+    std::fs::copy(
+        fixtures().join("other/cert.pem"),
+        repo.path().join("certs/dr.pem"),
+    )
+    .unwrap();
+    let only_other = fixtures().join("other/key.pem").display().to_string();
+    let out = sealgate(
+        repo.path(),
+        &["reencrypt", "--all-clusters", "--key", &only_other],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&prod).unwrap(), prod_now);
+    assert_eq!(std::fs::read_to_string(&dr).unwrap(), dr_now);
+}
