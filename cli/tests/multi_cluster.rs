@@ -503,3 +503,34 @@ fn reencrypt_reseals_each_clusters_files_for_its_certificate() {
     assert_eq!(std::fs::read_to_string(&prod).unwrap(), prod_now);
     assert_eq!(std::fs::read_to_string(&dr).unwrap(), dr_now);
 }
+
+/// `examples/multi-cluster`: each cluster's sealed copy opens with that cluster's key only, and
+/// `cert --all-clusters` reads the example's config.
+#[test]
+fn the_multi_cluster_example_is_sealed_per_cluster() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/multi-cluster");
+    for (cluster, key, other) in [
+        ("staging", "other/key.pem", "local/local-key.pem"),
+        ("prod", "local/local-key.pem", "other/key.pem"),
+    ] {
+        let file = example.join(format!("clusters/{cluster}/db-sealed.yaml"));
+        assert!(opens_with(&file, key), "{cluster}");
+        assert!(
+            !opens_with(&file, other),
+            "{cluster} opens with the other cluster's key"
+        );
+    }
+    let out = sealgate(&example.join("clusters"), &["cert", "--all-clusters"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["staging", "prod"], "{text}");
+}
