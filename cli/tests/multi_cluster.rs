@@ -165,9 +165,14 @@ fn a_wrong_or_missing_config_is_one_clear_error() {
 const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData:\n  password: changeme-demo\n";
 
 fn seal(dir: &Path, args: &[&str]) -> Output {
+    with_stdin(dir, "seal", args, SECRET)
+}
+
+/// `sealgate SUBCOMMAND ARGS…` in `dir` with `stdin` piped in.
+fn with_stdin(dir: &Path, subcommand: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_sealgate"))
-        .arg("seal")
+        .arg(subcommand)
         .args(args)
         .current_dir(dir)
         .env_remove("SEALED_SECRETS_CERT")
@@ -177,7 +182,7 @@ fn seal(dir: &Path, args: &[&str]) -> Output {
         .spawn()
         .unwrap();
     // a refused command line exits before it reads stdin
-    let _ = child.stdin.take().unwrap().write_all(SECRET.as_bytes());
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -320,19 +325,7 @@ fn seal_for_clusters_refuses_what_would_go_wrong() {
 
 /// `set` with a value piped in, in `dir`.
 fn set(dir: &Path, args: &[&str], value: &str) -> Output {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sealgate"))
-        .arg("set")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SEALED_SECRETS_CERT")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(value.as_bytes());
-    child.wait_with_output().unwrap()
+    with_stdin(dir, "set", args, value)
 }
 
 #[test]
