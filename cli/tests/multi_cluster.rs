@@ -204,8 +204,8 @@ fn opens_with(sealed: &Path, key: &str) -> bool {
         && String::from_utf8_lossy(&out.stdout).contains("\"password\": \"Y2hhbmdlbWUtZGVtbw==\"")
 }
 
-#[test]
-fn seal_all_clusters_writes_one_sealed_secret_per_cluster_where_the_rules_say() {
+/// [`repository`] with `db` sealed for both clusters by `seal --all-clusters`, one file each.
+fn sealed_repository() -> tempfile::TempDir {
     let repo = repository();
     std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
     let out = seal(
@@ -218,6 +218,12 @@ fn seal_all_clusters_writes_one_sealed_secret_per_cluster_where_the_rules_say() 
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.stdout.is_empty());
+    repo
+}
+
+#[test]
+fn seal_all_clusters_writes_one_sealed_secret_per_cluster_where_the_rules_say() {
+    let repo = sealed_repository();
     let prod = repo.path().join("clusters/prod/db-sealed.yaml");
     let dr = repo.path().join("clusters/dr/db-sealed.yaml");
     assert!(opens_with(&prod, "local/local-key.pem"));
@@ -330,15 +336,8 @@ fn set(dir: &Path, args: &[&str], value: &str) -> Output {
 
 #[test]
 fn set_changes_every_clusters_copy_by_one_line_or_none() {
-    let repo = repository();
-    std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
+    let repo = sealed_repository();
     let template = "clusters/{cluster}/db-sealed.yaml";
-    let out = seal(repo.path(), &["--all-clusters", "-w", template]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let files = [
         (
             repo.path().join("clusters/prod/db-sealed.yaml"),
@@ -419,17 +418,7 @@ fn set_changes_every_clusters_copy_by_one_line_or_none() {
 /// certificate (dr moves to a new key pair here), with the old keys; other lines unchanged.
 #[test]
 fn reencrypt_reseals_each_clusters_files_for_its_certificate() {
-    let repo = repository();
-    std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
-    let out = seal(
-        repo.path(),
-        &["--all-clusters", "-w", "clusters/{cluster}/db-sealed.yaml"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let repo = sealed_repository();
     let prod = repo.path().join("clusters/prod/db-sealed.yaml");
     let dr = repo.path().join("clusters/dr/db-sealed.yaml");
     let prod_before = std::fs::read_to_string(&prod).unwrap();
