@@ -62,7 +62,10 @@ fn parse_type(t: &str) -> Result<GoType, String> {
         _ if t.starts_with("map[string]") => {
             GoType::Map(Box::new(parse_type(&t["map[string]".len()..])?))
         }
-        _ if t.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_') => {
+        _ if t
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '_') =>
+        {
             GoType::Named(t.rsplit('.').next().unwrap_or(t).to_owned())
         }
         _ => return Err(format!("unsupported Go type {t:?}")),
@@ -87,7 +90,8 @@ fn json_name(go_name: Option<&str>, tag: &str) -> Option<String> {
 /// One struct field line (`Name Type \`tag\``, or `Type \`tag\`` when embedded).
 fn parse_field(line: &str) -> Result<Option<Field>, String> {
     let (decl, tag) = match line.split_once('`') {
-        Some((decl, rest)) => (decl.trim(), rest.trim_end_matches('`')),
+        // The tag is what lies between the backticks; a comment may follow it.
+        Some((decl, rest)) => (decl.trim(), rest.split('`').next().unwrap_or_default()),
         None => (line.trim(), ""),
     };
     let parts: Vec<&str> = decl.split_whitespace().collect();
@@ -169,7 +173,9 @@ impl Generator<'_> {
             GoType::Bool => json!({"type": nullable("boolean")}),
             GoType::Integer => json!({"type": nullable("integer")}),
             GoType::Any => json!({}),
-            GoType::Slice(item) => json!({"type": nullable("array"), "items": self.schema_of(item)?}),
+            GoType::Slice(item) => {
+                json!({"type": nullable("array"), "items": self.schema_of(item)?})
+            }
             GoType::Map(value) => {
                 json!({"type": nullable("object"), "additionalProperties": self.schema_of(value)?})
             }
@@ -237,8 +243,8 @@ fn generate(sources: &[PathBuf]) -> Result<Value, String> {
             .collect();
         files.sort();
         for file in files {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             parse_file(&text, &mut decls).map_err(|e| format!("{}: {e}", file.display()))?;
         }
     }
@@ -284,7 +290,9 @@ fn run() -> Result<ExitCode, String> {
         }
     }
     if sources.is_empty() {
-        return Err("give the Go sources with --source DIR (kustomize api/types, kyaml resid)".into());
+        return Err(
+            "give the Go sources with --source DIR (kustomize api/types, kyaml resid)".into(),
+        );
     }
     let mut schema = generate(&sources)?;
     if !origin.is_empty() {

@@ -22,7 +22,10 @@ fn committed_kustomization_schema_matches_the_generator() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = Command::new(root.join("schemas/kustomize/generate"))
         .arg("--check")
-        .env("KUSTOMIZE_SCHEMAGEN_BIN", env!("CARGO_BIN_EXE_kustomize-schemagen"))
+        .env(
+            "KUSTOMIZE_SCHEMAGEN_BIN",
+            env!("CARGO_BIN_EXE_kustomize-schemagen"),
+        )
         .current_dir(&root)
         .output()
         .unwrap();
