@@ -16,6 +16,8 @@
 mod conformance_kubeconform;
 mod escrow_unseal;
 mod file_safety;
+mod folders;
 mod gitops_example;
+mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod snapshots;

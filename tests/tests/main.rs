@@ -17,3 +17,4 @@ mod cluster_controller_watch;
 mod cluster_deploy_dry_run;
 mod cluster_env;
 mod cluster_node_e2e;
+mod cluster_real_repositories;

@@ -80,12 +80,18 @@ fn text(report: &Report, info: &RunInfo) -> String {
         .iter()
         .filter(|r| r.status == Status::Skipped)
     {
+        // A skipped file (a patch, generator data) names no object.
+        let object = if r.subject.kind.is_none() && r.subject.name.is_none() {
+            String::new()
+        } else {
+            format!(" {}", r.subject.display_name())
+        };
         let _ = writeln!(
             out,
-            "{}:{} skipped {}: {}",
+            "{}:{} skipped{}: {}",
             r.subject.file,
             r.subject.line,
-            r.subject.display_name(),
+            object,
             r.reason.as_deref().unwrap_or("")
         );
     }

@@ -145,6 +145,11 @@ impl SchemaSet {
         builtin::patch_version(self.version)
     }
 
+    /// Whether unknown fields and duplicate keys are errors (`--strict`).
+    pub fn strict(&self) -> bool {
+        self.options.strict
+    }
+
     /// Registers the schemas of a CustomResourceDefinition (later CRDs win).
     pub fn add_crd(&mut self, crd: &Value, origin: &str) {
         for schema in crd::schemas_of(crd, origin) {
@@ -423,7 +428,7 @@ fn compile(schema: &Value, origin: &str) -> Lookup {
     }
 }
 
-fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
+pub(super) fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
     // Most documents are valid: the boolean check stops early and builds no error values.
     if validator.is_valid(doc.value()) {
         return Vec::new();
@@ -463,7 +468,7 @@ fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Fin
     out
 }
 
-fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
+pub(super) fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
     doc.diagnostics()
         .iter()
         .map(|d: &Diagnostic| {

@@ -1,0 +1,133 @@
+//! `validate --kustomize` and `--helm` with the real tools (`kustomize` v5.8.1 and `helm` v3.22.0 from
+//! `tests/peers/build`, put first on PATH): overlays and charts are rendered and their output
+//! validated, findings name the overlay or chart and the file the object comes from, and a broken
+//! overlay is an error finding on its kustomization.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::folders::{json, layout, validate, verdicts};
+
+/// PATH with the reference tools first, or `None` (SKIPPED, or a failure under CI) without them.
+fn path_with(test: &str, tool: &str) -> Option<OsString> {
+    let bin = sealgate_tests::peer_tool(test, tool).unwrap()?;
+    let mut dirs = vec![bin.parent().unwrap().to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    Some(std::env::join_paths(dirs).unwrap())
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn kustomize_renders_each_overlay_once_and_traces_findings() {
+    let Some(path) = path_with("peer_folders_render::kustomize", "kustomize") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    layout(dir.path());
+    let out = validate(
+        dir.path(),
+        &["--kustomize", "-o", "json", "."],
+        Some(path.as_os_str()),
+    );
+    let report = json(&out);
+    let verdicts = verdicts(&report);
+    assert_eq!(out.status.code(), Some(0), "{verdicts:#?}");
+    // The overlay's output (Deployment + generated ConfigMap); base is inside it, not rendered
+    // again, and its deployment.yaml is checked in the output instead of as a file.
+    let rendered: Vec<&(String, String, String)> = verdicts
+        .iter()
+        .filter(|(_, f, _)| f == "overlays/prod (kustomize build)")
+        .collect();
+    assert_eq!(rendered.len(), 2, "{verdicts:#?}");
+    assert!(
+        !verdicts
+            .iter()
+            .any(|(_, f, _)| f.contains("base (kustomize") || f == "./base/deployment.yaml"),
+        "{verdicts:#?}"
+    );
+
+    // An error in the base shows in the overlay's output, traced to its file; a broken overlay is
+    // an error finding on its kustomization.
+    edit(
+        dir.path(),
+        "base/deployment.yaml",
+        "image: nginx:1.27",
+        "image: nginx:1.27\n        imagePullPolicy: 7",
+    );
+    std::fs::create_dir_all(dir.path().join("overlays/broken")).unwrap();
+    std::fs::write(
+        dir.path().join("overlays/broken/kustomization.yaml"),
+        "resources: [missing.yaml]\n",
+    )
+    .unwrap();
+    let out = validate(dir.path(), &["--kustomize", "."], Some(path.as_os_str()));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let cpu = text
+        .lines()
+        .find(|l| l.contains("imagePullPolicy"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        cpu.starts_with("overlays/prod (kustomize build):")
+            && cpu.contains("Deployment/prod-web")
+            && cpu.ends_with("(from base/deployment.yaml)"),
+        "{cpu}"
+    );
+    assert!(
+        text.lines().any(
+            |l| l.starts_with("overlays/broken/kustomization.yaml:1 error [render]")
+                && l.contains("kustomize build failed")
+                && l.contains("missing.yaml")
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn helm_renders_charts_with_values_and_traces_findings() {
+    let Some(path) = path_with("peer_folders_render::helm", "helm") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    layout(dir.path());
+    let out = validate(
+        dir.path(),
+        &["--helm", "-o", "json", "charts"],
+        Some(path.as_os_str()),
+    );
+    let report = json(&out);
+    let verdicts = verdicts(&report);
+    assert_eq!(out.status.code(), Some(0), "{verdicts:#?}");
+    assert_eq!(
+        verdicts,
+        [(
+            "valid".to_owned(),
+            "charts/web (helm template)".to_owned(),
+            String::new()
+        )]
+    );
+    // A values file that breaks the template's output: found, traced to the template.
+    std::fs::write(dir.path().join("bad-values.yaml"), "replicas: many\n").unwrap();
+    let out = validate(
+        dir.path(),
+        &["--helm", "--values", "bad-values.yaml", "charts"],
+        Some(path.as_os_str()),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("charts/web (helm template):")
+                && l.contains("many")
+                && l.ends_with("(from charts/web/templates/deployment.yaml)")),
+        "{text}"
+    );
+}
