@@ -216,15 +216,25 @@ fn planted_errors_in_kustomizations_and_objects_are_found() {
         has("./components/monitoring/Kustomization", 2, "Komponent"),
         "{found:#?}"
     );
-    // With the patch key misspelled, the overlay no longer names its patches: they are read as
-    // the (partial) objects they are, and the one missing its selector is reported.
+    // With the patch key misspelled, the overlay no longer names its `patches` files: they are
+    // read as what they are, a partial object (selector and template missing) and a JSON patch
+    // (a list, not an object); the `patchesStrategicMerge` file stays a patch.
     assert!(
-        found
-            .iter()
-            .any(|(f, _, m)| f == "./overlays/prod/replicas.yaml" && m.contains("selector")),
+        has("./overlays/prod/replicas.yaml", 4, "selector")
+            && has("./overlays/prod/replicas.yaml", 4, "template"),
         "{found:#?}"
     );
-    assert_eq!(found.len(), 6, "{found:#?}");
+    assert!(
+        has("./overlays/prod/json-patch.yaml", 1, "is a list"),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(f, _, _)| f == "./overlays/prod/memory.yaml"),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), 7, "{found:#?}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod escrow_unseal;
 mod file_safety;
 mod folders;
 mod gitops_example;
+mod hostile_input;
 mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod snapshots;

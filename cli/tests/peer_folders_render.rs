@@ -1,7 +1,7 @@
 //! `validate --kustomize` and `--helm` with the real tools (`kustomize` v5.8.1 and `helm` v3.22.0 from
 //! `tests/peers/build`, put first on PATH): overlays and charts are rendered and their output
 //! validated, findings name the overlay or chart and the file the object comes from, and a broken
-//! overlay is an error finding on its kustomization.
+//! overlay or chart is one error line (exit 2, no report), as is output over the input budget.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -54,14 +54,61 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
         "{verdicts:#?}"
     );
 
-    // An error in the base shows in the overlay's output, traced to its file; a broken overlay is
-    // an error finding on its kustomization.
+    // Errors in the base show in the overlay's output, traced to their file where kustomize's
+    // origin annotation names one (a JSON 6902 patch, as on the Deployment, replaces it with the
+    // patch transformer's, which names no file: then nothing is claimed).
     edit(
         dir.path(),
         "base/deployment.yaml",
         "image: nginx:1.27",
         "image: nginx:1.27\n        imagePullPolicy: 7",
     );
+    edit(
+        dir.path(),
+        "base/kustomization.yaml",
+        "- deployment.yaml",
+        "- deployment.yaml\n- service.yaml",
+    );
+    std::fs::write(
+        dir.path().join("base/service.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: eighty\n",
+    )
+    .unwrap();
+    let out = validate(dir.path(), &["--kustomize", "."], Some(path.as_os_str()));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    let port = line("eighty");
+    assert!(
+        port.starts_with("overlays/prod (kustomize build):")
+            && port.contains("Service/prod-web")
+            && port.ends_with("(from base/service.yaml)"),
+        "{port}"
+    );
+    let policy = line("imagePullPolicy");
+    assert!(
+        policy.starts_with("overlays/prod (kustomize build):")
+            && policy.contains("Deployment/prod-web")
+            && !policy.contains("(from"),
+        "{policy}"
+    );
+
+    // Rendered output is input like a file: the document budget applies to it.
+    let out = validate(
+        dir.path(),
+        &["--kustomize", "--max-documents", "1", "overlays/prod"],
+        Some(path.as_os_str()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no partial report: {stderr}");
+    assert!(stderr.contains("--max-documents"), "{stderr}");
+
+    // A broken overlay is one error naming it and what kustomize said, and no partial report.
     std::fs::create_dir_all(dir.path().join("overlays/broken")).unwrap();
     std::fs::write(
         dir.path().join("overlays/broken/kustomization.yaml"),
@@ -69,25 +116,16 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
     )
     .unwrap();
     let out = validate(dir.path(), &["--kustomize", "."], Some(path.as_os_str()));
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    let cpu = text
-        .lines()
-        .find(|l| l.contains("imagePullPolicy"))
-        .unwrap_or_else(|| panic!("{text}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no partial report: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        cpu.starts_with("overlays/prod (kustomize build):")
-            && cpu.contains("Deployment/prod-web")
-            && cpu.ends_with("(from base/deployment.yaml)"),
-        "{cpu}"
-    );
-    assert!(
-        text.lines().any(
-            |l| l.starts_with("overlays/broken/kustomization.yaml:1 error [render]")
-                && l.contains("kustomize build failed")
-                && l.contains("missing.yaml")
-        ),
-        "{text}"
+        stderr.starts_with("error: kustomize build failed")
+            && stderr.contains("missing.yaml")
+            && stderr.contains("rendering overlays/broken")
+            && stderr.contains("--kustomize"),
+        "{stderr}"
     );
 }
 
@@ -129,5 +167,24 @@ fn helm_renders_charts_with_values_and_traces_findings() {
                 && l.contains("many")
                 && l.ends_with("(from charts/web/templates/deployment.yaml)")),
         "{text}"
+    );
+
+    // A template helm cannot render is one error naming the chart, and no partial report.
+    edit(
+        dir.path(),
+        "charts/web/templates/deployment.yaml",
+        "{{ .Values.replicas }}",
+        "{{ .Values.replicas",
+    );
+    let out = validate(dir.path(), &["--helm", "charts"], Some(path.as_os_str()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no partial report: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: helm template failed")
+            && stderr.contains("rendering charts/web")
+            && stderr.contains("--helm"),
+        "{stderr}"
     );
 }

@@ -94,11 +94,11 @@ impl Role {
             Role::Named { by, what } => Some(format!(
                 "{} named by {}, not an object on its own (validate the rendered output with --kustomize)",
                 what.as_str(),
-                by.display()
+                shown(by)
             )),
             Role::Chart { chart } => Some(format!(
                 "part of the Helm chart {} (templates, not manifests; render it with --helm)",
-                chart.display()
+                shown(chart)
             )),
         }
     }
@@ -145,6 +145,16 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `path` as the user would write it: relative to the working folder when it is below it.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().map(|d| normalize(&d)).ok();
+    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => ".".to_owned(),
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
 }
 
 impl Layout {

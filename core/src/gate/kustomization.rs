@@ -68,7 +68,7 @@ pub fn check(doc: &Document, strict: bool) -> ResourceResult {
     }
     match validator() {
         Ok(validator) => {
-            let mut found = schema_findings(validator, doc);
+            let mut found = schema_findings(validator, doc, doc.value());
             for f in &mut found {
                 f.subject.kind.clone_from(&subject.kind);
                 f.message = f

@@ -13,12 +13,12 @@ use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
 use sealgate_core::layout::{self, Layout, Role};
-use sealgate_core::manifest::{ManifestError, Source};
+use sealgate_core::manifest::{Budget, ManifestError, Source};
 use sealgate_core::walk;
 
 use self::output::{RunInfo, render};
 use self::render::Renders;
-use crate::cli::ValidateArgs;
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::{CliError, Outcome, schema_error, validate_error};
 use crate::policy_flags::rego_options;
 
@@ -34,7 +34,7 @@ struct Gathered {
 /// after [`Layout`] says what role it plays (manifest, kustomization, a file a kustomization names,
 /// part of a Helm chart).
 fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliError> {
-    let max = args.max_file_size_mib.saturating_mul(1024 * 1024);
+    let max = args.limits.budget();
     // Tools first: a missing one stops the run before any reading.
     let kustomize = args.kustomize.then(render::kustomize).transpose()?;
     let helm = args.helm.then(render::helm).transpose()?;
@@ -110,21 +110,20 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
                     && let Some(k) = layout.kustomization(&overlay)
                     && !k.component
                 {
-                    let file = k.file.clone();
-                    renders.kustomize(tool, &overlay, &file);
+                    renders.kustomize(tool, &overlay, max)?;
                 }
             }
         }
     }
     for (chart, count) in charts {
         match &helm {
-            Some(tool) => renders.helm(tool, &chart, &args.values),
+            Some(tool) => renders.helm(tool, &chart, &args.values, max)?,
             None => {
                 let name = chart.file_name().map(|n| n.to_string_lossy().into_owned());
                 let subject = Subject {
                     kind: Some("Chart".to_owned()),
                     name,
-                    ..Subject::file(&render::shown(&chart.join(layout::CHART_FILE)), 1)
+                    ..Subject::file(&layout::shown(&chart.join(layout::CHART_FILE)), 1)
                 };
                 skipped.push(ResourceResult::skipped(
                     subject,
@@ -150,7 +149,7 @@ fn is_ignored(path: &Path, ignore: &[Regex]) -> bool {
     ignore.iter().any(|re| re.is_match(&text))
 }
 
-fn read_file(path: &Path, max: u64) -> Result<Input, CliError> {
+fn read_file(path: &Path, max: Budget) -> Result<Input, CliError> {
     Input::file(path, max).map_err(manifest_error)
 }
 
@@ -161,6 +160,10 @@ fn manifest_error(e: ManifestError) -> CliError {
             too_large.to_string(),
             "split it, raise --max-file-size-mib, or leave it out with --ignore",
         ),
+        limit @ (ManifestError::AliasExpansion { .. } | ManifestError::TooManyDocuments { .. }) => {
+            let hint = crate::error::limit_hint(&limit);
+            CliError::usage(limit.to_string(), hint)
+        }
         other => CliError::usage(
             other.to_string(),
             "pass Kubernetes manifests (YAML or JSON text), or leave the file out with --ignore",
@@ -232,11 +235,13 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     renders.trace(&mut report);
     report.files += skipped.len();
     report.resources.extend(skipped);
-    report.resources.extend(renders.failed);
     report.sort();
+    report.cap_findings(args.max_findings);
 
     let info = RunInfo {
         kubernetes_version: validator.kubernetes_version(),
+        max_findings: args.max_findings,
+        catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
     };
@@ -246,6 +251,15 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(CliError::Stdout)?;
+    // formats without a summary line (JSON has `omittedFindings`) say it on stderr
+    if report.omitted_findings > 0
+        && !matches!(args.output, ValidateFormat::Text | ValidateFormat::Github)
+    {
+        eprintln!(
+            "note: {}",
+            output::omitted(&report, &info).trim_start_matches("; ")
+        );
+    }
     Ok(if report.failed(args.fail_on_warn) {
         Outcome::Findings
     } else {

@@ -4,8 +4,9 @@
 //!
 //! Rendering runs programs found on PATH, so it happens only when asked: a folder checked with no
 //! flags never runs anything (kustomizations are schema-checked, patches and charts skipped with a
-//! note). A tool that is not installed is one clear error, never a silent skip; a render that
-//! fails is an error finding on the overlay's kustomization or the chart's `Chart.yaml`.
+//! note). A tool that is not installed, a render that fails, or output over the input budget
+//! (`--max-file-size-mib`, `--max-documents`: rendered output is input like any file) is one
+//! error that ends the run before anything is printed, never a silent skip or a partial report.
 //!
 //! Tracing: an overlay is built through a wrapper kustomization in a temporary folder that lists
 //! it as its one resource and turns on kustomize's `buildMetadata: [originAnnotations]`, so every
@@ -13,17 +14,15 @@
 //! stays in the validated object). helm marks each object with a `# Source:` comment.
 
 use std::ffi::OsString;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use sealgate_core::gate::{Finding, Input, Report, ResourceResult, Severity, Subject};
-use sealgate_core::layout::normalize;
-use sealgate_core::manifest::{Source, load};
+use sealgate_core::gate::{Input, Report};
+use sealgate_core::layout::{normalize, shown};
+use sealgate_core::manifest::{Budget, Source, load};
 
 use crate::error::CliError;
-
-/// Check id of a render that failed.
-pub const RENDER: &str = "render";
 
 /// A program found on PATH and the arguments that come before the folder to render.
 #[derive(Debug)]
@@ -34,7 +33,7 @@ pub struct Tool {
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_else(OsString::new);
+    let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|dir| dir.join(name))
         .find(|p| is_executable(p))
@@ -83,16 +82,6 @@ pub fn helm() -> Result<Tool, CliError> {
         })
 }
 
-/// `path` as the user would write it: relative to the working folder when it is below it.
-pub fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().map(|d| normalize(&d)).ok();
-    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
-        Some(rel) if rel.as_os_str().is_empty() => ".".to_owned(),
-        Some(rel) => rel.display().to_string(),
-        None => path.display().to_string(),
-    }
-}
-
 /// One rendered overlay or chart: its output as an input, and where each object came from.
 #[derive(Debug)]
 pub struct Rendered {
@@ -102,83 +91,130 @@ pub struct Rendered {
     origins: Vec<(usize, String)>,
 }
 
-/// What rendering gave: inputs to validate, renders to trace, and the failures as results.
+/// What rendering gave: inputs to validate and renders to trace.
 #[derive(Debug, Default)]
 pub struct Renders {
     pub inputs: Vec<Input>,
     pub rendered: Vec<Rendered>,
-    pub failed: Vec<ResourceResult>,
 }
 
-fn run(tool: &Tool, extra: &[OsString], cwd: Option<&Path>) -> Result<String, String> {
+/// What went wrong with one render, before it becomes the run's one error.
+enum Failure {
+    /// The tool could not be started or said no: its own first line of stderr.
+    Tool(String),
+    /// The output broke the input budget or was not text.
+    Output(sealgate_core::manifest::ManifestError),
+}
+
+/// Runs `tool` and reads its standard output as the input `name`, under `budget` (the child is
+/// stopped as soon as its output is over it).
+fn run(
+    tool: &Tool,
+    extra: &[OsString],
+    cwd: Option<&Path>,
+    name: &str,
+    budget: Budget,
+) -> Result<Source, Failure> {
     let mut command = Command::new(&tool.program);
-    command.args(&tool.args).args(extra);
+    command
+        .args(&tool.args)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if let Some(dir) = cwd {
         command.current_dir(dir);
     }
-    let out = command
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", tool.program.display()))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut child = command
+        .spawn()
+        .map_err(|e| Failure::Tool(format!("cannot run {}: {e}", tool.program.display())))?;
+    // stderr is drained on its own thread so that a chatty tool never blocks on a full pipe.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            text
+        })
+    });
+    let read = match child.stdout.take() {
+        Some(stdout) => Source::read(name, stdout, budget),
+        None => Ok(Source::from_text(name, "")),
+    };
+    if read.is_err() {
+        // Over budget or not text: the rest of the output is not wanted.
+        let _ = child.kill();
+    }
+    let status = child
+        .wait()
+        .map_err(|e| Failure::Tool(format!("{} did not finish: {e}", tool.label)))?;
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    let source = read.map_err(Failure::Output)?;
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(&stderr);
         // The tool's own first line says what is wrong; the rest is usage text or a stack.
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Err(format!(
+        return Err(Failure::Tool(format!(
             "{} failed ({}): {}",
             tool.label,
-            out.status,
+            status,
             first.trim()
-        ));
+        )));
     }
-    String::from_utf8(out.stdout).map_err(|_| format!("{} printed non-UTF-8 output", tool.label))
+    Ok(source)
 }
 
-fn failure(file: &Path, message: String) -> ResourceResult {
-    let subject = Subject::file(&shown(file), 1);
-    ResourceResult::error(
-        subject.clone(),
-        Finding::new(Severity::Error, RENDER, message, &subject),
-    )
+/// The run's one error for a render of `what` (an overlay or chart folder) that failed.
+fn render_error(failure: Failure, what: &Path, flag: &str) -> CliError {
+    let place = format!("rendering {}", shown(what));
+    match failure {
+        Failure::Tool(message) => CliError::input(
+            message,
+            place,
+            format!(
+                "fix it so that the tool renders it on its own, or leave out {flag} to check the folder without rendering"
+            ),
+        ),
+        Failure::Output(error) => CliError::input(&error, place, crate::error::limit_hint(&error)),
+    }
 }
 
 impl Renders {
     /// Renders the kustomization folder `overlay` (absolute) through an origin-annotating wrapper.
-    pub fn kustomize(&mut self, tool: &Tool, overlay: &Path, kustomization: &Path) {
-        let outcome = (|| {
-            let wrapper = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
-            let root = normalize(wrapper.path());
-            // kustomize refuses an absolute resource: the overlay is named relative to the wrapper.
-            let mut relative = PathBuf::new();
-            for _ in root.components().skip(1) {
-                relative.push("..");
-            }
-            relative.push(overlay.strip_prefix("/").unwrap_or(overlay));
-            let text = format!(
-                "resources:\n- {}\nbuildMetadata: [originAnnotations]\n",
-                serde_json::to_string(&relative.display().to_string()).unwrap_or_default()
-            );
-            std::fs::write(root.join("kustomization.yaml"), text)
-                .map_err(|e| format!("temporary kustomization: {e}"))?;
-            let output = run(tool, &[".".into()], Some(&root))?;
-            Ok::<_, String>((root, output))
-        })();
+    pub fn kustomize(
+        &mut self,
+        tool: &Tool,
+        overlay: &Path,
+        budget: Budget,
+    ) -> Result<(), CliError> {
         let name = format!("{} ({})", shown(overlay), tool.label);
-        match outcome {
-            Ok((root, output)) => {
-                let source = Source::from_text(&name, output);
-                let origins = kustomize_origins(&source, &root);
-                self.inputs.push(Input::Read(source));
-                self.rendered.push(Rendered { name, origins });
-            }
-            Err(message) => self.failed.push(failure(
-                kustomization,
-                format!("{message} (rendering {})", shown(overlay)),
-            )),
+        let wrapper = tempfile::tempdir().map_err(|e| CliError::write("a temporary folder", e))?;
+        let root = normalize(wrapper.path());
+        // kustomize refuses an absolute resource: the overlay is named relative to the wrapper.
+        let mut relative = PathBuf::new();
+        for _ in root.components().skip(1) {
+            relative.push("..");
         }
+        relative.push(overlay.strip_prefix("/").unwrap_or(overlay));
+        let quoted = serde_json::Value::String(relative.display().to_string());
+        let text = format!("resources:\n- {quoted}\nbuildMetadata: [originAnnotations]\n");
+        let file = root.join("kustomization.yaml");
+        std::fs::write(&file, text).map_err(|e| CliError::write(file.display(), e))?;
+        let source = run(tool, &[".".into()], Some(&root), &name, budget)
+            .map_err(|f| render_error(f, overlay, "--kustomize"))?;
+        let origins = kustomize_origins(&source, &root);
+        self.inputs.push(Input::Read(source));
+        self.rendered.push(Rendered { name, origins });
+        Ok(())
     }
 
     /// Renders the chart folder `chart` (absolute) with `helm template`, values files in order.
-    pub fn helm(&mut self, tool: &Tool, chart: &Path, values: &[PathBuf]) {
+    pub fn helm(
+        &mut self,
+        tool: &Tool,
+        chart: &Path,
+        values: &[PathBuf],
+        budget: Budget,
+    ) -> Result<(), CliError> {
         let release = chart.file_name().map_or_else(
             || "release".to_owned(),
             |n| n.to_string_lossy().into_owned(),
@@ -189,18 +225,12 @@ impl Renders {
             extra.push(file.into());
         }
         let name = format!("{} ({})", shown(chart), tool.label);
-        match run(tool, &extra, None) {
-            Ok(output) => {
-                let source = Source::from_text(&name, output);
-                let origins = helm_origins(&source, chart);
-                self.inputs.push(Input::Read(source));
-                self.rendered.push(Rendered { name, origins });
-            }
-            Err(message) => self.failed.push(failure(
-                &chart.join(sealgate_core::layout::CHART_FILE),
-                message,
-            )),
-        }
+        let source =
+            run(tool, &extra, None, &name, budget).map_err(|f| render_error(f, chart, "--helm"))?;
+        let origins = helm_origins(&source, chart);
+        self.inputs.push(Input::Read(source));
+        self.rendered.push(Rendered { name, origins });
+        Ok(())
     }
 
     /// Names, in each finding about a rendered object, the file the object comes from.
@@ -224,8 +254,10 @@ impl Renders {
     }
 }
 
-/// Each object's start line and its `config.kubernetes.io/origin` `path`, made relative to the
-/// working folder (the path in the annotation is relative to the wrapper `root`).
+/// Each object's start line and where its `config.kubernetes.io/origin` annotation says it comes
+/// from: the file it was read from (`path`, relative to the wrapper `root`), or the generator that
+/// made it and the kustomization that configures it. A JSON 6902 patch makes kustomize replace
+/// the origin with the patch transformer's; that names no source file, so nothing is added.
 fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, String)> {
     let Ok(manifest) = load(source.clone()) else {
         return Vec::new();
@@ -234,15 +266,31 @@ fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, String)> {
         .documents
         .iter()
         .filter_map(|doc| {
-            let origin = doc
+            let annotation = doc
                 .value()
                 .pointer("/metadata/annotations/config.kubernetes.io~1origin")?
                 .as_str()?;
-            let path = origin
-                .lines()
-                .find_map(|l| l.strip_prefix("path: "))?
-                .trim();
-            Some((doc.line(), shown(&normalize(&root.join(path)))))
+            let origin = load(Source::from_text("origin", annotation))
+                .ok()?
+                .documents
+                .into_iter()
+                .next()?
+                .into_value();
+            let at = |key: &str| {
+                let path = origin.get(key)?.as_str()?;
+                Some(shown(&normalize(&root.join(path))))
+            };
+            let from = match at("path") {
+                Some(file) => file,
+                None => {
+                    let by = origin.pointer("/configuredBy/kind")?.as_str()?;
+                    if !by.ends_with("Generator") {
+                        return None;
+                    }
+                    format!("{by} in {}", at("configuredIn")?)
+                }
+            };
+            Some((doc.line(), from))
         })
         .collect()
 }
