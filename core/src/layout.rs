@@ -15,6 +15,9 @@
 //!   from outside a kustomization's folder by default.
 //! - **Helm chart folders** (a `Chart.yaml`; subcharts included) are templates, never manifests;
 //!   only their `crds/` folder holds plain manifests, which helm installs as they are.
+//! - **Configuration of the repository's tools** ([`TOOL_CONFIGS`]: pre-commit, SOPS, yamllint,
+//!   GitHub and GitLab CI) is YAML that is no Kubernetes object: skipped with a note, so that
+//!   `validate .` at a repository's root, or a pre-commit hook given every YAML file, is quiet.
 //!
 //! Paths are compared after [`std::path::absolute`] (lexical, no symlink resolution), so `a/../b`
 //! and `b` are one file. Reading here never fails: a kustomization that does not parse names
@@ -32,6 +35,30 @@ pub const KUSTOMIZATION_FILE_NAMES: &[&str] =
     &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 /// The file that makes a folder a Helm chart.
 pub const CHART_FILE: &str = "Chart.yaml";
+
+/// Configuration files of tools that GitOps repositories carry next to their manifests, by file
+/// name, and the tool. (Anything under a `.github` folder is GitHub's.)
+pub const TOOL_CONFIGS: &[(&str, &str)] = &[
+    (".pre-commit-config.yaml", "pre-commit"),
+    (".pre-commit-hooks.yaml", "pre-commit"),
+    (".sops.yaml", "SOPS"),
+    (".yamllint", "yamllint"),
+    (".yamllint.yaml", "yamllint"),
+    (".yamllint.yml", "yamllint"),
+    (".gitlab-ci.yml", "GitLab CI"),
+];
+
+/// The tool whose configuration `path` is, if it is one of [`TOOL_CONFIGS`] or under `.github/`.
+pub fn tool_config(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?;
+    if let Some((_, tool)) = TOOL_CONFIGS.iter().find(|(n, _)| *n == name) {
+        return Some(tool);
+    }
+    path.parent()?
+        .components()
+        .any(|c| c.as_os_str() == ".github")
+        .then_some("GitHub")
+}
 
 /// Whether a path's file name is one kustomize reads as a kustomization.
 pub fn is_kustomization_file(path: &Path) -> bool {
@@ -84,6 +111,8 @@ pub enum Role {
     Named { by: PathBuf, what: Use },
     /// Inside the Helm chart whose folder is `chart`: never read as manifests.
     Chart { chart: PathBuf },
+    /// The configuration of a tool (pre-commit, CI, …): skipped with a note.
+    ToolConfig { tool: &'static str },
 }
 
 impl Role {
@@ -100,6 +129,9 @@ impl Role {
                 "part of the Helm chart {} (templates, not manifests; render it with --helm)",
                 shown(chart)
             )),
+            Role::ToolConfig { tool } => {
+                Some(format!("{tool} configuration, not a Kubernetes object"))
+            }
         }
     }
 }
@@ -202,6 +234,9 @@ impl Layout {
     /// The role of `file` (one of the files the layout was built around, or any file below them).
     pub fn role(&mut self, file: &Path) -> Role {
         let file = normalize(file);
+        if let Some(tool) = tool_config(&file) {
+            return Role::ToolConfig { tool };
+        }
         // The outermost chart wins: a subchart is part of its parent chart.
         let mut chart = None;
         for dir in file.ancestors().skip(1) {
@@ -491,6 +526,26 @@ mod tests {
         assert!(!layout.is_rendered_resource(&root.join("base/deploy.yaml"), &overlays));
         // A file named by a kustomization in a folder below it is not a patch of it.
         assert!(Role::Manifest.skip_reason().is_none());
+    }
+
+    #[test]
+    fn tool_configs_are_known_by_name_and_github_by_folder() {
+        let mut layout = Layout::default();
+        for (file, tool) in [
+            ("repo/.pre-commit-config.yaml", "pre-commit"),
+            ("repo/.sops.yaml", "SOPS"),
+            ("repo/.github/workflows/ci.yml", "GitHub"),
+            ("repo/.github/dependabot.yml", "GitHub"),
+        ] {
+            assert_eq!(
+                layout.role(Path::new(file)),
+                Role::ToolConfig { tool },
+                "{file}"
+            );
+        }
+        for file in ["repo/sops.yaml", "repo/github/deploy.yaml", "repo/.github"] {
+            assert_eq!(layout.role(Path::new(file)), Role::Manifest, "{file}");
+        }
     }
 
     #[test]

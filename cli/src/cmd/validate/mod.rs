@@ -86,7 +86,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
     for file in &files {
         match layout.role(file) {
             Role::Chart { chart } => *charts.entry(chart).or_default() += 1,
-            role @ Role::Named { .. } => {
+            role @ (Role::Named { .. } | Role::ToolConfig { .. }) => {
                 let reason = role.skip_reason().unwrap_or_default();
                 skipped.push(ResourceResult::skipped(
                     Subject::file(&file.display().to_string(), 1),
