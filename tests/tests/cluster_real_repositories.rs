@@ -12,7 +12,13 @@
 //!   dependencies, SOPS, …); `infrastructure/` (flux2 v2.9.5's `manifests/`: kustomize bases with
 //!   patches, label transformers and remote resources); `builds/` (flux2's `flux build` testdata:
 //!   kustomizations with secret generators, var substitution, …);
-//! - **examples-gitops**: this repository's `examples/gitops` (apps, crds).
+//! - **examples-gitops**: this repository's `examples/gitops` (apps, crds);
+//! - **helm-charts**: charts of helm v3.22.0's own tests (a Pod, a Secret, ordered objects, a
+//!   chart with subcharts and `crds/`, an empty chart).
+//!
+//! Then `--kustomize` on examples-gitops and `--helm` on helm-charts, with the reference tools of
+//! `tests/peers/build` on PATH: every rendered object (rendered again by the tool alone) is judged
+//! by the server the same way.
 //!
 //! The oracle: every CustomResourceDefinition of a repository is created for real, every namespace
 //! its objects name is created, and every other object is sent as a server-side apply with
@@ -46,6 +52,16 @@ const FIELD_MANAGER: &str = "sealgate-real-repositories";
 const FLUX2: &str = "github.com/fluxcd/flux2/v2@v2.9.5";
 const SOURCE_CONTROLLER: &str = "github.com/fluxcd/source-controller@v1.10.1";
 const KUSTOMIZE_CONTROLLER: &str = "github.com/fluxcd/kustomize-controller@v1.10.1";
+const HELM: &str = "helm.sh/helm/v3@v3.22.0";
+/// Charts of helm's own tests (`cmd/helm/testdata/testcharts`) that are charts as people commit
+/// them (the others there are deliberately broken: no Chart.yaml, failing templates, archives).
+const HELM_CHARTS: &[&str] = &[
+    "alpine",
+    "chart-with-secret",
+    "object-order",
+    "subchart",
+    "empty",
+];
 
 /// A file planted broken in a repository, and what its finding must mention.
 const PLANTED: &[(&str, &str, &str)] = &[
@@ -202,7 +218,12 @@ fn rebuild(root: &Path, unpacked: &Path) -> Result<Vec<PathBuf>, AnyError> {
             &example.join(sub),
         )?;
     }
-    Ok(vec![fleet, example])
+    let charts = root.join("helm-charts");
+    let testcharts = module_dir(HELM, unpacked)?.join("cmd/helm/testdata/testcharts");
+    for chart in HELM_CHARTS {
+        copy_dir(&testcharts.join(chart), &charts.join(chart))?;
+    }
+    Ok(vec![fleet, example, charts])
 }
 
 /// `sealgate validate -o json DIR` with no other flag, from inside `DIR`.
@@ -230,53 +251,86 @@ struct RenderedTally {
     false_alarms: Vec<String>,
 }
 
-/// `sealgate validate --kustomize -o json .` in `dir`, `kustomize` first on PATH, and the objects
-/// of each overlay it rendered (`kustomize build OVERLAY`, run here on its own) judged by the server.
+/// A rendering flag of `validate` and the tool it runs.
+struct Renderer {
+    /// `--kustomize` or `--helm`.
+    flag: &'static str,
+    /// What `validate` appends to the rendered folder's name.
+    suffix: &'static str,
+    tool: PathBuf,
+}
+
+impl Renderer {
+    /// The tool's own output for `folder`, as `validate` asks for it (helm's release is named
+    /// after the chart folder).
+    fn render(&self, dir: &Path, folder: &str) -> Result<Vec<Value>, AnyError> {
+        let mut command = Command::new(&self.tool);
+        command.current_dir(dir);
+        if self.flag == "--helm" {
+            let release = Path::new(folder)
+                .file_name()
+                .map_or_else(|| folder.to_owned(), |n| n.to_string_lossy().into_owned());
+            command.args(["template", &release, folder]);
+        } else {
+            command.args(["build", folder]);
+        }
+        let out = command.output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "{} {folder}: {}",
+                self.tool.display(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        let docs = serde_saphyr::from_multiple::<Value>(&String::from_utf8(out.stdout)?)?;
+        Ok(docs.into_iter().filter(Value::is_object).collect())
+    }
+}
+
+/// `sealgate validate FLAG -o json .` in `dir`, the tool first on PATH, and the objects of each
+/// folder it rendered (rendered again here by the tool on its own) judged by the server.
 async fn judge_rendered(
     client: &Client,
     bin: &Path,
-    kustomize: &Path,
+    renderer: &Renderer,
     dir: &Path,
 ) -> Result<RenderedTally, AnyError> {
-    let mut dirs = vec![kustomize.parent().unwrap_or(Path::new("/")).to_path_buf()];
+    let mut dirs = vec![
+        renderer
+            .tool
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .to_path_buf(),
+    ];
     dirs.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
     let out = Command::new(bin)
         .current_dir(dir)
         .env("PATH", std::env::join_paths(dirs)?)
-        .args(["validate", "--kustomize", "-o", "json", "."])
+        .args(["validate", renderer.flag, "-o", "json", "."])
         .output()?;
     let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
         format!(
-            "sealgate validate --kustomize {}: not JSON ({e}): {}",
+            "sealgate validate {} {}: not JSON ({e}): {}",
+            renderer.flag,
             dir.display(),
             String::from_utf8_lossy(&out.stderr)
         )
     })?;
-    const SUFFIX: &str = " (kustomize build)";
+    let suffix = renderer.suffix;
     let mut tally = RenderedTally::default();
     let mut rendered: BTreeMap<Key, Value> = BTreeMap::new();
     let overlays: BTreeSet<&str> = report["resources"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|r| r["file"].as_str()?.strip_suffix(SUFFIX))
+        .filter_map(|r| r["file"].as_str()?.strip_suffix(suffix))
         .collect();
     for overlay in &overlays {
-        let built = Command::new(kustomize)
-            .current_dir(dir)
-            .args(["build", overlay])
-            .output()?;
-        if !built.status.success() {
-            return Err(format!(
-                "kustomize build {overlay}: {}",
-                String::from_utf8_lossy(&built.stderr)
-            )
-            .into());
-        }
-        let file = format!("{overlay}{SUFFIX}");
-        for doc in serde_saphyr::from_multiple::<Value>(&String::from_utf8(built.stdout)?)? {
+        let file = format!("{overlay}{suffix}");
+        for doc in renderer.render(dir, overlay)? {
             rendered.insert(key_of(&file, &doc), doc);
         }
     }
@@ -297,13 +351,17 @@ async fn judge_rendered(
             str_at(r, "/namespace").to_owned(),
             str_at(r, "/name").to_owned(),
         );
-        let Some(doc) = rendered.get(&key) else {
-            // Not rendered (a CRD folder, a kustomization, a skipped file): no error is right,
-            // as in the run without flags.
-            if !errors.is_empty() {
-                tally.false_alarms.push(format!("{file}: {errors:?}"));
-            }
+        // Files read as they are (a chart's crds/, kustomizations) are judged by the run
+        // without flags; here only what was rendered.
+        if !file.ends_with(suffix) {
             continue;
+        }
+        let Some(doc) = rendered.get(&key) else {
+            return Err(format!(
+                "{file}: {}/{} is not in the tool's own output",
+                key.1, key.3
+            )
+            .into());
         };
         tally.objects += 1;
         match dry_run(client, doc).await {
@@ -599,28 +657,42 @@ async fn gitops_repositories_give_no_false_alarms_and_planted_errors_are_found()
             ));
         }
     }
-    // With --kustomize, the example repository's overlays are rendered and judged.
-    let mut rendered_row = String::new();
-    if let Some(kustomize) = sealgate_tests::peer_tool(TEST, "kustomize")? {
-        let example = repos.last().ok_or("no example repository")?;
-        let tally = judge_rendered(&cluster.client, &bin, &kustomize, example).await?;
-        rendered_row = format!(
-            "With `--kustomize` (kustomize v5.8.1 from `tests/peers/build`), examples-gitops: {} overlays \
-             rendered, {} rendered objects, {} accepted by the server, {} false alarms.\n",
+    // With --kustomize and --helm, the folders are rendered and every rendered object judged.
+    let mut rendered_rows = String::new();
+    for (flag, suffix, tool, repo) in [
+        (
+            "--kustomize",
+            " (kustomize build)",
+            "kustomize",
+            "examples-gitops",
+        ),
+        ("--helm", " (helm template)", "helm", "helm-charts"),
+    ] {
+        let Some(tool) = sealgate_tests::peer_tool(TEST, tool)? else {
+            continue;
+        };
+        let renderer = Renderer { flag, suffix, tool };
+        let dir = repos
+            .iter()
+            .find(|d| d.ends_with(repo))
+            .ok_or("no such repository")?;
+        let tally = judge_rendered(&cluster.client, &bin, &renderer, dir).await?;
+        rendered_rows.push_str(&format!(
+            "| {repo} | `{flag}` | {} | {} | {} | {} |\n",
             tally.overlays,
             tally.objects,
             tally.accepted,
             tally.false_alarms.len()
-        );
+        ));
         failures.extend(
             tally
                 .false_alarms
                 .iter()
-                .map(|f| format!("examples-gitops --kustomize: false alarm: {f}")),
+                .map(|f| format!("{repo} {flag}: false alarm: {f}")),
         );
         if tally.overlays == 0 || tally.accepted == 0 {
             failures.push(format!(
-                "examples-gitops --kustomize: {} overlays rendered, {} objects accepted",
+                "{repo} {flag}: {} folders rendered, {} objects accepted",
                 tally.overlays, tally.accepted
             ));
         }
@@ -634,8 +706,9 @@ async fn gitops_repositories_give_no_false_alarms_and_planted_errors_are_found()
     if std::env::var_os("SEALGATE_UPDATE_DOCS").is_some_and(|v| v == "1") {
         let section = format!(
             "## Real GitOps repositories (`validate PATH`, no flags)\n\n\
-             `tests/tests/cluster_real_repositories.rs` rebuilds two repositories from the Go module proxy \
-             ({FLUX2}, {SOURCE_CONTROLLER}, {KUSTOMIZE_CONTROLLER}, and this repository's `examples/gitops`), \
+             `tests/tests/cluster_real_repositories.rs` rebuilds three repositories from the Go module proxy \
+             ({FLUX2}, {SOURCE_CONTROLLER}, {KUSTOMIZE_CONTROLLER}; this repository's `examples/gitops`; \
+             charts of {HELM}'s tests), \
              runs `sealgate validate -o json .` in each, and judges every object with a server-side apply \
              (`dryRun=All`) against the local control plane, the repositories' CRDs installed. \
              A false alarm is an error finding on an object the server accepts or on a file that is no \
@@ -646,7 +719,11 @@ async fn gitops_repositories_give_no_false_alarms_and_planted_errors_are_found()
              The cluster also gets sealed-secrets' own CRD (`deploy/base/crd.yaml`), as installing the controller does. \
              Planted broken objects found: {planted_total} of {}.\n\n\
              | repository | files | objects | accepted | rejected | kustomizations and other non-objects | skipped (patches, data, charts) | false alarms | missed |\n\
-             |---|---|---|---|---|---|---|---|---|\n{rows}\n{rendered_row}",
+             |---|---|---|---|---|---|---|---|---|\n{rows}\n\
+             With a rendering flag (the reference kustomize v5.8.1 and helm v3.22.0 of `tests/peers/build` \
+             on PATH), every rendered object is judged the same way:\n\n\
+             | repository | flag | folders rendered | rendered objects | accepted | false alarms |\n\
+             |---|---|---|---|---|---|\n{rendered_rows}",
             PLANTED.len()
         );
         sealgate_tests::update_doc_section(
