@@ -5,6 +5,7 @@
 
 use std::ffi::OsString;
 use std::path::Path;
+use std::process::Output;
 
 use crate::folders::{json, layout, validate, verdicts};
 
@@ -25,18 +26,30 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-#[test]
-fn kustomize_renders_each_overlay_once_and_traces_findings() {
-    let Some(path) = path_with("peer_folders_render::kustomize", "kustomize") else {
-        return;
-    };
+/// The test layout in a new folder, PATH with `tool` first, and `validate -o json ARGS` run there.
+fn render_layout(
+    test: &str,
+    tool: &str,
+    args: &[&str],
+) -> Option<(tempfile::TempDir, OsString, Output)> {
+    let path = path_with(test, tool)?;
     let dir = tempfile::tempdir().unwrap();
     layout(dir.path());
-    let out = validate(
-        dir.path(),
-        &["--kustomize", "-o", "json", "."],
-        Some(path.as_os_str()),
-    );
+    let mut all = vec!["-o", "json"];
+    all.extend(args);
+    let out = validate(dir.path(), &all, Some(path.as_os_str()));
+    Some((dir, path, out))
+}
+
+#[test]
+fn kustomize_renders_each_overlay_once_and_traces_findings() {
+    let Some((dir, path, out)) = render_layout(
+        "peer_folders_render::kustomize",
+        "kustomize",
+        &["--kustomize", "."],
+    ) else {
+        return;
+    };
     let report = json(&out);
     let verdicts = verdicts(&report);
     assert_eq!(out.status.code(), Some(0), "{verdicts:#?}");
@@ -131,16 +144,11 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
 
 #[test]
 fn helm_renders_charts_with_values_and_traces_findings() {
-    let Some(path) = path_with("peer_folders_render::helm", "helm") else {
+    let Some((dir, path, out)) =
+        render_layout("peer_folders_render::helm", "helm", &["--helm", "charts"])
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    layout(dir.path());
-    let out = validate(
-        dir.path(),
-        &["--helm", "-o", "json", "charts"],
-        Some(path.as_os_str()),
-    );
     let report = json(&out);
     let verdicts = verdicts(&report);
     assert_eq!(out.status.code(), Some(0), "{verdicts:#?}");

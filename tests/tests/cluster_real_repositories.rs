@@ -338,13 +338,7 @@ async fn judge_rendered(
     prepare(client, &rendered).await?;
     for r in report["resources"].as_array().into_iter().flatten() {
         let file = str_at(r, "/file").trim_start_matches("./").to_owned();
-        let errors: Vec<&str> = r["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|f| f["severity"] == "error")
-            .filter_map(|f| f["message"].as_str())
-            .collect();
+        let errors = error_messages(r);
         let key = (
             file.clone(),
             str_at(r, "/kind").to_owned(),
@@ -380,6 +374,17 @@ async fn judge_rendered(
         }
     }
     Ok(tally)
+}
+
+/// The messages of one result's error findings.
+fn error_messages(result: &Value) -> Vec<&str> {
+    result["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["severity"] == "error")
+        .filter_map(|f| f["message"].as_str())
+        .collect()
 }
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
@@ -539,13 +544,7 @@ async fn judge(client: &Client, dir: &Path, report: &Value) -> Result<Tally, Any
     let mut tally = Tally::default();
     for r in report["resources"].as_array().into_iter().flatten() {
         let file = str_at(r, "/file").trim_start_matches("./").to_owned();
-        let errors: Vec<&str> = r["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|f| f["severity"] == "error")
-            .filter_map(|f| f["message"].as_str())
-            .collect();
+        let errors = error_messages(r);
         if r["status"] == "skipped" {
             tally.skipped += 1;
         }
