@@ -13,6 +13,7 @@ mod cluster_controller_apiserver_restart;
 mod cluster_controller_ha;
 mod cluster_controller_http;
 mod cluster_controller_reconcile;
+mod cluster_controller_repair;
 mod cluster_controller_watch;
 mod cluster_deploy_dry_run;
 mod cluster_env;

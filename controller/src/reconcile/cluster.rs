@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Patch, PatchParams, PostParams};
+use kube::api::{DeleteParams, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::PartialObjectMeta;
 use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::reflector::{ObjectRef, Store};
@@ -55,12 +55,21 @@ pub trait Cluster: Send + Sync + 'static {
         namespace: &str,
         name: &str,
     ) -> impl Future<Output = Result<Option<Secret>, kube::Error>> + Send;
+    /// Creates the Secret; answers the resourceVersion it got.
     fn create_secret(
         &self,
         namespace: &str,
         secret: &Secret,
-    ) -> impl Future<Output = Result<(), kube::Error>> + Send;
+    ) -> impl Future<Output = Result<Option<String>, kube::Error>> + Send;
+    /// Replaces the Secret (at the resourceVersion it carries); answers the new resourceVersion.
     fn replace_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> impl Future<Output = Result<Option<String>, kube::Error>> + Send;
+    /// Deletes exactly this Secret (its uid and resourceVersion as preconditions): a Secret
+    /// whose immutable `type` was changed can only be put back by re-creating it.
+    fn delete_secret(
         &self,
         namespace: &str,
         secret: &Secret,
@@ -78,6 +87,17 @@ pub trait Cluster: Send + Sync + 'static {
         reason: &str,
         note: &str,
     ) -> impl Future<Output = ()> + Send;
+}
+
+/// The field manager of the controller's Secret writes (managedFields): a `SecretRepaired`
+/// Event names the other manager that changed the data, and `sealgate drift` tells the two apart.
+pub const FIELD_MANAGER: &str = sealgate_core::seal::CONTROLLER_FIELD_MANAGER;
+
+fn post_params() -> PostParams {
+    PostParams {
+        field_manager: Some(FIELD_MANAGER.to_owned()),
+        ..PostParams::default()
+    }
 }
 
 /// The real API server.
@@ -138,21 +158,49 @@ impl Cluster for KubeCluster {
             .await
     }
 
-    async fn create_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn create_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         Api::<Secret>::namespaced(self.client.clone(), namespace)
-            .create(&PostParams::default(), secret)
+            .create(&post_params(), secret)
             .await
-            .map(|_| ())
+            .map(|s| s.metadata.resource_version)
     }
 
-    async fn replace_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn delete_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        let params = DeleteParams {
+            preconditions: Some(Preconditions {
+                uid: secret.metadata.uid.clone(),
+                resource_version: secret.metadata.resource_version.clone(),
+            }),
+            ..DeleteParams::default()
+        };
+        match Api::<Secret>::namespaced(self.client.clone(), namespace)
+            .delete(&name, &params)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Already gone: the create that follows is what matters.
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn replace_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         // replace carries the resourceVersion we read: a concurrent change makes it fail (409)
         // and the retry re-reads, instead of overwriting someone else's write.
         Api::<Secret>::namespaced(self.client.clone(), namespace)
-            .replace(&name, &PostParams::default(), secret)
+            .replace(&name, &post_params(), secret)
             .await
-            .map(|_| ())
+            .map(|s| s.metadata.resource_version)
     }
 
     async fn write_status(

@@ -7,7 +7,9 @@
 //! Secrets are watched metadata-only, so Secret values are never held in the controller's cache
 //! (which reconcile reads instead of GETting an in-sync or missing Secret);
 //! a deleted owned Secret, or one that lost our digest annotation, re-queues its SealedSecret,
-//! while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
+//! and so does any other change to an owned Secret (a resourceVersion the controller neither
+//! wrote nor checked: its data may have been edited, so reconcile GETs that one Secret and checks
+//! its data digest), while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
 //! the key set changes (a key added at runtime opens items that failed before) and when this
 //! replica becomes leader.
 
@@ -23,6 +25,7 @@ use kube::runtime::{Predicate, WatchStreamExt, predicates, reflector, watcher};
 use kube::{Api, Client};
 use tokio_stream_compat::watch_changes;
 
+use super::checked::Checked;
 use super::cluster::Cluster;
 use super::digest::DIGEST_ANNOTATION;
 use super::{Context, error_policy, reconcile};
@@ -121,14 +124,18 @@ async fn run_one<C: Cluster>(
     ctx.cluster.add_secret_store(namespace, secrets);
     let secret_events =
         watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
-    let owned = reflector::reflector(secrets_writer, secret_events)
-        .try_filter_map(|event| async move { Ok(secret_trigger(event)) });
+    let checked = ctx.checked.clone();
+    let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(move |event| {
+        let trigger = secret_trigger(event, &checked);
+        async move { Ok(trigger) }
+    });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
     // series can be dropped, as upstream does: reconcile never sees deleted objects.
     let (reader, writer) = reflector::store();
     let metrics = ctx.metrics.clone();
+    let forget = ctx.checked.clone();
     let mut sealed_config = watcher::Config::default().any_semantic();
     if let Some(selector) = label_selector {
         sealed_config = sealed_config.labels(selector);
@@ -145,6 +152,8 @@ async fn run_one<C: Cluster>(
                 let namespace = gone.namespace().unwrap_or_default();
                 metrics.condition(&namespace, &gone.name_any(), &instance, None);
                 metrics.key_usage.forget(&namespace, &gone.name_any());
+                metrics.drift.set(&namespace, &gone.name_any(), None);
+                forget.forget(&namespace, &gone.name_any());
             }
         });
     // Our status writes change neither generation, annotations nor labels, so they do not come
@@ -175,21 +184,34 @@ async fn run_one<C: Cluster>(
         .await;
 }
 
-/// The Secret changes that need their SealedSecret reconciled: deletions (re-create it) and
-/// Secrets without our digest annotation (written by someone else, or stripped). The Secrets
-/// this controller writes carry the digest, so its own writes do not come back as reconciles.
+/// The Secret changes that need their SealedSecret reconciled: deletions (re-create it),
+/// Secrets without our digest annotation (written by someone else, or stripped), and versions
+/// of our Secrets that this replica neither wrote nor checked (someone else's write: check the
+/// data). The controller's own writes are recorded in `checked`, so they do not come back.
 fn secret_trigger(
     event: watcher::Event<PartialObjectMeta<Secret>>,
+    checked: &Checked,
 ) -> Option<PartialObjectMeta<Secret>> {
     match event {
-        watcher::Event::Delete(secret) => Some(secret),
+        watcher::Event::Delete(secret) => {
+            checked.forget(
+                secret.metadata.namespace.as_deref().unwrap_or_default(),
+                secret.metadata.name.as_deref().unwrap_or_default(),
+            );
+            Some(secret)
+        }
         watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) => {
-            let ours = secret
-                .metadata
+            let meta = &secret.metadata;
+            let ours = meta
                 .annotations
                 .as_ref()
                 .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
-            (!ours).then_some(secret)
+            let known = checked.is_known(
+                meta.namespace.as_deref().unwrap_or_default(),
+                meta.name.as_deref().unwrap_or_default(),
+                meta.resource_version.as_deref(),
+            );
+            (!ours || !known).then_some(secret)
         }
         watcher::Event::Init | watcher::Event::InitDone => None,
     }
@@ -237,31 +259,44 @@ mod tests {
     }
 
     #[test]
-    fn only_foreign_or_deleted_secrets_trigger_a_reconcile() {
-        let secret = |annotated: bool| {
+    fn only_foreign_changed_or_deleted_secrets_trigger_a_reconcile() {
+        let checked = Checked::default();
+        let secret = |annotated: bool, version: &str| {
             let mut meta = PartialObjectMeta::<Secret>::default();
+            meta.metadata.namespace = Some("n".to_owned());
+            meta.metadata.name = Some("s".to_owned());
+            meta.metadata.resource_version = Some(version.to_owned());
             if annotated {
                 meta.metadata.annotations =
                     Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
             }
             meta
         };
+        checked.record("n", "s", Some("7"));
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(true))).is_none(),
+            secret_trigger(watcher::Event::Apply(secret(true, "7")), &checked).is_none(),
             "our own write"
         );
         assert!(
-            secret_trigger(watcher::Event::InitApply(secret(true))).is_none(),
+            secret_trigger(watcher::Event::InitApply(secret(true, "7")), &checked).is_none(),
             "a re-list of our Secrets"
         );
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(false))).is_some(),
+            secret_trigger(watcher::Event::Apply(secret(true, "8")), &checked).is_some(),
+            "someone else's write keeping our annotations: check the data"
+        );
+        assert!(
+            secret_trigger(watcher::Event::Apply(secret(false, "7")), &checked).is_some(),
             "digest stripped or foreign"
         );
         assert!(
-            secret_trigger(watcher::Event::Delete(secret(true))).is_some(),
+            secret_trigger(watcher::Event::Delete(secret(true, "7")), &checked).is_some(),
             "deleted: re-create it"
         );
-        assert!(secret_trigger(watcher::Event::InitDone).is_none());
+        assert!(
+            !checked.is_known("n", "s", Some("7")),
+            "a deleted Secret's version is forgotten"
+        );
+        assert!(secret_trigger(watcher::Event::InitDone, &checked).is_none());
     }
 }
