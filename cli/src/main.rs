@@ -20,7 +20,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::{cert, docs, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate};
+use crate::cmd::{
+    cert, docs, drift, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
+        Command::Drift(args) => drift::run(args),
     };
     error::finish(result)
 }

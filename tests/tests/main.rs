@@ -8,6 +8,7 @@
 mod controller_support;
 
 mod cluster_cli_cert_fetch;
+mod cluster_cli_drift;
 mod cluster_cli_keys_escrow;
 mod cluster_controller_apiserver_restart;
 mod cluster_controller_ha;
