@@ -15,35 +15,16 @@ use kube::api::{DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostPa
 use kube::{Api, Client};
 use sealgate_controller::run::Running;
 use sealgate_core::seal::{DATA_DIGEST_ANNOTATION, GeneratedKeyPair, Scope};
-use sealgate_tests::{DEFAULT_WAIT, TestNamespace, cluster, eventually};
+use sealgate_tests::{DEFAULT_WAIT, eventually};
 
 use crate::controller_support::{
-    BoxError, add_key_secret, create, install_crd, metric, pause, sealed, secret_data,
+    BoxError, Setup, add_key_secret, create, metric, pause, sealed, secret_data, setup,
     start_controller, update, wait_event, wait_metric, wait_secret_data, wait_synced,
 };
 
 type TestResult = Result<(), BoxError>;
 
 const PLANTED: &str = "planted-by-an-intruder-7f3a";
-
-struct Setup {
-    client: Client,
-    kubeconfig: std::path::PathBuf,
-    ns: TestNamespace,
-}
-
-async fn setup(test: &str, prefix: &str) -> Result<Option<Setup>, BoxError> {
-    let Some(cluster) = cluster(test).await? else {
-        return Ok(None);
-    };
-    install_crd(&cluster.client).await?;
-    let ns = TestNamespace::create(&cluster.client, prefix).await?;
-    Ok(Some(Setup {
-        client: cluster.client.clone(),
-        kubeconfig: cluster.kubeconfig.clone(),
-        ns,
-    }))
-}
 
 fn rsa(controller: &Running) -> f64 {
     metric(
@@ -129,6 +110,31 @@ async fn recreate(
         ..PostParams::default()
     };
     api.create(&params, &next).await?;
+    Ok(())
+}
+
+/// Waits for a `SecretRepaired` Event whose note contains `needle`.
+async fn wait_repair_note(client: &Client, ns: &str, needle: &str) -> TestResult {
+    eventually(
+        &format!("a SecretRepaired Event naming {needle}"),
+        DEFAULT_WAIT,
+        || async {
+            let events = Api::<Event>::namespaced(client.clone(), ns)
+                .list(&ListParams::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            events
+                .items
+                .iter()
+                .find(|e| {
+                    e.reason.as_deref() == Some("SecretRepaired")
+                        && e.note.as_deref().is_some_and(|t| t.contains(needle))
+                })
+                .map(|_| ())
+                .ok_or_else(|| format!("no SecretRepaired naming {needle}"))
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -223,22 +229,7 @@ async fn an_edited_secret_is_repaired_within_seconds_and_reported_by_item_name()
     eprintln!("item deletion repaired after {:?}", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(10));
     wait_metric(&controller, "sealgate_secrets_repaired_total", 2.0).await?;
-    eventually("an Event naming the deleted item", DEFAULT_WAIT, || async {
-        let events = Api::<Event>::namespaced(client.clone(), &n)
-            .list(&ListParams::default())
-            .await
-            .map_err(|e| e.to_string())?;
-        events
-            .items
-            .iter()
-            .find(|e| {
-                e.reason.as_deref() == Some("SecretRepaired")
-                    && e.note.as_deref().is_some_and(|t| t.contains("b (deleted)"))
-            })
-            .map(|_| ())
-            .ok_or_else(|| "no SecretRepaired naming b".to_owned())
-    })
-    .await?;
+    wait_repair_note(&client, &n, "b (deleted)").await?;
 
     // An item added.
     edit(
@@ -284,22 +275,7 @@ async fn an_edited_secret_is_repaired_within_seconds_and_reported_by_item_name()
         ])
     );
     wait_metric(&restarted, "sealgate_secrets_repaired_total", 1.0).await?;
-    eventually("an Event naming the type", DEFAULT_WAIT, || async {
-        let events = Api::<Event>::namespaced(client.clone(), &n)
-            .list(&ListParams::default())
-            .await
-            .map_err(|e| e.to_string())?;
-        events
-            .items
-            .iter()
-            .find(|e| {
-                e.reason.as_deref() == Some("SecretRepaired")
-                    && e.note.as_deref().is_some_and(|t| t.contains("type"))
-            })
-            .map(|_| ())
-            .ok_or_else(|| "no SecretRepaired naming the type".to_owned())
-    })
-    .await?;
+    wait_repair_note(&client, &n, "type").await?;
     restarted.stop().await;
     ns.delete().await?;
     Ok(())
