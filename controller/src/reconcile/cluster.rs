@@ -11,10 +11,11 @@ use std::time::Duration;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{DeleteParams, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::PartialObjectMeta;
-use kube::runtime::events::{Event, EventType, Recorder};
+use kube::runtime::events::{Event, EventType};
 use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, Resource};
 
+use super::events::NoteRecorder;
 use crate::crd::{SealedSecret, SealedSecretStatus};
 use crate::keys::truncate_note;
 
@@ -104,12 +105,12 @@ fn post_params() -> PostParams {
 #[derive(Clone)]
 pub struct KubeCluster {
     client: Client,
-    recorder: Recorder,
+    recorder: NoteRecorder,
     stores: SecretStores,
 }
 
 impl KubeCluster {
-    pub fn new(client: Client, recorder: Recorder) -> Self {
+    pub fn new(client: Client, recorder: NoteRecorder) -> Self {
         Self {
             client,
             recorder,

@@ -11,6 +11,7 @@ pub mod controller;
 pub mod data_digest;
 pub mod desired;
 pub mod digest;
+pub mod events;
 pub mod plan;
 pub mod status;
 pub mod unseal;
