@@ -49,7 +49,7 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
     Validate(ValidateArgs),
-    /// Work with the built-in Kubernetes schemas: `schemas export` writes them for kubeconform
+    /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
     /// Compare SealedSecrets in files with the live cluster; exit 0 in sync, 1 drift, 2 error
@@ -85,8 +85,17 @@ pub enum DriftFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum SchemasCommand {
+    /// List every kind with a built-in schema: one line per kind, `SOURCE VERSION APIVERSION KIND` (Kubernetes, built-in CRDs, the CRD catalog)
+    List(SchemasListArgs),
     /// Write the built-in schemas in kubeconform's layout (DIR/v<version>-standalone[-strict]/<kind>-<group>-<version>.json)
     Export(SchemasExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemasListArgs {
+    /// Kubernetes version whose built-in kinds to list (1.34, 1.35, 1.36; default: newest)
+    #[arg(long, value_name = "V")]
+    pub kubernetes_version: Option<String>,
 }
 
 #[derive(Debug, Args)]

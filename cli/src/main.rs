@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
+        Command::Schemas(cli::SchemasCommand::List(args)) => schemas::list(args),
         Command::Drift(args) => drift::run(args),
     };
     error::finish(result)

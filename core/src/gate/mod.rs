@@ -18,8 +18,8 @@ pub use rego::{
 };
 pub use report::{Counts, Report, ResourceResult, Status};
 pub use schema::{
-    ExportedFolder, SchemaError, SchemaLocation, SchemaOptions, kubeconform_folder,
-    kubernetes_versions,
+    CatalogProject, ExportedFolder, KnownKind, SchemaError, SchemaLocation, SchemaOptions,
+    catalog_projects, known_kinds, kubeconform_folder, kubernetes_versions,
 };
 pub use validate::Input;
 pub use validator::{COMBINED_INPUT, ValidateError, Validator};

@@ -77,6 +77,11 @@ impl Validator {
         self.schemas.kubernetes_version()
     }
 
+    /// Catalog projects whose CRD schemas judged a kind so far, as `argo-cd v3.6.2`.
+    pub fn catalog_used(&self) -> Vec<String> {
+        self.schemas.catalog_used()
+    }
+
     /// Checks every input against the schemas and the policies; results come back sorted by file
     /// and line, whatever the worker count. CRDs among the inputs are registered first (every
     /// input validates against them) and stay registered for later runs of this validator.

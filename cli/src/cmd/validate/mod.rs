@@ -140,6 +140,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
 
     let info = RunInfo {
         kubernetes_version: validator.kubernetes_version(),
+        catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
     };

@@ -13,6 +13,8 @@ use crate::cli::ValidateFormat;
 /// Context shown in summaries and tool metadata.
 pub struct RunInfo {
     pub kubernetes_version: &'static str,
+    /// Catalog projects that judged a kind (`argo-cd v3.6.2`).
+    pub catalog: Vec<String>,
     pub strict: bool,
     pub policies: bool,
 }
@@ -46,7 +48,7 @@ pub fn summary(report: &Report, info: &RunInfo) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{})",
+        "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{}{})",
         plural(c.resources, "resource", "resources"),
         plural(c.files, "file", "files"),
         c.valid,
@@ -57,6 +59,11 @@ pub fn summary(report: &Report, info: &RunInfo) -> String {
         plural(c.error_findings, "error finding", "error findings"),
         plural(c.warning_findings, "warning", "warnings"),
         info.kubernetes_version,
+        if info.catalog.is_empty() {
+            String::new()
+        } else {
+            format!(", CRD catalog: {}", info.catalog.join(", "))
+        },
         if info.strict { ", strict" } else { "" },
         if info.policies { ", policies" } else { "" },
     )
@@ -406,6 +413,7 @@ mod tests {
 
     const INFO: RunInfo = RunInfo {
         kubernetes_version: "1.36.3",
+        catalog: Vec::new(),
         strict: true,
         policies: false,
     };
