@@ -5,6 +5,7 @@ mod cert_source;
 mod cli;
 mod cmd;
 mod error;
+mod escape;
 mod input;
 mod kube_api;
 mod local_pair;

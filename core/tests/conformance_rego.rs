@@ -426,6 +426,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
             run: None,
             coverage: false,
             timeout: Duration::from_secs(10),
+            allow_file_access: vec![],
         })
         .map(|r| {
             let pass = r

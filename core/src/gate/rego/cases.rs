@@ -28,7 +28,7 @@ pub fn parse_cases(file: &str, text: &str) -> Result<Vec<PolicyCase>, RegoError>
         message,
     };
     let doc: Value =
-        serde_saphyr::from_str(text).map_err(|e| bad(super::load::one_line(&e.to_string())))?;
+        serde_saphyr::from_str(text).map_err(|e| bad(crate::manifest::redact::yaml_error(&e)))?;
     let cases = doc
         .get("cases")
         .and_then(Value::as_array)

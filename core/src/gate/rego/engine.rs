@@ -84,6 +84,7 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
 pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
     add_deprecated_builtins(&mut engine)?;
+    super::guards::register(&mut engine)?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
     engine.set_strict_builtin_errors(false);
     // `print` output must not interleave with reports on stdout/stderr.

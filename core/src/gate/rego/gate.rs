@@ -75,7 +75,10 @@ impl RegoGate {
             merge_data(&mut e, "builtin data", &sealgate)?;
             merge_value(&mut base_data, sealgate);
 
-            conftest_builtins::register(&mut e, load::policy_dirs(&material.rego))?;
+            conftest_builtins::register(
+                &mut e,
+                load::file_access(&material.rego, &options.data, &options.allow_file_access),
+            )?;
             let declared = engine::declared_rules(&mut e)?;
             let selected = select_namespaces(&options, &declared, &builtin_packages)?;
             namespaces = selected

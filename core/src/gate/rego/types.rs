@@ -85,6 +85,9 @@ pub struct RegoOptions {
     /// The sealing certificate (PEM): `data.sealgate.cert.modulus_bytes` lets sealedsecret-sanity
     /// check that every blob was sealed for this cert's key size.
     pub sealing_cert: Option<PathBuf>,
+    /// Folders that conftest's `parse_config_file` builtins may read besides the policy and data
+    /// folders (`--allow-file-access`).
+    pub allow_file_access: Vec<PathBuf>,
 }
 
 impl Default for RegoOptions {
@@ -99,6 +102,7 @@ impl Default for RegoOptions {
             timeout: Duration::from_secs(5),
             builtin_data: json!({}),
             sealing_cert: None,
+            allow_file_access: Vec::new(),
         }
     }
 }

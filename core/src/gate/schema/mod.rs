@@ -31,7 +31,7 @@ pub use location::SchemaLocation;
 
 use super::finding::{Finding, Severity, Subject, check};
 use super::report::ResourceResult;
-use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment};
+use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment, redact};
 use crate::walk;
 
 #[derive(Debug, thiserror::Error)]
@@ -207,7 +207,7 @@ impl SchemaSet {
         let problem = if !value.is_object() {
             Some(format!(
                 "document is a {}, not a Kubernetes object",
-                json_type(value)
+                redact::type_name(value)
             ))
         } else if !value.get("kind").is_some_and(Value::is_string) {
             Some("missing 'kind' key; every Kubernetes object needs kind and apiVersion".to_owned())
@@ -572,15 +572,43 @@ fn schema_findings(
         } else {
             pointer.clone()
         };
+        // jsonschema's message quotes the instance: a secret value is described by type only
+        let message = if redact::touches_secret(doc.kind(), &pointer) {
+            redacted_message(error.kind(), error.instance())
+        } else {
+            error.to_string()
+        };
         out.push(Finding::at(
             Severity::Error,
             check::SCHEMA,
-            one_line(&format!("{shown}: {error}")),
+            one_line(&format!("{shown}: {message}")),
             doc,
             &pointer,
         ));
     }
     out
+}
+
+/// What is wrong with a secret value, without the value: its type and what the schema wants.
+fn redacted_message(kind: &ValidationErrorKind, instance: &Value) -> String {
+    let found = redact::type_name(instance);
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                jsonschema::error::TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            format!("a {found} (value not shown), expected {expected}")
+        }
+        other => format!(
+            "a {found} (value not shown) that fails the schema's {:?} rule",
+            other.keyword()
+        ),
+    }
 }
 
 fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
@@ -594,24 +622,20 @@ fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
                 DiagnosticKind::DuplicateKey { .. } => (Severity::Warning, check::DUPLICATE_KEY),
                 DiagnosticKind::Yaml11Boolean { .. } => (Severity::Warning, check::YAML11_BOOLEAN),
             };
-            let mut f = Finding::new(severity, id, d.to_string(), &Subject::of(doc));
+            let message = match &d.kind {
+                DiagnosticKind::Yaml11Boolean { .. } if redact::touches_secret(doc.kind(), &d.pointer) => format!(
+                    "an unquoted YAML 1.1 boolean word (value not shown) at {} is read by Kubernetes as a boolean; quote it if a string is meant",
+                    d.pointer
+                ),
+                _ => d.to_string(),
+            };
+            let mut f = Finding::new(severity, id, message, &Subject::of(doc));
             f.subject.line = d.line;
             f.column = Some(d.column);
             f.path = Some(d.pointer.clone());
             f
         })
         .collect()
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "list",
-        Value::Object(_) => "mapping",
-    }
 }
 
 #[cfg(test)]
