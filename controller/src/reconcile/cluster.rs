@@ -16,6 +16,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, Resource};
 
 use super::events::NoteRecorder;
+use super::store_ready::{Ready, ready};
 use crate::crd::{SealedSecret, SealedSecretStatus};
 use crate::keys::truncate_note;
 
@@ -37,7 +38,7 @@ pub enum Cached {
 }
 
 /// The metadata-only Secret stores of the watch loops; `None` namespace = all namespaces.
-pub type SecretStores = Arc<RwLock<Vec<(Option<String>, Store<PartialObjectMeta<Secret>>)>>>;
+pub type SecretStores = Arc<RwLock<Vec<(Option<String>, Store<PartialObjectMeta<Secret>>, Ready)>>>;
 
 /// How long a reconcile waits for the Secret watch's first list before reading from the API.
 const CACHE_READY_WAIT: Duration = Duration::from_secs(10);
@@ -118,23 +119,23 @@ impl KubeCluster {
         }
     }
 
-    fn store_for(&self, namespace: &str) -> Option<Store<PartialObjectMeta<Secret>>> {
+    fn store_for(&self, namespace: &str) -> Option<(Store<PartialObjectMeta<Secret>>, Ready)> {
         let stores = self.stores.read().ok()?;
         stores
             .iter()
-            .find(|(ns, _)| ns.as_deref().is_none_or(|ns| ns == namespace))
-            .map(|(_, store)| store.clone())
+            .find(|(ns, _, _)| ns.as_deref().is_none_or(|ns| ns == namespace))
+            .map(|(_, store, ready)| (store.clone(), ready.clone()))
     }
 }
 
 impl Cluster for KubeCluster {
     async fn cached_secret(&self, namespace: &str, name: &str) -> Cached {
-        let Some(store) = self.store_for(namespace) else {
+        let Some((store, ready)) = self.store_for(namespace) else {
             return Cached::Unknown;
         };
         if !matches!(
-            tokio::time::timeout(CACHE_READY_WAIT, store.wait_until_ready()).await,
-            Ok(Ok(()))
+            tokio::time::timeout(CACHE_READY_WAIT, ready).await,
+            Ok(true)
         ) {
             return Cached::Unknown;
         }
@@ -149,7 +150,8 @@ impl Cluster for KubeCluster {
 
     fn add_secret_store(&self, namespace: Option<&str>, store: Store<PartialObjectMeta<Secret>>) {
         if let Ok(mut stores) = self.stores.write() {
-            stores.push((namespace.map(str::to_owned), store));
+            let ready = ready(&store);
+            stores.push((namespace.map(str::to_owned), store, ready));
         }
     }
 

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod events;
 pub mod plan;
 pub mod status;
+pub mod store_ready;
 pub mod unseal;
 
 use std::collections::HashMap;
