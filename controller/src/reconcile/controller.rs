@@ -9,7 +9,8 @@
 //! a deleted owned Secret, or one that lost our digest annotation, re-queues its SealedSecret,
 //! and so does any other change to an owned Secret (a resourceVersion the controller neither
 //! wrote nor checked: its data may have been edited, so reconcile GETs that one Secret and checks
-//! its data digest), while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
+//! its data digest), while the Secrets the controller itself writes (and its first list of
+//! them) do not. Every SealedSecret is re-queued when
 //! the key set changes (a key added at runtime opens items that failed before) and when this
 //! replica becomes leader.
 
@@ -126,8 +127,8 @@ async fn run_one<C: Cluster>(
         watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
     let checked = ctx.checked.clone();
     let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(move |event| {
-        let trigger = secret_trigger(event, &checked);
-        async move { Ok(trigger) }
+        let checked = checked.clone();
+        async move { Ok(secret_trigger(event, &checked).await) }
     });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
@@ -187,31 +188,54 @@ async fn run_one<C: Cluster>(
 /// The Secret changes that need their SealedSecret reconciled: deletions (re-create it),
 /// Secrets without our digest annotation (written by someone else, or stripped), and versions
 /// of our Secrets that this replica neither wrote nor checked (someone else's write: check the
-/// data). The controller's own writes are recorded in `checked`, so they do not come back.
-fn secret_trigger(
+/// data). The controller's own writes are recorded in `checked` (an event that overtakes the
+/// write's response waits for it), so they do not come back. On the first list, a Secret of
+/// ours that this replica has not looked at yet does not trigger either: the SealedSecret list
+/// reconciles every SealedSecret anyway, with the same data check.
+async fn secret_trigger(
     event: watcher::Event<PartialObjectMeta<Secret>>,
     checked: &Checked,
 ) -> Option<PartialObjectMeta<Secret>> {
+    let names = |secret: &PartialObjectMeta<Secret>| {
+        (
+            secret.metadata.namespace.clone().unwrap_or_default(),
+            secret.metadata.name.clone().unwrap_or_default(),
+        )
+    };
+    let ours = |secret: &PartialObjectMeta<Secret>| {
+        secret
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION))
+    };
     match event {
         watcher::Event::Delete(secret) => {
-            checked.forget(
-                secret.metadata.namespace.as_deref().unwrap_or_default(),
-                secret.metadata.name.as_deref().unwrap_or_default(),
-            );
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            if checked.take_deleted(&namespace, &name, secret.metadata.uid.as_deref()) {
+                // Deleted by the controller to re-create it with the right type.
+                return None;
+            }
+            checked.forget(&namespace, &name);
             Some(secret)
         }
-        watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) => {
-            let meta = &secret.metadata;
-            let ours = meta
-                .annotations
-                .as_ref()
-                .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
-            let known = checked.is_known(
-                meta.namespace.as_deref().unwrap_or_default(),
-                meta.name.as_deref().unwrap_or_default(),
-                meta.resource_version.as_deref(),
-            );
-            (!ours || !known).then_some(secret)
+        watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) if !ours(&secret) => {
+            Some(secret)
+        }
+        watcher::Event::Apply(secret) => {
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            let version = secret.metadata.resource_version.as_deref();
+            (!checked.is_known(&namespace, &name, version)).then_some(secret)
+        }
+        watcher::Event::InitApply(secret) => {
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            let version = secret.metadata.resource_version.as_deref();
+            // A re-list after a watch gap: a version other than the one recorded changed meanwhile.
+            (checked.is_tracked(&namespace, &name) && !checked.is_known(&namespace, &name, version))
+                .then_some(secret)
         }
         watcher::Event::Init | watcher::Event::InitDone => None,
     }
@@ -258,45 +282,111 @@ mod tests {
         );
     }
 
-    #[test]
-    fn only_foreign_changed_or_deleted_secrets_trigger_a_reconcile() {
+    fn secret(annotated: bool, version: &str, uid: &str) -> PartialObjectMeta<Secret> {
+        let mut meta = PartialObjectMeta::<Secret>::default();
+        meta.metadata.namespace = Some("n".to_owned());
+        meta.metadata.name = Some("s".to_owned());
+        meta.metadata.resource_version = Some(version.to_owned());
+        meta.metadata.uid = Some(uid.to_owned());
+        if annotated {
+            meta.metadata.annotations =
+                Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
+        }
+        meta
+    }
+
+    #[tokio::test]
+    async fn only_foreign_changed_or_deleted_secrets_trigger_a_reconcile() {
         let checked = Checked::default();
-        let secret = |annotated: bool, version: &str| {
-            let mut meta = PartialObjectMeta::<Secret>::default();
-            meta.metadata.namespace = Some("n".to_owned());
-            meta.metadata.name = Some("s".to_owned());
-            meta.metadata.resource_version = Some(version.to_owned());
-            if annotated {
-                meta.metadata.annotations =
-                    Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
-            }
-            meta
-        };
+        let trigger = |event| secret_trigger(event, &checked);
+        assert!(
+            trigger(watcher::Event::InitApply(secret(true, "7", "u")))
+                .await
+                .is_none(),
+            "the first list: the SealedSecret list checks it"
+        );
+        assert!(
+            trigger(watcher::Event::InitApply(secret(false, "7", "u")))
+                .await
+                .is_some(),
+            "listed without our digest"
+        );
         checked.record("n", "s", Some("7"));
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(true, "7")), &checked).is_none(),
+            trigger(watcher::Event::Apply(secret(true, "7", "u")))
+                .await
+                .is_none(),
             "our own write"
         );
         assert!(
-            secret_trigger(watcher::Event::InitApply(secret(true, "7")), &checked).is_none(),
+            trigger(watcher::Event::InitApply(secret(true, "7", "u")))
+                .await
+                .is_none(),
             "a re-list of our Secrets"
         );
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(true, "8")), &checked).is_some(),
+            trigger(watcher::Event::InitApply(secret(true, "8", "u")))
+                .await
+                .is_some(),
+            "a re-list showing a change made during a watch gap"
+        );
+        assert!(
+            trigger(watcher::Event::Apply(secret(true, "8", "u")))
+                .await
+                .is_some(),
             "someone else's write keeping our annotations: check the data"
         );
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(false, "7")), &checked).is_some(),
+            trigger(watcher::Event::Apply(secret(false, "7", "u")))
+                .await
+                .is_some(),
             "digest stripped or foreign"
         );
+        checked.deleted("n", "s", Some("u"));
         assert!(
-            secret_trigger(watcher::Event::Delete(secret(true, "7")), &checked).is_some(),
+            trigger(watcher::Event::Delete(secret(true, "7", "u")))
+                .await
+                .is_none(),
+            "deleted by the controller to re-create it"
+        );
+        assert!(
+            trigger(watcher::Event::Delete(secret(true, "7", "u")))
+                .await
+                .is_some(),
             "deleted: re-create it"
         );
         assert!(
             !checked.is_known("n", "s", Some("7")),
             "a deleted Secret's version is forgotten"
         );
-        assert!(secret_trigger(watcher::Event::InitDone, &checked).is_none());
+        assert!(trigger(watcher::Event::InitDone).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_event_of_our_own_write_waits_for_its_response() {
+        let checked = Arc::new(Checked::default());
+        let writing = checked.writing("n", "s");
+        let event = tokio::spawn({
+            let checked = checked.clone();
+            async move {
+                secret_trigger(watcher::Event::Apply(secret(true, "9", "u")), &checked)
+                    .await
+                    .is_some()
+            }
+        });
+        let foreign = tokio::spawn({
+            let checked = checked.clone();
+            async move {
+                secret_trigger(watcher::Event::Apply(secret(true, "10", "u")), &checked)
+                    .await
+                    .is_some()
+            }
+        });
+        // The watch delivered both before the write's response recorded version 9.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        checked.record("n", "s", Some("9"));
+        drop(writing);
+        assert!(!event.await.expect("task"), "our write: no reconcile");
+        assert!(foreign.await.expect("task"), "someone else's: reconcile");
     }
 }

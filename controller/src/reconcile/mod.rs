@@ -574,6 +574,9 @@ async fn write<C: Cluster>(
             Err(e) => Err(write_error(e)),
         }
     };
+    // Held until the new version is recorded: the watch event of this write waits for it
+    // instead of looking like someone else's change (a second reconcile).
+    let _writing = ctx.checked.writing(owner.namespace, owner.name);
     match plan(existing, desired, owner.uid) {
         Plan::Create(secret) => create(secret).await,
         Plan::Update(secret) => {
@@ -583,6 +586,11 @@ async fn write<C: Cluster>(
                     .delete_secret(owner.namespace, existing)
                     .await
                     .map_err(write_error)?;
+                ctx.checked.deleted(
+                    owner.namespace,
+                    owner.name,
+                    existing.metadata.uid.as_deref(),
+                );
                 let mut fresh = *secret;
                 fresh.metadata.resource_version = None;
                 fresh.metadata.uid = None;
