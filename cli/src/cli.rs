@@ -68,9 +68,8 @@ pub struct DriftArgs {
     /// Also report live SealedSecrets there that no file declares (orphaned; repeatable)
     #[arg(long, value_name = "NAMESPACE")]
     pub prune_scope: Vec<String>,
-    /// Largest manifest file accepted, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = 16)]
-    pub max_file_size_mib: u64,
+    #[command(flatten)]
+    pub limits: LimitFlags,
     #[command(flatten)]
     pub cluster: ClusterArgs,
 }

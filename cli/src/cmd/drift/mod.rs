@@ -15,7 +15,7 @@ use std::path::Path;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::{Api, Client};
-use sealgate_core::manifest::Source;
+use sealgate_core::manifest::{Budget, Source};
 use sealgate_core::seal::{SEALED_SECRET_KIND, SealedSecret};
 use sealgate_core::walk;
 
@@ -52,7 +52,7 @@ pub fn run(args: DriftArgs) -> Result<Outcome, CliError> {
 
 /// Every SealedSecret in the given files and folders (other kinds are skipped).
 fn gather(args: &DriftArgs) -> Result<Vec<Declared>, CliError> {
-    let max = args.max_file_size_mib.saturating_mul(1024 * 1024);
+    let budget = args.limits.budget();
     let mut files = Vec::new();
     for path in &args.paths {
         let meta = std::fs::metadata(path).map_err(|e| CliError::read(path.display(), e))?;
@@ -67,14 +67,14 @@ fn gather(args: &DriftArgs) -> Result<Vec<Declared>, CliError> {
     }
     let mut declared = Vec::new();
     for file in files {
-        declared.extend(read_file(&file, max)?);
+        declared.extend(read_file(&file, budget)?);
     }
     Ok(declared)
 }
 
-fn read_file(file: &Path, max: u64) -> Result<Vec<Declared>, CliError> {
+fn read_file(file: &Path, budget: Budget) -> Result<Vec<Declared>, CliError> {
     let shown = file.display().to_string();
-    let source = Source::read_path(file, max).map_err(|e| CliError::manifest(e, &shown))?;
+    let source = Source::read_path(file, budget).map_err(|e| CliError::manifest(e, &shown))?;
     let mut found = Vec::new();
     for doc in documents(source)? {
         if doc.value.get("kind").and_then(serde_json::Value::as_str) != Some(SEALED_SECRET_KIND) {
