@@ -14,6 +14,7 @@ mod policy_flags;
 mod private_keys;
 #[cfg(test)]
 mod reference;
+mod sarif;
 mod sealed_file;
 
 use std::process::ExitCode;

@@ -113,25 +113,11 @@ fn sarif(rows: &[Row]) -> String {
             })
         })
         .collect();
-    let mut driver = json!({
-        "name": "sealgate drift",
-        "version": env!("CARGO_PKG_VERSION"),
-        "rules": rules.iter().map(|s| json!({
-            "id": s.as_str(),
-            "shortDescription": {"text": description(*s)}
-        })).collect::<Vec<_>>()
-    });
-    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
-        driver["informationUri"] = json!(env!("CARGO_PKG_REPOSITORY"));
-    }
-    let value = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results}]
-    });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
-    out.push('\n');
-    out
+    let rules: Vec<(&str, String)> = rules
+        .iter()
+        .map(|s| (s.as_str(), description(*s).to_owned()))
+        .collect();
+    crate::sarif::log("sealgate drift", &rules, results)
 }
 
 #[cfg(test)]
@@ -161,18 +147,8 @@ mod tests {
 
     #[test]
     fn sarif_is_valid_against_the_official_schema() {
-        let schema_text = include_str!("../../../tests/fixtures/sarif-schema-2.1.0.json");
-        let schema: serde_json::Value = serde_json::from_str(schema_text).unwrap();
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .build(&schema)
-            .unwrap();
-        let doc: serde_json::Value = serde_json::from_str(&sarif(&rows())).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .map(|e| format!("{}: {e}", e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:?}");
+        let schema = crate::sarif::Schema::official();
+        let doc = schema.assert_valid(&sarif(&rows()));
         let results = doc["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 2, "in-sync rows are no results");
         assert_eq!(results[0]["ruleId"], "tampered");
@@ -180,6 +156,9 @@ mod tests {
             results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
             4
         );
+        let mut broken = doc.clone();
+        broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+        assert!(!schema.is_valid(&broken), "the check above can fail");
     }
 
     #[test]
