@@ -52,6 +52,34 @@ pub enum Command {
     /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Compare SealedSecrets in files with the live cluster; exit 0 in sync, 1 drift, 2 error
+    Drift(DriftArgs),
+}
+
+/// Flags of `drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Files or folders (searched recursively for .yaml/.yml/.json) holding SealedSecrets
+    #[arg(value_name = "PATH", required = true, value_hint = ValueHint::AnyPath)]
+    pub paths: Vec<PathBuf>,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: DriftFormat,
+    /// Also report live SealedSecrets there that no file declares (orphaned; repeatable)
+    #[arg(long, value_name = "NAMESPACE")]
+    pub prune_scope: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitFlags,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Report formats of `drift`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,7 @@ mod policy_flags;
 mod private_keys;
 #[cfg(test)]
 mod reference;
+mod sarif;
 mod sealed_file;
 
 use std::process::ExitCode;
@@ -21,7 +22,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::{cert, docs, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate};
+use crate::cmd::{
+    cert, docs, drift, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
         Command::Schemas(cli::SchemasCommand::List(args)) => schemas::list(args),
+        Command::Drift(args) => drift::run(args),
     };
     error::finish(result)
 }
