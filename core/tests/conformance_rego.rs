@@ -37,13 +37,26 @@ fn peer(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// A corpus folder: `$SEALGATE_CORPORA/<name>`, else a module in the Go module cache.
+/// Corpora the Go module proxy does not serve (gatekeeper-library), kept next to the checkout:
+/// `$SEALGATE_SHARED_CORPORA` (what `tests/run` sets), else `../shared/corpora` from the repository root.
+fn shared_corpora() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = std::env::var_os("SEALGATE_SHARED_CORPORA")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    roots.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora"));
+    roots
+}
+
+/// A corpus folder: `$SEALGATE_CORPORA/<name>` or a shared corpus, else a module in the Go module cache.
 fn corpus(name: &str, module_glob: &str, sub: &str) -> Option<PathBuf> {
     let mut roots: Vec<PathBuf> = std::env::var_os("SEALGATE_CORPORA")
         .map(PathBuf::from)
         .into_iter()
         .collect();
     roots.push(home().join(".cache/sealgate/peers/corpora"));
+    roots.extend(shared_corpora());
     if let Some(p) = roots.into_iter().map(|r| r.join(name)).find(|p| p.is_dir()) {
         return Some(p);
     }
@@ -678,10 +691,9 @@ fn conftest_and_gator_agree_with_sealgate() {
                 "library",
             ) {
                 Some(lib) => roots.push(lib),
-                // Not skip_or_fail: the Go module proxy refuses this module, so CI cannot have it
-                // (tests/peers/build and tests/run print the same SKIPPED line in the CI log).
-                None => eprintln!(
-                    "SKIPPED (registry refuses it): gatekeeper-library suites: the Go module proxy does not serve github.com/open-policy-agent/gatekeeper-library"
+                None => skip_or_fail(
+                    "the gatekeeper-library corpus",
+                    "set SEALGATE_SHARED_CORPORA to a folder holding gatekeeper-library/library (tests/run uses ../shared/corpora)",
                 ),
             }
             match corpus(

@@ -16,11 +16,13 @@ mod peer;
 mod vector;
 
 mod certs_and_keys;
+mod conformance_opa_compliance;
 mod conformance_rego;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
+mod peer_rego_undefined;
 mod seal_roundtrip_properties;
 mod sealing_rules;
 mod template_vectors;

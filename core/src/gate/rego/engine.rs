@@ -20,35 +20,35 @@ pub enum RegoVersion {
 }
 
 /// OPA builtins that regorus leaves out because OPA deprecated them, yet Gatekeeper templates
-/// (Rego v0) still call: `re_match`, `any`, `all`.
+/// (Rego v0) still call: `re_match`, `any`, `all`. Wrong arguments (and a bad pattern) make them
+/// undefined, as OPA's builtin errors are by default; an extension's error would stop regorus.
 fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "deprecated builtins".to_string(),
         message: e.to_string(),
     };
-    let text = |args: &[RegoValue], i: usize| -> anyhow::Result<String> {
+    let text = |args: &[RegoValue], i: usize| -> Option<String> {
         args.get(i)
             .and_then(|v| v.as_string().ok())
             .map(|s| s.to_string())
-            .ok_or_else(|| anyhow::anyhow!("re_match: argument {} must be a string", i + 1))
     };
     engine
         .add_extension(
             "re_match".to_string(),
             2,
             Box::new(move |args: Vec<RegoValue>| {
-                let re = regex::Regex::new(&text(&args, 0)?)?;
-                Ok(RegoValue::from(re.is_match(&text(&args, 1)?)))
+                let matched = text(&args, 0)
+                    .zip(text(&args, 1))
+                    .and_then(|(p, v)| Some(regex::Regex::new(&p).ok()?.is_match(&v)));
+                Ok(matched.map_or(RegoValue::Undefined, RegoValue::from))
             }),
         )
         .map_err(err)?;
-    let items = |v: Option<&RegoValue>| -> anyhow::Result<Vec<RegoValue>> {
+    let items = |v: Option<&RegoValue>| -> Option<Vec<RegoValue>> {
         match v {
-            Some(RegoValue::Array(a)) => Ok(a.iter().cloned().collect()),
-            Some(RegoValue::Set(s)) => Ok(s.iter().cloned().collect()),
-            _ => Err(anyhow::anyhow!(
-                "any/all: argument must be an array or a set"
-            )),
+            Some(RegoValue::Array(a)) => Some(a.iter().cloned().collect()),
+            Some(RegoValue::Set(s)) => Some(s.iter().cloned().collect()),
+            _ => None,
         }
     };
     engine
@@ -56,11 +56,9 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "any".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(
-                    items(args.first())?
-                        .iter()
-                        .any(|v| *v == RegoValue::from(true)),
-                ))
+                Ok(items(args.first()).map_or(RegoValue::Undefined, |items| {
+                    RegoValue::from(items.iter().any(|v| *v == RegoValue::from(true)))
+                }))
             }),
         )
         .map_err(err)?;
@@ -69,11 +67,9 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "all".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(
-                    items(args.first())?
-                        .iter()
-                        .all(|v| *v == RegoValue::from(true)),
-                ))
+                Ok(items(args.first()).map_or(RegoValue::Undefined, |items| {
+                    RegoValue::from(items.iter().all(|v| *v == RegoValue::from(true)))
+                }))
             }),
         )
         .map_err(err)?;
@@ -84,6 +80,10 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
 pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
     add_deprecated_builtins(&mut engine)?;
+    super::undefined::register(&mut engine).map_err(|e| RegoError::Compile {
+        file: super::undefined::COLLECTION.to_string(),
+        message: e.to_string(),
+    })?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
     engine.set_strict_builtin_errors(false);
     // `print` output must not interleave with reports on stdout/stderr.
@@ -103,6 +103,7 @@ pub(crate) fn add_policy(
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
     let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
+    let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
     engine
         .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))

@@ -150,9 +150,11 @@ impl RegoGate {
                 "combined input",
                 None,
                 self.options.timeout,
-            )?;
+            );
             combined = Some(DocOutcome {
                 findings: o.findings,
+                errors: o.errors,
+                evaluated: o.evaluated,
                 successes: o.successes,
                 exceptions: o.exceptions,
             });
@@ -176,10 +178,12 @@ impl RegoGate {
                 |worker, (index, doc)| self.evaluate_one(worker, gk, namespaces, index, doc),
             )
             .collect();
-        Ok(Evaluation {
+        let evaluation = Evaluation {
             docs: outcomes.into_iter().collect::<Result<_, _>>()?,
             combined,
-        })
+        };
+        nothing_judged(&evaluation)?;
+        Ok(evaluation)
     }
 
     fn evaluate_one<'d>(
@@ -199,8 +203,10 @@ impl RegoGate {
                 worker.current_file = Some(doc.file);
             }
             engine.set_input(engine::from_json(doc.value));
-            let o = conftest::check(engine, &self.namespaces, &subject, Some(index), timeout)?;
+            let o = conftest::check(engine, &self.namespaces, &subject, Some(index), timeout);
             outcome.findings = o.findings;
+            outcome.errors = o.errors;
+            outcome.evaluated = o.evaluated;
             outcome.successes = o.successes;
             outcome.exceptions = o.exceptions;
         }
@@ -213,6 +219,8 @@ impl RegoGate {
             };
             let found = gk.review(&mut worker.gatekeeper, doc.value, &review)?;
             outcome.findings.extend(found);
+            // Gatekeeper reports a template's evaluation error as a violation: always judged.
+            outcome.evaluated += 1;
         }
         Ok(outcome)
     }
@@ -236,6 +244,22 @@ impl RegoGate {
         );
         engine.clear_data();
         merge_data(engine, file, &data)
+    }
+}
+
+/// A run where every rule failed for every document judged nothing: that is the run's error
+/// (exit 2), not a report of errors. As soon as one rule evaluated, errors are per rule and document.
+fn nothing_judged(evaluation: &Evaluation) -> Result<(), RegoError> {
+    let outcomes = || evaluation.docs.iter().chain(evaluation.combined.iter());
+    if outcomes().any(|o| o.evaluated > 0) {
+        return Ok(());
+    }
+    match outcomes().flat_map(|o| o.errors.iter()).next() {
+        Some(e) => Err(RegoError::Policy {
+            policy: e.policy.clone(),
+            message: e.message.clone(),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -11,9 +11,11 @@ mod gate;
 mod gatekeeper;
 mod glob;
 mod load;
+pub(super) mod query;
 mod shadowing;
 pub(super) mod suite;
 mod types;
+mod undefined;
 pub(super) mod verify;
 
 pub use builtin::{BuiltinPolicy, builtin_policies};
@@ -21,7 +23,9 @@ pub use engine::RegoVersion;
 pub use error::RegoError;
 pub use gate::RegoGate;
 pub use load::PolicySource;
-pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyFinding, RegoOptions};
+pub use types::{
+    DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions,
+};
 
 #[cfg(test)]
 mod tests;

@@ -361,7 +361,7 @@ fn expr_names(expr: &Ref<Expr>, out: &mut BTreeSet<String>) {
 
 /// The direct sub-expressions of an expression, except the parts of comprehensions (their own
 /// scope) and the name of a called function (a rule reference, never a local).
-fn children(expr: &Ref<Expr>, f: &mut dyn FnMut(&Ref<Expr>)) {
+pub(super) fn children(expr: &Ref<Expr>, f: &mut dyn FnMut(&Ref<Expr>)) {
     match expr.as_ref() {
         Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().for_each(f),
         Expr::Object { fields, .. } => {

@@ -32,10 +32,24 @@ pub struct PolicyFinding {
     pub metadata: Value,
 }
 
+/// A rule that could not be evaluated for one document (a genuine runtime error, a time-limit
+/// hit, a result of the wrong shape): reported for that rule and document, the others go on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyError {
+    /// `main.deny`, like [`PolicyFinding::policy`].
+    pub policy: String,
+    /// The whole error line (query, document, position, message).
+    pub message: String,
+}
+
 /// Counts and findings for one input document (or the combined input).
 #[derive(Debug, Default, Clone)]
 pub struct DocOutcome {
     pub findings: Vec<PolicyFinding>,
+    /// Rules that failed to evaluate for this document.
+    pub errors: Vec<PolicyError>,
+    /// Rules evaluated without error for this document (0 with errors: nothing could be judged).
+    pub evaluated: usize,
     /// conftest-style passed checks (successes as conftest counts them).
     pub successes: usize,
     /// Results waived by an `exception` rule.

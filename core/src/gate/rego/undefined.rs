@@ -1,0 +1,411 @@
+//! OPA's *undefined* where regorus raises an error, rewritten at load time: loops over values that
+//! are not collections.
+//!
+//! OPA (v1.22.3) treats iteration over a value that is undefined or not a collection as undefined:
+//! `some x in "apps/v1"` yields nothing, and so does a rule head or comprehension term such as
+//! `pod.spec[k][_]` when `pod.spec.initContainers` is absent. regorus 0.14 raises instead:
+//! "`some .. in collection` expects array/set/object" and, for a loop in a rule head or comprehension
+//! term, "item cannot be indexed" (it hoists such loops out of the body, and only the body's loops
+//! treat a non-collection as "no iterations"). So:
+//!
+//! - the collection of every `some … in` goes through `__sealgate_collection(…)`, an extension that
+//!   returns collections unchanged and is undefined for anything else (see [`register`]);
+//! - a rule head value/key or comprehension term that loops (`x[_]`, `x[k]`) moves into its body as
+//!   `__sealgate_outN := (…)`, where a non-collection means no iteration, as in OPA (whose compiler
+//!   also rewrites head terms into body expressions).
+//!
+//! Policies without these patterns reach regorus byte for byte; rewritten text keeps its lines.
+//! The proper fix belongs in regorus' interpreter (three `bail!`s).
+
+use regorus::unstable::{Expr, Literal, Parser, Query, Ref, Rule, RuleHead, Source, Span};
+use regorus::{Engine, Value};
+
+use super::shadowing::children;
+
+/// The extension that guards `some … in` collections.
+pub(crate) const COLLECTION: &str = "__sealgate_collection";
+
+/// Registers [`COLLECTION`] on an engine: collections pass, anything else is undefined.
+pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
+    engine.add_extension(
+        COLLECTION.to_string(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(match args.into_iter().next() {
+                Some(v @ (Value::Array(_) | Value::Set(_) | Value::Object(_))) => v,
+                _ => Value::Undefined,
+            })
+        }),
+    )
+}
+
+/// Nesting depth up to which head/term loops are moved (one level per pass).
+const MAX_PASSES: usize = 16;
+
+/// The policy text with the rewrites above, or `None` when nothing needs rewriting (or the text
+/// does not parse: the engine then reports the syntax error itself).
+pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
+    let mut current = text.to_string();
+    let mut changed = false;
+    let mut next_name = 0;
+    // Pass 0 wraps `some … in` collections; later passes move looping terms, outermost first.
+    for pass in 0..=MAX_PASSES {
+        let rules = parse(path, &current, v0)?;
+        let mut edits = Edits {
+            text: &current,
+            v0,
+            list: Vec::new(),
+            regions: Vec::new(),
+            next_name,
+        };
+        for rule in &rules {
+            if pass == 0 {
+                edits.wrap_some_in(rule);
+            } else {
+                edits.move_rule(rule);
+            }
+        }
+        next_name = edits.next_name;
+        if edits.list.is_empty() {
+            if pass > 0 {
+                break;
+            }
+            continue;
+        }
+        current = apply(&current, edits.list)?;
+        changed = true;
+    }
+    changed.then_some(current)
+}
+
+fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> {
+    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
+    let mut parser = Parser::new(&source).ok()?;
+    if !v0 {
+        parser.enable_rego_v1().ok()?;
+    }
+    Some(parser.parse().ok()?.policy.clone())
+}
+
+/// Applies (start, end, replacement) edits; insertions at one byte keep their order of addition.
+fn apply(text: &str, mut list: Vec<(usize, usize, String)>) -> Option<String> {
+    list.sort_by_key(|(start, end, _)| (*start, *end));
+    let mut out = String::with_capacity(text.len() + 64 * list.len());
+    let mut at = 0;
+    for (start, end, new) in &list {
+        out.push_str(text.get(at..*start)?);
+        out.push_str(new);
+        at = *end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
+
+struct Edits<'t> {
+    text: &'t str,
+    v0: bool,
+    list: Vec<(usize, usize, String)>,
+    /// Byte ranges already rewritten in this pass: a site inside one waits for the next pass.
+    regions: Vec<(usize, usize)>,
+    next_name: usize,
+}
+
+fn range(span: &Span) -> (usize, usize) {
+    (span.start as usize, span.end as usize)
+}
+
+/// Whether evaluating `expr` itself loops: a bracket index that is a variable (`x[_]`, `x[k]`),
+/// outside nested comprehensions (their own queries).
+fn loops(expr: &Ref<Expr>) -> bool {
+    match expr.as_ref() {
+        Expr::RefBrack { refr, index, .. } => {
+            matches!(index.as_ref(), Expr::Var { .. }) || loops(refr) || loops(index)
+        }
+        _ => {
+            let mut found = false;
+            children(expr, &mut |c| found |= loops(c));
+            found
+        }
+    }
+}
+
+impl Edits<'_> {
+    fn fresh(&mut self) -> String {
+        loop {
+            let name = format!("__sealgate_out{}", self.next_name);
+            self.next_name += 1;
+            if !self.text.contains(&name) {
+                return name;
+            }
+        }
+    }
+
+    // ---- pass 0: `some … in` collections ----
+
+    fn wrap_some_in(&mut self, rule: &Ref<Rule>) {
+        match rule.as_ref() {
+            Rule::Spec { head, bodies, .. } => {
+                match head {
+                    RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
+                        if let Some(a) = assign {
+                            self.wrap_in_expr(&a.value);
+                        }
+                    }
+                    RuleHead::Set { key, .. } => {
+                        if let Some(k) = key {
+                            self.wrap_in_expr(k);
+                        }
+                    }
+                }
+                for body in bodies {
+                    if let Some(a) = &body.assign {
+                        self.wrap_in_expr(&a.value);
+                    }
+                    self.wrap_in_query(&body.query);
+                }
+            }
+            Rule::Default { value, .. } => self.wrap_in_expr(value),
+        }
+    }
+
+    fn wrap_in_query(&mut self, query: &Ref<Query>) {
+        for stmt in &query.stmts {
+            for wm in &stmt.with_mods {
+                self.wrap_in_expr(&wm.r#as);
+            }
+            match &stmt.literal {
+                Literal::SomeIn { collection, .. } => {
+                    let (start, end) = range(collection.span());
+                    self.list.push((start, start, format!("{COLLECTION}(")));
+                    self.wrap_in_expr(collection);
+                    self.list.push((end, end, ")".to_string()));
+                }
+                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
+                    self.wrap_in_expr(expr);
+                }
+                Literal::Every { domain, query, .. } => {
+                    self.wrap_in_expr(domain);
+                    self.wrap_in_query(query);
+                }
+                Literal::SomeVars { .. } => {}
+            }
+        }
+    }
+
+    fn wrap_in_expr(&mut self, expr: &Ref<Expr>) {
+        match expr.as_ref() {
+            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                self.wrap_in_expr(term);
+                self.wrap_in_query(query);
+            }
+            Expr::ObjectCompr {
+                key, value, query, ..
+            } => {
+                self.wrap_in_expr(key);
+                self.wrap_in_expr(value);
+                self.wrap_in_query(query);
+            }
+            _ => children(expr, &mut |c| self.wrap_in_expr(c)),
+        }
+    }
+
+    // ---- later passes: looping head values and comprehension terms move into their bodies ----
+
+    fn free(&self, (start, end): (usize, usize)) -> bool {
+        !self.regions.iter().any(|(s, e)| start < *e && *s < end)
+    }
+
+    fn move_rule(&mut self, rule: &Ref<Rule>) {
+        let Rule::Spec { span, head, bodies } = rule.as_ref() else {
+            return;
+        };
+        let head_value = match head {
+            RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
+                assign.as_ref().map(|a| &a.value)
+            }
+            RuleHead::Set { key, .. } => key.as_ref(),
+        };
+        let mut moves: Vec<(&Ref<Expr>, Option<&Ref<Query>>)> = Vec::new();
+        if let Some(value) = head_value.filter(|v| loops(v)) {
+            if bodies.is_empty() {
+                moves.push((value, None));
+            }
+            // The head's value is that of the first body and of the bodies chained to it
+            // (an `else` without a value of its own is `true`).
+            for (i, body) in bodies.iter().enumerate() {
+                if i == 0 || (!body.is_else && body.assign.is_none()) {
+                    moves.push((value, Some(&body.query)));
+                }
+            }
+        }
+        for body in bodies.iter().skip(1) {
+            if let Some(a) = body.assign.as_ref().filter(|a| loops(&a.value)) {
+                moves.push((&a.value, Some(&body.query)));
+            }
+        }
+        if !moves.is_empty() {
+            let region = range(span);
+            let mut names: Vec<(usize, String)> = Vec::new();
+            for (value, query) in moves {
+                let (start, end) = range(value.span());
+                let name = match names.iter().find(|(s, _)| *s == start) {
+                    Some((_, n)) => n.clone(),
+                    None => {
+                        let n = self.fresh();
+                        names.push((start, n.clone()));
+                        self.list.push((start, end, n.clone()));
+                        n
+                    }
+                };
+                let binding = format!("{name} := ({})", value.span().text());
+                match query {
+                    Some(q) => self.append_to_body(q, &binding),
+                    None => {
+                        let at = range(rule_head_span(head)).1;
+                        let keyword = if self.v0 { "" } else { " if" };
+                        self.list.push((at, at, format!("{keyword} {{ {binding} }}")));
+                    }
+                }
+            }
+            self.regions.push(region);
+            return;
+        }
+        // Nothing to move in the head: look for comprehensions, outermost first.
+        match head {
+            RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
+                if let Some(a) = assign {
+                    self.move_in_expr(&a.value);
+                }
+            }
+            RuleHead::Set { key, .. } => {
+                if let Some(k) = key {
+                    self.move_in_expr(k);
+                }
+            }
+        }
+        for body in bodies {
+            if let Some(a) = &body.assign {
+                self.move_in_expr(&a.value);
+            }
+            self.move_in_query(&body.query);
+        }
+    }
+
+    /// Adds `; binding` after the last statement of a rule body (braces added to a bare `if x`).
+    fn append_to_body(&mut self, query: &Ref<Query>, binding: &str) {
+        let braced = self.text.get(query.span.start as usize..).is_some_and(|t| t.starts_with('{'));
+        let Some(last) = query.stmts.last() else {
+            return;
+        };
+        let end = last.span.end as usize;
+        if braced {
+            self.list.push((end, end, format!("; {binding}")));
+        } else {
+            let start = query.stmts.first().map_or(end, |s| s.span.start as usize);
+            self.list.push((start, start, "{ ".to_string()));
+            self.list.push((end, end, format!("; {binding} }}")));
+        }
+    }
+
+    fn move_in_query(&mut self, query: &Ref<Query>) {
+        for stmt in &query.stmts {
+            for wm in &stmt.with_mods {
+                self.move_in_expr(&wm.r#as);
+            }
+            match &stmt.literal {
+                Literal::SomeIn {
+                    key,
+                    value,
+                    collection,
+                    ..
+                } => {
+                    for e in key.iter().chain([value, collection]) {
+                        self.move_in_expr(e);
+                    }
+                }
+                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
+                    self.move_in_expr(expr);
+                }
+                Literal::Every { domain, query, .. } => {
+                    self.move_in_expr(domain);
+                    self.move_in_query(query);
+                }
+                Literal::SomeVars { .. } => {}
+            }
+        }
+    }
+
+    fn move_in_expr(&mut self, expr: &Ref<Expr>) {
+        let (terms, query): (Vec<&Ref<Expr>>, &Ref<Query>) = match expr.as_ref() {
+            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                (vec![term], query)
+            }
+            Expr::ObjectCompr {
+                key, value, query, ..
+            } => (vec![key, value], query),
+            _ => {
+                children(expr, &mut |c| self.move_in_expr(c));
+                return;
+            }
+        };
+        let region = range(expr.span());
+        let looping: Vec<&Ref<Expr>> = terms.iter().copied().filter(|t| loops(t)).collect();
+        if looping.is_empty() || !self.free(region) {
+            for t in terms {
+                self.move_in_expr(t);
+            }
+            self.move_in_query(query);
+            return;
+        }
+        let Some(last) = query.stmts.last() else {
+            return;
+        };
+        let end = last.span.end as usize;
+        for term in looping {
+            let (start, stop) = range(term.span());
+            let name = self.fresh();
+            self.list.push((start, stop, name.clone()));
+            self.list
+                .push((end, end, format!("; {name} := ({})", term.span().text())));
+        }
+        self.regions.push(region);
+    }
+}
+
+fn rule_head_span(head: &RuleHead) -> &Span {
+    match head {
+        RuleHead::Compr { span, .. } | RuleHead::Set { span, .. } | RuleHead::Func { span, .. } => {
+            span
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn some_in_collections_are_guarded() {
+        let text = "package p\nr contains x if {\n  some x in input.a\n}\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr contains x if {\n  some x in __sealgate_collection(input.a)\n}\n"
+        );
+    }
+
+    #[test]
+    fn looping_heads_and_terms_move_into_their_bodies() {
+        let text = "package p\nf(pod) := pod.spec[k][_] if some k in {\"a\"}\ns := [p.x[_] | some p in input]\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nf(pod) := __sealgate_out0 if { some k in __sealgate_collection({\"a\"}); __sealgate_out0 := (pod.spec[k][_]) }\ns := [__sealgate_out1 | some p in __sealgate_collection(input); __sealgate_out1 := (p.x[_])]\n"
+        );
+    }
+
+    #[test]
+    fn policies_without_loops_in_heads_or_some_in_are_left_alone() {
+        let text = "package p\nr contains msg if {\n  c := input.spec.containers[_]\n  msg := c.name\n}\n";
+        assert_eq!(rewrite("p.rego", text, false), None);
+        assert_eq!(rewrite("p.rego", "package p\nr := [\n", false), None);
+    }
+}
