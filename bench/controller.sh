@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Controller benchmark: sealgate-controller vs the real sealed-secrets controller (v0.36.6 from
+# Controller benchmark: sealgate-controller vs the real sealed-secrets controller (v0.40.0 from
 # tests/peers) on the same data, each on a fresh local control plane (tests/cluster/up):
 #   KEYS key Secrets (RSA-4096, upstream format) and SECRETS SealedSecrets x 3 items sealed with
 #   the newest key; cold sync wall time (process start -> every Secret present), RSA operations,
@@ -110,7 +110,7 @@ mkdir -p "$work/deploy"
 cp -r "$root/deploy/base" "$work/deploy/base"
 if [ ! -f "$work/deploy/base/crd.yaml" ]; then
   # until crdgen's output is committed: upstream's CRD (the same schema) from the Go module cache
-  upstream_crd="$(go env GOMODCACHE)/github.com/bitnami-labs/sealed-secrets@v0.36.6/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml"
+  upstream_crd="$(go env GOMODCACHE)/github.com/bitnami-labs/sealed-secrets@v0.40.0/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml"
   say "NOTE: deploy/base/crd.yaml is missing; using $upstream_crd"
   cp "$upstream_crd" "$work/deploy/base/crd.yaml"
 fi

@@ -77,8 +77,9 @@ impl CertSource {
     /// The certificate PEM bytes.
     pub fn pem(&self) -> Result<CertPem, CliError> {
         let bytes = match self {
+            // a cert is small; `--cert /dev/zero` must stop
             CertSource::File(path) => {
-                std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?
+                crate::input::read_bytes(Some(path.as_path()), MAX_CERT_BYTES)?.to_vec()
             }
             CertSource::Url(url) => fetch_url(url)?,
             CertSource::Local => local_pair::ensure()?.cert_pem.into_bytes(),

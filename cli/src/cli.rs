@@ -49,15 +49,24 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
     Validate(ValidateArgs),
-    /// Work with the built-in Kubernetes schemas: `schemas export` writes them for kubeconform
+    /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SchemasCommand {
+    /// List every kind with a built-in schema: one line per kind, `SOURCE VERSION APIVERSION KIND` (Kubernetes, built-in CRDs, the CRD catalog)
+    List(SchemasListArgs),
     /// Write the built-in schemas in kubeconform's layout (DIR/v<version>-standalone[-strict]/<kind>-<group>-<version>.json)
     Export(SchemasExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemasListArgs {
+    /// Kubernetes version whose built-in kinds to list (1.34, 1.35, 1.36; default: newest)
+    #[arg(long, value_name = "V")]
+    pub kubernetes_version: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -117,11 +126,38 @@ pub struct ValidateArgs {
     /// Name shown for stdin in findings
     #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub stdin_filename: Option<String>,
-    /// Largest manifest file accepted, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = 16)]
-    pub max_file_size_mib: u64,
+    /// Findings reported at most; the rest are counted in one summary line
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000,
+        help_heading = "Output"
+    )]
+    pub max_findings: usize,
+    #[command(flatten)]
+    pub limits: LimitFlags,
     #[command(flatten)]
     pub policy: PolicyFlags,
+}
+
+/// The input budget of every command that reads manifests (see docs/robustness.md).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct LimitFlags {
+    /// Largest input accepted (each file, and stdin), in MiB; bytes copied by YAML aliases count too
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub max_file_size_mib: u64,
+    /// Most YAML documents accepted in one file or stream
+    #[arg(long, value_name = "N", default_value_t = sealgate_core::manifest::DEFAULT_MAX_DOCUMENTS)]
+    pub max_documents: usize,
+}
+
+impl LimitFlags {
+    pub fn budget(&self) -> sealgate_core::manifest::Budget {
+        sealgate_core::manifest::Budget {
+            bytes: self.max_file_size_mib.saturating_mul(1024 * 1024),
+            documents: self.max_documents,
+        }
+    }
 }
 
 /// Report formats of `validate`.
@@ -234,6 +270,8 @@ pub struct SealArgs {
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 }
 
 /// Sealing scope, as the `sealedsecrets.bitnami.com/*` annotations name it.
@@ -246,8 +284,8 @@ pub enum ScopeArg {
 
 #[derive(Debug, Args)]
 pub struct UnsealArgs {
-    /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, a v1 List of them, or an age-encrypted key backup (with --identity)
-    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',', value_hint = ValueHint::FilePath)]
+    /// Private key: PEM (PKCS#1/PKCS#8), a kubernetes.io/tls Secret, a v1 List of them, or an age-encrypted key backup (with --identity); repeat --key or separate with commas
+    #[arg(long = "key", value_name = "FILE", value_delimiter = ',', value_hint = ValueHint::FilePath)]
     pub keys: Vec<PathBuf>,
     /// age identity that opens an age-encrypted --key backup: AGE-SECRET-KEY-1… lines or an unencrypted SSH private key (repeatable)
     #[arg(
@@ -268,6 +306,8 @@ pub struct UnsealArgs {
     /// Output format (json: one JSON object per Secret)
     #[arg(short = 'o', long = "format", value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +322,8 @@ pub struct SetArgs {
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 }
 
 #[derive(Debug, Args)]
@@ -289,8 +331,8 @@ pub struct ReencryptArgs {
     /// Sealed files or directories (searched recursively for .yaml/.yml/.json)
     #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
-    /// Old private key(s) able to open the current items
-    #[arg(long = "key", value_name = "FILE", num_args = 1.., value_delimiter = ',', value_hint = ValueHint::FilePath)]
+    /// Old private key(s) able to open the current items; repeat --key or separate with commas
+    #[arg(long = "key", value_name = "FILE", value_delimiter = ',', value_hint = ValueHint::FilePath)]
     pub keys: Vec<PathBuf>,
     /// Also try the local key pair as an old key
     #[arg(long)]
@@ -301,6 +343,8 @@ pub struct ReencryptArgs {
     /// Seal for the local key pair's certificate
     #[arg(long)]
     pub local: bool,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 }
 
 #[derive(Debug, Args)]
@@ -419,6 +463,9 @@ pub struct RegoFlags {
     /// Wall-clock limit for one rule evaluation, in milliseconds
     #[arg(long = "policy-timeout", value_name = "MS", default_value_t = 5000)]
     pub policy_timeout_ms: u64,
+    /// Folders that parse_config_file and friends may read besides the policy and data folders (repeatable)
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub allow_file_access: Vec<PathBuf>,
 }
 
 /// Rego flags of `validate` (flatten into its args; `policy_flags::rego_options` converts them).

@@ -119,7 +119,13 @@ pub fn finish(result: Result<Outcome, CliError>) -> ExitCode {
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
             // stderr itself may be gone; there is nobody left to tell then
-            let _ = writeln!(io::stderr().lock(), "error: {error}");
+            // one line whatever the input put into names and messages
+            let line = error.to_string();
+            let _ = writeln!(
+                io::stderr().lock(),
+                "error: {}",
+                crate::escape::controls(&line)
+            );
             ExitCode::from(2)
         }
     }
@@ -408,8 +414,24 @@ impl CliError {
                 format!("{file}:{line}"),
                 "fix the syntax",
             ),
+            ManifestError::TooLarge { .. }
+            | ManifestError::AliasExpansion { .. }
+            | ManifestError::TooManyDocuments { .. } => {
+                CliError::usage(error.to_string(), limit_hint(&error))
+            }
             other => CliError::input(other, name, "give a YAML or JSON file"),
         }
+    }
+}
+
+/// What to do when an input hits a limit of its budget: the flag that raises it.
+pub fn limit_hint(error: &ManifestError) -> &'static str {
+    match error {
+        ManifestError::TooManyDocuments { .. } => "split the stream, or raise --max-documents",
+        ManifestError::AliasExpansion { .. } => {
+            "write the repeated values out, or raise --max-file-size-mib"
+        }
+        _ => "split it, or raise --max-file-size-mib",
     }
 }
 
@@ -455,6 +477,11 @@ pub fn validate_error(e: &ValidateError) -> CliError {
     match e {
         ValidateError::Schema(e) => schema_error(e, "see `sealgate validate --help`"),
         ValidateError::Rego(e) => rego_error(e),
+        ValidateError::Input(
+            e @ (ManifestError::TooLarge { .. }
+            | ManifestError::AliasExpansion { .. }
+            | ManifestError::TooManyDocuments { .. }),
+        ) => CliError::usage(e.to_string(), limit_hint(e)),
         ValidateError::Input(e) => {
             let name = e.location().0;
             CliError::usage(e.to_string(), format!("fix or --ignore {name}"))

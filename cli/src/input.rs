@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
-use sealgate_core::manifest::{self, Source};
+use sealgate_core::manifest::{self, Budget, Source};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
@@ -53,43 +53,50 @@ pub fn shown_name(path: Option<&Path>) -> String {
     }
 }
 
-/// Reads raw bytes (a secret value) from `path`, or stdin when absent or `-`.
-pub fn read_bytes(path: Option<&Path>) -> Result<Zeroizing<Vec<u8>>, CliError> {
+/// Reads raw bytes (a secret value) from `path`, or stdin when absent or `-`, refusing more than
+/// `max_bytes` (`seal -f /dev/zero` must stop, not fill the memory).
+pub fn read_bytes(path: Option<&Path>, max_bytes: u64) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let mut bytes = Zeroizing::new(Vec::new());
-    match path {
+    let name = shown_name(path);
+    let read = match path {
         Some(p) if !is_stdin(Some(p)) => {
-            let mut file = fs::File::open(p).map_err(|e| CliError::read(p.display(), e))?;
+            let file = fs::File::open(p).map_err(|e| CliError::read(p.display(), e))?;
             // sized up front: growing the buffer would leave unwiped copies behind
-            let size = file.metadata().map_or(0, |m| m.len());
+            let size = file.metadata().map_or(0, |m| m.len()).min(max_bytes);
             bytes.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
-            file.read_to_end(&mut bytes)
-                .map_err(|e| CliError::read(p.display(), e))?;
-        }
-        _ => {
-            io::stdin()
-                .lock()
+            file.take(max_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
-                .map_err(|e| CliError::read(STDIN, e))?;
         }
+        _ => io::stdin()
+            .lock()
+            .take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes),
+    };
+    read.map_err(|e| CliError::read(&name, e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(CliError::input(
+            format!("larger than the {max_bytes}-byte input limit"),
+            name,
+            "give a smaller input, or raise --max-file-size-mib",
+        ));
     }
     Ok(bytes)
 }
 
-/// Reads a whole text input from `path`, or stdin when absent or `-`, into a wiped buffer.
-pub fn read_source(path: Option<&Path>) -> Result<Source, CliError> {
+/// Reads a whole text input from `path`, or stdin when absent or `-`, within `budget`.
+pub fn read_source(path: Option<&Path>, budget: Budget) -> Result<Source, CliError> {
     let name = shown_name(path);
-    let mut bytes = read_bytes(path)?;
-    match String::from_utf8(std::mem::take(&mut *bytes)) {
-        Ok(text) => Ok(Source::from_zeroizing(&name, Zeroizing::new(text))),
-        Err(e) => {
-            e.into_bytes().zeroize();
-            Err(CliError::input(
-                "input is not UTF-8 text",
-                name,
-                "give a YAML or JSON file",
-            ))
+    let source = match path {
+        Some(p) if !is_stdin(Some(p)) => Source::read_path(p, budget),
+        _ => Source::read(&name, io::stdin().lock(), budget),
+    };
+    source.map_err(|e| match e {
+        manifest::ManifestError::Io { file, source } => CliError::read(file, source),
+        manifest::ManifestError::NotUtf8 { .. } => {
+            CliError::input("input is not UTF-8 text", &name, "give a YAML or JSON file")
         }
-    }
+        other => CliError::manifest(other, &name),
+    })
 }
 
 /// Splits a source into objects: empty documents are skipped, lists are expanded into their
@@ -100,6 +107,18 @@ pub fn documents(source: Source) -> Result<Vec<Document>, CliError> {
     let mut out = Vec::with_capacity(manifest.documents.len());
     for doc in manifest.documents {
         let line = doc.line();
+        // kubectl keeps the last of two equal keys; sealing either one silently is a guess
+        if let Some(duplicate) = doc
+            .diagnostics()
+            .iter()
+            .find(|d| matches!(d.kind, manifest::DiagnosticKind::DuplicateKey { .. }))
+        {
+            return Err(CliError::input(
+                duplicate,
+                format!("{name}:{}", duplicate.line),
+                "remove one of the two keys",
+            ));
+        }
         if !doc.value().is_array() {
             out.push(Document {
                 value: doc.into_value(),
@@ -154,8 +173,19 @@ pub fn decode<T: DeserializeOwned>(
             };
             return Err(CliError::input(what, &doc.place, expected.other_hint));
         }
+        // a wrong-typed secret value is named by its path and type: the decoder would quote it
+        if let Some((pointer, found)) = manifest::redact::first_non_string(&doc.value) {
+            return Err(CliError::input(
+                format!(
+                    "invalid {}: {pointer} is a {found} (value not shown), expected a string",
+                    expected.type_name
+                ),
+                &doc.place,
+                expected.invalid_hint,
+            ));
+        }
         let object = T::deserialize(&doc.value).map_err(|e| {
-            let message = e.to_string();
+            let message = manifest::redact::scrub_decode_message(&e.to_string());
             // serde_json ends some messages with " at line L column C"; the place is shown apart
             let message = message
                 .find(" at line ")

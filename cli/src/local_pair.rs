@@ -7,7 +7,9 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use sealgate_core::seal::{KeyGenOptions, PrivateKey, generate_key_pair, load_private_keys};
+use sealgate_core::seal::{
+    KeyGenOptions, PrivateKey, SealingCert, generate_key_pair, load_private_keys,
+};
 use zeroize::Zeroizing;
 
 use crate::error::CliError;
@@ -50,7 +52,28 @@ pub fn ensure() -> Result<LocalPair, CliError> {
     if !key_path.exists() {
         create(&dir, &key_path, &cert_path)?;
     }
-    load(&key_path, &cert_path)
+    let pair = load(&key_path, &cert_path)?;
+    check_matching(&pair, &key_path, &cert_path)?;
+    Ok(pair)
+}
+
+/// Refuses a local pair whose key is unreadable or does not belong to the cert: sealing to that
+/// cert would make blobs that nothing can open.
+fn check_matching(pair: &LocalPair, key_path: &Path, cert_path: &Path) -> Result<(), CliError> {
+    let shown = key_path.display().to_string();
+    let hint = "restore the matching local-key.pem and local-cert.pem, or move both away to make a new pair";
+    let keys = load_private_keys(pair.key_pem.as_bytes(), &shown)
+        .map_err(|e| CliError::input(e, &shown, hint))?;
+    let cert = SealingCert::inspect_pem(pair.cert_pem.as_bytes())
+        .map_err(|e| CliError::input(e, cert_path.display().to_string(), hint))?;
+    if !keys.iter().any(|k| k.fingerprint() == cert.fingerprint()) {
+        return Err(CliError::input(
+            "the local private key does not belong to the local certificate",
+            cert_path.display().to_string(),
+            hint,
+        ));
+    }
+    Ok(())
 }
 
 /// The local private key, for `unseal --local` / `reencrypt --local-key`. Never creates one:

@@ -5,6 +5,7 @@ mod cert_source;
 mod cli;
 mod cmd;
 mod error;
+mod escape;
 mod input;
 mod kube_api;
 mod local_pair;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
+        Command::Schemas(cli::SchemasCommand::List(args)) => schemas::list(args),
     };
     error::finish(result)
 }

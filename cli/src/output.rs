@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
@@ -24,33 +24,99 @@ pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     }
 }
 
-/// Replaces (or creates) `path` with `bytes` atomically. An existing file keeps its permissions.
-/// The content written here is always ciphertext or public material, never plaintext.
+/// Replaces (or creates) `path` with `bytes`, respecting what is there: a symlink is followed and
+/// the real file is replaced (the link stays a link); an existing target that is not a regular
+/// file (a device, a FIFO, `/dev/stdout` on a pipe or terminal) is written in place, since
+/// renaming over it would replace the node itself. A regular file is replaced atomically (temp
+/// file in its directory, then rename) and keeps its mode and owner. The content written here is
+/// always ciphertext or public material, never plaintext.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let shown = path.display();
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => write_in_place(path, bytes),
+        // `/dev/stdout` or `/proc/self/fd/1` redirected to a file: the shell holds the open file,
+        // so a rename would send the output to a file nobody reads
+        Ok(_) if is_process_alias(path) => write_in_place(path, bytes),
+        Ok(meta) => {
+            let real = fs::canonicalize(path).map_err(|e| CliError::write(&shown, e))?;
+            replace_regular(&real, bytes, Some(&meta)).map_err(|e| CliError::write(&shown, e))
+        }
+        Err(_) => {
+            let target = dangling_target(path);
+            replace_regular(&target, bytes, None).map_err(|e| CliError::write(&shown, e))
+        }
+    }
+}
+
+/// Paths that name one of this process's open files rather than a file of their own.
+fn is_process_alias(path: &Path) -> bool {
+    [
+        "/dev/stdout",
+        "/dev/stderr",
+        "/dev/fd/",
+        "/proc/self/fd/",
+        "/dev/tty",
+    ]
+    .iter()
+    .any(|alias| path.starts_with(alias) || path.as_os_str() == *alias)
+}
+
+/// Where a path that does not exist yet will be created: through a dangling symlink, its target.
+fn dangling_target(path: &Path) -> PathBuf {
+    match fs::read_link(path) {
+        Ok(target) if target.is_absolute() => target,
+        Ok(target) => parent_dir(path).join(target),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let shown = path.display();
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| CliError::write(&shown, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| CliError::write(&shown, e))
+}
+
+fn replace_regular(path: &Path, bytes: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
     let dir = parent_dir(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".sealgate-")
-        .tempfile_in(&dir)
-        .map_err(|e| CliError::write(&shown, e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| CliError::write(&shown, e))?;
+        .tempfile_in(&dir)?;
+    temp.write_all(bytes)?;
     // tempfile creates 0600; sealed output is safe to share, so a new file gets the usual 0644
-    let permissions = match fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => fs::Permissions::from_mode(0o644),
-    };
-    fs::set_permissions(temp.path(), permissions).map_err(|e| CliError::write(&shown, e))?;
-    temp.persist(path)
-        .map_err(|e| CliError::write(&shown, e.error))?;
+    let permissions = existing.map_or_else(
+        || fs::Permissions::from_mode(0o644),
+        fs::Metadata::permissions,
+    );
+    if let Some(meta) = existing
+        && (meta.uid() != temp.as_file().metadata()?.uid()
+            || meta.gid() != temp.as_file().metadata()?.gid())
+    {
+        // the owner is kept, or nothing is written (only root may give a file away)
+        std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()))?;
+    }
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Checks up front that `path` could be replaced (its directory exists and is writable), so a
 /// multi-file run can fail before it writes anything.
 pub fn check_writable(path: &Path) -> Result<(), CliError> {
-    let dir = parent_dir(path);
+    let dir = match fs::metadata(path) {
+        // not opened to check: opening and closing a FIFO would end its reader's input before
+        // the real write; the write itself reports a failure
+        Ok(meta) if !meta.is_file() || is_process_alias(path) => return Ok(()),
+        Ok(_) => fs::canonicalize(path)
+            .map(|real| parent_dir(&real))
+            .map_err(|e| CliError::write(path.display(), e))?,
+        Err(_) => parent_dir(&dangling_target(path)),
+    };
     tempfile::Builder::new()
         .prefix(".sealgate-check-")
         .tempfile_in(&dir)

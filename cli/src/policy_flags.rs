@@ -32,5 +32,6 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
         timeout: Duration::from_millis(flags.rego.policy_timeout_ms),
         builtin_data,
         sealing_cert: flags.cert.clone(),
+        allow_file_access: flags.rego.allow_file_access.clone(),
     }
 }

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use sealgate_core::manifest::DEFAULT_MAX_BYTES;
 use sealgate_core::seal::escrow::{self, Identities};
 use sealgate_core::seal::{PrivateKey, UnsealingKeys, load_private_keys};
-use zeroize::Zeroizing;
 
 use crate::error::CliError;
 use crate::local_pair;
@@ -46,7 +46,7 @@ fn read_key_file(
     identities: &mut LazyIdentities<'_>,
 ) -> Result<Vec<PrivateKey>, CliError> {
     let shown = path.display().to_string();
-    let content = Zeroizing::new(std::fs::read(path).map_err(|e| CliError::read(&shown, e))?);
+    let content = crate::input::read_bytes(Some(path), DEFAULT_MAX_BYTES)?;
     if escrow::is_age_file(&content) {
         let identities = identities.get(&shown)?;
         return escrow::load_backup_keys(&content, identities, &shown).map_err(CliError::escrow);
@@ -73,8 +73,7 @@ impl LazyIdentities<'_> {
             let mut identities = Identities::new();
             for file in self.files {
                 let shown = file.display().to_string();
-                let content =
-                    Zeroizing::new(std::fs::read(file).map_err(|e| CliError::read(&shown, e))?);
+                let content = crate::input::read_bytes(Some(file.as_path()), DEFAULT_MAX_BYTES)?;
                 identities
                     .add_file(&content, &shown)
                     .map_err(CliError::escrow)?;

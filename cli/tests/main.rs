@@ -17,5 +17,6 @@ mod conformance_kubeconform;
 mod escrow_unseal;
 mod file_safety;
 mod gitops_example;
+mod hostile_input;
 mod peer_kubeseal_compat;
 mod snapshots;

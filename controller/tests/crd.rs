@@ -8,7 +8,7 @@ use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const UPSTREAM_VERSION: &str = "v0.36.6";
+const UPSTREAM_VERSION: &str = "v0.40.0";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -11,12 +11,15 @@
 //!   so output and errors are the same on every file system and run.
 //! - **Extensions** are matched without regard to case: [`MANIFEST_EXTENSIONS`] for manifests,
 //!   [`POLICY_EXTENSIONS`] for Rego modules.
-//! - Symbolic links to folders are followed; a link cycle is an error rather than a hang.
+//! - Symbolic links to folders are followed; a link cycle is an error rather than a hang, and a
+//!   folder reached a second time through another link is not entered again (links that fan out
+//!   to the same folders would otherwise make the walk exponential).
 //!
 //! Built on `walkdir` (sorting, link-cycle detection and entry filtering are all it needs; the
 //! `ignore` crate's `.gitignore` semantics would make which manifests are checked depend on VCS
 //! files, which kubeconform and conftest do not do).
 
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// Manifest files: YAML or JSON (JSON is YAML).
@@ -43,11 +46,22 @@ pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 /// The files under `root` (or `root` itself when it is a file) whose extension is one of
 /// `extensions`, in the order and with the hidden-folder rule described in the module docs.
 pub fn files(root: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, WalkError> {
+    let mut seen_dirs = std::collections::HashSet::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_hidden(e)));
+        .filter_entry(move |e| {
+            if !e.file_type().is_dir() {
+                return true;
+            }
+            if e.depth() > 0 && is_hidden(e) {
+                return false;
+            }
+            // (device, inode) of each folder entered; unreadable metadata is left to walkdir
+            e.metadata()
+                .map_or(true, |m| seen_dirs.insert((m.dev(), m.ino())))
+        });
     let mut out = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| {

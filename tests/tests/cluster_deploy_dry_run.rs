@@ -121,7 +121,7 @@ fn base_dir(tmp: &Path) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
     }
     let gomodcache = Command::new("go").args(["env", "GOMODCACHE"]).output()?;
     let upstream = PathBuf::from(String::from_utf8(gomodcache.stdout)?.trim())
-        .join("github.com/bitnami-labs/sealed-secrets@v0.36.6/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml");
+        .join("github.com/bitnami-labs/sealed-secrets@v0.40.0/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml");
     if !upstream.is_file() {
         return Err(format!(
             "deploy/base/crd.yaml is not generated yet and {} is missing",

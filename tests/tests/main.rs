@@ -6,6 +6,7 @@
 //! prints a loud SKIPPED line otherwise (see `sealgate_tests::require`).
 
 mod controller_support;
+mod node_support;
 
 mod cluster_cli_cert_fetch;
 mod cluster_cli_keys_escrow;
@@ -17,3 +18,4 @@ mod cluster_controller_watch;
 mod cluster_deploy_dry_run;
 mod cluster_env;
 mod cluster_node_e2e;
+mod cluster_node_migration;

@@ -190,7 +190,10 @@ enum Step {
 pub fn restore(args: KeysRestoreArgs) -> Result<Outcome, CliError> {
     let identities = read_identities(&args.identities)?;
     // an age file may be binary, so bytes, not text
-    let backup = input::read_bytes(args.file.as_deref())?;
+    let backup = input::read_bytes(
+        args.file.as_deref(),
+        sealgate_core::manifest::DEFAULT_MAX_BYTES,
+    )?;
     let name = match args.file.as_deref() {
         Some(path) if path.as_os_str() != "-" => path.display().to_string(),
         _ => input::STDIN.to_owned(),
@@ -217,8 +220,10 @@ fn read_identities(files: &[std::path::PathBuf]) -> Result<Identities, CliError>
     }
     let mut identities = Identities::new();
     for path in files {
-        let content =
-            Zeroizing::new(std::fs::read(path).map_err(|e| CliError::read(path.display(), e))?);
+        let content = input::read_bytes(
+            Some(path.as_path()),
+            sealgate_core::manifest::DEFAULT_MAX_BYTES,
+        )?;
         let shown = path.display().to_string();
         identities
             .add_file(&content, &shown)

@@ -109,6 +109,7 @@ fn collect(args: &PolicyTestArgs) -> Result<Results, CliError> {
             run: run_filter.clone(),
             coverage: args.coverage,
             timeout,
+            allow_file_access: args.rego.allow_file_access.clone(),
         })
         .map_err(|e| rego_error(&e))?
     } else {

@@ -6,12 +6,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use sealgate_core::manifest::Budget;
 use sealgate_core::seal::{Scope, SealError, SealingCert, UnsealingKeys, reencrypt_item};
 use sealgate_core::walk;
 
 use crate::cert_source::CertSource;
 use crate::cli::ReencryptArgs;
 use crate::error::{CliError, Outcome};
+use crate::input;
 use crate::output;
 use crate::private_keys::load_keys;
 use crate::sealed_file::{self, Edits, value_text};
@@ -21,6 +23,7 @@ struct ReencryptRequest {
     key_files: Vec<PathBuf>,
     local_key: bool,
     cert: CertSource,
+    budget: Budget,
 }
 
 impl ReencryptRequest {
@@ -52,6 +55,7 @@ impl ReencryptRequest {
             key_files: args.keys,
             local_key: args.local_key,
             cert,
+            budget: args.limits.budget(),
         })
     }
 }
@@ -81,7 +85,7 @@ pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
     );
     bar.set_message("re-sealing");
 
-    let planned = plan_all(&files, &keys, &cert, &bar)?;
+    let planned = plan_all(&files, &keys, &cert, &bar, request.budget)?;
     for plan in &planned {
         output::check_writable(&plan.path)?;
     }
@@ -94,7 +98,10 @@ pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if show_progress {
+    if planned.is_empty() {
+        // a folder with no SealedSecret is not an error, but must not look like a success
+        eprintln!("note: nothing to re-seal: no SealedSecret found under the given paths");
+    } else if show_progress {
         eprintln!(
             "re-sealed {changed_items} item(s) in {} file(s)",
             planned.len()
@@ -110,11 +117,12 @@ fn plan_all(
     keys: &UnsealingKeys,
     cert: &SealingCert,
     bar: &indicatif::ProgressBar,
+    budget: Budget,
 ) -> Result<Vec<Planned>, CliError> {
     let results: Vec<Result<Option<Planned>, CliError>> = files
         .par_iter()
         .map(|(path, explicit)| {
-            let plan = plan_file(path, *explicit, keys, cert);
+            let plan = plan_file(path, *explicit, keys, cert, budget);
             bar.inc(1);
             plan
         })
@@ -131,10 +139,12 @@ fn plan_file(
     explicit: bool,
     keys: &UnsealingKeys,
     cert: &SealingCert,
+    budget: Budget,
 ) -> Result<Option<Planned>, CliError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::read(&shown, e))?;
-    let file = sealed_file::read(&text, &shown)?;
+    let source = input::read_source(Some(path), budget)?;
+    let text = source.text();
+    let file = sealed_file::read(text, &shown)?;
     if file.sealed.is_empty() {
         if explicit {
             return Err(CliError::input(
@@ -183,7 +193,7 @@ fn plan_file(
     }
     Ok(Some(Planned {
         path: path.to_path_buf(),
-        text: edits.apply(&text),
+        text: edits.apply(text),
         items,
     }))
 }

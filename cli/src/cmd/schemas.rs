@@ -1,4 +1,5 @@
-//! `sealgate schemas export`: the built-in Kubernetes schemas as kubeconform registry folders.
+//! `sealgate schemas export` and `schemas list`: the built-in schemas as kubeconform registry
+//! folders, and the list of every kind the binary knows.
 //!
 //! Every folder is written in full to a temporary folder next to its destination first; the
 //! destinations are replaced only once all of them are complete, so a failed run leaves the old
@@ -7,9 +8,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sealgate_core::gate::{ExportedFolder, kubeconform_folder, kubernetes_versions};
+use sealgate_core::gate::{ExportedFolder, known_kinds, kubeconform_folder, kubernetes_versions};
 
-use crate::cli::SchemasExportArgs;
+use crate::cli::{SchemasExportArgs, SchemasListArgs};
 use crate::error::{CliError, Outcome, schema_error};
 
 pub fn export(args: SchemasExportArgs) -> Result<Outcome, CliError> {
@@ -62,4 +63,22 @@ fn stage(out: &Path, folder: &ExportedFolder) -> Result<tempfile::TempDir, CliEr
         std::fs::write(&path, bytes).map_err(|e| CliError::write(path.display(), e))?;
     }
     Ok(temp)
+}
+
+/// `sealgate schemas list`: one line per kind with a schema in the binary.
+pub fn list(args: SchemasListArgs) -> Result<Outcome, CliError> {
+    let kinds = known_kinds(args.kubernetes_version.as_deref())
+        .map_err(|e| schema_error(&e, "see `sealgate schemas list --help`"))?;
+    let mut text = String::new();
+    for k in &kinds {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            k.source, k.version, k.api_version, k.kind
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(Outcome::Clean)
 }

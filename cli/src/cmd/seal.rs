@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use sealgate_core::manifest::Budget;
 use sealgate_core::seal::{Scope, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
 
 use crate::cert_source::CertSource;
@@ -18,6 +19,7 @@ enum SealRequest {
         cert: CertSource,
         format: Format,
         options: SealOptions,
+        budget: Budget,
     },
     Raw {
         value: Option<PathBuf>,
@@ -26,6 +28,7 @@ enum SealRequest {
         scope: Scope,
         namespace: Option<String>,
         name: Option<String>,
+        budget: Budget,
     },
 }
 
@@ -33,6 +36,7 @@ impl SealRequest {
     fn from_args(args: SealArgs) -> Result<Self, CliError> {
         let cert = CertSource::from_args(&args.cert)?;
         let scope = args.scope.map(Scope::from);
+        let budget = args.limits.budget();
         if args.raw {
             if args.file.is_some() {
                 return Err(CliError::usage(
@@ -60,6 +64,7 @@ impl SealRequest {
                 scope,
                 namespace: args.namespace,
                 name: args.name,
+                budget,
             });
         }
         if args.from_file.is_some() {
@@ -80,6 +85,7 @@ impl SealRequest {
                 default_namespace: None,
                 allow_empty_data: args.allow_empty_data,
             },
+            budget,
         })
     }
 }
@@ -103,8 +109,9 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
             scope,
             namespace,
             name,
+            budget,
         } => {
-            let plaintext = input::read_bytes(value.as_deref())?;
+            let plaintext = input::read_bytes(value.as_deref(), budget.bytes)?;
             let cert = cert.sealing_cert()?;
             let blob = seal_raw(
                 &cert,
@@ -122,11 +129,15 @@ pub fn run(args: SealArgs) -> Result<Outcome, CliError> {
             cert,
             format,
             options,
+            budget,
         } => {
-            let source = input::read_source(input.as_deref())?;
+            let source = input::read_source(input.as_deref(), budget)?;
             let name = source.name().to_owned();
             let secrets: Vec<(Secret, String)> =
                 input::decode(&input::documents(source)?, &SECRETS)?;
+            for (secret, place) in &secrets {
+                check_secret_size(secret, place)?;
+            }
             if secrets.is_empty() {
                 return Err(CliError::input(
                     "no Secret found in the input",
@@ -162,6 +173,28 @@ const SECRETS: input::Expected = input::Expected {
     other_hint: "give only Secrets to seal",
     invalid_hint: "base64-encode values under data, or put plain text under stringData",
 };
+
+/// Kubernetes refuses a Secret whose data is over 1 MiB; sealing one would only fail later, in
+/// the controller.
+fn check_secret_size(secret: &Secret, place: &str) -> Result<(), CliError> {
+    const LIMIT: usize = 1024 * 1024;
+    let size: usize = secret
+        .data
+        .iter()
+        .chain(&secret.string_data)
+        .map(|(key, value)| key.len() + value.as_bytes().len())
+        .sum();
+    if size > LIMIT {
+        return Err(CliError::input(
+            format!(
+                "the Secret holds {size} bytes, over Kubernetes' limit of {LIMIT} bytes for one Secret"
+            ),
+            place,
+            "split the values over several Secrets",
+        ));
+    }
+    Ok(())
+}
 
 /// YAML (every document opened by `---`, like kubeseal) or one JSON object per SealedSecret.
 pub fn render(sealed: &[SealedSecret], format: Format) -> Result<String, CliError> {

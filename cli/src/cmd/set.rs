@@ -16,22 +16,23 @@ pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
     let cert = CertSource::from_args(&args.cert)?;
     check_key(&args.key)?;
     let shown = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).map_err(|e| CliError::read(&shown, e))?;
-    let file = sealed_file::read(&text, &shown)?;
+    let source = input::read_source(Some(args.file.as_path()), args.limits.budget())?;
+    let text = source.text();
+    let file = sealed_file::read(text, &shown)?;
     let doc = single_sealed(&file, &shown)?;
-    let value = input::read_bytes(args.from_file.as_deref())?;
+    let value = input::read_bytes(args.from_file.as_deref(), args.limits.budget().bytes)?;
     let cert = cert.sealing_cert()?;
     let place = format!("{shown}:{}", doc.line);
     let blob = seal_item_for(&cert, &doc.identity(), &args.key, &value)
         .map_err(|e| CliError::seal(e, &place))?;
-    let edits = sealed_file::set_item(&text, doc, &args.key, &blob).ok_or_else(|| {
+    let edits = sealed_file::set_item(text, doc, &args.key, &blob).ok_or_else(|| {
         CliError::input(
             "spec.encryptedData is missing or laid out in a way sealgate cannot edit in place",
             &place,
             "add an `encryptedData:` mapping with at least one item, or re-seal the file",
         )
     })?;
-    let updated = edits.apply(&text);
+    let updated = edits.apply(text);
     verify(&updated, doc, &args.key, &blob, &place)?;
     output::replace_file(Path::new(&args.file), updated.as_bytes())?;
     Ok(Outcome::Clean)

@@ -17,7 +17,7 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
         ));
     }
     let keys = load_keys_with(&args.keys, &args.identities, args.local)?;
-    let source = input::read_source(args.file.as_deref())?;
+    let source = input::read_source(args.file.as_deref(), args.limits.budget())?;
     let name = source.name().to_owned();
     let sealed: Vec<(SealedSecret, String)> = input::decode(&input::documents(source)?, &SEALED)?;
     if sealed.is_empty() {

@@ -148,7 +148,7 @@ fn parse_sealed_secret(body: &[u8]) -> Result<SealedSecret, String> {
         Err(_) => serde_saphyr::from_str(text).map_err(|e| {
             format!(
                 "the body is not one SealedSecret in JSON or YAML: {}\n",
-                first_line(&e.to_string())
+                sealgate_core::manifest::redact::yaml_error(&e)
             )
         })?,
     };
@@ -159,10 +159,6 @@ fn parse_sealed_secret(body: &[u8]) -> Result<SealedSecret, String> {
         ));
     }
     Ok(sealed)
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
 }
 
 /// Opens every item as the controller would (label from the TOP-LEVEL scope); the plaintext is

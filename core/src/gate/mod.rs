@@ -13,13 +13,13 @@ mod validator;
 
 pub use finding::{Finding, Severity, Subject, check};
 pub use rego::{
-    BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, PolicySource, RegoError,
-    RegoGate, RegoOptions, RegoVersion, builtin_policies,
+    BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding,
+    PolicySource, RegoError, RegoGate, RegoOptions, RegoVersion, builtin_policies,
 };
 pub use report::{Counts, Report, ResourceResult, Status};
 pub use schema::{
-    ExportedFolder, SchemaError, SchemaLocation, SchemaOptions, kubeconform_folder,
-    kubernetes_versions,
+    CatalogProject, ExportedFolder, KnownKind, SchemaError, SchemaLocation, SchemaOptions,
+    catalog_projects, known_kinds, kubeconform_folder, kubernetes_versions,
 };
 pub use validate::Input;
 pub use validator::{COMBINED_INPUT, ValidateError, Validator};

@@ -88,6 +88,13 @@ pub struct Report {
     pub resources: Vec<ResourceResult>,
     pub files: usize,
     pub empty: usize,
+    /// Findings dropped by [`Report::cap_findings`] (their resources keep their verdicts).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_findings: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -128,6 +135,19 @@ impl Report {
             || c.errors > 0
             || c.error_findings > 0
             || (fail_on_warn && c.warning_findings > 0)
+    }
+
+    /// Keeps the first `max` findings in report order and drops the rest, counting them in
+    /// `omitted_findings`: a file with a million bad lines must not print a million lines.
+    /// Verdicts (and so the exit code) are unchanged.
+    pub fn cap_findings(&mut self, max: usize) {
+        let mut left = max;
+        for r in &mut self.resources {
+            let keep = r.findings.len().min(left);
+            left -= keep;
+            self.omitted_findings += r.findings.len() - keep;
+            r.findings.truncate(keep);
+        }
     }
 
     /// Orders resources by file, then line, so output is stable whatever the worker count.
@@ -178,6 +198,7 @@ mod tests {
             ],
             files: 2,
             empty: 1,
+            omitted_findings: 0,
         };
         let c = report.counts();
         assert_eq!(
@@ -201,6 +222,24 @@ mod tests {
             .push(ResourceResult::error(subject("0.yaml", 0), err));
         report.sort();
         assert_eq!(report.resources[0].subject.file, "0.yaml");
+        assert!(report.failed(false));
+    }
+
+    #[test]
+    fn capped_findings_keep_verdicts() {
+        let s = subject("a.yaml", 1);
+        let err = Finding::new(Severity::Error, check::SCHEMA, "e", &s);
+        let mut report = Report {
+            resources: vec![
+                ResourceResult::checked(s.clone(), vec![err.clone(), err.clone()]),
+                ResourceResult::checked(subject("b.yaml", 1), vec![err.clone(), err]),
+            ],
+            ..Report::default()
+        };
+        report.cap_findings(3);
+        assert_eq!(report.findings().count(), 3);
+        assert_eq!(report.omitted_findings, 1);
+        assert_eq!(report.counts().invalid, 2);
         assert!(report.failed(false));
     }
 }

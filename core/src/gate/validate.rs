@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
 use super::schema::crd::may_define_crd;
-use crate::manifest::{Document, Manifest, ManifestError, Source, load};
+use crate::manifest::{Budget, Document, Manifest, ManifestError, Source, load};
 
 /// One source, parsed and schema-checked: a result per document, in order.
 #[derive(Debug)]
@@ -26,19 +26,20 @@ pub struct CheckedSource {
 #[derive(Debug)]
 pub enum Input {
     Read(Source),
-    File { path: PathBuf, max_bytes: u64 },
+    File { path: PathBuf, budget: Budget },
 }
 
 impl Input {
     /// Reads and checks a file (size, binary, UTF-8: errors come before any work is done).
-    pub fn file(path: &Path, max_bytes: u64) -> Result<Input, ManifestError> {
-        let source = Source::read_path(path, max_bytes)?;
+    pub fn file(path: &Path, budget: impl Into<Budget>) -> Result<Input, ManifestError> {
+        let budget = budget.into();
+        let source = Source::read_path(path, budget)?;
         Ok(if may_define_crd(source.text()) {
             Input::Read(source)
         } else {
             Input::File {
                 path: path.to_path_buf(),
-                max_bytes,
+                budget,
             }
         })
     }
@@ -46,7 +47,7 @@ impl Input {
     fn open(self) -> Result<Source, ManifestError> {
         match self {
             Input::Read(source) => Ok(source),
-            Input::File { path, max_bytes } => Source::read_path(&path, max_bytes),
+            Input::File { path, budget } => Source::read_path(&path, budget),
         }
     }
 }
@@ -177,8 +178,8 @@ mod tests {
         )
         .unwrap();
         let inputs = [
-            Input::file(&plain, 1024).unwrap(),
-            Input::file(&crd, 1024).unwrap(),
+            Input::file(&plain, 1024_u64).unwrap(),
+            Input::file(&crd, 1024_u64).unwrap(),
         ];
         assert!(
             matches!(&inputs[0], Input::File { path, .. } if *path == plain),
@@ -195,7 +196,7 @@ mod tests {
             Status::Valid
         );
         assert!(matches!(
-            Input::file(&plain, 8),
+            Input::file(&plain, 8_u64),
             Err(ManifestError::TooLarge { .. })
         ));
     }

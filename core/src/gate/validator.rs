@@ -77,6 +77,11 @@ impl Validator {
         self.schemas.kubernetes_version()
     }
 
+    /// Catalog projects whose CRD schemas judged a kind so far, as `argo-cd v3.6.2`.
+    pub fn catalog_used(&self) -> Vec<String> {
+        self.schemas.catalog_used()
+    }
+
     /// Checks every input against the schemas and the policies; results come back sorted by file
     /// and line, whatever the worker count. CRDs among the inputs are registered first (every
     /// input validates against them) and stay registered for later runs of this validator.
@@ -217,12 +222,7 @@ fn severity(level: Level) -> Severity {
 
 /// A rule that failed to evaluate for `subject`: an error finding under the rule's name.
 fn policy_error(e: &PolicyError, subject: &Subject) -> Finding {
-    Finding::new(
-        Severity::Error,
-        &e.policy,
-        format!("policy evaluation failed: {}", e.message),
-        subject,
-    )
+    Finding::new(Severity::Error, &e.policy, e.error.to_string(), subject)
 }
 
 /// A policy result as a gate finding about `subject`; a position the policy chose itself

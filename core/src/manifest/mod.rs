@@ -6,7 +6,9 @@
 //! kubectl reads them (see `scalar`), so what we check is what applies. The text is kept in a
 //! buffer that is wiped on drop: `seal` reads plaintext Secrets through here.
 
+mod budget;
 mod position;
+pub mod redact;
 mod scalar;
 mod tree;
 
@@ -19,10 +21,8 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
+pub use budget::{Budget, DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCUMENTS};
 pub use position::{NodePos, PositionIndex, push_pointer_segment};
-
-/// Default size limit of one input: manifests are text; anything bigger is a mistake.
-pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
@@ -35,6 +35,18 @@ pub enum ManifestError {
     /// `size` is how much was read before giving up (the limit plus one byte), not the file's size.
     #[error("{file}: larger than the {limit}-byte limit for one manifest file")]
     TooLarge { file: String, size: u64, limit: u64 },
+    #[error("{file}:{line}: more than {limit} documents in one stream")]
+    TooManyDocuments {
+        file: String,
+        line: usize,
+        limit: usize,
+    },
+    #[error("{file}:{line}: YAML aliases copy more than {limit} bytes (an alias bomb?)")]
+    AliasExpansion {
+        file: String,
+        line: usize,
+        limit: u64,
+    },
     #[error("{file}: looks binary (NUL byte at offset {offset}); pass YAML or JSON manifests only")]
     Binary { file: String, offset: usize },
     #[error("{file}: not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8")]
@@ -52,7 +64,9 @@ impl ManifestError {
     /// The (file, line) the error points at, when it has a line.
     pub fn location(&self) -> (&str, Option<usize>) {
         match self {
-            ManifestError::Yaml { file, line, .. } => (file, Some(*line)),
+            ManifestError::Yaml { file, line, .. }
+            | ManifestError::TooManyDocuments { file, line, .. }
+            | ManifestError::AliasExpansion { file, line, .. } => (file, Some(*line)),
             ManifestError::Io { file, .. }
             | ManifestError::TooLarge { file, .. }
             | ManifestError::Binary { file, .. }
@@ -105,6 +119,7 @@ impl fmt::Display for Diagnostic {
 pub struct Source {
     name: Arc<str>,
     text: Arc<Zeroizing<String>>,
+    budget: Budget,
 }
 
 impl fmt::Debug for Source {
@@ -117,8 +132,10 @@ impl fmt::Debug for Source {
 }
 
 impl Source {
-    /// Reads a file, refusing anything over `max_bytes`, binary or not UTF-8.
-    pub fn read_path(path: &Path, max_bytes: u64) -> Result<Source, ManifestError> {
+    /// Reads a file, refusing anything over the budget's bytes, binary or not UTF-8.
+    pub fn read_path(path: &Path, budget: impl Into<Budget>) -> Result<Source, ManifestError> {
+        let budget = budget.into();
+        let max_bytes = budget.bytes;
         let name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|source| ManifestError::Io {
             file: name.clone(),
@@ -126,20 +143,25 @@ impl Source {
         })?;
         // Sized up front so the buffer is not reallocated, which would leave unwiped copies.
         let size = file.metadata().map_or(0, |m| m.len()).min(max_bytes);
-        Source::read_sized(&name, file, max_bytes, size)
+        Source::read_sized(&name, file, budget, size)
     }
 
     /// Reads any stream (stdin) under a display name such as `<stdin>`.
-    pub fn read(name: &str, reader: impl Read, max_bytes: u64) -> Result<Source, ManifestError> {
-        Source::read_sized(name, reader, max_bytes, 0)
+    pub fn read(
+        name: &str,
+        reader: impl Read,
+        budget: impl Into<Budget>,
+    ) -> Result<Source, ManifestError> {
+        Source::read_sized(name, reader, budget.into(), 0)
     }
 
     fn read_sized(
         name: &str,
         reader: impl Read,
-        max_bytes: u64,
+        budget: Budget,
         size: u64,
     ) -> Result<Source, ManifestError> {
+        let max_bytes = budget.bytes;
         let capacity = usize::try_from(size.saturating_add(1)).unwrap_or(0);
         let mut bytes = Zeroizing::new(Vec::with_capacity(capacity));
         reader
@@ -156,7 +178,13 @@ impl Source {
                 limit: max_bytes,
             });
         }
-        Source::from_bytes(name, std::mem::take(&mut *bytes))
+        Source::from_bytes(name, std::mem::take(&mut *bytes)).map(|s| s.with_budget(budget))
+    }
+
+    /// The same text under another budget (for documents and alias expansion).
+    pub fn with_budget(mut self, budget: Budget) -> Source {
+        self.budget = budget;
+        self
     }
 
     /// Checks `bytes` are text (no NUL, UTF-8); the bytes are wiped if they are not.
@@ -191,6 +219,7 @@ impl Source {
         Source {
             name: name.into(),
             text: Arc::new(text),
+            budget: Budget::default(),
         }
     }
 
@@ -243,7 +272,7 @@ impl Shared {
             if self.json_fallback {
                 return Vec::new();
             }
-            tree::parse_stream(self.source.text(), true)
+            tree::parse_stream(self.source.text(), true, self.source.budget)
                 .map(|docs| docs.into_iter().map(|d| d.index).collect())
                 .unwrap_or_default()
         });
@@ -418,6 +447,9 @@ fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut docs = Vec::new();
     loop {
+        if docs.len() >= source.budget.documents {
+            return None;
+        }
         let start = stream.byte_offset();
         let value = match stream.next() {
             None => break,
@@ -440,6 +472,22 @@ fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
     Some(docs)
 }
 
+fn limit_error(source: &Source, failure: &tree::Failure) -> ManifestError {
+    let file = source.name().to_owned();
+    match failure.limit {
+        Some(tree::Limit::Documents) => ManifestError::TooManyDocuments {
+            file,
+            line: failure.line,
+            limit: source.budget.documents,
+        },
+        _ => ManifestError::AliasExpansion {
+            file,
+            line: failure.line,
+            limit: source.budget.bytes,
+        },
+    }
+}
+
 /// Splits a source into documents.
 ///
 /// A YAML syntax error fails the whole source with its line and column. JSON is read by the
@@ -447,8 +495,9 @@ fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
 /// YAML parser refuses (concatenated objects, for one) is still accepted through serde_json,
 /// without inner positions.
 pub fn load(source: Source) -> Result<Manifest, ManifestError> {
-    let (built, json_fallback) = match tree::parse_stream(source.text(), false) {
+    let (built, json_fallback) = match tree::parse_stream(source.text(), false, source.budget) {
         Ok(built) => (built, false),
+        Err(failure) if failure.limit.is_some() => return Err(limit_error(&source, &failure)),
         Err(failure) => match json_stream(&source) {
             Some(docs) if looks_like_json(&source) => (docs, true),
             _ => {
@@ -692,12 +741,12 @@ mod tests {
             latin1,
             Some(ManifestError::NotUtf8 { offset: 3, .. })
         ));
-        let big = Source::read("<stdin>", &b"0123456789"[..], 5).err();
+        let big = Source::read("<stdin>", &b"0123456789"[..], 5_u64).err();
         assert!(matches!(
             big,
             Some(ManifestError::TooLarge { limit: 5, .. })
         ));
-        let ok = Source::read("<stdin>", &b"a: 1"[..], 5);
+        let ok = Source::read("<stdin>", &b"a: 1"[..], 5_u64);
         assert!(ok.is_ok());
     }
 

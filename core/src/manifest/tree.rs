@@ -11,13 +11,11 @@ use serde_json::{Map, Value};
 
 use super::position::{CharToByte, NodePos, PositionIndex, push_pointer_segment};
 use super::scalar::{key_string, resolve_plain};
-use super::{Diagnostic, DiagnosticKind};
+use super::{Budget, Diagnostic, DiagnosticKind};
 
-/// Alias expansion can blow up exponentially ("billion laughs"); past this many nodes copied by
-/// aliases in one source we stop instead of allocating gigabytes. Nodes written out in the text
-/// are not counted: the input size cap bounds them (counting them once per enclosing container
-/// rejected kubeconform's 100,000-document `valid_large.yaml`).
-const MAX_NODES: usize = 5_000_000;
+/// What one node costs besides its text, in the byte count of alias expansion: an alias to an
+/// empty scalar still copies a JSON value.
+const NODE_BYTES: u64 = 16;
 
 pub(crate) struct BuiltDoc {
     pub value: Value,
@@ -37,6 +35,17 @@ pub(crate) struct Failure {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// Set when a budget limit, not the syntax, stopped the parse.
+    pub limit: Option<Limit>,
+}
+
+/// Which limit of the [`Budget`] was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// Bytes copied by aliases (alias expansion is counted in bytes, not nodes: an alias to a
+    /// long string costs its length, so a few kilobytes cannot expand to gigabytes).
+    AliasBytes,
+    Documents,
 }
 
 struct KeySlot {
@@ -59,7 +68,8 @@ struct Frame {
     container: Container,
     anchor: usize,
     start: Marker,
-    nodes: usize,
+    /// Bytes of the node built so far (text plus [`NODE_BYTES`] per node).
+    bytes: u64,
 }
 
 struct DocState {
@@ -75,19 +85,25 @@ struct Builder<'t> {
     chars: CharToByte<'t>,
     record: bool,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
-    alias_nodes: usize,
+    anchors: HashMap<usize, (Value, u64)>,
+    alias_bytes: u64,
+    budget: Budget,
     doc: Option<DocState>,
     docs: Vec<BuiltDoc>,
 }
 
-pub(crate) fn parse_stream(text: &str, record: bool) -> Result<Vec<BuiltDoc>, Failure> {
+pub(crate) fn parse_stream(
+    text: &str,
+    record: bool,
+    budget: Budget,
+) -> Result<Vec<BuiltDoc>, Failure> {
     let mut builder = Builder {
         chars: CharToByte::new(text),
         record,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        alias_bytes: 0,
+        budget,
         doc: None,
         docs: Vec::new(),
     };
@@ -96,6 +112,7 @@ pub(crate) fn parse_stream(text: &str, record: bool) -> Result<Vec<BuiltDoc>, Fa
             line: e.marker().line(),
             column: e.marker().col() + 1,
             message: e.info().to_owned(),
+            limit: None,
         })?;
         builder.event(event, span)?;
     }
@@ -107,6 +124,7 @@ fn failure_at(mark: Marker, message: impl Into<String>) -> Failure {
         line: mark.line(),
         column: mark.col() + 1,
         message: message.into(),
+        limit: None,
     }
 }
 
@@ -114,6 +132,16 @@ impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Failure> {
         match event {
             Event::DocumentStart(_) => {
+                // checked while streaming: a million empty documents stop at the limit, not at
+                // the end of the stream
+                if self.docs.len() >= self.budget.documents {
+                    let mut failure = failure_at(
+                        span.start,
+                        format!("more than {} documents", self.budget.documents),
+                    );
+                    failure.limit = Some(Limit::Documents);
+                    return Err(failure);
+                }
                 self.anchors.clear();
                 self.doc = Some(DocState {
                     start: span.start,
@@ -135,7 +163,7 @@ impl Builder<'_> {
                     },
                     anchor,
                     start: span.start,
-                    nodes: 1,
+                    bytes: NODE_BYTES,
                 });
             }
             Event::SequenceStart(anchor, _) => {
@@ -144,7 +172,7 @@ impl Builder<'_> {
                     container: Container::Seq(Vec::new()),
                     anchor,
                     start: span.start,
-                    nodes: 1,
+                    bytes: NODE_BYTES,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -168,7 +196,7 @@ impl Builder<'_> {
                     value,
                     Span::new(frame.start, span.end),
                     frame.anchor,
-                    frame.nodes,
+                    frame.bytes,
                 )?;
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -185,21 +213,28 @@ impl Builder<'_> {
                 } else {
                     self.scalar_value(&text, style, tag.as_deref(), span)
                 };
-                self.complete(value, span, anchor, 1)?;
+                let bytes = NODE_BYTES.saturating_add(text.len() as u64);
+                self.complete(value, span, anchor, bytes)?;
             }
             Event::Alias(id) => {
                 self.note_content(span.start);
-                let Some((value, nodes)) = self.anchors.get(&id).cloned() else {
+                // checked before the copy is made
+                let Some(bytes) = self.anchors.get(&id).map(|(_, bytes)| *bytes) else {
                     return Err(failure_at(span.start, "alias to an unknown anchor"));
                 };
-                self.alias_nodes = self.alias_nodes.saturating_add(nodes);
-                if self.alias_nodes > MAX_NODES {
-                    return Err(failure_at(
+                self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+                if self.alias_bytes > self.budget.bytes {
+                    let mut failure = failure_at(
                         span.start,
-                        format!("more than {MAX_NODES} nodes (alias expansion?)"),
-                    ));
+                        format!("aliases copy more than {} bytes", self.budget.bytes),
+                    );
+                    failure.limit = Some(Limit::AliasBytes);
+                    return Err(failure);
                 }
-                self.complete(value, span, 0, nodes)?;
+                let Some((value, _)) = self.anchors.get(&id).cloned() else {
+                    return Err(failure_at(span.start, "alias to an unknown anchor"));
+                };
+                self.complete(value, span, 0, bytes)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
@@ -337,10 +372,10 @@ impl Builder<'_> {
         value: Value,
         span: Span,
         anchor: usize,
-        nodes: usize,
+        bytes: u64,
     ) -> Result<(), Failure> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (value.clone(), nodes));
+            self.anchors.insert(anchor, (value.clone(), bytes));
         }
         let is_key = matches!(
             self.stack.last(),
@@ -386,7 +421,7 @@ impl Builder<'_> {
             }
             return Ok(());
         };
-        parent.nodes = parent.nodes.saturating_add(nodes);
+        parent.bytes = parent.bytes.saturating_add(bytes);
         match &mut parent.container {
             Container::Seq(items) => items.push(value),
             Container::Map {
@@ -455,7 +490,7 @@ mod tests {
     use serde_json::json;
 
     fn docs(text: &str) -> Vec<BuiltDoc> {
-        match parse_stream(text, true) {
+        match parse_stream(text, true, Budget::default()) {
             Ok(d) => d,
             Err(f) => panic!("parse failed at {}:{}: {}", f.line, f.column, f.message),
         }
@@ -536,9 +571,9 @@ mod tests {
 
     #[test]
     fn complex_keys_and_bad_yaml_fail_with_position() {
-        let err = parse_stream("? [a]\n: b\n", false).err();
+        let err = parse_stream("? [a]\n: b\n", false, Budget::default()).err();
         assert!(err.is_some_and(|f| f.line == 1));
-        let err = parse_stream("a: b\n  c: d\n", false).err();
+        let err = parse_stream("a: b\n  c: d\n", false, Budget::default()).err();
         assert!(
             err.is_some_and(|f| f.line == 2),
             "bad indentation must point at line 2"
@@ -552,7 +587,39 @@ mod tests {
             let prev = i - 1;
             text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
         }
-        assert!(parse_stream(&text, false).is_err());
+        let failure = parse_stream(&text, false, Budget::default()).err();
+        assert_eq!(failure.and_then(|f| f.limit), Some(Limit::AliasBytes));
+    }
+
+    /// A 10 KB string behind aliases nested 10 deep: few nodes, gigabytes of text. Counted in
+    /// bytes, it stops at the budget before anything big is built.
+    #[test]
+    fn aliases_of_long_strings_are_counted_in_bytes() {
+        let mut text = format!("a0: &a0 \"{}\"\n", "x".repeat(10_000));
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        }
+        let failure = parse_stream(&text, false, Budget::default()).err();
+        assert_eq!(failure.and_then(|f| f.limit), Some(Limit::AliasBytes));
+        // a few aliases of the string are fine
+        let small = format!("a: &a \"{}\"\nb: [*a, *a, *a]\n", "x".repeat(10_000));
+        assert!(parse_stream(&small, false, Budget::default()).is_ok());
+    }
+
+    #[test]
+    fn documents_are_counted_while_streaming() {
+        let text = "---\n".repeat(50);
+        let budget = Budget {
+            bytes: 1 << 20,
+            documents: 10,
+        };
+        let failure = parse_stream(&text, false, budget).err();
+        assert_eq!(
+            failure.as_ref().and_then(|f| f.limit),
+            Some(Limit::Documents)
+        );
+        assert_eq!(failure.map(|f| f.line), Some(11));
     }
 
     #[test]
@@ -561,7 +628,16 @@ mod tests {
             .repeat(300_000);
         // the trailing `---` opens one more, empty, document
         assert_eq!(
-            parse_stream(&text, false).map(|d| d.len()).ok(),
+            parse_stream(
+                &text,
+                false,
+                Budget {
+                    bytes: u64::MAX,
+                    documents: 400_000
+                }
+            )
+            .map(|d| d.len())
+            .ok(),
             Some(300_001)
         );
     }

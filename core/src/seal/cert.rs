@@ -20,6 +20,11 @@ pub enum CertError {
     NotRsa { algorithm: String },
     #[error("the certificate's RSA key is not usable for RSA-OAEP ({bits} bits)")]
     UnusableKey { bits: usize },
+    /// The modulus is fine but the public exponent is not (even, 1, or over 32 bits).
+    #[error(
+        "the certificate's RSA public exponent is not usable (it must be odd, at least 3 and at most 32 bits; 65537 is usual)"
+    )]
+    UnusableExponent,
     #[error(
         "the certificate expired at {not_after} (NotAfter); fetch the controller's current cert"
     )]
@@ -84,6 +89,11 @@ impl SealingCert {
             }
         };
         let bits = significant_bits(&modulus);
+        // said apart from the size: a bad exponent used to read as "not usable (4096 bits)"
+        let exponent_bits = significant_bits(&exponent);
+        if exponent.last().is_none_or(|b| b % 2 == 0) || !(2..=32).contains(&exponent_bits) {
+            return Err(CertError::UnusableExponent);
+        }
         let public =
             PublicEncryptingKey::from_der(spki.raw).map_err(|_| CertError::UnusableKey { bits })?;
         let not_before = cert.validity().not_before.to_datetime();

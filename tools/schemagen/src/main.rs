@@ -6,16 +6,30 @@
 //! JSON per minor version. `--crd NAME=FILE.yaml` writes an upstream CRD (Gatekeeper's
 //! ConstraintTemplate) as `NAME.json`, with the same stripping applied to its schemas. (The
 //! SealedSecret CRD schema comes from the controller's Rust types: `crdgen` in
-//! sealgate-controller.) `--check` compares instead of writing, so CI can fail on drift.
+//! sealgate-controller.) `--catalog-project`/`--catalog-file` build the embedded CRD catalog
+//! (`schemas/catalog/`, see `catalog.rs`). `--check` compares instead of writing, so CI can fail on drift.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Map, Value};
 
+mod catalog;
+
+/// One project of the CRD catalog: where its CRDs come from and the files that hold them.
+struct Project {
+    name: String,
+    module: String,
+    version: String,
+    /// The module's `go.sum` hash (`h1:…`), as `go mod download -json` reports it.
+    sum: String,
+    files: Vec<PathBuf>,
+}
+
 struct Args {
     kubernetes: Vec<(String, PathBuf)>,
     crds: Vec<(String, PathBuf)>,
+    catalog: Vec<Project>,
     out: PathBuf,
     check: bool,
 }
@@ -24,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         kubernetes: Vec::new(),
         crds: Vec::new(),
+        catalog: Vec::new(),
         out: PathBuf::from("schemas"),
         check: false,
     };
@@ -45,6 +60,27 @@ fn parse_args() -> Result<Args, String> {
                 let (name, path) = value.split_once('=').ok_or("--crd needs NAME=PATH.yaml")?;
                 args.crds.push((name.to_owned(), PathBuf::from(path)));
             }
+            "--catalog-project" => {
+                let mut next = || {
+                    it.next()
+                        .ok_or("--catalog-project needs NAME MODULE VERSION SUM")
+                };
+                args.catalog.push(Project {
+                    name: next()?,
+                    module: next()?,
+                    version: next()?,
+                    sum: next()?,
+                    files: Vec::new(),
+                });
+            }
+            "--catalog-file" => {
+                let file = it.next().ok_or("--catalog-file needs a CRD file")?;
+                args.catalog
+                    .last_mut()
+                    .ok_or("--catalog-file comes after its --catalog-project")?
+                    .files
+                    .push(PathBuf::from(file));
+            }
             "--out" => args.out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
             "--check" => args.check = true,
             other => return Err(format!("unknown argument {other}")),
@@ -55,7 +91,7 @@ fn parse_args() -> Result<Args, String> {
 
 /// Drops documentation and server-side hints, recursing through schema positions only (the
 /// keys of `properties` are field names and are all kept).
-fn strip(schema: &Value) -> Value {
+pub(crate) fn strip(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let mut out = Map::new();
@@ -91,6 +127,20 @@ fn strip(schema: &Value) -> Value {
     }
 }
 
+/// The API server decodes a `resource.Quantity` from a JSON string or a JSON number (`cpu: 0.5`,
+/// `memory: 128`; apimachinery `Quantity.UnmarshalJSON`), but the OpenAPI spec says only
+/// `type: string` (its schema is hand-written in `Quantity.OpenAPISchemaType`). Rendered as the
+/// spec says, every numeric quantity in a real manifest would be refused; kubeconform's schemas
+/// (yannh/kubernetes-json-schema) widen it the same way. `anyOf`, not `oneOf`: once optional fields
+/// are made nullable both branches accept `null`, which the API server also accepts.
+const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+
+fn widen_quantity(defs: &mut Map<String, Value>) {
+    if let Some(quantity) = defs.get_mut(QUANTITY) {
+        *quantity = serde_json::json!({"anyOf": [{"type": "string"}, {"type": "number"}]});
+    }
+}
+
 fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), String> {
     let text =
         std::fs::read_to_string(swagger).map_err(|e| format!("{}: {e}", swagger.display()))?;
@@ -99,7 +149,9 @@ fn kubernetes_file(version: &str, swagger: &Path) -> Result<(String, Vec<u8>), S
     let Some(Value::Object(defs)) = spec.get("definitions") else {
         return Err(format!("{}: no definitions", swagger.display()));
     };
-    let stripped: Map<String, Value> = defs.iter().map(|(k, v)| (k.clone(), strip(v))).collect();
+    let mut stripped: Map<String, Value> =
+        defs.iter().map(|(k, v)| (k.clone(), strip(v))).collect();
+    widen_quantity(&mut stripped);
     let json = serde_json::to_vec(&Value::Object(stripped)).map_err(|e| e.to_string())?;
     let minor: String = version
         .trim_start_matches('v')
@@ -145,6 +197,9 @@ fn run() -> Result<bool, String> {
     }
     for (name, yaml) in &args.crds {
         files.push(crd_file(name, yaml)?);
+    }
+    if !args.catalog.is_empty() {
+        files.extend(catalog::files(&args.catalog)?);
     }
     let mut clean = true;
     for (name, bytes) in files {

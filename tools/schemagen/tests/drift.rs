@@ -2,19 +2,21 @@
 //!
 //! Runs `schemas/generate --check` with this package's schemagen binary. The sources come from the Go
 //! module proxy (`k8s.io/kubernetes` at each built-in version, Gatekeeper's
-//! `github.com/open-policy-agent/frameworks/constraint`),
-//! cached in GOMODCACHE after the first run. Without `go`, the test fails when `CI` is set and prints
-//! a loud SKIPPED line otherwise.
+//! `github.com/open-policy-agent/frameworks/constraint`, and the CRD catalog's operator modules,
+//! whose CRD files are unpacked with `unzip`), cached in GOMODCACHE after the first run. Without `go`
+//! or `unzip`, the test fails when `CI` is set and prints a loud SKIPPED line otherwise.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn committed_schemas_match_the_generator() {
-    if Command::new("go").arg("version").output().is_err() {
+    if Command::new("go").arg("version").output().is_err()
+        || Command::new("unzip").arg("-v").output().is_err()
+    {
         sealgate_tests::require(
             "committed_schemas_match_the_generator",
-            "`go` on PATH",
+            "`go` and `unzip` on PATH",
             "it fetches k8s.io/kubernetes from the Go module proxy",
         )
         .unwrap();

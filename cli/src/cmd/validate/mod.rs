@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use sealgate_core::gate::{Input, RegoOptions, SchemaLocation, SchemaOptions, Validator};
-use sealgate_core::manifest::{ManifestError, Source};
+use sealgate_core::manifest::{Budget, ManifestError, Source};
 use sealgate_core::walk;
 
 use self::output::{RunInfo, render};
-use crate::cli::ValidateArgs;
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::{CliError, Outcome, schema_error, validate_error};
 use crate::policy_flags::rego_options;
 
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here.
 fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, CliError> {
-    let max = args.max_file_size_mib.saturating_mul(1024 * 1024);
+    let max = args.limits.budget();
     let mut sources = Vec::new();
     let mut stdin_used = false;
     for raw in &args.paths {
@@ -62,7 +62,7 @@ fn is_ignored(path: &Path, ignore: &[Regex]) -> bool {
     ignore.iter().any(|re| re.is_match(&text))
 }
 
-fn read_file(path: &Path, max: u64) -> Result<Input, CliError> {
+fn read_file(path: &Path, max: Budget) -> Result<Input, CliError> {
     Input::file(path, max).map_err(manifest_error)
 }
 
@@ -73,6 +73,10 @@ fn manifest_error(e: ManifestError) -> CliError {
             too_large.to_string(),
             "split it, raise --max-file-size-mib, or leave it out with --ignore",
         ),
+        limit @ (ManifestError::AliasExpansion { .. } | ManifestError::TooManyDocuments { .. }) => {
+            let hint = crate::error::limit_hint(&limit);
+            CliError::usage(limit.to_string(), hint)
+        }
         other => CliError::usage(
             other.to_string(),
             "pass Kubernetes manifests (YAML or JSON text), or leave the file out with --ignore",
@@ -136,10 +140,13 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
         validator = validator.with_jobs(jobs);
     }
     let inputs = gather_inputs(&args, &req.ignore)?;
-    let report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
+    let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
+    report.cap_findings(args.max_findings);
 
     let info = RunInfo {
         kubernetes_version: validator.kubernetes_version(),
+        max_findings: args.max_findings,
+        catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
     };
@@ -149,6 +156,15 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(CliError::Stdout)?;
+    // formats without a summary line (JSON has `omittedFindings`) say it on stderr
+    if report.omitted_findings > 0
+        && !matches!(args.output, ValidateFormat::Text | ValidateFormat::Github)
+    {
+        eprintln!(
+            "note: {}",
+            output::omitted(&report, &info).trim_start_matches("; ")
+        );
+    }
     Ok(if report.failed(args.fail_on_warn) {
         Outcome::Findings
     } else {

@@ -9,10 +9,15 @@ use sealgate_core::gate::{Finding, Report, ResourceResult, Severity, Status};
 use serde_json::json;
 
 use crate::cli::ValidateFormat;
+use crate::escape::controls;
 
 /// Context shown in summaries and tool metadata.
 pub struct RunInfo {
     pub kubernetes_version: &'static str,
+    /// `--max-findings`, named when findings were left out.
+    pub max_findings: usize,
+    /// Catalog projects that judged a kind (`argo-cd v3.6.2`).
+    pub catalog: Vec<String>,
     pub strict: bool,
     pub policies: bool,
 }
@@ -30,15 +35,44 @@ pub fn render(report: &Report, format: ValidateFormat, info: &RunInfo) -> String
 
 fn location(f: &Finding) -> String {
     let at = &f.subject;
+    let file = controls(&at.file);
     match f.column {
-        Some(col) if at.line > 0 => format!("{}:{}:{}", at.file, at.line, col),
-        _ if at.line > 0 => format!("{}:{}", at.file, at.line),
-        _ => at.file.clone(),
+        Some(col) if at.line > 0 => format!("{file}:{}:{col}", at.line),
+        _ if at.line > 0 => format!("{file}:{}", at.line),
+        _ => file.into_owned(),
     }
 }
 
 fn object_label(f: &Finding) -> String {
-    f.object().map(|o| format!("{o}: ")).unwrap_or_default()
+    f.object()
+        .map(|o| format!("{}: ", controls(&o.to_string())))
+        .unwrap_or_default()
+}
+
+/// One finding as one line: `file:line[:col] severity [check] [object: ]message`.
+fn finding_line(f: &Finding, with_object: bool) -> String {
+    format!(
+        "{} {} [{}] {}{}",
+        location(f),
+        f.severity.as_str(),
+        controls(&f.check),
+        if with_object {
+            object_label(f)
+        } else {
+            String::new()
+        },
+        controls(&f.message)
+    )
+}
+
+/// `file:line name` of a resource, escaped.
+fn resource_line(r: &ResourceResult) -> String {
+    format!(
+        "{}:{} {}",
+        controls(&r.subject.file),
+        r.subject.line,
+        controls(&r.subject.display_name())
+    )
 }
 
 pub fn summary(report: &Report, info: &RunInfo) -> String {
@@ -46,7 +80,7 @@ pub fn summary(report: &Report, info: &RunInfo) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{})",
+        "Summary: {} in {}: {} valid, {} invalid, {}, {} skipped, {} empty; {}, {} (Kubernetes {} schemas{}{}{})",
         plural(c.resources, "resource", "resources"),
         plural(c.files, "file", "files"),
         c.valid,
@@ -57,23 +91,31 @@ pub fn summary(report: &Report, info: &RunInfo) -> String {
         plural(c.error_findings, "error finding", "error findings"),
         plural(c.warning_findings, "warning", "warnings"),
         info.kubernetes_version,
+        if info.catalog.is_empty() {
+            String::new()
+        } else {
+            format!(", CRD catalog: {}", info.catalog.join(", "))
+        },
         if info.strict { ", strict" } else { "" },
         if info.policies { ", policies" } else { "" },
+    ) + &omitted(report, info)
+}
+
+/// The line that says findings were left out, or nothing.
+pub fn omitted(report: &Report, info: &RunInfo) -> String {
+    if report.omitted_findings == 0 {
+        return String::new();
+    }
+    format!(
+        "; {} more findings not shown (limit {}, raise it with --max-findings)",
+        report.omitted_findings, info.max_findings
     )
 }
 
 fn text(report: &Report, info: &RunInfo) -> String {
     let mut out = String::new();
     for f in report.findings() {
-        let _ = writeln!(
-            out,
-            "{} {} [{}] {}{}",
-            location(f),
-            f.severity.as_str(),
-            f.check,
-            object_label(f),
-            f.message
-        );
+        let _ = writeln!(out, "{}", finding_line(f, true));
     }
     for r in report
         .resources
@@ -83,10 +125,10 @@ fn text(report: &Report, info: &RunInfo) -> String {
         let _ = writeln!(
             out,
             "{}:{} skipped {}: {}",
-            r.subject.file,
+            controls(&r.subject.file),
             r.subject.line,
-            r.subject.display_name(),
-            r.reason.as_deref().unwrap_or("")
+            controls(&r.subject.display_name()),
+            controls(r.reason.as_deref().unwrap_or(""))
         );
     }
     let _ = writeln!(out, "{}", summary(report, info));
@@ -94,12 +136,15 @@ fn text(report: &Report, info: &RunInfo) -> String {
 }
 
 fn json_report(report: &Report, info: &RunInfo) -> String {
-    let value = json!({
+    let mut value = json!({
         "resources": report.resources,
         "summary": report.counts(),
         "kubernetesVersion": info.kubernetes_version,
         "strict": info.strict,
     });
+    if report.omitted_findings > 0 {
+        value["omittedFindings"] = json!(report.omitted_findings);
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
@@ -142,7 +187,7 @@ fn junit(report: &Report) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" id=\"{id}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-            xml_escape(file),
+            xml_escape(&controls(file)),
             results.len(),
             count(Status::Invalid),
             count(Status::Error),
@@ -152,35 +197,27 @@ fn junit(report: &Report) -> String {
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\">",
-                xml_escape(file),
-                xml_escape(&testcase_name(r))
+                xml_escape(&controls(file)),
+                xml_escape(&controls(&testcase_name(r)))
             );
             let details: String = r
                 .findings
                 .iter()
-                .map(|f| {
-                    format!(
-                        "{} {} [{}] {}\n",
-                        location(f),
-                        f.severity.as_str(),
-                        f.check,
-                        f.message
-                    )
-                })
+                .map(|f| format!("{}\n", finding_line(f, false)))
                 .collect();
             let first = r
                 .findings
                 .iter()
                 .find(|f| f.severity == Severity::Error)
-                .map(|f| f.message.as_str())
-                .unwrap_or("");
+                .map(|f| controls(&f.message))
+                .unwrap_or_default();
             match r.status {
                 Status::Valid => {}
                 Status::Invalid => {
                     let _ = write!(
                         out,
                         "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ",
-                        xml_escape(first),
+                        xml_escape(&first),
                         xml_escape(r.findings.first().map_or("", |f| f.check.as_str())),
                         xml_escape(&details)
                     );
@@ -189,7 +226,7 @@ fn junit(report: &Report) -> String {
                     let _ = write!(
                         out,
                         "\n      <error message=\"{}\" type=\"error\">{}</error>\n    ",
-                        xml_escape(first),
+                        xml_escape(&first),
                         xml_escape(&details)
                     );
                 }
@@ -197,7 +234,7 @@ fn junit(report: &Report) -> String {
                     let _ = write!(
                         out,
                         "\n      <skipped message=\"{}\"/>\n    ",
-                        xml_escape(r.reason.as_deref().unwrap_or(""))
+                        xml_escape(&controls(r.reason.as_deref().unwrap_or("")))
                     );
                 }
             }
@@ -279,9 +316,12 @@ fn sarif(report: &Report) -> String {
 
 /// GitHub workflow commands: data escapes `%`, CR, LF; property values also `:` and `,`.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // other control bytes (ESC) would reach the log viewer
+    controls(&escaped).into_owned()
 }
 
 fn gh_property(s: &str) -> String {
@@ -323,12 +363,7 @@ fn tap(report: &Report) -> String {
     let mut out = format!("TAP version 13\n1..{}\n", report.resources.len());
     for (i, r) in report.resources.iter().enumerate() {
         let n = i + 1;
-        let name = format!(
-            "{}:{} {}",
-            r.subject.file,
-            r.subject.line,
-            r.subject.display_name()
-        );
+        let name = resource_line(r);
         match r.status {
             Status::Valid => {
                 let _ = writeln!(out, "ok {n} - {name}");
@@ -337,21 +372,14 @@ fn tap(report: &Report) -> String {
                 let _ = writeln!(
                     out,
                     "ok {n} - {name} # SKIP {}",
-                    r.reason.as_deref().unwrap_or("")
+                    controls(r.reason.as_deref().unwrap_or(""))
                 );
             }
             Status::Invalid | Status::Error => {
                 let _ = writeln!(out, "not ok {n} - {name}");
                 out.push_str("  ---\n  findings:\n");
                 for f in &r.findings {
-                    let line = serde_json::to_string(&format!(
-                        "{} {} [{}] {}",
-                        location(f),
-                        f.severity.as_str(),
-                        f.check,
-                        f.message
-                    ))
-                    .unwrap_or_default();
+                    let line = serde_json::to_string(&finding_line(f, false)).unwrap_or_default();
                     let _ = writeln!(out, "    - {line}");
                 }
                 out.push_str("  ...\n");
@@ -401,11 +429,14 @@ mod tests {
             ],
             files: 1,
             empty: 1,
+            omitted_findings: 0,
         }
     }
 
     const INFO: RunInfo = RunInfo {
         kubernetes_version: "1.36.3",
+        max_findings: 10_000,
+        catalog: Vec::new(),
         strict: true,
         policies: false,
     };

@@ -126,7 +126,7 @@ pub(crate) fn check(
                     v
                 }
                 Err(e) => {
-                    outcome.error(&query, &e);
+                    outcome.error(&query, e);
                     continue;
                 }
             }
@@ -141,7 +141,7 @@ pub(crate) fn check(
             let value = match engine::eval(engine, &query, subject, timeout) {
                 Ok(v) => v,
                 Err(e) => {
-                    outcome.error(&query, &e);
+                    outcome.error(&query, e);
                     continue;
                 }
             };
@@ -181,7 +181,7 @@ pub(crate) fn check(
                 }
             }
             if let Some(e) = shape_error {
-                outcome.error(&query, &e);
+                outcome.error(&query, e);
                 continue;
             }
             outcome.evaluated += 1;
@@ -204,10 +204,10 @@ pub(crate) fn check(
 }
 
 impl Outcome {
-    fn error(&mut self, query: &str, error: &RegoError) {
+    fn error(&mut self, query: &str, error: RegoError) {
         self.errors.push(PolicyError {
             policy: query.trim_start_matches("data.").to_string(),
-            message: error.to_string(),
+            error,
         });
     }
 }

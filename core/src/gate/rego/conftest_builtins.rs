@@ -2,7 +2,9 @@
 //!
 //! conftest resolves file paths against the directory of the Rego file that calls the builtin;
 //! a regorus extension does not know its caller, so paths are tried against each policy folder
-//! in load order and the first existing file wins.
+//! in load order and the first existing file wins. A policy may come from an untrusted pull
+//! request, so files are read only inside the policy and data folders (and the folders of
+//! `--allow-file-access`), after symlinks and `..` are resolved.
 
 use std::path::{Path, PathBuf};
 
@@ -29,15 +31,61 @@ fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
     }
 }
 
-fn resolve(dirs: &[PathBuf], path: &str) -> anyhow::Result<PathBuf> {
-    let p = Path::new(path);
-    if p.is_absolute() {
-        return Ok(p.to_path_buf());
+/// Where the file builtins look for relative paths, and the only folders they may read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FileAccess {
+    pub search: Vec<PathBuf>,
+    /// Canonical folders; a file is read only if its canonical path is inside one.
+    pub allowed: Vec<PathBuf>,
+}
+
+impl FileAccess {
+    /// `search` (the policy folders) plus `extra` folders (data files' folders, `--allow-file-access`).
+    pub(crate) fn new(search: Vec<PathBuf>, extra: &[PathBuf]) -> Self {
+        let allowed = search
+            .iter()
+            .chain(extra)
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p.as_path()
+                }
+            })
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .map(|p| {
+                if p.is_file() {
+                    p.parent().map(Path::to_path_buf).unwrap_or(p)
+                } else {
+                    p
+                }
+            })
+            .collect();
+        Self { search, allowed }
     }
-    dirs.iter()
-        .map(|d| d.join(p))
-        .find(|c| c.is_file())
-        .ok_or_else(|| anyhow::anyhow!("config file {path} not found next to any policy file"))
+
+    fn resolve(&self, path: &str) -> anyhow::Result<PathBuf> {
+        let p = Path::new(path);
+        let found = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.search
+                .iter()
+                .map(|d| d.join(p))
+                .find(|c| c.is_file())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("config file {path} not found next to any policy file")
+                })?
+        };
+        let real = std::fs::canonicalize(&found)
+            .map_err(|_| anyhow::anyhow!("config file {path} not found"))?;
+        if !self.allowed.iter().any(|root| real.starts_with(root)) {
+            anyhow::bail!(
+                "config file {path} is outside the policy and data folders; a policy may only read files there (allow a folder with --allow-file-access DIR)"
+            );
+        }
+        Ok(real)
+    }
 }
 
 fn parser_for(path: &Path) -> &'static str {
@@ -54,8 +102,8 @@ fn string_arg(args: &[RegoValue], i: usize) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("argument {} must be a string", i + 1))
 }
 
-/// Registers the three builtins on `engine`; `dirs` are the folders of the loaded policy files.
-pub(crate) fn register(engine: &mut Engine, dirs: Vec<PathBuf>) -> Result<(), RegoError> {
+/// Registers the three builtins on `engine`, reading files only where `files` allows.
+pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "conftest builtins".to_string(),
         message: e.to_string(),
@@ -70,13 +118,13 @@ pub(crate) fn register(engine: &mut Engine, dirs: Vec<PathBuf>) -> Result<(), Re
             }),
         )
         .map_err(err)?;
-    let file_dirs = dirs.clone();
+    let file_access = files.clone();
     engine
         .add_extension(
             "parse_config_file".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                let path = resolve(&file_dirs, &string_arg(&args, 0)?)?;
+                let path = file_access.resolve(&string_arg(&args, 0)?)?;
                 let text = std::fs::read_to_string(&path)?;
                 Ok(engine::from_json(&parse_text(parser_for(&path), &text)?))
             }),
@@ -97,7 +145,7 @@ pub(crate) fn register(engine: &mut Engine, dirs: Vec<PathBuf>) -> Result<(), Re
                         .as_string()
                         .map_err(|_| anyhow::anyhow!("paths must be strings"))?
                         .to_string();
-                    let path = resolve(&dirs, &name)?;
+                    let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
                     let docs = load::parse_yaml_stream(&text).map_err(anyhow::Error::msg)?;
                     let shown = path.to_string_lossy().into_owned();

@@ -76,16 +76,49 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
     Ok(())
 }
 
+/// `strings.count` as OPA v1.22.3 (Go's `strings.Count`) counts: matches that do not overlap, and
+/// for an empty substring the number of characters plus one. regorus 0.14 counts overlapping
+/// matches and panics on an empty substring.
+fn add_strings_count(engine: &mut Engine) -> Result<(), RegoError> {
+    engine
+        .add_extension(
+            "strings.count".to_string(),
+            2,
+            Box::new(|args: Vec<RegoValue>| {
+                let text = |i: usize| args.get(i).and_then(|v| v.as_string().ok()).cloned();
+                Ok(match (text(0), text(1)) {
+                    (Some(s), Some(sub)) if sub.is_empty() => {
+                        RegoValue::from(s.chars().count() as u64 + 1)
+                    }
+                    (Some(s), Some(sub)) => RegoValue::from(s.matches(&*sub).count() as u64),
+                    _ => RegoValue::Undefined,
+                })
+            }),
+        )
+        .map_err(|e| RegoError::Compile {
+            file: "strings.count".to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// A fresh engine with OPA's behaviour where regorus differs by default.
 pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
+    new_engine_with(timeout, false)
+}
+
+/// [`new_engine`], with OPA's `--strict-builtin-errors` on or off (off everywhere but in OPA's
+/// compliance cases that ask for it).
+pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
     add_deprecated_builtins(&mut engine)?;
+    super::guards::register(&mut engine, strict)?;
+    add_strings_count(&mut engine)?;
     super::undefined::register(&mut engine).map_err(|e| RegoError::Compile {
         file: super::undefined::COLLECTION.to_string(),
         message: e.to_string(),
     })?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
-    engine.set_strict_builtin_errors(false);
+    engine.set_strict_builtin_errors(strict);
     // `print` output must not interleave with reports on stdout/stderr.
     engine.set_gather_prints(true);
     engine.set_execution_timer_config(ExecutionTimerConfig {
@@ -102,6 +135,12 @@ pub(crate) fn add_policy(
     v0: bool,
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
+    let split = if v0 {
+        super::chained::split(text)
+    } else {
+        None
+    };
+    let text = split.as_deref().unwrap_or(text);
     let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
     let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
     engine

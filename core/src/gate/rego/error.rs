@@ -50,10 +50,6 @@ pub enum RegoError {
         limit_ms: u128,
     },
 
-    /// Every rule failed for every document; `message` is the first rule's error.
-    #[error("{message} (every policy rule failed like {policy}: nothing could be judged)")]
-    Policy { policy: String, message: String },
-
     #[error("{query}: result for {subject} is an object without a string \"msg\" field")]
     ResultShape { query: String, subject: String },
 

@@ -75,7 +75,10 @@ impl RegoGate {
             merge_data(&mut e, "builtin data", &sealgate)?;
             merge_value(&mut base_data, sealgate);
 
-            conftest_builtins::register(&mut e, load::policy_dirs(&material.rego))?;
+            conftest_builtins::register(
+                &mut e,
+                load::file_access(&material.rego, &options.data, &options.allow_file_access),
+            )?;
             let declared = engine::declared_rules(&mut e)?;
             let selected = select_namespaces(&options, &declared, &builtin_packages)?;
             namespaces = selected
@@ -178,11 +181,11 @@ impl RegoGate {
                 |worker, (index, doc)| self.evaluate_one(worker, gk, namespaces, index, doc),
             )
             .collect();
-        let evaluation = Evaluation {
+        let mut evaluation = Evaluation {
             docs: outcomes.into_iter().collect::<Result<_, _>>()?,
             combined,
         };
-        nothing_judged(&evaluation)?;
+        nothing_judged(&mut evaluation)?;
         Ok(evaluation)
     }
 
@@ -248,17 +251,24 @@ impl RegoGate {
 }
 
 /// A run where every rule failed for every document judged nothing: that is the run's error
-/// (exit 2), not a report of errors. As soon as one rule evaluated, errors are per rule and document.
-fn nothing_judged(evaluation: &Evaluation) -> Result<(), RegoError> {
-    let outcomes = || evaluation.docs.iter().chain(evaluation.combined.iter());
-    if outcomes().any(|o| o.evaluated > 0) {
+/// (exit 2, the first rule's error as it is), not a report of errors. As soon as one rule
+/// evaluated, errors are per rule and document.
+fn nothing_judged(evaluation: &mut Evaluation) -> Result<(), RegoError> {
+    if evaluation
+        .docs
+        .iter()
+        .chain(evaluation.combined.iter())
+        .any(|o| o.evaluated > 0)
+    {
         return Ok(());
     }
-    match outcomes().flat_map(|o| o.errors.iter()).next() {
-        Some(e) => Err(RegoError::Policy {
-            policy: e.policy.clone(),
-            message: e.message.clone(),
-        }),
+    match evaluation
+        .combined
+        .iter_mut()
+        .chain(evaluation.docs.iter_mut())
+        .find_map(|o| (!o.errors.is_empty()).then(|| o.errors.swap_remove(0)))
+    {
+        Some(e) => Err(e.error),
         None => Ok(()),
     }
 }

@@ -99,6 +99,8 @@ pub(crate) fn collect(sources: &[PolicySource]) -> Result<PolicyMaterial, RegoEr
             }
         }
     }
+    super::nesting::reject_deep_nesting(&material)?;
+    super::recursion::reject_recursion(&material)?;
     Ok(material)
 }
 
@@ -124,7 +126,7 @@ pub(crate) fn collect_data(paths: &[PathBuf]) -> Result<Vec<(String, Value)>, Re
 /// Multi-document YAML (JSON is YAML) into JSON values; empty documents are dropped.
 pub(crate) fn parse_yaml_stream(text: &str) -> Result<Vec<Value>, String> {
     let docs: Vec<Value> =
-        serde_saphyr::from_multiple(text).map_err(|e| one_line(&e.to_string()))?;
+        serde_saphyr::from_multiple(text).map_err(|e| crate::manifest::redact::yaml_error(&e))?;
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
@@ -149,6 +151,17 @@ pub(crate) fn files(path: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, Re
         path: e.path,
         reason: e.source.to_string(),
     })
+}
+
+/// What conftest's file builtins may read: the policy folders (searched for relative paths), the
+/// `--data` paths and the `--allow-file-access` folders.
+pub(crate) fn file_access(
+    files: &[RegoFile],
+    data: &[PathBuf],
+    allow_file_access: &[PathBuf],
+) -> super::conftest_builtins::FileAccess {
+    let extra: Vec<PathBuf> = data.iter().chain(allow_file_access).cloned().collect();
+    super::conftest_builtins::FileAccess::new(policy_dirs(files), &extra)
 }
 
 /// Folders of the user's policy files, in load order (where conftest's file builtins look).

@@ -2,6 +2,7 @@
 
 mod builtin;
 pub(super) mod cases;
+mod chained;
 mod conftest;
 mod conftest_builtins;
 mod data;
@@ -10,8 +11,11 @@ mod error;
 mod gate;
 mod gatekeeper;
 mod glob;
+mod guards;
 mod load;
+mod nesting;
 pub(super) mod query;
+mod recursion;
 mod shadowing;
 pub(super) mod suite;
 mod types;
@@ -23,9 +27,7 @@ pub use engine::RegoVersion;
 pub use error::RegoError;
 pub use gate::RegoGate;
 pub use load::PolicySource;
-pub use types::{
-    DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions,
-};
+pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions};
 
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@ pub struct AdHocQuery {
 /// Every result of the query: per result its bindings, or the value of its last expression
 /// when it binds nothing (what OPA's compliance runner compares with `want_result`).
 pub fn eval_query(q: &AdHocQuery) -> Result<Vec<Value>, RegoError> {
-    let mut e = engine::new_engine(q.timeout)?;
+    let mut e = engine::new_engine_with(q.timeout, q.strict_builtin_errors)?;
     let err = |file: &str| {
         let file = file.to_string();
         move |e: anyhow::Error| error::from_load_error(&file, &e)
@@ -40,7 +40,9 @@ pub fn eval_query(q: &AdHocQuery) -> Result<Vec<Value>, RegoError> {
         e.set_input(engine::from_json(input));
     }
     if let Some(term) = &q.input_term {
-        let results = e.eval_query(term.clone(), false).map_err(err("input_term"))?;
+        let results = e
+            .eval_query(term.clone(), false)
+            .map_err(err("input_term"))?;
         let value = results
             .result
             .last()
@@ -53,7 +55,6 @@ pub fn eval_query(q: &AdHocQuery) -> Result<Vec<Value>, RegoError> {
     for (i, module) in q.modules.iter().enumerate() {
         engine::add_policy(&mut e, &format!("module{i}.rego"), module, q.v0)?;
     }
-    e.set_strict_builtin_errors(q.strict_builtin_errors);
     let results = e
         .eval_query(q.query.clone(), false)
         .map_err(|x| error::from_eval_error(&q.query, "the case", q.timeout, &x))?;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::engine::RegoVersion;
+use super::error::RegoError;
 use super::load::PolicySource;
 
 /// How bad a policy result is: conftest `deny`/`violation` and Gatekeeper `deny` fail the run,
@@ -34,16 +35,16 @@ pub struct PolicyFinding {
 
 /// A rule that could not be evaluated for one document (a genuine runtime error, a time-limit
 /// hit, a result of the wrong shape): reported for that rule and document, the others go on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct PolicyError {
     /// `main.deny`, like [`PolicyFinding::policy`].
     pub policy: String,
-    /// The whole error line (query, document, position, message).
-    pub message: String,
+    /// What went wrong; its message names the query, the document, the position.
+    pub error: RegoError,
 }
 
 /// Counts and findings for one input document (or the combined input).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct DocOutcome {
     pub findings: Vec<PolicyFinding>,
     /// Rules that failed to evaluate for this document.
@@ -57,7 +58,7 @@ pub struct DocOutcome {
 }
 
 /// The result of one run: one outcome per input document, plus the combined input's in combine mode.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Evaluation {
     pub docs: Vec<DocOutcome>,
     pub combined: Option<DocOutcome>,
@@ -99,6 +100,9 @@ pub struct RegoOptions {
     /// The sealing certificate (PEM): `data.sealgate.cert.modulus_bytes` lets sealedsecret-sanity
     /// check that every blob was sealed for this cert's key size.
     pub sealing_cert: Option<PathBuf>,
+    /// Folders that conftest's `parse_config_file` builtins may read besides the policy and data
+    /// folders (`--allow-file-access`).
+    pub allow_file_access: Vec<PathBuf>,
 }
 
 impl Default for RegoOptions {
@@ -113,6 +117,7 @@ impl Default for RegoOptions {
             timeout: Duration::from_secs(5),
             builtin_data: json!({}),
             sealing_cert: None,
+            allow_file_access: Vec::new(),
         }
     }
 }

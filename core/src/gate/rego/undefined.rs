@@ -1,5 +1,5 @@
-//! OPA's *undefined* where regorus raises an error, rewritten at load time: loops over values that
-//! are not collections.
+//! OPA's *undefined* where regorus raises an error or says true, rewritten at load time: loops over
+//! values that are not collections, operands of negated calls, a newline before `(`.
 //!
 //! OPA (v1.22.3) treats iteration over a value that is undefined or not a collection as undefined:
 //! `some x in "apps/v1"` yields nothing, and so does a rule head or comprehension term such as
@@ -12,12 +12,24 @@
 //!   returns collections unchanged and is undefined for anything else (see [`register`]);
 //! - a rule head value/key or comprehension term that loops (`x[_]`, `x[k]`) moves into its body as
 //!   `__sealgate_outN := (…)`, where a non-collection means no iteration, as in OPA (whose compiler
-//!   also rewrites head terms into body expressions).
+//!   also rewrites head terms into body expressions);
+//! - in `not f(input.missing)`, `not input.x > 0`, `not 1 in input.xs`, OPA's compiler evaluates the
+//!   operands of a call (comparisons, arithmetic, membership and set operators are calls; `==` is
+//!   unification, whose sides are not moved) and any nested call *before* the negation, so an
+//!   undefined operand makes the whole body undefined; regorus negates the undefined call (true).
+//!   Such operands move in front of their statement as `__sealgate_outN := (…)`; a `not
+//!   input.missing == 1` stays true in both. A module that imports `future.keywords` or
+//!   `future.keywords.not` opts into OPA's newer `not`, under which the negation of an undefined
+//!   operand is true, as in regorus: nothing moves there;
+//! - a statement that starts with a ref ending its line, followed by a line starting with `(`, is two
+//!   statements in OPA; regorus reads a call. A `;` after the ref splits them.
 //!
 //! Policies without these patterns reach regorus byte for byte; rewritten text keeps its lines.
 //! The proper fix belongs in regorus' interpreter (three `bail!`s).
 
-use regorus::unstable::{Expr, Literal, Parser, Query, Ref, Rule, RuleHead, Source, Span};
+use regorus::unstable::{
+    BoolOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
+};
 use regorus::{Engine, Value};
 
 use super::shadowing::children;
@@ -48,6 +60,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
     let mut current = text.to_string();
     let mut changed = false;
     let mut next_name = 0;
+    let hoist = !new_not(text);
     // Pass 0 wraps `some … in` collections; later passes move looping terms, outermost first.
     for pass in 0..=MAX_PASSES {
         let rules = parse(path, &current, v0)?;
@@ -55,6 +68,8 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
             text: &current,
             v0,
             list: Vec::new(),
+            hoist,
+            stmt_start: None,
             regions: Vec::new(),
             next_name,
         };
@@ -76,6 +91,18 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
         changed = true;
     }
     changed.then_some(current)
+}
+
+/// Whether the module imports OPA's newer `not` (`future.keywords` or `future.keywords.not`).
+fn new_not(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.split('#').next().unwrap_or_default();
+        let words: Vec<&str> = code.split_whitespace().collect();
+        matches!(
+            words.as_slice(),
+            ["import", "future.keywords" | "future.keywords.not"]
+        )
+    })
 }
 
 fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> {
@@ -105,6 +132,11 @@ struct Edits<'t> {
     text: &'t str,
     v0: bool,
     list: Vec<(usize, usize, String)>,
+    /// Whether operands of negated calls move in front (OPA's `not` without `future.keywords.not`).
+    hoist: bool,
+    /// Start of the statement of a braced query being walked (pass 0): a call found there whose
+    /// `(` opens a new line is two statements.
+    stmt_start: Option<usize>,
     /// Byte ranges already rewritten in this pass: a site inside one waits for the next pass.
     regions: Vec<(usize, usize)>,
     next_name: usize,
@@ -169,10 +201,21 @@ impl Edits<'_> {
     }
 
     fn wrap_in_query(&mut self, query: &Ref<Query>) {
+        let braced = self.braced(query);
         for stmt in &query.stmts {
             for wm in &stmt.with_mods {
                 self.wrap_in_expr(&wm.r#as);
             }
+            if let Literal::NotExpr { expr, .. } = &stmt.literal
+                && stmt.with_mods.is_empty()
+                && self.hoist
+            {
+                self.hoist_negated_operands(query, stmt, expr);
+            }
+            self.stmt_start = match &stmt.literal {
+                Literal::Expr { .. } if braced => Some(stmt.span.start as usize),
+                _ => None,
+            };
             match &stmt.literal {
                 Literal::SomeIn { collection, .. } => {
                     let (start, end) = range(collection.span());
@@ -193,6 +236,23 @@ impl Edits<'_> {
     }
 
     fn wrap_in_expr(&mut self, expr: &Ref<Expr>) {
+        if let Expr::Call { span, fcn, .. } = expr.as_ref()
+            && self.stmt_start == Some(span.start as usize)
+        {
+            let end = fcn.span().end as usize;
+            let gap = self.text.get(end..).unwrap_or_default();
+            let blank = gap.len() - gap.trim_start().len();
+            if gap[..blank].contains('\n') && gap[blank..].starts_with('(') {
+                self.list.push((end, end, ";".to_string()));
+            }
+        }
+        if !matches!(
+            expr.as_ref(),
+            Expr::BoolExpr { .. } | Expr::ArithExpr { .. }
+        ) {
+            // Only the left operand of an operator starts where its statement starts.
+            self.stmt_start = None;
+        }
         match expr.as_ref() {
             Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
                 self.wrap_in_expr(term);
@@ -206,6 +266,54 @@ impl Edits<'_> {
                 self.wrap_in_query(query);
             }
             _ => children(expr, &mut |c| self.wrap_in_expr(c)),
+        }
+    }
+
+    /// Whether a query is written in braces (else a bare `if x` body of one statement).
+    fn braced(&self, query: &Ref<Query>) -> bool {
+        self.text
+            .get(query.span.start as usize..)
+            .is_some_and(|t| t.starts_with('{'))
+    }
+
+    /// Moves the operands OPA evaluates before a negation (see the module doc) in front of `stmt`.
+    fn hoist_negated_operands(&mut self, query: &Ref<Query>, stmt: &LiteralStmt, expr: &Ref<Expr>) {
+        let mut terms = Vec::new();
+        match expr.as_ref() {
+            Expr::BoolExpr {
+                op: BoolOp::Eq,
+                lhs,
+                rhs,
+                ..
+            } => {
+                nested_calls(lhs, &mut terms);
+                nested_calls(rhs, &mut terms);
+            }
+            e if is_call(e) => children(expr, &mut |o| operand_terms(o, &mut terms)),
+            _ => {}
+        }
+        terms.retain(|t| !local_scope(t));
+        if terms.is_empty() {
+            return;
+        }
+        let braced = self.braced(query);
+        let start = stmt.span.start as usize;
+        if !braced {
+            self.list.push((start, start, "{ ".to_string()));
+        }
+        for term in terms {
+            let name = self.fresh();
+            let (s, e) = range(term.span());
+            self.list.push((
+                start,
+                start,
+                format!("{name} := ({}); ", term.span().text()),
+            ));
+            self.list.push((s, e, name));
+        }
+        if !braced {
+            let end = stmt.span.end as usize;
+            self.list.push((end, end, " }".to_string()));
         }
     }
 
@@ -263,7 +371,8 @@ impl Edits<'_> {
                     None => {
                         let at = range(rule_head_span(head)).1;
                         let keyword = if self.v0 { "" } else { " if" };
-                        self.list.push((at, at, format!("{keyword} {{ {binding} }}")));
+                        self.list
+                            .push((at, at, format!("{keyword} {{ {binding} }}")));
                     }
                 }
             }
@@ -293,7 +402,7 @@ impl Edits<'_> {
 
     /// Adds `; binding` after the last statement of a rule body (braces added to a bare `if x`).
     fn append_to_body(&mut self, query: &Ref<Query>, binding: &str) {
-        let braced = self.text.get(query.span.start as usize..).is_some_and(|t| t.starts_with('{'));
+        let braced = self.braced(query);
         let Some(last) = query.stmts.last() else {
             return;
         };
@@ -372,6 +481,54 @@ impl Edits<'_> {
     }
 }
 
+/// Expressions OPA compiles to builtin calls (all but `==`, which is unification there).
+fn is_call(expr: &Expr) -> bool {
+    match expr {
+        Expr::BoolExpr { op, .. } => *op != BoolOp::Eq,
+        Expr::Call { .. } | Expr::ArithExpr { .. } | Expr::BinExpr { .. } => true,
+        Expr::Membership { .. } => true,
+        _ => false,
+    }
+}
+
+/// The operands of a negated call that OPA evaluates first: refs and calls, also inside
+/// array/set/object literals.
+fn operand_terms(expr: &Ref<Expr>, out: &mut Vec<Ref<Expr>>) {
+    match expr.as_ref() {
+        Expr::RefDot { .. } | Expr::RefBrack { .. } => out.push(expr.clone()),
+        e if is_call(e) => out.push(expr.clone()),
+        Expr::Array { .. } | Expr::Set { .. } | Expr::Object { .. } => {
+            children(expr, &mut |c| operand_terms(c, out));
+        }
+        _ => {}
+    }
+}
+
+/// The calls nested in a side of a negated `==`.
+fn nested_calls(expr: &Ref<Expr>, out: &mut Vec<Ref<Expr>>) {
+    match expr.as_ref() {
+        e if is_call(e) => out.push(expr.clone()),
+        Expr::Array { .. } | Expr::Set { .. } | Expr::Object { .. } => {
+            children(expr, &mut |c| nested_calls(c, out));
+        }
+        _ => {}
+    }
+}
+
+/// Whether a term uses names local to the negation (`_`) or holds a comprehension (own scope):
+/// such a term stays where it is.
+fn local_scope(expr: &Ref<Expr>) -> bool {
+    match expr.as_ref() {
+        Expr::Var { span, .. } => span.text() == "_",
+        Expr::ArrayCompr { .. } | Expr::SetCompr { .. } | Expr::ObjectCompr { .. } => true,
+        _ => {
+            let mut found = false;
+            children(expr, &mut |c| found |= local_scope(c));
+            found
+        }
+    }
+}
+
 fn rule_head_span(head: &RuleHead) -> &Span {
     match head {
         RuleHead::Compr { span, .. } | RuleHead::Set { span, .. } | RuleHead::Func { span, .. } => {
@@ -403,8 +560,33 @@ mod tests {
     }
 
     #[test]
+    fn operands_of_negated_calls_move_in_front() {
+        let text = "package p\nr if not f(input.a, [input.b])\ns if {\n  not input.c > count(input.d)\n  not input.e == g(1)\n  not input.f == 1\n}\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr if { __sealgate_out0 := (input.a); __sealgate_out1 := (input.b); not f(__sealgate_out0, [__sealgate_out1]) }\ns if {\n  __sealgate_out2 := (input.c); __sealgate_out3 := (count(input.d)); not __sealgate_out2 > __sealgate_out3\n  __sealgate_out4 := (g(1)); not input.e == __sealgate_out4\n  not input.f == 1\n}\n"
+        );
+    }
+
+    #[test]
+    fn the_newer_not_of_future_keywords_is_left_alone() {
+        let text = "package p\nimport future.keywords.not\nr if not f(input.a)\n";
+        assert_eq!(rewrite("p.rego", text, false), None);
+    }
+
+    #[test]
+    fn a_paren_opening_a_line_starts_a_statement() {
+        let text = "package p\nr if {\n  input.a\n  (input.b - 1) > 0\n  x := f(\n  1)\n}\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr if {\n  input.a;\n  (input.b - 1) > 0\n  x := f(\n  1)\n}\n"
+        );
+    }
+
+    #[test]
     fn policies_without_loops_in_heads_or_some_in_are_left_alone() {
-        let text = "package p\nr contains msg if {\n  c := input.spec.containers[_]\n  msg := c.name\n}\n";
+        let text =
+            "package p\nr contains msg if {\n  c := input.spec.containers[_]\n  msg := c.name\n}\n";
         assert_eq!(rewrite("p.rego", text, false), None);
         assert_eq!(rewrite("p.rego", "package p\nr := [\n", false), None);
     }

@@ -66,6 +66,8 @@ pub struct VerifyOptions {
     pub run: Option<Regex>,
     pub coverage: bool,
     pub timeout: Duration,
+    /// Folders the file builtins may read besides the policy and data folders.
+    pub allow_file_access: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,7 +97,10 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
                 message: load::one_line(&e.to_string()),
             })?;
     }
-    super::conftest_builtins::register(&mut engine, load::policy_dirs(&material.rego))?;
+    super::conftest_builtins::register(
+        &mut engine,
+        load::file_access(&material.rego, &options.data, &options.allow_file_access),
+    )?;
     if options.coverage {
         engine.set_enable_coverage(true);
     }

@@ -50,6 +50,15 @@ impl SchemaLocation {
         k8s_version: &str,
         strict: bool,
     ) -> Option<PathBuf> {
+        // kind and apiVersion come from the input: `kind: ../../etc/x` must not name a file
+        // outside the location (Kubernetes kinds are alphanumeric, versions have one `/`)
+        let unsafe_part = |p: &str| p.is_empty() || p == "." || p == ".." || p.contains('\\');
+        if !kind.chars().all(|c| c.is_ascii_alphanumeric())
+            || api_version.split('/').count() > 2
+            || api_version.split('/').any(unsafe_part)
+        {
+            return None;
+        }
         match self {
             SchemaLocation::Builtin => None,
             SchemaLocation::Template(t) => expand(t, kind, api_version, k8s_version, strict)

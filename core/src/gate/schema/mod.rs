@@ -1,11 +1,15 @@
 //! JSON Schema validation of Kubernetes objects: built-in schemas, CRDs, kubeconform-style locations.
 //!
 //! Where a schema comes from, in order: CRDs (from the inputs, `--crd` folders, and the
-//! SealedSecret CRD), then each `--schema-location` (the built-in Kubernetes schemas are
-//! `default`, the only location when none is given). Each schema is compiled once per
+//! SealedSecret CRD), then the embedded CRD catalog (`catalog.rs`), then each
+//! `--schema-location` (the built-in Kubernetes schemas are `default`, the only location when
+//! none is given). Each schema is compiled once per
 //! `apiVersion`/`kind` and shared by all worker threads.
 
+mod admission;
 mod builtin;
+mod catalog;
+mod compile;
 pub(super) mod crd;
 mod duration;
 mod export;
@@ -20,13 +24,14 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::{Value, json};
 
 pub use builtin::kubernetes_versions;
+pub use catalog::{CatalogProject, catalog_projects};
 pub use crd::CrdSchema;
 pub use export::{ExportedFolder, kubeconform_folder};
 pub use location::SchemaLocation;
 
 use super::finding::{Finding, Severity, Subject, check};
 use super::report::ResourceResult;
-use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment};
+use crate::manifest::{Diagnostic, DiagnosticKind, Document, push_pointer_segment, redact};
 use crate::walk;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,9 +75,7 @@ pub struct SchemaOptions {
     pub ignore_missing_schemas: bool,
 }
 
-struct Compiled {
-    validator: jsonschema::Validator,
-}
+use compile::{Compiled, one_line};
 
 enum Lookup {
     Found(Compiled),
@@ -91,6 +94,8 @@ pub struct SchemaSet {
     /// How many of `crds` are built in (SealedSecret, ConstraintTemplate), for messages.
     builtin_crds: usize,
     cache: Mutex<HashMap<Key, Arc<OnceLock<Lookup>>>>,
+    /// Catalog projects that judged at least one kind (`argo-cd v3.6.2`), for the summary.
+    catalog_used: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for SchemaSet {
@@ -117,6 +122,7 @@ impl SchemaSet {
             crds: HashMap::new(),
             builtin_crds: 0,
             cache: Mutex::new(HashMap::new()),
+            catalog_used: Mutex::new(std::collections::BTreeSet::new()),
         };
         let sealed: Value = serde_json::from_str(builtin::SEALED_SECRET_CRD).map_err(|e| {
             SchemaError::Embedded {
@@ -138,6 +144,16 @@ impl SchemaSet {
             set.load_crd_path(&path)?;
         }
         Ok(set)
+    }
+
+    /// Catalog projects whose schemas judged a kind in this run, as `argo-cd v3.6.2`, sorted.
+    pub fn catalog_used(&self) -> Vec<String> {
+        self.catalog_used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The Kubernetes version whose built-in schemas are used, as `1.35.4`.
@@ -191,7 +207,7 @@ impl SchemaSet {
         let problem = if !value.is_object() {
             Some(format!(
                 "document is a {}, not a Kubernetes object",
-                json_type(value)
+                redact::type_name(value)
             ))
         } else if !value.get("kind").is_some_and(Value::is_string) {
             Some("missing 'kind' key; every Kubernetes object needs kind and apiVersion".to_owned())
@@ -226,7 +242,25 @@ impl SchemaSet {
         };
         match entry.get_or_init(|| self.lookup(api_version, kind)) {
             Lookup::Found(compiled) => {
-                findings.extend(schema_findings(&compiled.validator, doc));
+                let prepared = compiled.crd_schema.as_ref().map(|raw| {
+                    let mut instance = value.clone();
+                    admission::prepare(raw, &mut instance);
+                    instance
+                });
+                let instance = prepared.as_ref().unwrap_or(value);
+                findings.extend(schema_findings(&compiled.validator, doc, instance));
+                for gap in &compiled.unchecked {
+                    let message = format!(
+                        "not checked here: {} (its schema for {api_version} {kind} does not convert: {})",
+                        gap.path, gap.reason
+                    );
+                    findings.push(Finding::new(
+                        Severity::Warning,
+                        check::SCHEMA,
+                        message,
+                        &subject,
+                    ));
+                }
                 let mut result = ResourceResult::checked(subject, findings);
                 // Strict mode decodes like kubectl's strict decoder (and kubeconform -strict): a
                 // duplicate key makes the document unreadable, an error rather than an invalid object.
@@ -275,7 +309,25 @@ impl SchemaSet {
     fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
         if let Some(crd) = self.crds.get(&(api_version.to_owned(), kind.to_owned())) {
             let schema = crd::to_json_schema(&crd.schema, self.options.strict);
-            return compile(&schema, &crd.origin);
+            return for_custom_resources(compile(&schema, &crd.origin), &crd.schema);
+        }
+        match catalog::schema(api_version, kind) {
+            Ok(Some((raw, project))) => {
+                let label = format!("{} {}", project.name, project.version);
+                self.catalog_used
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(label.clone());
+                let schema = crd::to_json_schema(&raw, self.options.strict);
+                return for_custom_resources(compile(&schema, &format!("catalog {label}")), &raw);
+            }
+            Ok(None) => {}
+            Err(message) => {
+                return Lookup::Broken {
+                    origin: "the CRD catalog".to_owned(),
+                    message,
+                };
+            }
         }
         let k8s_version = self
             .options
@@ -394,6 +446,64 @@ impl SchemaSet {
     }
 }
 
+/// One kind with a built-in schema, for `sealgate schemas list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownKind {
+    /// `kubernetes`, `built-in` (SealedSecret, ConstraintTemplate) or the catalog project's name.
+    pub source: String,
+    pub version: String,
+    pub api_version: String,
+    pub kind: String,
+}
+
+/// Every kind with a schema in the binary: the Kubernetes version's built-ins, the built-in CRDs
+/// and the CRD catalog, in that order (the order `validate` looks them up in is CRDs, catalog,
+/// Kubernetes; no kind is in two of them).
+pub fn known_kinds(kubernetes_version: Option<&str>) -> Result<Vec<KnownKind>, SchemaError> {
+    let set = SchemaSet::new(SchemaOptions {
+        kubernetes_version: kubernetes_version.map(str::to_owned),
+        ..SchemaOptions::default()
+    })?;
+    let mut out: Vec<KnownKind> = set
+        .builtin_kinds()?
+        .into_iter()
+        .map(|(api_version, kind)| KnownKind {
+            source: "kubernetes".to_owned(),
+            version: set.kubernetes_version().to_owned(),
+            api_version,
+            kind,
+        })
+        .collect();
+    let mut crds: Vec<KnownKind> = set
+        .crds
+        .keys()
+        .map(|(api_version, kind)| KnownKind {
+            source: "built-in".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            api_version: api_version.clone(),
+            kind: kind.clone(),
+        })
+        .collect();
+    crds.sort_by(|a, b| (&a.api_version, &a.kind).cmp(&(&b.api_version, &b.kind)));
+    out.extend(crds);
+    let projects = catalog::catalog_projects().map_err(|message| SchemaError::Embedded {
+        version: "CRD catalog".to_owned(),
+        message,
+    })?;
+    for project in projects {
+        for key in &project.kinds {
+            let (api_version, kind) = key.split_once(' ').unwrap_or((key, ""));
+            out.push(KnownKind {
+                source: project.name.clone(),
+                version: project.version.clone(),
+                api_version: api_version.to_owned(),
+                kind: kind.to_owned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 fn append_enum(prop: Option<&mut Value>, value: Value) {
     let Some(Value::Object(map)) = prop else {
         return;
@@ -409,27 +519,37 @@ fn append_enum(prop: Option<&mut Value>, value: Value) {
 }
 
 fn compile(schema: &Value, origin: &str) -> Lookup {
-    let built = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .with_format("duration", duration::is_valid)
-        .build(schema);
-    match built {
-        Ok(validator) => Lookup::Found(Compiled { validator }),
-        Err(e) => Lookup::Broken {
+    match compile::compile(schema) {
+        Ok(compiled) => Lookup::Found(compiled),
+        Err(message) => Lookup::Broken {
             origin: origin.to_owned(),
-            message: e.to_string(),
+            message,
         },
     }
 }
 
-fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Finding> {
+/// A CRD's compiled schema judges objects as the API server prepares them (see `admission`).
+fn for_custom_resources(lookup: Lookup, raw: &Value) -> Lookup {
+    match lookup {
+        Lookup::Found(mut compiled) => {
+            compiled.crd_schema = Some(raw.clone());
+            Lookup::Found(compiled)
+        }
+        other => other,
+    }
+}
+
+fn schema_findings(
+    validator: &jsonschema::Validator,
+    doc: &Document,
+    instance: &Value,
+) -> Vec<Finding> {
     // Most documents are valid: the boolean check stops early and builds no error values.
-    if validator.is_valid(doc.value()) {
+    if validator.is_valid(instance) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for error in validator.iter_errors(doc.value()) {
+    for error in validator.iter_errors(instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
             for key in unexpected {
@@ -452,15 +572,43 @@ fn schema_findings(validator: &jsonschema::Validator, doc: &Document) -> Vec<Fin
         } else {
             pointer.clone()
         };
+        // jsonschema's message quotes the instance: a secret value is described by type only
+        let message = if redact::touches_secret(doc.kind(), &pointer) {
+            redacted_message(error.kind(), error.instance())
+        } else {
+            error.to_string()
+        };
         out.push(Finding::at(
             Severity::Error,
             check::SCHEMA,
-            format!("{shown}: {error}"),
+            one_line(&format!("{shown}: {message}")),
             doc,
             &pointer,
         ));
     }
     out
+}
+
+/// What is wrong with a secret value, without the value: its type and what the schema wants.
+fn redacted_message(kind: &ValidationErrorKind, instance: &Value) -> String {
+    let found = redact::type_name(instance);
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                jsonschema::error::TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            format!("a {found} (value not shown), expected {expected}")
+        }
+        other => format!(
+            "a {found} (value not shown) that fails the schema's {:?} rule",
+            other.keyword()
+        ),
+    }
 }
 
 fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
@@ -474,24 +622,20 @@ fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
                 DiagnosticKind::DuplicateKey { .. } => (Severity::Warning, check::DUPLICATE_KEY),
                 DiagnosticKind::Yaml11Boolean { .. } => (Severity::Warning, check::YAML11_BOOLEAN),
             };
-            let mut f = Finding::new(severity, id, d.to_string(), &Subject::of(doc));
+            let message = match &d.kind {
+                DiagnosticKind::Yaml11Boolean { .. } if redact::touches_secret(doc.kind(), &d.pointer) => format!(
+                    "an unquoted YAML 1.1 boolean word (value not shown) at {} is read by Kubernetes as a boolean; quote it if a string is meant",
+                    d.pointer
+                ),
+                _ => d.to_string(),
+            };
+            let mut f = Finding::new(severity, id, message, &Subject::of(doc));
             f.subject.line = d.line;
             f.column = Some(d.column);
             f.path = Some(d.pointer.clone());
             f
         })
         .collect()
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "list",
-        Value::Object(_) => "mapping",
-    }
 }
 
 #[cfg(test)]

@@ -10,20 +10,36 @@ use super::gofmt;
 use super::parse::{Arg, Command, Node, Pipeline};
 use crate::seal::plaintext::Plaintext;
 
-/// A byte buffer for plaintext that never leaves an unwiped copy behind when it grows.
+/// The most bytes one template value may grow to: Kubernetes refuses a Secret whose data is over
+/// 1 MiB, so nothing bigger is ever useful, and `{{ repeat 100000 (repeat 100000 "x") }}` in a
+/// 1 KB file must not allocate 10 GB (in `unseal` or in the controller).
+pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// A byte buffer for plaintext that never leaves an unwiped copy behind when it grows, and never
+/// grows past [`MAX_TEMPLATE_BYTES`]: a push that would is dropped and remembered, and the
+/// function or template that made it fails (see [`SecretBuf::check`]).
 #[derive(Default)]
-pub struct SecretBuf(Zeroizing<Vec<u8>>);
+pub struct SecretBuf(Zeroizing<Vec<u8>>, bool);
 
 impl SecretBuf {
     pub fn with_capacity(capacity: usize) -> Self {
-        Self(Zeroizing::new(Vec::with_capacity(capacity)))
+        Self(
+            Zeroizing::new(Vec::with_capacity(capacity.min(MAX_TEMPLATE_BYTES))),
+            false,
+        )
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
-        let needed = self.0.len() + bytes.len();
+        let needed = self.0.len().saturating_add(bytes.len());
+        if self.1 || needed > MAX_TEMPLATE_BYTES {
+            self.1 = true;
+            return;
+        }
         if needed > self.0.capacity() {
             let mut grown = Zeroizing::new(Vec::with_capacity(
-                needed.max(self.0.capacity() * 2).max(64),
+                needed
+                    .max(self.0.capacity() * 2)
+                    .clamp(64, MAX_TEMPLATE_BYTES),
             ));
             grown.extend_from_slice(&self.0);
             // the old buffer is wiped (whole capacity) when dropped here
@@ -40,11 +56,26 @@ impl SecretBuf {
         &self.0
     }
 
+    /// Fails when a push went over [`MAX_TEMPLATE_BYTES`] (the value is then incomplete).
+    pub fn check(&self) -> Result<(), Fail> {
+        if self.1 {
+            return Err(over_budget());
+        }
+        Ok(())
+    }
+
     pub fn into_plaintext(self) -> Plaintext {
         let mut exact = Vec::with_capacity(self.0.len());
         exact.extend_from_slice(&self.0);
         Plaintext::new(exact)
     }
+}
+
+/// The error for a value over [`MAX_TEMPLATE_BYTES`].
+pub fn over_budget() -> Fail {
+    Fail::Exec(format!(
+        "output larger than {MAX_TEMPLATE_BYTES} bytes, the Kubernetes limit for a Secret"
+    ))
 }
 
 /// A template value. Strings are bytes (Go strings), kept in wiped buffers.
@@ -110,6 +141,7 @@ impl<'a> Exec<'a> {
 
     pub fn run(mut self, nodes: &[Node]) -> Result<Plaintext, Fail> {
         self.walk(nodes, &Value::Data)?;
+        self.out.check()?;
         Ok(self.out.into_plaintext())
     }
 

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::Fail;
-use super::exec::{SecretBuf, Value};
+use super::exec::{MAX_TEMPLATE_BYTES, SecretBuf, Value, over_budget};
 use super::gofmt::{self, go_base64_error, go_quote, json, print_value, sprint};
 use crate::seal::plaintext::Plaintext;
 
@@ -83,7 +83,11 @@ pub fn is_supported(name: &str) -> bool {
 /// Calls `name` with evaluated arguments (a piped value comes last).
 pub fn call(name: &str, args: Vec<Value>, data: &Data) -> Result<Value, Fail> {
     let func = lookup(name).ok_or_else(|| Fail::Unsupported(format!("function `{name}`")))?;
-    func(&Call { name, data }, args)
+    let value = func(&Call { name, data }, args)?;
+    if let Value::Str(buf) = &value {
+        buf.check()?;
+    }
+    Ok(value)
 }
 
 /// What a function sees besides its arguments: the name it was called by (Go's messages name
@@ -426,6 +430,13 @@ fn replace(call: &Call<'_>, args: Vec<Value>) -> Result<Value, Fail> {
 
 fn repeat(call: &Call<'_>, args: Vec<Value>) -> Result<Value, Fail> {
     let (count, text) = call.count_and_text(&args)?;
+    // checked before the loop: `repeat 1000000000000 "x"` must not spin either
+    let total = usize::try_from(count)
+        .unwrap_or(0)
+        .saturating_mul(text.len());
+    if total > MAX_TEMPLATE_BYTES {
+        return Err(over_budget());
+    }
     let mut out = SecretBuf::default();
     for _ in 0..usize::try_from(count).unwrap_or(0) {
         out.push(text);
@@ -661,7 +672,11 @@ fn replace_all(src: &[u8], old: &[u8], new: &[u8]) -> SecretBuf {
 
 /// `indent`/`nindent`: `count` spaces before the text and after every line break.
 fn indent_into(out: &mut SecretBuf, count: i64, text: &[u8]) {
-    let pad = " ".repeat(usize::try_from(count).unwrap_or(0));
+    // a pad over the budget could never be pushed; the buffer records the overflow
+    let count = usize::try_from(count)
+        .unwrap_or(0)
+        .min(MAX_TEMPLATE_BYTES.saturating_add(1));
+    let pad = " ".repeat(count);
     out.push(pad.as_bytes());
     for &byte in text {
         out.push(&[byte]);

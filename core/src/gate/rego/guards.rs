@@ -1,0 +1,344 @@
+//! Checks in front of the Rego builtins that allocate from a small input: the result's size
+//! is computed from the arguments first, and only a result within budget is built. The same
+//! wrappers make arguments that regorus 0.14 panics or errors on behave as in OPA v1.22.3.
+//!
+//! `numbers.range(1, 1e12)`, `net.cidr_expand("0.0.0.0/0")`, a `concat` or `replace` of a
+//! string referenced a million times, or `sprintf("%999999999d", …)` abort the process on
+//! allocation in regorus, and `--policy-timeout` cannot stop a single allocation. A regorus
+//! extension is looked up before the builtin of the same name, so each guard is registered under
+//! the builtin's name: it checks the arguments, then calls regorus's own builtin, so results stay
+//! exactly regorus's.
+
+use regorus::unstable::{BUILTINS, Expr, Ref, Source, Span};
+use regorus::{Engine, Value};
+
+use super::error::RegoError;
+
+/// Most elements a builtin may produce (numbers.range, numbers.range_step, net.cidr_expand).
+pub const MAX_ELEMENTS: f64 = 1_000_000.0;
+/// Most bytes a builtin's string result may have (concat, replace, strings.replace_n, sprintf).
+pub const MAX_STRING_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+type Check = fn(&[Value]) -> Option<String>;
+/// Adjusts the arguments before regorus's builtin runs; `false` is OPA's undefined (a builtin
+/// error under non-strict builtin errors) for arguments the builtin would panic on.
+type Prepare = fn(&mut [Value]) -> bool;
+
+/// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
+/// `--strict-builtin-errors` (a builtin error is an error, not undefined).
+pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
+    let guards: [(&'static str, u8, Check, Prepare); 7] = [
+        ("numbers.range", 2, range, always),
+        ("numbers.range_step", 3, range_step, positive_step),
+        ("net.cidr_expand", 1, cidr_expand, always),
+        ("concat", 2, concat, always),
+        ("replace", 3, replace, always),
+        ("strings.replace_n", 2, replace_n, always),
+        ("sprintf", 2, sprintf, missing_operands),
+    ];
+    for (name, nargs, check, prepare) in guards {
+        let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
+            continue;
+        };
+        engine
+            .add_extension(
+                name.to_owned(),
+                nargs,
+                Box::new(move |mut args: Vec<Value>| {
+                    if !prepare(&mut args) {
+                        if strict {
+                            anyhow::bail!("{name}: invalid arguments");
+                        }
+                        return Ok(Value::Undefined);
+                    }
+                    if let Some(problem) = check(&args) {
+                        anyhow::bail!(
+                            "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
+                        );
+                    }
+                    call_builtin(builtin, &args, strict)
+                }),
+            )
+            .map_err(|e| RegoError::Compile {
+                file: "builtin guards".to_owned(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
+type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
+
+/// Calls regorus's builtin; unless `strict`, its errors become undefined, as the engine does for
+/// builtins when strict builtin errors are off (OPA's behaviour, see `engine::new_engine`).
+fn call_builtin(builtin: Builtin, args: &[Value], strict: bool) -> anyhow::Result<Value> {
+    let source = Source::from_contents("<builtin>".to_owned(), String::new())?;
+    let span = Span {
+        source,
+        line: 1,
+        col: 1,
+        start: 0,
+        end: 0,
+    };
+    let params: Vec<Ref<Expr>> = args
+        .iter()
+        .map(|_| {
+            Ref::new(Expr::Null {
+                span: span.clone(),
+                value: Value::Null,
+                eidx: 0,
+            })
+        })
+        .collect();
+    match builtin(&span, &params, args, strict) {
+        Err(e) if strict => Err(e),
+        result => Ok(result.unwrap_or(Value::Undefined)),
+    }
+}
+
+fn number(value: Option<&Value>) -> Option<f64> {
+    value?.as_number().ok()?.as_f64()
+}
+
+fn text_len(value: Option<&Value>) -> Option<f64> {
+    value?.as_string().ok().map(|s| s.len() as f64)
+}
+
+fn over_elements(count: f64) -> Option<String> {
+    (count > MAX_ELEMENTS)
+        .then(|| format!("{count:.0} elements is over the limit of {MAX_ELEMENTS:.0}"))
+}
+
+fn over_bytes(bytes: f64) -> Option<String> {
+    (bytes > MAX_STRING_BYTES).then(|| {
+        format!("a {bytes:.0}-byte result is over the limit of {MAX_STRING_BYTES:.0} bytes")
+    })
+}
+
+fn range(args: &[Value]) -> Option<String> {
+    let (a, b) = (number(args.first())?, number(args.get(1))?);
+    over_elements((b - a).abs() + 1.0)
+}
+
+fn range_step(args: &[Value]) -> Option<String> {
+    let (a, b, step) = (
+        number(args.first())?,
+        number(args.get(1))?,
+        number(args.get(2))?,
+    );
+    if step == 0.0 {
+        return None;
+    }
+    over_elements(((b - a) / step).abs() + 1.0)
+}
+
+fn always(_: &mut [Value]) -> bool {
+    true
+}
+
+/// regorus 0.14's `numbers.range_step` panics (capacity overflow) on a step below 1; OPA v1.22.3
+/// says "step must be a positive integer", undefined under non-strict builtin errors.
+fn positive_step(args: &mut [Value]) -> bool {
+    number(args.get(2)).is_none_or(|step| step >= 1.0 && step.fract() == 0.0)
+}
+
+/// `sprintf` with fewer operands than verbs: OPA (Go's fmt) writes `%!v(MISSING)` for each
+/// missing one, regorus raises an error (undefined: a Gatekeeper message silently lost). The
+/// missing verbs become that text (as `%%!v(MISSING)`). Verbs are read as regorus reads them;
+/// a width in non-ASCII digits, which regorus panics on, is undefined.
+fn missing_operands(args: &mut [Value]) -> bool {
+    let (Some(format), Some(given)) = (
+        args.first().and_then(|f| f.as_string().ok()).cloned(),
+        args.get(1).and_then(|a| a.as_array().ok()).map(|a| a.len()),
+    ) else {
+        return true;
+    };
+    let mut out = String::with_capacity(format.len());
+    let mut verbs = 0usize;
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '%' {
+            continue;
+        }
+        let mut spec = String::new();
+        let verb = loop {
+            match chars.next() {
+                Some(d) if (d == '.' && spec.is_empty()) || d.is_numeric() => {
+                    if !d.is_ascii() {
+                        return false;
+                    }
+                    spec.push(d);
+                }
+                other => break other,
+            }
+        };
+        match verb {
+            Some('%') if spec.is_empty() => out.push('%'),
+            Some(v) if verbs >= given => {
+                verbs += 1;
+                out.push_str(&format!("%!{v}(MISSING)"));
+            }
+            Some(v) => {
+                verbs += 1;
+                out.push_str(&spec);
+                out.push(v);
+            }
+            None => out.push_str(&spec),
+        }
+    }
+    if verbs > given
+        && let Some(f) = args.first_mut()
+    {
+        *f = Value::from(out);
+    }
+    true
+}
+
+fn cidr_expand(args: &[Value]) -> Option<String> {
+    let cidr = args.first()?.as_string().ok()?;
+    let (addr, prefix) = cidr.split_once('/')?;
+    let prefix: i32 = prefix.trim().parse().ok()?;
+    let bits = if addr.contains(':') { 128 } else { 32 };
+    over_elements(2f64.powi(bits - prefix))
+}
+
+fn strings_of(value: Option<&Value>) -> Option<(f64, f64)> {
+    let value = value?;
+    let (count, bytes) = if let Ok(array) = value.as_array() {
+        (
+            array.iter().len(),
+            array.iter().filter_map(|v| text_len(Some(v))).sum(),
+        )
+    } else {
+        let set = value.as_set().ok()?;
+        (
+            set.len(),
+            set.iter().filter_map(|v| text_len(Some(v))).sum(),
+        )
+    };
+    Some((count as f64, bytes))
+}
+
+fn concat(args: &[Value]) -> Option<String> {
+    let delimiter = text_len(args.first())?;
+    let (count, bytes) = strings_of(args.get(1))?;
+    over_bytes(bytes + delimiter * (count - 1.0).max(0.0))
+}
+
+/// Upper bound of `replace(s, old, new)`: every byte of `s` could start a match.
+fn replace(args: &[Value]) -> Option<String> {
+    let (s, old, new) = (
+        text_len(args.first())?,
+        text_len(args.get(1))?,
+        text_len(args.get(2))?,
+    );
+    let matches = if old == 0.0 { s + 1.0 } else { s / old };
+    over_bytes(s + matches * new)
+}
+
+fn replace_n(args: &[Value]) -> Option<String> {
+    let s = text_len(args.get(1))?;
+    let object = args.first()?.as_object().ok()?;
+    let grown: f64 = object
+        .iter()
+        .filter_map(|(old, new)| {
+            let (old, new) = (text_len(Some(old))?, text_len(Some(new))?);
+            let matches = if old == 0.0 { s + 1.0 } else { s / old };
+            Some(matches * new)
+        })
+        .sum();
+    over_bytes(s + grown)
+}
+
+/// The widths and precisions written in a format string (`%*d` widths come from the arguments,
+/// which Go's fmt caps at 1e6 itself).
+fn sprintf(args: &[Value]) -> Option<String> {
+    let format = args.first()?.as_string().ok()?;
+    let mut largest = 0f64;
+    let mut digits = String::new();
+    let mut in_verb = false;
+    for c in format.chars() {
+        if !in_verb {
+            in_verb = c == '%';
+            continue;
+        }
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if let Ok(n) = digits.parse::<f64>() {
+            largest = largest.max(n);
+        }
+        digits.clear();
+        // flags, `.` and `[n]` argument indexes keep the verb open; a letter or `%` ends it
+        in_verb = matches!(c, '+' | '-' | '#' | ' ' | '.' | '[' | ']');
+    }
+    over_bytes(largest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(query: &str) -> Result<regorus::QueryResults, String> {
+        let mut engine = Engine::new();
+        register(&mut engine, false).map_err(|e| e.to_string())?;
+        engine
+            .eval_query(query.to_owned(), false)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn huge_results_are_refused_before_allocation() {
+        for query in [
+            "x := numbers.range(1, 1000000000000)",
+            "x := numbers.range_step(0, 1e15, 2)",
+            "x := net.cidr_expand(\"0.0.0.0/0\")",
+            "x := net.cidr_expand(\"::/0\")",
+            "x := sprintf(\"%999999999d\", [1])",
+            "s := concat(\"\", [\"x\" | numbers.range(1, 10)[_]]); x := replace(concat(\"\", [s | numbers.range(1, 100000)[_]]), \"x\", concat(\"\", [s | numbers.range(1, 1000)[_]]))",
+        ] {
+            let err = eval(query).err().unwrap_or_default();
+            assert!(err.contains("over the limit"), "{query}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_step_below_one_is_undefined_not_a_panic() {
+        for query in [
+            "x := numbers.range_step(0, 10, -2)",
+            "x := numbers.range_step(0, 10, 0)",
+            "x := numbers.range_step(0, 10, 0.5)",
+        ] {
+            let r = eval(query).map(|r| r.result.len());
+            assert_eq!(r, Ok(0), "{query}");
+        }
+    }
+
+    #[test]
+    fn sprintf_with_missing_operands_writes_what_go_writes() {
+        let r = eval("x := [sprintf(\"%v and %d, %v%%\", [1]), sprintf(\"%5v|%.2f\", [])]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(
+            r.as_deref(),
+            Ok("{\"x\":[\"1 and %!d(MISSING), %!v(MISSING)%\",\"%!v(MISSING)|%!f(MISSING)\"]}")
+        );
+        assert_eq!(
+            eval("x := sprintf(\"%\u{0663}v\", [1])").map(|r| r.result.len()),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn ordinary_calls_keep_regorus_results() {
+        let r = eval("x := [numbers.range(1, 3), concat(\"-\", [\"a\", \"b\"]), net.cidr_expand(\"10.0.0.0/30\"), sprintf(\"%05d\", [7]), replace(\"aa\", \"a\", \"b\")]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default())
+            .unwrap_or_default();
+        assert!(r.contains("[1,2,3]"), "{r}");
+        assert!(r.contains("\"a-b\""), "{r}");
+        assert!(r.contains("10.0.0.3"), "{r}");
+        assert!(r.contains("\"00007\""), "{r}");
+        assert!(r.contains("\"bb\""), "{r}");
+    }
+}

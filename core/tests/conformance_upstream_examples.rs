@@ -1,0 +1,189 @@
+//! Manifests nobody here wrote validate clean with no flags: numeric resource quantities from
+//! Kubernetes' own test manifests (the API server accepts them: `kubectl create --dry-run=server`),
+//! and the CRD catalog projects' own examples against the catalog's schemas (Flux's samples,
+//! Gateway API's standard examples, Argo CD's reference manifests, Prometheus operator's alerting
+//! guide). The material comes from the same Go modules as `schemas/generate` uses, read from the
+//! module zip in the module cache (`go mod download`); without `go` the test fails in CI and is
+//! skipped loudly elsewhere. `unzip` lists and reads the zips.
+
+use std::process::Command;
+
+use sealgate_core::gate::{Input, SchemaOptions, Severity, Validator};
+use sealgate_core::manifest::Source;
+
+/// `(module@version, file prefix inside the module, file suffix)`: every matching file is read.
+const EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "k8s.io/kubernetes@v1.36.3",
+        "test/e2e/testing-manifests/statefulset/",
+        "statefulset.yaml",
+    ),
+    (
+        "k8s.io/kubernetes@v1.36.3",
+        "test/e2e/testing-manifests/statefulset/cassandra/",
+        "controller.yaml",
+    ),
+    (
+        "k8s.io/kubernetes@v1.36.3",
+        "test/integration/scheduler_perf/templates/pod-large-cpu",
+        ".yaml",
+    ),
+    (
+        "k8s.io/kubernetes@v1.36.3",
+        "test/integration/scheduler_perf/event_handling/templates/nodeadd-pod-noderesources",
+        ".yaml",
+    ),
+    (
+        "github.com/fluxcd/kustomize-controller@v1.10.1",
+        "config/samples/",
+        ".yaml",
+    ),
+    (
+        "github.com/fluxcd/source-controller@v1.10.1",
+        "config/samples/",
+        ".yaml",
+    ),
+    (
+        "sigs.k8s.io/gateway-api@v1.7.0",
+        "examples/standard/",
+        ".yaml",
+    ),
+    // Not applicationset.yaml: a field reference the API server refuses too (unknown fields, and
+    // `matrix.generators: Required value` once its null is pruned; sealgate says the same).
+    (
+        "github.com/argoproj/argo-cd/v3@v3.6.2",
+        "docs/operator-manual/",
+        "/application.yaml",
+    ),
+    (
+        "github.com/argoproj/argo-cd/v3@v3.6.2",
+        "docs/operator-manual/",
+        "/project.yaml",
+    ),
+    (
+        "github.com/prometheus-operator/prometheus-operator@v0.85.0",
+        "example/user-guides/alerting/",
+        ".yaml",
+    ),
+];
+
+fn module_zip(module: &str) -> String {
+    let out = Command::new("go")
+        .args(["mod", "download", "-json", module])
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    // A module asking for a newer Go is reported as an error, but its zip is downloaded and verified.
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "go mod download {module}: {e}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    info["Zip"]
+        .as_str()
+        .unwrap_or_else(|| panic!("go mod download {module}: no zip: {info}"))
+        .to_owned()
+}
+
+fn unzip(args: &[&str]) -> String {
+    let out = Command::new("unzip").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "unzip {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every example file as a named source.
+fn examples() -> Vec<Source> {
+    let mut sources = Vec::new();
+    for (module, prefix, suffix) in EXAMPLES {
+        let zip = module_zip(module);
+        let root = format!("{module}/{prefix}");
+        let names: Vec<String> = unzip(&["-Z1", &zip])
+            .lines()
+            .filter(|n| n.starts_with(&root) && n.ends_with(suffix))
+            .map(str::to_owned)
+            .collect();
+        assert!(!names.is_empty(), "no {prefix}*{suffix} in {module}");
+        for name in names {
+            let text = unzip(&["-p", &zip, &name]);
+            // Alertmanager's own configuration files sit next to the manifests in the guides.
+            if text.contains("kind:") {
+                sources.push(Source::from_text(&name, text));
+            }
+        }
+    }
+    sources
+}
+
+#[test]
+fn conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds() {
+    if Command::new("go").arg("version").output().is_err()
+        || Command::new("unzip").arg("-v").output().is_err()
+    {
+        sealgate_tests::require(
+            "conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds",
+            "`go` and `unzip` on PATH",
+            "it reads upstream modules from the Go module proxy",
+        )
+        .unwrap();
+        return;
+    }
+    let sources = examples();
+    let numeric_quantities = sources
+        .iter()
+        .filter(|s| {
+            s.text().lines().any(|l| {
+                let l = l.trim();
+                (l.starts_with("cpu:") || l.starts_with("memory:"))
+                    && l.split(':')
+                        .nth(1)
+                        .is_some_and(|v| v.trim().parse::<f64>().is_ok())
+            })
+        })
+        .count();
+    assert!(
+        numeric_quantities >= 4,
+        "only {numeric_quantities} sources with numeric quantities"
+    );
+    let mut validator = Validator::new(SchemaOptions::default(), None).unwrap();
+    let report = validator
+        .validate(sources.into_iter().map(Input::Read).collect())
+        .unwrap();
+    let errors: Vec<String> = report
+        .findings()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            format!(
+                "{}:{} [{}] {}",
+                f.subject.file, f.subject.line, f.check, f.message
+            )
+        })
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    let used = validator.catalog_used();
+    for project in [
+        "argo-cd",
+        "flux-kustomize-controller",
+        "flux-source-controller",
+        "gateway-api",
+        "prometheus-operator",
+    ] {
+        assert!(
+            used.iter().any(|u| u.starts_with(project)),
+            "{project} judged nothing: {used:?}"
+        );
+    }
+    let checked = report.counts();
+    assert!(checked.valid >= 100, "{checked:?}");
+}
