@@ -108,6 +108,15 @@ pub struct ValidateArgs {
     /// Regex of file paths to leave out when walking folders (repeatable)
     #[arg(long, value_name = "PATTERN")]
     pub ignore: Vec<String>,
+    /// Render each kustomize overlay with `kustomize build` (else `kubectl kustomize`) and validate the output instead of its resource files
+    #[arg(long, help_heading = "Rendering")]
+    pub kustomize: bool,
+    /// Render each Helm chart folder (Chart.yaml) with `helm template` and validate the output (without it, charts are skipped with a note)
+    #[arg(long, help_heading = "Rendering")]
+    pub helm: bool,
+    /// Values file for `helm template` (repeatable, in order; needs --helm)
+    #[arg(long, value_name = "FILE", requires = "helm", value_hint = ValueHint::FilePath, help_heading = "Rendering")]
+    pub values: Vec<PathBuf>,
     /// Report format
     #[arg(
         short,

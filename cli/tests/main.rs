@@ -16,7 +16,9 @@
 mod conformance_kubeconform;
 mod escrow_unseal;
 mod file_safety;
+mod folders;
 mod gitops_example;
 mod hostile_input;
+mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod snapshots;

@@ -19,3 +19,4 @@ mod cluster_deploy_dry_run;
 mod cluster_env;
 mod cluster_node_e2e;
 mod cluster_node_migration;
+mod cluster_real_repositories;

@@ -5,6 +5,7 @@
 //! policies on their own (conftest/Gatekeeper semantics); [`policy_test`] runs policies' own tests.
 
 mod finding;
+mod kustomization;
 mod rego;
 mod report;
 mod schema;

@@ -4,6 +4,7 @@
 use crate::manifest::{Document, ManifestError};
 
 use super::finding::{Finding, Severity, Subject, check};
+use super::kustomization;
 use super::rego::{InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions};
 use super::report::{Report, ResourceResult, Status};
 use super::schema::{SchemaError, SchemaOptions, SchemaSet};
@@ -160,6 +161,13 @@ fn apply_policies(
     results: &mut [ResourceResult],
     extra: &mut Vec<ResourceResult>,
 ) -> Result<(), RegoError> {
+    // Policies judge Kubernetes objects; kustomize's own files are not objects (their schema
+    // check is all they get), so a rule such as "every object has an owner label" leaves them be.
+    let (docs, results): (Vec<&Document>, Vec<&mut ResourceResult>) = docs
+        .iter()
+        .zip(results.iter_mut())
+        .filter(|(doc, _)| !kustomization::applies(doc))
+        .unzip();
     let inputs: Vec<InputDoc<'_>> = docs
         .iter()
         .map(|d| InputDoc {
@@ -169,7 +177,7 @@ fn apply_policies(
         })
         .collect();
     let evaluation = gate.evaluate(&inputs)?;
-    for ((doc, result), outcome) in docs.iter().zip(results.iter_mut()).zip(&evaluation.docs) {
+    for ((doc, result), outcome) in docs.into_iter().zip(results).zip(&evaluation.docs) {
         let subject = Subject::of(doc);
         result.findings.extend(
             outcome

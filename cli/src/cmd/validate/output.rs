@@ -122,12 +122,18 @@ fn text(report: &Report, info: &RunInfo) -> String {
         .iter()
         .filter(|r| r.status == Status::Skipped)
     {
+        // A skipped file (a patch, generator data) names no object.
+        let object = if r.subject.kind.is_none() && r.subject.name.is_none() {
+            String::new()
+        } else {
+            format!(" {}", r.subject.display_name())
+        };
         let _ = writeln!(
             out,
-            "{}:{} skipped {}: {}",
+            "{}:{} skipped{}: {}",
             controls(&r.subject.file),
             r.subject.line,
-            controls(&r.subject.display_name()),
+            controls(&object),
             controls(r.reason.as_deref().unwrap_or(""))
         );
     }
