@@ -126,6 +126,12 @@ const CASES: &[(&str, bool, &str, &str)] = &[
         r#"{"s": ""}"#,
     ),
     (
+        "arithmetic_and_set_operators_on_wrong_types",
+        false,
+        "deny contains \"plus\" if input.s + 1\ndeny contains \"minus\" if input.s - {1}\ndeny contains \"union\" if input.s | {1}\ndeny contains \"and\" if input.n & {1}\ndeny contains \"mul\" if input.o * 2\ndeny contains \"mod\" if 5 % input.z\ndeny contains \"modf\" if 5.5 % 2\ndeny contains \"okset\" if count({1, 2} - {1}) == 1\ndeny contains \"oknum\" if input.n - 1 == 2\ndeny contains \"setminus\" if count({1} - input.s) >= 0",
+        r#"{"s": "apps/v1", "n": 3, "o": {}, "z": 0}"#,
+    ),
+    (
         "every_over_a_scalar_is_undefined",
         false,
         "deny contains \"all\" if { every x in input.s { x } }",

@@ -113,7 +113,7 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     add_deprecated_builtins(&mut engine)?;
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
-    super::undefined::register(&mut engine).map_err(|e| RegoError::Compile {
+    super::undefined::register(&mut engine, strict).map_err(|e| RegoError::Compile {
         file: super::undefined::COLLECTION.to_string(),
         message: e.to_string(),
     })?;

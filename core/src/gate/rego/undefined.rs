@@ -22,13 +22,18 @@
 //!   `future.keywords.not` opts into OPA's newer `not`, under which the negation of an undefined
 //!   operand is true, as in regorus: nothing moves there;
 //! - a statement that starts with a ref ending its line, followed by a line starting with `(`, is two
-//!   statements in OPA; regorus reads a call. A `;` after the ref splits them.
+//!   statements in OPA; regorus reads a call. A `;` after the ref splits them;
+//! - arithmetic and set operators on operands of the wrong type (`input.s + 1`, `input.s | {1}`)
+//!   are builtin errors in OPA, undefined by default; regorus raises "`add` expects numeric
+//!   argument". Each operand that is not a literal of the right type goes through an extension
+//!   ([`NUMBER`], [`INTEGER`] for `%`, [`SET`], [`NUMBER_OR_SET`] for `-`) that is undefined for
+//!   other types. A number minus a set stays an error (for that rule only).
 //!
 //! Policies without these patterns reach regorus byte for byte; rewritten text keeps its lines.
 //! The proper fix belongs in regorus' interpreter (three `bail!`s).
 
 use regorus::unstable::{
-    BoolOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
+    ArithOp, BoolOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
 };
 use regorus::{Engine, Value};
 
@@ -37,18 +42,46 @@ use super::shadowing::children;
 /// The extension that guards `some … in` collections.
 pub(crate) const COLLECTION: &str = "__sealgate_collection";
 
-/// Registers [`COLLECTION`] on an engine: collections pass, anything else is undefined.
-pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
-    engine.add_extension(
-        COLLECTION.to_string(),
-        1,
-        Box::new(|args: Vec<Value>| {
-            Ok(match args.into_iter().next() {
-                Some(v @ (Value::Array(_) | Value::Set(_) | Value::Object(_))) => v,
-                _ => Value::Undefined,
-            })
+/// The extensions that guard the operands of `+ * / %`, of `| &`, and of `-`.
+pub(crate) const NUMBER: &str = "__sealgate_number";
+pub(crate) const INTEGER: &str = "__sealgate_integer";
+pub(crate) const SET: &str = "__sealgate_set";
+pub(crate) const NUMBER_OR_SET: &str = "__sealgate_number_or_set";
+
+/// Whether a value has the type a guard lets through.
+type TypeCheck = fn(&Value) -> bool;
+
+/// Registers [`COLLECTION`] and the operand guards on an engine: a value of the right type
+/// passes, anything else is undefined (an error for the operand guards under OPA's
+/// `--strict-builtin-errors`, as OPA's arithmetic builtins then raise).
+pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> {
+    let guards: [(&str, TypeCheck); 5] = [
+        (COLLECTION, |v| {
+            matches!(v, Value::Array(_) | Value::Set(_) | Value::Object(_))
         }),
-    )
+        (NUMBER, |v| matches!(v, Value::Number(_))),
+        (INTEGER, |v| matches!(v, Value::Number(n) if n.is_integer())),
+        (SET, |v| matches!(v, Value::Set(_))),
+        (NUMBER_OR_SET, |v| {
+            matches!(v, Value::Number(_) | Value::Set(_))
+        }),
+    ];
+    for (name, passes) in guards {
+        engine.add_extension(
+            name.to_string(),
+            1,
+            Box::new(
+                move |args: Vec<Value>| match args.into_iter().next().filter(passes) {
+                    Some(v) => Ok(v),
+                    None if strict && name != COLLECTION => {
+                        anyhow::bail!("operand of the wrong type for an operator")
+                    }
+                    None => Ok(Value::Undefined),
+                },
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// Nesting depth up to which head/term loops are moved (one level per pass).
@@ -61,20 +94,23 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
     let mut changed = false;
     let mut next_name = 0;
     let hoist = !new_not(text);
-    // Pass 0 wraps `some … in` collections; later passes move looping terms, outermost first.
-    for pass in 0..=MAX_PASSES {
+    // Pass 0 wraps `some … in` collections, moves negated operands and splits statements; pass 1
+    // guards operator operands (also those pass 0 moved); later passes move looping terms,
+    // outermost first.
+    for pass in 0..=MAX_PASSES + 1 {
         let rules = parse(path, &current, v0)?;
         let mut edits = Edits {
             text: &current,
             v0,
             list: Vec::new(),
             hoist,
+            guarding: pass == 1,
             stmt_start: None,
             regions: Vec::new(),
             next_name,
         };
         for rule in &rules {
-            if pass == 0 {
+            if pass <= 1 {
                 edits.wrap_some_in(rule);
             } else {
                 edits.move_rule(rule);
@@ -82,7 +118,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
         }
         next_name = edits.next_name;
         if edits.list.is_empty() {
-            if pass > 0 {
+            if pass > 1 {
                 break;
             }
             continue;
@@ -134,6 +170,8 @@ struct Edits<'t> {
     list: Vec<(usize, usize, String)>,
     /// Whether operands of negated calls move in front (OPA's `not` without `future.keywords.not`).
     hoist: bool,
+    /// Pass 1: only operator operands are guarded (the walk is pass 0's).
+    guarding: bool,
     /// Start of the statement of a braced query being walked (pass 0): a call found there whose
     /// `(` opens a new line is two statements.
     stmt_start: Option<usize>,
@@ -209,14 +247,18 @@ impl Edits<'_> {
             if let Literal::NotExpr { expr, .. } = &stmt.literal
                 && stmt.with_mods.is_empty()
                 && self.hoist
+                && !self.guarding
             {
                 self.hoist_negated_operands(query, stmt, expr);
             }
             self.stmt_start = match &stmt.literal {
-                Literal::Expr { .. } if braced => Some(stmt.span.start as usize),
+                Literal::Expr { .. } if braced && !self.guarding => Some(stmt.span.start as usize),
                 _ => None,
             };
             match &stmt.literal {
+                Literal::SomeIn { collection, .. } if self.guarding => {
+                    self.wrap_in_expr(collection);
+                }
                 Literal::SomeIn { collection, .. } => {
                     let (start, end) = range(collection.span());
                     self.list.push((start, start, format!("{COLLECTION}(")));
@@ -236,6 +278,9 @@ impl Edits<'_> {
     }
 
     fn wrap_in_expr(&mut self, expr: &Ref<Expr>) {
+        if self.guarding {
+            self.guard_operands(expr);
+        }
         if let Expr::Call { span, fcn, .. } = expr.as_ref()
             && self.stmt_start == Some(span.start as usize)
         {
@@ -266,6 +311,37 @@ impl Edits<'_> {
                 self.wrap_in_query(query);
             }
             _ => children(expr, &mut |c| self.wrap_in_expr(c)),
+        }
+    }
+
+    /// Wraps the operands of an arithmetic or set operator that are not literals of the right type.
+    fn guard_operands(&mut self, expr: &Ref<Expr>) {
+        let (guard, lhs, rhs) = match expr.as_ref() {
+            Expr::ArithExpr { op, lhs, rhs, .. } => {
+                let guard = match op {
+                    ArithOp::Sub => NUMBER_OR_SET,
+                    ArithOp::Mod => INTEGER,
+                    _ => NUMBER,
+                };
+                (guard, lhs, rhs)
+            }
+            Expr::BinExpr { lhs, rhs, .. } => (SET, lhs, rhs),
+            _ => return,
+        };
+        for operand in [lhs, rhs] {
+            let literal = match operand.as_ref() {
+                Expr::Number { span, .. } if guard == INTEGER => {
+                    span.text().bytes().all(|b| b.is_ascii_digit())
+                }
+                Expr::Number { .. } => guard != SET,
+                Expr::Set { .. } | Expr::SetCompr { .. } => guard != NUMBER,
+                _ => false,
+            };
+            if !literal {
+                let (start, end) = range(operand.span());
+                self.list.push((start, start, format!("{guard}(")));
+                self.list.push((end, end, ")".to_string()));
+            }
         }
     }
 
@@ -575,11 +651,21 @@ mod tests {
     }
 
     #[test]
+    fn operator_operands_are_guarded_unless_literals_of_their_type() {
+        let text =
+            "package p\nr := (input.a + 1) * input.b\ns := {1} | input.c\nt := input.d - {2}\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr := (__sealgate_number(__sealgate_number(input.a) + 1)) * __sealgate_number(input.b)\ns := {1} | __sealgate_set(input.c)\nt := __sealgate_number_or_set(input.d) - {2}\n"
+        );
+    }
+
+    #[test]
     fn a_paren_opening_a_line_starts_a_statement() {
         let text = "package p\nr if {\n  input.a\n  (input.b - 1) > 0\n  x := f(\n  1)\n}\n";
         assert_eq!(
             rewrite("p.rego", text, false).unwrap(),
-            "package p\nr if {\n  input.a;\n  (input.b - 1) > 0\n  x := f(\n  1)\n}\n"
+            "package p\nr if {\n  input.a;\n  (__sealgate_number_or_set(input.b) - 1) > 0\n  x := f(\n  1)\n}\n"
         );
     }
 
