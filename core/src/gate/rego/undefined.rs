@@ -37,7 +37,7 @@ use regorus::unstable::{
 };
 use regorus::{Engine, Value};
 
-use super::shadowing::children;
+use super::shadowing::{StmtPart, children, head_value, stmt_parts};
 
 /// The extension that guards `some … in` collections.
 pub(crate) const COLLECTION: &str = "__sealgate_collection";
@@ -215,17 +215,8 @@ impl Edits<'_> {
     fn wrap_some_in(&mut self, rule: &Ref<Rule>) {
         match rule.as_ref() {
             Rule::Spec { head, bodies, .. } => {
-                match head {
-                    RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
-                        if let Some(a) = assign {
-                            self.wrap_in_expr(&a.value);
-                        }
-                    }
-                    RuleHead::Set { key, .. } => {
-                        if let Some(k) = key {
-                            self.wrap_in_expr(k);
-                        }
-                    }
+                if let Some(value) = head_value(head) {
+                    self.wrap_in_expr(value);
                 }
                 for body in bodies {
                     if let Some(a) = &body.assign {
@@ -403,14 +394,8 @@ impl Edits<'_> {
         let Rule::Spec { span, head, bodies } = rule.as_ref() else {
             return;
         };
-        let head_value = match head {
-            RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
-                assign.as_ref().map(|a| &a.value)
-            }
-            RuleHead::Set { key, .. } => key.as_ref(),
-        };
         let mut moves: Vec<(&Ref<Expr>, Option<&Ref<Query>>)> = Vec::new();
-        if let Some(value) = head_value.filter(|v| loops(v)) {
+        if let Some(value) = head_value(head).filter(|v| loops(v)) {
             if bodies.is_empty() {
                 moves.push((value, None));
             }
@@ -456,17 +441,8 @@ impl Edits<'_> {
             return;
         }
         // Nothing to move in the head: look for comprehensions, outermost first.
-        match head {
-            RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
-                if let Some(a) = assign {
-                    self.move_in_expr(&a.value);
-                }
-            }
-            RuleHead::Set { key, .. } => {
-                if let Some(k) = key {
-                    self.move_in_expr(k);
-                }
-            }
+        if let Some(value) = head_value(head) {
+            self.move_in_expr(value);
         }
         for body in bodies {
             if let Some(a) = &body.assign {
@@ -494,28 +470,11 @@ impl Edits<'_> {
 
     fn move_in_query(&mut self, query: &Ref<Query>) {
         for stmt in &query.stmts {
-            for wm in &stmt.with_mods {
-                self.move_in_expr(&wm.r#as);
-            }
-            match &stmt.literal {
-                Literal::SomeIn {
-                    key,
-                    value,
-                    collection,
-                    ..
-                } => {
-                    for e in key.iter().chain([value, collection]) {
-                        self.move_in_expr(e);
-                    }
+            for part in stmt_parts(stmt) {
+                match part {
+                    StmtPart::Expr(e) => self.move_in_expr(e),
+                    StmtPart::Query(q) => self.move_in_query(q),
                 }
-                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
-                    self.move_in_expr(expr);
-                }
-                Literal::Every { domain, query, .. } => {
-                    self.move_in_expr(domain);
-                    self.move_in_query(query);
-                }
-                Literal::SomeVars { .. } => {}
             }
         }
     }
