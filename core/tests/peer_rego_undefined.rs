@@ -132,6 +132,12 @@ const CASES: &[(&str, bool, &str, &str)] = &[
         r#"{"s": "apps/v1", "n": 3, "o": {}, "z": 0}"#,
     ),
     (
+        "replace_n_without_chained_replacements",
+        false,
+        "deny contains strings.replace_n({\"a\": \"b\", \"b\": \"a\"}, input.s)\ndeny contains strings.replace_n({\"aab\": \"Y\", \"ab\": \"X\"}, \"aaabab\")",
+        r#"{"s": "abba"}"#,
+    ),
+    (
         "every_over_a_scalar_is_undefined",
         false,
         "deny contains \"all\" if { every x in input.s { x } }",

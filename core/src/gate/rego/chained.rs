@@ -7,8 +7,9 @@
 //! OPA and is accepted by regorus. The head is repeated on the body's own line, so every line
 //! keeps its number.
 
-/// The v0 policy text with every chained body given its rule's head, or `None` when there is none.
-pub(crate) fn split(text: &str) -> Option<String> {
+/// The v0 policy text with every chained body given its rule's head, or `None` when there is none
+/// (or the result would not parse: then regorus sees the text as written).
+pub(crate) fn split(path: &str, text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut edits: Vec<(usize, String)> = Vec::new();
     let mut depth = 0usize;
@@ -83,7 +84,7 @@ pub(crate) fn split(text: &str) -> Option<String> {
         at = pos;
     }
     out.push_str(text.get(at..)?);
-    Some(out)
+    super::undefined::parse(path, &out, true).map(|_| out)
 }
 
 #[cfg(test)]
@@ -94,7 +95,7 @@ mod tests {
     fn each_chained_body_gets_the_head_on_its_own_line() {
         let text = "package p\nviolation[{\"msg\": msg}] {\n  input.a\n  msg := \"a\"\n} {\n  input.b # } {\n  msg := \"}\"\n}\n";
         assert_eq!(
-            split(text).unwrap(),
+            split("p.rego", text).unwrap(),
             "package p\nviolation[{\"msg\": msg}] {\n  input.a\n  msg := \"a\"\n} violation[{\"msg\": msg}] {\n  input.b # } {\n  msg := \"}\"\n}\n"
         );
     }
@@ -103,6 +104,7 @@ mod tests {
     fn separate_rules_and_else_chains_are_left_alone() {
         assert_eq!(
             split(
+                "p.rego",
                 "package p\np { true }\nq = {\"a\": 1}\nr = 1 { false } else = 2 { true }\nf(c) = {\"p\": c} {\n  c\n}\n"
             ),
             None

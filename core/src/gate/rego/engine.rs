@@ -136,7 +136,7 @@ pub(crate) fn add_policy(
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
     let split = if v0 {
-        super::chained::split(text)
+        super::chained::split(path, text)
     } else {
         None
     };

@@ -23,20 +23,23 @@ type Check = fn(&[Value]) -> Option<String>;
 /// Adjusts the arguments before regorus's builtin runs; `false` is OPA's undefined (a builtin
 /// error under non-strict builtin errors) for arguments the builtin would panic on.
 type Prepare = fn(&mut [Value]) -> bool;
+/// sealgate's own result where regorus's builtin computes another than OPA; `None` leaves the
+/// call to regorus (its errors included).
+type Own = Option<fn(&[Value]) -> Option<Value>>;
 
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare); 7] = [
-        ("numbers.range", 2, range, always),
-        ("numbers.range_step", 3, range_step, positive_step),
-        ("net.cidr_expand", 1, cidr_expand, always),
-        ("concat", 2, concat, always),
-        ("replace", 3, replace, always),
-        ("strings.replace_n", 2, replace_n, always),
-        ("sprintf", 2, sprintf, missing_operands),
+    let guards: [(&'static str, u8, Check, Prepare, Own); 7] = [
+        ("numbers.range", 2, range, always, None),
+        ("numbers.range_step", 3, range_step, positive_step, None),
+        ("net.cidr_expand", 1, cidr_expand, always, None),
+        ("concat", 2, concat, always, None),
+        ("replace", 3, replace, always, None),
+        ("strings.replace_n", 2, replace_n, always, Some(go_replacer)),
+        ("sprintf", 2, sprintf, missing_operands, None),
     ];
-    for (name, nargs, check, prepare) in guards {
+    for (name, nargs, check, prepare, own) in guards {
         let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
             continue;
         };
@@ -56,7 +59,10 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
                             "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
                         );
                     }
-                    call_builtin(builtin, &args, strict)
+                    match own.and_then(|f| f(&args)) {
+                        Some(value) => Ok(value),
+                        None => call_builtin(builtin, &args, strict),
+                    }
                 }),
             )
             .map_err(|e| RegoError::Compile {
@@ -195,6 +201,38 @@ fn missing_operands(args: &mut [Value]) -> bool {
     true
 }
 
+/// `strings.replace_n` as OPA v1.22.3 computes it: Go's `strings.NewReplacer` over the pattern
+/// keys in sorted order, so at each position the first key (in that order) that matches wins, and
+/// replaced text is never scanned again. regorus 0.14 replaces one key after the other over the
+/// whole string (chained replacements). Patterns with an empty or non-string key or value are
+/// left to regorus.
+fn go_replacer(args: &[Value]) -> Option<Value> {
+    let patterns = args.first()?.as_object().ok()?;
+    let text = args.get(1)?.as_string().ok()?;
+    let mut pairs = Vec::with_capacity(patterns.len());
+    for (old, new) in patterns.iter() {
+        let old = old.as_string().ok()?;
+        if old.is_empty() {
+            return None;
+        }
+        pairs.push((old.as_ref(), new.as_string().ok()?.as_ref()));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = text;
+    'scan: while let Some(c) = rest.chars().next() {
+        for (old, new) in &pairs {
+            if let Some(after) = rest.strip_prefix(*old) {
+                out.push_str(new);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    Some(Value::from(out))
+}
+
 fn cidr_expand(args: &[Value]) -> Option<String> {
     let cidr = args.first()?.as_string().ok()?;
     let (addr, prefix) = cidr.split_once('/')?;
@@ -328,6 +366,13 @@ mod tests {
             eval("x := sprintf(\"%\u{0663}v\", [1])").map(|r| r.result.len()),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn replace_n_replaces_as_go_s_replacer() {
+        let r = eval("x := [strings.replace_n({\"a\": \"Xa\", \"ab\": \"X\", \"ba\": \"bYa\", \"aaa\": \"X\"}, \"aaaaab\"), strings.replace_n({\"a\": \"b\", \"b\": \"a\"}, \"abé\")]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[\"XaXaXaXaXab\",\"baé\"]}"));
     }
 
     #[test]

@@ -141,7 +141,7 @@ fn new_not(text: &str) -> bool {
     })
 }
 
-fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> {
+pub(super) fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> {
     let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
     let mut parser = Parser::new(&source).ok()?;
     if !v0 {
