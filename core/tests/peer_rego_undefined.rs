@@ -138,6 +138,12 @@ const CASES: &[(&str, bool, &str, &str)] = &[
         r#"{"s": "abba"}"#,
     ),
     (
+        "body_loop_over_an_absent_field_and_a_scalar_v0",
+        true,
+        "containers[c] { keys := {\"containers\", \"initContainers\", \"hostname\"}; c = input.spec[keys[_]][_] }\ndeny[msg] { c := containers[_]; msg := sprintf(\"%v\", [c.name]) }",
+        r#"{"spec": {"containers": [{"name": "a"}], "hostname": "h"}}"#,
+    ),
+    (
         "every_over_a_scalar_is_undefined",
         false,
         "deny contains \"all\" if { every x in input.s { x } }",
