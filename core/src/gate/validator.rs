@@ -5,7 +5,7 @@ use crate::manifest::{Document, ManifestError};
 
 use super::finding::{Finding, Severity, Subject, check};
 use super::kustomization;
-use super::rego::{InputDoc, Level, PolicyFinding, RegoError, RegoGate, RegoOptions};
+use super::rego::{InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions};
 use super::report::{Report, ResourceResult, Status};
 use super::schema::{SchemaError, SchemaOptions, SchemaSet};
 use super::validate::{Input, check_sources, register_crds};
@@ -185,7 +185,13 @@ fn apply_policies(
                 .iter()
                 .map(|pf| policy_finding(pf, &subject)),
         );
-        if result.status == Status::Valid
+        result
+            .findings
+            .extend(outcome.errors.iter().map(|e| policy_error(e, &subject)));
+        if !outcome.errors.is_empty() {
+            // Not fully checked: one of its policies could not be evaluated.
+            result.status = Status::Error;
+        } else if result.status == Status::Valid
             && result
                 .findings
                 .iter()
@@ -195,15 +201,20 @@ fn apply_policies(
         }
     }
     if let Some(combined) = &evaluation.combined
-        && !combined.findings.is_empty()
+        && !(combined.findings.is_empty() && combined.errors.is_empty())
     {
         let subject = Subject::file(COMBINED_INPUT, 0);
         let findings = combined
             .findings
             .iter()
             .map(|pf| policy_finding(pf, &subject))
+            .chain(combined.errors.iter().map(|e| policy_error(e, &subject)))
             .collect();
-        extra.push(ResourceResult::checked(subject, findings));
+        let mut result = ResourceResult::checked(subject, findings);
+        if !combined.errors.is_empty() {
+            result.status = Status::Error;
+        }
+        extra.push(result);
     }
     Ok(())
 }
@@ -215,6 +226,11 @@ fn severity(level: Level) -> Severity {
         Level::Warning => Severity::Warning,
         Level::DryRun => Severity::Note,
     }
+}
+
+/// A rule that failed to evaluate for `subject`: an error finding under the rule's name.
+fn policy_error(e: &PolicyError, subject: &Subject) -> Finding {
+    Finding::new(Severity::Error, &e.policy, e.error.to_string(), subject)
 }
 
 /// A policy result as a gate finding about `subject`; a position the policy chose itself
