@@ -3,7 +3,8 @@
 # tests/peers) on the same data, each on a fresh local control plane (tests/cluster/up):
 #   KEYS key Secrets (RSA-4096, upstream format) and SECRETS SealedSecrets x 3 items sealed with
 #   the newest key; cold sync wall time (process start -> every Secret present), RSA operations,
-#   peak RSS, CPU time; then a restart with everything in sync (wall time to steady state, RSA ops).
+#   peak RSS, CPU time; then a restart with everything in sync (wall time to steady state, RSA ops,
+#   and the Secret GETs the API server answered: ours checks each Secret's data digest once).
 # Writes the "Controller" section of docs/benchmarks.md (between the controller markers).
 #
 #   SEALGATE_PEERS=... bash bench/controller.sh [SECRETS=1000] [KEYS=12]
@@ -134,6 +135,11 @@ metric() {
   curl -fsS "http://127.0.0.1:$metrics_port/metrics" 2>/dev/null |
     awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
 }
+# GETs of single Secrets the API server has answered so far (its apiserver_request_total)
+secret_gets() {
+  api "$server/metrics" |
+    awk '/^apiserver_request_total\{/ && /resource="secrets"/ && /verb="GET"/ { s += $NF } END { printf "%d\n", s }'
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 child_pid() { pgrep -P "$1" | head -n 1; }
 hwm_mib() { awk '/^VmHWM/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
@@ -236,11 +242,12 @@ all_reconciled() {
 }
 
 # measure PHASE CHECK DESC: starts the controller, waits for CHECK, then reads the phase's wall
-# time, RSA operations, peak RSS, CPU and mean load into m_wall m_rsa m_hwm m_maxrss m_cpu m_load,
-# and stops it.
+# time, RSA operations, peak RSS, CPU, mean load and Secret GETs into m_wall m_rsa m_hwm m_maxrss
+# m_cpu m_load m_gets, and stops it.
 measure() {
-  local phase=$1 check=$2 desc=$3 log="$work/$run-$1.log" t0 pid reqs sampler
+  local phase=$1 check=$2 desc=$3 log="$work/$run-$1.log" t0 pid reqs sampler gets0
   uptime >>"$load_samples"
+  gets0=$(secret_gets)
   # the 1-minute load average every 5 s: how busy the machine was during this phase
   while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done >"$log.load" &
   sampler=$!
@@ -257,10 +264,11 @@ measure() {
   reqs=$(metric sealed_secrets_controller_unseal_requests_total)
   m_hwm=$(hwm_mib "$pid")
   m_cpu=$(cpu_s "$pid")
+  m_gets=$(($(secret_gets) - gets0))
   { uptime; ps -eo pcpu,comm --sort=-pcpu | head -n 8; } >>"$load_samples"
   stop_controller
   m_maxrss=$(awk -F': ' '/Maximum resident/ { printf "%.0f\n", $2 / 1024 }' "$log.time")
-  say "[$run] $phase: $m_wall s, rsa ops $m_rsa, unseal requests $reqs, VmHWM $m_hwm MiB, max RSS $m_maxrss MiB, cpu $m_cpu s, load $m_load"
+  say "[$run] $phase: $m_wall s, rsa ops $m_rsa, unseal requests $reqs, VmHWM $m_hwm MiB, max RSS $m_maxrss MiB, cpu $m_cpu s, load $m_load, Secret GETs $m_gets"
 }
 
 results="$work/results.tsv"
@@ -272,8 +280,8 @@ for run in $runs; do
   cold=("$m_wall" "$m_rsa" "$m_hwm" "$m_maxrss" "$m_cpu")
   cold_load=$m_load
   measure restart all_reconciled "every SealedSecret reconciled after the restart"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "${cold[@]}" "$m_wall" "$m_rsa" "$m_hwm" "$m_cpu" \
-    "$cold_load" "$m_load" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "${cold[@]}" "$m_wall" "$m_rsa" "$m_hwm" "$m_cpu" \
+    "$cold_load" "$m_load" "$m_gets" >>"$results"
   # saved after every run, so an interrupted benchmark keeps what it measured
   [ -z "${SEALGATE_BENCH_SAVE:-}" ] || cp "$results" "$SEALGATE_BENCH_SAVE"
   "$root/tests/cluster/down" "$cluster" >/dev/null 2>&1

@@ -55,6 +55,34 @@ pub enum Command {
     /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Compare SealedSecrets in files with the live cluster; exit 0 in sync, 1 drift, 2 error
+    Drift(DriftArgs),
+}
+
+/// Flags of `drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Files or folders (searched recursively for .yaml/.yml/.json) holding SealedSecrets
+    #[arg(value_name = "PATH", required = true, value_hint = ValueHint::AnyPath)]
+    pub paths: Vec<PathBuf>,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: DriftFormat,
+    /// Also report live SealedSecrets there that no file declares (orphaned; repeatable)
+    #[arg(long, value_name = "NAMESPACE")]
+    pub prune_scope: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitFlags,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Report formats of `drift`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 /// `sealgate kubeseal …`: everything after the subcommand goes to the kubeseal command line.
@@ -123,6 +151,15 @@ pub struct ValidateArgs {
     /// Regex of file paths to leave out when walking folders (repeatable)
     #[arg(long, value_name = "PATTERN")]
     pub ignore: Vec<String>,
+    /// Render each kustomize overlay with `kustomize build` (else `kubectl kustomize`) and validate the output instead of its resource files
+    #[arg(long, help_heading = "Rendering")]
+    pub kustomize: bool,
+    /// Render each Helm chart folder (Chart.yaml) with `helm template` and validate the output (without it, charts are skipped with a note)
+    #[arg(long, help_heading = "Rendering")]
+    pub helm: bool,
+    /// Values file for `helm template` (repeatable, in order; needs --helm)
+    #[arg(long, value_name = "FILE", requires = "helm", value_hint = ValueHint::FilePath, help_heading = "Rendering")]
+    pub values: Vec<PathBuf>,
     /// Report format
     #[arg(
         short,

@@ -17,6 +17,7 @@ mod private_keys;
 #[cfg(test)]
 mod reference;
 mod repo_config;
+mod sarif;
 mod sealed_file;
 
 use std::process::ExitCode;
@@ -24,7 +25,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::{cert, docs, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate};
+use crate::cmd::{
+    cert, docs, drift, keys, policy_test, reencrypt, schemas, seal, set, unseal, validate,
+};
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
         Command::Schemas(cli::SchemasCommand::List(args)) => schemas::list(args),
+        Command::Drift(args) => drift::run(args),
     };
     error::finish(result)
 }

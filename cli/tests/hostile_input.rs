@@ -132,17 +132,19 @@ fn alias_bombs_stop_at_the_byte_budget_in_every_reader() {
         sealgate(dir.path(), &["unseal", "--local", "-f", "bomb.yaml"]),
         sealgate(dir.path(), &["validate", "bomb.yaml"]),
         sealgate_in(dir.path(), &["validate", "-"], bomb.as_bytes()),
+        // Files are read before any cluster is contacted.
+        sealgate(dir.path(), &["drift", "bomb.yaml"]),
         sealgate(
             dir.path(),
             &["validate", "--crd", "bomb.yaml", "secret.yaml"],
         ),
     ];
-    for run in &runs[..4] {
+    for run in &runs[..5] {
         assert_one_error(run, "--max-file-size-mib");
         assert!(run.stderr.contains("aliases"), "{}", run.stderr);
     }
-    assert_eq!(runs[4].code, Some(2), "{}", runs[4].stderr);
-    assert!(!runs[4].stderr.contains("panicked"), "{}", runs[4].stderr);
+    assert_eq!(runs[5].code, Some(2), "{}", runs[5].stderr);
+    assert!(!runs[5].stderr.contains("panicked"), "{}", runs[5].stderr);
 }
 
 #[test]

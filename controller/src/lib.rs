@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod crd;
+pub mod drift_gauges;
 pub mod http;
 pub mod keys;
 pub mod kube_client;

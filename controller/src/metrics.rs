@@ -68,6 +68,10 @@ pub struct Metrics {
     pub key_secrets_invalid: Gauge,
     /// Items opened per key, exposed as `sealgate_items_per_key` by the key collector.
     pub key_usage: std::sync::Arc<crate::keys::KeyUsage>,
+    /// Secrets whose data was changed behind the controller's back and rewritten.
+    pub secrets_repaired: Counter,
+    /// `sealgate_drift{state}`.
+    pub drift: crate::drift_gauges::DriftGauges,
 }
 
 impl Default for Metrics {
@@ -135,8 +139,22 @@ impl Metrics {
             "Key Secrets in the controller namespace that could not be loaded",
             key_secrets_invalid.clone(),
         );
+        let secrets_repaired = Counter::default();
+        registry.register(
+            "sealgate_secrets_repaired",
+            "Secrets whose data, type or item set no longer matched their data digest and were rewritten from the SealedSecret",
+            secrets_repaired.clone(),
+        );
+        let (drift, drift_family) = crate::drift_gauges::DriftGauges::new();
+        registry.register(
+            "sealgate_drift",
+            "SealedSecrets out of line now, by state: tampered (Secret changed and not repaired yet), not-synced (last reconcile failed)",
+            drift_family,
+        );
         Self {
             registry: Mutex::new(registry),
+            secrets_repaired,
+            drift,
             unseal_requests,
             unseal_errors,
             condition_info,
@@ -216,6 +234,9 @@ mod tests {
             "sealgate_rsa_operations_total 3",
             "sealgate_reconcile_duration_seconds_bucket",
             "sealgate_key_secrets_invalid 0",
+            "sealgate_secrets_repaired_total 0",
+            "sealgate_drift{state=\"tampered\"} 0",
+            "sealgate_drift{state=\"not-synced\"} 0",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }

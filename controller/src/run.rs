@@ -20,6 +20,7 @@ use crate::kube_client::{ClientError, client};
 use crate::metrics::Metrics;
 use crate::reconcile::cluster::KubeCluster;
 use crate::reconcile::controller::{self, Scope, Watch};
+use crate::reconcile::events::NoteRecorder;
 use crate::reconcile::{Context, Settings};
 use crate::replica::{Replica, ReplicaError};
 
@@ -118,13 +119,11 @@ pub async fn start(
         .unwrap_or_else(|| client.default_namespace().to_owned());
     check_crd(&client, config.watch.label_selector.as_deref()).await?;
     let metrics = Arc::new(Metrics::new());
-    let recorder = Recorder::new(
-        client.clone(),
-        Reporter {
-            controller: REPORTER.to_owned(),
-            instance: std::env::var("POD_NAME").ok(),
-        },
-    );
+    let reporter = Reporter {
+        controller: REPORTER.to_owned(),
+        instance: std::env::var("POD_NAME").ok(),
+    };
+    let recorder = Recorder::new(client.clone(), reporter.clone());
     let (keys_tx, keyring) = Keyring::channel();
     let mut replica = Replica::elect(&client, &config, &namespace)?;
     let is_leader = replica.is_leader();
@@ -153,7 +152,7 @@ pub async fn start(
 
     let settings = Settings::from(&config.reconcile);
     let ctx = Arc::new(Context::new(
-        KubeCluster::new(client.clone(), recorder),
+        KubeCluster::new(client.clone(), NoteRecorder::new(client.clone(), reporter)),
         keyring,
         metrics,
         settings,

@@ -58,6 +58,7 @@
 pub mod duration;
 #[cfg(feature = "gate")]
 pub mod gate;
+pub mod layout;
 pub mod manifest;
 #[cfg(feature = "seal")]
 pub mod seal;

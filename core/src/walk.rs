@@ -46,6 +46,19 @@ pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 /// The files under `root` (or `root` itself when it is a file) whose extension is one of
 /// `extensions`, in the order and with the hidden-folder rule described in the module docs.
 pub fn files(root: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, WalkError> {
+    files_where(root, |path| has_extension(path, extensions))
+}
+
+/// Manifest files ([`MANIFEST_EXTENSIONS`]) and kustomizations, which kustomize also reads from a
+/// file named `Kustomization` without an extension.
+pub fn manifest_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
+    files_where(root, |path| {
+        has_extension(path, MANIFEST_EXTENSIONS) || crate::layout::is_kustomization_file(path)
+    })
+}
+
+/// The files under `root` (or `root` itself) that `keep` accepts, walked as [`files`] does.
+pub fn files_where(root: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>, WalkError> {
     let mut seen_dirs = std::collections::HashSet::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -73,7 +86,7 @@ pub fn files(root: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, WalkError
                 .unwrap_or_else(|| std::io::Error::other(message));
             WalkError { path, source }
         })?;
-        if !entry.file_type().is_dir() && has_extension(entry.path(), extensions) {
+        if !entry.file_type().is_dir() && keep(entry.path()) {
             out.push(entry.into_path());
         }
     }

@@ -37,13 +37,26 @@ fn peer(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// A corpus folder: `$SEALGATE_CORPORA/<name>`, else a module in the Go module cache.
+/// Corpora the Go module proxy does not serve (gatekeeper-library), kept next to the checkout:
+/// `$SEALGATE_SHARED_CORPORA` (what `tests/run` sets), else `../shared/corpora` from the repository root.
+fn shared_corpora() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = std::env::var_os("SEALGATE_SHARED_CORPORA")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    roots.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora"));
+    roots
+}
+
+/// A corpus folder: `$SEALGATE_CORPORA/<name>` or a shared corpus, else a module in the Go module cache.
 fn corpus(name: &str, module_glob: &str, sub: &str) -> Option<PathBuf> {
     let mut roots: Vec<PathBuf> = std::env::var_os("SEALGATE_CORPORA")
         .map(PathBuf::from)
         .into_iter()
         .collect();
     roots.push(home().join(".cache/sealgate/peers/corpora"));
+    roots.extend(shared_corpora());
     if let Some(p) = roots.into_iter().map(|r| r.join(name)).find(|p| p.is_dir()) {
         return Some(p);
     }
@@ -625,6 +638,7 @@ fn portable(text: &str) -> String {
             .to_string(),
     );
     roots.push(home().join("go/pkg/mod").display().to_string());
+    roots.extend(shared_corpora().iter().map(|r| r.display().to_string()));
     for r in roots {
         out = out.replace(&format!("{r}/"), "");
     }
@@ -679,10 +693,9 @@ fn conftest_and_gator_agree_with_sealgate() {
                 "library",
             ) {
                 Some(lib) => roots.push(lib),
-                // Not skip_or_fail: the Go module proxy refuses this module, so CI cannot have it
-                // (tests/peers/build and tests/run print the same SKIPPED line in the CI log).
-                None => eprintln!(
-                    "SKIPPED (registry refuses it): gatekeeper-library suites: the Go module proxy does not serve github.com/open-policy-agent/gatekeeper-library"
+                None => skip_or_fail(
+                    "the gatekeeper-library corpus",
+                    "set SEALGATE_SHARED_CORPORA to a folder holding gatekeeper-library/library (tests/run uses ../shared/corpora)",
                 ),
             }
             match corpus(
@@ -771,15 +784,18 @@ const DIFFERENCES_EXPLAINED: &str = "
   detection of conflicting (cyclic) templates beyond refusing a template that generates what it applies to.
 - `serverless/policy`: both tools refuse the policy (conftest at compile time: undefined function
   `has_field`; regorus at evaluation time), so both produce no verdict; counted as agreement.
-- Not covered here: the gatekeeper-library corpus (270 suite cases). The Go module proxy does not serve
-  `github.com/open-policy-agent/gatekeeper-library` (403), so `tests/peers/build` cannot fetch it; run this
-  test with `SEALGATE_CORPORA` pointing at a folder holding `gatekeeper-library/library` to include it.
+- gatekeeper-library (49 suites, 270 cases, all agreeing with gator): the Go module proxy does not serve
+  `github.com/open-policy-agent/gatekeeper-library` (403), so the test reads it from
+  `$SEALGATE_SHARED_CORPORA/gatekeeper-library` (`tests/run` and `.ci/run`: `../shared/corpora`), never
+  copied into the repository.
 - Input reading differs by design: sealgate expands `kind: List` into its items before policies run
   (conftest passes the List as one document); conftest's non-YAML parsers (HCL, TOML, Dockerfile, …) are
   out of scope, so only the YAML/JSON examples are compared.
-- Known regorus divergences that these corpora do not hit (measured on gatekeeper-library by the
-  research notes): a line ending in a ref followed by a line starting with `(` parses as a call;
-  v0 chained bodies on a partial-set rule are rejected; `not f(x, input.missing)` is true where OPA
-  makes it undefined. `re_match`, `any` and `all` (deprecated OPA builtins that v0 templates still
-  use) are provided by sealgate as extensions.
+- regorus divergences that gatekeeper-library hits, each made to behave as OPA v1.22.3 at load time
+  or by a builtin wrapper (section \"OPA's *undefined* where regorus raises an error\" below): a
+  line ending in a ref followed by a line starting with `(` parses as a call (`horizontalpodautoscaler`);
+  v0 chained bodies on a partial-set rule are rejected (`noupdateserviceaccount`); `not f(x,
+  input.missing)` is true where OPA makes it undefined (`users`); `sprintf` with fewer operands than
+  verbs is an error where OPA writes `%!v(MISSING)` (`horizontalpodautoscaler`). `re_match`, `any` and
+  `all` (deprecated OPA builtins that v0 templates still use) are provided by sealgate as extensions.
 ";

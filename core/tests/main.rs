@@ -17,12 +17,14 @@ mod vector;
 
 mod certs_and_keys;
 mod conformance_crds_compile;
+mod conformance_opa_compliance;
 mod conformance_rego;
 mod conformance_upstream_examples;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
+mod peer_rego_undefined;
 mod seal_roundtrip_properties;
 mod sealing_rules;
 mod template_vectors;

@@ -10,37 +10,18 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::controller_support::{
-    BoxError, add_key_secret, create, install_crd, key_secret, metric, sealed, secret_data,
+    BoxError, Setup, add_key_secret, create, key_secret, metric, sealed, secret_data, setup,
     start_controller, update, wait_event, wait_secret_data, wait_synced,
 };
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
 use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams, PostParams};
-use kube::{Api, Client};
 use sealgate_controller::crd::SealedSecret;
 use sealgate_core::seal::{GeneratedKeyPair, Scope};
-use sealgate_tests::{DEFAULT_WAIT, TestNamespace, cluster, eventually, peer_tool};
+use sealgate_tests::{DEFAULT_WAIT, eventually, peer_tool};
 
 type TestResult = Result<(), BoxError>;
-
-struct Setup {
-    client: Client,
-    kubeconfig: std::path::PathBuf,
-    ns: TestNamespace,
-}
-
-async fn setup(test: &str, prefix: &str) -> Result<Option<Setup>, BoxError> {
-    let Some(cluster) = cluster(test).await? else {
-        return Ok(None);
-    };
-    install_crd(&cluster.client).await?;
-    let ns = TestNamespace::create(&cluster.client, prefix).await?;
-    Ok(Some(Setup {
-        client: cluster.client.clone(),
-        kubeconfig: cluster.kubeconfig.clone(),
-        ns,
-    }))
-}
 
 #[tokio::test]
 async fn controller_unseals_every_scope_including_real_kubeseal_output() -> TestResult {

@@ -9,14 +9,17 @@ mod controller_support;
 mod node_support;
 
 mod cluster_cli_cert_fetch;
+mod cluster_cli_drift;
 mod cluster_cli_keys_escrow;
 mod cluster_cli_kubeseal_dropin;
 mod cluster_controller_apiserver_restart;
 mod cluster_controller_ha;
 mod cluster_controller_http;
 mod cluster_controller_reconcile;
+mod cluster_controller_repair;
 mod cluster_controller_watch;
 mod cluster_deploy_dry_run;
 mod cluster_env;
 mod cluster_node_e2e;
 mod cluster_node_migration;
+mod cluster_real_repositories;

@@ -2,6 +2,7 @@
 
 pub mod cert;
 pub mod docs;
+pub mod drift;
 pub mod keys;
 pub mod kubeseal;
 pub mod policy_test;

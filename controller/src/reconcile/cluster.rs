@@ -9,12 +9,14 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Patch, PatchParams, PostParams};
+use kube::api::{DeleteParams, Patch, PatchParams, PostParams, Preconditions};
 use kube::core::PartialObjectMeta;
-use kube::runtime::events::{Event, EventType, Recorder};
+use kube::runtime::events::{Event, EventType};
 use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, Resource};
 
+use super::events::NoteRecorder;
+use super::store_ready::{Ready, ready};
 use crate::crd::{SealedSecret, SealedSecretStatus};
 use crate::keys::truncate_note;
 
@@ -36,7 +38,7 @@ pub enum Cached {
 }
 
 /// The metadata-only Secret stores of the watch loops; `None` namespace = all namespaces.
-pub type SecretStores = Arc<RwLock<Vec<(Option<String>, Store<PartialObjectMeta<Secret>>)>>>;
+pub type SecretStores = Arc<RwLock<Vec<(Option<String>, Store<PartialObjectMeta<Secret>>, Ready)>>>;
 
 /// How long a reconcile waits for the Secret watch's first list before reading from the API.
 const CACHE_READY_WAIT: Duration = Duration::from_secs(10);
@@ -55,12 +57,21 @@ pub trait Cluster: Send + Sync + 'static {
         namespace: &str,
         name: &str,
     ) -> impl Future<Output = Result<Option<Secret>, kube::Error>> + Send;
+    /// Creates the Secret; answers the resourceVersion it got.
     fn create_secret(
         &self,
         namespace: &str,
         secret: &Secret,
-    ) -> impl Future<Output = Result<(), kube::Error>> + Send;
+    ) -> impl Future<Output = Result<Option<String>, kube::Error>> + Send;
+    /// Replaces the Secret (at the resourceVersion it carries); answers the new resourceVersion.
     fn replace_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> impl Future<Output = Result<Option<String>, kube::Error>> + Send;
+    /// Deletes exactly this Secret (its uid and resourceVersion as preconditions): a Secret
+    /// whose immutable `type` was changed can only be put back by re-creating it.
+    fn delete_secret(
         &self,
         namespace: &str,
         secret: &Secret,
@@ -80,16 +91,27 @@ pub trait Cluster: Send + Sync + 'static {
     ) -> impl Future<Output = ()> + Send;
 }
 
+/// The field manager of the controller's Secret writes (managedFields): a `SecretRepaired`
+/// Event names the other manager that changed the data, and `sealgate drift` tells the two apart.
+pub const FIELD_MANAGER: &str = sealgate_core::seal::CONTROLLER_FIELD_MANAGER;
+
+fn post_params() -> PostParams {
+    PostParams {
+        field_manager: Some(FIELD_MANAGER.to_owned()),
+        ..PostParams::default()
+    }
+}
+
 /// The real API server.
 #[derive(Clone)]
 pub struct KubeCluster {
     client: Client,
-    recorder: Recorder,
+    recorder: NoteRecorder,
     stores: SecretStores,
 }
 
 impl KubeCluster {
-    pub fn new(client: Client, recorder: Recorder) -> Self {
+    pub fn new(client: Client, recorder: NoteRecorder) -> Self {
         Self {
             client,
             recorder,
@@ -97,23 +119,23 @@ impl KubeCluster {
         }
     }
 
-    fn store_for(&self, namespace: &str) -> Option<Store<PartialObjectMeta<Secret>>> {
+    fn store_for(&self, namespace: &str) -> Option<(Store<PartialObjectMeta<Secret>>, Ready)> {
         let stores = self.stores.read().ok()?;
         stores
             .iter()
-            .find(|(ns, _)| ns.as_deref().is_none_or(|ns| ns == namespace))
-            .map(|(_, store)| store.clone())
+            .find(|(ns, _, _)| ns.as_deref().is_none_or(|ns| ns == namespace))
+            .map(|(_, store, ready)| (store.clone(), ready.clone()))
     }
 }
 
 impl Cluster for KubeCluster {
     async fn cached_secret(&self, namespace: &str, name: &str) -> Cached {
-        let Some(store) = self.store_for(namespace) else {
+        let Some((store, ready)) = self.store_for(namespace) else {
             return Cached::Unknown;
         };
         if !matches!(
-            tokio::time::timeout(CACHE_READY_WAIT, store.wait_until_ready()).await,
-            Ok(Ok(()))
+            tokio::time::timeout(CACHE_READY_WAIT, ready).await,
+            Ok(true)
         ) {
             return Cached::Unknown;
         }
@@ -128,7 +150,8 @@ impl Cluster for KubeCluster {
 
     fn add_secret_store(&self, namespace: Option<&str>, store: Store<PartialObjectMeta<Secret>>) {
         if let Ok(mut stores) = self.stores.write() {
-            stores.push((namespace.map(str::to_owned), store));
+            let ready = ready(&store);
+            stores.push((namespace.map(str::to_owned), store, ready));
         }
     }
 
@@ -138,21 +161,49 @@ impl Cluster for KubeCluster {
             .await
     }
 
-    async fn create_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn create_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         Api::<Secret>::namespaced(self.client.clone(), namespace)
-            .create(&PostParams::default(), secret)
+            .create(&post_params(), secret)
             .await
-            .map(|_| ())
+            .map(|s| s.metadata.resource_version)
     }
 
-    async fn replace_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn delete_secret(&self, namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        let params = DeleteParams {
+            preconditions: Some(Preconditions {
+                uid: secret.metadata.uid.clone(),
+                resource_version: secret.metadata.resource_version.clone(),
+            }),
+            ..DeleteParams::default()
+        };
+        match Api::<Secret>::namespaced(self.client.clone(), namespace)
+            .delete(&name, &params)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Already gone: the create that follows is what matters.
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn replace_secret(
+        &self,
+        namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         // replace carries the resourceVersion we read: a concurrent change makes it fail (409)
         // and the retry re-reads, instead of overwriting someone else's write.
         Api::<Secret>::namespaced(self.client.clone(), namespace)
-            .replace(&name, &PostParams::default(), secret)
+            .replace(&name, &post_params(), secret)
             .await
-            .map(|_| ())
+            .map(|s| s.metadata.resource_version)
     }
 
     async fn write_status(

@@ -7,7 +7,10 @@
 //! Secrets are watched metadata-only, so Secret values are never held in the controller's cache
 //! (which reconcile reads instead of GETting an in-sync or missing Secret);
 //! a deleted owned Secret, or one that lost our digest annotation, re-queues its SealedSecret,
-//! while the Secrets the controller itself writes do not. Every SealedSecret is re-queued when
+//! and so does any other change to an owned Secret (a resourceVersion the controller neither
+//! wrote nor checked: its data may have been edited, so reconcile GETs that one Secret and checks
+//! its data digest), while the Secrets the controller itself writes (and its first list of
+//! them) do not. Every SealedSecret is re-queued when
 //! the key set changes (a key added at runtime opens items that failed before) and when this
 //! replica becomes leader.
 
@@ -23,6 +26,7 @@ use kube::runtime::{Predicate, WatchStreamExt, predicates, reflector, watcher};
 use kube::{Api, Client};
 use tokio_stream_compat::watch_changes;
 
+use super::checked::Checked;
 use super::cluster::Cluster;
 use super::digest::DIGEST_ANNOTATION;
 use super::{Context, error_policy, reconcile};
@@ -121,14 +125,18 @@ async fn run_one<C: Cluster>(
     ctx.cluster.add_secret_store(namespace, secrets);
     let secret_events =
         watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
-    let owned = reflector::reflector(secrets_writer, secret_events)
-        .try_filter_map(|event| async move { Ok(secret_trigger(event)) });
+    let checked = ctx.checked.clone();
+    let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(move |event| {
+        let checked = checked.clone();
+        async move { Ok(secret_trigger(event, &checked).await) }
+    });
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
     // series can be dropped, as upstream does: reconcile never sees deleted objects.
     let (reader, writer) = reflector::store();
     let metrics = ctx.metrics.clone();
+    let forget = ctx.checked.clone();
     let mut sealed_config = watcher::Config::default().any_semantic();
     if let Some(selector) = label_selector {
         sealed_config = sealed_config.labels(selector);
@@ -145,6 +153,8 @@ async fn run_one<C: Cluster>(
                 let namespace = gone.namespace().unwrap_or_default();
                 metrics.condition(&namespace, &gone.name_any(), &instance, None);
                 metrics.key_usage.forget(&namespace, &gone.name_any());
+                metrics.drift.set(&namespace, &gone.name_any(), None);
+                forget.forget(&namespace, &gone.name_any());
             }
         });
     // Our status writes change neither generation, annotations nor labels, so they do not come
@@ -175,21 +185,57 @@ async fn run_one<C: Cluster>(
         .await;
 }
 
-/// The Secret changes that need their SealedSecret reconciled: deletions (re-create it) and
-/// Secrets without our digest annotation (written by someone else, or stripped). The Secrets
-/// this controller writes carry the digest, so its own writes do not come back as reconciles.
-fn secret_trigger(
+/// The Secret changes that need their SealedSecret reconciled: deletions (re-create it),
+/// Secrets without our digest annotation (written by someone else, or stripped), and versions
+/// of our Secrets that this replica neither wrote nor checked (someone else's write: check the
+/// data). The controller's own writes are recorded in `checked` (an event that overtakes the
+/// write's response waits for it), so they do not come back. On the first list, a Secret of
+/// ours that this replica has not looked at yet does not trigger either: the SealedSecret list
+/// reconciles every SealedSecret anyway, with the same data check.
+async fn secret_trigger(
     event: watcher::Event<PartialObjectMeta<Secret>>,
+    checked: &Checked,
 ) -> Option<PartialObjectMeta<Secret>> {
+    let names = |secret: &PartialObjectMeta<Secret>| {
+        (
+            secret.metadata.namespace.clone().unwrap_or_default(),
+            secret.metadata.name.clone().unwrap_or_default(),
+        )
+    };
+    let ours = |secret: &PartialObjectMeta<Secret>| {
+        secret
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION))
+    };
     match event {
-        watcher::Event::Delete(secret) => Some(secret),
-        watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) => {
-            let ours = secret
-                .metadata
-                .annotations
-                .as_ref()
-                .is_some_and(|a| a.contains_key(DIGEST_ANNOTATION));
-            (!ours).then_some(secret)
+        watcher::Event::Delete(secret) => {
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            if checked.take_deleted(&namespace, &name, secret.metadata.uid.as_deref()) {
+                // Deleted by the controller to re-create it with the right type.
+                return None;
+            }
+            checked.forget(&namespace, &name);
+            Some(secret)
+        }
+        watcher::Event::Apply(secret) | watcher::Event::InitApply(secret) if !ours(&secret) => {
+            Some(secret)
+        }
+        watcher::Event::Apply(secret) => {
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            let version = secret.metadata.resource_version.as_deref();
+            (!checked.is_known(&namespace, &name, version)).then_some(secret)
+        }
+        watcher::Event::InitApply(secret) => {
+            let (namespace, name) = names(&secret);
+            checked.settled(&namespace, &name).await;
+            let version = secret.metadata.resource_version.as_deref();
+            // A re-list after a watch gap: a version other than the one recorded changed meanwhile.
+            (checked.is_tracked(&namespace, &name) && !checked.is_known(&namespace, &name, version))
+                .then_some(secret)
         }
         watcher::Event::Init | watcher::Event::InitDone => None,
     }
@@ -236,32 +282,111 @@ mod tests {
         );
     }
 
-    #[test]
-    fn only_foreign_or_deleted_secrets_trigger_a_reconcile() {
-        let secret = |annotated: bool| {
-            let mut meta = PartialObjectMeta::<Secret>::default();
-            if annotated {
-                meta.metadata.annotations =
-                    Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
-            }
-            meta
-        };
+    fn secret(annotated: bool, version: &str, uid: &str) -> PartialObjectMeta<Secret> {
+        let mut meta = PartialObjectMeta::<Secret>::default();
+        meta.metadata.namespace = Some("n".to_owned());
+        meta.metadata.name = Some("s".to_owned());
+        meta.metadata.resource_version = Some(version.to_owned());
+        meta.metadata.uid = Some(uid.to_owned());
+        if annotated {
+            meta.metadata.annotations =
+                Some([(DIGEST_ANNOTATION.to_owned(), "sha256:x".to_owned())].into());
+        }
+        meta
+    }
+
+    #[tokio::test]
+    async fn only_foreign_changed_or_deleted_secrets_trigger_a_reconcile() {
+        let checked = Checked::default();
+        let trigger = |event| secret_trigger(event, &checked);
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(true))).is_none(),
+            trigger(watcher::Event::InitApply(secret(true, "7", "u")))
+                .await
+                .is_none(),
+            "the first list: the SealedSecret list checks it"
+        );
+        assert!(
+            trigger(watcher::Event::InitApply(secret(false, "7", "u")))
+                .await
+                .is_some(),
+            "listed without our digest"
+        );
+        checked.record("n", "s", Some("7"));
+        assert!(
+            trigger(watcher::Event::Apply(secret(true, "7", "u")))
+                .await
+                .is_none(),
             "our own write"
         );
         assert!(
-            secret_trigger(watcher::Event::InitApply(secret(true))).is_none(),
+            trigger(watcher::Event::InitApply(secret(true, "7", "u")))
+                .await
+                .is_none(),
             "a re-list of our Secrets"
         );
         assert!(
-            secret_trigger(watcher::Event::Apply(secret(false))).is_some(),
-            "digest stripped or foreign"
+            trigger(watcher::Event::InitApply(secret(true, "8", "u")))
+                .await
+                .is_some(),
+            "a re-list showing a change made during a watch gap"
         );
         assert!(
-            secret_trigger(watcher::Event::Delete(secret(true))).is_some(),
+            trigger(watcher::Event::Apply(secret(true, "8", "u")))
+                .await
+                .is_some(),
+            "someone else's write keeping our annotations: check the data"
+        );
+        assert!(
+            trigger(watcher::Event::Apply(secret(false, "7", "u")))
+                .await
+                .is_some(),
+            "digest stripped or foreign"
+        );
+        checked.deleted("n", "s", Some("u"));
+        assert!(
+            trigger(watcher::Event::Delete(secret(true, "7", "u")))
+                .await
+                .is_none(),
+            "deleted by the controller to re-create it"
+        );
+        assert!(
+            trigger(watcher::Event::Delete(secret(true, "7", "u")))
+                .await
+                .is_some(),
             "deleted: re-create it"
         );
-        assert!(secret_trigger(watcher::Event::InitDone).is_none());
+        assert!(
+            !checked.is_known("n", "s", Some("7")),
+            "a deleted Secret's version is forgotten"
+        );
+        assert!(trigger(watcher::Event::InitDone).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_event_of_our_own_write_waits_for_its_response() {
+        let checked = Arc::new(Checked::default());
+        let writing = checked.writing("n", "s");
+        let event = tokio::spawn({
+            let checked = checked.clone();
+            async move {
+                secret_trigger(watcher::Event::Apply(secret(true, "9", "u")), &checked)
+                    .await
+                    .is_some()
+            }
+        });
+        let foreign = tokio::spawn({
+            let checked = checked.clone();
+            async move {
+                secret_trigger(watcher::Event::Apply(secret(true, "10", "u")), &checked)
+                    .await
+                    .is_some()
+            }
+        });
+        // The watch delivered both before the write's response recorded version 9.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        checked.record("n", "s", Some("9"));
+        drop(writing);
+        assert!(!event.await.expect("task"), "our write: no reconcile");
+        assert!(foreign.await.expect("task"), "someone else's: reconcile");
     }
 }

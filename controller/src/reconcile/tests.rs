@@ -27,6 +27,8 @@ struct MockCluster {
     reject_immutable: bool,
     /// What the Secret watch shows (`None`: no watch); may lag behind `secrets`.
     watch_cache: Mutex<Option<BTreeMap<String, Secret>>>,
+    /// The last resourceVersion handed out, as the API server does on every write.
+    version: Mutex<u64>,
 }
 
 impl MockCluster {
@@ -38,6 +40,16 @@ impl MockCluster {
     }
     fn secret(&self, name: &str) -> Option<Secret> {
         self.secrets.lock().unwrap().get(name).cloned()
+    }
+    /// Stores `secret` under a new resourceVersion, as the API server does; returns it.
+    fn store(&self, secret: &Secret) -> Option<String> {
+        let mut version = self.version.lock().unwrap();
+        *version += 1;
+        let mut stored = secret.clone();
+        stored.metadata.resource_version = Some(version.to_string());
+        let name = stored.metadata.name.clone().unwrap_or_default();
+        self.secrets.lock().unwrap().insert(name, stored);
+        Some(version.to_string())
     }
 }
 
@@ -70,7 +82,11 @@ impl Cluster for Arc<MockCluster> {
         self.note(format!("get {name}"));
         Ok(self.secret(name))
     }
-    async fn create_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn create_secret(
+        &self,
+        _namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         self.note(format!("create {name}"));
         if self.secrets.lock().unwrap().contains_key(&name) {
@@ -80,10 +96,13 @@ impl Cluster for Arc<MockCluster> {
                 ..kube::core::Status::default()
             })));
         }
-        self.secrets.lock().unwrap().insert(name, secret.clone());
-        Ok(())
+        Ok(self.store(secret))
     }
-    async fn replace_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+    async fn replace_secret(
+        &self,
+        _namespace: &str,
+        secret: &Secret,
+    ) -> Result<Option<String>, kube::Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
         self.note(format!("replace {name}"));
         if self.reject_immutable {
@@ -92,7 +111,12 @@ impl Cluster for Arc<MockCluster> {
                 "Secret \"s\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
             ));
         }
-        self.secrets.lock().unwrap().insert(name, secret.clone());
+        Ok(self.store(secret))
+    }
+    async fn delete_secret(&self, _namespace: &str, secret: &Secret) -> Result<(), kube::Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        self.note(format!("delete {name}"));
+        self.secrets.lock().unwrap().remove(&name);
         Ok(())
     }
     async fn write_status(
@@ -228,7 +252,16 @@ async fn creates_the_secret_then_takes_the_fast_path() {
     reconcile(Arc::new(sealed), ctx.clone()).await.unwrap();
     assert_eq!(counter(&ctx), 2);
     assert_eq!(ctx.metrics.fast_path_hits.get(), 1);
-    assert_eq!(cluster.log().len(), 5, "only a GET: {:?}", cluster.log());
+    // Only a GET, and the Unsealed Event upstream sends after every successful reconcile.
+    assert_eq!(
+        cluster.log()[4..],
+        [
+            "get s",
+            "event Normal Unsealed: SealedSecret unsealed successfully"
+        ],
+        "{:?}",
+        cluster.log()
+    );
 }
 
 #[tokio::test]
@@ -253,7 +286,12 @@ async fn the_watch_cache_spares_the_get_and_a_stale_one_is_caught_by_the_create(
     reconcile(Arc::new(sealed.clone()), ctx.clone())
         .await
         .unwrap();
-    assert_eq!(cluster.log().len(), before, "{:?}", cluster.log());
+    assert_eq!(
+        cluster.log()[before..],
+        ["event Normal Unsealed: SealedSecret unsealed successfully"],
+        "only the Event: {:?}",
+        cluster.log()
+    );
     assert_eq!((counter(&ctx), ctx.metrics.fast_path_hits.get()), (1, 1));
 
     // The watch lags (says absent, yet the Secret exists with an old value): the create's 409
@@ -484,4 +522,117 @@ fn retry_delays_double_from_half_a_second_and_never_exceed_the_cap() {
         vec![Duration::from_millis(200); 3],
         "a cap below 500 ms wins"
     );
+}
+
+/// Someone else's write to the stored Secret (a new resourceVersion, as with `kubectl edit`),
+/// recorded in managedFields under `manager`.
+fn tamper(cluster: &MockCluster, manager: &str, edit: impl FnOnce(&mut Secret)) {
+    let mut secret = cluster.secret("s").unwrap();
+    edit(&mut secret);
+    secret.metadata.managed_fields = Some(vec![
+        k8s_openapi::apimachinery::pkg::apis::meta::v1::ManagedFieldsEntry {
+            manager: Some(manager.to_owned()),
+            operation: Some("Update".to_owned()),
+            fields_type: Some("FieldsV1".to_owned()),
+            fields_v1: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::FieldsV1(
+                serde_json::json!({"f:data": {"f:a": {}}}),
+            )),
+            ..Default::default()
+        },
+    ]);
+    cluster.store(&secret);
+}
+
+#[tokio::test]
+async fn an_edited_secret_is_checked_repaired_and_reported_by_name_only() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let sealed = Arc::new(sealed_secret(&k.cert, "n", &[("a", "1"), ("b", "2")]));
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    assert_eq!(counter(&ctx), 2);
+
+    // Unchanged: the version we wrote is known, nothing is decrypted.
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    assert_eq!(counter(&ctx), 2);
+
+    // One value changed and one item deleted, annotations kept: found by the data check,
+    // rewritten (one RSA operation per item), reported without values.
+    tamper(&cluster, "kubectl-edit", |s| {
+        let data = s.data.as_mut().unwrap();
+        data.insert("a".to_owned(), ByteString(b"planted-value".to_vec()));
+        data.remove("b");
+    });
+    let before = cluster.log().len();
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    assert_eq!(counter(&ctx), 4);
+    let secret = cluster.secret("s").unwrap();
+    assert_eq!(
+        (value(&secret, "a"), value(&secret, "b")),
+        ("1".to_owned(), "2".to_owned())
+    );
+    let log = cluster.log()[before..].to_vec();
+    assert_eq!(log[..2], ["get s", "replace s"], "{log:?}");
+    let repaired = log
+        .iter()
+        .find(|l| l.starts_with("event Warning SecretRepaired: "))
+        .unwrap_or_else(|| panic!("no SecretRepaired Event: {log:?}"));
+    assert!(
+        repaired.contains("a (changed)")
+            && repaired.contains("b (deleted)")
+            && repaired.contains("\"kubectl-edit\""),
+        "{repaired}"
+    );
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("planted-value") || l.contains(": 1")),
+        "{log:?}"
+    );
+    assert_eq!(ctx.metrics.secrets_repaired.get(), 1);
+
+    // Our own write does not come back as a repair.
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    assert_eq!((counter(&ctx), ctx.metrics.secrets_repaired.get()), (4, 1));
+
+    // The type changed (re-created by someone with our annotations): re-created again.
+    tamper(&cluster, "kubectl-replace", |s| {
+        s.type_ = Some("kubernetes.io/basic-auth".to_owned());
+    });
+    let before = cluster.log().len();
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    let log = cluster.log()[before..].to_vec();
+    assert_eq!(log[..3], ["get s", "delete s", "create s"], "{log:?}");
+    assert_eq!(
+        cluster.secret("s").unwrap().type_.as_deref(),
+        Some("Opaque")
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("event Warning SecretRepaired: ") && l.contains("type"))
+    );
+    assert_eq!(ctx.metrics.secrets_repaired.get(), 2);
+}
+
+#[tokio::test]
+async fn a_rewrite_that_changes_no_data_is_no_repair() {
+    // A Secret written before the data digest existed (or with the annotation stripped): the
+    // data check cannot decide, so it is rewritten once, quietly when the data was right.
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let sealed = Arc::new(sealed_secret(&k.cert, "n", &[("a", "1")]));
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    tamper(&cluster, "old-controller", |s| {
+        s.metadata
+            .annotations
+            .as_mut()
+            .unwrap()
+            .remove(data_digest::DATA_DIGEST_ANNOTATION);
+    });
+    reconcile(sealed.clone(), ctx.clone()).await.unwrap();
+    assert!(cluster.log().contains(&"replace s".to_owned()));
+    assert!(!cluster.log().iter().any(|l| l.contains("SecretRepaired")));
+    assert_eq!(ctx.metrics.secrets_repaired.get(), 0);
+    let annotations = cluster.secret("s").unwrap().metadata.annotations.unwrap();
+    assert!(annotations.contains_key(data_digest::DATA_DIGEST_ANNOTATION));
 }

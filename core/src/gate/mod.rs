@@ -5,6 +5,7 @@
 //! policies on their own (conftest/Gatekeeper semantics); [`policy_test`] runs policies' own tests.
 
 mod finding;
+mod kustomization;
 mod rego;
 mod report;
 mod schema;
@@ -13,8 +14,8 @@ mod validator;
 
 pub use finding::{Finding, Severity, Subject, check};
 pub use rego::{
-    BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyFinding, PolicySource, RegoError,
-    RegoGate, RegoOptions, RegoVersion, builtin_policies,
+    BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding,
+    PolicySource, RegoError, RegoGate, RegoOptions, RegoVersion, builtin_policies,
 };
 pub use report::{Counts, Report, ResourceResult, Status};
 pub use schema::{
@@ -30,6 +31,7 @@ pub mod policy_test {
     pub use super::rego::cases::{
         CaseRun, PolicyCase, parse_cases, run_builtin_cases, run_case_files,
     };
+    pub use super::rego::query::{AdHocQuery, eval_query};
     pub use super::rego::suite::{CaseOutcome, CaseResult, find_suites, run_suite};
     pub use super::rego::verify::{
         Coverage, FileCoverage, TestOutcome, TestResult, VerifyOptions, VerifyReport,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::kustomization;
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
 use super::schema::crd::may_define_crd;
@@ -73,7 +74,7 @@ pub fn check_sources(
             manifest
                 .documents
                 .iter()
-                .map(|d| schemas.check(d))
+                .map(|d| check_document(d, schemas))
                 .collect()
         };
         let documents = if keep_documents {
@@ -113,7 +114,19 @@ pub fn register_crds(schemas: &mut SchemaSet, inputs: &[Input]) {
 /// One result per document, in input order, on the current rayon pool; schemas compile once, on
 /// first use, whichever worker gets there first.
 pub fn check_schemas(docs: &[Document], schemas: &SchemaSet) -> Vec<ResourceResult> {
-    docs.par_iter().map(|doc| schemas.check(doc)).collect()
+    docs.par_iter()
+        .map(|doc| check_document(doc, schemas))
+        .collect()
+}
+
+/// One document's schema verdict: kustomize's own files against kustomize's schema, everything
+/// else against the Kubernetes, CRD and location schemas.
+fn check_document(doc: &Document, schemas: &SchemaSet) -> ResourceResult {
+    if kustomization::applies(doc) {
+        kustomization::check(doc, schemas.strict())
+    } else {
+        schemas.check(doc)
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use crate::manifest::{Document, ManifestError};
 
 use super::finding::{Finding, Severity, Subject, check};
-use super::rego::{InputDoc, Level, PolicyFinding, RegoError, RegoGate, RegoOptions};
+use super::kustomization;
+use super::rego::{InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions};
 use super::report::{Report, ResourceResult, Status};
 use super::schema::{SchemaError, SchemaOptions, SchemaSet};
 use super::validate::{Input, check_sources, register_crds};
@@ -160,6 +161,13 @@ fn apply_policies(
     results: &mut [ResourceResult],
     extra: &mut Vec<ResourceResult>,
 ) -> Result<(), RegoError> {
+    // Policies judge Kubernetes objects; kustomize's own files are not objects (their schema
+    // check is all they get), so a rule such as "every object has an owner label" leaves them be.
+    let (docs, results): (Vec<&Document>, Vec<&mut ResourceResult>) = docs
+        .iter()
+        .zip(results.iter_mut())
+        .filter(|(doc, _)| !kustomization::applies(doc))
+        .unzip();
     let inputs: Vec<InputDoc<'_>> = docs
         .iter()
         .map(|d| InputDoc {
@@ -169,7 +177,7 @@ fn apply_policies(
         })
         .collect();
     let evaluation = gate.evaluate(&inputs)?;
-    for ((doc, result), outcome) in docs.iter().zip(results.iter_mut()).zip(&evaluation.docs) {
+    for ((doc, result), outcome) in docs.into_iter().zip(results).zip(&evaluation.docs) {
         let subject = Subject::of(doc);
         result.findings.extend(
             outcome
@@ -177,7 +185,13 @@ fn apply_policies(
                 .iter()
                 .map(|pf| policy_finding(pf, &subject)),
         );
-        if result.status == Status::Valid
+        result
+            .findings
+            .extend(outcome.errors.iter().map(|e| policy_error(e, &subject)));
+        if !outcome.errors.is_empty() {
+            // Not fully checked: one of its policies could not be evaluated.
+            result.status = Status::Error;
+        } else if result.status == Status::Valid
             && result
                 .findings
                 .iter()
@@ -187,15 +201,20 @@ fn apply_policies(
         }
     }
     if let Some(combined) = &evaluation.combined
-        && !combined.findings.is_empty()
+        && !(combined.findings.is_empty() && combined.errors.is_empty())
     {
         let subject = Subject::file(COMBINED_INPUT, 0);
         let findings = combined
             .findings
             .iter()
             .map(|pf| policy_finding(pf, &subject))
+            .chain(combined.errors.iter().map(|e| policy_error(e, &subject)))
             .collect();
-        extra.push(ResourceResult::checked(subject, findings));
+        let mut result = ResourceResult::checked(subject, findings);
+        if !combined.errors.is_empty() {
+            result.status = Status::Error;
+        }
+        extra.push(result);
     }
     Ok(())
 }
@@ -207,6 +226,11 @@ fn severity(level: Level) -> Severity {
         Level::Warning => Severity::Warning,
         Level::DryRun => Severity::Note,
     }
+}
+
+/// A rule that failed to evaluate for `subject`: an error finding under the rule's name.
+fn policy_error(e: &PolicyError, subject: &Subject) -> Finding {
+    Finding::new(Severity::Error, &e.policy, e.error.to_string(), subject)
 }
 
 /// A policy result as a gate finding about `subject`; a position the policy chose itself

@@ -1,6 +1,7 @@
 //! kubeseal-compatible sealing: scopes, the hybrid value format, certs, keys and the CRD types.
 
 mod cert;
+mod digest;
 pub mod escrow;
 mod fingerprint;
 mod hybrid;
@@ -15,6 +16,9 @@ mod types;
 mod unsealer;
 
 pub use cert::{CertError, SealingCert};
+pub use digest::{
+    CONTROLLER_FIELD_MANAGER, DATA_DIGEST_ANNOTATION, SEALED_DIGEST_ANNOTATION, sealed_digest,
+};
 pub use hybrid::{HybridError, decode_base64, encode_base64};
 pub use key_source::{KeySourceError, load_private_keys};
 pub use keygen::{GeneratedKeyPair, KeyBits, KeyGenError, KeyGenOptions, generate_key_pair};

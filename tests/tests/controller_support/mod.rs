@@ -23,6 +23,27 @@ use sealgate_tests::{DEFAULT_WAIT, eventually};
 
 pub type BoxError = Box<dyn Error + Send + Sync>;
 
+/// A test's control plane client, its kubeconfig and a fresh namespace, with the CRD installed.
+pub struct Setup {
+    pub client: Client,
+    pub kubeconfig: std::path::PathBuf,
+    pub ns: sealgate_tests::TestNamespace,
+}
+
+/// [`Setup`] for `test`; `None` (after a SKIPPED line) without a control plane.
+pub async fn setup(test: &str, prefix: &str) -> Result<Option<Setup>, BoxError> {
+    let Some(cluster) = sealgate_tests::cluster(test).await? else {
+        return Ok(None);
+    };
+    install_crd(&cluster.client).await?;
+    let ns = sealgate_tests::TestNamespace::create(&cluster.client, prefix).await?;
+    Ok(Some(Setup {
+        client: cluster.client.clone(),
+        kubeconfig: cluster.kubeconfig.clone(),
+        ns,
+    }))
+}
+
 /// Installs (server-side apply, idempotent across parallel tests) the generated CRD and waits
 /// until it is served.
 pub async fn install_crd(client: &Client) -> Result<(), BoxError> {

@@ -1,25 +1,48 @@
 //! `sealgate validate`: manifests from files, folders or stdin → schema (+ Rego) findings → report.
 
 mod output;
+mod render;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use regex::Regex;
-use sealgate_core::gate::{Input, RegoOptions, SchemaLocation, SchemaOptions, Validator};
+use sealgate_core::gate::{
+    Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
+};
+use sealgate_core::layout::{self, Layout, Role};
 use sealgate_core::manifest::{Budget, ManifestError, Source};
 use sealgate_core::walk;
 
 use self::output::{RunInfo, render};
+use self::render::Renders;
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::{CliError, Outcome, schema_error, validate_error};
 use crate::policy_flags::rego_options;
 
-/// Everything `validate` was asked to read; each file is read (and refused if unreadable) here.
-fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, CliError> {
+/// What `validate` was asked to read: inputs for the validator, the files and charts skipped
+/// with a note, and the renders whose findings are traced back to their source files.
+struct Gathered {
+    inputs: Vec<Input>,
+    skipped: Vec<ResourceResult>,
+    renders: Renders,
+}
+
+/// Everything `validate` was asked to read; each file is read (and refused if unreadable) here,
+/// after [`Layout`] says what role it plays (manifest, kustomization, a file a kustomization names,
+/// part of a Helm chart).
+fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliError> {
     let max = args.limits.budget();
-    let mut sources = Vec::new();
+    // Tools first: a missing one stops the run before any reading.
+    let kustomize = args.kustomize.then(render::kustomize).transpose()?;
+    let helm = args.helm.then(render::helm).transpose()?;
+    let mut inputs = Vec::new();
     let mut stdin_used = false;
+    // Files in argument order, and the folders (absolute) whose overlays are rendered.
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut overlay_roots: Vec<PathBuf> = Vec::new();
     for raw in &args.paths {
         if raw == "-" {
             if stdin_used {
@@ -37,7 +60,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, Cl
                     "pipe manifests in, e.g. `kustomize build . | sealgate validate -`",
                 ));
             }
-            sources.push(Input::Read(
+            inputs.push(Input::Read(
                 Source::read(&name, stdin.lock(), max).map_err(manifest_error)?,
             ));
             continue;
@@ -45,16 +68,80 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Vec<Input>, Cl
         let path = PathBuf::from(raw);
         let meta = std::fs::metadata(&path).map_err(|e| CliError::read(raw, e))?;
         if meta.is_dir() {
-            let files = walk::files(&path, walk::MANIFEST_EXTENSIONS)
-                .map_err(|e| CliError::read(raw, e.source))?;
-            for file in files.into_iter().filter(|f| !is_ignored(f, ignore)) {
-                sources.push(read_file(&file, max)?);
-            }
+            let found = walk::manifest_files(&path).map_err(|e| CliError::read(raw, e.source))?;
+            files.extend(found.into_iter().filter(|f| !is_ignored(f, ignore)));
+            overlay_roots.push(layout::normalize(&path));
         } else {
-            sources.push(read_file(&path, max)?);
+            if layout::is_kustomization_file(&path) {
+                // `kustomization.yaml` alone has the empty parent: the working folder.
+                let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+                overlay_roots.push(layout::normalize(dir.unwrap_or(Path::new("."))));
+            }
+            files.push(path);
         }
     }
-    Ok(sources)
+    let mut layout = Layout::around(files.iter().map(PathBuf::as_path));
+    let mut skipped = Vec::new();
+    let mut charts: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    for file in &files {
+        match layout.role(file) {
+            Role::Chart { chart } => *charts.entry(chart).or_default() += 1,
+            role @ (Role::Named { .. } | Role::ToolConfig { .. }) => {
+                let reason = role.skip_reason().unwrap_or_default();
+                skipped.push(ResourceResult::skipped(
+                    Subject::file(&file.display().to_string(), 1),
+                    reason,
+                    Vec::new(),
+                ));
+            }
+            // Rendering checks a kustomization's resources in its output, once, as kustomize
+            // changes them; the raw file would repeat every finding.
+            Role::Manifest
+                if kustomize.is_some() && layout.is_rendered_resource(file, &overlay_roots) => {}
+            Role::Manifest | Role::Kustomization => inputs.push(read_file(file, max)?),
+        }
+    }
+    let mut renders = Renders::default();
+    if let Some(tool) = &kustomize {
+        let mut done = std::collections::BTreeSet::new();
+        for root in &overlay_roots {
+            for overlay in layout.overlays_under(root) {
+                if done.insert(overlay.clone())
+                    && let Some(k) = layout.kustomization(&overlay)
+                    && !k.component
+                {
+                    renders.kustomize(tool, &overlay, max)?;
+                }
+            }
+        }
+    }
+    for (chart, count) in charts {
+        match &helm {
+            Some(tool) => renders.helm(tool, &chart, &args.values, max)?,
+            None => {
+                let name = chart.file_name().map(|n| n.to_string_lossy().into_owned());
+                let subject = Subject {
+                    kind: Some("Chart".to_owned()),
+                    name,
+                    ..Subject::file(&layout::shown(&chart.join(layout::CHART_FILE)), 1)
+                };
+                skipped.push(ResourceResult::skipped(
+                    subject,
+                    format!(
+                        "Helm chart ({count} {}): templates, not manifests; pass --helm to render it with helm template",
+                        if count == 1 { "file" } else { "files" }
+                    ),
+                    Vec::new(),
+                ));
+            }
+        }
+    }
+    inputs.append(&mut renders.inputs);
+    Ok(Gathered {
+        inputs,
+        skipped,
+        renders,
+    })
 }
 
 fn is_ignored(path: &Path, ignore: &[Regex]) -> bool {
@@ -139,8 +226,16 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     if let Some(jobs) = req.jobs {
         validator = validator.with_jobs(jobs);
     }
-    let inputs = gather_inputs(&args, &req.ignore)?;
+    let Gathered {
+        inputs,
+        skipped,
+        renders,
+    } = gather_inputs(&args, &req.ignore)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
+    renders.trace(&mut report);
+    report.files += skipped.len();
+    report.resources.extend(skipped);
+    report.sort();
     report.cap_findings(args.max_findings);
 
     let info = RunInfo {

@@ -122,12 +122,18 @@ fn text(report: &Report, info: &RunInfo) -> String {
         .iter()
         .filter(|r| r.status == Status::Skipped)
     {
+        // A skipped file (a patch, generator data) names no object.
+        let object = if r.subject.kind.is_none() && r.subject.name.is_none() {
+            String::new()
+        } else {
+            format!(" {}", r.subject.display_name())
+        };
         let _ = writeln!(
             out,
-            "{}:{} skipped {}: {}",
+            "{}:{} skipped{}: {}",
             controls(&r.subject.file),
             r.subject.line,
-            controls(&r.subject.display_name()),
+            controls(&object),
             controls(r.reason.as_deref().unwrap_or(""))
         );
     }
@@ -295,23 +301,8 @@ fn sarif(report: &Report) -> String {
             })
         })
         .collect();
-    let mut driver = json!({
-        "name": "sealgate",
-        "version": env!("CARGO_PKG_VERSION"),
-        "rules": rules.iter().map(|id| json!({"id": id, "shortDescription": {"text": rule_description(id)}})).collect::<Vec<_>>()
-    });
-    // SARIF wants a real URI here or nothing at all.
-    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
-        driver["informationUri"] = json!(env!("CARGO_PKG_REPOSITORY"));
-    }
-    let value = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results}]
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    let rules: Vec<(&str, String)> = rules.iter().map(|id| (*id, rule_description(id))).collect();
+    crate::sarif::log("sealgate", &rules, results)
 }
 
 /// GitHub workflow commands: data escapes `%`, CR, LF; property values also `:` and `,`.
@@ -490,18 +481,8 @@ mod tests {
 
     #[test]
     fn sarif_is_valid_against_the_official_schema() {
-        let schema_text = include_str!("../../../tests/fixtures/sarif-schema-2.1.0.json");
-        let schema: serde_json::Value = serde_json::from_str(schema_text).unwrap();
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .build(&schema)
-            .unwrap();
-        let doc: serde_json::Value = serde_json::from_str(&sarif(&report())).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .map(|e| format!("{}: {e}", e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:?}");
+        let schema = crate::sarif::Schema::official();
+        let doc = schema.assert_valid(&sarif(&report()));
         assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(2));
         assert_eq!(
             doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
@@ -510,6 +491,6 @@ mod tests {
         // A document that breaks the schema must be caught, so the check above can fail.
         let mut broken = doc.clone();
         broken["runs"][0]["results"][0]["level"] = json!("fatal");
-        assert!(!validator.is_valid(&broken));
+        assert!(!schema.is_valid(&broken));
     }
 }

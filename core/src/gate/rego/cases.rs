@@ -117,7 +117,10 @@ fn run_source(label: &str, source: PolicySource, cases: Vec<PolicyCase>) -> Vec<
                     value: &case.input,
                 }];
                 let eval = gate.evaluate(&docs).map_err(|e| e.to_string())?;
-                let outcome = eval.docs.first().cloned().unwrap_or_default();
+                let outcome = eval.docs.into_iter().next().unwrap_or_default();
+                if let Some(e) = outcome.errors.first() {
+                    return Err(e.error.to_string());
+                }
                 let (deny, warn) = (
                     level_messages(&outcome, Level::Failure),
                     level_messages(&outcome, Level::Warning),

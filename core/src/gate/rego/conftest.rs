@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::engine::{self, PackageRules};
 use super::error::RegoError;
-use super::types::{Level, PolicyFinding};
+use super::types::{Level, PolicyError, PolicyFinding};
 
 // The exact patterns conftest uses to pick rules (policy/engine.go).
 static FAILURE: LazyLock<Option<Regex>> =
@@ -65,6 +65,9 @@ impl Namespace {
 #[derive(Debug, Default)]
 pub(crate) struct Outcome {
     pub findings: Vec<PolicyFinding>,
+    pub errors: Vec<PolicyError>,
+    /// Rules (and `exception` rules) evaluated without error.
+    pub evaluated: usize,
     pub successes: usize,
     pub exceptions: usize,
 }
@@ -103,23 +106,30 @@ fn exception_hits(exception: Option<&RegoValue>, name: &str) -> usize {
         .count()
 }
 
-/// Runs every selected package against the engine's current input.
+/// Runs every selected package against the engine's current input. A rule that fails to evaluate
+/// is an error for that rule alone (a failed `exception` rule: for its whole package, whose
+/// verdicts it would change); the other rules' verdicts still come out, as with `opa eval`.
 pub(crate) fn check(
     engine: &mut Engine,
     namespaces: &[Namespace],
     subject: &str,
     doc: Option<usize>,
     timeout: Duration,
-) -> Result<Outcome, RegoError> {
+) -> Outcome {
     let mut outcome = Outcome::default();
     for ns in namespaces {
         let exception = if ns.has_exception {
-            engine::eval(
-                engine,
-                &format!("data.{}.exception", ns.name),
-                subject,
-                timeout,
-            )?
+            let query = format!("data.{}.exception", ns.name);
+            match engine::eval(engine, &query, subject, timeout) {
+                Ok(v) => {
+                    outcome.evaluated += 1;
+                    v
+                }
+                Err(e) => {
+                    outcome.error(&query, e);
+                    continue;
+                }
+            }
         } else {
             None
         };
@@ -128,28 +138,54 @@ pub(crate) fn check(
         for rule in &ns.rules {
             let query = format!("data.{}.{}", ns.name, rule);
             let hits = exception_hits(exception.as_ref(), exception_name(rule));
-            let value = engine::eval(engine, &query, subject, timeout)?;
+            let value = match engine::eval(engine, &query, subject, timeout) {
+                Ok(v) => v,
+                Err(e) => {
+                    outcome.error(&query, e);
+                    continue;
+                }
+            };
             if hits > 0 {
+                outcome.evaluated += 1;
                 outcome.exceptions += hits;
                 results += hits;
                 continue;
             }
-            let Some(value) = value else { continue };
+            let Some(value) = value else {
+                outcome.evaluated += 1;
+                continue;
+            };
             let Some(items) = elements(&value) else {
                 // A non-collection value (`deny := true`) is reported by conftest as one passing result.
+                outcome.evaluated += 1;
                 successes += 1;
                 results += 1;
                 continue;
             };
             if items.is_empty() {
+                outcome.evaluated += 1;
                 successes += 1;
                 results += 1;
                 continue;
             }
+            let mut found = Vec::new();
+            let mut shape_error = None;
             for item in &items {
-                let Some(finding) = to_finding(item, rule, &query, subject, doc)? else {
-                    continue;
-                };
+                match to_finding(item, rule, &query, subject, doc) {
+                    Ok(Some(finding)) => found.push(finding),
+                    Ok(None) => {}
+                    Err(e) => {
+                        shape_error = Some(e);
+                        break;
+                    }
+                }
+            }
+            if let Some(e) = shape_error {
+                outcome.error(&query, e);
+                continue;
+            }
+            outcome.evaluated += 1;
+            for finding in found {
                 results += 1;
                 if finding.message.is_empty() {
                     successes += 1;
@@ -164,7 +200,16 @@ pub(crate) fn check(
         }
         outcome.successes += successes;
     }
-    Ok(outcome)
+    outcome
+}
+
+impl Outcome {
+    fn error(&mut self, query: &str, error: RegoError) {
+        self.errors.push(PolicyError {
+            policy: query.trim_start_matches("data.").to_string(),
+            error,
+        });
+    }
 }
 
 fn to_finding(

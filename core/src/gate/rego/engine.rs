@@ -20,35 +20,35 @@ pub enum RegoVersion {
 }
 
 /// OPA builtins that regorus leaves out because OPA deprecated them, yet Gatekeeper templates
-/// (Rego v0) still call: `re_match`, `any`, `all`.
+/// (Rego v0) still call: `re_match`, `any`, `all`. Wrong arguments (and a bad pattern) make them
+/// undefined, as OPA's builtin errors are by default; an extension's error would stop regorus.
 fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "deprecated builtins".to_string(),
         message: e.to_string(),
     };
-    let text = |args: &[RegoValue], i: usize| -> anyhow::Result<String> {
+    let text = |args: &[RegoValue], i: usize| -> Option<String> {
         args.get(i)
             .and_then(|v| v.as_string().ok())
             .map(|s| s.to_string())
-            .ok_or_else(|| anyhow::anyhow!("re_match: argument {} must be a string", i + 1))
     };
     engine
         .add_extension(
             "re_match".to_string(),
             2,
             Box::new(move |args: Vec<RegoValue>| {
-                let re = regex::Regex::new(&text(&args, 0)?)?;
-                Ok(RegoValue::from(re.is_match(&text(&args, 1)?)))
+                let matched = text(&args, 0)
+                    .zip(text(&args, 1))
+                    .and_then(|(p, v)| Some(regex::Regex::new(&p).ok()?.is_match(&v)));
+                Ok(matched.map_or(RegoValue::Undefined, RegoValue::from))
             }),
         )
         .map_err(err)?;
-    let items = |v: Option<&RegoValue>| -> anyhow::Result<Vec<RegoValue>> {
+    let items = |v: Option<&RegoValue>| -> Option<Vec<RegoValue>> {
         match v {
-            Some(RegoValue::Array(a)) => Ok(a.iter().cloned().collect()),
-            Some(RegoValue::Set(s)) => Ok(s.iter().cloned().collect()),
-            _ => Err(anyhow::anyhow!(
-                "any/all: argument must be an array or a set"
-            )),
+            Some(RegoValue::Array(a)) => Some(a.iter().cloned().collect()),
+            Some(RegoValue::Set(s)) => Some(s.iter().cloned().collect()),
+            _ => None,
         }
     };
     engine
@@ -56,11 +56,9 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "any".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(
-                    items(args.first())?
-                        .iter()
-                        .any(|v| *v == RegoValue::from(true)),
-                ))
+                Ok(items(args.first()).map_or(RegoValue::Undefined, |items| {
+                    RegoValue::from(items.iter().any(|v| *v == RegoValue::from(true)))
+                }))
             }),
         )
         .map_err(err)?;
@@ -69,24 +67,58 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "all".to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                Ok(RegoValue::from(
-                    items(args.first())?
-                        .iter()
-                        .all(|v| *v == RegoValue::from(true)),
-                ))
+                Ok(items(args.first()).map_or(RegoValue::Undefined, |items| {
+                    RegoValue::from(items.iter().all(|v| *v == RegoValue::from(true)))
+                }))
             }),
         )
         .map_err(err)?;
     Ok(())
 }
 
+/// `strings.count` as OPA v1.22.3 (Go's `strings.Count`) counts: matches that do not overlap, and
+/// for an empty substring the number of characters plus one. regorus 0.14 counts overlapping
+/// matches and panics on an empty substring.
+fn add_strings_count(engine: &mut Engine) -> Result<(), RegoError> {
+    engine
+        .add_extension(
+            "strings.count".to_string(),
+            2,
+            Box::new(|args: Vec<RegoValue>| {
+                let text = |i: usize| args.get(i).and_then(|v| v.as_string().ok()).cloned();
+                Ok(match (text(0), text(1)) {
+                    (Some(s), Some(sub)) if sub.is_empty() => {
+                        RegoValue::from(s.chars().count() as u64 + 1)
+                    }
+                    (Some(s), Some(sub)) => RegoValue::from(s.matches(&*sub).count() as u64),
+                    _ => RegoValue::Undefined,
+                })
+            }),
+        )
+        .map_err(|e| RegoError::Compile {
+            file: "strings.count".to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// A fresh engine with OPA's behaviour where regorus differs by default.
 pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
+    new_engine_with(timeout, false)
+}
+
+/// [`new_engine`], with OPA's `--strict-builtin-errors` on or off (off everywhere but in OPA's
+/// compliance cases that ask for it).
+pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
     add_deprecated_builtins(&mut engine)?;
-    super::guards::register(&mut engine)?;
+    super::guards::register(&mut engine, strict)?;
+    add_strings_count(&mut engine)?;
+    super::undefined::register(&mut engine, strict).map_err(|e| RegoError::Compile {
+        file: super::undefined::COLLECTION.to_string(),
+        message: e.to_string(),
+    })?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
-    engine.set_strict_builtin_errors(false);
+    engine.set_strict_builtin_errors(strict);
     // `print` output must not interleave with reports on stdout/stderr.
     engine.set_gather_prints(true);
     engine.set_execution_timer_config(ExecutionTimerConfig {
@@ -103,7 +135,14 @@ pub(crate) fn add_policy(
     v0: bool,
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
+    let split = if v0 {
+        super::chained::split(path, text)
+    } else {
+        None
+    };
+    let text = split.as_deref().unwrap_or(text);
     let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
+    let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
     engine
         .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))

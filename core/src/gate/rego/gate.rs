@@ -153,9 +153,11 @@ impl RegoGate {
                 "combined input",
                 None,
                 self.options.timeout,
-            )?;
+            );
             combined = Some(DocOutcome {
                 findings: o.findings,
+                errors: o.errors,
+                evaluated: o.evaluated,
                 successes: o.successes,
                 exceptions: o.exceptions,
             });
@@ -179,10 +181,12 @@ impl RegoGate {
                 |worker, (index, doc)| self.evaluate_one(worker, gk, namespaces, index, doc),
             )
             .collect();
-        Ok(Evaluation {
+        let mut evaluation = Evaluation {
             docs: outcomes.into_iter().collect::<Result<_, _>>()?,
             combined,
-        })
+        };
+        nothing_judged(&mut evaluation)?;
+        Ok(evaluation)
     }
 
     fn evaluate_one<'d>(
@@ -202,8 +206,10 @@ impl RegoGate {
                 worker.current_file = Some(doc.file);
             }
             engine.set_input(engine::from_json(doc.value));
-            let o = conftest::check(engine, &self.namespaces, &subject, Some(index), timeout)?;
+            let o = conftest::check(engine, &self.namespaces, &subject, Some(index), timeout);
             outcome.findings = o.findings;
+            outcome.errors = o.errors;
+            outcome.evaluated = o.evaluated;
             outcome.successes = o.successes;
             outcome.exceptions = o.exceptions;
         }
@@ -216,6 +222,8 @@ impl RegoGate {
             };
             let found = gk.review(&mut worker.gatekeeper, doc.value, &review)?;
             outcome.findings.extend(found);
+            // Gatekeeper reports a template's evaluation error as a violation: always judged.
+            outcome.evaluated += 1;
         }
         Ok(outcome)
     }
@@ -239,6 +247,29 @@ impl RegoGate {
         );
         engine.clear_data();
         merge_data(engine, file, &data)
+    }
+}
+
+/// A run where every rule failed for every document judged nothing: that is the run's error
+/// (exit 2, the first rule's error as it is), not a report of errors. As soon as one rule
+/// evaluated, errors are per rule and document.
+fn nothing_judged(evaluation: &mut Evaluation) -> Result<(), RegoError> {
+    if evaluation
+        .docs
+        .iter()
+        .chain(evaluation.combined.iter())
+        .any(|o| o.evaluated > 0)
+    {
+        return Ok(());
+    }
+    match evaluation
+        .combined
+        .iter_mut()
+        .chain(evaluation.docs.iter_mut())
+        .find_map(|o| (!o.errors.is_empty()).then(|| o.errors.swap_remove(0)))
+    {
+        Some(e) => Err(e.error),
+        None => Ok(()),
     }
 }
 

@@ -1,5 +1,6 @@
-//! Size checks in front of the Rego builtins that allocate from a small input: the result's size
-//! is computed from the arguments first, and only a result within budget is built.
+//! Checks in front of the Rego builtins that allocate from a small input: the result's size
+//! is computed from the arguments first, and only a result within budget is built. The same
+//! wrappers make arguments that regorus 0.14 panics or errors on behave as in OPA v1.22.3.
 //!
 //! `numbers.range(1, 1e12)`, `net.cidr_expand("0.0.0.0/0")`, a `concat` or `replace` of a
 //! string referenced a million times, or `sprintf("%999999999d", …)` abort the process on
@@ -19,19 +20,26 @@ pub const MAX_ELEMENTS: f64 = 1_000_000.0;
 pub const MAX_STRING_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
 type Check = fn(&[Value]) -> Option<String>;
+/// Adjusts the arguments before regorus's builtin runs; `false` is OPA's undefined (a builtin
+/// error under non-strict builtin errors) for arguments the builtin would panic on.
+type Prepare = fn(&mut [Value]) -> bool;
+/// sealgate's own result where regorus's builtin computes another than OPA; `None` leaves the
+/// call to regorus (its errors included).
+type Own = Option<fn(&[Value]) -> Option<Value>>;
 
-/// Registers the guards on a fresh engine (before any policy is added).
-pub(crate) fn register(engine: &mut Engine) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check); 7] = [
-        ("numbers.range", 2, range),
-        ("numbers.range_step", 3, range_step),
-        ("net.cidr_expand", 1, cidr_expand),
-        ("concat", 2, concat),
-        ("replace", 3, replace),
-        ("strings.replace_n", 2, replace_n),
-        ("sprintf", 2, sprintf),
+/// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
+/// `--strict-builtin-errors` (a builtin error is an error, not undefined).
+pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
+    let guards: [(&'static str, u8, Check, Prepare, Own); 7] = [
+        ("numbers.range", 2, range, always, None),
+        ("numbers.range_step", 3, range_step, positive_step, None),
+        ("net.cidr_expand", 1, cidr_expand, always, None),
+        ("concat", 2, concat, always, None),
+        ("replace", 3, replace, always, None),
+        ("strings.replace_n", 2, replace_n, always, Some(go_replacer)),
+        ("sprintf", 2, sprintf, missing_operands, None),
     ];
-    for (name, nargs, check) in guards {
+    for (name, nargs, check, prepare, own) in guards {
         let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
             continue;
         };
@@ -39,13 +47,22 @@ pub(crate) fn register(engine: &mut Engine) -> Result<(), RegoError> {
             .add_extension(
                 name.to_owned(),
                 nargs,
-                Box::new(move |args: Vec<Value>| {
+                Box::new(move |mut args: Vec<Value>| {
+                    if !prepare(&mut args) {
+                        if strict {
+                            anyhow::bail!("{name}: invalid arguments");
+                        }
+                        return Ok(Value::Undefined);
+                    }
                     if let Some(problem) = check(&args) {
                         anyhow::bail!(
                             "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
                         );
                     }
-                    call_builtin(builtin, &args)
+                    match own.and_then(|f| f(&args)) {
+                        Some(value) => Ok(value),
+                        None => call_builtin(builtin, &args, strict),
+                    }
                 }),
             )
             .map_err(|e| RegoError::Compile {
@@ -58,9 +75,9 @@ pub(crate) fn register(engine: &mut Engine) -> Result<(), RegoError> {
 
 type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
 
-/// Calls regorus's builtin; its errors become undefined, as the engine does for builtins when
-/// strict builtin errors are off (OPA's behaviour, see `engine::new_engine`).
-fn call_builtin(builtin: Builtin, args: &[Value]) -> anyhow::Result<Value> {
+/// Calls regorus's builtin; unless `strict`, its errors become undefined, as the engine does for
+/// builtins when strict builtin errors are off (OPA's behaviour, see `engine::new_engine`).
+fn call_builtin(builtin: Builtin, args: &[Value], strict: bool) -> anyhow::Result<Value> {
     let source = Source::from_contents("<builtin>".to_owned(), String::new())?;
     let span = Span {
         source,
@@ -79,7 +96,10 @@ fn call_builtin(builtin: Builtin, args: &[Value]) -> anyhow::Result<Value> {
             })
         })
         .collect();
-    Ok(builtin(&span, &params, args, false).unwrap_or(Value::Undefined))
+    match builtin(&span, &params, args, strict) {
+        Err(e) if strict => Err(e),
+        result => Ok(result.unwrap_or(Value::Undefined)),
+    }
 }
 
 fn number(value: Option<&Value>) -> Option<f64> {
@@ -116,6 +136,101 @@ fn range_step(args: &[Value]) -> Option<String> {
         return None;
     }
     over_elements(((b - a) / step).abs() + 1.0)
+}
+
+fn always(_: &mut [Value]) -> bool {
+    true
+}
+
+/// regorus 0.14's `numbers.range_step` panics (capacity overflow) on a step below 1; OPA v1.22.3
+/// says "step must be a positive integer", undefined under non-strict builtin errors.
+fn positive_step(args: &mut [Value]) -> bool {
+    number(args.get(2)).is_none_or(|step| step >= 1.0 && step.fract() == 0.0)
+}
+
+/// `sprintf` with fewer operands than verbs: OPA (Go's fmt) writes `%!v(MISSING)` for each
+/// missing one, regorus raises an error (undefined: a Gatekeeper message silently lost). The
+/// missing verbs become that text (as `%%!v(MISSING)`). Verbs are read as regorus reads them;
+/// a width in non-ASCII digits, which regorus panics on, is undefined.
+fn missing_operands(args: &mut [Value]) -> bool {
+    let (Some(format), Some(given)) = (
+        args.first().and_then(|f| f.as_string().ok()).cloned(),
+        args.get(1).and_then(|a| a.as_array().ok()).map(|a| a.len()),
+    ) else {
+        return true;
+    };
+    let mut out = String::with_capacity(format.len());
+    let mut verbs = 0usize;
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '%' {
+            continue;
+        }
+        let mut spec = String::new();
+        let verb = loop {
+            match chars.next() {
+                Some(d) if (d == '.' && spec.is_empty()) || d.is_numeric() => {
+                    if !d.is_ascii() {
+                        return false;
+                    }
+                    spec.push(d);
+                }
+                other => break other,
+            }
+        };
+        match verb {
+            Some('%') if spec.is_empty() => out.push('%'),
+            Some(v) if verbs >= given => {
+                verbs += 1;
+                out.push_str(&format!("%!{v}(MISSING)"));
+            }
+            Some(v) => {
+                verbs += 1;
+                out.push_str(&spec);
+                out.push(v);
+            }
+            None => out.push_str(&spec),
+        }
+    }
+    if verbs > given
+        && let Some(f) = args.first_mut()
+    {
+        *f = Value::from(out);
+    }
+    true
+}
+
+/// `strings.replace_n` as OPA v1.22.3 computes it: Go's `strings.NewReplacer` over the pattern
+/// keys in sorted order, so at each position the first key (in that order) that matches wins, and
+/// replaced text is never scanned again. regorus 0.14 replaces one key after the other over the
+/// whole string (chained replacements). Patterns with an empty or non-string key or value are
+/// left to regorus.
+fn go_replacer(args: &[Value]) -> Option<Value> {
+    let patterns = args.first()?.as_object().ok()?;
+    let text = args.get(1)?.as_string().ok()?;
+    let mut pairs = Vec::with_capacity(patterns.len());
+    for (old, new) in patterns.iter() {
+        let old = old.as_string().ok()?;
+        if old.is_empty() {
+            return None;
+        }
+        pairs.push((old.as_ref(), new.as_string().ok()?.as_ref()));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = text;
+    'scan: while let Some(c) = rest.chars().next() {
+        for (old, new) in &pairs {
+            if let Some(after) = rest.strip_prefix(*old) {
+                out.push_str(new);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    Some(Value::from(out))
 }
 
 fn cidr_expand(args: &[Value]) -> Option<String> {
@@ -206,7 +321,7 @@ mod tests {
 
     fn eval(query: &str) -> Result<regorus::QueryResults, String> {
         let mut engine = Engine::new();
-        register(&mut engine).map_err(|e| e.to_string())?;
+        register(&mut engine, false).map_err(|e| e.to_string())?;
         engine
             .eval_query(query.to_owned(), false)
             .map_err(|e| e.to_string())
@@ -225,6 +340,39 @@ mod tests {
             let err = eval(query).err().unwrap_or_default();
             assert!(err.contains("over the limit"), "{query}: {err}");
         }
+    }
+
+    #[test]
+    fn a_step_below_one_is_undefined_not_a_panic() {
+        for query in [
+            "x := numbers.range_step(0, 10, -2)",
+            "x := numbers.range_step(0, 10, 0)",
+            "x := numbers.range_step(0, 10, 0.5)",
+        ] {
+            let r = eval(query).map(|r| r.result.len());
+            assert_eq!(r, Ok(0), "{query}");
+        }
+    }
+
+    #[test]
+    fn sprintf_with_missing_operands_writes_what_go_writes() {
+        let r = eval("x := [sprintf(\"%v and %d, %v%%\", [1]), sprintf(\"%5v|%.2f\", [])]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(
+            r.as_deref(),
+            Ok("{\"x\":[\"1 and %!d(MISSING), %!v(MISSING)%\",\"%!v(MISSING)|%!f(MISSING)\"]}")
+        );
+        assert_eq!(
+            eval("x := sprintf(\"%\u{0663}v\", [1])").map(|r| r.result.len()),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn replace_n_replaces_as_go_s_replacer() {
+        let r = eval("x := [strings.replace_n({\"a\": \"Xa\", \"ab\": \"X\", \"ba\": \"bYa\", \"aaa\": \"X\"}, \"aaaaab\"), strings.replace_n({\"a\": \"b\", \"b\": \"a\"}, \"abé\")]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[\"XaXaXaXaXab\",\"baé\"]}"));
     }
 
     #[test]

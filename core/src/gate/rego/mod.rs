@@ -2,6 +2,7 @@
 
 mod builtin;
 pub(super) mod cases;
+mod chained;
 mod conftest;
 mod conftest_builtins;
 mod data;
@@ -13,10 +14,12 @@ mod glob;
 mod guards;
 mod load;
 mod nesting;
+pub(super) mod query;
 mod recursion;
 mod shadowing;
 pub(super) mod suite;
 mod types;
+mod undefined;
 pub(super) mod verify;
 
 pub use builtin::{BuiltinPolicy, builtin_policies};
@@ -24,7 +27,7 @@ pub use engine::RegoVersion;
 pub use error::RegoError;
 pub use gate::RegoGate;
 pub use load::PolicySource;
-pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyFinding, RegoOptions};
+pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions};
 
 #[cfg(test)]
 mod tests;

@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use regorus::unstable::{Expr, Literal, Parser, Query, Ref, Rule, RuleHead, Source};
+use regorus::unstable::{Expr, Parser, Query, Ref, Rule, RuleHead, Source};
 
 use super::error::RegoError;
 use super::load::PolicyMaterial;
+use super::shadowing::{StmtPart, stmt_parts};
 
 /// Refuses the policies when a function calls itself, directly or through other functions.
 pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoError> {
@@ -195,27 +196,10 @@ impl Scope {
 
 fn query_calls(query: &Ref<Query>, scope: &Scope, out: &mut BTreeSet<String>) {
     for stmt in &query.stmts {
-        for with in &stmt.with_mods {
-            expr_calls(&with.r#as, scope, out);
-        }
-        match &stmt.literal {
-            Literal::SomeVars { .. } => {}
-            Literal::SomeIn {
-                key,
-                value,
-                collection,
-                ..
-            } => {
-                for e in key.iter().chain([value, collection]) {
-                    expr_calls(e, scope, out);
-                }
-            }
-            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
-                expr_calls(expr, scope, out);
-            }
-            Literal::Every { domain, query, .. } => {
-                expr_calls(domain, scope, out);
-                query_calls(query, scope, out);
+        for part in stmt_parts(stmt) {
+            match part {
+                StmtPart::Expr(e) => expr_calls(e, scope, out),
+                StmtPart::Query(q) => query_calls(q, scope, out),
             }
         }
     }

@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::unstable::{
-    AssignOp, Expr, Literal, Parser, Query, Ref, Rule, RuleHead, Source, Span,
+    AssignOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
 };
 
 /// The policy text with shadowing locals renamed, or `None` when nothing needs renaming (or the
@@ -125,17 +125,8 @@ impl Renamer<'_> {
     }
 
     fn head(&mut self, head: &RuleHead) {
-        match head {
-            RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
-                if let Some(a) = assign {
-                    self.expr(&a.value);
-                }
-            }
-            RuleHead::Set { key, .. } => {
-                if let Some(k) = key {
-                    self.expr(k);
-                }
-            }
+        if let Some(value) = head_value(head) {
+            self.expr(value);
         }
     }
 
@@ -357,6 +348,49 @@ fn expr_names(expr: &Ref<Expr>, out: &mut BTreeSet<String>) {
         Expr::ArrayCompr { .. } | Expr::SetCompr { .. } | Expr::ObjectCompr { .. } => {}
         _ => children(expr, &mut |c| expr_names(c, out)),
     }
+}
+
+/// The value (or partial set key) a rule head states, if any.
+pub(super) fn head_value(head: &RuleHead) -> Option<&Ref<Expr>> {
+    match head {
+        RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
+            assign.as_ref().map(|a| &a.value)
+        }
+        RuleHead::Set { key, .. } => key.as_ref(),
+    }
+}
+
+/// A part of a statement: an expression in it, or the query of an `every`.
+pub(super) enum StmtPart<'a> {
+    Expr(&'a Ref<Expr>),
+    Query(&'a Ref<Query>),
+}
+
+/// The parts of a statement in source order: its `with` values, then its literal's expressions
+/// (and an `every`'s query).
+pub(super) fn stmt_parts(stmt: &LiteralStmt) -> Vec<StmtPart<'_>> {
+    let mut parts: Vec<StmtPart<'_>> = stmt
+        .with_mods
+        .iter()
+        .map(|w| StmtPart::Expr(&w.r#as))
+        .collect();
+    match &stmt.literal {
+        Literal::SomeIn {
+            key,
+            value,
+            collection,
+            ..
+        } => parts.extend(key.iter().chain([value, collection]).map(StmtPart::Expr)),
+        Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
+            parts.push(StmtPart::Expr(expr));
+        }
+        Literal::Every { domain, query, .. } => {
+            parts.push(StmtPart::Expr(domain));
+            parts.push(StmtPart::Query(query));
+        }
+        Literal::SomeVars { .. } => {}
+    }
+    parts
 }
 
 /// The direct sub-expressions of an expression, except the parts of comprehensions (their own

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::engine::RegoVersion;
+use super::error::RegoError;
 use super::load::PolicySource;
 
 /// How bad a policy result is: conftest `deny`/`violation` and Gatekeeper `deny` fail the run,
@@ -32,10 +33,24 @@ pub struct PolicyFinding {
     pub metadata: Value,
 }
 
+/// A rule that could not be evaluated for one document (a genuine runtime error, a time-limit
+/// hit, a result of the wrong shape): reported for that rule and document, the others go on.
+#[derive(Debug)]
+pub struct PolicyError {
+    /// `main.deny`, like [`PolicyFinding::policy`].
+    pub policy: String,
+    /// What went wrong; its message names the query, the document, the position.
+    pub error: RegoError,
+}
+
 /// Counts and findings for one input document (or the combined input).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct DocOutcome {
     pub findings: Vec<PolicyFinding>,
+    /// Rules that failed to evaluate for this document.
+    pub errors: Vec<PolicyError>,
+    /// Rules evaluated without error for this document (0 with errors: nothing could be judged).
+    pub evaluated: usize,
     /// conftest-style passed checks (successes as conftest counts them).
     pub successes: usize,
     /// Results waived by an `exception` rule.
@@ -43,7 +58,7 @@ pub struct DocOutcome {
 }
 
 /// The result of one run: one outcome per input document, plus the combined input's in combine mode.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Evaluation {
     pub docs: Vec<DocOutcome>,
     pub combined: Option<DocOutcome>,

@@ -161,6 +161,11 @@ impl SchemaSet {
         builtin::patch_version(self.version)
     }
 
+    /// Whether unknown fields and duplicate keys are errors (`--strict`).
+    pub fn strict(&self) -> bool {
+        self.options.strict
+    }
+
     /// Registers the schemas of a CustomResourceDefinition (later CRDs win).
     pub fn add_crd(&mut self, crd: &Value, origin: &str) {
         for schema in crd::schemas_of(crd, origin) {
@@ -539,7 +544,7 @@ fn for_custom_resources(lookup: Lookup, raw: &Value) -> Lookup {
     }
 }
 
-fn schema_findings(
+pub(super) fn schema_findings(
     validator: &jsonschema::Validator,
     doc: &Document,
     instance: &Value,
@@ -611,7 +616,7 @@ fn redacted_message(kind: &ValidationErrorKind, instance: &Value) -> String {
     }
 }
 
-fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
+pub(super) fn diagnostics(doc: &Document, strict: bool) -> Vec<Finding> {
     doc.diagnostics()
         .iter()
         .map(|d: &Diagnostic| {
