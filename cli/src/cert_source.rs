@@ -122,6 +122,7 @@ impl ClusterArgs {
         kube_api::Target {
             kubeconfig: self.kubeconfig.clone(),
             context: self.context.clone(),
+            overrides: Box::default(),
         }
     }
 }

@@ -49,6 +49,9 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
     Validate(ValidateArgs),
+    /// Run kubeseal v0.40.0's command line, flag for flag (also what the binary does when invoked as `kubeseal`): see docs/kubeseal.md
+    #[command(disable_help_flag = true)]
+    Kubeseal(KubesealArgs),
     /// Work with the built-in schemas: `schemas list` shows what is known, `schemas export` writes the Kubernetes ones for kubeconform
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -80,6 +83,18 @@ pub enum DriftFormat {
     Text,
     Json,
     Sarif,
+}
+
+/// `sealgate kubeseal …`: everything after the subcommand goes to the kubeseal command line.
+#[derive(Debug, Args)]
+pub struct KubesealArgs {
+    /// kubeseal's flags and arguments, as kubeseal takes them (`sealgate kubeseal --help` lists them)
+    #[arg(
+        value_name = "KUBESEAL ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +230,28 @@ pub enum Format {
     Json,
 }
 
+/// Clusters of the repository config (`.sealgate.yaml`) to work for, each with its certificate
+/// (shared by seal and set).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Clusters")]
+pub struct ClusterSelectArgs {
+    /// A cluster of the repository config (repeatable); the file path takes a {cluster} placeholder
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Every cluster of the repository config
+    #[arg(long, conflicts_with = "names")]
+    pub all_clusters: bool,
+    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+}
+
+impl ClusterSelectArgs {
+    pub fn any(&self) -> bool {
+        !self.names.is_empty() || self.all_clusters
+    }
+}
+
 /// Where the sealing certificate comes from (shared by seal, set and cert).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Certificate")]
@@ -306,6 +343,8 @@ pub struct SealArgs {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
+    #[command(flatten)]
     pub cert: CertSourceArgs,
     #[command(flatten)]
     pub limits: LimitFlags,
@@ -358,6 +397,8 @@ pub struct SetArgs {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
+    #[command(flatten)]
     pub cert: CertSourceArgs,
     #[command(flatten)]
     pub limits: LimitFlags,
@@ -365,8 +406,12 @@ pub struct SetArgs {
 
 #[derive(Debug, Args)]
 pub struct ReencryptArgs {
-    /// Sealed files or directories (searched recursively for .yaml/.yml/.json)
-    #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    /// Sealed files or directories (searched recursively for .yaml/.yml/.json); with --cluster/--all-clusters, default: the repository config's folder
+    #[arg(
+        required_unless_present_any = ["names", "all_clusters"],
+        value_name = "PATH",
+        value_hint = ValueHint::AnyPath
+    )]
     pub paths: Vec<PathBuf>,
     /// Old private key(s) able to open the current items; repeat --key or separate with commas
     #[arg(long = "key", value_name = "FILE", value_delimiter = ',', value_hint = ValueHint::FilePath)]
@@ -380,6 +425,8 @@ pub struct ReencryptArgs {
     /// Seal for the local key pair's certificate
     #[arg(long)]
     pub local: bool,
+    #[command(flatten)]
+    pub clusters: ClusterSelectArgs,
     #[command(flatten)]
     pub limits: LimitFlags,
 }
@@ -395,6 +442,12 @@ pub struct CertArgs {
     /// Print the certificate PEM instead of the summary
     #[arg(long)]
     pub pem: bool,
+    /// One line per cluster of the repository config: fingerprint, expiry and days left
+    #[arg(long)]
+    pub all_clusters: bool,
+    /// Repository config declaring the clusters (default: .sealgate.yaml here or in a parent folder)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub cert: CertSourceArgs,
 }

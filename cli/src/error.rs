@@ -113,6 +113,11 @@ impl CliError {
 
 /// Maps the result of a run to the process exit code, printing the error line if there is one.
 pub fn finish(result: Result<Outcome, CliError>) -> ExitCode {
+    finish_with(result, 2)
+}
+
+/// [`finish`] with another exit code for errors (`kubeseal` mode exits 1, as kubeseal does).
+pub fn finish_with(result: Result<Outcome, CliError>, failure: u8) -> ExitCode {
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
@@ -126,7 +131,7 @@ pub fn finish(result: Result<Outcome, CliError>) -> ExitCode {
                 "error: {}",
                 crate::escape::controls(&line)
             );
-            ExitCode::from(2)
+            ExitCode::from(failure)
         }
     }
 }

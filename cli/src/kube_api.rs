@@ -10,6 +10,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
 use crate::error::CliError;
+use crate::kube_overrides as overrides;
+pub use crate::kube_overrides::{Overrides, namespace};
 
 /// ConfigMap in the controller namespace where the sealgate controller publishes its active
 /// certificate: readable with plain RBAC, no service proxy (private control planes, any release name).
@@ -25,6 +27,8 @@ const CLUSTER_HINT: &str = "check --kubeconfig/--context and that the cluster is
 pub struct Target {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
+    /// kubectl's override flags (`kubeseal --server/--token/…`); none for sealgate's commands.
+    pub overrides: Box<Overrides>,
 }
 
 /// A client for one command, with the runtime that drives it.
@@ -94,6 +98,14 @@ impl Cluster {
 }
 
 async fn load_config(target: &Target) -> Result<Config, CliError> {
+    if !target.overrides.is_empty() {
+        let mut config = overrides::config(target).await?;
+        if let Some(timeout) = target.overrides.request_timeout {
+            config.read_timeout = Some(timeout);
+            config.write_timeout = Some(timeout);
+        }
+        return Ok(config);
+    }
     let options = KubeConfigOptions {
         context: target.context.clone(),
         cluster: None,
@@ -137,7 +149,7 @@ async fn load_config(target: &Target) -> Result<Config, CliError> {
 }
 
 /// Where kubectl would look, for messages.
-fn default_kubeconfig() -> String {
+pub fn default_kubeconfig() -> String {
     match std::env::var("KUBECONFIG") {
         Ok(list) if !list.is_empty() => list,
         _ => "~/.kube/config".to_owned(),
@@ -157,6 +169,18 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text.replace('\n', " ")
+}
+
+/// The port kubeseal names in the service proxy path: the first port's name (charts name it
+/// `http`; an unnamed one gives `http:<svc>:`).
+pub fn proxy_port(service: &Service) -> String {
+    service
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|p| p.first())
+        .and_then(|p| p.name.clone())
+        .unwrap_or_default()
 }
 
 /// A certificate PEM and where it came from.
@@ -214,14 +238,7 @@ async fn fetch(cluster: &Cluster, namespace: &str, name: &str) -> Result<Fetched
         }
         Err(other) => return Err(cluster.unreachable(&other)),
         Ok(Some(service)) => {
-            // kubeseal takes the first port's name (charts name it `http`; unnamed gives `http:<svc>:`)
-            let port = service
-                .spec
-                .as_ref()
-                .and_then(|s| s.ports.as_ref())
-                .and_then(|p| p.first())
-                .and_then(|p| p.name.clone())
-                .unwrap_or_default();
+            let port = proxy_port(&service);
             let path = format!(
                 "/api/v1/namespaces/{namespace}/services/http:{name}:{port}/proxy/v1/cert.pem"
             );

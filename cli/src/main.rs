@@ -4,16 +4,19 @@
 mod cert_source;
 mod cli;
 mod cmd;
+mod controller_proxy;
 mod error;
 mod escape;
 mod input;
 mod kube_api;
+mod kube_overrides;
 mod local_pair;
 mod output;
 mod policy_flags;
 mod private_keys;
 #[cfg(test)]
 mod reference;
+mod repo_config;
 mod sarif;
 mod sealed_file;
 
@@ -27,8 +30,15 @@ use crate::cmd::{
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some((program, rest)) = args.split_first()
+        && cmd::kubeseal::invoked_as_kubeseal(program)
+    {
+        return cmd::kubeseal::main(&program.to_string_lossy(), rest);
+    }
+    let cli = Cli::parse_from(args);
     let result = match cli.command {
+        Command::Kubeseal(args) => return cmd::kubeseal::main("sealgate kubeseal", &args.args),
         Command::Seal(args) => seal::run(args),
         Command::Unseal(args) => unseal::run(args),
         Command::Set(args) => set::run(args),

@@ -31,6 +31,12 @@ pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
 /// file in its directory, then rename) and keeps its mode and owner. The content written here is
 /// always ciphertext or public material, never plaintext.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    replace_file_with_mode(path, bytes, 0o644)
+}
+
+/// [`replace_file`], where a file that does not exist yet is created with `new_mode` (0600 for
+/// plaintext: `kubeseal --recovery-unseal -w`, and every `kubeseal -w` as kubeseal does it).
+pub fn replace_file_with_mode(path: &Path, bytes: &[u8], new_mode: u32) -> Result<(), CliError> {
     let shown = path.display();
     match fs::metadata(path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => write_in_place(path, bytes),
@@ -39,13 +45,36 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Ok(_) if is_process_alias(path) => write_in_place(path, bytes),
         Ok(meta) => {
             let real = fs::canonicalize(path).map_err(|e| CliError::write(&shown, e))?;
-            replace_regular(&real, bytes, Some(&meta)).map_err(|e| CliError::write(&shown, e))
+            replace_regular(&real, bytes, Some(&meta), new_mode)
+                .map_err(|e| CliError::write(&shown, e))
         }
         Err(_) => {
             let target = dangling_target(path);
-            replace_regular(&target, bytes, None).map_err(|e| CliError::write(&shown, e))
+            replace_regular(&target, bytes, None, new_mode).map_err(|e| CliError::write(&shown, e))
         }
     }
+}
+
+/// Replaces several files, all or none: every target is checked writable first; if a write
+/// still fails, the files already replaced get their old content back (or are removed when they
+/// were new). The contents are ciphertext (sealed files), never plaintext.
+pub fn replace_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
+    for (path, _) in files {
+        check_writable(path)?;
+    }
+    let before: Vec<Option<Vec<u8>>> = files.iter().map(|(path, _)| fs::read(path).ok()).collect();
+    for (done, (path, bytes)) in files.iter().enumerate() {
+        if let Err(error) = replace_file(path, bytes) {
+            for ((path, _), old) in files.iter().zip(&before).take(done) {
+                let _ = match old {
+                    Some(old) => replace_file(path, old),
+                    None => fs::remove_file(path).map_err(|e| CliError::write(path.display(), e)),
+                };
+            }
+            return Err(error);
+        }
+    }
+    Ok(())
 }
 
 /// Paths that name one of this process's open files rather than a file of their own.
@@ -81,7 +110,12 @@ fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::write(&shown, e))
 }
 
-fn replace_regular(path: &Path, bytes: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
+fn replace_regular(
+    path: &Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+    new_mode: u32,
+) -> io::Result<()> {
     let dir = parent_dir(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".sealgate-")
@@ -89,7 +123,7 @@ fn replace_regular(path: &Path, bytes: &[u8], existing: Option<&fs::Metadata>) -
     temp.write_all(bytes)?;
     // tempfile creates 0600; sealed output is safe to share, so a new file gets the usual 0644
     let permissions = existing.map_or_else(
-        || fs::Permissions::from_mode(0o644),
+        || fs::Permissions::from_mode(new_mode),
         fs::Metadata::permissions,
     );
     if let Some(meta) = existing

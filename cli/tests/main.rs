@@ -19,6 +19,8 @@ mod file_safety;
 mod folders;
 mod gitops_example;
 mod hostile_input;
+mod multi_cluster;
 mod peer_folders_render;
 mod peer_kubeseal_compat;
+mod peer_kubeseal_dropin;
 mod snapshots;

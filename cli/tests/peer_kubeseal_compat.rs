@@ -7,13 +7,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn fixtures() -> PathBuf {
+pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// The real kubeseal, or `None` after a SKIPPED line (a failure in CI).
 fn kubeseal() -> Option<PathBuf> {
-    sealgate_tests::peer_tool("peer_kubeseal_compat", "kubeseal").unwrap()
+    kubeseal_for("peer_kubeseal_compat")
+}
+
+/// [`kubeseal`] for another test, named in the SKIPPED line.
+pub fn kubeseal_for(test: &str) -> Option<PathBuf> {
+    sealgate_tests::peer_tool(test, "kubeseal").unwrap()
 }
 
 fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Output {
@@ -44,7 +49,7 @@ fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
-fn sealgate() -> PathBuf {
+pub fn sealgate() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_sealgate"))
 }
 

@@ -237,7 +237,7 @@ async fn cert_comes_from_the_sealgate_configmap() -> TestResult {
 }
 
 /// A non-loopback address of this host: the API server rejects loopback endpoints.
-fn host_ip() -> Result<IpAddr, Box<dyn Error + Send + Sync>> {
+pub(crate) fn host_ip() -> Result<IpAddr, Box<dyn Error + Send + Sync>> {
     let out = Command::new("hostname").arg("-I").output()?;
     let text = String::from_utf8(out.stdout)?;
     text.split_whitespace()
@@ -279,7 +279,7 @@ fn serve_cert(ip: IpAddr, body: String) -> Result<(u16, Seen), Box<dyn Error + S
     Ok((port, seen))
 }
 
-fn service(name: &str, target_port: Option<u16>) -> Service {
+pub(crate) fn service(name: &str, target_port: Option<u16>) -> Service {
     Service {
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
@@ -301,7 +301,7 @@ fn service(name: &str, target_port: Option<u16>) -> Service {
 
 /// Endpoints for a selector-less Service: `addresses` (each backed by the Pod `pod`) on port `port`
 /// named `http`; none = an Endpoints object without subsets.
-fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints {
+pub(crate) fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints {
     Endpoints {
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
@@ -331,6 +331,39 @@ fn endpoints(name: &str, target: Option<(IpAddr, u16, &str, &str)>) -> Endpoints
     }
 }
 
+/// Puts `ip:port` (a server on this host) behind the API server's service proxy as Service `name`
+/// in `ns`: a Pod (never scheduled; its status set by hand to that IP), a selector-less Service
+/// and its Endpoints.
+pub(crate) async fn serve_through_proxy(
+    ns: &TestNamespace,
+    name: &str,
+    ip: IpAddr,
+    port: u16,
+) -> Result<(), Box<dyn Error + Send + Sync>> {
+    let pod_name = format!("{name}-server");
+    let pods = ns.api::<Pod>();
+    let pod: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": pod_name},
+        "spec": {"containers": [{"name": "server", "image": "example.invalid/not-pulled"}]},
+    }))?;
+    pods.create(&PostParams::default(), &pod).await?;
+    let status = serde_json::json!({
+        "status": {"phase": "Running", "podIP": ip.to_string(), "podIPs": [{"ip": ip.to_string()}]},
+    });
+    pods.patch_status(&pod_name, &PatchParams::default(), &Patch::Merge(&status))
+        .await?;
+    ns.api::<Service>()
+        .create(&PostParams::default(), &service(name, Some(port)))
+        .await?;
+    ns.api::<Endpoints>()
+        .create(
+            &PostParams::default(),
+            &endpoints(name, Some((ip, port, &pod_name, ns.name()))),
+        )
+        .await?;
+    Ok(())
+}
+
 /// No ConfigMap, but kubeseal's path works: the API server proxies `/v1/cert.pem` to a tiny HTTP
 /// server on this host. The 1.35 service proxy reads the Service's Endpoints and only goes to
 /// addresses of existing Pods whose status has that IP, so the test writes a Pod (never scheduled;
@@ -346,30 +379,7 @@ async fn cert_comes_through_the_service_proxy_without_a_configmap() -> TestResul
     let ip = host_ip()?;
     let (port, seen) = serve_cert(ip, pem.clone())?;
     let name = "my-sealed-secrets";
-    let pods = ns.api::<Pod>();
-    let pod: Pod = serde_json::from_value(serde_json::json!({
-        "metadata": {"name": "cert-server"},
-        "spec": {"containers": [{"name": "server", "image": "example.invalid/not-pulled"}]},
-    }))?;
-    pods.create(&PostParams::default(), &pod).await?;
-    let status = serde_json::json!({
-        "status": {"phase": "Running", "podIP": ip.to_string(), "podIPs": [{"ip": ip.to_string()}]},
-    });
-    pods.patch_status(
-        "cert-server",
-        &PatchParams::default(),
-        &Patch::Merge(&status),
-    )
-    .await?;
-    ns.api::<Service>()
-        .create(&PostParams::default(), &service(name, Some(port)))
-        .await?;
-    ns.api::<Endpoints>()
-        .create(
-            &PostParams::default(),
-            &endpoints(name, Some((ip, port, "cert-server", ns.name()))),
-        )
-        .await?;
+    serve_through_proxy(&ns, name, ip, port).await?;
     let kubeconfig = kubeconfig_arg(&cluster.kubeconfig);
     let fetch = [
         "cert",

@@ -11,6 +11,7 @@ mod node_support;
 mod cluster_cli_cert_fetch;
 mod cluster_cli_drift;
 mod cluster_cli_keys_escrow;
+mod cluster_cli_kubeseal_dropin;
 mod cluster_controller_apiserver_restart;
 mod cluster_controller_ha;
 mod cluster_controller_http;

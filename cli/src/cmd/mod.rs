@@ -4,6 +4,7 @@ pub mod cert;
 pub mod docs;
 pub mod drift;
 pub mod keys;
+pub mod kubeseal;
 pub mod policy_test;
 pub mod reencrypt;
 pub mod schemas;

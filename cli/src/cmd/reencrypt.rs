@@ -16,6 +16,7 @@ use crate::error::{CliError, Outcome};
 use crate::input;
 use crate::output;
 use crate::private_keys::load_keys;
+use crate::repo_config;
 use crate::sealed_file::{self, Edits, value_text};
 
 struct ReencryptRequest {
@@ -68,6 +69,15 @@ struct Planned {
 }
 
 pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
+    if args.clusters.any() {
+        return for_clusters(args);
+    }
+    if args.clusters.config.is_some() {
+        return Err(CliError::usage(
+            "--config only goes with --cluster or --all-clusters",
+            "name the clusters whose files to re-seal",
+        ));
+    }
     let request = ReencryptRequest::from_args(args)?;
     let keys = load_keys(&request.key_files, request.local_key)?;
     let cert = request.cert.sealing_cert()?;
@@ -107,6 +117,83 @@ pub fn run(args: ReencryptArgs) -> Result<Outcome, CliError> {
             planned.len()
         );
     }
+    Ok(Outcome::Clean)
+}
+
+/// `reencrypt --cluster NAME…/--all-clusters`: each chosen cluster's files (by the path rules,
+/// under the PATHs or the config's folder) re-sealed for that cluster's certificate; every file
+/// is written, or none.
+fn for_clusters(args: ReencryptArgs) -> Result<Outcome, CliError> {
+    if args.cert.is_some() || args.local {
+        return Err(CliError::usage(
+            "--cluster/--all-clusters and --cert/--local both given",
+            "the clusters' certificates come from the repository config; drop --cert/--local",
+        ));
+    }
+    if args.keys.is_empty() && !args.local_key {
+        return Err(CliError::usage(
+            "reencrypt needs the old private key(s)",
+            "pass --key FILE (PEM, TLS Secret or List), or --local-key",
+        ));
+    }
+    let config = repo_config::load(&repo_config::locate(args.clusters.config.as_deref())?)?;
+    if config.paths.is_empty() {
+        return Err(CliError::input(
+            "the repository config has no path rules, so no file belongs to one cluster",
+            config.file.display().to_string(),
+            "add `paths:` rules (e.g. clusters/{cluster}/**), or re-seal with --cert per folder",
+        ));
+    }
+    let chosen = config.select(&args.clusters.names, args.clusters.all_clusters)?;
+    let keys = load_keys(&args.keys, args.local_key)?;
+    let roots = if args.paths.is_empty() {
+        vec![config.base.clone()]
+    } else {
+        args.paths.clone()
+    };
+    let files = collect_files(&roots)?;
+    let budget = args.limits.budget();
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut owner: std::collections::BTreeMap<PathBuf, String> = std::collections::BTreeMap::new();
+    for cluster in chosen {
+        let mine: Vec<(PathBuf, bool)> = files
+            .iter()
+            .filter(|(path, _)| config.allows(path, &cluster.name))
+            .cloned()
+            .collect();
+        for (path, _) in &mine {
+            if let Some(other) = owner.insert(path.clone(), cluster.name.clone()) {
+                return Err(CliError::input(
+                    format!(
+                        "the path rules give this file to clusters {other} and {}",
+                        cluster.name
+                    ),
+                    path.display().to_string(),
+                    "make the rules give each sealed file to one cluster",
+                ));
+            }
+        }
+        let cert = cluster
+            .cert
+            .sealing_cert()
+            .map_err(|e| repo_config::in_cluster(e, &cluster.name, &config.file))?;
+        planned.extend(plan_all(
+            &mine,
+            &keys,
+            &cert,
+            &indicatif::ProgressBar::hidden(),
+            budget,
+        )?);
+    }
+    if planned.is_empty() {
+        eprintln!("note: nothing to re-seal: no SealedSecret found in the clusters' files");
+        return Ok(Outcome::Clean);
+    }
+    let files: Vec<(PathBuf, Vec<u8>)> = planned
+        .into_iter()
+        .map(|plan| (plan.path, plan.text.into_bytes()))
+        .collect();
+    output::replace_files(&files)?;
     Ok(Outcome::Clean)
 }
 

@@ -3,27 +3,70 @@
 
 use std::path::Path;
 
-use sealgate_core::seal::seal_item_for;
+use sealgate_core::seal::{SealingCert, seal_item_for};
 
 use crate::cert_source::CertSource;
 use crate::cli::SetArgs;
 use crate::error::{CliError, Outcome};
 use crate::input;
 use crate::output;
+use crate::repo_config;
 use crate::sealed_file::{self, SealedDoc, SealedFile};
 
 pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
-    let cert = CertSource::from_args(&args.cert)?;
     check_key(&args.key)?;
-    let shown = args.file.display().to_string();
-    let source = input::read_source(Some(args.file.as_path()), args.limits.budget())?;
+    if args.clusters.any() {
+        return for_clusters(&args);
+    }
+    if args.clusters.config.is_some() {
+        return Err(CliError::usage(
+            "--config only goes with --cluster or --all-clusters",
+            "name the clusters whose copies to change",
+        ));
+    }
+    let cert = CertSource::from_args(&args.cert)?;
+    let value = input::read_bytes(args.from_file.as_deref(), args.limits.budget().bytes)?;
+    let updated = plan(&args.file, &args, &cert.sealing_cert()?, &value)?;
+    output::replace_file(Path::new(&args.file), updated.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// `set` on every chosen cluster's copy (FILE with `{cluster}`), each item sealed with that
+/// cluster's certificate; every file changes, or none.
+fn for_clusters(args: &SetArgs) -> Result<Outcome, CliError> {
+    if args.cert.cert.is_some() || args.cert.local {
+        return Err(CliError::usage(
+            "--cluster/--all-clusters and --cert/--local (or SEALED_SECRETS_CERT) both given",
+            "the clusters' certificates come from the repository config; drop --cert/--local",
+        ));
+    }
+    let config = repo_config::load(&repo_config::locate(args.clusters.config.as_deref())?)?;
+    let chosen = config.select(&args.clusters.names, args.clusters.all_clusters)?;
+    let files = config.files_for(&chosen, &args.file.to_string_lossy())?;
+    let value = input::read_bytes(args.from_file.as_deref(), args.limits.budget().bytes)?;
+    let mut planned = Vec::with_capacity(files.len());
+    for (cluster, path) in files {
+        let cert = cluster
+            .cert
+            .sealing_cert()
+            .map_err(|e| repo_config::in_cluster(e, &cluster.name, &config.file))?;
+        let updated = plan(&path, args, &cert, &value)?;
+        planned.push((path, updated.into_bytes()));
+    }
+    output::replace_files(&planned)?;
+    Ok(Outcome::Clean)
+}
+
+/// The sealed file at `path` with the item `args.key` set to `value` sealed for `cert`, every
+/// other byte as it was.
+fn plan(path: &Path, args: &SetArgs, cert: &SealingCert, value: &[u8]) -> Result<String, CliError> {
+    let shown = path.display().to_string();
+    let source = input::read_source(Some(path), args.limits.budget())?;
     let text = source.text();
     let file = sealed_file::read(text, &shown)?;
     let doc = single_sealed(&file, &shown)?;
-    let value = input::read_bytes(args.from_file.as_deref(), args.limits.budget().bytes)?;
-    let cert = cert.sealing_cert()?;
     let place = format!("{shown}:{}", doc.line);
-    let blob = seal_item_for(&cert, &doc.identity(), &args.key, &value)
+    let blob = seal_item_for(cert, &doc.identity(), &args.key, value)
         .map_err(|e| CliError::seal(e, &place))?;
     let edits = sealed_file::set_item(text, doc, &args.key, &blob).ok_or_else(|| {
         CliError::input(
@@ -34,8 +77,7 @@ pub fn run(args: SetArgs) -> Result<Outcome, CliError> {
     })?;
     let updated = edits.apply(text);
     verify(&updated, doc, &args.key, &blob, &place)?;
-    output::replace_file(Path::new(&args.file), updated.as_bytes())?;
-    Ok(Outcome::Clean)
+    Ok(updated)
 }
 
 /// Kubernetes' rule for Secret data keys.

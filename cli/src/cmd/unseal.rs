@@ -1,6 +1,6 @@
 //! `sealgate unseal`: offline recovery, SealedSecrets → Secrets with the private keys at hand.
 
-use sealgate_core::seal::{SealedSecret, unseal};
+use sealgate_core::seal::{SealedSecret, UnsealingKeys, unseal};
 use zeroize::Zeroizing;
 
 use crate::cli::{Format, UnsealArgs};
@@ -27,10 +27,22 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
             "give one or more SealedSecrets as YAML or JSON",
         ));
     }
+    let text = unseal_all(&keys, &sealed, args.format)?;
+    output::to_stdout(text.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// Every SealedSecret opened with `keys` and rendered as Secrets in `format` (YAML documents
+/// opened by `---`, or one JSON object each), in a buffer wiped on drop.
+pub fn unseal_all(
+    keys: &UnsealingKeys,
+    sealed: &[(SealedSecret, String)],
+    format: Format,
+) -> Result<Zeroizing<String>, CliError> {
     let mut text = Zeroizing::new(String::new());
-    for (one, place) in &sealed {
-        let unsealed = unseal(&keys, one, None).map_err(|e| CliError::unseal(e, place))?;
-        let rendered = match args.format {
+    for (one, place) in sealed {
+        let unsealed = unseal(keys, one, None).map_err(|e| CliError::unseal(e, place))?;
+        let rendered = match format {
             Format::Yaml => output::yaml(&unsealed.secret).map(|doc| format!("---\n{doc}")),
             Format::Json => serde_json::to_string_pretty(&unsealed.secret)
                 .map(|doc| format!("{doc}\n"))
@@ -45,12 +57,11 @@ pub fn run(args: UnsealArgs) -> Result<Outcome, CliError> {
         })?;
         text.push_str(&Zeroizing::new(rendered));
     }
-    output::to_stdout(text.as_bytes())?;
-    Ok(Outcome::Clean)
+    Ok(text)
 }
 
 /// What `unseal` reads: SealedSecrets.
-const SEALED: input::Expected = input::Expected {
+pub const SEALED: input::Expected = input::Expected {
     noun: "SealedSecret",
     type_name: "SealedSecret",
     accepts: |kind, api_version| kind == "SealedSecret" && api_version.starts_with("bitnami.com/"),

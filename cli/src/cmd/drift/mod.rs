@@ -24,7 +24,7 @@ use self::state::{Row, State, compare};
 use crate::cli::DriftArgs;
 use crate::error::{CliError, Outcome};
 use crate::input::documents;
-use crate::kube_api::{Cluster, Target};
+use crate::kube_api::Cluster;
 
 /// One SealedSecret from a file.
 struct Declared {
@@ -36,10 +36,7 @@ struct Declared {
 
 pub fn run(args: DriftArgs) -> Result<Outcome, CliError> {
     let declared = gather(&args)?;
-    let cluster = Cluster::connect(&Target {
-        kubeconfig: args.cluster.kubeconfig.clone(),
-        context: args.cluster.context.clone(),
-    })?;
+    let cluster = Cluster::connect(&args.cluster.target())?;
     let rows = cluster.block_on(rows(&cluster, &declared, &args.prune_scope))?;
     let text = render(&rows, args.output);
     crate::output::to_stdout(text.as_bytes())?;
