@@ -113,6 +113,10 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     add_deprecated_builtins(&mut engine)?;
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
+    super::template_strings::register(&mut engine).map_err(|e| RegoError::Compile {
+        file: "template strings".to_string(),
+        message: e.to_string(),
+    })?;
     super::undefined::register(&mut engine, strict).map_err(|e| RegoError::Compile {
         file: super::undefined::COLLECTION.to_string(),
         message: e.to_string(),
@@ -135,6 +139,8 @@ pub(crate) fn add_policy(
     v0: bool,
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
+    let templated = super::template_strings::rewrite(text);
+    let text = templated.as_deref().unwrap_or(text);
     let split = if v0 {
         super::chained::split(path, text)
     } else {
@@ -170,9 +176,8 @@ pub(crate) fn declared_rules(
             })?
             .iter()
             .map(|s| s.text().to_string())
-            .collect::<Vec<_>>()
-            .join(".");
-        let entry = out.entry(package).or_default();
+            .collect::<Vec<_>>();
+        let entry = out.entry(package_path(&package)).or_default();
         if !entry.files.contains(&file) {
             entry.files.push(file.clone());
         }
@@ -202,6 +207,31 @@ pub(crate) fn declared_rules(
         }
     }
     Ok(out)
+}
+
+/// A package's path as OPA writes it (and as a query takes it): identifier segments joined by `.`,
+/// others quoted in brackets, so `package policy["pr-check"]` is `policy["pr-check"]` (joined by
+/// `.` it would name no rule: OPA v1.22.3's `opa test` runs these, from OPA's own build policies).
+fn package_path(segments: &[String]) -> String {
+    let mut path = String::new();
+    for s in segments {
+        let ident = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ident {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(s);
+        } else {
+            path.push('[');
+            path.push_str(&serde_json::Value::String(s.clone()).to_string());
+            path.push(']');
+        }
+    }
+    path
 }
 
 /// Evaluates one rule path; `Ok(None)` when the rule is undefined for this input.

@@ -18,6 +18,7 @@ pub(super) mod query;
 mod recursion;
 mod shadowing;
 pub(super) mod suite;
+mod template_strings;
 mod types;
 mod undefined;
 pub(super) mod verify;
