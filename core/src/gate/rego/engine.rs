@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use regorus::unstable::{Parser, Rule, RuleHead};
+use regorus::unstable::{Expr, Parser, Rule, RuleHead};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Value as RegoValue};
 use serde_json::Value;
@@ -207,6 +207,37 @@ pub(crate) fn declared_rules(
         }
     }
     Ok(out)
+}
+
+/// Rules written `name[key] if { … }` with no value: (file, line, name). In Rego v1 such a rule
+/// defines an object whose values are `true`, not a set; conftest (v0.71.1) refuses it for its
+/// `deny`/`warn`/`violation` rules rather than never report their messages.
+pub(crate) fn keyed_rules_without_value(engine: &mut Engine) -> Vec<(String, u32, String)> {
+    let mut out = Vec::new();
+    for module in engine.get_modules().iter() {
+        for rule in &module.policy {
+            let Rule::Spec {
+                head: RuleHead::Compr {
+                    refr, assign: None, ..
+                },
+                ..
+            } = rule.as_ref()
+            else {
+                continue;
+            };
+            let Expr::RefBrack { refr: base, .. } = refr.as_ref() else {
+                continue;
+            };
+            if let Expr::Var { span, .. } = base.as_ref() {
+                out.push((
+                    span.source.get_path().to_string(),
+                    span.line,
+                    span.text().to_string(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A package's path as OPA writes it (and as a query takes it): identifier segments joined by `.`,
