@@ -141,6 +141,8 @@ pub(crate) fn add_policy(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
+    let annotated = super::metadata::rewrite(path, text, v0);
+    let text = annotated.as_deref().unwrap_or(text);
     let split = if v0 {
         super::chained::split(path, text)
     } else {

@@ -13,6 +13,7 @@ mod gatekeeper;
 mod glob;
 mod guards;
 mod load;
+mod metadata;
 mod nesting;
 pub(super) mod query;
 mod recursion;
