@@ -78,6 +78,7 @@ fn annotations(lines: &[&str], line: usize) -> Value {
         Ok(Value::Object(fields)) => fields,
         _ => return Value::Object(Map::new()),
     };
+    normalize(&mut fields);
     let scope = fields
         .entry("scope")
         .or_insert_with(|| Value::from("rule"))
@@ -86,6 +87,41 @@ fn annotations(lines: &[&str], line: usize) -> Value {
         Value::Object(fields)
     } else {
         Value::Object(Map::new())
+    }
+}
+
+/// The short forms OPA expands when it reads annotations: an author `"Name <email>"` becomes
+/// `{"name", "email"}`, a related resource `"https://…"` becomes `{"ref"}`.
+fn normalize(fields: &mut Map<String, Value>) {
+    if let Some(Value::Array(authors)) = fields.get_mut("authors") {
+        for a in authors.iter_mut() {
+            if let Value::String(text) = a {
+                let mut author = Map::new();
+                match text
+                    .trim()
+                    .strip_suffix('>')
+                    .and_then(|t| t.rsplit_once('<'))
+                {
+                    Some((name, email)) => {
+                        if !name.trim().is_empty() {
+                            author.insert("name".into(), Value::from(name.trim()));
+                        }
+                        author.insert("email".into(), Value::from(email.trim()));
+                    }
+                    None => {
+                        author.insert("name".into(), Value::from(text.trim()));
+                    }
+                }
+                *a = Value::Object(author);
+            }
+        }
+    }
+    if let Some(Value::Array(resources)) = fields.get_mut("related_resources") {
+        for r in resources.iter_mut() {
+            if let Value::String(text) = r {
+                *r = serde_json::json!({"ref": text.trim()});
+            }
+        }
     }
 }
 
@@ -115,6 +151,28 @@ mod tests {
             serde_json::json!({"custom": {"template": "x %v"}, "scope": "rule", "title": "T"})
         );
         assert_eq!(rule("y"), serde_json::json!({}));
+    }
+
+    /// OPA v1.22.3's compliance case `regometadatarule/simple`, and an author with an email.
+    #[test]
+    fn authors_and_related_resources_are_expanded() {
+        let lines = [
+            "# METADATA",
+            "# authors:",
+            "# - The OPA contributors",
+            "# - Ann <ann@example.com>",
+            "# related_resources:",
+            "# - https://example.com",
+            "x := 1",
+        ];
+        assert_eq!(
+            annotations(&lines, 7),
+            serde_json::json!({
+                "authors": [{"name": "The OPA contributors"}, {"name": "Ann", "email": "ann@example.com"}],
+                "related_resources": [{"ref": "https://example.com"}],
+                "scope": "rule",
+            })
+        );
     }
 
     #[test]

@@ -164,7 +164,14 @@ fn template(text: &str, open: usize) -> Option<(usize, String)> {
                     parts.push(literal_part(&literal));
                     literal.clear();
                 }
-                parts.push(format!("{TEMPLATE_VALUE}({{__tmpl | __tmpl := ({expr})}})"));
+                // `x with input as …` applies `with` to the whole statement, so it stays outside
+                // the parentheses that keep other expressions whole.
+                let value = if expr.split_whitespace().any(|w| w == "with") {
+                    expr
+                } else {
+                    format!("({expr})")
+                };
+                parts.push(format!("{TEMPLATE_VALUE}({{__tmpl | __tmpl := {value}}})"));
                 i = j + 1;
             }
             _ => {
@@ -221,6 +228,10 @@ mod tests {
         assert_eq!(
             eval(&p("$`raw \"{concat(\"-\", [\"a\", \"b\"])}\"`"), "{}"),
             r#""raw \"a-b\"""#
+        );
+        assert_eq!(
+            eval(&p(r#"$"foo {input.a with input as {"a": 42}}""#), "{}"),
+            r#""foo 42""#
         );
         // OPA refuses this one when compiling (`var _ is undeclared`); sealgate when evaluating.
         assert!(
