@@ -18,258 +18,70 @@ use serde_json::Value;
 const TEST: &str = "conformance_policy_repos";
 const SEALGATE: &str = env!("CARGO_BIN_EXE_sealgate");
 
-/// `conftest test` command lines (conftest's flags, run in `corpus/dir`); without `-p` conftest
-/// reads `policy/`, and so is sealgate told to.
-const VALIDATE_CASES: &[(&str, &str, &str)] = &[
-    (
-        "conftest-examples",
-        ".",
-        "-p kubernetes/policy kubernetes/service.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p kubernetes/policy kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p kubernetes/policy kubernetes/deployment+service.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p kubernetes/policy kubernetes/deployment.yaml kubernetes/service.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "--namespace notpresent -p kubernetes/policy kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "--all-namespaces -p kubernetes/policy kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p kubernetes/policy/deny.rego kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p report/policy_print/labels.rego kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p strict-rules/policy kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p builtin-errors/invalid-dns.rego kubernetes/deployment.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p data/policy -d data/exclusions data/service.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p exceptions/policy exceptions/deployments.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "--combine -p combine/policy combine/team.yaml combine/user1.yaml combine/user2.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "--combine -p combine/policy combine/team.yaml combine/users.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "--combine -p kubernetes/combine/combine.rego kubernetes/combine/deployment.yaml kubernetes/combine/service.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p compose/policy compose/docker-compose.yml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p compose/policy compose/docker-compose-valid.yml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p awssam/policy awssam/lambda.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p serverless/policy serverless/serverless.yaml",
-    ),
-    (
-        "conftest-examples",
-        ".",
-        "-p kustomize/policy kustomize/deployment.yaml kustomize/service.yaml kustomize/configMap.yaml",
-    ),
-    (
-        "conftest-tests",
-        "multidir",
-        "--policy org --policy team data.json",
-    ),
-    ("conftest-tests", "nested", "--namespace group1 data.json"),
-    ("conftest-tests", "nested", "--namespace group2 data.json"),
-    (
-        "conftest-tests",
-        "nested",
-        "--namespace group1 --namespace group2 data.json",
-    ),
-    ("conftest-tests", "nested", "--all-namespaces data.json"),
-    (
-        "conftest-tests",
-        "problematic-if",
-        "--policy=policy/valid.rego data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "problematic-if",
-        "--policy=policy/valid_bare_deny.rego data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "problematic-if",
-        "--policy=policy/invalid.rego data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "rego-version",
-        "--policy=policy/v0.rego --rego-version=v0 data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "rego-version",
-        "--policy=policy/v0.rego --rego-version=v1 data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "rego-version",
-        "--policy=policy/v1.rego --rego-version=v0 data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "rego-version",
-        "--policy=policy/v1.rego --rego-version=v1 data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "return-multiple-failures",
-        "-p policy.rego file.json",
-    ),
-    (
-        "conftest-tests",
-        "source-location",
-        "-d loc_different_file.yaml data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "source-location",
-        "-d loc_same_file.yaml data.yaml",
-    ),
-    (
-        "conftest-tests",
-        "annotations",
-        "-d exclusions service.yaml",
-    ),
-    ("conftest-tests", "multitype", "deployment.yaml"),
+/// `conftest test` command lines, `corpus/folder: flags and files` (run in that folder); without
+/// `-p` conftest reads `policy/`, and so is sealgate told to.
+const VALIDATE_CASES: &[&str] = &[
+    "conftest-examples/.: -p kubernetes/policy kubernetes/service.yaml",
+    "conftest-examples/.: -p kubernetes/policy kubernetes/deployment.yaml",
+    "conftest-examples/.: -p kubernetes/policy kubernetes/deployment+service.yaml",
+    "conftest-examples/.: -p kubernetes/policy kubernetes/deployment.yaml kubernetes/service.yaml",
+    "conftest-examples/.: --namespace notpresent -p kubernetes/policy kubernetes/deployment.yaml",
+    "conftest-examples/.: --all-namespaces -p kubernetes/policy kubernetes/deployment.yaml",
+    "conftest-examples/.: -p kubernetes/policy/deny.rego kubernetes/deployment.yaml",
+    "conftest-examples/.: -p report/policy_print/labels.rego kubernetes/deployment.yaml",
+    "conftest-examples/.: -p strict-rules/policy kubernetes/deployment.yaml",
+    "conftest-examples/.: -p builtin-errors/invalid-dns.rego kubernetes/deployment.yaml",
+    "conftest-examples/.: -p data/policy -d data/exclusions data/service.yaml",
+    "conftest-examples/.: -p exceptions/policy exceptions/deployments.yaml",
+    "conftest-examples/.: --combine -p combine/policy combine/team.yaml combine/user1.yaml combine/user2.yaml",
+    "conftest-examples/.: --combine -p combine/policy combine/team.yaml combine/users.yaml",
+    "conftest-examples/.: --combine -p kubernetes/combine/combine.rego kubernetes/combine/deployment.yaml kubernetes/combine/service.yaml",
+    "conftest-examples/.: -p compose/policy compose/docker-compose.yml",
+    "conftest-examples/.: -p compose/policy compose/docker-compose-valid.yml",
+    "conftest-examples/.: -p awssam/policy awssam/lambda.yaml",
+    "conftest-examples/.: -p serverless/policy serverless/serverless.yaml",
+    "conftest-examples/.: -p kustomize/policy kustomize/deployment.yaml kustomize/service.yaml kustomize/configMap.yaml",
+    "conftest-tests/multidir: --policy org --policy team data.json",
+    "conftest-tests/nested: --namespace group1 data.json",
+    "conftest-tests/nested: --namespace group2 data.json",
+    "conftest-tests/nested: --namespace group1 --namespace group2 data.json",
+    "conftest-tests/nested: --all-namespaces data.json",
+    "conftest-tests/problematic-if: --policy=policy/valid.rego data.yaml",
+    "conftest-tests/problematic-if: --policy=policy/valid_bare_deny.rego data.yaml",
+    "conftest-tests/problematic-if: --policy=policy/invalid.rego data.yaml",
+    "conftest-tests/rego-version: --policy=policy/v0.rego --rego-version=v0 data.yaml",
+    "conftest-tests/rego-version: --policy=policy/v0.rego --rego-version=v1 data.yaml",
+    "conftest-tests/rego-version: --policy=policy/v1.rego --rego-version=v0 data.yaml",
+    "conftest-tests/rego-version: --policy=policy/v1.rego --rego-version=v1 data.yaml",
+    "conftest-tests/return-multiple-failures: -p policy.rego file.json",
+    "conftest-tests/source-location: -d loc_different_file.yaml data.yaml",
+    "conftest-tests/source-location: -d loc_same_file.yaml data.yaml",
+    "conftest-tests/annotations: -d exclusions service.yaml",
+    "conftest-tests/multitype: deployment.yaml",
 ];
 
-/// Which tool judges a unit-test run: `opa test`, or `conftest verify` where the policies use
-/// conftest's builtins (`parse_config`…) or data files that `opa test` would load as data.
-#[derive(Clone, Copy)]
-enum Oracle {
-    Opa,
-    Conftest,
-}
-
-/// Unit-test runs: (corpus, folder, oracle, arguments: paths, `-d DATA`, `--rego-version=v0`).
-const TEST_CASES: &[(&str, &str, Oracle, &str)] = &[
-    ("opa-policy-tests", ".", Oracle::Opa, "build/policy/files"),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "build/policy/pr-check",
-    ),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "internal/metricsexport internal/configpolicy",
-    ),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "v1/config internal/configpolicy",
-    ),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "v1/plugins/server/decoding internal/configpolicy",
-    ),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "v1/plugins/server/encoding internal/configpolicy",
-    ),
-    (
-        "opa-policy-tests",
-        ".",
-        Oracle::Opa,
-        "v1/plugins/server/metrics internal/configpolicy",
-    ),
-    ("conftest-examples", ".", Oracle::Opa, "kubernetes/policy"),
-    ("conftest-examples", ".", Oracle::Opa, "dotenv/policy"),
-    (
-        "conftest-examples",
-        ".",
-        Oracle::Opa,
-        "data/policy -d data/exclusions",
-    ),
-    ("conftest-examples", ".", Oracle::Opa, "traefik/policy"),
-    (
-        "conftest-examples",
-        ".",
-        Oracle::Conftest,
-        "kubernetes/combine",
-    ),
-    ("conftest-examples", ".", Oracle::Conftest, "hcl2/policy"),
-    ("conftest-examples", ".", Oracle::Conftest, "jenkins/policy"),
-    ("conftest-examples", ".", Oracle::Conftest, "nginx/policy"),
-    (
-        "conftest-tests",
-        "annotations",
-        Oracle::Opa,
-        "policy -d exclusions",
-    ),
-    ("conftest-tests", "document", Oracle::Opa, "policy"),
-    (
-        "conftest-tests",
-        "builtin-errors",
-        Oracle::Conftest,
-        "policy",
-    ),
+/// Unit-test runs, `TOOL corpus/folder: paths [-d DATA]`: TOOL judges, `opa` (`opa test`), or
+/// `conftest` (`conftest verify`) where the policies use conftest's builtins (`parse_config`…) or
+/// sit next to files that `opa test` would load as data.
+const TEST_CASES: &[&str] = &[
+    "opa opa-policy-tests/.: build/policy/files",
+    "opa opa-policy-tests/.: build/policy/pr-check",
+    "opa opa-policy-tests/.: internal/metricsexport internal/configpolicy",
+    "opa opa-policy-tests/.: v1/config internal/configpolicy",
+    "opa opa-policy-tests/.: v1/plugins/server/decoding internal/configpolicy",
+    "opa opa-policy-tests/.: v1/plugins/server/encoding internal/configpolicy",
+    "opa opa-policy-tests/.: v1/plugins/server/metrics internal/configpolicy",
+    "opa conftest-examples/.: kubernetes/policy",
+    "opa conftest-examples/.: dotenv/policy",
+    "opa conftest-examples/.: data/policy -d data/exclusions",
+    "opa conftest-examples/.: traefik/policy",
+    "conftest conftest-examples/.: kubernetes/combine",
+    "conftest conftest-examples/.: hcl2/policy",
+    "conftest conftest-examples/.: jenkins/policy",
+    "conftest conftest-examples/.: nginx/policy",
+    "opa conftest-tests/annotations: policy -d exclusions",
+    "opa conftest-tests/document: policy",
+    "conftest conftest-tests/builtin-errors: policy",
 ];
 
 /// Cases where sealgate knowingly differs, by their label's start, with the reason shown in the doc.
@@ -588,9 +400,11 @@ impl Row {
 }
 
 /// Files (or tests) on which both tools say the same; both refusing the policy counts as one.
+/// The details are `summary` of their answer when all agree, else what differs.
 fn compare<V: PartialEq + std::fmt::Debug>(
     theirs: &Result<BTreeMap<String, V>, String>,
     ours: &Result<BTreeMap<String, V>, String>,
+    summary: impl Fn(&BTreeMap<String, V>) -> String,
 ) -> (usize, usize, String) {
     match (theirs, ours) {
         (Ok(t), Ok(o)) => {
@@ -606,7 +420,12 @@ fn compare<V: PartialEq + std::fmt::Debug>(
             } else {
                 units - differ.len()
             };
-            (units, agreeing, differ.join("; "))
+            let detail = if differ.is_empty() {
+                summary(t)
+            } else {
+                differ.join("; ")
+            };
+            (units, agreeing, detail)
         }
         (Err(t), Err(o)) => (1, 1, format!("both refuse: {t} / {o}")),
         (Err(t), Ok(_)) => (1, 0, format!("only theirs refuses: {t}")),
@@ -670,6 +489,26 @@ fn built_from(bin: &Path, name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// `corpus/folder: rest` as its three parts.
+fn split_case(case: &str) -> (&str, &str, &str) {
+    let (location, line) = case.split_once(": ").unwrap();
+    let (corpus, sub) = location.split_once('/').unwrap();
+    (corpus, sub, line)
+}
+
+/// The corpus folder a case belongs to: its folder, or in a corpus' root the top folder of the
+/// first path it names.
+fn folder(corpus: &str, sub: &str, line: &str) -> String {
+    let top = line
+        .split_whitespace()
+        .find(|w| !w.starts_with('-') && w.contains('/'))
+        .and_then(|w| w.split('/').next());
+    match (sub, top) {
+        (".", Some(top)) => format!("{corpus}/{top}"),
+        _ => format!("{corpus}/{sub}"),
+    }
+}
+
 #[test]
 fn conftest_and_opa_agree_with_sealgate_on_policy_repositories() {
     let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
@@ -686,73 +525,47 @@ fn conftest_and_opa_agree_with_sealgate_on_policy_repositories() {
         corpora.insert(name, dir);
     }
     let mut rows = Vec::new();
-    for (corpus, sub, line) in VALIDATE_CASES {
+    for case in VALIDATE_CASES {
+        let (corpus, sub, line) = split_case(case);
         let dir = corpora[corpus].join(sub);
         let theirs = conftest_verdicts(&conftest, &dir, line);
         let ours = sealgate_verdicts(&dir, line);
-        let (units, agreeing, detail) = compare(&theirs, &ours);
-        let detail = if units == agreeing {
-            match &theirs {
-                Ok(t) => format!(
-                    "{} message(s) in {} file(s)",
-                    t.values().map(Vec::len).sum::<usize>(),
-                    t.len()
-                ),
-                Err(_) => detail,
-            }
-        } else {
-            detail
-        };
+        let (units, agreeing, detail) = compare(&theirs, &ours, |t| {
+            format!(
+                "{} message(s) in {} file(s)",
+                t.values().map(Vec::len).sum::<usize>(),
+                t.len()
+            )
+        });
         rows.push(Row {
-            folder: format!(
-                "validate: {corpus}/{}",
-                if *sub == "." {
-                    line.split_whitespace()
-                        .find(|w| !w.starts_with('-') && w.contains('/'))
-                        .and_then(|w| w.split('/').next())
-                        .unwrap_or(".")
-                } else {
-                    sub
-                }
-            ),
+            folder: format!("validate: {}", folder(corpus, sub, line)),
             what: format!("`{corpus}/{sub}: conftest test {line}`"),
             units,
             agreeing,
             detail,
         });
     }
-    for (corpus, sub, oracle, line) in TEST_CASES {
+    for case in TEST_CASES {
+        let (oracle, case) = case.split_once(' ').unwrap();
+        let (corpus, sub, line) = split_case(case);
         let dir = corpora[corpus].join(sub);
         let ours = sealgate_tests(&dir, line);
         let (theirs, tool) = match oracle {
-            Oracle::Opa => (opa_tests(&opa, &dir, line), "opa test"),
-            Oracle::Conftest => (
+            "opa" => (opa_tests(&opa, &dir, line), "opa test"),
+            _ => (
                 conftest_tests(&conftest, &dir, line, &ours),
                 "conftest verify",
             ),
         };
-        let (units, agreeing, detail) = compare(&theirs, &ours);
-        let detail = if units == agreeing {
-            match &theirs {
-                Ok(t) => format!(
-                    "{} test(s), {} passing",
-                    t.len(),
-                    t.values().filter(|p| **p).count()
-                ),
-                Err(_) => detail,
-            }
-        } else {
-            detail
-        };
+        let (units, agreeing, detail) = compare(&theirs, &ours, |t| {
+            format!(
+                "{} test(s), {} passing",
+                t.len(),
+                t.values().filter(|p| **p).count()
+            )
+        });
         rows.push(Row {
-            folder: format!(
-                "policy test: {corpus}/{}",
-                if *sub == "." {
-                    line.split('/').next().unwrap_or(".")
-                } else {
-                    sub
-                }
-            ),
+            folder: format!("policy test: {}", folder(corpus, sub, line)),
             what: format!("`{corpus}/{sub}: {tool} {line}`"),
             units,
             agreeing,
