@@ -14,6 +14,7 @@
 )]
 
 mod conformance_kubeconform;
+mod conformance_policy_repos;
 mod escrow_unseal;
 mod file_safety;
 mod folders;
