@@ -14,6 +14,7 @@ pub(super) mod crd;
 mod duration;
 mod export;
 mod location;
+mod re2;
 mod transform;
 
 use std::collections::HashMap;
