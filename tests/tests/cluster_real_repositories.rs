@@ -39,11 +39,10 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
-use kube::discovery::{Scope, pinned_kind};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client};
-use sealgate_tests::{cluster, workspace_binary};
+use sealgate_tests::{cluster, server_verdict, workspace_binary};
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
@@ -414,7 +413,7 @@ async fn judge_rendered(
             .into());
         };
         tally.objects += 1;
-        match dry_run(client, doc).await {
+        match server_verdict(client, doc, FIELD_MANAGER).await {
             Ok(()) => {
                 tally.accepted += 1;
                 if !errors.is_empty() {
@@ -489,39 +488,6 @@ fn documents(dir: &Path, report: &Value) -> BTreeMap<Key, Value> {
         }
     }
     out
-}
-
-fn gvk(doc: &Value) -> GroupVersionKind {
-    let api_version = str_at(doc, "/apiVersion");
-    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-    GroupVersionKind::gvk(group, version, str_at(doc, "/kind"))
-}
-
-/// The API server's verdict on one object: `Ok` accepted (dry run), `Err` why not.
-async fn dry_run(client: &Client, doc: &Value) -> Result<(), String> {
-    let (resource, caps) = pinned_kind(client, &gvk(doc))
-        .await
-        .map_err(|e| format!("not served: {e}"))?;
-    let name = str_at(doc, "/metadata/name");
-    if name.is_empty() {
-        return Err("no metadata.name".to_owned());
-    }
-    let api: Api<DynamicObject> = match caps.scope {
-        Scope::Namespaced => {
-            let ns = str_at(doc, "/metadata/namespace");
-            Api::namespaced_with(
-                client.clone(),
-                if ns.is_empty() { "default" } else { ns },
-                &resource,
-            )
-        }
-        Scope::Cluster => Api::all_with(client.clone(), &resource),
-    };
-    let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
-    api.patch(name, &params, &Patch::Apply(doc))
-        .await
-        .map(drop)
-        .map_err(|e| e.to_string())
 }
 
 /// The CRDs a cluster gets at bootstrap rather than from the repository: sealed-secrets' own
@@ -641,7 +607,7 @@ async fn judge(client: &Client, dir: &Path, report: &Value) -> Result<Tally, Any
         };
         tally.objects += 1;
         let label = format!("{file}: {}/{}", key.1, key.3);
-        match dry_run(client, doc).await {
+        match server_verdict(client, doc, FIELD_MANAGER).await {
             Ok(()) => {
                 tally.accepted += 1;
                 if !errors.is_empty() {
