@@ -84,7 +84,7 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
     );
     std::fs::write(
         dir.path().join("base/service.yaml"),
-        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: eighty\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-settings}\ndata: {a: b}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: eighty\n",
     )
     .unwrap();
     let out = validate(dir.path(), &["--kustomize", "."], Some(path.as_os_str()));
@@ -107,6 +107,35 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
         policy.starts_with("overlays/prod (kustomize build):")
             && policy.contains("Deployment/prod-web")
             && !policy.contains("(from"),
+        "{policy}"
+    );
+
+    // GitHub annotations go on the traced file, at the object's line there (the Service is the
+    // second document of base/service.yaml), the rendered position in the message; an object
+    // with no traced file keeps the rendered name.
+    let out = validate(
+        dir.path(),
+        &["--kustomize", "-o", "github", "."],
+        Some(path.as_os_str()),
+    );
+    let github = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{github}");
+    let port = github
+        .lines()
+        .find(|l| l.contains("eighty"))
+        .unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        port.starts_with("::error file=base/service.yaml,line=6,title=")
+            && port.contains("Service/prod-web")
+            && port.contains("[rendered: overlays/prod (kustomize build):"),
+        "{port}"
+    );
+    let policy = github
+        .lines()
+        .find(|l| l.contains("imagePullPolicy"))
+        .unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        policy.starts_with("::error file=overlays/prod (kustomize build),line="),
         "{policy}"
     );
 
@@ -175,6 +204,28 @@ fn helm_renders_charts_with_values_and_traces_findings() {
                 && l.contains("many")
                 && l.ends_with("(from charts/web/templates/deployment.yaml)")),
         "{text}"
+    );
+
+    let out = validate(
+        dir.path(),
+        &[
+            "--helm",
+            "--values",
+            "bad-values.yaml",
+            "-o",
+            "github",
+            "charts",
+        ],
+        Some(path.as_os_str()),
+    );
+    let github = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{github}");
+    assert!(
+        github.lines().any(|l| l
+            .starts_with("::error file=charts/web/templates/deployment.yaml,line=1,title=")
+            && l.contains("many")
+            && l.contains("[rendered: charts/web (helm template):")),
+        "{github}"
     );
 
     // A template helm cannot render is one error naming the chart, and no partial report.
