@@ -232,7 +232,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
         renders,
     } = gather_inputs(&args, &req.ignore)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
-    renders.trace(&mut report);
+    let sources = renders.trace(&mut report);
     report.files += skipped.len();
     report.resources.extend(skipped);
     report.sort();
@@ -244,6 +244,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
         catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
+        sources,
     };
     let text = render(&report, args.output, &info);
     let stdout = std::io::stdout();
