@@ -178,6 +178,9 @@ pub struct ValidateArgs {
     /// Name shown for stdin in findings
     #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub stdin_filename: Option<String>,
+    /// Repository config whose clusters' certificates the sealed files must match (default: .sealgate.yaml here or in a parent folder; none found: no such check)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
     /// Findings reported at most; the rest are counted in one summary line
     #[arg(
         long,
