@@ -529,4 +529,38 @@ fn the_multi_cluster_example_is_sealed_per_cluster() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(names, ["staging", "prod"], "{text}");
+
+    // the gate: each copy is sealed for its own cluster (by its sealed-for hint)...
+    let out = sealgate(&example, &["validate", "clusters"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // ...and staging's copy in prod's folder is caught
+    let copy = tempfile::tempdir().unwrap();
+    for file in [
+        ".sealgate.yaml",
+        "certs/prod.pem",
+        "certs/staging.pem",
+        "clusters/staging/db-sealed.yaml",
+    ] {
+        std::fs::create_dir_all(copy.path().join(file).parent().unwrap()).unwrap();
+        std::fs::copy(example.join(file), copy.path().join(file)).unwrap();
+    }
+    std::fs::create_dir_all(copy.path().join("clusters/prod")).unwrap();
+    std::fs::copy(
+        example.join("clusters/staging/db-sealed.yaml"),
+        copy.path().join("clusters/prod/db-sealed.yaml"),
+    )
+    .unwrap();
+    let out = sealgate(copy.path(), &["validate", "clusters"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("sealed for cluster staging's certificate")
+            && report.contains("give this file to cluster prod"),
+        "{report}"
+    );
 }
