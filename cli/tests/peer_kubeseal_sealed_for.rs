@@ -40,7 +40,7 @@ fn kubeseal_output_is_judged_by_key_size_only() {
     assert!(
         findings[0]
             .1
-            .starts_with("item \"password\" sealed for a 4096-bit RSA key (the size of cluster edge's), but the path rules give this file to cluster prod"),
+            .starts_with("item \"password\" was sealed for a 4096-bit RSA key (the key size of cluster edge), but the path rules give this file to cluster prod"),
         "{findings:?}"
     );
     // under edge's path: right

@@ -180,19 +180,19 @@ pub fn cluster_findings(repo: &Path) -> (Option<i32>, Vec<(String, String)>) {
 fn a_file_without_hint_is_judged_by_its_key_size() {
     let repo = three_clusters();
     // the kubeseal drop-in writes kubeseal's output: no hint
-    let out = with_stdin(
-        repo.path(),
-        "kubeseal",
-        &["--cert", "certs/edge.pem", "-w", "clusters/prod/db.yaml"],
-        SECRET,
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    let drop_in = |cert: &str, file: &str| {
+        let out = with_stdin(
+            repo.path(),
+            "kubeseal",
+            &["--cert", cert, "-w", file],
+            SECRET,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let written = std::fs::read_to_string(repo.path().join(file)).unwrap();
+        assert!(!written.contains("sealgate.dev"), "{written}");
+    };
+    drop_in("certs/edge.pem", "clusters/prod/db.yaml");
     let prod = repo.path().join("clusters/prod/db.yaml");
-    assert!(
-        !std::fs::read_to_string(&prod)
-            .unwrap()
-            .contains("sealgate.dev")
-    );
 
     let (code, findings) = cluster_findings(repo.path());
     assert_eq!(code, Some(1), "{findings:?}");
@@ -202,7 +202,7 @@ fn a_file_without_hint_is_judged_by_its_key_size() {
     assert_eq!(
         findings[0].1,
         format!(
-            "item \"password\" sealed for a 4096-bit RSA key (the size of cluster edge's), but the path rules give this file to cluster prod, whose certificate ({prod_fp}) has a 2048-bit key: the controller there cannot open it; re-seal it for prod"
+            "item \"password\" was sealed for a 4096-bit RSA key (the key size of cluster edge), but the path rules give this file to cluster prod, whose certificate ({prod_fp}) has a 2048-bit key: the controller there cannot open it; re-seal it for prod"
         )
     );
 
@@ -212,13 +212,7 @@ fn a_file_without_hint_is_judged_by_its_key_size() {
     assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
 
     // prod's (2048-bit) output under dr's path: same size, no hint, nothing to say
-    let out = with_stdin(
-        repo.path(),
-        "kubeseal",
-        &["--cert", "certs/prod.pem", "-w", "clusters/dr/db.yaml"],
-        SECRET,
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    drop_in("certs/prod.pem", "clusters/dr/db.yaml");
     let (code, findings) = cluster_findings(repo.path());
     assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
 
@@ -232,7 +226,7 @@ fn a_file_without_hint_is_judged_by_its_key_size() {
     assert_eq!(code, Some(1), "{findings:?}");
     assert!(
         findings[0].1.starts_with(
-            "item \"password\" sealed for a 2048-bit RSA key (the size of cluster prod's, dr's)"
+            "item \"password\" was sealed for a 2048-bit RSA key (the key size of clusters prod, dr)"
         ),
         "{findings:?}"
     );

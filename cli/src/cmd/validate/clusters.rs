@@ -159,17 +159,21 @@ impl ClusterCheck {
             .filter(|k| k.block == first_block && &k.name != cluster)
             .map(|k| k.name.as_str())
             .collect();
-        let whose = if same_size.is_empty() {
-            String::new()
-        } else {
-            format!(" (the size of cluster {}'s)", same_size.join("'s, "))
+        let whose = match same_size.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (the key size of cluster {one})"),
+            many => format!(" (the key size of clusters {})", many.join(", ")),
         };
         let mut finding = Finding::new(
             Severity::Error,
             CHECK,
             format!(
-                "item {} sealed for a {}-bit RSA key{whose}, but the path rules give this file to cluster {cluster}, whose certificate{own_shown} has a {}-bit key: the controller there cannot open it; re-seal it for {cluster}",
-                names.join(", "),
+                "{} sealed for a {}-bit RSA key{whose}, but the path rules give this file to cluster {cluster}, whose certificate{own_shown} has a {}-bit key: the controller there cannot open it; re-seal it for {cluster}",
+                if names.len() == 1 {
+                    format!("item {} was", names[0])
+                } else {
+                    format!("items {} were", names.join(", "))
+                },
                 first_block * 8,
                 own.block * 8
             ),
