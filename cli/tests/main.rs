@@ -24,4 +24,6 @@ mod multi_cluster;
 mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod peer_kubeseal_dropin;
+mod peer_kubeseal_sealed_for;
 mod snapshots;
+mod validate_clusters;
