@@ -266,3 +266,33 @@ fn long_runs_of_spaces_in_an_action_take_linear_time() {
     );
     assert_eq!(ok("{{ print 1   -}}   x"), "1x");
 }
+
+/// Found by `fuzz_template` (the kernel killed the run at 22 GB): every value was capped at 1 MiB
+/// but a template could make thousands of them. 5,000 one-MiB arguments must fail after 64 MiB.
+#[test]
+fn many_large_values_hit_the_render_budget_not_the_memory() {
+    let arg = r#" (repeat 1048576 "x")"#;
+    for source in [
+        format!("{{{{ print{} }}}}", arg.repeat(5000)),
+        format!(
+            "{{{{ $a := 1 }}}}{}{{{{ len $a }}}}",
+            format!("{{{{ $a = len{arg} }}}}").repeat(5000)
+        ),
+    ] {
+        let error = one(&source).unwrap_err().to_string();
+        assert!(
+            error.contains("add up to more than 67108864 bytes"),
+            "{error}"
+        );
+    }
+    // the budget is per render: the next one starts from zero
+    assert_eq!(ok(r#"{{ len (repeat 1048576 "x") }}"#), "1048576");
+    // and 60 values of 1 MiB are still fine
+    assert_eq!(
+        ok(&format!(
+            "{{{{ len (print{}) }}}}",
+            r#" (repeat 17476 "x")"#.repeat(60)
+        )),
+        "1048560"
+    );
+}
