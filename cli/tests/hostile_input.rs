@@ -270,6 +270,8 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
         "count(numbers.range(1, 1e12))",
         "count(net.cidr_expand(\"0.0.0.0/0\"))",
         "count(sprintf(\"%999999999999d\", [1]))",
+        // 1,200,000 elements from two arrays within the limit (chains of these double)
+        "count(array.concat(numbers.range(1, 600000), numbers.range(1, 600000)))",
     ] {
         let dir = scratch();
         policy_dir(
