@@ -13,10 +13,12 @@ use std::time::Duration;
 use sealgate_core::gate::{InputDoc, PolicySource, RegoGate, RegoOptions};
 use sealgate_core::manifest::{self, Budget, Source};
 use sealgate_core::seal::{
-    PrivateKey, SealOptions, SealedSecret, SealingCert, Secret, UnsealingKeys, decode_base64,
-    load_private_keys, seal_secret, template, unseal,
+    PrivateKey, SealOptions, SealedSecret, SealingCert, Secret, decode_base64, load_private_keys,
+    seal_secret, template, unseal,
 };
 use sealgate_tests::Campaign;
+
+use crate::seal_roundtrip_properties::pair;
 use serde_json::{Value, json};
 
 fn repo() -> PathBuf {
@@ -25,22 +27,6 @@ fn repo() -> PathBuf {
 
 fn vectors() -> PathBuf {
     repo().join("core/tests/vectors")
-}
-
-/// The throwaway 2048-bit pair the vectors are sealed for.
-fn pair() -> &'static (SealingCert, UnsealingKeys) {
-    static PAIR: OnceLock<(SealingCert, UnsealingKeys)> = OnceLock::new();
-    PAIR.get_or_init(|| {
-        let dir = vectors();
-        let cert = SealingCert::inspect_pem(
-            &std::fs::read(dir.join("throwaway-test-2048-cert.pem")).unwrap(),
-        )
-        .unwrap();
-        let key =
-            PrivateKey::from_pem(&std::fs::read(dir.join("throwaway-test-2048-key.pem")).unwrap())
-                .unwrap();
-        (cert, std::iter::once(key).collect())
-    })
 }
 
 /// What the JSON vectors hold, sorted by role: whole SealedSecrets, blobs, template sources.
@@ -176,21 +162,28 @@ fn fuzz_yaml_loader() {
     });
 }
 
+/// Each document of a mutant that decodes as `T`.
+fn decoded<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Vec<T> {
+    load(bytes)
+        .map(|m| m.documents)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|doc| serde_json::from_value(doc.value().clone()).ok())
+        .collect()
+}
+
 #[test]
 fn fuzz_secret_readers() {
-    let (cert, _) = pair();
+    let cert = &pair().cert;
     manifest_seeds("secret_readers").run(|bytes| {
-        let Some(manifest) = load(bytes) else { return };
-        for doc in &manifest.documents {
-            if let Ok(secret) = serde_json::from_value::<Secret>(doc.value().clone()) {
-                let _ = format!("{secret:?}");
-                let _ = seal_secret(cert, &secret, &SealOptions::default());
-            }
-            if let Ok(sealed) = serde_json::from_value::<SealedSecret>(doc.value().clone()) {
-                let _ = format!("{sealed:?}");
-                if let Some(sources) = sealed.spec.template.as_ref().and_then(|t| t.data.as_ref()) {
-                    let _ = template::check(sources);
-                }
+        for secret in decoded::<Secret>(bytes) {
+            let _ = format!("{secret:?}");
+            let _ = seal_secret(cert, &secret, &SealOptions::default());
+        }
+        for sealed in decoded::<SealedSecret>(bytes) {
+            let _ = format!("{sealed:?}");
+            if let Some(sources) = sealed.spec.template.as_ref().and_then(|t| t.data.as_ref()) {
+                let _ = template::check(sources);
             }
         }
     });
@@ -198,20 +191,17 @@ fn fuzz_secret_readers() {
 
 #[test]
 fn fuzz_unseal() {
-    let (_, keys) = pair();
+    let keys = &pair().keys;
     manifest_seeds("unseal").run(|bytes| {
-        let Some(manifest) = load(bytes) else { return };
-        for doc in &manifest.documents {
-            if let Ok(sealed) = serde_json::from_value::<SealedSecret>(doc.value().clone()) {
-                let _ = unseal(keys, &sealed, None);
-            }
+        for sealed in decoded::<SealedSecret>(bytes) {
+            let _ = unseal(keys, &sealed, None);
         }
     });
 }
 
 #[test]
 fn fuzz_blob_decoder() {
-    let (_, keys) = pair();
+    let keys = &pair().keys;
     let mut campaign = Campaign::new("blob_decoder");
     for blob in &vector_parts().blobs {
         campaign = campaign.seed(blob.as_bytes());
