@@ -294,6 +294,35 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
 }
 
 #[test]
+fn policy_timeout_covers_parsing() {
+    let dir = scratch();
+    // 2,000 rules: well over 1 ms to parse, well under the default 5 s
+    let rules: String = (0..2_000)
+        .map(|i| format!("r{i} := {{\"a\": [{i}, \"x\"]}}\n"))
+        .collect();
+    policy_dir(dir.path(), &format!("package main\n\n{rules}"));
+    let run = sealgate(
+        dir.path(),
+        &[
+            "validate",
+            "--policy",
+            "policy",
+            "--policy-timeout",
+            "1",
+            "secret.yaml",
+        ],
+    );
+    assert_one_error(&run, "parsing stopped after 1 ms");
+    assert!(run.stderr.contains("--policy-timeout"), "{}", run.stderr);
+    // the same policy loads within the default timeout
+    let run = sealgate(
+        dir.path(),
+        &["validate", "--policy", "policy", "secret.yaml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
 fn deeply_nested_rego_literals_are_refused_before_parsing() {
     let dir = scratch();
     policy_dir(
