@@ -48,6 +48,11 @@ pub enum Command {
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Check manifests against Kubernetes JSON Schemas (and Rego policies with --policy); exit 0 clean, 1 findings, 2 error
+    ///
+    /// With a repository config (.sealgate.yaml here or in a parent folder, or --config FILE), a
+    /// SealedSecret in a file the config's path rules give to one cluster must also be sealed for
+    /// that cluster's certificate (check `sealed-for-cluster`: by the sealgate.dev/sealed-for hint
+    /// that `sealgate seal` writes, else by key size; docs/multi-cluster.md).
     Validate(ValidateArgs),
     /// Run kubeseal v0.40.0's command line, flag for flag (also what the binary does when invoked as `kubeseal`): see docs/kubeseal.md
     #[command(disable_help_flag = true)]
@@ -178,6 +183,9 @@ pub struct ValidateArgs {
     /// Name shown for stdin in findings
     #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub stdin_filename: Option<String>,
+    /// Repository config whose clusters' certificates the sealed files must match (default: .sealgate.yaml here or in a parent folder; none found: no such check)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
     /// Findings reported at most; the rest are counted in one summary line
     #[arg(
         long,

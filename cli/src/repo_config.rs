@@ -19,6 +19,8 @@ pub const FILE_NAME: &str = ".sealgate.yaml";
 pub struct ClusterEntry {
     pub name: String,
     pub cert: CertSource,
+    /// `cert:` as written in the config (a path relative to its folder, or a URL), for display.
+    pub cert_as_written: Option<String>,
 }
 
 /// A path rule: files matching `pattern` (relative to the config's folder; `*`, `**` and one
@@ -277,6 +279,7 @@ fn parse(value: &Value, base: &Path) -> Result<(Vec<ClusterEntry>, Vec<PathRule>
         clusters.push(ClusterEntry {
             name: name.clone(),
             cert: cluster_source(entry, &pointer, base)?,
+            cert_as_written: entry.get("cert").and_then(Value::as_str).map(str::to_owned),
         });
     }
     let mut paths = Vec::new();

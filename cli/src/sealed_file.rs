@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use sealgate_core::manifest::{self, Document, ManifestError, Source, push_pointer_segment};
-use sealgate_core::seal::{ObjectMeta, SealedSecret};
+use sealgate_core::seal::{ObjectMeta, SEALED_FOR_ANNOTATION, SealedSecret};
 use serde_json::{Map, Value};
 
 use crate::error::CliError;
@@ -54,6 +54,8 @@ pub struct SealedDoc {
     pub encrypted_key: Option<(usize, usize)>,
     /// The legacy `spec.data` value (whole-secret v1 format), if any.
     pub legacy: Option<Item>,
+    /// The `sealgate.dev/sealed-for` annotation's value as written, if any.
+    pub sealed_for: Option<Item>,
 }
 
 impl SealedDoc {
@@ -153,12 +155,20 @@ fn sealed_doc(doc: &Document, text: &str) -> Result<SealedDoc, SealedFileError> 
         Some(value) if is_scalar(value) => item(doc, text, "/spec/data", "<spec.data>", value),
         _ => None,
     };
+    let mut hint_pointer = String::from("/metadata/annotations");
+    push_pointer_segment(&mut hint_pointer, SEALED_FOR_ANNOTATION);
+    let sealed_for = doc
+        .value()
+        .pointer(&hint_pointer)
+        .filter(|v| v.is_string())
+        .and_then(|value| item(doc, text, &hint_pointer, SEALED_FOR_ANNOTATION, value));
     Ok(SealedDoc {
         line: doc.start_line(),
         meta: meta(doc.value()),
         encrypted,
         encrypted_key,
         legacy,
+        sealed_for,
     })
 }
 

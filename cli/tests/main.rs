@@ -14,6 +14,7 @@
 )]
 
 mod conformance_kubeconform;
+mod conformance_policy_repos;
 mod escrow_unseal;
 mod file_safety;
 mod folders;
@@ -23,4 +24,6 @@ mod multi_cluster;
 mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod peer_kubeseal_dropin;
+mod peer_kubeseal_sealed_for;
 mod snapshots;
+mod validate_clusters;

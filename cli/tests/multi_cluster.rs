@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use crate::file_safety::{fixtures, sealgate};
 
-fn fingerprint(cert: &Path) -> String {
+pub fn fingerprint(cert: &Path) -> String {
     let out = sealgate(&fixtures(), &["cert", &cert.display().to_string()]);
     assert!(
         out.status.success(),
@@ -24,7 +24,7 @@ fn fingerprint(cert: &Path) -> String {
 }
 
 /// A repository with two clusters' certs (relative paths) and its config.
-fn repository() -> tempfile::TempDir {
+pub fn repository() -> tempfile::TempDir {
     let repo = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(repo.path().join("certs")).unwrap();
     std::fs::create_dir_all(repo.path().join("clusters/prod/apps")).unwrap();
@@ -84,7 +84,7 @@ fn cert_all_clusters_lists_each_cluster_from_the_config_found_upwards() {
         assert_eq!(row[1], fingerprint(&repo.path().join(cert)), "{text}");
         assert!(row[2].ends_with('Z'), "{text}");
         assert!(row[3].parse::<u32>().is_ok_and(|d| d > 0), "{text}");
-        assert!(row[4].ends_with(cert), "{text}");
+        assert_eq!(row[4], cert, "as written in the config: {text}");
     }
     assert_ne!(lines[1][1], lines[2][1], "two clusters, two keys");
 
@@ -162,14 +162,14 @@ fn a_wrong_or_missing_config_is_one_clear_error() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData:\n  password: changeme-demo\n";
+pub const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: prod\nstringData:\n  password: changeme-demo\n";
 
 fn seal(dir: &Path, args: &[&str]) -> Output {
     with_stdin(dir, "seal", args, SECRET)
 }
 
 /// `sealgate SUBCOMMAND ARGS…` in `dir` with `stdin` piped in.
-fn with_stdin(dir: &Path, subcommand: &str, args: &[&str], stdin: &str) -> Output {
+pub fn with_stdin(dir: &Path, subcommand: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_sealgate"))
         .arg(subcommand)
@@ -187,7 +187,7 @@ fn with_stdin(dir: &Path, subcommand: &str, args: &[&str], stdin: &str) -> Outpu
 }
 
 /// Whether `sealed` opens with the private key `key` (a fixture path).
-fn opens_with(sealed: &Path, key: &str) -> bool {
+pub fn opens_with(sealed: &Path, key: &str) -> bool {
     let out = sealgate(
         &fixtures(),
         &[
@@ -205,7 +205,7 @@ fn opens_with(sealed: &Path, key: &str) -> bool {
 }
 
 /// [`repository`] with `db` sealed for both clusters by `seal --all-clusters`, one file each.
-fn sealed_repository() -> tempfile::TempDir {
+pub fn sealed_repository() -> tempfile::TempDir {
     let repo = repository();
     std::fs::create_dir_all(repo.path().join("clusters/dr")).unwrap();
     let out = seal(
@@ -451,19 +451,33 @@ fn reencrypt_reseals_each_clusters_files_for_its_certificate() {
     );
     assert!(!opens_with(&dr, "other/key.pem"));
     assert!(opens_with(&prod, "local/local-key.pem"));
-    for (file, before) in [(&prod, &prod_before), (&dr, &dr_before)] {
+    // the item's line changes; the sealed-for hint's line only where the certificate did (dr)
+    let prod_fp = fingerprint(&repo.path().join("certs/prod.pem"));
+    for (file, before, hint_changes) in [(&prod, &prod_before, false), (&dr, &dr_before, true)] {
         let after = std::fs::read_to_string(file).unwrap();
         assert_ne!(&after, before, "{} re-sealed", file.display());
-        let changed = after
+        let changed: Vec<&str> = after
             .lines()
             .zip(before.lines())
             .filter(|(a, b)| a != b)
-            .count();
+            .map(|(a, _)| a.trim())
+            .collect();
+        let mut expected = vec!["password"];
+        if hint_changes {
+            expected.insert(0, "sealgate.dev/sealed-for");
+        }
         assert_eq!(
-            changed,
-            1,
-            "only the one item's line changes in {}",
+            changed
+                .iter()
+                .map(|l| l.split(':').next().unwrap())
+                .collect::<Vec<_>>(),
+            expected,
+            "only the item's line (and a stale hint) changes in {}",
             file.display()
+        );
+        assert!(
+            after.contains(&format!("sealgate.dev/sealed-for: {prod_fp}\n")),
+            "{after}"
         );
         assert_eq!(after.lines().count(), before.lines().count());
     }
@@ -515,4 +529,38 @@ fn the_multi_cluster_example_is_sealed_per_cluster() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(names, ["staging", "prod"], "{text}");
+
+    // the gate: each copy is sealed for its own cluster (by its sealed-for hint)...
+    let out = sealgate(&example, &["validate", "clusters"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // ...and staging's copy in prod's folder is caught
+    let copy = tempfile::tempdir().unwrap();
+    for file in [
+        ".sealgate.yaml",
+        "certs/prod.pem",
+        "certs/staging.pem",
+        "clusters/staging/db-sealed.yaml",
+    ] {
+        std::fs::create_dir_all(copy.path().join(file).parent().unwrap()).unwrap();
+        std::fs::copy(example.join(file), copy.path().join(file)).unwrap();
+    }
+    std::fs::create_dir_all(copy.path().join("clusters/prod")).unwrap();
+    std::fs::copy(
+        example.join("clusters/staging/db-sealed.yaml"),
+        copy.path().join("clusters/prod/db-sealed.yaml"),
+    )
+    .unwrap();
+    let out = sealgate(copy.path(), &["validate", "clusters"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("sealed for cluster staging's certificate")
+            && report.contains("give this file to cluster prod"),
+        "{report}"
+    );
 }

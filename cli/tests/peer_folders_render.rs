@@ -84,7 +84,7 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
     );
     std::fs::write(
         dir.path().join("base/service.yaml"),
-        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: eighty\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-settings}\ndata: {a: b}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: eighty\n",
     )
     .unwrap();
     let out = validate(dir.path(), &["--kustomize", "."], Some(path.as_os_str()));
@@ -107,6 +107,35 @@ fn kustomize_renders_each_overlay_once_and_traces_findings() {
         policy.starts_with("overlays/prod (kustomize build):")
             && policy.contains("Deployment/prod-web")
             && !policy.contains("(from"),
+        "{policy}"
+    );
+
+    // GitHub annotations go on the traced file, at the object's line there (the Service is the
+    // second document of base/service.yaml), the rendered position in the message; an object
+    // with no traced file keeps the rendered name.
+    let out = validate(
+        dir.path(),
+        &["--kustomize", "-o", "github", "."],
+        Some(path.as_os_str()),
+    );
+    let github = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{github}");
+    let port = github
+        .lines()
+        .find(|l| l.contains("eighty"))
+        .unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        port.starts_with("::error file=base/service.yaml,line=6,title=")
+            && port.contains("Service/prod-web")
+            && port.contains("[rendered: overlays/prod (kustomize build):"),
+        "{port}"
+    );
+    let policy = github
+        .lines()
+        .find(|l| l.contains("imagePullPolicy"))
+        .unwrap_or_else(|| panic!("{github}"));
+    assert!(
+        policy.starts_with("::error file=overlays/prod (kustomize build),line="),
         "{policy}"
     );
 
@@ -177,6 +206,28 @@ fn helm_renders_charts_with_values_and_traces_findings() {
         "{text}"
     );
 
+    let out = validate(
+        dir.path(),
+        &[
+            "--helm",
+            "--values",
+            "bad-values.yaml",
+            "-o",
+            "github",
+            "charts",
+        ],
+        Some(path.as_os_str()),
+    );
+    let github = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{github}");
+    assert!(
+        github.lines().any(|l| l
+            .starts_with("::error file=charts/web/templates/deployment.yaml,line=1,title=")
+            && l.contains("many")
+            && l.contains("[rendered: charts/web (helm template):")),
+        "{github}"
+    );
+
     // A template helm cannot render is one error naming the chart, and no partial report.
     edit(
         dir.path(),
@@ -195,4 +246,73 @@ fn helm_renders_charts_with_values_and_traces_findings() {
             && stderr.contains("--helm"),
         "{stderr}"
     );
+}
+
+/// Rendered output is held to `--max-file-size-mib` like a file: a render over it (a ConfigMap
+/// generated from a 1.5 MiB file, a template that loops) is one error naming the folder and the
+/// flag, the tool is stopped, and no partial report is printed; under the limit it is validated.
+#[test]
+fn rendered_output_over_the_file_size_limit_is_one_error() {
+    let big = format!("{}\n", "x".repeat(3 * 512 * 1024));
+    let cases: [(&str, &str, &[&str], &str); 2] = [
+        (
+            "kustomize",
+            "--kustomize",
+            &["overlays/prod"],
+            "overlays/prod",
+        ),
+        ("helm", "--helm", &["charts/web"], "charts/web"),
+    ];
+    for (tool, flag, folder, place) in cases {
+        let test = format!("peer_folders_render::max_file_size::{tool}");
+        let Some((dir, path, out)) = render_layout(&test, tool, &[&[flag][..], folder].concat())
+        else {
+            continue;
+        };
+        assert_eq!(out.status.code(), Some(0), "{tool}");
+        // The same bytes in the kustomize overlay (generator) and in the chart (a loop).
+        std::fs::write(dir.path().join("overlays/prod/big.txt"), &big).unwrap();
+        edit(
+            dir.path(),
+            "overlays/prod/kustomization.yaml",
+            "namePrefix: prod-\n",
+            "namePrefix: prod-\nconfigMapGenerator:\n- name: big\n  files: [big.txt]\n",
+        );
+        std::fs::write(
+            dir.path().join("charts/web/templates/big.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n{{- range $i := until 24000 }}\n  k{{ $i }}: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n{{- end }}\n",
+        )
+        .unwrap();
+        let mut args = vec![flag, "--max-file-size-mib", "1"];
+        args.extend(folder);
+        let out = validate(dir.path(), &args, Some(path.as_os_str()));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{tool}: {stderr}");
+        assert!(out.stdout.is_empty(), "{tool}: no partial report: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{tool}: {stderr}");
+        assert!(
+            stderr.contains(&format!("rendering {place}"))
+                && stderr.contains("--max-file-size-mib"),
+            "{tool}: {stderr}"
+        );
+        // Under a limit it fits in, the same render is validated.
+        let mut args = vec![flag, "--max-file-size-mib", "4", "-o", "json"];
+        args.extend(folder);
+        let out = validate(dir.path(), &args, Some(path.as_os_str()));
+        let verdicts = verdicts(&json(&out));
+        assert_eq!(out.status.code(), Some(0), "{tool}: {verdicts:#?}");
+        assert!(
+            verdicts.iter().any(|(status, file, _)| status == "valid"
+                && file
+                    == &format!(
+                        "{place} ({tool_label})",
+                        tool_label = if tool == "helm" {
+                            "helm template"
+                        } else {
+                            "kustomize build"
+                        }
+                    )),
+            "{tool}: {verdicts:#?}"
+        );
+    }
 }

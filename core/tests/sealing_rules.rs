@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use sealgate_core::seal::{
-    CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, PrivateKey, Scope, SealError, SealOptions,
-    SealedSecret, SealingCert, Secret, UnsealError, UnsealingKeys, reencrypt, seal_item_for,
-    seal_raw, seal_secret, set_item, unseal,
+    CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, PrivateKey, SEALED_FOR_ANNOTATION, Scope,
+    SealError, SealOptions, SealedSecret, SealingCert, Secret, UnsealError, UnsealingKeys,
+    block_bytes_for, mark_sealed_for, reencrypt, rsa_block_bytes, seal_item_for, seal_raw,
+    seal_secret, set_item, unseal,
 };
 use serde_json::{Value, json};
 
@@ -385,6 +386,45 @@ fn reencrypt_moves_items_to_the_new_key_and_keeps_everything_else() {
     // Without the right old key, re-encrypt refuses and names the item.
     let err = reencrypt(&new_k, &new_c, &sealed).unwrap_err();
     assert!(err.to_string().contains("item \"a\""), "{err}");
+}
+
+#[test]
+fn the_sealed_for_hint_follows_reencrypt_and_the_block_size_tells_the_key_size() {
+    let old_c = cert("throwaway-test-2048");
+    let old_k = keys("throwaway-test-2048");
+    let new_c = cert("throwaway-test-4096");
+    let plain = seal_secret(
+        &old_c,
+        &secret(json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "s", "namespace": "ns"}, "data": {"a": "YQ=="}})),
+        &SealOptions::default(),
+    )
+    .unwrap();
+    // the library's seal_secret (kubeseal's shape) writes no hint: the CLI adds it
+    assert!(plain.metadata.annotations.is_empty());
+    assert_eq!(rsa_block_bytes(&plain.spec.encrypted_data["a"]), Some(256));
+    assert_eq!(block_bytes_for(&old_c), 256);
+
+    let mut hinted = plain.clone();
+    mark_sealed_for(&mut hinted, &old_c);
+    assert_eq!(
+        hinted.metadata.annotations[SEALED_FOR_ANNOTATION],
+        old_c.fingerprint()
+    );
+    let rotated = reencrypt(&old_k, &new_c, &hinted).unwrap();
+    assert_eq!(
+        rotated.metadata.annotations[SEALED_FOR_ANNOTATION],
+        new_c.fingerprint(),
+        "all items now sealed for the new cert"
+    );
+    assert_eq!(
+        rsa_block_bytes(&rotated.spec.encrypted_data["a"]),
+        Some(512)
+    );
+    assert_eq!(block_bytes_for(&new_c), 512);
+    // no hint before, none after
+    let rotated = reencrypt(&old_k, &new_c, &plain).unwrap();
+    assert_eq!(rotated.metadata, plain.metadata);
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod http;
 mod namespace;
 mod peers;
 mod requirement;
+mod server_verdict;
 
 pub use binaries::workspace_binary;
 pub use cluster::{Cluster, ClusterError, cluster};
@@ -26,3 +27,4 @@ pub use http::{Response, call};
 pub use namespace::TestNamespace;
 pub use peers::{PeersError, corpus, peer_tool};
 pub use requirement::{Missing, in_ci, require};
+pub use server_verdict::server_verdict;

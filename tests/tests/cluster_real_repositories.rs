@@ -15,6 +15,9 @@
 //! - **examples-gitops**: this repository's `examples/gitops` (apps, crds);
 //! - **helm-charts**: charts of helm v3.22.0's own tests (a Pod, a Secret, ordered objects, a
 //!   chart with subcharts and `crds/`, an empty chart).
+//! - **monitoring**: prometheus-operator v0.85.0's CRDs (`example/prometheus-operator-crd`, in
+//!   `crds/`) next to the objects of its `example/` folder (Prometheus, Alertmanager,
+//!   PrometheusRule, AlertmanagerConfig, ServiceMonitor, PodMonitor, ThanosRuler, RBAC).
 //!
 //! Then `--kustomize` on examples-gitops and `--helm` on helm-charts, with the reference tools of
 //! `tests/peers/build` on PATH: every rendered object (rendered again by the tool alone) is judged
@@ -24,7 +27,7 @@
 //! its objects name is created, and every other object is sent as a server-side apply with
 //! `dryRun=All`. A finding of sealgate's on an object the server accepts is a false alarm; files that
 //! are no objects at all (kustomizations, patches) must have no error finding either. Planted broken
-//! objects (a Deployment, a Flux GitRepository, a kustomization) must each have an error finding.
+//! objects (a Deployment, a Flux GitRepository, a kustomization, a PrometheusRule) must each have an error finding.
 //! With `SEALGATE_UPDATE_DOCS=1` the results are written to `docs/conformance.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,11 +39,10 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
-use kube::discovery::{Scope, pinned_kind};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client};
-use sealgate_tests::{cluster, workspace_binary};
+use sealgate_tests::{cluster, server_verdict, workspace_binary};
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn Error + Send + Sync>>;
@@ -53,6 +55,28 @@ const FLUX2: &str = "github.com/fluxcd/flux2/v2@v2.9.5";
 const SOURCE_CONTROLLER: &str = "github.com/fluxcd/source-controller@v1.10.1";
 const KUSTOMIZE_CONTROLLER: &str = "github.com/fluxcd/kustomize-controller@v1.10.1";
 const HELM: &str = "helm.sh/helm/v3@v3.22.0";
+const PROMETHEUS_OPERATOR: &str = "github.com/prometheus-operator/prometheus-operator@v0.85.0";
+/// Folders of prometheus-operator's `example/` that hold objects as people commit them (the
+/// others hold Prometheus/Alertmanager configuration files, jsonnet output or a Go program), and
+/// `user-guides/alerting` files that are Kubernetes objects (`alertmanager.yaml` there is an
+/// Alertmanager configuration file).
+const PROMETHEUS_EXAMPLES: &[&str] = &[
+    "thanos",
+    "shards",
+    "rbac/prometheus",
+    "rbac/prometheus-operator",
+    "user-guides/getting-started",
+    "user-guides/scrapeclass",
+];
+const PROMETHEUS_ALERTING: &[&str] = &[
+    "alertmanager-config-example.yaml",
+    "alertmanager-example.yaml",
+    "alertmanager-example-service.yaml",
+    "alertmanager-selector-example.yaml",
+    "prometheus-example-rule-namespace-selector.yaml",
+    "prometheus-example-rules.yaml",
+    "prometheus-example.yaml",
+];
 /// Charts of helm's own tests (`cmd/helm/testdata/testcharts`) that are charts as people commit
 /// them (the others there are deliberately broken: no Chart.yaml, failing templates, archives).
 const HELM_CHARTS: &[&str] = &[
@@ -63,22 +87,33 @@ const HELM_CHARTS: &[&str] = &[
     "empty",
 ];
 
-/// A file planted broken in a repository, and what its finding must mention.
-const PLANTED: &[(&str, &str, &str)] = &[
+/// A file planted broken in a repository (its folder name, the file), and what its finding must
+/// mention.
+const PLANTED: &[(&str, &str, &str, &str)] = &[
     (
+        "flux-fleet",
         "planted/deployment.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: planted-web, namespace: planted}\nspec:\n  replicas: two\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n",
         "two",
     ),
     (
+        "flux-fleet",
         "planted/gitrepository.yaml",
         "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: planted-repo, namespace: planted}\nspec:\n  interval: 5\n  url: https://example.invalid/repo\n",
         "interval",
     ),
     (
+        "flux-fleet",
         "planted/kustomization.yaml",
         "resources: [deployment.yaml, gitrepository.yaml]\nnamePrefixx: p-\n",
         "namePrefixx",
+    ),
+    // A type error inside `spec.groups`, the subtree the CRD conversion used to leave unchecked.
+    (
+        "monitoring",
+        "planted/prometheusrule.yaml",
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: planted-rules, namespace: planted}\nspec:\n  groups:\n  - name: planted.rules\n    interval: 30\n    rules:\n    - alert: Planted\n      expr: vector(1)\n",
+        "interval",
     ),
 ];
 
@@ -168,7 +203,7 @@ fn concat(dir: &Path) -> Result<String, AnyError> {
     Ok(out)
 }
 
-/// Rebuilds both repositories under `root` (emptied first; module zips unpacked under
+/// Rebuilds the repositories under `root` (emptied first; module zips unpacked under
 /// `unpacked`) and returns their folders.
 fn rebuild(root: &Path, unpacked: &Path) -> Result<Vec<PathBuf>, AnyError> {
     if root.exists() {
@@ -205,9 +240,9 @@ fn rebuild(root: &Path, unpacked: &Path) -> Result<Vec<PathBuf>, AnyError> {
             copy_dir(&entry.path(), &fleet.join("builds").join(entry.file_name()))?;
         }
     }
-    for (file, text, _) in PLANTED {
-        let path = fleet.join(file);
-        std::fs::create_dir_all(path.parent().unwrap_or(&fleet))?;
+    for (repo, file, text, _) in PLANTED {
+        let path = root.join(repo).join(file);
+        std::fs::create_dir_all(path.parent().unwrap_or(root))?;
         std::fs::write(path, text)?;
     }
 
@@ -223,7 +258,27 @@ fn rebuild(root: &Path, unpacked: &Path) -> Result<Vec<PathBuf>, AnyError> {
     for chart in HELM_CHARTS {
         copy_dir(&testcharts.join(chart), &charts.join(chart))?;
     }
-    Ok(vec![fleet, example, charts])
+    // A kube-prometheus-style repository: the operator's CRDs committed next to its objects.
+    let monitoring = root.join("monitoring");
+    let examples = module_dir(PROMETHEUS_OPERATOR, unpacked)?.join("example");
+    copy_dir(
+        &examples.join("prometheus-operator-crd"),
+        &monitoring.join("crds"),
+    )?;
+    for folder in PROMETHEUS_EXAMPLES {
+        copy_dir(&examples.join(folder), &monitoring.join(folder))?;
+    }
+    let alerting = monitoring.join("user-guides/alerting");
+    std::fs::create_dir_all(&alerting)?;
+    for file in PROMETHEUS_ALERTING {
+        std::fs::copy(
+            examples.join("user-guides/alerting").join(file),
+            alerting.join(file),
+        )?;
+        let mode = std::fs::metadata(alerting.join(file))?.permissions().mode() | 0o200;
+        std::fs::set_permissions(alerting.join(file), std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(vec![fleet, example, charts, monitoring])
 }
 
 /// `sealgate validate -o json DIR` with no other flag, from inside `DIR`.
@@ -358,7 +413,7 @@ async fn judge_rendered(
             .into());
         };
         tally.objects += 1;
-        match dry_run(client, doc).await {
+        match server_verdict(client, doc, FIELD_MANAGER).await {
             Ok(()) => {
                 tally.accepted += 1;
                 if !errors.is_empty() {
@@ -435,39 +490,6 @@ fn documents(dir: &Path, report: &Value) -> BTreeMap<Key, Value> {
     out
 }
 
-fn gvk(doc: &Value) -> GroupVersionKind {
-    let api_version = str_at(doc, "/apiVersion");
-    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-    GroupVersionKind::gvk(group, version, str_at(doc, "/kind"))
-}
-
-/// The API server's verdict on one object: `Ok` accepted (dry run), `Err` why not.
-async fn dry_run(client: &Client, doc: &Value) -> Result<(), String> {
-    let (resource, caps) = pinned_kind(client, &gvk(doc))
-        .await
-        .map_err(|e| format!("not served: {e}"))?;
-    let name = str_at(doc, "/metadata/name");
-    if name.is_empty() {
-        return Err("no metadata.name".to_owned());
-    }
-    let api: Api<DynamicObject> = match caps.scope {
-        Scope::Namespaced => {
-            let ns = str_at(doc, "/metadata/namespace");
-            Api::namespaced_with(
-                client.clone(),
-                if ns.is_empty() { "default" } else { ns },
-                &resource,
-            )
-        }
-        Scope::Cluster => Api::all_with(client.clone(), &resource),
-    };
-    let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
-    api.patch(name, &params, &Patch::Apply(doc))
-        .await
-        .map(drop)
-        .map_err(|e| e.to_string())
-}
-
 /// The CRDs a cluster gets at bootstrap rather than from the repository: sealed-secrets' own
 /// (`deploy/base/crd.yaml`, which installing the controller applies), for `SealedSecret` objects.
 fn bootstrap_crds() -> Result<Vec<Value>, AnyError> {
@@ -540,7 +562,12 @@ struct Tally {
 async fn judge(client: &Client, dir: &Path, report: &Value) -> Result<Tally, AnyError> {
     let docs = documents(dir, report);
     prepare(client, &docs).await?;
-    let planted: BTreeMap<&str, &str> = PLANTED.iter().map(|(f, _, n)| (*f, *n)).collect();
+    let repo = dir.file_name().unwrap_or_default().to_string_lossy();
+    let planted: BTreeMap<&str, &str> = PLANTED
+        .iter()
+        .filter(|(r, ..)| *r == repo)
+        .map(|(_, f, _, n)| (*f, *n))
+        .collect();
     let mut tally = Tally::default();
     for r in report["resources"].as_array().into_iter().flatten() {
         let file = str_at(r, "/file").trim_start_matches("./").to_owned();
@@ -580,7 +607,7 @@ async fn judge(client: &Client, dir: &Path, report: &Value) -> Result<Tally, Any
         };
         tally.objects += 1;
         let label = format!("{file}: {}/{}", key.1, key.3);
-        match dry_run(client, doc).await {
+        match server_verdict(client, doc, FIELD_MANAGER).await {
             Ok(()) => {
                 tally.accepted += 1;
                 if !errors.is_empty() {
@@ -705,9 +732,9 @@ async fn gitops_repositories_give_no_false_alarms_and_planted_errors_are_found()
     if std::env::var_os("SEALGATE_UPDATE_DOCS").is_some_and(|v| v == "1") {
         let section = format!(
             "## Real GitOps repositories (`validate PATH`, no flags)\n\n\
-             `tests/tests/cluster_real_repositories.rs` rebuilds three repositories from the Go module proxy \
+             `tests/tests/cluster_real_repositories.rs` rebuilds four repositories from the Go module proxy \
              ({FLUX2}, {SOURCE_CONTROLLER}, {KUSTOMIZE_CONTROLLER}; this repository's `examples/gitops`; \
-             charts of {HELM}'s tests), \
+             charts of {HELM}'s tests; the CRDs and `example/` objects of {PROMETHEUS_OPERATOR}), \
              runs `sealgate validate -o json .` in each, and judges every object with a server-side apply \
              (`dryRun=All`) against the local control plane, the repositories' CRDs installed. \
              A false alarm is an error finding on an object the server accepts or on a file that is no \

@@ -22,4 +22,5 @@ mod cluster_deploy_dry_run;
 mod cluster_env;
 mod cluster_node_e2e;
 mod cluster_node_migration;
+mod cluster_numeric_quantities;
 mod cluster_real_repositories;

@@ -114,7 +114,8 @@ fn all_clusters(args: &CertArgs) -> Result<Outcome, CliError> {
             cert.fingerprint().to_owned(),
             rfc3339(cert.not_after()),
             days_left(&cert),
-            origin,
+            // as the config says it: paths relative to its folder, not this machine's
+            cluster.cert_as_written.clone().unwrap_or(origin),
         ]);
     }
     let mut widths = [0; 5];

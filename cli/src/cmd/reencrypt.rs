@@ -277,6 +277,14 @@ fn plan_file(
             );
             items += 1;
         }
+        // every item is now sealed for `cert`: a hint naming the old one would mislead validate
+        if let Some(hint) = &doc.sealed_for {
+            edits.replace(
+                hint.value_span.0,
+                hint.value_span.1,
+                value_text(cert.fingerprint(), hint.quoted),
+            );
+        }
     }
     Ok(Some(Planned {
         path: path.to_path_buf(),

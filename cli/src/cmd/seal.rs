@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use sealgate_core::manifest::Budget;
-use sealgate_core::seal::{Scope, SealOptions, SealedSecret, Secret, seal_raw, seal_secret};
+use sealgate_core::seal::{
+    Scope, SealOptions, SealedSecret, Secret, mark_sealed_for, seal_raw, seal_secret,
+};
 
 use crate::cert_source::CertSource;
 use crate::cli::{Format, ScopeArg, SealArgs};
@@ -272,7 +274,11 @@ fn seal_all(
     secrets
         .iter()
         .map(|(secret, place)| {
-            seal_secret(cert, secret, options).map_err(|e| CliError::seal(e, place))
+            let mut sealed =
+                seal_secret(cert, secret, options).map_err(|e| CliError::seal(e, place))?;
+            // which cluster's certificate: `validate` reads it back (kubeseal mode leaves it out)
+            mark_sealed_for(&mut sealed, cert);
+            Ok(sealed)
         })
         .collect()
 }

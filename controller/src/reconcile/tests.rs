@@ -8,7 +8,8 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sealgate_core::seal::{
-    KeyBits, KeyGenOptions, PrivateKey, Scope, SealingCert, generate_key_pair, seal_raw,
+    KeyBits, KeyGenOptions, PrivateKey, SEALED_FOR_ANNOTATION, Scope, SealingCert,
+    generate_key_pair, seal_raw,
 };
 use tokio::sync::watch;
 
@@ -480,6 +481,28 @@ async fn template_data_is_rendered_over_the_items() {
         "a template wins over the item of the same name"
     );
     assert_eq!(value(&secret, "user"), "admin");
+}
+
+/// `sealgate seal`'s hint is the SealedSecret's own (top-level) annotation: the Secret's metadata
+/// comes from the template, as upstream's `Unseal` does it, so the hint never reaches the Secret.
+#[tokio::test]
+async fn the_sealed_for_hint_stays_on_the_sealed_secret() {
+    let k = keys();
+    let cluster = Arc::new(MockCluster::default());
+    let ctx = context(cluster.clone(), k.key, true);
+    let mut sealed = sealed_secret(&k.cert, "n", &[("a", "1")]);
+    sealed.metadata.annotations = Some(BTreeMap::from([(
+        SEALED_FOR_ANNOTATION.to_owned(),
+        k.cert.fingerprint().to_owned(),
+    )]));
+    reconcile(Arc::new(sealed), ctx).await.unwrap();
+    let secret = cluster.secret("s").unwrap();
+    assert_eq!(value(&secret, "a"), "1");
+    let annotations = secret.metadata.annotations.unwrap_or_default();
+    assert!(
+        !annotations.contains_key(SEALED_FOR_ANNOTATION),
+        "{annotations:?}"
+    );
 }
 
 #[tokio::test]

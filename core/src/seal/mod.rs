@@ -10,6 +10,7 @@ mod keygen;
 mod keys;
 mod plaintext;
 mod scope;
+mod sealed_for;
 mod sealer;
 pub mod template;
 mod types;
@@ -25,6 +26,7 @@ pub use keygen::{GeneratedKeyPair, KeyBits, KeyGenError, KeyGenOptions, generate
 pub use keys::{KeyError, OpenError, Opened, PrivateKey, UnsealingKeys};
 pub use plaintext::Plaintext;
 pub use scope::{CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, Scope, ScopeError};
+pub use sealed_for::{SEALED_FOR_ANNOTATION, block_bytes_for, mark_sealed_for, rsa_block_bytes};
 pub use sealer::{
     SealError, SealOptions, reencrypt, reencrypt_item, seal_item_for, seal_raw, seal_secret,
     set_item,

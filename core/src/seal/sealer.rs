@@ -274,6 +274,14 @@ pub fn reencrypt(
     if let Some(legacy) = &sealed.spec.data {
         out.spec.data = Some(reencrypt_item(keys, cert, sealed, "<spec.data>", legacy)?);
     }
+    // a hint naming the old certificate would now be false (the controller's /v1/rotate too)
+    if out
+        .metadata
+        .annotations
+        .contains_key(super::sealed_for::SEALED_FOR_ANNOTATION)
+    {
+        super::sealed_for::mark_sealed_for(&mut out, cert);
+    }
     Ok(out)
 }
 

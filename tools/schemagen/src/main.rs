@@ -132,12 +132,18 @@ pub(crate) fn strip(schema: &Value) -> Value {
 /// `type: string` (its schema is hand-written in `Quantity.OpenAPISchemaType`). Rendered as the
 /// spec says, every numeric quantity in a real manifest would be refused; kubeconform's schemas
 /// (yannh/kubernetes-json-schema) widen it the same way. `anyOf`, not `oneOf`: once optional fields
-/// are made nullable both branches accept `null`, which the API server also accepts.
+/// are made nullable both branches accept `null`, which the API server also accepts. A string must
+/// be a quantity the server parses (`cpu: abc` is refused there): the pattern controller-gen writes
+/// into every CRD for a `resource.Quantity` field (apimachinery `ParseQuantity`'s grammar).
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+const QUANTITY_PATTERN: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 
 fn widen_quantity(defs: &mut Map<String, Value>) {
     if let Some(quantity) = defs.get_mut(QUANTITY) {
-        *quantity = serde_json::json!({"anyOf": [{"type": "string"}, {"type": "number"}]});
+        *quantity = serde_json::json!({"anyOf": [
+            {"type": "string", "pattern": QUANTITY_PATTERN},
+            {"type": "number"}
+        ]});
     }
 }
 

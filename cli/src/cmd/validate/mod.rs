@@ -1,5 +1,6 @@
 //! `sealgate validate`: manifests from files, folders or stdin → schema (+ Rego) findings → report.
 
+mod clusters;
 mod output;
 mod render;
 
@@ -28,6 +29,8 @@ struct Gathered {
     inputs: Vec<Input>,
     skipped: Vec<ResourceResult>,
     renders: Renders,
+    /// The manifest files read as they are (not through a render), for the cluster check.
+    files: Vec<PathBuf>,
 }
 
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here,
@@ -83,6 +86,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
     let mut layout = Layout::around(files.iter().map(PathBuf::as_path));
     let mut skipped = Vec::new();
     let mut charts: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut read = Vec::new();
     for file in &files {
         match layout.role(file) {
             Role::Chart { chart } => *charts.entry(chart).or_default() += 1,
@@ -98,7 +102,10 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
             // changes them; the raw file would repeat every finding.
             Role::Manifest
                 if kustomize.is_some() && layout.is_rendered_resource(file, &overlay_roots) => {}
-            Role::Manifest | Role::Kustomization => inputs.push(read_file(file, max)?),
+            Role::Manifest | Role::Kustomization => {
+                inputs.push(read_file(file, max)?);
+                read.push(file.clone());
+            }
         }
     }
     let mut renders = Renders::default();
@@ -141,6 +148,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
         inputs,
         skipped,
         renders,
+        files: read,
     })
 }
 
@@ -226,13 +234,18 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     if let Some(jobs) = req.jobs {
         validator = validator.with_jobs(jobs);
     }
+    let cluster_check = clusters::load(args.config.as_deref())?;
     let Gathered {
         inputs,
         skipped,
         renders,
+        files,
     } = gather_inputs(&args, &req.ignore)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
-    renders.trace(&mut report);
+    let sources = renders.trace(&mut report);
+    if let Some(check) = &cluster_check {
+        check.apply(&files, &mut report);
+    }
     report.files += skipped.len();
     report.resources.extend(skipped);
     report.sort();
@@ -244,6 +257,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
         catalog: validator.catalog_used(),
         strict: args.strict,
         policies: !args.policy.policy.is_empty(),
+        sources,
     };
     let text = render(&report, args.output, &info);
     let stdout = std::io::stdout();

@@ -20,6 +20,8 @@ pub struct RunInfo {
     pub catalog: Vec<String>,
     pub strict: bool,
     pub policies: bool,
+    /// Where rendered objects are in the repository, for annotations that need a real file.
+    pub sources: super::render::SourceLocations,
 }
 
 pub fn render(report: &Report, format: ValidateFormat, info: &RunInfo) -> String {
@@ -327,12 +329,20 @@ fn github(report: &Report, info: &RunInfo) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut props = format!(
-            "file={},line={}",
-            gh_property(&f.subject.file),
-            f.subject.line.max(1)
-        );
-        if let Some(col) = f.column {
+        // A rendered object's finding goes on the file it comes from (GitHub shows annotations
+        // on files of the commit; `overlays/prod (kustomize build)` is none), the rendered
+        // position kept in the message; the column is the output's, so it is left out there.
+        let source = info.sources.get(&(f.subject.file.clone(), f.subject.line));
+        let (file, line, rendered) = match source {
+            Some((file, line)) => (
+                file.as_str(),
+                *line,
+                format!(" [rendered: {}:{}]", f.subject.file, f.subject.line),
+            ),
+            None => (f.subject.file.as_str(), f.subject.line, String::new()),
+        };
+        let mut props = format!("file={},line={}", gh_property(file), line.max(1));
+        if let Some(col) = f.column.filter(|_| source.is_none()) {
             let _ = write!(props, ",col={col}");
         }
         let _ = write!(
@@ -343,7 +353,7 @@ fn github(report: &Report, info: &RunInfo) -> String {
         let _ = writeln!(
             out,
             "::{command} {props}::{}",
-            gh_data(&format!("{}{}", object_label(f), f.message))
+            gh_data(&format!("{}{}{rendered}", object_label(f), f.message))
         );
     }
     let _ = writeln!(out, "{}", summary(report, info));
@@ -430,6 +440,7 @@ mod tests {
         catalog: Vec::new(),
         strict: true,
         policies: false,
+        sources: BTreeMap::new(),
     };
 
     #[test]

@@ -11,8 +11,11 @@
 //! Tracing: an overlay is built through a wrapper kustomization in a temporary folder that lists
 //! it as its one resource and turns on kustomize's `buildMetadata: [originAnnotations]`, so every
 //! object carries `config.kubernetes.io/origin` with the file it was read from (the annotation
-//! stays in the validated object). helm marks each object with a `# Source:` comment.
+//! stays in the validated object). helm marks each object with a `# Source:` comment. Findings
+//! name that file in their message, and annotations that need a real file (`-o github`) are put
+//! on it: at the object's own line when the file is a manifest that holds it, else at line 1.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -87,9 +90,22 @@ pub fn helm() -> Result<Tool, CliError> {
 pub struct Rendered {
     /// The name findings carry, e.g. `apps/prod (kustomize build)`.
     pub name: String,
-    /// Object start line in the output → the file it was read from.
-    origins: Vec<(usize, String)>,
+    /// Object start line in the output → where it was read from.
+    origins: Vec<(usize, Origin)>,
 }
+
+/// Where one rendered object comes from.
+#[derive(Debug, Clone)]
+struct Origin {
+    /// What findings say it comes from: a file, or a generator and the kustomization configuring it.
+    said: String,
+    /// The real file that is: the object's file, or the generator's kustomization.
+    file: String,
+}
+
+/// A finding's place in the rendered output (`overlays/prod (kustomize build)`, line) → its
+/// object's place in the repository (file, line).
+pub type SourceLocations = BTreeMap<(String, usize), (String, usize)>;
 
 /// What rendering gave: inputs to validate and renders to trace.
 #[derive(Debug, Default)]
@@ -233,8 +249,10 @@ impl Renders {
         Ok(())
     }
 
-    /// Names, in each finding about a rendered object, the file the object comes from.
-    pub fn trace(&self, report: &mut Report) {
+    /// Names, in each finding about a rendered object, the file the object comes from, and
+    /// returns where each such object is in the repository.
+    pub fn trace(&self, report: &mut Report) -> SourceLocations {
+        let mut locations = SourceLocations::new();
         for result in &mut report.resources {
             let Some(rendered) = self.rendered.iter().find(|r| r.name == result.subject.file)
             else {
@@ -247,18 +265,61 @@ impl Renders {
             else {
                 continue;
             };
+            if result.findings.is_empty() {
+                continue;
+            }
+            let line = line_in(
+                &origin.file,
+                result.subject.kind.as_deref(),
+                result.subject.name.as_deref(),
+            );
+            // Keyed by each finding's own line in the output (the field's, not the object's);
+            // two objects never share an output line.
             for finding in &mut result.findings {
-                finding.message.push_str(&format!(" (from {origin})"));
+                finding
+                    .message
+                    .push_str(&format!(" (from {})", origin.said));
+                locations.insert(
+                    (finding.subject.file.clone(), finding.subject.line),
+                    (origin.file.clone(), line),
+                );
             }
         }
+        locations
     }
+}
+
+/// The start line of the object of `kind` named `name` (or whose rendered name contains its own,
+/// after a `namePrefix`/`nameSuffix`) in the manifest `file`; 1 when the file is no manifest
+/// (a Helm template, a kustomization) or does not hold it.
+fn line_in(file: &str, kind: Option<&str>, name: Option<&str>) -> usize {
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return 1;
+    };
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return 1;
+    };
+    let Ok(manifest) = load(Source::from_text(file, text)) else {
+        return 1;
+    };
+    manifest
+        .documents
+        .iter()
+        .filter(|doc| doc.kind() == Some(kind))
+        .filter_map(|doc| {
+            let own = doc.value().pointer("/metadata/name")?.as_str()?;
+            (!own.is_empty() && name.contains(own)).then_some((own == name, doc.line()))
+        })
+        // An exact name first, then the first that the rendered name contains.
+        .max_by_key(|(exact, line)| (*exact, std::cmp::Reverse(*line)))
+        .map_or(1, |(_, line)| line)
 }
 
 /// Each object's start line and where its `config.kubernetes.io/origin` annotation says it comes
 /// from: the file it was read from (`path`, relative to the wrapper `root`), or the generator that
 /// made it and the kustomization that configures it. A JSON 6902 patch makes kustomize replace
 /// the origin with the patch transformer's; that names no source file, so nothing is added.
-fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, String)> {
+fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, Origin)> {
     let Ok(manifest) = load(source.clone()) else {
         return Vec::new();
     };
@@ -281,13 +342,20 @@ fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, String)> {
                 Some(shown(&normalize(&root.join(path))))
             };
             let from = match at("path") {
-                Some(file) => file,
+                Some(file) => Origin {
+                    said: file.clone(),
+                    file,
+                },
                 None => {
                     let by = origin.pointer("/configuredBy/kind")?.as_str()?;
                     if !by.ends_with("Generator") {
                         return None;
                     }
-                    format!("{by} in {}", at("configuredIn")?)
+                    let file = at("configuredIn")?;
+                    Origin {
+                        said: format!("{by} in {file}"),
+                        file,
+                    }
                 }
             };
             Some((doc.line(), from))
@@ -297,7 +365,7 @@ fn kustomize_origins(source: &Source, root: &Path) -> Vec<(usize, String)> {
 
 /// Each object's start line and the template helm names in the `# Source: chart/templates/x.yaml`
 /// comment above it, as a path under the chart folder.
-fn helm_origins(source: &Source, chart: &Path) -> Vec<(usize, String)> {
+fn helm_origins(source: &Source, chart: &Path) -> Vec<(usize, Origin)> {
     let Ok(manifest) = load(source.clone()) else {
         return Vec::new();
     };
@@ -314,7 +382,14 @@ fn helm_origins(source: &Source, chart: &Path) -> Vec<(usize, String)> {
                 .find_map(|l| l.strip_prefix("# Source: "))?;
             // `chart/templates/x.yaml`: the first segment is the chart's name, not a folder.
             let within = template.split_once('/').map_or(template, |(_, rest)| rest);
-            Some((doc.line(), shown(&chart.join(within))))
+            let file = shown(&chart.join(within));
+            Some((
+                doc.line(),
+                Origin {
+                    said: file.clone(),
+                    file,
+                },
+            ))
         })
         .collect()
 }

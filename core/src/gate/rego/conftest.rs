@@ -25,6 +25,23 @@ fn is_warning(rule: &str) -> bool {
     WARNING.as_ref().is_some_and(|r| r.is_match(rule))
 }
 
+/// conftest's refusal of `deny[msg] if { … }` in Rego v1 (its `problematicIf`): such a rule is an
+/// object of `true` values, so its messages would silently never be reported.
+pub(crate) fn refuse_keyed_rules_without_value(engine: &mut Engine) -> Result<(), RegoError> {
+    let found = super::engine::keyed_rules_without_value(engine)
+        .into_iter()
+        .find(|(_, _, name)| is_failure(name) || is_warning(name));
+    match found {
+        Some((file, line, name)) => Err(RegoError::Compile {
+            file,
+            message: format!(
+                "rule is using 'if' keyword without 'contains' keyword: `{name}[…] if` at line {line} defines an object, not a set of messages; write `{name} contains msg if`"
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The rules conftest would query in one package.
 #[derive(Debug, Clone)]
 pub(crate) struct Namespace {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use regorus::unstable::{Parser, Rule, RuleHead};
+use regorus::unstable::{Expr, Parser, Rule, RuleHead};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Value as RegoValue};
 use serde_json::Value;
@@ -113,6 +113,10 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     add_deprecated_builtins(&mut engine)?;
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
+    super::template_strings::register(&mut engine).map_err(|e| RegoError::Compile {
+        file: "template strings".to_string(),
+        message: e.to_string(),
+    })?;
     super::undefined::register(&mut engine, strict).map_err(|e| RegoError::Compile {
         file: super::undefined::COLLECTION.to_string(),
         message: e.to_string(),
@@ -173,6 +177,10 @@ pub(crate) fn add_policy(
     v0: bool,
 ) -> Result<String, RegoError> {
     engine.set_rego_v0(v0);
+    let templated = super::template_strings::rewrite(text);
+    let text = templated.as_deref().unwrap_or(text);
+    let annotated = super::metadata::rewrite(path, text, v0);
+    let text = annotated.as_deref().unwrap_or(text);
     let split = if v0 {
         super::chained::split(path, text)
     } else {
@@ -208,9 +216,8 @@ pub(crate) fn declared_rules(
             })?
             .iter()
             .map(|s| s.text().to_string())
-            .collect::<Vec<_>>()
-            .join(".");
-        let entry = out.entry(package).or_default();
+            .collect::<Vec<_>>();
+        let entry = out.entry(package_path(&package)).or_default();
         if !entry.files.contains(&file) {
             entry.files.push(file.clone());
         }
@@ -240,6 +247,62 @@ pub(crate) fn declared_rules(
         }
     }
     Ok(out)
+}
+
+/// Rules written `name[key] if { … }` with no value: (file, line, name). In Rego v1 such a rule
+/// defines an object whose values are `true`, not a set; conftest (v0.71.1) refuses it for its
+/// `deny`/`warn`/`violation` rules rather than never report their messages.
+pub(crate) fn keyed_rules_without_value(engine: &mut Engine) -> Vec<(String, u32, String)> {
+    let mut out = Vec::new();
+    for module in engine.get_modules().iter() {
+        for rule in &module.policy {
+            let Rule::Spec {
+                head: RuleHead::Compr {
+                    refr, assign: None, ..
+                },
+                ..
+            } = rule.as_ref()
+            else {
+                continue;
+            };
+            let Expr::RefBrack { refr: base, .. } = refr.as_ref() else {
+                continue;
+            };
+            if let Expr::Var { span, .. } = base.as_ref() {
+                out.push((
+                    span.source.get_path().to_string(),
+                    span.line,
+                    span.text().to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A package's path as OPA writes it (and as a query takes it): identifier segments joined by `.`,
+/// others quoted in brackets, so `package policy["pr-check"]` is `policy["pr-check"]` (joined by
+/// `.` it would name no rule: OPA v1.22.3's `opa test` runs these, from OPA's own build policies).
+fn package_path(segments: &[String]) -> String {
+    let mut path = String::new();
+    for s in segments {
+        let ident = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ident {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(s);
+        } else {
+            path.push('[');
+            path.push_str(&serde_json::Value::String(s.clone()).to_string());
+            path.push(']');
+        }
+    }
+    path
 }
 
 /// Evaluates one rule path; `Ok(None)` when the rule is undefined for this input.

@@ -80,6 +80,7 @@ impl RegoGate {
                 &mut e,
                 load::file_access(&material.rego, &options.data, &options.allow_file_access),
             )?;
+            conftest::refuse_keyed_rules_without_value(&mut e)?;
             let declared = engine::declared_rules(&mut e)?;
             let selected = select_namespaces(&options, &declared, &builtin_packages)?;
             namespaces = selected

@@ -31,7 +31,7 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare, Own); 8] = [
+    let guards: [(&'static str, u8, Check, Prepare, Own); 9] = [
         ("numbers.range", 2, range, always, None),
         ("numbers.range_step", 3, range_step, positive_step, None),
         ("net.cidr_expand", 1, cidr_expand, always, None),
@@ -40,6 +40,13 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ("strings.replace_n", 2, replace_n, always, Some(go_replacer)),
         ("sprintf", 2, sprintf, missing_operands, None),
         ("array.concat", 2, array_concat, always, None),
+        (
+            "object.subset",
+            2,
+            nothing,
+            always,
+            Some(subset_with_empty_arrays),
+        ),
     ];
     for (name, nargs, check, prepare, own) in guards {
         let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
@@ -138,6 +145,44 @@ fn range_step(args: &[Value]) -> Option<String> {
         return None;
     }
     over_elements(((b - a) / step).abs() + 1.0)
+}
+
+fn nothing(_: &[Value]) -> Option<String> {
+    None
+}
+
+/// `object.subset` where the subset holds an empty array: regorus 0.14 panics ("window size must
+/// be non-zero", aborting the whole run); OPA v1.22.3 says an empty array is a subset of any
+/// array (`object.subset([1, 2], [])` is true). Computed here as regorus does otherwise; other
+/// arguments are left to regorus.
+fn subset_with_empty_arrays(args: &[Value]) -> Option<Value> {
+    fn has_empty_array(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.is_empty() || a.iter().any(has_empty_array),
+            Value::Set(s) => s.iter().any(has_empty_array),
+            Value::Object(o) => o.values().any(has_empty_array),
+            _ => false,
+        }
+    }
+    fn is_subset(sup: &Value, sub: &Value) -> bool {
+        match (sup, sub) {
+            (Value::Object(sup), Value::Object(sub)) => sub
+                .iter()
+                .all(|(k, vsub)| sup.get(k).is_some_and(|vsup| is_subset(vsup, vsub))),
+            (Value::Set(sup), Value::Set(sub)) => sub.is_subset(sup),
+            (Value::Array(_), Value::Array(sub)) if sub.is_empty() => true,
+            (Value::Array(sup), Value::Array(sub)) => sup
+                .as_slice()
+                .windows(sub.len())
+                .any(|w| w == sub.as_slice()),
+            (Value::Array(sup), Value::Set(sub)) => sub.iter().all(|v| sup.contains(v)),
+            (sup, sub) => sup == sub,
+        }
+    }
+    let collection = |v: &Value| matches!(v, Value::Array(_) | Value::Set(_) | Value::Object(_));
+    let (sup, sub) = (args.first()?, args.get(1)?);
+    (collection(sup) && collection(sub) && has_empty_array(sub))
+        .then(|| Value::from(is_subset(sup, sub)))
 }
 
 fn always(_: &mut [Value]) -> bool {
@@ -385,6 +430,23 @@ mod tests {
         ] {
             let r = eval(query).map(|r| r.result.len());
             assert_eq!(r, Ok(0), "{query}");
+        }
+    }
+
+    /// The answers of `opa eval` (v1.22.3); regorus 0.14 panics on each but the last two.
+    /// trivy-checks' `lib` calls `object.subset` with an empty array.
+    #[test]
+    fn subset_of_an_empty_array_is_true_not_a_panic() {
+        for (query, want) in [
+            ("x := object.subset([1, 2], [])", true),
+            ("x := object.subset({\"a\": [1]}, {\"a\": []})", true),
+            ("x := object.subset([], [])", true),
+            ("x := object.subset({\"a\": {1}}, {\"a\": []})", false),
+            ("x := object.subset([1, 2, 3], [2, 3])", true),
+            ("x := object.subset([1, 2, 3], [1, 3])", false),
+        ] {
+            let r = eval(query).map(|r| r.result[0].bindings["x"].clone());
+            assert_eq!(r, Ok(Value::from(want)), "{query}");
         }
     }
 

@@ -636,3 +636,30 @@ fn sealedsecret_sanity_with_the_sealing_cert() {
     });
     assert!(matches!(bad, Err(RegoError::Read { .. })));
 }
+
+/// conftest v0.71.1's tests/problematic-if: `deny[msg] if` (Rego v1) is refused, as conftest
+/// does, instead of never reporting its messages; `deny contains msg if` and a bare `deny if`
+/// load.
+#[test]
+fn keyed_deny_without_contains_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.rego",
+        "package main\n\ndeny[msg] if {\n    msg := \"foo\"\n}\n",
+    );
+    let err = gate(dir.path(), |_| {}).err().unwrap().to_string();
+    assert!(
+        err.contains("rule is using 'if' keyword without 'contains' keyword")
+            && err.contains("at line 3"),
+        "{err}"
+    );
+    for ok in [
+        "package main\n\ndeny contains msg if {\n    msg := \"foo\"\n}\n",
+        "package main\n\ndeny if {\n    true\n}\n",
+        "package main\n\nlabels[name] if {\n    name := \"x\"\n}\n",
+    ] {
+        write(dir.path(), "p.rego", ok);
+        assert!(gate(dir.path(), |_| {}).is_ok(), "{ok}");
+    }
+}

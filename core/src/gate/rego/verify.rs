@@ -154,3 +154,51 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// OPA's own `build/policy/pr-check` declares `package policy["pr-check_test"]`: `opa test`
+    /// (v1.22.3) runs its tests and names them `data.policy["pr-check_test"].test_…`.
+    #[test]
+    fn a_package_with_a_quoted_segment_runs_its_tests() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package policy[\"pr-check\"]\n\nok if input.x == 1\n",
+        )?;
+        std::fs::write(
+            dir.path().join("p_test.rego"),
+            "package policy[\"pr-check_test\"]\n\nimport data.policy[\"pr-check\"] as p\n\ntest_ok if p.ok with input as {\"x\": 1}\n\ntest_not_ok if not p.ok with input as {\"x\": 2}\n",
+        )?;
+        let report = run_rego_tests(&VerifyOptions {
+            paths: vec![dir.path().to_path_buf()],
+            data: vec![],
+            rego_version: RegoVersion::V1,
+            run: None,
+            coverage: false,
+            timeout: Duration::from_secs(10),
+            allow_file_access: vec![],
+        })?;
+        let got: Vec<(String, &str, bool)> = report
+            .results
+            .iter()
+            .map(|r| {
+                (
+                    r.package.clone(),
+                    r.name.as_str(),
+                    r.outcome == TestOutcome::Pass,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("policy[\"pr-check_test\"]".to_string(), "test_ok", true),
+                ("policy[\"pr-check_test\"]".to_string(), "test_not_ok", true),
+            ]
+        );
+        Ok(())
+    }
+}

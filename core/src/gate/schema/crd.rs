@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::transform::{deny_additional_properties, replace_int_or_string};
+use super::re2;
+use super::transform::replace_int_or_string;
 
 /// One schema taken from a CRD.
 #[derive(Debug, Clone)]
@@ -165,9 +166,10 @@ fn constraint_schemas(template: &Value, origin: &str) -> Vec<CrdSchema> {
         .collect()
 }
 
-/// A CRD's OpenAPI v3 schema as a JSON Schema (draft 4): `nullable` and
-/// `x-kubernetes-int-or-string` spelled in JSON Schema terms; in strict mode unknown fields are
-/// refused wherever the schema lists properties (except under `x-kubernetes-preserve-unknown-fields`).
+/// A CRD's OpenAPI v3 schema as a JSON Schema (draft 4): `nullable`,
+/// `x-kubernetes-int-or-string` and RE2 `pattern`s spelled in JSON Schema terms; in strict mode
+/// unknown fields are refused wherever the schema lists properties (except under
+/// `x-kubernetes-preserve-unknown-fields`).
 pub(crate) fn to_json_schema(schema: &Value, strict: bool) -> Value {
     let mut out = schema.clone();
     // The API server accepts these on every custom resource, listed in the schema or not.
@@ -185,11 +187,34 @@ pub(crate) fn to_json_schema(schema: &Value, strict: bool) -> Value {
     openapi_extensions(&mut out);
     replace_int_or_string(&mut out);
     if strict {
-        let mut wrapper = json!({ "root": out });
-        deny_additional_properties(&mut wrapper);
-        out = wrapper.get_mut("root").map(Value::take).unwrap_or_default();
+        close_structurally(&mut out);
     }
     out
+}
+
+/// Strict mode: `additionalProperties: false` on every object schema that lists `properties`,
+/// reached the way the API server prunes — through `properties`, `items` and
+/// `additionalProperties` only. Walking every JSON value instead (as kubeconform's Python does
+/// for the built-ins) mistakes a field *named* `properties` (Kyverno's PolicyException and
+/// PolicyReport have one) for the keyword and plants a `false` schema the engine refuses; the
+/// value-validation branches (`anyOf`, `allOf`, `oneOf`, `not`) never declare fields the
+/// server keeps, so they stay open.
+fn close_structurally(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    let preserves = map.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+    if map.contains_key("properties") && !map.contains_key("additionalProperties") && !preserves {
+        map.insert("additionalProperties".to_owned(), Value::Bool(false));
+    }
+    if let Some(Value::Object(fields)) = map.get_mut("properties") {
+        fields.values_mut().for_each(close_structurally);
+    }
+    for keyword in ["items", "additionalProperties"] {
+        match map.get_mut(keyword) {
+            Some(Value::Array(tuple)) => tuple.iter_mut().for_each(close_structurally),
+            Some(inner) => close_structurally(inner),
+            None => {}
+        }
+    }
 }
 
 fn openapi_extensions(value: &mut Value) {
@@ -204,6 +229,9 @@ fn openapi_extensions(value: &mut Value) {
                     "anyOf".to_owned(),
                     json!([{"type": "integer"}, {"type": "string"}]),
                 );
+            }
+            if let Some(Value::String(pattern)) = map.get_mut("pattern") {
+                *pattern = re2::to_ecma(pattern);
             }
             if map.get("nullable") == Some(&Value::Bool(true))
                 && let Some(Value::String(t)) = map.get("type").cloned()
@@ -279,5 +307,28 @@ mod tests {
                 .get("additionalProperties")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn strict_mode_reads_a_field_named_properties_as_a_field() {
+        // Kyverno's PolicyException: `spec.properties` is a string map.
+        let schema = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+            "properties": {"type": "object", "additionalProperties": {"type": "string"}},
+            "reportResult": {"type": "string", "pattern": "^(?i)(skip|pass)$"}
+        }}}});
+        let strict = to_json_schema(&schema, true);
+        let spec = &strict["properties"]["spec"];
+        assert_eq!(spec["additionalProperties"], json!(false));
+        assert!(spec["properties"].get("additionalProperties").is_none());
+        assert_eq!(
+            spec["properties"]["reportResult"]["pattern"],
+            json!("^(?i:(skip|pass)$)")
+        );
+        let compiled = super::super::compile::compile(&strict).unwrap();
+        assert!(compiled.unchecked.is_empty());
+        let good = json!({"spec": {"properties": {"a": "b"}, "reportResult": "PASS"}});
+        assert!(compiled.validator.is_valid(&good));
+        let bad = json!({"spec": {"properties": {"a": 1}}});
+        assert!(!compiled.validator.is_valid(&bad));
     }
 }

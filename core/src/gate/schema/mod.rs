@@ -14,6 +14,8 @@ pub(super) mod crd;
 mod duration;
 mod export;
 mod location;
+mod quantity;
+mod re2;
 mod transform;
 
 use std::collections::HashMap;
@@ -578,7 +580,18 @@ pub(super) fn schema_findings(
             pointer.clone()
         };
         // jsonschema's message quotes the instance: a secret value is described by type only
-        let message = if redact::touches_secret(doc.kind(), &pointer) {
+        let secret = redact::touches_secret(doc.kind(), &pointer);
+        let value = if secret {
+            format!(
+                "a {} (value not shown)",
+                redact::type_name(error.instance())
+            )
+        } else {
+            error.instance().to_string()
+        };
+        let message = if let Some(message) = quantity::message(error.kind(), &value) {
+            message
+        } else if secret {
             redacted_message(error.kind(), error.instance())
         } else {
             error.to_string()

@@ -1,0 +1,255 @@
+//! OPA's template strings (`$"… {expr} …"`, raw `` $`… {expr} …` ``), rewritten at load time for
+//! regorus, which does not parse them.
+//!
+//! OPA (v1.22.3, `rewriteTemplateStrings` and `internal.template_string`) evaluates each `{expr}`
+//! as the set of its values: none writes `<undefined>`, one writes a string as is and any other
+//! value in Rego syntax, more than one is an error ("template-strings must not produce multiple
+//! outputs"). OPA's own policies use them (`build/policy/files`, `v1/config`, …). So this module
+//! writes each template as `concat("", [literal, __sealgate_template_value({__tmpl | __tmpl :=
+//! (expr)}), …])`, and [`register`] adds the extension that renders one set as OPA does. The
+//! rewrite keeps every line where it was; text without a template reaches regorus byte for byte.
+
+use regorus::{Engine, Value};
+
+/// The extension that renders one `{expr}`'s set of values.
+const TEMPLATE_VALUE: &str = "__sealgate_template_value";
+
+/// Registers [`TEMPLATE_VALUE`] on an engine.
+pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
+    engine.add_extension(
+        TEMPLATE_VALUE.to_string(),
+        1,
+        Box::new(|args: Vec<Value>| match args.first() {
+            Some(Value::Set(values)) => match values.len() {
+                0 => Ok(Value::from("<undefined>")),
+                1 => Ok(Value::from(
+                    values.iter().next().map(render).unwrap_or_default(),
+                )),
+                _ => anyhow::bail!("template-strings must not produce multiple outputs"),
+            },
+            _ => Ok(Value::Undefined),
+        }),
+    )
+}
+
+/// A value as OPA's `Term.String()` writes it; strings at the top level are written bare.
+fn render(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        other => rego_text(other),
+    }
+}
+
+fn rego_text(v: &Value) -> String {
+    let join = |items: Vec<String>| items.join(", ");
+    match v {
+        Value::Array(a) => format!("[{}]", join(a.iter().map(rego_text).collect())),
+        Value::Set(s) if s.is_empty() => "set()".to_string(),
+        Value::Set(s) => format!("{{{}}}", join(s.iter().map(rego_text).collect())),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            join(
+                o.iter()
+                    .map(|(k, v)| format!("{}: {}", rego_text(k), rego_text(v)))
+                    .collect()
+            )
+        ),
+        other => other.to_json_str().unwrap_or_default(),
+    }
+}
+
+/// The policy text with every template string rewritten, or `None` when it has none.
+pub(crate) fn rewrite(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_comment(bytes, i),
+            b'"' | b'`' => i = skip_string(bytes, i),
+            b'$' if matches!(bytes.get(i + 1), Some(b'"' | b'`')) => {
+                let (end, replacement) = template(text, i + 1)?;
+                out.push_str(text.get(at..i)?);
+                out.push_str(&replacement);
+                at = end;
+                i = end;
+                changed = true;
+            }
+            _ => i += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
+
+fn skip_comment(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the string literal that opens at `i` (`"…"` with escapes, or `` `…` ``).
+fn skip_string(bytes: &[u8], i: usize) -> usize {
+    let quote = bytes[i];
+    let mut j = i + 1;
+    while j < bytes.len() && bytes[j] != quote {
+        j += if quote == b'"' && bytes[j] == b'\\' {
+            2
+        } else {
+            1
+        };
+    }
+    j + 1
+}
+
+/// The template whose quote is at `open`: the index after it and its `concat(…)` replacement;
+/// `None` when it does not end (regorus then reports the text as written).
+fn template(text: &str, open: usize) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    let quote = bytes[open];
+    let raw = quote == b'`';
+    let mut parts: Vec<String> = Vec::new();
+    let mut literal = String::new();
+    let mut i = open + 1;
+    let literal_part = |s: &str| {
+        if raw {
+            format!("`{s}`")
+        } else {
+            format!("\"{s}\"")
+        }
+    };
+    loop {
+        let b = *bytes.get(i)?;
+        if b == quote {
+            i += 1;
+            break;
+        }
+        match b {
+            b'\\' if bytes.get(i + 1) == Some(&b'{') => {
+                literal.push('{');
+                i += 2;
+            }
+            b'\\' if !raw => {
+                literal.push_str(text.get(i..i + 2)?);
+                i += 2;
+            }
+            b'{' => {
+                let start = i + 1;
+                let mut depth = 0usize;
+                let mut j = start;
+                loop {
+                    match *bytes.get(j)? {
+                        b'"' | b'`' => j = skip_string(bytes, j),
+                        b'{' | b'[' | b'(' => {
+                            depth += 1;
+                            j += 1;
+                        }
+                        b'}' if depth == 0 => break,
+                        b'}' | b']' | b')' => {
+                            depth -= 1;
+                            j += 1;
+                        }
+                        _ => j += 1,
+                    }
+                }
+                let expr = text.get(start..j)?;
+                let expr = rewrite(expr).unwrap_or_else(|| expr.to_string());
+                if !literal.is_empty() {
+                    parts.push(literal_part(&literal));
+                    literal.clear();
+                }
+                // `x with input as …` applies `with` to the whole statement, so it stays outside
+                // the parentheses that keep other expressions whole.
+                let value = if expr.split_whitespace().any(|w| w == "with") {
+                    expr
+                } else {
+                    format!("({expr})")
+                };
+                parts.push(format!("{TEMPLATE_VALUE}({{__tmpl | __tmpl := {value}}})"));
+                i = j + 1;
+            }
+            _ => {
+                let ch = text.get(i..)?.chars().next()?;
+                literal.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    if !literal.is_empty() || parts.is_empty() {
+        parts.push(literal_part(&literal));
+    }
+    Some((i, format!("concat(\"\", [{}])", parts.join(", "))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(policy: &str, input: &str) -> String {
+        let text = rewrite(policy).unwrap_or_else(|| policy.to_string());
+        let mut engine = Engine::new();
+        register(&mut engine).unwrap();
+        engine.add_policy("t.rego".into(), text).unwrap();
+        engine.set_input(Value::from_json_str(input).unwrap());
+        match engine.eval_rule("data.t.x".into()) {
+            Ok(v) => v.to_json_str().unwrap(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Each string is what `opa eval` (v1.22.3) gives for the same policy and input.
+    #[test]
+    fn templates_render_as_in_opa() {
+        let p = |body: &str| format!("package t\n\nx := {body}\n");
+        assert_eq!(
+            eval(
+                &p(r#"$"{input.name} is {input.age}""#),
+                r#"{"name": "ann", "age": 3}"#
+            ),
+            r#""ann is 3""#
+        );
+        assert_eq!(
+            eval(&p(r#"$"missing: {input.nope}""#), "{}"),
+            r#""missing: <undefined>""#
+        );
+        assert_eq!(
+            eval(
+                &p(r#"$"v={input.v} \{literal}""#),
+                r#"{"v": [1, "a", {"k": true}]}"#
+            ),
+            r#""v=[1, \"a\", {\"k\": true}] {literal}""#
+        );
+        assert_eq!(
+            eval(&p("$`raw \"{concat(\"-\", [\"a\", \"b\"])}\"`"), "{}"),
+            r#""raw \"a-b\"""#
+        );
+        assert_eq!(
+            eval(&p(r#"$"foo {input.a with input as {"a": 42}}""#), "{}"),
+            r#""foo 42""#
+        );
+        // OPA refuses this one when compiling (`var _ is undeclared`); sealgate when evaluating.
+        assert!(
+            eval(&p(r#"$"{input.xs[_]}""#), r#"{"xs": [1, 2]}"#)
+                .contains("template-strings must not produce multiple outputs")
+        );
+    }
+
+    #[test]
+    fn text_without_templates_is_untouched() {
+        assert_eq!(rewrite("package t\n# $\"no\"\nx := \"$\\\"{y}\"\n"), None);
+    }
+
+    #[test]
+    fn lines_keep_their_numbers() {
+        let text = "package t\n\nx := $\"a {1 +\n 2} b\"\ny := 1\n";
+        let out = rewrite(text).unwrap();
+        assert_eq!(out.lines().count(), text.lines().count());
+        assert!(out.lines().nth(4).unwrap().starts_with("y := 1"));
+    }
+}
