@@ -463,7 +463,7 @@ pub fn rego_error(e: &RegoError) -> CliError {
         RegoError::NoPolicies { .. } => {
             format!("{e}; point --policy at a folder with .rego files")
         }
-        RegoError::Timeout { .. } => {
+        RegoError::Timeout { .. } | RegoError::ParseTimeout { .. } => {
             format!("{e}; raise --policy-timeout if it is legitimately slow")
         }
         RegoError::NamespacePattern { pattern, message } => {

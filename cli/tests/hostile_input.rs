@@ -270,6 +270,8 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
         "count(numbers.range(1, 1e12))",
         "count(net.cidr_expand(\"0.0.0.0/0\"))",
         "count(sprintf(\"%999999999999d\", [1]))",
+        // 1,200,000 elements from two arrays within the limit (chains of these double)
+        "count(array.concat(numbers.range(1, 600000), numbers.range(1, 600000)))",
     ] {
         let dir = scratch();
         policy_dir(
@@ -289,6 +291,35 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn policy_timeout_covers_parsing() {
+    let dir = scratch();
+    // 2,000 rules: well over 1 ms to parse, well under the default 5 s
+    let rules: String = (0..2_000)
+        .map(|i| format!("r{i} := {{\"a\": [{i}, \"x\"]}}\n"))
+        .collect();
+    policy_dir(dir.path(), &format!("package main\n\n{rules}"));
+    let run = sealgate(
+        dir.path(),
+        &[
+            "validate",
+            "--policy",
+            "policy",
+            "--policy-timeout",
+            "1",
+            "secret.yaml",
+        ],
+    );
+    assert_one_error(&run, "parsing stopped after 1 ms");
+    assert!(run.stderr.contains("--policy-timeout"), "{}", run.stderr);
+    // the same policy loads within the default timeout
+    let run = sealgate(
+        dir.path(),
+        &["validate", "--policy", "policy", "secret.yaml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
 
 #[test]

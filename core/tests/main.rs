@@ -20,6 +20,7 @@ mod conformance_crds_compile;
 mod conformance_opa_compliance;
 mod conformance_rego;
 mod conformance_upstream_examples;
+mod fuzz;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_escrow_age_cli;

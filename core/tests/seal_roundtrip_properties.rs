@@ -10,13 +10,13 @@ use sealgate_core::seal::{
     seal_raw, seal_secret, unseal, unseal_raw,
 };
 
-struct Pair {
-    cert: SealingCert,
-    keys: UnsealingKeys,
+pub(crate) struct Pair {
+    pub(crate) cert: SealingCert,
+    pub(crate) keys: UnsealingKeys,
 }
 
 /// The committed 2048-bit throwaway key keeps each case fast; 4096 is covered by the vectors.
-fn pair() -> &'static Pair {
+pub(crate) fn pair() -> &'static Pair {
     static PAIR: OnceLock<Pair> = OnceLock::new();
     PAIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");

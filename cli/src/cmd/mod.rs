@@ -10,5 +10,7 @@ pub mod reencrypt;
 pub mod schemas;
 pub mod seal;
 pub mod set;
+#[cfg(test)]
+mod set_fuzz;
 pub mod unseal;
 pub mod validate;

@@ -99,7 +99,10 @@ fn check_key(key: &str) -> Result<(), CliError> {
     }
 }
 
-fn single_sealed<'a>(file: &'a SealedFile, shown: &str) -> Result<&'a SealedDoc, CliError> {
+pub(super) fn single_sealed<'a>(
+    file: &'a SealedFile,
+    shown: &str,
+) -> Result<&'a SealedDoc, CliError> {
     match file.sealed.as_slice() {
         [one] => Ok(one),
         [] => {
@@ -126,7 +129,7 @@ fn single_sealed<'a>(file: &'a SealedFile, shown: &str) -> Result<&'a SealedDoc,
 }
 
 /// Re-reads the edited text: the item must hold the new blob and every other item be unchanged.
-fn verify(
+pub(super) fn verify(
     updated: &str,
     before: &SealedDoc,
     key: &str,

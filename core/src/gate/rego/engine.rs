@@ -132,6 +132,44 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     Ok(engine)
 }
 
+/// [`add_policy`] within `limit`: regorus's parser cannot be interrupted and its time is not
+/// bounded by the execution timer, so the parse runs on a helper thread and is given up after
+/// `limit` (`--policy-timeout`), which then is one error. The abandoned thread ends with the
+/// process (the CLI exits after the error); `engine` is then left empty.
+pub(crate) fn add_policy_within(
+    engine: &mut Engine,
+    path: &str,
+    text: &str,
+    v0: bool,
+    limit: Duration,
+) -> Result<String, RegoError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut owned = std::mem::replace(engine, Engine::new());
+    let (owned_path, owned_text) = (path.to_owned(), text.to_owned());
+    std::thread::Builder::new()
+        .name("rego-parse".to_owned())
+        // the main thread's stack size: the parser recurses per nesting level
+        .stack_size(8 * 1024 * 1024)
+        .spawn(move || {
+            let result = add_policy(&mut owned, &owned_path, &owned_text, v0);
+            let _ = tx.send((owned, result));
+        })
+        .map_err(|e| RegoError::Compile {
+            file: path.to_owned(),
+            message: format!("cannot start the parser thread: {e}"),
+        })?;
+    match rx.recv_timeout(limit) {
+        Ok((parsed, result)) => {
+            *engine = parsed;
+            result
+        }
+        Err(_) => Err(RegoError::ParseTimeout {
+            file: path.to_owned(),
+            limit_ms: limit.as_millis(),
+        }),
+    }
+}
+
 pub(crate) fn add_policy(
     engine: &mut Engine,
     path: &str,

@@ -50,6 +50,9 @@ pub enum RegoError {
         limit_ms: u128,
     },
 
+    #[error("{file}: parsing stopped after {limit_ms} ms (a run-away policy?)")]
+    ParseTimeout { file: String, limit_ms: u128 },
+
     #[error("{query}: result for {subject} is an object without a string \"msg\" field")]
     ResultShape { query: String, subject: String },
 

@@ -55,7 +55,8 @@ impl RegoGate {
             let mut builtin_packages = Vec::new();
             for file in &material.rego {
                 let v0 = !file.builtin && options.rego_version == RegoVersion::V0;
-                let package = engine::add_policy(&mut e, &file.path, &file.text, v0)?;
+                let package =
+                    engine::add_policy_within(&mut e, &file.path, &file.text, v0, options.timeout)?;
                 if file.builtin {
                     builtin_packages.push(package.trim_start_matches("data.").to_string());
                 }

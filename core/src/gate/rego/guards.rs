@@ -14,7 +14,8 @@ use regorus::{Engine, Value};
 
 use super::error::RegoError;
 
-/// Most elements a builtin may produce (numbers.range, numbers.range_step, net.cidr_expand).
+/// Most elements a builtin may produce (numbers.range, numbers.range_step, net.cidr_expand,
+/// array.concat).
 pub const MAX_ELEMENTS: f64 = 1_000_000.0;
 /// Most bytes a builtin's string result may have (concat, replace, strings.replace_n, sprintf).
 pub const MAX_STRING_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
@@ -30,7 +31,7 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare, Own); 8] = [
+    let guards: [(&'static str, u8, Check, Prepare, Own); 9] = [
         ("numbers.range", 2, range, always, None),
         ("numbers.range_step", 3, range_step, positive_step, None),
         ("net.cidr_expand", 1, cidr_expand, always, None),
@@ -38,6 +39,7 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ("replace", 3, replace, always, None),
         ("strings.replace_n", 2, replace_n, always, Some(go_replacer)),
         ("sprintf", 2, sprintf, missing_operands, None),
+        ("array.concat", 2, array_concat, always, None),
         (
             "object.subset",
             2,
@@ -286,6 +288,13 @@ fn cidr_expand(args: &[Value]) -> Option<String> {
     over_elements(2f64.powi(bits - prefix))
 }
 
+/// `array.concat(a, a)` doubles: thirty chained calls on a one-element array would ask for a
+/// billion elements.
+fn array_concat(args: &[Value]) -> Option<String> {
+    let len = |v: Option<&Value>| v.and_then(|v| v.as_array().ok()).map_or(0, |a| a.len());
+    over_elements((len(args.first()) + len(args.get(1))) as f64)
+}
+
 fn strings_of(value: Option<&Value>) -> Option<(f64, f64)> {
     let value = value?;
     let (count, bytes) = if let Ok(array) = value.as_array() {
@@ -385,6 +394,31 @@ mod tests {
             let err = eval(query).err().unwrap_or_default();
             assert!(err.contains("over the limit"), "{query}: {err}");
         }
+    }
+
+    /// Each call doubles: the 20th would make 1,048,576 elements, over the limit.
+    fn doubling_chain(calls: usize) -> String {
+        let mut query = "a0 := [1]".to_owned();
+        for i in 1..=calls {
+            query.push_str(&format!("; a{i} := array.concat(a{j}, a{j})", j = i - 1));
+        }
+        query
+    }
+
+    #[test]
+    fn array_concat_chains_are_refused_before_allocation() {
+        let err = eval(&doubling_chain(22)).err().unwrap_or_default();
+        assert!(
+            err.contains("array.concat: 1048576 elements is over the limit"),
+            "{err}"
+        );
+        // 19 doublings (524,288 elements) are within the limit, and results are regorus's
+        let r = eval(&format!("{}; n := count(a19)", doubling_chain(19)))
+            .map(|r| r.result[0].bindings["n"].clone());
+        assert_eq!(r.ok(), Some(Value::from(524_288u64)));
+        let r = eval("x := array.concat([1, 2], [3])")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[1,2,3]}"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Executing a parsed template over the decrypted items, Go `text/template` semantics.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use zeroize::Zeroizing;
@@ -14,6 +15,19 @@ use crate::seal::plaintext::Plaintext;
 /// 1 MiB, so nothing bigger is ever useful, and `{{ repeat 100000 (repeat 100000 "x") }}` in a
 /// 1 KB file must not allocate 10 GB (in `unseal` or in the controller).
 pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// The most bytes all values of one render may produce together. Each value is capped at
+/// [`MAX_TEMPLATE_BYTES`], but a 1 MiB template can hold tens of thousands of them (`print
+/// (repeat 1048576 "x") (repeat 1048576 "x") …` took 22 GB before the kernel killed the fuzz
+/// run); 64 values' worth is far more than a Secret's template needs.
+pub const MAX_RENDER_BYTES: usize = 64 * MAX_TEMPLATE_BYTES;
+
+thread_local! {
+    /// Bytes pushed into any [`SecretBuf`] since the current render started ([`Exec::run`]): a
+    /// render runs on one thread from start to end, and the functions that make values have no
+    /// handle on the executor.
+    static PRODUCED: Cell<usize> = const { Cell::new(0) };
+}
 
 /// A byte buffer for plaintext that never leaves an unwiped copy behind when it grows, and never
 /// grows past [`MAX_TEMPLATE_BYTES`]: a push that would is dropped and remembered, and the
@@ -32,6 +46,12 @@ impl SecretBuf {
     pub fn push(&mut self, bytes: &[u8]) {
         let needed = self.0.len().saturating_add(bytes.len());
         if self.1 || needed > MAX_TEMPLATE_BYTES {
+            self.1 = true;
+            return;
+        }
+        let produced = PRODUCED.get().saturating_add(bytes.len());
+        PRODUCED.set(produced);
+        if produced > MAX_RENDER_BYTES {
             self.1 = true;
             return;
         }
@@ -69,6 +89,14 @@ impl SecretBuf {
         exact.extend_from_slice(&self.0);
         Plaintext::new(exact)
     }
+}
+
+/// The error for a render over [`MAX_RENDER_BYTES`].
+pub fn over_render_budget() -> Fail {
+    Fail::Exec(format!(
+        "the template's values add up to more than {MAX_RENDER_BYTES} bytes, \
+         64 times the Kubernetes limit for a Secret"
+    ))
 }
 
 /// The error for a value over [`MAX_TEMPLATE_BYTES`].
@@ -140,7 +168,13 @@ impl<'a> Exec<'a> {
     }
 
     pub fn run(mut self, nodes: &[Node]) -> Result<Plaintext, Fail> {
-        self.walk(nodes, &Value::Data)?;
+        PRODUCED.set(0);
+        let walked = self.walk(nodes, &Value::Data);
+        // over the render budget, some values were cut short: whatever came of them is wrong
+        if PRODUCED.get() > MAX_RENDER_BYTES {
+            return Err(over_render_budget());
+        }
+        walked?;
         self.out.check()?;
         Ok(self.out.into_plaintext())
     }

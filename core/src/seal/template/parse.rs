@@ -56,6 +56,11 @@ pub enum Arg {
     Sub(Box<Pipeline>, Vec<String>),
 }
 
+/// How deep `{{if}}`/`{{range}}`/`{{with}}` blocks and parentheses may nest. The parser and the
+/// executor recurse once per level, so without a limit a 1 KB template overflows the stack (found
+/// by `fuzz_template`); no Secret template comes near 100 levels.
+pub const MAX_NESTING: usize = 100;
+
 const KEYWORDS_UNSUPPORTED: &[&str] = &["define", "template", "block", "break", "continue"];
 
 /// Parses a whole template.
@@ -63,6 +68,7 @@ pub fn parse(source: &str) -> Result<Vec<Node>, Fail> {
     let pieces = split(source)?;
     let mut parser = Parser {
         pieces: pieces.into_iter().peekable(),
+        depth: 0,
     };
     let (nodes, end) = parser.list()?;
     match end {
@@ -87,6 +93,32 @@ enum Stop {
 
 struct Parser {
     pieces: std::iter::Peekable<std::vec::IntoIter<Piece>>,
+    /// Blocks open around the current position.
+    depth: usize,
+}
+
+fn too_deep(line: usize) -> Fail {
+    Fail::Parse {
+        line,
+        reason: format!("blocks and parentheses nest deeper than {MAX_NESTING} levels"),
+    }
+}
+
+/// The deepest parenthesis nesting in one action.
+fn paren_depth(toks: &[Tok]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for tok in toks {
+        match tok {
+            Tok::Open => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Tok::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 impl Parser {
@@ -103,6 +135,9 @@ impl Parser {
             };
             let line = action.line;
             let mut toks = action.toks;
+            if self.depth + paren_depth(&toks) > MAX_NESTING {
+                return Err(too_deep(line));
+            }
             let keyword = match toks.first() {
                 Some(Tok::Ident(word)) => word.clone(),
                 _ => String::new(),
@@ -115,7 +150,10 @@ impl Parser {
                 }
                 "if" | "range" | "with" => {
                     toks.remove(0);
-                    nodes.push(self.control(&keyword, toks, line)?);
+                    self.depth += 1;
+                    let node = self.control(&keyword, toks, line);
+                    self.depth -= 1;
+                    nodes.push(node?);
                 }
                 word if KEYWORDS_UNSUPPORTED.contains(&word) => {
                     return Err(Fail::Unsupported(format!("`{{{{{word}}}}}`")));

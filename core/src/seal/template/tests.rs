@@ -208,3 +208,91 @@ fn check_validates_without_values() {
     let bad = BTreeMap::from([("a".to_owned(), "{{ .x | nope }}".to_owned())]);
     assert!(check(&bad).is_err());
 }
+
+/// Found by `fuzz_template`: each level of nesting was one parser (and executor) stack frame, so a
+/// short template overflowed the stack and aborted `unseal` and the controller.
+#[test]
+fn deep_nesting_is_one_parse_error_not_a_stack_overflow() {
+    for source in [
+        format!(
+            "{}x{}",
+            "{{ if true }}".repeat(100_000),
+            "{{ end }}".repeat(100_000)
+        ),
+        format!(
+            "{{{{ print {}1{} }}}}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+        format!(
+            "{}{{{{ print {}1{} }}}}{}",
+            "{{ with . }}".repeat(60),
+            "(".repeat(60),
+            ")".repeat(60),
+            "{{ end }}".repeat(60)
+        ),
+    ] {
+        let error = one(&source).unwrap_err().to_string();
+        assert!(error.contains("nest deeper than 100 levels"), "{error}");
+    }
+    // 100 levels are still fine
+    let fine = format!("{}x{}", "{{ if true }}".repeat(99), "{{ end }}".repeat(99));
+    assert_eq!(ok(&fine), "x");
+    assert_eq!(
+        ok(&format!(
+            "{{{{ print {}1{} }}}}",
+            "(".repeat(100),
+            ")".repeat(100)
+        )),
+        "1"
+    );
+}
+
+/// Found by `fuzz_template`: each space inside an action rescanned the rest of its run, so 20 KB
+/// of spaces took 7 s; a 1 MiB template would have held `unseal` and the controller for hours.
+#[test]
+fn long_runs_of_spaces_in_an_action_take_linear_time() {
+    let source = format!(
+        "{{{{{}print 1{} }}}}",
+        " ".repeat(1 << 20),
+        "\t".repeat(1 << 20)
+    );
+    let start = std::time::Instant::now();
+    assert_eq!(ok(&source), "1");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(ok("{{ print 1   -}}   x"), "1x");
+}
+
+/// Found by `fuzz_template` (the kernel killed the run at 22 GB): every value was capped at 1 MiB
+/// but a template could make thousands of them. 5,000 one-MiB arguments must fail after 64 MiB.
+#[test]
+fn many_large_values_hit_the_render_budget_not_the_memory() {
+    let arg = r#" (repeat 1048576 "x")"#;
+    for source in [
+        format!("{{{{ print{} }}}}", arg.repeat(5000)),
+        format!(
+            "{{{{ $a := 1 }}}}{}{{{{ len $a }}}}",
+            format!("{{{{ $a = len{arg} }}}}").repeat(5000)
+        ),
+    ] {
+        let error = one(&source).unwrap_err().to_string();
+        assert!(
+            error.contains("add up to more than 67108864 bytes"),
+            "{error}"
+        );
+    }
+    // the budget is per render: the next one starts from zero
+    assert_eq!(ok(r#"{{ len (repeat 1048576 "x") }}"#), "1048576");
+    // and 60 values of 1 MiB are still fine
+    assert_eq!(
+        ok(&format!(
+            "{{{{ len (print{}) }}}}",
+            r#" (repeat 17476 "x")"#.repeat(60)
+        )),
+        "1048560"
+    );
+}
