@@ -110,6 +110,22 @@ fn unzip(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Whether `go` and `unzip` are on PATH; without them the test is skipped loudly (fails in CI).
+fn tools_present(test: &str) -> bool {
+    if Command::new("go").arg("version").output().is_ok()
+        && Command::new("unzip").arg("-v").output().is_ok()
+    {
+        return true;
+    }
+    sealgate_tests::require(
+        test,
+        "`go` and `unzip` on PATH",
+        "it reads upstream modules from the Go module proxy",
+    )
+    .unwrap();
+    false
+}
+
 /// Every example file as a named source.
 fn examples() -> Vec<Source> {
     let mut sources = Vec::new();
@@ -135,15 +151,9 @@ fn examples() -> Vec<Source> {
 
 #[test]
 fn conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds() {
-    if Command::new("go").arg("version").output().is_err()
-        || Command::new("unzip").arg("-v").output().is_err()
-    {
-        sealgate_tests::require(
-            "conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds",
-            "`go` and `unzip` on PATH",
-            "it reads upstream modules from the Go module proxy",
-        )
-        .unwrap();
+    if !tools_present(
+        "conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds",
+    ) {
         return;
     }
     let sources = examples();
@@ -215,15 +225,9 @@ fn flux_export(file: &str) -> String {
 /// controller-gen CRDs (clean above); a type error planted in each is an error at its path.
 #[test]
 fn conformance_upstream_examples_flux_helmrelease_and_alert_planted_errors_found() {
-    if Command::new("go").arg("version").output().is_err()
-        || Command::new("unzip").arg("-v").output().is_err()
-    {
-        sealgate_tests::require(
-            "conformance_upstream_examples_flux_helmrelease_and_alert_planted_errors_found",
-            "`go` and `unzip` on PATH",
-            "it reads upstream modules from the Go module proxy",
-        )
-        .unwrap();
+    if !tools_present(
+        "conformance_upstream_examples_flux_helmrelease_and_alert_planted_errors_found",
+    ) {
         return;
     }
     let release = flux_export("helm-release.yaml");
