@@ -2,7 +2,9 @@
 //! Kubernetes' own test manifests (the API server accepts them: `kubectl create --dry-run=server`),
 //! and the CRD catalog projects' own examples against the catalog's schemas (Flux's samples,
 //! Gateway API's standard examples, Argo CD's reference manifests, Prometheus operator's alerting
-//! guide). The material comes from the same Go modules as `schemas/generate` uses, read from the
+//! guide, the flux CLI's `flux export` golden files for HelmRelease, Alert and the other kinds whose
+//! CRDs the catalog generates with controller-gen); type errors planted in a HelmRelease and an
+//! Alert from those files are found. The material comes from the same Go modules as `schemas/generate` uses, read from the
 //! module zip in the module cache (`go mod download`); without `go` the test fails in CI and is
 //! skipped loudly elsewhere. `unzip` lists and reads the zips.
 
@@ -65,7 +67,17 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "example/user-guides/alerting/",
         ".yaml",
     ),
+    // What `flux export` writes for every Flux kind (HelmRelease, Alert, Provider, Receiver, the
+    // image kinds, …): the CLI's golden files, templated on the namespace (see `FLUX_NAMESPACE`).
+    (
+        "github.com/fluxcd/flux2/v2@v2.9.5",
+        "cmd/flux/testdata/export/",
+        ".yaml",
+    ),
 ];
+
+/// The flux CLI's golden files say `namespace: {{ .fluxns }}`; its tests fill in a namespace.
+const FLUX_NAMESPACE: (&str, &str) = ("{{ .fluxns }}", "flux-system");
 
 fn module_zip(module: &str) -> String {
     let out = Command::new("go")
@@ -98,6 +110,22 @@ fn unzip(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Whether `go` and `unzip` are on PATH; without them the test is skipped loudly (fails in CI).
+fn tools_present(test: &str) -> bool {
+    if Command::new("go").arg("version").output().is_ok()
+        && Command::new("unzip").arg("-v").output().is_ok()
+    {
+        return true;
+    }
+    sealgate_tests::require(
+        test,
+        "`go` and `unzip` on PATH",
+        "it reads upstream modules from the Go module proxy",
+    )
+    .unwrap();
+    false
+}
+
 /// Every example file as a named source.
 fn examples() -> Vec<Source> {
     let mut sources = Vec::new();
@@ -111,7 +139,7 @@ fn examples() -> Vec<Source> {
             .collect();
         assert!(!names.is_empty(), "no {prefix}*{suffix} in {module}");
         for name in names {
-            let text = unzip(&["-p", &zip, &name]);
+            let text = unzip(&["-p", &zip, &name]).replace(FLUX_NAMESPACE.0, FLUX_NAMESPACE.1);
             // Alertmanager's own configuration files sit next to the manifests in the guides.
             if text.contains("kind:") {
                 sources.push(Source::from_text(&name, text));
@@ -123,15 +151,9 @@ fn examples() -> Vec<Source> {
 
 #[test]
 fn conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds() {
-    if Command::new("go").arg("version").output().is_err()
-        || Command::new("unzip").arg("-v").output().is_err()
-    {
-        sealgate_tests::require(
-            "conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds",
-            "`go` and `unzip` on PATH",
-            "it reads upstream modules from the Go module proxy",
-        )
-        .unwrap();
+    if !tools_present(
+        "conformance_upstream_examples_validate_clean_with_numeric_quantities_and_catalog_crds",
+    ) {
         return;
     }
     let sources = examples();
@@ -174,7 +196,11 @@ fn conformance_upstream_examples_validate_clean_with_numeric_quantities_and_cata
     let used = validator.catalog_used();
     for project in [
         "argo-cd",
+        "flux-helm-controller",
+        "flux-image-automation-controller",
+        "flux-image-reflector-controller",
         "flux-kustomize-controller",
+        "flux-notification-controller",
         "flux-source-controller",
         "gateway-api",
         "prometheus-operator",
@@ -186,4 +212,71 @@ fn conformance_upstream_examples_validate_clean_with_numeric_quantities_and_cata
     }
     let checked = report.counts();
     assert!(checked.valid >= 100, "{checked:?}");
+}
+
+/// One of the flux CLI's `flux export` golden files, namespace filled in.
+fn flux_export(file: &str) -> String {
+    let zip = module_zip("github.com/fluxcd/flux2/v2@v2.9.5");
+    let name = format!("github.com/fluxcd/flux2/v2@v2.9.5/cmd/flux/testdata/export/{file}");
+    unzip(&["-p", &zip, &name]).replace(FLUX_NAMESPACE.0, FLUX_NAMESPACE.1)
+}
+
+/// A HelmRelease and an Alert as `flux export` writes them are judged by the catalog's
+/// controller-gen CRDs (clean above); a type error planted in each is an error at its path.
+#[test]
+fn conformance_upstream_examples_flux_helmrelease_and_alert_planted_errors_found() {
+    if !tools_present(
+        "conformance_upstream_examples_flux_helmrelease_and_alert_planted_errors_found",
+    ) {
+        return;
+    }
+    let release = flux_export("helm-release.yaml");
+    let alert = flux_export("alert.yaml");
+    let planted = [
+        (
+            &release,
+            "  interval: 5m0s",
+            "  interval: [5m0s]",
+            "/spec/interval",
+        ),
+        (
+            &release,
+            "      reconcileStrategy: ChartVersion",
+            "      reconcileStrategy: 3",
+            "/spec/chart/spec/reconcileStrategy",
+        ),
+        (
+            &alert,
+            "  eventSeverity: info",
+            "  eventSeverity: loud",
+            "/spec/eventSeverity",
+        ),
+        (
+            &alert,
+            "  - kind: GitRepository",
+            "  - kind: 7",
+            "/spec/eventSources/0/kind",
+        ),
+    ];
+    for (text, from, to, path) in planted {
+        let broken = text.replace(from, to);
+        assert_ne!(&broken, text, "{from} not in the golden file");
+        let mut validator = Validator::new(SchemaOptions::default(), None).unwrap();
+        let report = validator
+            .validate(vec![Input::Read(Source::from_text("flux.yaml", broken))])
+            .unwrap();
+        let errors: Vec<(String, String)> = report
+            .findings()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.check.clone(), f.message.clone()))
+            .collect();
+        assert!(
+            errors.iter().any(|(_, m)| m.contains(path)),
+            "{to}: {errors:?}"
+        );
+        assert!(
+            errors.iter().all(|(check, _)| check != "missing-schema"),
+            "{to}: {errors:?}"
+        );
+    }
 }

@@ -5,7 +5,8 @@
 //! Writes, per project, `catalog/<name>.json.deflate`: a deflated JSON object from
 //! `"<apiVersion> <kind>"` to that version's stripped `openAPIV3Schema` (served versions only, as
 //! the API server refuses the others); and `catalog/index.json`, the record of what was taken
-//! from where: module, version, `go.sum` hash, source files and kinds of every project. The
+//! from where: module, version, `go.sum` hash, source files and kinds of every project (and, for
+//! CRDs generated from a module's Go types, the generator and its version). The
 //! index is small and read at run time to find which project knows a kind, so only that
 //! project's file is ever inflated.
 
@@ -40,7 +41,7 @@ pub(crate) fn files(projects: &[Project]) -> Result<Vec<(String, Vec<u8>)>, Stri
         }
         let json = serde_json::to_vec(&schemas).map_err(|e| e.to_string())?;
         let file = format!("{}.json.deflate", project.name);
-        index.push(json!({
+        let mut entry = json!({
             "name": project.name,
             "module": project.module,
             "version": project.version,
@@ -48,7 +49,11 @@ pub(crate) fn files(projects: &[Project]) -> Result<Vec<(String, Vec<u8>)>, Stri
             "file": file,
             "sources": sources,
             "kinds": schemas.keys().collect::<Vec<_>>(),
-        }));
+        });
+        if let (Some(generator), Value::Object(map)) = (&project.generator, &mut entry) {
+            map.insert("generator".to_owned(), json!(generator));
+        }
+        index.push(entry);
         out.push((
             format!("catalog/{file}"),
             miniz_oxide::deflate::compress_to_vec(&json, 9),

@@ -6,8 +6,8 @@
 //! JSON per minor version. `--crd NAME=FILE.yaml` writes an upstream CRD (Gatekeeper's
 //! ConstraintTemplate) as `NAME.json`, with the same stripping applied to its schemas. (The
 //! SealedSecret CRD schema comes from the controller's Rust types: `crdgen` in
-//! sealgate-controller.) `--catalog-project`/`--catalog-file` build the embedded CRD catalog
-//! (`schemas/catalog/`, see `catalog.rs`). `--check` compares instead of writing, so CI can fail on drift.
+//! sealgate-controller.) `--catalog-project`/`--catalog-generator`/`--catalog-file` build the
+//! embedded CRD catalog (`schemas/catalog/`, see `catalog.rs`). `--check` compares instead of writing, so CI can fail on drift.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +23,9 @@ struct Project {
     version: String,
     /// The module's `go.sum` hash (`h1:…`), as `go mod download -json` reports it.
     sum: String,
+    /// How the CRD YAML was made when the module holds only Go types (controller-gen and its
+    /// version and options); `None` when the files are the module's own.
+    generator: Option<String>,
     files: Vec<PathBuf>,
 }
 
@@ -70,8 +73,18 @@ fn parse_args() -> Result<Args, String> {
                     module: next()?,
                     version: next()?,
                     sum: next()?,
+                    generator: None,
                     files: Vec::new(),
                 });
+            }
+            "--catalog-generator" => {
+                let generator = it
+                    .next()
+                    .ok_or("--catalog-generator needs the generator and its version")?;
+                args.catalog
+                    .last_mut()
+                    .ok_or("--catalog-generator comes after its --catalog-project")?
+                    .generator = Some(generator);
             }
             "--catalog-file" => {
                 let file = it.next().ok_or("--catalog-file needs a CRD file")?;

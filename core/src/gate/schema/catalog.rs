@@ -28,12 +28,32 @@ const EMBEDDED: &[(&str, &[u8])] = &[
         include_bytes!("../../../../schemas/catalog/external-secrets.json.deflate"),
     ),
     (
+        "flux-helm-controller.json.deflate",
+        include_bytes!("../../../../schemas/catalog/flux-helm-controller.json.deflate"),
+    ),
+    (
+        "flux-image-automation-controller.json.deflate",
+        include_bytes!("../../../../schemas/catalog/flux-image-automation-controller.json.deflate"),
+    ),
+    (
+        "flux-image-reflector-controller.json.deflate",
+        include_bytes!("../../../../schemas/catalog/flux-image-reflector-controller.json.deflate"),
+    ),
+    (
         "flux-kustomize-controller.json.deflate",
         include_bytes!("../../../../schemas/catalog/flux-kustomize-controller.json.deflate"),
     ),
     (
+        "flux-notification-controller.json.deflate",
+        include_bytes!("../../../../schemas/catalog/flux-notification-controller.json.deflate"),
+    ),
+    (
         "flux-source-controller.json.deflate",
         include_bytes!("../../../../schemas/catalog/flux-source-controller.json.deflate"),
+    ),
+    (
+        "flux-source-watcher.json.deflate",
+        include_bytes!("../../../../schemas/catalog/flux-source-watcher.json.deflate"),
     ),
     (
         "gatekeeper.json.deflate",
@@ -182,6 +202,21 @@ mod tests {
                 "source.toolkit.fluxcd.io/v1",
                 "GitRepository",
                 "flux-source-controller",
+            ),
+            (
+                "helm.toolkit.fluxcd.io/v2",
+                "HelmRelease",
+                "flux-helm-controller",
+            ),
+            (
+                "notification.toolkit.fluxcd.io/v1beta3",
+                "Alert",
+                "flux-notification-controller",
+            ),
+            (
+                "image.toolkit.fluxcd.io/v1",
+                "ImageUpdateAutomation",
+                "flux-image-automation-controller",
             ),
             ("argoproj.io/v1alpha1", "Application", "argo-cd"),
             ("cert-manager.io/v1", "Certificate", "cert-manager"),
