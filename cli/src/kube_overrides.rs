@@ -318,67 +318,37 @@ fn entry<'a, T: Named>(list: &'a mut Vec<T>, name: &str) -> &'a mut T::Inner {
     list[at].inner().get_or_insert_with(T::default_inner)
 }
 
-impl Named for NamedCluster {
-    type Inner = Cluster;
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn fresh(name: String) -> Self {
-        NamedCluster {
-            name,
-            cluster: None,
-            other: Default::default(),
+/// One `Named` impl: kube's three `Named*` entries differ only in their field and in what a
+/// fresh inner part holds.
+macro_rules! named {
+    ($entry:ident, $field:ident: $inner:ty = $fresh:expr) => {
+        impl Named for $entry {
+            type Inner = $inner;
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn fresh(name: String) -> Self {
+                $entry {
+                    name,
+                    $field: None,
+                    other: Default::default(),
+                }
+            }
+            fn inner(&mut self) -> &mut Option<$inner> {
+                &mut self.$field
+            }
+            fn default_inner() -> $inner {
+                $fresh
+            }
         }
-    }
-    fn inner(&mut self) -> &mut Option<Cluster> {
-        &mut self.cluster
-    }
-    fn default_inner() -> Cluster {
-        Cluster::default()
-    }
+    };
 }
 
-impl Named for NamedAuthInfo {
-    type Inner = AuthInfo;
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn fresh(name: String) -> Self {
-        NamedAuthInfo {
-            name,
-            auth_info: None,
-            other: Default::default(),
-        }
-    }
-    fn inner(&mut self) -> &mut Option<AuthInfo> {
-        &mut self.auth_info
-    }
-    fn default_inner() -> AuthInfo {
-        AuthInfo::default()
-    }
-}
-
-/// A context the override flags make up: their own cluster and user.
-impl Named for NamedContext {
-    type Inner = Context;
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn fresh(name: String) -> Self {
-        NamedContext {
-            name,
-            context: None,
-            other: Default::default(),
-        }
-    }
-    fn inner(&mut self) -> &mut Option<Context> {
-        &mut self.context
-    }
-    fn default_inner() -> Context {
-        Context {
-            cluster: OVERRIDE.to_owned(),
-            user: Some(OVERRIDE.to_owned()),
-            ..Context::default()
-        }
-    }
-}
+named!(NamedCluster, cluster: Cluster = Cluster::default());
+named!(NamedAuthInfo, auth_info: AuthInfo = AuthInfo::default());
+// A context the override flags make up: their own cluster and user.
+named!(NamedContext, context: Context = Context {
+    cluster: OVERRIDE.to_owned(),
+    user: Some(OVERRIDE.to_owned()),
+    ..Context::default()
+});
