@@ -169,18 +169,13 @@ pub fn namespace(target: &Target) -> Result<(String, bool), CliError> {
             "pass --namespace NS, or --kubeconfig FILE",
         ));
     };
-    let name = target
-        .context
-        .clone()
-        .or_else(|| kubeconfig.current_context.clone())
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| {
-            CliError::input(
-                "the kubeconfig has no current-context",
-                default_kubeconfig(),
-                "pass --context NAME or --namespace NS",
-            )
-        })?;
+    let name = context_name(target, &kubeconfig).ok_or_else(|| {
+        CliError::input(
+            "the kubeconfig has no current-context",
+            default_kubeconfig(),
+            "pass --context NAME or --namespace NS",
+        )
+    })?;
     let context = kubeconfig
         .contexts
         .iter()
@@ -201,6 +196,15 @@ pub fn namespace(target: &Target) -> Result<(String, bool), CliError> {
     Ok((namespace, false))
 }
 
+/// The context kubectl would use: `--context`, else the kubeconfig's current-context (empty = none).
+fn context_name(target: &Target, kubeconfig: &Kubeconfig) -> Option<String> {
+    target
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone())
+        .filter(|n| !n.is_empty())
+}
+
 /// The client configuration with the overrides applied to the cluster and user the context
 /// names (or `--cluster`/`--user`); `--server` alone works without any kubeconfig.
 pub async fn config(target: &Target) -> Result<Config, CliError> {
@@ -216,12 +220,7 @@ pub async fn config(target: &Target) -> Result<Config, CliError> {
             ));
         }
     };
-    let context_name = target
-        .context
-        .clone()
-        .or_else(|| kubeconfig.current_context.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| OVERRIDE.to_owned());
+    let context_name = context_name(target, &kubeconfig).unwrap_or_else(|| OVERRIDE.to_owned());
     let context = entry(&mut kubeconfig.contexts, &context_name).clone();
     let cluster_name = o.cluster.clone().unwrap_or(context.cluster);
     let user_name = o
