@@ -202,6 +202,62 @@ fn a_million_documents_stop_at_the_document_budget_while_streaming() {
     assert_one_error(&run, "more than 3 documents");
 }
 
+/// A ConfigMap with a value `depth` collections deep under `data` and under an extra field.
+fn deep_config_map(depth: usize) -> String {
+    let deep = format!("{}1{}", "[".repeat(depth - 2), "]".repeat(depth - 2));
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: deep, namespace: ns}}\ndata: {{a: {deep}}}\nx: {deep}\n"
+    )
+}
+
+/// The deepest document the loader accepts goes through every later stage that recurses
+/// (schema, Rego's input, `walk`, `json.marshal`, the JSON report) without overflowing the
+/// stack; one level more is one error naming the line, not an abort.
+#[test]
+fn deep_nesting_stops_at_the_depth_limit_in_every_reader() {
+    let dir = scratch();
+    policy_dir(
+        dir.path(),
+        "package main\n\ndeny contains msg if {\n  walk(input, [path, value])\n  count(path) > 120\n  msg := json.marshal(value)\n}\n\nwarn contains msg if {\n  msg := sprintf(\"%v\", [input.x])\n}\n",
+    );
+    write(dir.path(), "deepest.yaml", &deep_config_map(128));
+    for format in ["text", "json", "sarif", "junit"] {
+        let run = sealgate(
+            dir.path(),
+            &[
+                "validate",
+                "--policy",
+                "policy",
+                "--strict",
+                "-o",
+                format,
+                "deepest.yaml",
+            ],
+        );
+        assert_eq!(run.code, Some(1), "{format}: {}", run.stderr);
+        assert!(run.stdout.contains("main.deny"), "{format}: {}", run.stdout);
+    }
+    write(dir.path(), "deeper.yaml", &deep_config_map(129));
+    let run = sealgate(dir.path(), &["validate", "deeper.yaml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("deeper.yaml:4") && run.stdout.contains("nest deeper than 128 levels"),
+        "{}",
+        run.stdout
+    );
+    let runs = [
+        sealgate(
+            dir.path(),
+            &["seal", "--cert", "cert.pem", "-f", "deeper.yaml"],
+        ),
+        sealgate(dir.path(), &["unseal", "--local", "-f", "deeper.yaml"]),
+        sealgate(dir.path(), &["drift", "deeper.yaml"]),
+    ];
+    for run in &runs {
+        assert_one_error(run, "nest deeper than 128 levels");
+    }
+}
+
 #[test]
 fn findings_are_capped_with_a_summary_line() {
     let dir = scratch();

@@ -7,8 +7,9 @@
 //! between seeds, truncation, and tokens of each format from a dictionary.
 //!
 //! `SEALGATE_FUZZ_SECS` sets the time per target (default 2 s, so `cargo test` stays quick; CI
-//! and the longer documented run raise it), `SEALGATE_FUZZ_SEED` the random seed (default: from
-//! the clock, printed first so a run that aborts can be replayed exactly), and
+//! and the longer documented run raise it), `SEALGATE_FUZZ_SEED` the random seed (default, or
+//! `clock`: from the clock, printed first so a run that aborts can be replayed exactly; CI's
+//! `tests/run` fixes one so its verdict is reproducible), and
 //! `SEALGATE_FUZZ_LAST=FILE` writes each input to FILE before running it: replaying an aborted
 //! run's seed with it leaves the input that aborted in FILE (a stack overflow or an allocation
 //! failure cannot be caught).
@@ -93,10 +94,17 @@ impl Campaign {
     /// is re-raised after the input was written to `$TMPDIR/sealgate-fuzz/` and
     /// printed (escaped), so the failing test names it. The slowest input is saved the same way.
     pub fn run(&self, mut target: impl FnMut(&[u8])) -> Report {
-        let seed = std::env::var("SEALGATE_FUZZ_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(clock_seed);
+        let seed = match std::env::var("SEALGATE_FUZZ_SEED").ok().as_deref() {
+            None | Some("" | "clock") => clock_seed(),
+            Some(text) => {
+                let seed = text.parse::<u64>();
+                assert!(
+                    seed.is_ok(),
+                    "SEALGATE_FUZZ_SEED={text:?}: give a number, or `clock` to explore"
+                );
+                seed.unwrap_or_default()
+            }
+        };
         let budget = Duration::from_secs_f64(
             std::env::var("SEALGATE_FUZZ_SECS")
                 .ok()

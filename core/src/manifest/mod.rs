@@ -21,7 +21,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
-pub use budget::{Budget, DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCUMENTS};
+pub use budget::{Budget, DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCUMENTS, MAX_DEPTH};
 pub use position::{NodePos, PositionIndex, push_pointer_segment};
 
 #[derive(Debug, thiserror::Error)]
@@ -479,6 +479,13 @@ fn limit_error(source: &Source, failure: &tree::Failure) -> ManifestError {
             file,
             line: failure.line,
             limit: source.budget.documents,
+        },
+        // not raisable, so reported as what it is to a reader: YAML this loader will not read
+        Some(tree::Limit::Depth) => ManifestError::Yaml {
+            file,
+            line: failure.line,
+            column: failure.column,
+            message: failure.message.clone(),
         },
         _ => ManifestError::AliasExpansion {
             file,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::position::{CharToByte, NodePos, PositionIndex, push_pointer_segment};
 use super::scalar::{key_string, resolve_plain};
-use super::{Budget, Diagnostic, DiagnosticKind};
+use super::{Budget, Diagnostic, DiagnosticKind, MAX_DEPTH};
 
 /// What one node costs besides its text, in the byte count of alias expansion: an alias to an
 /// empty scalar still copies a JSON value.
@@ -46,6 +46,8 @@ pub(crate) enum Limit {
     /// long string costs its length, so a few kilobytes cannot expand to gigabytes).
     AliasBytes,
     Documents,
+    /// Mappings and sequences nested deeper than [`MAX_DEPTH`], counting what aliases copy in.
+    Depth,
 }
 
 struct KeySlot {
@@ -70,6 +72,8 @@ struct Frame {
     start: Marker,
     /// Bytes of the node built so far (text plus [`NODE_BYTES`] per node).
     bytes: u64,
+    /// Nesting height of the node built so far: 1 for an empty collection.
+    height: usize,
 }
 
 struct DocState {
@@ -81,11 +85,18 @@ struct DocState {
     item_lines: Vec<usize>,
 }
 
+struct Anchored {
+    value: Value,
+    bytes: u64,
+    height: usize,
+}
+
 struct Builder<'t> {
     chars: CharToByte<'t>,
     record: bool,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, u64)>,
+    /// Each anchor's value, its bytes and its nesting height.
+    anchors: HashMap<usize, Anchored>,
     alias_bytes: u64,
     budget: Budget,
     doc: Option<DocState>,
@@ -117,6 +128,16 @@ pub(crate) fn parse_stream(
         builder.event(event, span)?;
     }
     Ok(builder.docs)
+}
+
+/// The failure for a node that would end deeper than [`MAX_DEPTH`].
+fn too_deep(mark: Marker) -> Failure {
+    let mut failure = failure_at(
+        mark,
+        format!("mappings and sequences nest deeper than {MAX_DEPTH} levels"),
+    );
+    failure.limit = Some(Limit::Depth);
+    failure
 }
 
 fn failure_at(mark: Marker, message: impl Into<String>) -> Failure {
@@ -155,6 +176,7 @@ impl Builder<'_> {
             Event::DocumentEnd => self.end_document(span),
             Event::MappingStart(anchor, _) => {
                 self.note_content(span.start);
+                self.open_collection(span.start)?;
                 self.stack.push(Frame {
                     container: Container::Map {
                         map: Map::new(),
@@ -164,15 +186,18 @@ impl Builder<'_> {
                     anchor,
                     start: span.start,
                     bytes: NODE_BYTES,
+                    height: 1,
                 });
             }
             Event::SequenceStart(anchor, _) => {
                 self.note_content(span.start);
+                self.open_collection(span.start)?;
                 self.stack.push(Frame {
                     container: Container::Seq(Vec::new()),
                     anchor,
                     start: span.start,
                     bytes: NODE_BYTES,
+                    height: 1,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -196,7 +221,7 @@ impl Builder<'_> {
                     value,
                     Span::new(frame.start, span.end),
                     frame.anchor,
-                    frame.bytes,
+                    (frame.bytes, frame.height),
                 )?;
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -214,14 +239,18 @@ impl Builder<'_> {
                     self.scalar_value(&text, style, tag.as_deref(), span)
                 };
                 let bytes = NODE_BYTES.saturating_add(text.len() as u64);
-                self.complete(value, span, anchor, bytes)?;
+                self.complete(value, span, anchor, (bytes, 0))?;
             }
             Event::Alias(id) => {
                 self.note_content(span.start);
                 // checked before the copy is made
-                let Some(bytes) = self.anchors.get(&id).map(|(_, bytes)| *bytes) else {
+                let Some((bytes, height)) = self.anchors.get(&id).map(|a| (a.bytes, a.height))
+                else {
                     return Err(failure_at(span.start, "alias to an unknown anchor"));
                 };
+                if self.stack.len().saturating_add(height) > MAX_DEPTH {
+                    return Err(too_deep(span.start));
+                }
                 self.alias_bytes = self.alias_bytes.saturating_add(bytes);
                 if self.alias_bytes > self.budget.bytes {
                     let mut failure = failure_at(
@@ -231,12 +260,21 @@ impl Builder<'_> {
                     failure.limit = Some(Limit::AliasBytes);
                     return Err(failure);
                 }
-                let Some((value, _)) = self.anchors.get(&id).cloned() else {
+                let Some(value) = self.anchors.get(&id).map(|a| a.value.clone()) else {
                     return Err(failure_at(span.start, "alias to an unknown anchor"));
                 };
-                self.complete(value, span, 0, bytes)?;
+                self.complete(value, span, 0, (bytes, height))?;
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// Refuses a collection that would open deeper than [`MAX_DEPTH`]: every later stage
+    /// (serde, the schema validator, Rego, drop) recurses once per level.
+    fn open_collection(&mut self, mark: Marker) -> Result<(), Failure> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(too_deep(mark));
         }
         Ok(())
     }
@@ -372,10 +410,17 @@ impl Builder<'_> {
         value: Value,
         span: Span,
         anchor: usize,
-        bytes: u64,
+        (bytes, height): (u64, usize),
     ) -> Result<(), Failure> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (value.clone(), bytes));
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    bytes,
+                    height,
+                },
+            );
         }
         let is_key = matches!(
             self.stack.last(),
@@ -422,6 +467,7 @@ impl Builder<'_> {
             return Ok(());
         };
         parent.bytes = parent.bytes.saturating_add(bytes);
+        parent.height = parent.height.max(height.saturating_add(1));
         match &mut parent.container {
             Container::Seq(items) => items.push(value),
             Container::Map {
@@ -605,6 +651,45 @@ mod tests {
         // a few aliases of the string are fine
         let small = format!("a: &a \"{}\"\nb: [*a, *a, *a]\n", "x".repeat(10_000));
         assert!(parse_stream(&small, false, Budget::default()).is_ok());
+    }
+
+    /// `depth` collections nested in flow style, `[[…]]`, or block style, `- - - …`.
+    fn nested(depth: usize, flow: bool) -> String {
+        if flow {
+            format!("{}{}\n", "[".repeat(depth), "]".repeat(depth))
+        } else {
+            format!("{}x\n", "- ".repeat(depth))
+        }
+    }
+
+    /// The fuzzer's input that overflowed the stack after parsing (2,245 `- `): refused with
+    /// the line where the limit was crossed, in both styles, from exactly MAX_DEPTH + 1 on.
+    /// (saphyr's scanner refuses flow nesting past 2,000 by itself, reading ahead of us.)
+    #[test]
+    fn nesting_is_refused_past_max_depth() {
+        for flow in [false, true] {
+            assert!(parse_stream(&nested(MAX_DEPTH, flow), false, Budget::default()).is_ok());
+            let failure = parse_stream(&nested(MAX_DEPTH + 1, flow), false, Budget::default());
+            let failure = failure.err();
+            assert_eq!(failure.as_ref().and_then(|f| f.limit), Some(Limit::Depth));
+            assert_eq!(failure.map(|f| f.line), Some(1));
+            for depth in [2_245, 100_000] {
+                let failure = parse_stream(&nested(depth, flow), false, Budget::default()).err();
+                assert_eq!(failure.map(|f| f.line), Some(1), "{depth} deep");
+            }
+        }
+    }
+
+    /// Aliases build depth without nesting events: two 100-deep halves make one 200-deep value.
+    #[test]
+    fn nesting_built_from_aliases_is_counted() {
+        let half = |tail: &str| format!("{}{tail}{}", "[".repeat(99), "]".repeat(99));
+        let text = format!("a: &a {}\nb: {}\n", half("1"), half("*a"));
+        let failure = parse_stream(&text, false, Budget::default()).err();
+        assert_eq!(failure.as_ref().and_then(|f| f.limit), Some(Limit::Depth));
+        assert_eq!(failure.map(|f| f.line), Some(2));
+        let fits = format!("a: &a {}\nb: [*a]\n", half("1"));
+        assert!(parse_stream(&fits, false, Budget::default()).is_ok());
     }
 
     #[test]
