@@ -22,6 +22,12 @@ pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
 /// run); 64 values' worth is far more than a Secret's template needs.
 pub const MAX_RENDER_BYTES: usize = 64 * MAX_TEMPLATE_BYTES;
 
+/// The most nodes one render may execute, loop bodies counted once per iteration. A template
+/// runs once per key and its loops go over the Secret's own keys, so a few thousand steps is a
+/// large one; `{{ range 100000000000000 }}` (a 30-byte template) would otherwise run, in the
+/// controller, for days (and aborted on allocation before it started).
+pub const MAX_STEPS: usize = 1_000_000;
+
 thread_local! {
     /// Bytes pushed into any [`SecretBuf`] since the current render started ([`Exec::run`]): a
     /// render runs on one thread from start to end, and the functions that make values have no
@@ -156,6 +162,8 @@ pub struct Exec<'a> {
     data: &'a BTreeMap<String, Plaintext>,
     vars: Vec<(String, Value)>,
     out: SecretBuf,
+    /// Nodes executed so far, against [`MAX_STEPS`].
+    steps: usize,
 }
 
 impl<'a> Exec<'a> {
@@ -164,6 +172,7 @@ impl<'a> Exec<'a> {
             data,
             vars: vec![("$".to_owned(), Value::Data)],
             out: SecretBuf::default(),
+            steps: 0,
         }
     }
 
@@ -181,6 +190,7 @@ impl<'a> Exec<'a> {
 
     fn walk(&mut self, nodes: &[Node], dot: &Value) -> Result<(), Fail> {
         for node in nodes {
+            self.step(1)?;
             match node {
                 Node::Text(text) => self.out.push_str(text),
                 Node::Action(pipe) => {
@@ -233,6 +243,17 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
+    /// Counts `n` steps against [`MAX_STEPS`].
+    fn step(&mut self, n: usize) -> Result<(), Fail> {
+        self.steps = self.steps.saturating_add(n);
+        if self.steps > MAX_STEPS {
+            return Err(Fail::Exec(format!(
+                "the template takes more than {MAX_STEPS} steps (a loop over a huge range?)"
+            )));
+        }
+        Ok(())
+    }
+
     fn range(
         &mut self,
         pipe: &Pipeline,
@@ -247,14 +268,19 @@ impl<'a> Exec<'a> {
             commands: pipe.commands.clone(),
         };
         let over = self.pipeline(&plain, dot)?;
-        let items: Vec<(Value, Value)> = match &over {
-            Value::Data => self
-                .data
-                .iter()
-                .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes())))
-                .collect(),
-            Value::Int(n) => (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect(),
-            Value::Missing | Value::Nil => Vec::new(),
+        let data = self.data;
+        // made one at a time: a range over a large int allocates nothing up front
+        let mut items: Box<dyn Iterator<Item = (Value, Value)>> = match &over {
+            Value::Data => Box::new(
+                data.iter()
+                    .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes()))),
+            ),
+            Value::Int(n) => {
+                // every iteration is a step: refused before the first one
+                self.step(usize::try_from(*n).unwrap_or(0))?;
+                Box::new((0..*n).map(|i| (Value::Int(i), Value::Int(i))))
+            }
+            Value::Missing | Value::Nil => Box::new(std::iter::empty()),
             other => {
                 return Err(Fail::Exec(format!(
                     "range can't iterate over a {}",
@@ -262,11 +288,11 @@ impl<'a> Exec<'a> {
                 )));
             }
         };
-        if items.is_empty() {
+        let Some(first) = items.next() else {
             self.walk(otherwise, dot)?;
             return Ok(());
-        }
-        for (key, value) in items {
+        };
+        for (key, value) in std::iter::once(first).chain(items) {
             match pipe.declare.as_slice() {
                 [] => {}
                 [v] => self.vars.push((v.clone(), value.duplicate())),

@@ -296,3 +296,27 @@ fn many_large_values_hit_the_render_budget_not_the_memory() {
         "1048560"
     );
 }
+
+/// Found by `fuzz_template` (a 120 s run): `range` over an int made all its items first, so
+/// `{{ range 8000000000000 }}` asked for 256 TB and aborted; and nested ranges, each small, could
+/// run for days in the controller. Both stop at the step budget, before the loop.
+#[test]
+fn huge_and_nested_ranges_stop_at_the_step_budget() {
+    for source in [
+        "{{ range 8000000000000 }}x{{ end }}",
+        "{{ range 1000 }}{{ range 1000 }}{{ range 1000 }}{{ end }}{{ end }}{{ end }}",
+        "{{ range $i, $v := 9223372036854775807 }}{{ $i }}{{ end }}",
+    ] {
+        let error = one(source).unwrap_err().to_string();
+        assert!(
+            error.contains("more than 1000000 steps"),
+            "{source}: {error}"
+        );
+    }
+    assert_eq!(
+        ok("{{ range $i, $v := 3 }}{{ $i }}{{ $v }}{{ end }}"),
+        "001122"
+    );
+    assert_eq!(ok("{{ range 0 }}x{{ else }}none{{ end }}"), "none");
+    assert_eq!(ok("{{ range 300 }}{{ range 300 }}{{ end }}{{ end }}."), ".");
+}
