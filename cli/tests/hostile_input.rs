@@ -349,6 +349,54 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
     }
 }
 
+/// `double(x) := [x, x]` thirty times is thirty arrays in memory and 2^30 strings written out:
+/// every way a policy can write a value out is measured first (this aborted on allocation).
+#[test]
+fn shared_rego_values_are_measured_before_they_are_written_out() {
+    let mut big = format!(
+        "double(x) := [x, x]\n\nb0 := double(\"{}\")\n",
+        "x".repeat(50)
+    );
+    for i in 1..30 {
+        big.push_str(&format!("b{i} := double(b{})\n", i - 1));
+    }
+    big.push_str("big := b29\n");
+    for (rule, needle) in [
+        (
+            "deny contains msg if { msg := json.marshal(big) }",
+            "over the limit",
+        ),
+        (
+            "deny contains msg if { msg := yaml.marshal(big) }",
+            "over the limit",
+        ),
+        (
+            "deny contains msg if { msg := sprintf(\"%v\", [big]) }",
+            "over the limit",
+        ),
+        (
+            "deny contains msg if { walk(big, [p, _]); msg := \"x\" }",
+            "over the limit",
+        ),
+        // a result itself: the finding says so instead of holding it
+        ("deny contains big if { true }", "not shown"),
+    ] {
+        let dir = scratch();
+        policy_dir(dir.path(), &format!("package main\n\n{big}\n{rule}\n"));
+        let run = sealgate(
+            dir.path(),
+            &["validate", "--policy", "policy", "secret.yaml"],
+        );
+        assert!(matches!(run.code, Some(1 | 2)), "{rule}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(needle) || run.stdout.contains(needle),
+            "{rule}: {} {}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn policy_timeout_covers_parsing() {
     let dir = scratch();

@@ -324,6 +324,17 @@ pub(crate) fn eval(
 }
 
 pub(crate) fn to_json(value: &RegoValue) -> Value {
+    // a result that would not fit is named, not built (see `expansion`)
+    let m = super::expansion::measure(value);
+    if m.bytes > super::guards::MAX_STRING_BYTES || m.height > super::guards::MAX_HEIGHT {
+        return Value::String(format!(
+            "(a result of {:.0} bytes nested {} deep, over sealgate's limit of {:.0} bytes or {} levels: not shown)",
+            m.bytes,
+            m.height,
+            super::guards::MAX_STRING_BYTES,
+            super::guards::MAX_HEIGHT
+        ));
+    }
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 

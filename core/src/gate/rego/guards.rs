@@ -13,12 +13,21 @@ use regorus::unstable::{BUILTINS, Expr, Ref, Source, Span};
 use regorus::{Engine, Value};
 
 use super::error::RegoError;
+use super::expansion::{Expansion, measure};
 
 /// Most elements a builtin may produce (numbers.range, numbers.range_step, net.cidr_expand,
 /// array.concat).
 pub const MAX_ELEMENTS: f64 = 1_000_000.0;
-/// Most bytes a builtin's string result may have (concat, replace, strings.replace_n, sprintf).
+/// Most bytes a builtin's string result may have (concat, replace, strings.replace_n, sprintf,
+/// json.marshal, yaml.marshal).
 pub const MAX_STRING_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+/// Most path elements `walk` may produce: the sum of every visited value's depth (each path is
+/// an array of that many elements).
+pub const MAX_PATH_ELEMENTS: f64 = 16.0 * MAX_ELEMENTS;
+/// Deepest value a builtin may write out or walk: regorus does both by recursion, on an
+/// evaluation thread's stack. A manifest nests at most 128 deep (`manifest::MAX_DEPTH`); only a
+/// policy building a chain of its own gets near this.
+pub const MAX_HEIGHT: usize = 1_000;
 
 type Check = fn(&[Value]) -> Option<String>;
 /// Adjusts the arguments before regorus's builtin runs; `false` is OPA's undefined (a builtin
@@ -31,7 +40,7 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare, Own); 9] = [
+    let guards: [(&'static str, u8, Check, Prepare, Own); 13] = [
         ("numbers.range", 2, range, always, None),
         ("numbers.range_step", 3, range_step, positive_step, None),
         ("net.cidr_expand", 1, cidr_expand, always, None),
@@ -40,6 +49,10 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ("strings.replace_n", 2, replace_n, always, Some(go_replacer)),
         ("sprintf", 2, sprintf, missing_operands, None),
         ("array.concat", 2, array_concat, always, None),
+        ("json.marshal", 1, written_out, always, None),
+        ("json.marshal_with_options", 2, written_out, always, None),
+        ("yaml.marshal", 1, written_out, always, None),
+        ("walk", 1, walk, always, None),
         (
             "object.subset",
             2,
@@ -127,6 +140,35 @@ fn over_elements(count: f64) -> Option<String> {
 fn over_bytes(bytes: f64) -> Option<String> {
     (bytes > MAX_STRING_BYTES).then(|| {
         format!("a {bytes:.0}-byte result is over the limit of {MAX_STRING_BYTES:.0} bytes")
+    })
+}
+
+fn too_deep(m: &Expansion) -> Option<String> {
+    (m.height > MAX_HEIGHT).then(|| {
+        format!(
+            "a value nested {} deep is over the limit of {MAX_HEIGHT}",
+            m.height
+        )
+    })
+}
+
+/// `json.marshal`, `yaml.marshal`: the JSON size of the value, shared parts counted each time
+/// they are written (YAML is within a small factor of it).
+fn written_out(args: &[Value]) -> Option<String> {
+    let m = measure(args.first()?);
+    too_deep(&m).or_else(|| over_bytes(m.bytes))
+}
+
+/// `walk` gives one `[path, value]` pair per value, each path a new array.
+fn walk(args: &[Value]) -> Option<String> {
+    let m = measure(args.first()?);
+    too_deep(&m).or_else(|| over_elements(m.nodes)).or_else(|| {
+        (m.path_elements > MAX_PATH_ELEMENTS).then(|| {
+            format!(
+                "{:.0} path elements is over the limit of {MAX_PATH_ELEMENTS:.0}",
+                m.path_elements
+            )
+        })
     })
 }
 
@@ -366,7 +408,15 @@ fn sprintf(args: &[Value]) -> Option<String> {
         // flags, `.` and `[n]` argument indexes keep the verb open; a letter or `%` ends it
         in_verb = matches!(c, '+' | '-' | '#' | ' ' | '.' | '[' | ']');
     }
-    over_bytes(largest)
+    // `%v` of a collection writes it out; a width pads one operand
+    let operands = args
+        .get(1)
+        .and_then(|a| a.as_array().ok())
+        .map(|a| a.iter().map(measure).collect::<Vec<_>>())
+        .unwrap_or_default();
+    operands.iter().find_map(too_deep).or_else(|| {
+        over_bytes(format.len() as f64 + largest + operands.iter().map(|m| m.bytes).sum::<f64>())
+    })
 }
 
 #[cfg(test)]
@@ -419,6 +469,63 @@ mod tests {
         let r = eval("x := array.concat([1, 2], [3])")
             .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
         assert_eq!(r.as_deref(), Ok("{\"x\":[1,2,3]}"));
+    }
+
+    /// `a{n}` holds 2^n copies of one string, in n small arrays: each array holds its
+    /// predecessor twice, by reference.
+    fn sharing_chain(doublings: usize) -> String {
+        let mut query = "a0 := [\"xxxxxxxx\"]".to_owned();
+        for i in 1..=doublings {
+            query.push_str(&format!("; a{i} := [a{j}, a{j}]", j = i - 1));
+        }
+        query
+    }
+
+    /// What aborted on allocation (2^50 strings written out by one builtin call) is refused in
+    /// the time it takes to measure fifty arrays; small shared values give regorus's results.
+    #[test]
+    fn writing_out_shared_values_is_refused_before_allocation() {
+        let chain = sharing_chain(50);
+        for call in [
+            "x := json.marshal(a50)",
+            "x := json.marshal_with_options(a50, {\"pretty\": true})",
+            "x := yaml.marshal(a50)",
+            "x := sprintf(\"%v\", [a50])",
+            "x := [p | walk(a50, [p, _])]",
+        ] {
+            let err = eval(&format!("{chain}; {call}")).err().unwrap_or_default();
+            assert!(err.contains("over the limit"), "{call}: {err}");
+        }
+        let small = format!(
+            "{}; x := json.marshal(a2); n := count([p | walk(a2, [p, _])])",
+            sharing_chain(2)
+        );
+        let r =
+            eval(&small).map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(
+            r.as_deref(),
+            Ok(concat!(
+                r#"{"a0":["xxxxxxxx"],"a1":[["xxxxxxxx"],["xxxxxxxx"]],"a2":[[["xxxxxxxx"],["xxxxxxxx"]],[["xxxxxxxx"],["xxxxxxxx"]]],"#,
+                r#""n":11,"x":"[[[\"xxxxxxxx\"],[\"xxxxxxxx\"]],[[\"xxxxxxxx\"],[\"xxxxxxxx\"]]]"}"#
+            ))
+        );
+    }
+
+    /// A chain of 1,001 one-element arrays is over the depth regorus can write out by recursion.
+    #[test]
+    fn writing_out_deep_chains_is_refused() {
+        let mut query = "a0 := [1]".to_owned();
+        for i in 1..=MAX_HEIGHT {
+            // one per line: regorus refuses lines over 1,024 columns
+            query.push_str(&format!("\na{i} := [a{j}]", j = i - 1));
+        }
+        let err = eval(&format!("{query}\nx := json.marshal(a{MAX_HEIGHT})"))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("nested 1001 deep is over the limit of 1000"),
+            "{err}"
+        );
     }
 
     #[test]

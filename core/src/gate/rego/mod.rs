@@ -8,6 +8,7 @@ mod conftest_builtins;
 mod data;
 mod engine;
 mod error;
+mod expansion;
 mod gate;
 mod gatekeeper;
 mod glob;
