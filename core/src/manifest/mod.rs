@@ -442,24 +442,26 @@ fn looks_like_json(source: &Source) -> bool {
 
 /// Strict JSON that the YAML parser refused, read as a stream of JSON values (kubectl accepts
 /// concatenated objects too), each with its first line; no inner positions.
-fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
+/// Concatenated JSON values as documents: `Ok(None)` when the text is not such a stream,
+/// `Err(line)` for the value past the document budget.
+fn json_stream(source: &Source) -> Result<Option<Vec<tree::BuiltDoc>>, usize> {
     let text = source.text();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut docs = Vec::new();
     loop {
-        if docs.len() >= source.budget.documents {
-            return None;
-        }
         let start = stream.byte_offset();
         let value = match stream.next() {
             None => break,
             Some(Ok(value)) => value,
-            Some(Err(_)) => return None,
+            Some(Err(_)) => return Ok(None),
         };
         let end = stream.byte_offset();
         let lead = text
             .get(start..end)
             .map_or(0, |t| t.len() - t.trim_start().len());
+        if docs.len() >= source.budget.documents {
+            return Err(source.line_at(start + lead));
+        }
         docs.push(tree::BuiltDoc {
             value,
             line: source.line_at(start + lead),
@@ -469,7 +471,7 @@ fn json_stream(source: &Source) -> Option<Vec<tree::BuiltDoc>> {
             item_lines: Vec::new(),
         });
     }
-    Some(docs)
+    Ok(Some(docs))
 }
 
 fn limit_error(source: &Source, failure: &tree::Failure) -> ManifestError {
@@ -506,7 +508,14 @@ pub fn load(source: Source) -> Result<Manifest, ManifestError> {
         Ok(built) => (built, false),
         Err(failure) if failure.limit.is_some() => return Err(limit_error(&source, &failure)),
         Err(failure) => match json_stream(&source) {
-            Some(docs) if looks_like_json(&source) => (docs, true),
+            Ok(Some(docs)) if looks_like_json(&source) => (docs, true),
+            Err(line) if looks_like_json(&source) => {
+                return Err(ManifestError::TooManyDocuments {
+                    file: source.name().to_owned(),
+                    line,
+                    limit: source.budget.documents,
+                });
+            }
             _ => {
                 return Err(ManifestError::Yaml {
                     file: source.name().to_owned(),
@@ -664,6 +673,32 @@ mod tests {
         let lines: Vec<_> = m.documents.iter().map(Document::line).collect();
         assert_eq!(lines, [1, 3, 4]);
         assert_eq!(m.documents[2].start_line(), 4);
+    }
+
+    /// The document budget holds for concatenated JSON too, as the same limit error (it fell back
+    /// to the YAML parser's error before), and a stream of exactly the limit is fine.
+    #[test]
+    fn concatenated_json_stops_at_the_document_budget() {
+        let text = "{\"kind\": \"A\"}\n{\"kind\": \"B\"}\n{\"kind\": \"C\"}\n";
+        let budget = |documents| Budget {
+            bytes: 1 << 20,
+            documents,
+        };
+        let three = load(Source::from_text("c.json", text).with_budget(budget(3)));
+        assert_eq!(three.map(|m| m.documents.len()).ok(), Some(3));
+        let two = load(Source::from_text("c.json", text).with_budget(budget(2)));
+        assert!(
+            matches!(
+                two,
+                Err(ManifestError::TooManyDocuments {
+                    line: 3,
+                    limit: 2,
+                    ..
+                })
+            ),
+            "{:?}",
+            two.err()
+        );
     }
 
     #[test]
