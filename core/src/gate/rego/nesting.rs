@@ -13,16 +13,23 @@ pub const MAX_NESTING: usize = 16;
 /// Refuses a module whose brackets nest deeper than [`MAX_NESTING`].
 pub(crate) fn reject_deep_nesting(material: &PolicyMaterial) -> Result<(), RegoError> {
     for file in &material.rego {
-        if let Some(line) = too_deep(&file.text) {
-            return Err(RegoError::Compile {
-                file: file.path.clone(),
-                message: format!(
-                    "line {line}: brackets nest deeper than {MAX_NESTING} levels; flatten the expression (deep nesting makes parsing take exponential time)"
-                ),
-            });
-        }
+        check(&file.path, &file.text)?;
     }
     Ok(())
+}
+
+/// Refuses one module (`path` names it in the error) whose brackets nest too deep. A
+/// ConstraintTemplate's modules are checked when the template is compiled.
+pub(crate) fn check(path: &str, text: &str) -> Result<(), RegoError> {
+    match too_deep(text) {
+        Some(line) => Err(RegoError::Compile {
+            file: path.to_owned(),
+            message: format!(
+                "line {line}: brackets nest deeper than {MAX_NESTING} levels; flatten the expression (deep nesting makes parsing take exponential time)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The line where the nesting first goes over the limit; strings and comments are skipped.

@@ -20,7 +20,10 @@ pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoErro
         graph.add_module(&file.path, &file.text);
     }
     for object in &material.objects {
-        for (i, text) in template_rego(&object.value).into_iter().enumerate() {
+        for (i, text) in super::gatekeeper::template_modules(&object.value)
+            .iter()
+            .enumerate()
+        {
             graph.add_module(&format!("{}#rego{i}", object.file), text);
         }
     }
@@ -35,24 +38,6 @@ pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoErro
         }),
         None => Ok(()),
     }
-}
-
-/// The Rego of a Gatekeeper ConstraintTemplate: `spec.targets[].rego` and `.libs[]`.
-fn template_rego(value: &serde_json::Value) -> Vec<&str> {
-    let mut out = Vec::new();
-    let targets = value
-        .pointer("/spec/targets")
-        .and_then(serde_json::Value::as_array);
-    for target in targets.into_iter().flatten() {
-        out.extend(target.get("rego").and_then(serde_json::Value::as_str));
-        let libs = target.get("libs").and_then(serde_json::Value::as_array);
-        out.extend(
-            libs.into_iter()
-                .flatten()
-                .filter_map(serde_json::Value::as_str),
-        );
-    }
-    out
 }
 
 /// Functions (`package.name`) and the functions each one calls.

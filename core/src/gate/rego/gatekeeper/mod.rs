@@ -19,7 +19,7 @@ use constraint::Constraint;
 pub(crate) use constraint::is_constraint;
 use matching::{MatchError, Target};
 pub(crate) use review::{ReviewCtx, inventory};
-pub(crate) use template::{Template, is_template};
+pub(crate) use template::{Template, is_template, modules as template_modules};
 
 /// ConstraintTemplates, Constraints and ExpansionTemplates are policy, wherever they are found.
 pub(crate) fn is_policy_object(v: &Value) -> bool {

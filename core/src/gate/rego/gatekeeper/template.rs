@@ -40,6 +40,18 @@ impl std::fmt::Debug for Template {
     }
 }
 
+/// Every Rego module of a template, in any target (`rego`/`code[]` and their libs), for the
+/// checks that run on the text before anything is parsed (recursion, bracket nesting).
+pub(crate) fn modules(value: &Value) -> Vec<String> {
+    let targets = value.pointer("/spec/targets").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for (rego, libs, _) in targets.into_iter().flatten().filter_map(rego_source) {
+        out.push(rego);
+        out.extend(libs);
+    }
+    out
+}
+
 /// The Rego source of a template: legacy `rego` + `libs` first, then a `code[]` entry with `engine: Rego`.
 fn rego_source(target: &Value) -> Option<(String, Vec<String>, RegoVersion)> {
     let libs_of = string_list;
@@ -91,9 +103,14 @@ pub(crate) fn compile_template(
     let mut engine = engine::new_engine(timeout)?;
     let v0 = version == RegoVersion::V0;
     // Positions in errors point into the template file: name the module after it.
-    let package = engine::add_policy(&mut engine, &format!("{file}#{name}"), &rego, v0)?;
+    // parsed as `--policy` files are: brackets checked first, the parse under the timeout
+    let module = format!("{file}#{name}");
+    super::super::nesting::check(&module, &rego)?;
+    let package = engine::add_policy_within(&mut engine, &module, &rego, v0, timeout)?;
     for (i, lib) in libs.iter().enumerate() {
-        engine::add_policy(&mut engine, &format!("{file}#{name}/libs[{i}]"), lib, v0)?;
+        let module = format!("{file}#{name}/libs[{i}]");
+        super::super::nesting::check(&module, lib)?;
+        engine::add_policy_within(&mut engine, &module, lib, v0, timeout)?;
     }
     // A substring test errs on the safe side: a template that merely mentions "inventory" gets
     // `data.inventory` loaded for nothing, while one that reads it can never go without.
