@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 pub fn replace_file_with_mode(path: &Path, bytes: &[u8], new_mode: u32) -> Result<(), CliError> {
     let shown = path.display();
     match fs::metadata(path) {
+        Ok(meta) if is_own_stdout(&meta) => to_stdout(bytes),
         Ok(meta) if !meta.is_file() && !meta.is_dir() => write_in_place(path, bytes),
         // `/dev/stdout` or `/proc/self/fd/1` redirected to a file: the shell holds the open file,
         // so a rename would send the output to a file nobody reads
@@ -75,6 +77,19 @@ pub fn replace_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Whether `meta` is the file this process's stdout is open on (`/dev/stdout`, `/proc/self/fd/1`,
+/// a link to them, or the file a shell redirected stdout to): it is then written through
+/// stdout, so a shell's `>>` appends. Opening the path anew would start a new file offset at 0
+/// and write over what is there (`-w /dev/stdout >> log` lost the log's first lines).
+fn is_own_stdout(meta: &fs::Metadata) -> bool {
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    fs::File::from(fd)
+        .metadata()
+        .is_ok_and(|own| own.dev() == meta.dev() && own.ino() == meta.ino())
 }
 
 /// Paths that name one of this process's open files rather than a file of their own.
