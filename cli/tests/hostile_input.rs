@@ -378,6 +378,11 @@ fn shared_rego_values_are_measured_before_they_are_written_out() {
             "deny contains msg if { walk(big, [p, _]); msg := \"x\" }",
             "over the limit",
         ),
+        // print output is dropped, and the calls with it, before regorus formats the value
+        (
+            "deny contains msg if { print(big); msg := \"printed\" }",
+            "printed",
+        ),
         // a result itself: the finding says so instead of holding it
         ("deny contains big if { true }", "not shown"),
     ] {
@@ -424,6 +429,40 @@ fn policy_timeout_covers_parsing() {
         &["validate", "--policy", "policy", "secret.yaml"],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // and the Rego of a ConstraintTemplate is parsed under the same timeout
+    let dir = scratch();
+    let rules: String = (0..2_000)
+        .map(|i| format!("r{i} = {{\"a\": [{i}, \"x\"]}}\n"))
+        .collect();
+    template_dir(dir.path(), &rules);
+    let run = sealgate(
+        dir.path(),
+        &[
+            "validate",
+            "--policy",
+            "policy",
+            "--policy-timeout",
+            "1",
+            "secret.yaml",
+        ],
+    );
+    assert_one_error(&run, "parsing stopped after 1 ms");
+}
+
+/// A Gatekeeper ConstraintTemplate in `dir/policy` whose Rego has `rules` after a violation rule.
+fn template_dir(dir: &Path, rules: &str) {
+    let rego: String = format!(
+        "package k8shostile\nviolation[{{\"msg\": msg}}] {{ false; msg := \"x\" }}\n{rules}"
+    )
+    .lines()
+    .map(|l| format!("        {l}\n"))
+    .collect();
+    let template = format!(
+        "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8shostile\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sHostile\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n{rego}"
+    );
+    let policies = dir.join("policy");
+    fs::create_dir_all(&policies).expect("mkdir");
+    fs::write(policies.join("template.yaml"), template).expect("write template");
 }
 
 #[test]
@@ -442,6 +481,22 @@ fn deeply_nested_rego_literals_are_refused_before_parsing() {
         &["validate", "--policy", "policy", "secret.yaml"],
     );
     assert_one_error(&run, "nest deeper than 16");
+    // the same in a ConstraintTemplate's Rego
+    let dir = scratch();
+    template_dir(
+        dir.path(),
+        &format!("x = {}1{}\n", "[".repeat(20), "]".repeat(20)),
+    );
+    let run = sealgate(
+        dir.path(),
+        &["validate", "--policy", "policy", "secret.yaml"],
+    );
+    assert_one_error(&run, "nest deeper than 16");
+    assert!(
+        run.stderr.contains("template.yaml#k8shostile"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -663,6 +718,37 @@ fn private_device(dir: &Path, name: &str, minor: &str) -> Option<PathBuf> {
         .expect("device targets must be tested in CI");
     }
     made.then_some(path)
+}
+
+/// `-w /dev/stdout >> log` (a kubeseal idiom) appends to the log: the output goes through the
+/// open stdout, whose offset is the shell's, not through a new open of the path at offset 0.
+#[test]
+fn writes_to_own_stdout_keep_the_shells_offset() {
+    let dir = scratch();
+    for target in ["/dev/stdout", "/proc/self/fd/1", "log"] {
+        fs::write(dir.path().join("log"), "EXISTING LINE\n").expect("write log");
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" seal --cert cert.pem -f secret.yaml -w {target} >> log"
+            ))
+            .arg(env!("CARGO_BIN_EXE_sealgate"))
+            .current_dir(dir.path())
+            .env("SEALGATE_HOME", fixtures().join("local"))
+            .status()
+            .expect("run sealgate");
+        assert!(status.success(), "{target}");
+        let log = fs::read_to_string(dir.path().join("log")).expect("read log");
+        assert!(
+            log.starts_with("EXISTING LINE\n---\nkind: SealedSecret\n"),
+            "{target}: {log}"
+        );
+        assert_eq!(
+            log.matches("kind: SealedSecret").count(),
+            1,
+            "{target}: {log}"
+        );
+    }
 }
 
 #[test]

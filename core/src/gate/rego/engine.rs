@@ -123,7 +123,8 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     })?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
     engine.set_strict_builtin_errors(strict);
-    // `print` output must not interleave with reports on stdout/stderr.
+    // `print` output must not interleave with reports on stdout/stderr (and the calls are erased
+    // at load, see `print`; a query or case could still print).
     engine.set_gather_prints(true);
     engine.set_execution_timer_config(ExecutionTimerConfig {
         limit: timeout,
@@ -179,6 +180,8 @@ pub(crate) fn add_policy(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
+    let unprinted = super::print::rewrite(path, text);
+    let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0);
     let text = annotated.as_deref().unwrap_or(text);
     let split = if v0 {
@@ -324,8 +327,8 @@ pub(crate) fn eval(
 }
 
 pub(crate) fn to_json(value: &RegoValue) -> Value {
-    // a result that would not fit is named, not built (see `expansion`)
-    let m = super::expansion::measure(value);
+    // a result that would not fit is named, not built (see `value_size`)
+    let m = super::value_size::measure(value);
     if m.bytes > super::guards::MAX_STRING_BYTES || m.height > super::guards::MAX_HEIGHT {
         return Value::String(format!(
             "(a result of {:.0} bytes nested {} deep, over sealgate's limit of {:.0} bytes or {} levels: not shown)",

@@ -13,7 +13,7 @@ use regorus::unstable::{BUILTINS, Expr, Ref, Source, Span};
 use regorus::{Engine, Value};
 
 use super::error::RegoError;
-use super::expansion::{Expansion, measure};
+use super::value_size::{Expansion, measure};
 
 /// Most elements a builtin may produce (numbers.range, numbers.range_step, net.cidr_expand,
 /// array.concat).
