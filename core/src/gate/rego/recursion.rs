@@ -4,6 +4,13 @@
 //! itself: `f(x) := y if { y := f(x) }` recurses until the stack overflows and the process aborts.
 //! A policy may come from an untrusted pull request, so the call graph of every function is built
 //! from the parsed modules and any cycle is refused before evaluation starts.
+//!
+//! regorus also evaluates what a rule uses by recursion, one set of stack frames per rule or
+//! function on the way: `a1 := [a0]`, `a2 := [a1]` … five hundred deep aborted a debug build
+//! (about 5 KB of stack each on a 2 MiB worker thread). So the longest chain of rules and
+//! functions using each other is measured on the same graph (names used count, not only calls)
+//! and refused past [`MAX_CHAIN`]; evaluation threads get a stack that holds that many
+//! (`gate::validator`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +19,10 @@ use regorus::unstable::{Expr, Parser, Query, Ref, Rule, RuleHead, Source};
 use super::error::RegoError;
 use super::load::PolicyMaterial;
 use super::shadowing::{StmtPart, stmt_parts};
+
+/// Longest chain of rules and functions using each other. Hand-written policies chain a few
+/// levels (a library function calling a helper calling a builtin); generated ones a few dozen.
+pub const MAX_CHAIN: usize = 1_000;
 
 /// Refuses the policies when a function calls itself, directly or through other functions.
 pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoError> {
@@ -27,6 +38,17 @@ pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoErro
             graph.add_module(&format!("{}#rego{i}", object.file), text);
         }
     }
+    // first: `cycle` walks by recursion, which a chain past the limit could overflow
+    if let Some((length, name)) = graph.longest_chain()
+        && length > MAX_CHAIN
+    {
+        return Err(RegoError::Compile {
+            file: graph.file_of.get(&name).cloned().unwrap_or_default(),
+            message: format!(
+                "data.{name} starts a chain of {length} rules and functions using each other, over sealgate's limit of {MAX_CHAIN} (each level costs evaluation stack); shorten the chain"
+            ),
+        });
+    }
     match graph.cycle() {
         Some((file, path)) => Err(RegoError::Compile {
             file,
@@ -40,11 +62,21 @@ pub(crate) fn reject_recursion(material: &PolicyMaterial) -> Result<(), RegoErro
     }
 }
 
-/// Functions (`package.name`) and the functions each one calls.
+/// Functions (`package.name`) and the functions each one calls; every rule and the names it uses.
 #[derive(Default)]
 struct Graph {
     calls: BTreeMap<String, BTreeSet<String>>,
+    /// Every rule and function → the rules and functions it may use (calls, and names that
+    /// resolve to rules; a local that shadows a rule's name adds an edge too: an overestimate).
+    uses: BTreeMap<String, BTreeSet<String>>,
     file_of: BTreeMap<String, String>,
+}
+
+/// What one rule's bodies use: the functions called, and every name (calls included).
+#[derive(Default)]
+struct Used {
+    calls: BTreeSet<String>,
+    names: BTreeSet<String>,
 }
 
 impl Graph {
@@ -80,38 +112,96 @@ impl Graph {
         }
         let scope = Scope { package, aliases };
         for rule in &module.policy {
-            let Rule::Spec {
-                head: RuleHead::Func { refr, .. },
-                bodies,
-                ..
-            } = rule.as_ref()
-            else {
-                continue;
+            let mut used = Used::default();
+            let (refr, function) = match rule.as_ref() {
+                Rule::Spec { head, bodies, .. } => {
+                    for body in bodies {
+                        if let Some(assign) = &body.assign {
+                            expr_calls(&assign.value, &scope, &mut used);
+                        }
+                        query_calls(&body.query, &scope, &mut used);
+                    }
+                    match head {
+                        RuleHead::Func { refr, assign, .. } => {
+                            if let Some(assign) = assign {
+                                expr_calls(&assign.value, &scope, &mut used);
+                            }
+                            (refr, true)
+                        }
+                        RuleHead::Compr { refr, assign, .. } => {
+                            if let Some(assign) = assign {
+                                expr_calls(&assign.value, &scope, &mut used);
+                            }
+                            (refr, false)
+                        }
+                        RuleHead::Set { refr, key, .. } => {
+                            if let Some(key) = key {
+                                expr_calls(key, &scope, &mut used);
+                            }
+                            (refr, false)
+                        }
+                    }
+                }
+                Rule::Default { refr, value, .. } => {
+                    expr_calls(value, &scope, &mut used);
+                    (refr, false)
+                }
             };
             let name = format!("{}.{}", scope.package, refr.span().text());
-            let mut called = BTreeSet::new();
-            for body in bodies {
-                if let Some(assign) = &body.assign {
-                    expr_calls(&assign.value, &scope, &mut called);
-                }
-                query_calls(&body.query, &scope, &mut called);
-            }
-            if let Rule::Spec {
-                head:
-                    RuleHead::Func {
-                        assign: Some(assign),
-                        ..
-                    },
-                ..
-            } = rule.as_ref()
-            {
-                expr_calls(&assign.value, &scope, &mut called);
-            }
             self.file_of
                 .entry(name.clone())
                 .or_insert_with(|| path.to_owned());
-            self.calls.entry(name).or_default().extend(called);
+            self.uses
+                .entry(name.clone())
+                .or_default()
+                .extend(used.names);
+            if function {
+                self.calls.entry(name).or_default().extend(used.calls);
+            }
         }
+    }
+
+    /// The longest chain of rules and functions using each other (a cycle, which only a local
+    /// shadowing a rule's name can make here, is cut where it closes), and where it starts.
+    /// Iterative: the chain being measured may be the very thing too deep for recursion.
+    fn longest_chain(&self) -> Option<(usize, String)> {
+        // 1 = on the path being walked, else the finished length
+        let mut length: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut best: Option<(usize, &str)> = None;
+        for start in self.uses.keys() {
+            let mut stack: Vec<(&str, bool)> = vec![(start.as_str(), false)];
+            while let Some((node, children_done)) = stack.pop() {
+                if !children_done {
+                    if length.contains_key(node) {
+                        continue;
+                    }
+                    length.insert(node, 0);
+                    stack.push((node, true));
+                    for next in self.uses.get(node).into_iter().flatten() {
+                        if self.uses.contains_key(next.as_str())
+                            && !length.contains_key(next.as_str())
+                        {
+                            stack.push((next, false));
+                        }
+                    }
+                    continue;
+                }
+                let longest_next = self
+                    .uses
+                    .get(node)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|next| length.get(next.as_str()).copied())
+                    .max()
+                    .unwrap_or(0);
+                let own = longest_next + 1;
+                length.insert(node, own);
+                if best.is_none_or(|(b, _)| own > b) {
+                    best = Some((own, node));
+                }
+            }
+        }
+        best.map(|(n, name)| (n, name.to_owned()))
     }
 
     /// The first cycle found, as the file of its first function and `data.a.f -> … -> data.a.f`.
@@ -179,7 +269,7 @@ impl Scope {
     }
 }
 
-fn query_calls(query: &Ref<Query>, scope: &Scope, out: &mut BTreeSet<String>) {
+fn query_calls(query: &Ref<Query>, scope: &Scope, out: &mut Used) {
     for stmt in &query.stmts {
         for part in stmt_parts(stmt) {
             match part {
@@ -190,10 +280,15 @@ fn query_calls(query: &Ref<Query>, scope: &Scope, out: &mut BTreeSet<String>) {
     }
 }
 
-fn expr_calls(expr: &Ref<Expr>, scope: &Scope, out: &mut BTreeSet<String>) {
+fn expr_calls(expr: &Ref<Expr>, scope: &Scope, out: &mut Used) {
     match expr.as_ref() {
         Expr::Call { fcn, .. } => {
-            out.insert(scope.resolve(fcn.span().text()));
+            let called = scope.resolve(fcn.span().text());
+            out.names.insert(called.clone());
+            out.calls.insert(called);
+        }
+        Expr::Var { span, .. } | Expr::RefDot { span, .. } => {
+            out.names.insert(scope.resolve(span.text()));
         }
         // comprehensions are their own scope for shadowing, but their calls count here
         Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
@@ -242,6 +337,45 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("recursive"), "{err}");
+    }
+
+    /// `a1 := [a0]` … : rules chained past the limit are refused, naming the start of the chain;
+    /// at the limit they load. Functions count the same.
+    #[test]
+    fn chains_past_the_limit_are_refused() {
+        let chain = |n: usize, function: bool| {
+            let mut text = "package main\na0 := [1]\n".to_owned();
+            for i in 1..n {
+                if function {
+                    text.push_str(&format!("f{i}(x) := [f{j}(x)]\n", j = i - 1));
+                } else {
+                    text.push_str(&format!("a{i} := [a{j}]\n", j = i - 1));
+                }
+            }
+            if function {
+                text = text.replace("f0(x)", "a0");
+            }
+            text
+        };
+        assert!(check(&chain(MAX_CHAIN, false)).is_ok());
+        let err = check(&chain(MAX_CHAIN + 1, false))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("data.main.a1000 starts a chain of 1001 rules and functions"),
+            "{err}"
+        );
+        let err = check(&chain(MAX_CHAIN + 1, true))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("data.main.f1000 starts a chain of 1001"),
+            "{err}"
+        );
+        // a local named like a rule adds an edge, never a false cycle
+        assert!(check("package main\nx := 1\ny := z if { x := 2; z := x }\n").is_ok());
     }
 
     #[test]
