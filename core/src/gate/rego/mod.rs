@@ -15,6 +15,7 @@ mod guards;
 mod load;
 mod metadata;
 mod nesting;
+mod opa_builtins;
 mod print;
 pub(super) mod query;
 mod recursion;

@@ -1,0 +1,96 @@
+//! OPA builtins that regorus 0.14 does not have, as regorus extensions computing what OPA v1.22.3
+//! computes (OPA's compliance cases are the oracle; each file names the builtins it adds).
+//!
+//! An extension is looked up by name like a builtin, so policies call these as in OPA. A builtin
+//! error (an operand of the wrong type, a bad schema) is undefined under OPA's default non-strict
+//! builtin errors and an error naming the builtin under `--strict-builtin-errors` (`strict`).
+//!
+//! regorus only knows the arity of its own builtins, so the output-argument style
+//! (`crypto.sha256("x", h)`) works for these only as `h := crypto.sha256("x")`.
+
+mod array;
+mod crypto;
+mod json_schema;
+
+use regorus::{Engine, Value};
+
+use super::error::RegoError;
+
+/// What an added builtin computes from its operands; `Err` is OPA's builtin error text (without
+/// the builtin's name).
+pub(super) type Builtin = fn(&[Value]) -> Result<Value, String>;
+
+/// Registers every builtin of this module on a fresh engine; `strict` is OPA's
+/// `--strict-builtin-errors`.
+pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
+    let builtins = crypto::BUILTINS
+        .iter()
+        .chain(array::BUILTINS)
+        .chain(json_schema::BUILTINS);
+    for &(name, nargs, builtin) in builtins {
+        engine
+            .add_extension(
+                name.to_owned(),
+                nargs,
+                Box::new(move |args: Vec<Value>| match builtin(&args) {
+                    Ok(value) => Ok(value),
+                    Err(e) if strict => anyhow::bail!("{name}: {e}"),
+                    Err(_) => Ok(Value::Undefined),
+                }),
+            )
+            .map_err(|e| RegoError::Compile {
+                file: format!("builtin {name}"),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
+/// OPA's name for a value's type, as its operand errors write it.
+pub(super) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Set(_) => "set",
+        Value::Object(_) => "object",
+        Value::Undefined => "undefined",
+    }
+}
+
+/// OPA's operand type error: "operand 2 must be string but got number".
+pub(super) fn operand_error(args: &[Value], index: usize, expected: &str) -> String {
+    let got = args.get(index).map_or("undefined", type_name);
+    format!("operand {} must be {expected} but got {got}", index + 1)
+}
+
+/// Operand `index` as a string, else OPA's type error.
+pub(super) fn string_operand(args: &[Value], index: usize) -> Result<&str, String> {
+    match args.get(index) {
+        Some(Value::String(s)) => Ok(s),
+        _ => Err(operand_error(args, index, "string")),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod test_support {
+    use regorus::Engine;
+
+    /// Evaluates `query` on an engine with these builtins; the binding `x` as JSON, `None` when
+    /// undefined.
+    pub fn eval_x(query: &str, strict: bool) -> Result<Option<String>, String> {
+        let mut engine = Engine::new();
+        super::register(&mut engine, strict).map_err(|e| e.to_string())?;
+        let results = engine
+            .eval_query(query.to_owned(), false)
+            .map_err(|e| e.to_string())?;
+        Ok(results
+            .result
+            .first()
+            .map(|r| r.bindings["x"].clone())
+            .filter(|x| *x != regorus::Value::Undefined)
+            .map(|x| serde_json::to_string(&x).unwrap_or_default()))
+    }
+}
