@@ -101,6 +101,19 @@ fn add_strings_count(engine: &mut Engine) -> Result<(), RegoError> {
         })
 }
 
+/// The builtins sealgate adds as extensions (name, arity): the deprecated ones and
+/// `strings.count` above, and `opa_builtins`.
+fn own_builtins() -> Vec<(&'static str, u8)> {
+    let mut builtins = vec![
+        ("re_match", 2),
+        ("any", 1),
+        ("all", 1),
+        ("strings.count", 2),
+    ];
+    builtins.extend(super::opa_builtins::arities());
+    builtins
+}
+
 /// A fresh engine with OPA's behaviour where regorus differs by default.
 pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
     new_engine_with(timeout, false)
@@ -193,6 +206,7 @@ pub(crate) fn add_policy(
     let text = split.as_deref().unwrap_or(text);
     let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
     let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
+    let text = super::output_args::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     engine
         .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))

@@ -16,6 +16,7 @@ mod load;
 mod metadata;
 mod nesting;
 mod opa_builtins;
+mod output_args;
 mod print;
 pub(super) mod query;
 mod recursion;

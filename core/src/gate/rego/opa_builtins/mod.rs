@@ -5,8 +5,8 @@
 //! error (an operand of the wrong type, a bad schema) is undefined under OPA's default non-strict
 //! builtin errors and an error naming the builtin under `--strict-builtin-errors` (`strict`).
 //!
-//! regorus only knows the arity of its own builtins, so the output-argument style
-//! (`crypto.sha256("x", h)`) works for these only as `h := crypto.sha256("x")`.
+//! regorus only knows the arity of its own builtins; the output-argument style
+//! (`crypto.sha256("x", h)`) is rewritten at load time for these (see `output_args`).
 
 mod array;
 mod crypto;
@@ -20,14 +20,22 @@ use super::error::RegoError;
 /// the builtin's name).
 pub(super) type Builtin = fn(&[Value]) -> Result<Value, String>;
 
+/// The builtins of this module: name and number of operands.
+pub(crate) fn arities() -> impl Iterator<Item = (&'static str, u8)> {
+    all().map(|&(name, nargs, _)| (name, nargs))
+}
+
+fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
+    crypto::BUILTINS
+        .iter()
+        .chain(array::BUILTINS)
+        .chain(json_schema::BUILTINS)
+}
+
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
 /// `--strict-builtin-errors`.
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let builtins = crypto::BUILTINS
-        .iter()
-        .chain(array::BUILTINS)
-        .chain(json_schema::BUILTINS);
-    for &(name, nargs, builtin) in builtins {
+    for &(name, nargs, builtin) in all() {
         engine
             .add_extension(
                 name.to_owned(),
