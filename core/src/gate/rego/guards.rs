@@ -95,11 +95,15 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
     Ok(())
 }
 
-type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
+pub(super) type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
 
 /// Calls regorus's builtin; unless `strict`, its errors become undefined, as the engine does for
 /// builtins when strict builtin errors are off (OPA's behaviour, see `engine::new_engine`).
-fn call_builtin(builtin: Builtin, args: &[Value], strict: bool) -> anyhow::Result<Value> {
+pub(super) fn call_builtin(
+    builtin: Builtin,
+    args: &[Value],
+    strict: bool,
+) -> anyhow::Result<Value> {
     let source = Source::from_contents("<builtin>".to_owned(), String::new())?;
     let span = Span {
         source,

@@ -11,6 +11,7 @@
 mod array;
 mod crypto;
 mod json_schema;
+mod net;
 
 use regorus::{Engine, Value};
 
@@ -30,6 +31,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .iter()
         .chain(array::BUILTINS)
         .chain(json_schema::BUILTINS)
+        .chain(net::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
