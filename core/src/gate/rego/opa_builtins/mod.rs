@@ -10,8 +10,10 @@
 
 mod array;
 mod crypto;
+mod deprecated;
 mod json_schema;
 mod net;
+mod strings;
 
 use regorus::{Engine, Value};
 
@@ -32,6 +34,8 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(array::BUILTINS)
         .chain(json_schema::BUILTINS)
         .chain(net::BUILTINS)
+        .chain(strings::BUILTINS)
+        .chain(deprecated::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
