@@ -12,6 +12,7 @@ mod array;
 mod crypto;
 mod deprecated;
 mod json_schema;
+mod jwt;
 mod net;
 mod strings;
 
@@ -36,6 +37,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(net::BUILTINS)
         .chain(strings::BUILTINS)
         .chain(deprecated::BUILTINS)
+        .chain(jwt::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
@@ -95,8 +97,18 @@ pub(super) mod test_support {
     /// Evaluates `query` on an engine with these builtins; the binding `x` as JSON, `None` when
     /// undefined.
     pub fn eval_x(query: &str, strict: bool) -> Result<Option<String>, String> {
+        eval_x_with_input(query, &serde_json::Value::Null, strict)
+    }
+
+    /// [`eval_x`] with `input`.
+    pub fn eval_x_with_input(
+        query: &str,
+        input: &serde_json::Value,
+        strict: bool,
+    ) -> Result<Option<String>, String> {
         let mut engine = Engine::new();
         super::register(&mut engine, strict).map_err(|e| e.to_string())?;
+        engine.set_input(regorus::Value::from(input.clone()));
         let results = engine
             .eval_query(query.to_owned(), false)
             .map_err(|e| e.to_string())?;
