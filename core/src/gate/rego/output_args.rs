@@ -88,6 +88,11 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
             }
         }
         let close = close?;
+        // a trailing comma (`f(a, out,\n)`) ends the list without another argument
+        let mut output_end = close;
+        if commas.last().is_some_and(|c| c + 1 == close) {
+            output_end = commas.pop()?;
+        }
         if commas.len() != arity || arity == 0 {
             i = j + 1;
             continue;
@@ -101,7 +106,7 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
         let end = span(close)?.1;
         let last_comma = *commas.last()?;
         let call = text.get(start..span(last_comma)?.0)?;
-        let output = text.get(span(last_comma)?.1..span(close)?.0)?.trim();
+        let output = text.get(span(last_comma)?.1..span(output_end)?.0)?.trim();
         // the call's own text stays (a raw string may hold line breaks); those of the removed
         // last argument are kept after it
         let breaks = text.get(span(last_comma)?.0..end)?.matches('\n').count();
@@ -134,11 +139,11 @@ mod tests {
 
     #[test]
     fn output_arguments_become_unifications() {
-        let text = "package p\n\np contains h if {\n  crypto.sha256(\"a,(b)\", h)\n  any([true,\n    false], [x])\n  any(set(), y)\n}\n";
+        let text = "package p\n\np contains h if {\n  crypto.sha256(\"a,(b)\", h)\n  any([true,\n    false], [x])\n  any(set(), y)\n  any(\n    [1],\n    z,\n  )\n}\n";
         assert_eq!(
             rewrite("p.rego", text, BUILTINS).as_deref(),
             Some(
-                "package p\n\np contains h if {\n  h = crypto.sha256(\"a,(b)\")\n  [x] = any([true,\n    false])\n  y = any(set())\n}\n"
+                "package p\n\np contains h if {\n  h = crypto.sha256(\"a,(b)\")\n  [x] = any([true,\n    false])\n  y = any(set())\n  z = any(\n    [1])\n\n\n}\n"
             )
         );
     }

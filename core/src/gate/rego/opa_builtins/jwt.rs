@@ -7,8 +7,11 @@
 //! a key whose `kid` matches the token's is the only one tried; otherwise every key whose `alg`
 //! is absent or equal to the token's. A malformed token or key is a builtin error (undefined, or
 //! an error under strict builtin errors); a signature that does not verify is `false`. RSA keys
-//! from 1,024 bits are accepted (as Go does; PKCS #1 with SHA-384 from 2,048). Signing
-//! (`io.jwt.encode_sign*`) and `io.jwt.decode_verify` are not here.
+//! from 1,024 bits are accepted (as Go does; PKCS #1 with SHA-384 from 2,048).
+//! `io.jwt.decode_verify(token, constraints)` checks the signature with the `cert` or `secret`
+//! and the algorithm the header names, then `alg`, `iss`, `aud`, `exp` and `nbf` against the
+//! constraints and `time` (nanoseconds; now when absent), and is `[valid, header, payload]`
+//! (`[false, {}, {}]` when anything fails). Signing (`io.jwt.encode_sign*`) is not here.
 
 use aws_lc_rs::{constant_time, hmac, signature};
 use base64::Engine as _;
@@ -61,6 +64,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
         verify(a, Scheme::Ecdsa(Sha::S512))
     }),
     ("io.jwt.verify_eddsa", 2, |a| verify(a, Scheme::EdDsa)),
+    ("io.jwt.decode_verify", 2, decode_verify),
 ];
 
 /// The algorithms OPA knows; a JWK naming another is skipped.
@@ -356,6 +360,205 @@ fn verifies(scheme: Scheme, key: &Key, message: &[u8], signature: &[u8]) -> bool
     }
 }
 
+/// The scheme of a JWS `alg` header, for `decode_verify` (jwx's `jwsbb.Verify`).
+fn scheme_of(alg: &str) -> Option<Scheme> {
+    Some(match alg {
+        "RS256" => Scheme::Pkcs1(Sha::S256),
+        "RS384" => Scheme::Pkcs1(Sha::S384),
+        "RS512" => Scheme::Pkcs1(Sha::S512),
+        "PS256" => Scheme::Pss(Sha::S256),
+        "PS384" => Scheme::Pss(Sha::S384),
+        "PS512" => Scheme::Pss(Sha::S512),
+        "ES256" => Scheme::Ecdsa(Sha::S256),
+        "ES384" => Scheme::Ecdsa(Sha::S384),
+        "ES512" => Scheme::Ecdsa(Sha::S512),
+        "EdDSA" => Scheme::EdDsa,
+        _ => return None,
+    })
+}
+
+/// The parsed `constraints` operand of `decode_verify`.
+#[derive(Default)]
+struct Constraints {
+    keys: Option<Vec<VerificationKey>>,
+    secret: String,
+    alg: String,
+    iss: String,
+    aud: String,
+    /// Nanoseconds since the epoch.
+    time: f64,
+}
+
+fn constraints_of(value: Option<&Value>) -> Result<Constraints, String> {
+    let Some(Value::Object(object)) = value else {
+        return Err(super::operand_error(
+            &[value.cloned().unwrap_or(Value::Undefined)],
+            0,
+            "object",
+        )
+        .replace("operand 1", "operand 2"));
+    };
+    let mut c = Constraints {
+        time: -1.0,
+        ..Constraints::default()
+    };
+    for (name, v) in object.iter() {
+        let name = name.as_string().map(|n| n.to_string()).unwrap_or_default();
+        let text = |what: &str| match v {
+            Value::String(s) => Ok(s.to_string()),
+            _ => Err(format!("{what} constraint: must be a string")),
+        };
+        match name.as_str() {
+            "cert" => c.keys = Some(keys_of(&text("cert")?)?),
+            "secret" => c.secret = text("secret")?,
+            "alg" => c.alg = text("alg")?,
+            "iss" => c.iss = text("iss")?,
+            "aud" => c.aud = text("aud")?,
+            "time" => {
+                let t = match engine::to_json(v) {
+                    Json::Number(n) => n
+                        .as_f64()
+                        .ok_or_else(|| "token time constraint: unvalid float64".to_owned())?,
+                    _ => return Err("token time constraint: must be a number".to_owned()),
+                };
+                if t < 0.0 {
+                    return Err("token time constraint: must not be negative".to_owned());
+                }
+                c.time = t;
+            }
+            other => return Err(format!("unknown token validation constraint: {other}")),
+        }
+    }
+    if c.time < 0.0 {
+        c.time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as f64)
+            .unwrap_or(0.0);
+    }
+    match (c.keys.is_some(), !c.secret.is_empty()) {
+        (true, true) => Err("duplicate key constraints".to_owned()),
+        (false, false) => Err("no key constraint".to_owned()),
+        _ => Ok(c),
+    }
+}
+
+/// The header fields OPA reads; `None` when the header is not valid (no `alg`, or a critical
+/// parameter OPA does not know).
+struct Header {
+    alg: String,
+    kid: String,
+    cty: String,
+}
+
+fn parsed_header(header: &serde_json::Map<String, Json>) -> Result<Option<Header>, String> {
+    let text = |name: &str| -> Result<String, String> {
+        match header.get(name) {
+            None => Ok(String::new()),
+            Some(Json::String(v)) => Ok(v.clone()),
+            Some(_) => Err(format!("{name}: must be a string")),
+        }
+    };
+    let (alg, kid, cty) = (text("alg")?, text("kid")?, text("cty")?);
+    text("typ")?;
+    let mut critical = Vec::new();
+    if let Some(crit) = header.get("crit") {
+        let Json::Array(items) = crit else {
+            return Err("crit: must be a list".to_owned());
+        };
+        critical = items.iter().filter_map(Json::as_str).collect();
+        if critical.is_empty() {
+            return Err("crit: must be a nonempty list".to_owned());
+        }
+    }
+    let known = ["alg", "kid", "typ", "cty", "crit"];
+    let unknown_critical = header
+        .keys()
+        .any(|k| !known.contains(&k.as_str()) && critical.contains(&k.as_str()));
+    Ok((!alg.is_empty() && !unknown_critical).then_some(Header { alg, kid, cty }))
+}
+
+/// jwx's `jwsbb.Verify` over the constraints' keys or secret.
+fn signature_verifies(c: &Constraints, header: &Header, message: &[u8], signature: &[u8]) -> bool {
+    if let Some(keys) = &c.keys {
+        let Some(scheme) = scheme_of(&header.alg) else {
+            return false;
+        };
+        if !header.kid.is_empty()
+            && let Some(key) = keys.iter().find(|k| k.kid == header.kid)
+        {
+            return verifies(scheme, &key.key, message, signature);
+        }
+        return keys
+            .iter()
+            .filter(|k| k.alg.is_empty() || k.alg == header.alg)
+            .any(|k| verifies(scheme, &k.key, message, signature));
+    }
+    let algorithm = match header.alg.as_str() {
+        "HS256" => hmac::HMAC_SHA256,
+        "HS384" => hmac::HMAC_SHA384,
+        "HS512" => hmac::HMAC_SHA512,
+        _ => return false,
+    };
+    let mac = hmac::sign(&hmac::Key::new(algorithm, c.secret.as_bytes()), message);
+    constant_time::verify_slices_are_equal(mac.as_ref(), signature).is_ok()
+}
+
+/// OPA's `builtinJWTDecodeVerify`.
+fn decode_verify(args: &[Value]) -> Result<Value, String> {
+    let unverified = || Ok(engine::from_json(&serde_json::json!([false, {}, {}])));
+    let c = constraints_of(args.get(1))?;
+    let mut token = string_operand(args, 0)?.to_owned();
+    let (header, payload) = loop {
+        let [h, p, s] = sections(&token)?;
+        let header_object = header_of(h)?;
+        let Some(header) = parsed_header(&header_object)? else {
+            return unverified();
+        };
+        if !c.alg.is_empty() && c.alg != header.alg {
+            return unverified();
+        }
+        let signature = base64url(s)?;
+        if !signature_verifies(&c, &header, format!("{h}.{p}").as_bytes(), &signature) {
+            return unverified();
+        }
+        let payload = base64url(p).map_err(|e| format!("JWT payload had invalid encoding: {e}"))?;
+        if header.cty.eq_ignore_ascii_case("JWT") {
+            token = String::from_utf8_lossy(&payload).into_owned();
+            continue;
+        }
+        break (header_object, json_object(&payload)?);
+    };
+    if !c.iss.is_empty() && payload.get("iss").and_then(Json::as_str) != Some(c.iss.as_str()) {
+        return unverified();
+    }
+    match payload.get("aud") {
+        Some(Json::String(aud)) if *aud == c.aud => {}
+        Some(Json::Array(auds)) if auds.iter().any(|a| a.as_str() == Some(c.aud.as_str())) => {}
+        None if c.aud.is_empty() => {}
+        _ => return unverified(),
+    }
+    let now = c.time / 1e9;
+    match payload.get("exp") {
+        Some(Json::Number(exp)) if now >= exp.as_f64().unwrap_or(f64::INFINITY) => {
+            return unverified();
+        }
+        Some(Json::Number(_)) | None => {}
+        Some(_) => return Err("exp value must be a number".to_owned()),
+    }
+    match payload.get("nbf") {
+        Some(Json::Number(nbf)) if now < nbf.as_f64().unwrap_or(f64::NEG_INFINITY) => {
+            return unverified();
+        }
+        Some(Json::Number(_)) | None => {}
+        Some(_) => return Err("nbf value must be a number".to_owned()),
+    }
+    Ok(engine::from_json(&serde_json::json!([
+        true,
+        Json::Object(header),
+        Json::Object(payload)
+    ])))
+}
+
 /// OPA's `builtinJWTVerify`.
 fn verify(args: &[Value], scheme: Scheme) -> Result<Value, String> {
     let token = string_operand(args, 0)?;
@@ -396,9 +599,11 @@ mod tests {
     use super::super::test_support::{eval_x, eval_x_with_input};
 
     /// Tokens signed by `opa eval` (v1.22.3) with `io.jwt.encode_sign` (fresh RSA-2048, P-256,
-    /// P-384 and Ed25519 keys, and an HS256 secret), each checked with the verify builtins against
-    /// the key as a PEM certificate, a PEM public key, a JWK, a JWK set and another key's
-    /// certificate; `want` is what `opa eval` answered for the same call.
+    /// P-384 and Ed25519 keys, and HS256/HS384 secrets), each checked with the verify builtins
+    /// against the key as a PEM certificate, a PEM public key, a JWK, a JWK set and another key's
+    /// certificate, and with `decode_verify` under `alg`, `iss`, `aud`, `time` (around `exp` and
+    /// `nbf`) and bad constraints; `want` is what `opa eval` answered for the same call (`null`
+    /// for undefined).
     const VECTORS: &str = include_str!("jwt_vectors.json");
 
     #[test]
@@ -407,20 +612,28 @@ mod tests {
         let cases = vectors["cases"].as_array().cloned().unwrap_or_default();
         assert!(cases.len() > 100, "{} cases", cases.len());
         for case in cases {
-            let key = match case["key"].as_str() {
+            let named = |v: &Json| match v.as_str() {
                 Some(name) if name.starts_with('@') => vectors["keys"][&name[1..]].clone(),
-                _ => case["key"].clone(),
+                _ => v.clone(),
             };
+            let mut key = named(&case["key"]);
+            if let Some(cert) = key.get_mut("cert") {
+                *cert = named(cert);
+            }
             let function = case["fn"].as_str().unwrap_or_default();
             let query = if function == "decode" {
                 "x := io.jwt.decode(input.t)".to_owned()
+            } else if function == "decode_verify" {
+                "x := io.jwt.decode_verify(input.t, input.k)".to_owned()
             } else {
                 format!("x := io.jwt.{function}(input.t, input.k)")
             };
             let got = eval_x_with_input(&query, &json!({"t": case["token"], "k": key}), false)
                 .unwrap_or_else(|e| panic!("{query}: {e}"))
                 .map(|x| serde_json::from_str::<Json>(&x).unwrap_or_default());
-            assert_eq!(got.as_ref(), Some(&case["want"]), "{query} with {key}");
+            // `null`: OPA's answer was undefined (a builtin error)
+            let want = Some(&case["want"]).filter(|w| !w.is_null());
+            assert_eq!(got.as_ref(), want, "{query} with {key}");
         }
     }
 
