@@ -68,7 +68,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 ];
 
 /// The algorithms OPA knows; a JWK naming another is skipped.
-const ALGORITHMS: [&str; 13] = [
+pub(super) const ALGORITHMS: [&str; 13] = [
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256",
     "HS384", "HS512", "EdDSA",
 ];

@@ -13,6 +13,7 @@ mod crypto;
 mod deprecated;
 mod json_schema;
 mod jwt;
+mod jwt_sign;
 mod net;
 mod strings;
 
@@ -38,6 +39,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(strings::BUILTINS)
         .chain(deprecated::BUILTINS)
         .chain(jwt::BUILTINS)
+        .chain(jwt_sign::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
