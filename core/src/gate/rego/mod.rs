@@ -21,6 +21,7 @@ mod print;
 pub(super) mod query;
 mod recursion;
 mod shadowing;
+mod source_edits;
 pub(super) mod suite;
 mod template_strings;
 mod types;

@@ -9,7 +9,9 @@
 //! keeps the call's line breaks, so positions in later errors do not move; a name reached through
 //! a ref (`data.lib.any(…)`) is not a builtin and stays.
 
-use regorus::unstable::{Lexer, Source, TokenKind};
+use regorus::unstable::TokenKind;
+
+use super::source_edits;
 
 /// The policy text with each output-argument call of a builtin in `builtins` (name, arity)
 /// rewritten, or `None` when there is none (or the text does not lex: the engine then reports
@@ -18,16 +20,7 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
     if !builtins.iter().any(|(name, _)| text.contains(name)) {
         return None;
     }
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut lexer = Lexer::new(&source);
-    let mut tokens = Vec::new();
-    loop {
-        let token = lexer.next_token().ok()?;
-        if token.0 == TokenKind::Eof {
-            break;
-        }
-        tokens.push((token.0, token.1.text().to_string(), token.1));
-    }
+    let tokens = source_edits::tokens(path, text)?;
     let symbol = |i: usize, s: &str| {
         tokens
             .get(i)
@@ -61,33 +54,7 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
             i = j.max(i + 1);
             continue;
         };
-        // the matching `)` and the commas at the call's own depth (strings are single tokens)
-        let mut depth = 0usize;
-        let mut commas = Vec::new();
-        let mut close = None;
-        for (k, (kind, t, _)) in tokens.iter().enumerate().skip(j) {
-            if t == "set(" {
-                // the empty set `set()` is one token and its `)`
-                depth += 1;
-                continue;
-            }
-            if *kind != TokenKind::Symbol {
-                continue;
-            }
-            match t.as_str() {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        close = Some(k);
-                        break;
-                    }
-                }
-                "," if depth == 1 => commas.push(k),
-                _ => {}
-            }
-        }
-        let close = close?;
+        let (close, mut commas) = source_edits::call_arguments(&tokens, j)?;
         // a trailing comma (`f(a, out,\n)`) ends the list without another argument
         let mut output_end = close;
         if commas.last().is_some_and(|c| c + 1 == close) {
@@ -117,18 +84,7 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
         ));
         i = close + 1;
     }
-    if edits.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, new) in &edits {
-        out.push_str(text.get(at..*start)?);
-        out.push_str(new);
-        at = *end;
-    }
-    out.push_str(text.get(at..)?);
-    Some(out)
+    source_edits::apply(text, &edits)
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! errors do not move. A module that defines its own `print` (a rule head at the start of a line)
 //! is left as it is.
 
-use regorus::unstable::{Lexer, Source, TokenKind};
+use regorus::unstable::TokenKind;
+
+use super::source_edits;
 
 /// The policy text with every builtin `print(…)` call replaced by `true`, or `None` when there is
 /// none (or the text does not lex: the engine then reports the error itself).
@@ -18,16 +20,7 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
     if !text.contains("print") {
         return None;
     }
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut lexer = Lexer::new(&source);
-    let mut tokens = Vec::new();
-    loop {
-        let token = lexer.next_token().ok()?;
-        if token.0 == TokenKind::Eof {
-            break;
-        }
-        tokens.push((token.0, token.1.text().to_string(), token.1));
-    }
+    let tokens = source_edits::tokens(path, text)?;
     let is = |i: usize, kind: TokenKind, word: &str| {
         tokens
             .get(i)
@@ -47,43 +40,14 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
             // `print(x) := …` at the start of a line: the module's own function
             return None;
         }
-        // the matching `)`, counting every bracket kind (strings are single tokens)
-        let mut depth = 0usize;
-        let mut end = None;
-        for (j, (kind, t, span)) in tokens.iter().enumerate().skip(i + 1) {
-            if *kind != TokenKind::Symbol {
-                continue;
-            }
-            match t.as_str() {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        end = Some((j, span.end as usize));
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let (last, end) = end?;
+        let (last, _) = source_edits::call_arguments(&tokens, i + 1)?;
+        let end = tokens.get(last).map(|(_, _, span)| span.end as usize)?;
         let start = tokens.get(i).map(|(_, _, span)| span.start as usize)?;
         let breaks = text.get(start..end)?.matches('\n').count();
         edits.push((start, end, format!("true{}", "\n".repeat(breaks))));
         i = last + 1;
     }
-    if edits.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, new) in &edits {
-        out.push_str(text.get(at..*start)?);
-        out.push_str(new);
-        at = *end;
-    }
-    out.push_str(text.get(at..)?);
-    Some(out)
+    source_edits::apply(text, &edits)
 }
 
 #[cfg(test)]
@@ -100,6 +64,11 @@ mod tests {
             Some("package p\n\nallow if {\n  true\n\n  x := 1\n}\n")
         );
         assert_eq!(rewrite("p.rego", "package p\nx := 1\n"), None);
+        // the empty set is one `set(` token: its `)` does not end the call
+        assert_eq!(
+            rewrite("p.rego", "package p\nx if {\n  print(set(), 1)\n}\n").as_deref(),
+            Some("package p\nx if {\n  true\n}\n")
+        );
         // a ref ending in `print`, and a module's own print function, stay
         assert_eq!(
             rewrite("p.rego", "package p\nx := data.lib.print(1)\n"),

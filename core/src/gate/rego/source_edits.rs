@@ -1,0 +1,68 @@
+//! Load-time rewrites of policy text by tokens: the text lexed as regorus lexes it, and
+//! replacements of byte ranges applied in one pass.
+
+use regorus::unstable::{Lexer, Source, Span, TokenKind};
+
+/// A token: its kind, its text and where it is.
+pub(crate) type Token = (TokenKind, String, Span);
+
+/// The tokens of `text` (without the end), or `None` when it does not lex (the engine then
+/// reports the error itself).
+pub(crate) fn tokens(path: &str, text: &str) -> Option<Vec<Token>> {
+    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
+    let mut lexer = Lexer::new(&source);
+    let mut tokens = Vec::new();
+    loop {
+        let token = lexer.next_token().ok()?;
+        if token.0 == TokenKind::Eof {
+            return Some(tokens);
+        }
+        tokens.push((token.0, token.1.text().to_string(), token.1));
+    }
+}
+
+/// The closing bracket of the call whose `(` is token `open`, and the commas between its
+/// arguments (at the call's own depth), counting every bracket kind (strings are single tokens;
+/// the empty set `set()` is a `set(` token and its `)`).
+pub(crate) fn call_arguments(tokens: &[Token], open: usize) -> Option<(usize, Vec<usize>)> {
+    let mut depth = 0usize;
+    let mut commas = Vec::new();
+    for (k, (kind, t, _)) in tokens.iter().enumerate().skip(open) {
+        if t == "set(" {
+            depth += 1;
+            continue;
+        }
+        if *kind != TokenKind::Symbol {
+            continue;
+        }
+        match t.as_str() {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some((k, commas));
+                }
+            }
+            "," if depth == 1 => commas.push(k),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `text` with each (start, end, replacement) edit applied; the edits are in order and do not
+/// overlap. `None` when there is none to apply (or one is out of range).
+pub(crate) fn apply(text: &str, edits: &[(usize, usize, String)]) -> Option<String> {
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, new) in edits {
+        out.push_str(text.get(at..*start)?);
+        out.push_str(new);
+        at = *end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
