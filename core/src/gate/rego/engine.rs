@@ -103,7 +103,7 @@ fn add_strings_count(engine: &mut Engine) -> Result<(), RegoError> {
 
 /// The builtins sealgate adds as extensions (name, arity): the deprecated ones and
 /// `strings.count` above, and `opa_builtins`.
-fn own_builtins() -> Vec<(&'static str, u8)> {
+pub(crate) fn own_builtins() -> Vec<(&'static str, u8)> {
     let mut builtins = vec![
         ("re_match", 2),
         ("any", 1),

@@ -55,8 +55,10 @@ pub fn eval_query(q: &AdHocQuery) -> Result<Vec<Value>, RegoError> {
     for (i, module) in q.modules.iter().enumerate() {
         engine::add_policy(&mut e, &format!("module{i}.rego"), module, q.v0)?;
     }
-    // Template strings in the query itself, as in its modules (`add_policy`).
+    // Template strings and output arguments in the query itself, as in its modules (`add_policy`).
     let query = super::template_strings::rewrite(&q.query).unwrap_or_else(|| q.query.clone());
+    let query =
+        super::output_args::rewrite("query", &query, &engine::own_builtins()).unwrap_or(query);
     let results = e
         .eval_query(query, false)
         .map_err(|x| error::from_eval_error(&q.query, "the case", q.timeout, &x))?;

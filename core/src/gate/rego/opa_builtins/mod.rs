@@ -16,6 +16,7 @@ mod jwt;
 mod jwt_sign;
 mod net;
 mod strings;
+mod uri;
 
 use regorus::{Engine, Value};
 
@@ -40,6 +41,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(deprecated::BUILTINS)
         .chain(jwt::BUILTINS)
         .chain(jwt_sign::BUILTINS)
+        .chain(uri::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
