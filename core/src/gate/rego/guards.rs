@@ -136,7 +136,7 @@ fn text_len(value: Option<&Value>) -> Option<f64> {
     value?.as_string().ok().map(|s| s.len() as f64)
 }
 
-fn over_elements(count: f64) -> Option<String> {
+pub(super) fn over_elements(count: f64) -> Option<String> {
     (count > MAX_ELEMENTS)
         .then(|| format!("{count:.0} elements is over the limit of {MAX_ELEMENTS:.0}"))
 }
@@ -158,7 +158,7 @@ fn too_deep(m: &Expansion) -> Option<String> {
 
 /// `json.marshal`, `yaml.marshal`: the JSON size of the value, shared parts counted each time
 /// they are written (YAML is within a small factor of it).
-fn written_out(args: &[Value]) -> Option<String> {
+pub(super) fn written_out(args: &[Value]) -> Option<String> {
     let m = measure(args.first()?);
     too_deep(&m).or_else(|| over_bytes(m.bytes))
 }

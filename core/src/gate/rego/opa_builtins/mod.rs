@@ -21,6 +21,7 @@ mod uri;
 use regorus::{Engine, Value};
 
 use super::error::RegoError;
+use super::guards;
 
 /// What an added builtin computes from its operands; `Err` is OPA's builtin error text (without
 /// the builtin's name).
@@ -52,10 +53,17 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
             .add_extension(
                 name.to_owned(),
                 nargs,
-                Box::new(move |args: Vec<Value>| match builtin(&args) {
-                    Ok(value) => Ok(value),
-                    Err(e) if strict => anyhow::bail!("{name}: {e}"),
-                    Err(_) => Ok(Value::Undefined),
+                Box::new(move |args: Vec<Value>| {
+                    if let Some(problem) = refusal(name, &args) {
+                        anyhow::bail!(
+                            "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
+                        );
+                    }
+                    match builtin(&args) {
+                        Ok(value) => Ok(value),
+                        Err(e) if strict => anyhow::bail!("{name}: {e}"),
+                        Err(_) => Ok(Value::Undefined),
+                    }
                 }),
             )
             .map_err(|e| RegoError::Compile {
@@ -64,6 +72,40 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
             })?;
     }
     Ok(())
+}
+
+/// The builtins whose result (or whose work) can grow far beyond their operands, checked as the
+/// guards check regorus's own (`guards.rs`): an operand that shares one large value many times is
+/// small in memory, and written out, flattened or paired it is not.
+fn refusal(name: &str, args: &[Value]) -> Option<String> {
+    let len = |v: Option<&Value>| match v {
+        Some(Value::Array(a)) => a.len(),
+        Some(Value::Set(s)) => s.len(),
+        Some(Value::Object(o)) => o.len(),
+        _ => 1,
+    };
+    match name {
+        "array.flatten" => {
+            let Some(Value::Array(items)) = args.first() else {
+                return None;
+            };
+            let count: usize = items
+                .iter()
+                .map(|v| match v {
+                    Value::Array(a) => a.len(),
+                    _ => 1,
+                })
+                .sum();
+            guards::over_elements(count as f64)
+        }
+        "net.cidr_contains_matches" => {
+            guards::over_elements(len(args.first()) as f64 * len(args.get(1)) as f64)
+        }
+        "json.verify_schema" | "json.match_schema" | "io.jwt.encode_sign" => args
+            .iter()
+            .find_map(|a| guards::written_out(std::slice::from_ref(a))),
+        _ => None,
+    }
 }
 
 /// OPA's name for a value's type, as its operand errors write it.
@@ -91,6 +133,33 @@ pub(super) fn string_operand(args: &[Value], index: usize) -> Result<&str, Strin
     match args.get(index) {
         Some(Value::String(s)) => Ok(s),
         _ => Err(operand_error(args, index, "string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::eval_x;
+
+    /// `a50` holds one array by reference 2^50 times in 51 small arrays: written out it is
+    /// petabytes. Flattening two 600,000-element arrays or pairing 2,000 with 2,000 values is
+    /// over the million-element limit of the guards.
+    #[test]
+    fn results_far_beyond_the_operands_are_refused() {
+        let mut chain = "a0 := [1]".to_owned();
+        for i in 1..=50 {
+            chain.push_str(&format!("; a{i} := [a{j}, a{j}]", j = i - 1));
+        }
+        for call in [
+            "r := numbers.range(1, 600000); x := array.flatten([r, r])",
+            "x := json.match_schema(a50, {})",
+            "x := io.jwt.encode_sign({\"alg\": \"HS256\"}, {\"a\": a50}, {\"kty\": \"oct\", \"k\": \"c2VjcmV0\"})",
+            "x := net.cidr_contains_matches(numbers.range(1, 2000), numbers.range(1, 2000))",
+        ] {
+            let err = eval_x(&format!("{chain}; {call}"), false)
+                .err()
+                .unwrap_or_default();
+            assert!(err.contains("over the limit"), "{call}: {err}");
+        }
     }
 }
 
