@@ -75,15 +75,7 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
     if edits.is_empty() {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, new) in &edits {
-        out.push_str(text.get(at..*start)?);
-        out.push_str(new);
-        at = *end;
-    }
-    out.push_str(text.get(at..)?);
-    Some(out)
+    super::undefined::apply(text, edits)
 }
 
 #[cfg(test)]
