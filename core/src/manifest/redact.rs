@@ -40,14 +40,28 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// The first secret value of `object` that is not a string (where Kubernetes wants one), as
-/// `(pointer, type)`: seal reports it this way instead of through a decoder message that
-/// would quote the value.
+/// String maps that the typed model reads leniently and a file reader must not: the SealedSecret
+/// model drops non-string `encryptedData` entries, as objects from the API server need (see
+/// `seal::SealedSecretSpec`), but a file's item dropped on reading would be lost on rewrite. Not
+/// secret (ciphertexts), and unlike the secret roots a `null` map is refused too.
+fn strict_string_maps(kind: Option<&str>) -> &'static [&'static str] {
+    match kind {
+        Some("SealedSecret") => &["/spec/encryptedData"],
+        _ => &[],
+    }
+}
+
+/// The first secret value of `object` that is not a string (where Kubernetes wants one), or the
+/// first entry of a strict string map that is not, as `(pointer, type)`: seal reports it this way
+/// instead of through a decoder message that would quote the value.
 pub fn first_non_string(object: &Value) -> Option<(String, &'static str)> {
     let kind = object.get("kind").and_then(Value::as_str);
-    for root in secret_roots(kind) {
+    let secret = secret_roots(kind).iter().map(|root| (root, false));
+    let strict = strict_string_maps(kind).iter().map(|root| (root, true));
+    for (root, null_refused) in secret.chain(strict) {
         match object.pointer(root) {
-            None | Some(Value::Null) => {}
+            None => {}
+            Some(Value::Null) if !null_refused => {}
             Some(Value::Object(items)) => {
                 for (key, value) in items {
                     if !value.is_string() {
@@ -132,6 +146,26 @@ mod tests {
         );
         let doc = json!({"kind": "Secret", "data": "hunter2"});
         assert_eq!(first_non_string(&doc), Some(("/data".to_owned(), "string")));
+        let doc = json!({"kind": "Secret", "data": null, "stringData": null});
+        assert_eq!(first_non_string(&doc), None);
+    }
+
+    #[test]
+    fn sealed_items_that_the_model_would_drop_are_found() {
+        let sealed = |spec: Value| json!({"kind": "SealedSecret", "spec": spec});
+        let doc = sealed(json!({"encryptedData": {"a": "AgA=", "b": {"c": 1}}}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/encryptedData/b".to_owned(), "mapping"))
+        );
+        let doc = sealed(json!({"encryptedData": null}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/encryptedData".to_owned(), "null"))
+        );
+        let doc = sealed(json!({"encryptedData": {"a": "AgA="}, "template": {"data": null}}));
+        assert_eq!(first_non_string(&doc), None);
+        assert_eq!(first_non_string(&sealed(json!({}))), None);
     }
 
     #[test]
