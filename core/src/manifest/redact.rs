@@ -52,13 +52,27 @@ fn strict_string_maps(kind: Option<&str>) -> &'static [&'static str] {
 }
 
 /// The first secret value of `object` that is not a string (where Kubernetes wants one), or the
-/// first entry of a strict string map that is not, as `(pointer, type)`: seal reports it this way
-/// instead of through a decoder message that would quote the value.
+/// first entry of a strict string map that is not ([`first_dropped_item`]), as `(pointer, type)`:
+/// seal reports it this way instead of through a decoder message that would quote the value.
 pub fn first_non_string(object: &Value) -> Option<(String, &'static str)> {
     let kind = object.get("kind").and_then(Value::as_str);
-    let secret = secret_roots(kind).iter().map(|root| (root, false));
-    let strict = strict_string_maps(kind).iter().map(|root| (root, true));
-    for (root, null_refused) in secret.chain(strict) {
+    first_non_string_in(object, secret_roots(kind), false).or_else(|| first_dropped_item(object))
+}
+
+/// The first entry of a strict string map (a SealedSecret's `encryptedData`) that is not a
+/// string, or the map itself when it is not a mapping (`null` included): what the model would
+/// drop or empty on reading, which a reader that writes the object back must refuse.
+pub fn first_dropped_item(object: &Value) -> Option<(String, &'static str)> {
+    let kind = object.get("kind").and_then(Value::as_str);
+    first_non_string_in(object, strict_string_maps(kind), true)
+}
+
+fn first_non_string_in(
+    object: &Value,
+    roots: &[&str],
+    null_refused: bool,
+) -> Option<(String, &'static str)> {
+    for root in roots {
         match object.pointer(root) {
             None => {}
             Some(Value::Null) if !null_refused => {}
@@ -165,6 +179,18 @@ mod tests {
         );
         let doc = sealed(json!({"encryptedData": {"a": "AgA="}, "template": {"data": null}}));
         assert_eq!(first_non_string(&doc), None);
+        // template data is a secret root, not a map the model drops from
+        let doc = sealed(json!({"encryptedData": {"a": "AgA="}, "template": {"data": {"t": 1}}}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/template/data/t".to_owned(), "number"))
+        );
+        assert_eq!(first_dropped_item(&doc), None);
+        let doc = sealed(json!({"encryptedData": {"a": true}}));
+        assert_eq!(
+            first_dropped_item(&doc),
+            Some(("/spec/encryptedData/a".to_owned(), "boolean"))
+        );
         assert_eq!(first_non_string(&sealed(json!({}))), None);
     }
 
