@@ -150,9 +150,20 @@ pub async fn update(client: &Client, ss: &SealedSecretResource) -> Result<(), Bo
     let name = ss.metadata.name.clone().unwrap_or_default();
     let api = Api::<SealedSecretResource>::namespaced(client.clone(), &ns);
     let mut next = ss.clone();
-    next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
-    api.replace(&name, &PostParams::default(), &next).await?;
-    Ok(())
+    // The controller writes the status right after it writes the Secret a test waits for: a
+    // replace based on the version read before that write conflicts (409), so read again and
+    // retry, as any client of an object a controller also writes must.
+    let mut attempts = 0;
+    loop {
+        next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
+        match api.replace(&name, &PostParams::default(), &next).await {
+            Err(kube::Error::Api(status)) if status.code == 409 && attempts < 5 => attempts += 1,
+            result => {
+                result?;
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Starts a controller for `namespace` only (keys and SealedSecrets both there), with short
