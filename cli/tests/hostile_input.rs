@@ -59,6 +59,27 @@ fn sealgate(dir: &Path, args: &[&str]) -> Run {
     sealgate_in(dir, args, b"")
 }
 
+/// `validate` of the scratch Secret with the policies in `dir/policy`.
+fn validate_with_policy(dir: &Path) -> Run {
+    sealgate(dir, &["validate", "--policy", "policy", "secret.yaml"])
+}
+
+/// `seal` of the scratch Secret with the scratch cert, written with `-w target`.
+fn seal_to(dir: &Path, target: &str) -> Run {
+    sealgate(
+        dir,
+        &[
+            "seal",
+            "--cert",
+            "cert.pem",
+            "-f",
+            "secret.yaml",
+            "-w",
+            target,
+        ],
+    )
+}
+
 /// Exit 2 with exactly one `error:` line that contains `needle`; no abort, no partial output.
 fn assert_one_error(run: &Run, needle: &str) {
     assert_eq!(run.code, Some(2), "stderr: {}", run.stderr);
@@ -310,10 +331,7 @@ fn recursive_rego_functions_are_refused_at_load() {
         dir.path(),
         "package main\n\nf(x) := y if { y := f(x) }\n\ndeny contains msg if { msg := f(input.kind) }\n",
     );
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_one_error(&run, "recursive");
     let run = sealgate(dir.path(), &["policy", "test", "policy"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
@@ -337,17 +355,11 @@ fn long_rule_chains_are_refused_at_load_and_shorter_ones_evaluate() {
     };
     let dir = scratch();
     policy_dir(dir.path(), &chain(990));
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stdout.contains("chained"), "{}", run.stdout);
     policy_dir(dir.path(), &chain(1_500));
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_one_error(&run, "over sealgate's limit of 1000");
 }
 
@@ -367,10 +379,7 @@ fn allocating_rego_builtins_are_checked_before_they_allocate() {
                 "package main\n\ndeny contains msg if {{ n := {call}; msg := sprintf(\"%v\", [n]) }}\n"
             ),
         );
-        let run = sealgate(
-            dir.path(),
-            &["validate", "--policy", "policy", "secret.yaml"],
-        );
+        let run = validate_with_policy(dir.path());
         assert_eq!(run.code, Some(2), "{call}: {}", run.stderr);
         assert!(
             run.stderr.contains("over the limit"),
@@ -419,10 +428,7 @@ fn shared_rego_values_are_measured_before_they_are_written_out() {
     ] {
         let dir = scratch();
         policy_dir(dir.path(), &format!("package main\n\n{big}\n{rule}\n"));
-        let run = sealgate(
-            dir.path(),
-            &["validate", "--policy", "policy", "secret.yaml"],
-        );
+        let run = validate_with_policy(dir.path());
         assert!(matches!(run.code, Some(1 | 2)), "{rule}: {}", run.stderr);
         assert!(
             run.stderr.contains(needle) || run.stdout.contains(needle),
@@ -435,49 +441,35 @@ fn shared_rego_values_are_measured_before_they_are_written_out() {
 
 #[test]
 fn policy_timeout_covers_parsing() {
-    let dir = scratch();
-    // 2,000 rules: well over 1 ms to parse, well under the default 5 s
-    let rules: String = (0..2_000)
-        .map(|i| format!("r{i} := {{\"a\": [{i}, \"x\"]}}\n"))
-        .collect();
-    policy_dir(dir.path(), &format!("package main\n\n{rules}"));
-    let run = sealgate(
-        dir.path(),
-        &[
-            "validate",
-            "--policy",
-            "policy",
-            "--policy-timeout",
-            "1",
-            "secret.yaml",
-        ],
-    );
-    assert_one_error(&run, "parsing stopped after 1 ms");
-    assert!(run.stderr.contains("--policy-timeout"), "{}", run.stderr);
-    // the same policy loads within the default timeout
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    // and the Rego of a ConstraintTemplate is parsed under the same timeout
-    let dir = scratch();
-    let rules: String = (0..2_000)
-        .map(|i| format!("r{i} = {{\"a\": [{i}, \"x\"]}}\n"))
-        .collect();
-    template_dir(dir.path(), &rules);
-    let run = sealgate(
-        dir.path(),
-        &[
-            "validate",
-            "--policy",
-            "policy",
-            "--policy-timeout",
-            "1",
-            "secret.yaml",
-        ],
-    );
-    assert_one_error(&run, "parsing stopped after 1 ms");
+    // 2,000 rules: well over 1 ms to parse, well under the default 5 s; in a `.rego` file and in
+    // a ConstraintTemplate's Rego
+    let rules = |assign: &str| -> String {
+        (0..2_000)
+            .map(|i| format!("r{i} {assign} {{\"a\": [{i}, \"x\"]}}\n"))
+            .collect()
+    };
+    let rego = scratch();
+    policy_dir(rego.path(), &format!("package main\n\n{}", rules(":=")));
+    let template = scratch();
+    template_dir(template.path(), &rules("="));
+    for dir in [&rego, &template] {
+        let run = sealgate(
+            dir.path(),
+            &[
+                "validate",
+                "--policy",
+                "policy",
+                "--policy-timeout",
+                "1",
+                "secret.yaml",
+            ],
+        );
+        assert_one_error(&run, "parsing stopped after 1 ms");
+        assert!(run.stderr.contains("--policy-timeout"), "{}", run.stderr);
+        // the same policy loads within the default timeout
+        let run = validate_with_policy(dir.path());
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
 }
 
 /// A Gatekeeper ConstraintTemplate in `dir/policy` whose Rego has `rules` after a violation rule.
@@ -507,10 +499,7 @@ fn deeply_nested_rego_literals_are_refused_before_parsing() {
             "]".repeat(20)
         ),
     );
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_one_error(&run, "nest deeper than 16");
     // the same in a ConstraintTemplate's Rego
     let dir = scratch();
@@ -518,10 +507,7 @@ fn deeply_nested_rego_literals_are_refused_before_parsing() {
         dir.path(),
         &format!("x = {}1{}\n", "[".repeat(20), "]".repeat(20)),
     );
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_one_error(&run, "nest deeper than 16");
     assert!(
         run.stderr.contains("template.yaml#k8shostile"),
@@ -640,10 +626,7 @@ fn policies_read_files_only_inside_allowed_folders() {
         secret_file.display().to_string()
     );
     policy_dir(dir.path(), &rego);
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("--allow-file-access"), "{}", run.stderr);
     assert_no_plaintext(&run, PLANTED_TEXT);
@@ -652,10 +635,7 @@ fn policies_read_files_only_inside_allowed_folders() {
         dir.path(),
         "package main\n\ndeny contains msg if { c := parse_config_file(\"../outside.yaml\"); msg := sprintf(\"%v\", [c]) }\n",
     );
-    let run = sealgate(
-        dir.path(),
-        &["validate", "--policy", "policy", "secret.yaml"],
-    );
+    let run = validate_with_policy(dir.path());
     assert_no_plaintext(&run, PLANTED_TEXT);
     assert!(run.stderr.contains("--allow-file-access"), "{}", run.stderr);
     // and allowed when asked for
@@ -681,18 +661,7 @@ fn writes_follow_symlinks_and_keep_the_link_and_mode() {
     let real = write(dir.path(), "real.yaml", "old\n");
     fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).expect("chmod");
     symlink("real.yaml", dir.path().join("link.yaml")).expect("symlink");
-    let run = sealgate(
-        dir.path(),
-        &[
-            "seal",
-            "--cert",
-            "cert.pem",
-            "-f",
-            "secret.yaml",
-            "-w",
-            "link.yaml",
-        ],
-    );
+    let run = seal_to(dir.path(), "link.yaml");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let link = fs::symlink_metadata(dir.path().join("link.yaml")).expect("link");
     assert!(link.file_type().is_symlink(), "the link was replaced");
@@ -787,18 +756,7 @@ fn non_regular_targets_are_written_in_place() {
     let dir = scratch();
     // a link to this process's stdout (what /dev/stdout is): the output reaches the pipe
     symlink("/proc/self/fd/1", dir.path().join("out")).expect("symlink");
-    let run = sealgate(
-        dir.path(),
-        &[
-            "seal",
-            "--cert",
-            "cert.pem",
-            "-f",
-            "secret.yaml",
-            "-w",
-            "out",
-        ],
-    );
+    let run = seal_to(dir.path(), "out");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("kind: SealedSecret"), "{}", run.stdout);
     assert!(
@@ -813,18 +771,7 @@ fn non_regular_targets_are_written_in_place() {
     assert!(status.success());
     let reader_path = fifo.clone();
     let reader = std::thread::spawn(move || fs::read_to_string(reader_path).expect("read fifo"));
-    let run = sealgate(
-        dir.path(),
-        &[
-            "seal",
-            "--cert",
-            "cert.pem",
-            "-f",
-            "secret.yaml",
-            "-w",
-            "fifo",
-        ],
-    );
+    let run = seal_to(dir.path(), "fifo");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let got = reader.join().expect("reader");
     assert!(got.contains("kind: SealedSecret"), "{got}");
@@ -836,18 +783,7 @@ fn non_regular_targets_are_written_in_place() {
     );
     // a null device takes the output in place; a full one fails cleanly; both stay devices
     if let Some(null) = private_device(dir.path(), "null", "3") {
-        let run = sealgate(
-            dir.path(),
-            &[
-                "seal",
-                "--cert",
-                "cert.pem",
-                "-f",
-                "secret.yaml",
-                "-w",
-                "null",
-            ],
-        );
+        let run = seal_to(dir.path(), "null");
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         assert!(
             fs::metadata(&null)
@@ -857,18 +793,7 @@ fn non_regular_targets_are_written_in_place() {
         );
     }
     if let Some(full) = private_device(dir.path(), "full", "7") {
-        let run = sealgate(
-            dir.path(),
-            &[
-                "seal",
-                "--cert",
-                "cert.pem",
-                "-f",
-                "secret.yaml",
-                "-w",
-                "full",
-            ],
-        );
+        let run = seal_to(dir.path(), "full");
         assert_one_error(&run, "cannot write full");
         assert!(
             fs::metadata(&full)

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::crd::SealedSecret;
+use crate::crd::SealedSecretResource;
 use crate::keys::{Keyring, watch_keys};
 use crate::kube_client::{ClientError, client};
 use crate::metrics::Metrics;
@@ -204,7 +204,7 @@ async fn check_crd(client: &Client, label_selector: Option<&str>) -> Result<(), 
     if let Some(selector) = label_selector.filter(|s| !s.trim().is_empty()) {
         params = params.labels(selector);
     }
-    match Api::<SealedSecret>::all(client.clone())
+    match Api::<SealedSecretResource>::all(client.clone())
         .list_metadata(&params)
         .await
     {

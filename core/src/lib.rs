@@ -3,7 +3,9 @@
 //! Two cargo features, both on by default: `seal` (the crypto, certs, keys and escrow; what the
 //! controller uses) and `gate` (JSON Schema and Rego validation; implies `seal`, whose sealing
 //! cert a built-in policy reads). [`manifest`] (YAML/JSON documents with positions) and [`walk`]
-//! (the one directory walker) are always built.
+//! (the one directory walker) are always built. A third, off by default: `kube` (implies `seal`)
+//! derives the SealedSecret custom resource (`seal::SealedSecretResource`, its CRD schema) on the
+//! same model the CLI seals with; the controller enables it.
 //!
 //! Sealing a Secret for a cert, and opening it with the matching key:
 //!

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Patch, PatchParams};
 use kube::{Api, Client};
-use sealgate_controller::crd::SealedSecret;
+use sealgate_controller::crd::SealedSecretResource;
 use sealgate_core::seal::Scope;
 use sealgate_tests::{TestNamespace, cluster, workspace_binary};
 
@@ -55,12 +55,12 @@ fn assert_clean(output: &Output, secrets: &[String]) {
     }
 }
 
-fn write(dir: &Path, file: &str, ss: &SealedSecret) -> TestResult {
+fn write(dir: &Path, file: &str, ss: &SealedSecretResource) -> TestResult {
     std::fs::write(dir.join(file), serde_json::to_string_pretty(ss)?)?;
     Ok(())
 }
 
-fn ciphertexts(all: &[&SealedSecret]) -> Vec<String> {
+fn ciphertexts(all: &[&SealedSecretResource]) -> Vec<String> {
     all.iter()
         .flat_map(|s| s.spec.encrypted_data.values().cloned())
         .collect()

@@ -14,7 +14,7 @@ use crate::controller_support::{
 use kube::api::PostParams;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client};
-use sealgate_controller::crd::SealedSecret;
+use sealgate_controller::crd::SealedSecretResource;
 use sealgate_core::seal::{Scope, seal_raw};
 use sealgate_tests::{TestNamespace, cluster};
 
@@ -98,8 +98,8 @@ async fn controller_survives_an_apiserver_restart_during_a_sync_and_converges()
     // Leader election on, as deployed: the replica must ride out the outage AND win its lease
     // back (it once lost the lease for good after an outage longer than the lease; fixed in aeecd17).
     let controller = start_controller(&own.kubeconfig, &n, &[]).await?;
-    let api: Api<SealedSecret> = Api::namespaced(client.clone(), &n);
-    let make = |i: usize| -> Result<SealedSecret, BoxError> {
+    let api: Api<SealedSecretResource> = Api::namespaced(client.clone(), &n);
+    let make = |i: usize| -> Result<SealedSecretResource, BoxError> {
         let name = format!("item-{i}");
         let value = seal_raw(&cert, Scope::Strict, Some(&n), Some(&name), name.as_bytes())?;
         Ok(serde_json::from_value(serde_json::json!({

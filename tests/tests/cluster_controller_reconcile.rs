@@ -17,7 +17,7 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
 use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams, PostParams};
-use sealgate_controller::crd::SealedSecret;
+use sealgate_controller::crd::SealedSecretResource;
 use sealgate_core::seal::{GeneratedKeyPair, Scope};
 use sealgate_tests::{DEFAULT_WAIT, eventually, peer_tool};
 
@@ -127,7 +127,7 @@ async fn controller_unseals_every_scope_including_real_kubeseal_output() -> Test
                 "kubeseal failed: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            let ss: SealedSecret = serde_json::from_slice(&out.stdout)?;
+            let ss: SealedSecretResource = serde_json::from_slice(&out.stdout)?;
             create(&client, &ss).await?;
             let secret = wait_secret_data(
                 &client,
@@ -169,7 +169,7 @@ async fn controller_propagates_updates_and_deletion_collects_the_secret() -> Tes
     let n = ns.name().to_owned();
     let pair = add_key_secret(&client, &n, "sealed-secrets-key1").await?;
     let controller = start_controller(&kubeconfig, &n, &[]).await?;
-    let api: Api<SealedSecret> = Api::namespaced(client.clone(), &n);
+    let api: Api<SealedSecretResource> = Api::namespaced(client.clone(), &n);
 
     create(
         &client,

@@ -18,13 +18,13 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
 use kube::Api;
 use kube::api::{ListParams, Patch, PatchParams};
-use sealgate_controller::crd::SealedSecret;
+use sealgate_controller::crd::SealedSecretResource;
 use sealgate_core::seal::Scope;
 use sealgate_tests::{TestNamespace, cluster, workspace_binary};
 
 type TestResult = Result<(), BoxError>;
 
-fn labelled(mut ss: SealedSecret, team: &str) -> SealedSecret {
+fn labelled(mut ss: SealedSecretResource, team: &str) -> SealedSecretResource {
     ss.metadata
         .labels
         .get_or_insert_with(Default::default)
@@ -64,7 +64,7 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
     .await?;
     wait_metric(&controller, "sealgate_leader", 1.0).await?;
 
-    let make = |ns: &str, name: &str, team: &str| -> Result<SealedSecret, BoxError> {
+    let make = |ns: &str, name: &str, team: &str| -> Result<SealedSecretResource, BoxError> {
         Ok(labelled(
             sealed(
                 &pair,
@@ -96,7 +96,7 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
             secret.is_none(),
             "{ns}/{name} is not selected and must not be unsealed"
         );
-        let ss = Api::<SealedSecret>::namespaced(client.clone(), ns)
+        let ss = Api::<SealedSecretResource>::namespaced(client.clone(), ns)
             .get(name)
             .await?;
         assert!(
@@ -119,7 +119,7 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
     assert_eq!(metric(&text, &per_key), Some(4.0), "{text}");
 
     // A label change is a change that matters: the SealedSecret is now selected.
-    Api::<SealedSecret>::namespaced(client.clone(), &h)
+    Api::<SealedSecretResource>::namespaced(client.clone(), &h)
         .patch(
             "unlabelled",
             &PatchParams::default(),
@@ -135,7 +135,7 @@ async fn controller_watches_additional_namespaces_by_label_and_reconciles_each_o
     .await?;
     wait_metric(&controller, &per_key, 6.0).await?;
     // A deleted SealedSecret no longer counts for its key.
-    Api::<SealedSecret>::namespaced(client.clone(), &e)
+    Api::<SealedSecretResource>::namespaced(client.clone(), &e)
         .delete("extra", &Default::default())
         .await?;
     wait_metric(&controller, &per_key, 4.0).await?;
@@ -263,7 +263,7 @@ async fn controller_binary_keeps_secret_values_out_of_logs_status_and_events() -
         {
             said.extend(event.note);
         }
-        for ss in Api::<SealedSecret>::namespaced(client.clone(), &n)
+        for ss in Api::<SealedSecretResource>::namespaced(client.clone(), &n)
             .list(&ListParams::default())
             .await?
             .items

@@ -1,4 +1,5 @@
-//! crdgen: writes (or checks) the committed CRD files generated from `controller/src/crd.rs`.
+//! crdgen: writes (or checks) the committed CRD files that `controller/src/crd.rs` renders from
+//! core's SealedSecret model (`core/src/seal/sealed_secret.rs`, feature `kube`).
 //!
 //! `crdgen` prints the CRD YAML; `crdgen --write` rewrites `deploy/base/crd.yaml` and
 //! `schemas/sealedsecret-crd.json` under the repository root; `crdgen --check` exits 1 when either

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use sealgate_core::manifest::redact::first_dropped_item;
 use sealgate_core::seal::{Scope, SealError, SealedSecret, SealingCert, UnsealingKeys, reencrypt};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -158,6 +159,16 @@ fn parse_sealed_secret(body: &[u8]) -> Result<SealedSecret, String> {
             sealed.kind
         ));
     }
+    // The model drops `encryptedData` entries that are not strings (as the watch must); a body
+    // with one is refused instead of being verified, or rotated, without that item.
+    let raw: Option<serde_json::Value> = serde_json::from_str(text)
+        .ok()
+        .or_else(|| serde_saphyr::from_str(text).ok());
+    if let Some((pointer, found)) = raw.as_ref().and_then(first_dropped_item) {
+        return Err(format!(
+            "the body is not one SealedSecret in JSON or YAML: {pointer} is a {found}, expected a string\n"
+        ));
+    }
     Ok(sealed)
 }
 
@@ -212,5 +223,19 @@ mod tests {
         assert!(parse_sealed_secret(&two).is_err());
         assert!(parse_sealed_secret(b"kind: Secret\napiVersion: v1\n").is_err());
         assert!(parse_sealed_secret(&[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn bodies_with_items_the_model_would_drop_are_refused() {
+        let json = br#"{"apiVersion":"bitnami.com/v1alpha1","kind":"SealedSecret","metadata":{"name":"a","namespace":"b"},"spec":{"encryptedData":{"k":"AgA=","n":3}}}"#;
+        let refused = parse_sealed_secret(json).err().unwrap_or_default();
+        assert!(
+            refused.contains("/spec/encryptedData/n is a number"),
+            "{refused}"
+        );
+        let yaml = b"apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: a, namespace: b}\nspec:\n  encryptedData: {k: AgA=, m: {x: y}}\n";
+        assert!(parse_sealed_secret(yaml).is_err());
+        let yaml = b"apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: a, namespace: b}\nspec:\n  encryptedData:\n";
+        assert!(parse_sealed_secret(yaml).is_err());
     }
 }

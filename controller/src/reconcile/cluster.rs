@@ -17,8 +17,9 @@ use kube::{Api, Client, Resource};
 
 use super::events::NoteRecorder;
 use super::store_ready::{Ready, ready};
-use crate::crd::{SealedSecret, SealedSecretStatus};
+use crate::crd::SealedSecretResource;
 use crate::keys::truncate_note;
+use sealgate_core::seal::SealedSecretStatus;
 
 /// Severity of an Event, as upstream emits them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,13 +79,13 @@ pub trait Cluster: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), kube::Error>> + Send;
     fn write_status(
         &self,
-        sealed: &SealedSecret,
+        sealed: &SealedSecretResource,
         status: &SealedSecretStatus,
     ) -> impl Future<Output = Result<(), kube::Error>> + Send;
     /// Best effort: a failed Event is logged, never fails the reconcile.
     fn event(
         &self,
-        sealed: &SealedSecret,
+        sealed: &SealedSecretResource,
         severity: Severity,
         reason: &str,
         note: &str,
@@ -208,19 +209,25 @@ impl Cluster for KubeCluster {
 
     async fn write_status(
         &self,
-        sealed: &SealedSecret,
+        sealed: &SealedSecretResource,
         status: &SealedSecretStatus,
     ) -> Result<(), kube::Error> {
         let namespace = sealed.metadata.namespace.clone().unwrap_or_default();
         let name = sealed.metadata.name.clone().unwrap_or_default();
         let patch = serde_json::json!({ "status": status });
-        Api::<SealedSecret>::namespaced(self.client.clone(), &namespace)
+        Api::<SealedSecretResource>::namespaced(self.client.clone(), &namespace)
             .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
             .await
             .map(|_| ())
     }
 
-    async fn event(&self, sealed: &SealedSecret, severity: Severity, reason: &str, note: &str) {
+    async fn event(
+        &self,
+        sealed: &SealedSecretResource,
+        severity: Severity,
+        reason: &str,
+        note: &str,
+    ) {
         let event = Event {
             type_: match severity {
                 Severity::Normal => EventType::Normal,

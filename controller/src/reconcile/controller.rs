@@ -30,7 +30,7 @@ use super::checked::Checked;
 use super::cluster::Cluster;
 use super::digest::DIGEST_ANNOTATION;
 use super::{Context, error_policy, reconcile};
-use crate::crd::SealedSecret;
+use crate::crd::SealedSecretResource;
 
 /// Where to watch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +112,7 @@ pub async fn run<C: Cluster>(
 
 /// One watch + reconcile loop over one set of APIs (all namespaces or one namespace).
 async fn run_one<C: Cluster>(
-    (sealed_api, secret_api): (Api<SealedSecret>, Api<PartialObjectMeta<Secret>>),
+    (sealed_api, secret_api): (Api<SealedSecretResource>, Api<PartialObjectMeta<Secret>>),
     namespace: Option<&str>,
     label_selector: Option<&str>,
     workers: u16,

@@ -23,12 +23,11 @@ use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use k8s_openapi::api::core::v1::Secret;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::runtime::controller::Action;
 use tokio::sync::{Semaphore, watch};
 
-use crate::crd::{CrdError, SealedSecret};
+use crate::crd::SealedSecretResource;
 use crate::drift_gauges::DriftState;
 use crate::keys::Keyring;
 use crate::keys::{ITEMS_PER_KEY_ANNOTATION, ItemsPerKey, parse_items_per_key};
@@ -39,7 +38,7 @@ use data_digest::Check;
 use desired::{Owner, desired_secret};
 use digest::{FINGERPRINT_ANNOTATION, sealed_digest};
 use plan::{PATCH_ANNOTATION, Plan, already_in_sync, controlled_by, plan, writable};
-use status::next_status;
+use status::{metav1_time, next_status};
 use unseal::{UnsealFailure, decrypt};
 
 /// Reconcile behaviour chosen by flags.
@@ -54,8 +53,6 @@ pub struct Settings {
 /// Why a SealedSecret is not synced. The text is the status message and the Event note.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error(transparent)]
-    Convert(#[from] CrdError),
     #[error("{0}")]
     Unseal(UnsealFailure),
     #[error("Resource \"{name}\" already exists and is not managed by SealedSecret")]
@@ -88,9 +85,7 @@ impl SyncError {
     /// Upstream's Event reason and metric reason for this failure.
     fn reasons(&self) -> (&'static str, ErrorReason) {
         match self {
-            Self::Convert(_) | Self::Unseal(_) | Self::Task { .. } => {
-                ("ErrUnsealFailed", ErrorReason::Unseal)
-            }
+            Self::Unseal(_) | Self::Task { .. } => ("ErrUnsealFailed", ErrorReason::Unseal),
             Self::Unmanaged { .. } => ("ErrUpdateFailed", ErrorReason::Unmanaged),
             Self::Immutable { .. } | Self::Update { .. } | Self::Raced { .. } => {
                 ("ErrUpdateFailed", ErrorReason::Update)
@@ -163,7 +158,7 @@ impl<C: Cluster> Context<C> {
     }
 }
 
-fn identity(sealed: &SealedSecret) -> (String, String) {
+fn identity(sealed: &SealedSecretResource) -> (String, String) {
     (
         sealed.metadata.namespace.clone().unwrap_or_default(),
         sealed.metadata.name.clone().unwrap_or_default(),
@@ -190,7 +185,7 @@ fn retry_delays(cap: Duration) -> ExponentialBackoff {
     )
 )]
 pub async fn reconcile<C: Cluster>(
-    sealed: Arc<SealedSecret>,
+    sealed: Arc<SealedSecretResource>,
     ctx: Arc<Context<C>>,
 ) -> Result<Action, SyncError> {
     if !*ctx.is_leader.borrow() {
@@ -213,7 +208,7 @@ pub async fn reconcile<C: Cluster>(
             sealed.status.as_ref(),
             sealed.metadata.generation,
             result,
-            Time(Timestamp::now()),
+            &metav1_time(Timestamp::now()),
         ) && let Err(e) = ctx.cluster.write_status(&sealed, &status).await
         {
             ctx.metrics.error(ErrorReason::Status, &namespace);
@@ -286,7 +281,7 @@ pub async fn reconcile<C: Cluster>(
 
 /// Retries with exponential backoff, never giving up.
 pub fn error_policy<C: Cluster>(
-    sealed: Arc<SealedSecret>,
+    sealed: Arc<SealedSecretResource>,
     _error: &SyncError,
     ctx: Arc<Context<C>>,
 ) -> Action {
@@ -339,11 +334,11 @@ enum Current {
 
 /// Brings the Secret in line; `Ok(true)` when it was created or changed.
 async fn sync<C: Cluster>(
-    sealed: &SealedSecret,
+    sealed: &SealedSecretResource,
     ctx: &Context<C>,
     found: &mut Found,
 ) -> Result<bool, SyncError> {
-    let core = sealed.to_core()?;
+    let core = sealgate_core::seal::SealedSecret::from(sealed);
     let (namespace, name) = identity(sealed);
     let uid = sealed.metadata.uid.clone().unwrap_or_default();
     let digest = sealed_digest(&core, &uid);

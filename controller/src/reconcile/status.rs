@@ -3,17 +3,25 @@
 //! status flips). A write is due only when something visible changed, never on every reconcile
 //! (upstream's status hot-loop, bitnami-labs/sealed-secrets#223 and #525).
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use sealgate_core::seal::{SealedSecretCondition, SealedSecretStatus};
 
-use crate::crd::{SYNCED, SealedSecretCondition, SealedSecretStatus};
+use crate::crd::SYNCED;
+
+/// `now` as `metav1.Time` writes it, the form upstream's conditions have: RFC 3339, whole
+/// seconds, UTC.
+pub fn metav1_time(now: Timestamp) -> String {
+    k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%SZ", now)
+        .unwrap_or_else(|_| now.to_string())
+}
 
 /// The status to write after a sync, or `None` when the current one already says it.
-/// `outcome` is `Ok(())` or the error message.
+/// `outcome` is `Ok(())` or the error message; `now` is a [`metav1_time`].
 pub fn next_status(
     current: Option<&SealedSecretStatus>,
     generation: Option<i64>,
     outcome: Result<(), &str>,
-    now: Time,
+    now: &str,
 ) -> Option<SealedSecretStatus> {
     let mut status = current.cloned().unwrap_or_default();
     let (wanted, message) = match outcome {
@@ -39,10 +47,10 @@ pub fn next_status(
         return None;
     }
     condition.message = message;
-    condition.last_update_time = Some(now.clone());
+    condition.last_update_time = Some(now.to_owned());
     if flipped {
         condition.status = wanted.to_owned();
-        condition.last_transition_time = Some(now);
+        condition.last_transition_time = Some(now.to_owned());
     }
     status.observed_generation = generation;
     Some(status)
@@ -51,15 +59,25 @@ pub fn next_status(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::jiff::Timestamp;
 
-    fn at(secs: i64) -> Time {
-        Time(Timestamp::from_second(secs).unwrap())
+    fn at(secs: i64) -> String {
+        metav1_time(Timestamp::from_second(secs).unwrap())
+    }
+
+    #[test]
+    fn times_are_written_as_metav1_time_writes_them() {
+        let now = Timestamp::new(1_717_243_200, 999_000_000).unwrap();
+        assert_eq!(metav1_time(now), "2024-06-01T12:00:00Z");
+        let time = k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(now);
+        assert_eq!(
+            serde_json::to_value(&time).unwrap(),
+            metav1_time(now).as_str()
+        );
     }
 
     #[test]
     fn first_success_writes_true_with_both_times() {
-        let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
+        let s = next_status(None, Some(1), Ok(()), &at(10)).unwrap();
         assert_eq!(s.observed_generation, Some(1));
         let c = &s.conditions[0];
         assert_eq!(
@@ -72,16 +90,16 @@ mod tests {
 
     #[test]
     fn unchanged_outcome_writes_nothing() {
-        let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
-        assert_eq!(next_status(Some(&s), Some(1), Ok(()), at(20)), None);
-        let f = next_status(Some(&s), Some(1), Err("boom"), at(20)).unwrap();
-        assert_eq!(next_status(Some(&f), Some(1), Err("boom"), at(30)), None);
+        let s = next_status(None, Some(1), Ok(()), &at(10)).unwrap();
+        assert_eq!(next_status(Some(&s), Some(1), Ok(()), &at(20)), None);
+        let f = next_status(Some(&s), Some(1), Err("boom"), &at(20)).unwrap();
+        assert_eq!(next_status(Some(&f), Some(1), Err("boom"), &at(30)), None);
     }
 
     #[test]
     fn failure_flips_and_success_clears_the_message() {
-        let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
-        let f = next_status(Some(&s), Some(1), Err("no key could decrypt"), at(20)).unwrap();
+        let s = next_status(None, Some(1), Ok(()), &at(10)).unwrap();
+        let f = next_status(Some(&s), Some(1), Err("no key could decrypt"), &at(20)).unwrap();
         assert_eq!(f.conditions[0].status, "False");
         assert_eq!(
             f.conditions[0].message.as_deref(),
@@ -89,18 +107,18 @@ mod tests {
         );
         assert_eq!(f.conditions[0].last_transition_time, Some(at(20)));
         // Same status, new message: updated, but the transition time stays.
-        let g = next_status(Some(&f), Some(1), Err("other"), at(30)).unwrap();
+        let g = next_status(Some(&f), Some(1), Err("other"), &at(30)).unwrap();
         assert_eq!(g.conditions[0].last_transition_time, Some(at(20)));
         assert_eq!(g.conditions[0].last_update_time, Some(at(30)));
-        let ok = next_status(Some(&g), Some(1), Ok(()), at(40)).unwrap();
+        let ok = next_status(Some(&g), Some(1), Ok(()), &at(40)).unwrap();
         assert_eq!(ok.conditions[0].message, None);
         assert_eq!(ok.conditions[0].status, "True");
     }
 
     #[test]
     fn new_generation_is_written_even_when_still_synced() {
-        let s = next_status(None, Some(1), Ok(()), at(10)).unwrap();
-        let t = next_status(Some(&s), Some(2), Ok(()), at(20)).unwrap();
+        let s = next_status(None, Some(1), Ok(()), &at(10)).unwrap();
+        let t = next_status(Some(&s), Some(2), Ok(()), &at(20)).unwrap();
         assert_eq!(t.observed_generation, Some(2));
         assert_eq!(t.conditions[0].last_transition_time, Some(at(10)));
         assert_eq!(t.conditions.len(), 1);

@@ -17,8 +17,9 @@ use super::cluster::{Cached, Cluster, Severity};
 use super::digest::{DIGEST_ANNOTATION, FINGERPRINT_ANNOTATION};
 use super::plan::MANAGED_ANNOTATION;
 use super::*;
-use crate::crd::{SealedSecret, SealedSecretStatus};
+use crate::crd::SealedSecretResource;
 use crate::keys::{KeySnapshot, Keyring};
+use sealgate_core::seal::SealedSecretStatus;
 
 #[derive(Default)]
 struct MockCluster {
@@ -122,7 +123,7 @@ impl Cluster for Arc<MockCluster> {
     }
     async fn write_status(
         &self,
-        _sealed: &SealedSecret,
+        _sealed: &SealedSecretResource,
         status: &SealedSecretStatus,
     ) -> Result<(), kube::Error> {
         let c = &status.conditions[0];
@@ -130,7 +131,13 @@ impl Cluster for Arc<MockCluster> {
         self.statuses.lock().unwrap().push(status.clone());
         Ok(())
     }
-    async fn event(&self, _sealed: &SealedSecret, severity: Severity, reason: &str, note: &str) {
+    async fn event(
+        &self,
+        _sealed: &SealedSecretResource,
+        severity: Severity,
+        reason: &str,
+        note: &str,
+    ) {
         self.note(format!("event {severity:?} {reason}: {note}"));
     }
 }
@@ -179,7 +186,11 @@ fn context(
 }
 
 /// A SealedSecret `n/s` with items sealed for `sealed_for` (namespace) in strict scope.
-fn sealed_secret(cert: &SealingCert, sealed_for: &str, items: &[(&str, &str)]) -> SealedSecret {
+fn sealed_secret(
+    cert: &SealingCert,
+    sealed_for: &str,
+    items: &[(&str, &str)],
+) -> SealedSecretResource {
     let encrypted: BTreeMap<String, String> = items
         .iter()
         .map(|(k, v)| {

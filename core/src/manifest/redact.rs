@@ -40,14 +40,42 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// The first secret value of `object` that is not a string (where Kubernetes wants one), as
-/// `(pointer, type)`: seal reports it this way instead of through a decoder message that
-/// would quote the value.
+/// String maps that the typed model reads leniently and a file reader must not: the SealedSecret
+/// model drops non-string `encryptedData` entries, as objects from the API server need (see
+/// `seal::SealedSecretSpec`), but a file's item dropped on reading would be lost on rewrite. Not
+/// secret (ciphertexts), and unlike the secret roots a `null` map is refused too.
+fn strict_string_maps(kind: Option<&str>) -> &'static [&'static str] {
+    match kind {
+        Some("SealedSecret") => &["/spec/encryptedData"],
+        _ => &[],
+    }
+}
+
+/// The first secret value of `object` that is not a string (where Kubernetes wants one), or the
+/// first entry of a strict string map that is not ([`first_dropped_item`]), as `(pointer, type)`:
+/// seal reports it this way instead of through a decoder message that would quote the value.
 pub fn first_non_string(object: &Value) -> Option<(String, &'static str)> {
     let kind = object.get("kind").and_then(Value::as_str);
-    for root in secret_roots(kind) {
+    first_non_string_in(object, secret_roots(kind), false).or_else(|| first_dropped_item(object))
+}
+
+/// The first entry of a strict string map (a SealedSecret's `encryptedData`) that is not a
+/// string, or the map itself when it is not a mapping (`null` included): what the model would
+/// drop or empty on reading, which a reader that writes the object back must refuse.
+pub fn first_dropped_item(object: &Value) -> Option<(String, &'static str)> {
+    let kind = object.get("kind").and_then(Value::as_str);
+    first_non_string_in(object, strict_string_maps(kind), true)
+}
+
+fn first_non_string_in(
+    object: &Value,
+    roots: &[&str],
+    null_refused: bool,
+) -> Option<(String, &'static str)> {
+    for root in roots {
         match object.pointer(root) {
-            None | Some(Value::Null) => {}
+            None => {}
+            Some(Value::Null) if !null_refused => {}
             Some(Value::Object(items)) => {
                 for (key, value) in items {
                     if !value.is_string() {
@@ -132,6 +160,38 @@ mod tests {
         );
         let doc = json!({"kind": "Secret", "data": "hunter2"});
         assert_eq!(first_non_string(&doc), Some(("/data".to_owned(), "string")));
+        let doc = json!({"kind": "Secret", "data": null, "stringData": null});
+        assert_eq!(first_non_string(&doc), None);
+    }
+
+    #[test]
+    fn sealed_items_that_the_model_would_drop_are_found() {
+        let sealed = |spec: Value| json!({"kind": "SealedSecret", "spec": spec});
+        let doc = sealed(json!({"encryptedData": {"a": "AgA=", "b": {"c": 1}}}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/encryptedData/b".to_owned(), "mapping"))
+        );
+        let doc = sealed(json!({"encryptedData": null}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/encryptedData".to_owned(), "null"))
+        );
+        let doc = sealed(json!({"encryptedData": {"a": "AgA="}, "template": {"data": null}}));
+        assert_eq!(first_non_string(&doc), None);
+        // template data is a secret root, not a map the model drops from
+        let doc = sealed(json!({"encryptedData": {"a": "AgA="}, "template": {"data": {"t": 1}}}));
+        assert_eq!(
+            first_non_string(&doc),
+            Some(("/spec/template/data/t".to_owned(), "number"))
+        );
+        assert_eq!(first_dropped_item(&doc), None);
+        let doc = sealed(json!({"encryptedData": {"a": true}}));
+        assert_eq!(
+            first_dropped_item(&doc),
+            Some(("/spec/encryptedData/a".to_owned(), "boolean"))
+        );
+        assert_eq!(first_non_string(&sealed(json!({}))), None);
     }
 
     #[test]

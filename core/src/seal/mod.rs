@@ -1,6 +1,9 @@
-//! kubeseal-compatible sealing: scopes, the hybrid value format, certs, keys and the CRD types.
+//! kubeseal-compatible sealing: scopes, the hybrid value format, certs, keys and the SealedSecret
+//! model (with feature `kube`, also the custom resource the controller watches).
 
 mod cert;
+#[cfg(feature = "kube")]
+mod crd_schema;
 mod digest;
 pub mod escrow;
 mod fingerprint;
@@ -11,6 +14,7 @@ mod keys;
 mod plaintext;
 mod scope;
 mod sealed_for;
+mod sealed_secret;
 mod sealer;
 pub mod template;
 mod types;
@@ -27,12 +31,15 @@ pub use keys::{KeyError, OpenError, Opened, PrivateKey, UnsealingKeys};
 pub use plaintext::Plaintext;
 pub use scope::{CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, Scope, ScopeError};
 pub use sealed_for::{SEALED_FOR_ANNOTATION, block_bytes_for, mark_sealed_for, rsa_block_bytes};
+#[cfg(feature = "kube")]
+pub use sealed_secret::SealedSecretResource;
+pub use sealed_secret::{
+    SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret, SealedSecretCondition,
+    SealedSecretSpec, SealedSecretStatus, SecretTemplateSpec,
+};
 pub use sealer::{
     SealError, SealOptions, reencrypt, reencrypt_item, seal_item_for, seal_raw, seal_secret,
     set_item,
 };
-pub use types::{
-    ObjectMeta, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, SealedSecret, SealedSecretCondition,
-    SealedSecretSpec, SealedSecretStatus, Secret, SecretTemplateSpec,
-};
+pub use types::{ObjectMeta, Secret};
 pub use unsealer::{UnsealError, Unsealed, unseal, unseal_raw};

@@ -8,7 +8,7 @@
 
 use super::cert::SealingCert;
 use super::hybrid;
-use super::types::SealedSecret;
+use super::sealed_secret::SealedSecret;
 
 /// `sealgate.dev/sealed-for: SHA256:<fingerprint>` — the fingerprint `sealgate cert` shows (the
 /// upstream key name) of the certificate every item was sealed for.

@@ -6,7 +6,8 @@ use super::cert::SealingCert;
 use super::hybrid::{self, HybridError};
 use super::keys::{OpenError, UnsealingKeys};
 use super::scope::Scope;
-use super::types::{ObjectMeta, SealedSecret, SealedSecretSpec, Secret, SecretTemplateSpec};
+use super::sealed_secret::{SealedSecret, SealedSecretSpec, SecretTemplateSpec};
+use super::types::{ObjectMeta, Secret};
 
 /// Annotations kubeseal strips from the template: they may embed the plaintext Secret
 /// (bitnami-labs/sealed-secrets#227).

@@ -1,4 +1,5 @@
-//! Kubernetes object shapes: `v1` Secret and `bitnami.com/v1alpha1` SealedSecret (unknown fields kept).
+//! Kubernetes object shapes: `v1` Secret and the metadata it shares with SealedSecrets (unknown
+//! fields kept). The SealedSecret model is in `sealed_secret.rs`.
 
 use std::collections::BTreeMap;
 
@@ -6,9 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::plaintext::Plaintext;
-
-pub const SEALED_SECRET_API_VERSION: &str = "bitnami.com/v1alpha1";
-pub const SEALED_SECRET_KIND: &str = "SealedSecret";
 
 /// The parts of `ObjectMeta` sealing reads or writes; everything else stays in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -103,105 +101,6 @@ fn v1() -> String {
 
 fn secret_kind() -> String {
     "Secret".to_owned()
-}
-
-fn sealed_api_version() -> String {
-    SEALED_SECRET_API_VERSION.to_owned()
-}
-
-fn sealed_kind() -> String {
-    SEALED_SECRET_KIND.to_owned()
-}
-
-/// A `bitnami.com/v1alpha1` SealedSecret. Field order follows kubeseal's JSON output.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SealedSecret {
-    #[serde(default = "sealed_kind")]
-    pub kind: String,
-    #[serde(default = "sealed_api_version")]
-    pub api_version: String,
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: SealedSecretSpec,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SealedSecretStatus>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-// kind and apiVersion must be set on every SealedSecret built in code, not only deserialized ones
-impl Default for SealedSecret {
-    fn default() -> Self {
-        Self {
-            kind: sealed_kind(),
-            api_version: sealed_api_version(),
-            metadata: ObjectMeta::default(),
-            spec: SealedSecretSpec::default(),
-            status: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SealedSecretSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<SecretTemplateSpec>,
-    /// Item name → base64 sealed value. A BTreeMap keeps the output order stable.
-    #[serde(default)]
-    pub encrypted_data: BTreeMap<String, String>,
-    /// Deprecated v1 format: the whole Secret as JSON, sealed as one base64 value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretTemplateSpec {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub immutable: Option<bool>,
-    /// Go `text/template` strings rendered at unseal time over the decrypted items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BTreeMap<String, String>>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SealedSecretStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<SealedSecretCondition>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Upstream sets one condition, `Synced`; Argo CD's health check reads it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SealedSecretCondition {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_update_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
 }
 
 /// Encoded plaintext on its way into a serializer: wiped once written.

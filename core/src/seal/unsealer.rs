@@ -6,9 +6,9 @@ use super::hybrid;
 use super::keys::{OpenError, UnsealingKeys};
 use super::plaintext::Plaintext;
 use super::scope::Scope;
+use super::sealed_secret::SealedSecret;
 use super::sealer::{SealError, identity_of};
 use super::template::{self, TemplateError};
-use super::types::SealedSecret;
 use super::types::{ObjectMeta, Secret};
 
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use kube::api::{ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, Client};
 use sealgate_controller::config::Config;
-use sealgate_controller::crd::{SYNCED, SealedSecret, crd};
+use sealgate_controller::crd::{SYNCED, SealedSecretResource, crd};
 use sealgate_controller::keys::{KEY_LABEL, KEY_LABEL_ACTIVE};
 use sealgate_controller::run::{Running, start};
 use sealgate_core::seal::{
@@ -111,7 +111,7 @@ pub fn sealed(
     sealed_for: &str,
     items: &[(&str, &str)],
     template: serde_json::Value,
-) -> Result<SealedSecret, BoxError> {
+) -> Result<SealedSecretResource, BoxError> {
     let cert = pair.sealing_cert()?;
     let mut encrypted = BTreeMap::new();
     for (k, v) in items {
@@ -134,22 +134,36 @@ pub fn sealed(
     }))?)
 }
 
-pub async fn create(client: &Client, ss: &SealedSecret) -> Result<SealedSecret, BoxError> {
+pub async fn create(
+    client: &Client,
+    ss: &SealedSecretResource,
+) -> Result<SealedSecretResource, BoxError> {
     let ns = ss.metadata.namespace.clone().unwrap_or_default();
-    Ok(Api::<SealedSecret>::namespaced(client.clone(), &ns)
+    Ok(Api::<SealedSecretResource>::namespaced(client.clone(), &ns)
         .create(&PostParams::default(), ss)
         .await?)
 }
 
 /// Replaces an existing SealedSecret's spec (on top of its current resourceVersion).
-pub async fn update(client: &Client, ss: &SealedSecret) -> Result<(), BoxError> {
+pub async fn update(client: &Client, ss: &SealedSecretResource) -> Result<(), BoxError> {
     let ns = ss.metadata.namespace.clone().unwrap_or_default();
     let name = ss.metadata.name.clone().unwrap_or_default();
-    let api = Api::<SealedSecret>::namespaced(client.clone(), &ns);
+    let api = Api::<SealedSecretResource>::namespaced(client.clone(), &ns);
     let mut next = ss.clone();
-    next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
-    api.replace(&name, &PostParams::default(), &next).await?;
-    Ok(())
+    // The controller writes the status right after it writes the Secret a test waits for: a
+    // replace based on the version read before that write conflicts (409), so read again and
+    // retry, as any client of an object a controller also writes must.
+    let mut attempts = 0;
+    loop {
+        next.metadata.resource_version = api.get(&name).await?.metadata.resource_version;
+        match api.replace(&name, &PostParams::default(), &next).await {
+            Err(kube::Error::Api(status)) if status.code == 409 && attempts < 5 => attempts += 1,
+            result => {
+                result?;
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Starts a controller for `namespace` only (keys and SealedSecrets both there), with short
@@ -193,7 +207,7 @@ pub async fn wait_synced(
     name: &str,
     status: &str,
 ) -> Result<String, BoxError> {
-    let api: Api<SealedSecret> = Api::namespaced(client.clone(), namespace);
+    let api: Api<SealedSecretResource> = Api::namespaced(client.clone(), namespace);
     let message = eventually(
         &format!("SealedSecret {namespace}/{name} Synced={status}"),
         DEFAULT_WAIT,

@@ -15,7 +15,7 @@ use std::path::Path;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::{Api, Client};
-use sealgate_core::manifest::{Budget, Source};
+use sealgate_core::manifest::{self, Budget, Source};
 use sealgate_core::seal::{SEALED_SECRET_KIND, SealedSecret};
 use sealgate_core::walk;
 
@@ -78,13 +78,19 @@ fn read_file(file: &Path, budget: Budget) -> Result<Vec<Declared>, CliError> {
             continue;
         }
         // serde's message would quote the offending value (a ciphertext): say where, not what.
-        let sealed: SealedSecret = serde_json::from_value(doc.value.clone()).map_err(|_| {
+        // The model drops non-string items (as the controller reads them); a file must not.
+        let wrong_type = || {
             CliError::input(
                 "not a valid SealedSecret (a field has the wrong type)",
                 &doc.place,
                 "fix the manifest, or move it out of PATH",
             )
-        })?;
+        };
+        if manifest::redact::first_non_string(&doc.value).is_some() {
+            return Err(wrong_type());
+        }
+        let sealed: SealedSecret =
+            serde_json::from_value(doc.value.clone()).map_err(|_| wrong_type())?;
         let Some(name) = sealed.metadata.name.clone() else {
             return Err(CliError::input(
                 "a SealedSecret without metadata.name",

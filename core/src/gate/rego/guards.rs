@@ -450,13 +450,19 @@ mod tests {
         }
     }
 
-    /// Each call doubles: the 20th would make 1,048,576 elements, over the limit.
-    fn doubling_chain(calls: usize) -> String {
-        let mut query = "a0 := [1]".to_owned();
-        for i in 1..=calls {
-            query.push_str(&format!("; a{i} := array.concat(a{j}, a{j})", j = i - 1));
+    /// `a0 := first`, then `a{i} := step(i - 1)` up to `a{n}`, one per line (regorus refuses
+    /// lines over 1,024 columns).
+    fn chain(first: &str, n: usize, step: fn(usize) -> String) -> String {
+        let mut query = format!("a0 := {first}");
+        for i in 1..=n {
+            query.push_str(&format!("\na{i} := {}", step(i - 1)));
         }
         query
+    }
+
+    /// Each call doubles: the 20th would make 1,048,576 elements, over the limit.
+    fn doubling_chain(calls: usize) -> String {
+        chain("[1]", calls, |j| format!("array.concat(a{j}, a{j})"))
     }
 
     #[test]
@@ -478,11 +484,7 @@ mod tests {
     /// `a{n}` holds 2^n copies of one string, in n small arrays: each array holds its
     /// predecessor twice, by reference.
     fn sharing_chain(doublings: usize) -> String {
-        let mut query = "a0 := [\"xxxxxxxx\"]".to_owned();
-        for i in 1..=doublings {
-            query.push_str(&format!("; a{i} := [a{j}, a{j}]", j = i - 1));
-        }
-        query
+        chain("[\"xxxxxxxx\"]", doublings, |j| format!("[a{j}, a{j}]"))
     }
 
     /// What aborted on allocation (2^50 strings written out by one builtin call) is refused in
@@ -518,11 +520,7 @@ mod tests {
     /// A chain of 1,001 one-element arrays is over the depth regorus can write out by recursion.
     #[test]
     fn writing_out_deep_chains_is_refused() {
-        let mut query = "a0 := [1]".to_owned();
-        for i in 1..=MAX_HEIGHT {
-            // one per line: regorus refuses lines over 1,024 columns
-            query.push_str(&format!("\na{i} := [a{j}]", j = i - 1));
-        }
+        let query = chain("[1]", MAX_HEIGHT, |j| format!("[a{j}]"));
         let err = eval(&format!("{query}\nx := json.marshal(a{MAX_HEIGHT})"))
             .err()
             .unwrap_or_default();

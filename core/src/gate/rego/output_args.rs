@@ -84,7 +84,10 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
         ));
         i = close + 1;
     }
-    source_edits::apply(text, &edits)
+    if edits.is_empty() {
+        return None;
+    }
+    super::undefined::apply(text, edits)
 }
 
 #[cfg(test)]

@@ -47,7 +47,10 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
         edits.push((start, end, format!("true{}", "\n".repeat(breaks))));
         i = last + 1;
     }
-    source_edits::apply(text, &edits)
+    if edits.is_empty() {
+        return None;
+    }
+    super::undefined::apply(text, edits)
 }
 
 #[cfg(test)]

@@ -312,6 +312,11 @@ mod tests {
     use super::*;
     use crate::gate::rego::load::RegoFile;
 
+    /// The load error for `text`, empty when it loads.
+    fn error_of(text: &str) -> String {
+        check(text).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
     fn check(text: &str) -> Result<(), RegoError> {
         reject_recursion(&PolicyMaterial {
             rego: vec![RegoFile {
@@ -326,16 +331,10 @@ mod tests {
     #[test]
     fn self_and_mutual_recursion_are_refused() {
         let direct = "package main\nf(x) := y if { y := f(x) }\ndeny contains m if { m := f(1) }\n";
-        let err = check(direct)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = error_of(direct);
         assert!(err.contains("data.main.f -> data.main.f"), "{err}");
         let mutual = "package main\nf(x) := g(x)\ng(x) := data.main.f(x)\n";
-        let err = check(mutual)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = error_of(mutual);
         assert!(err.contains("recursive"), "{err}");
     }
 
@@ -358,18 +357,12 @@ mod tests {
             text
         };
         assert!(check(&chain(MAX_CHAIN, false)).is_ok());
-        let err = check(&chain(MAX_CHAIN + 1, false))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = error_of(&chain(MAX_CHAIN + 1, false));
         assert!(
             err.contains("data.main.a1000 starts a chain of 1001 rules and functions"),
             "{err}"
         );
-        let err = check(&chain(MAX_CHAIN + 1, true))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = error_of(&chain(MAX_CHAIN + 1, true));
         assert!(
             err.contains("data.main.f1000 starts a chain of 1001"),
             "{err}"

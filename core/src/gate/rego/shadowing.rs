@@ -43,16 +43,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
         return None;
     }
     // An insertion sorts before a replacement starting at the same byte.
-    renamer.edits.sort_by_key(|(start, end, _)| (*start, *end));
-    let mut out = String::with_capacity(text.len() + 16 * renamer.edits.len());
-    let mut at = 0;
-    for (start, end, name) in &renamer.edits {
-        out.push_str(text.get(at..*start)?);
-        out.push_str(name);
-        at = *end;
-    }
-    out.push_str(text.get(at..)?);
-    Some(out)
+    super::undefined::apply(text, renamer.edits)
 }
 
 /// One query's scope: the names it declared (→ their spelling after renaming) and the names it

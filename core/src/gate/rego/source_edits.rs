@@ -1,5 +1,5 @@
-//! Load-time rewrites of policy text by tokens: the text lexed as regorus lexes it, and
-//! replacements of byte ranges applied in one pass.
+//! Load-time rewrites of policy text by tokens: the text lexed as regorus lexes it, and the
+//! arguments of a call found among its tokens (the edits end in `undefined::apply`).
 
 use regorus::unstable::{Lexer, Source, Span, TokenKind};
 
@@ -48,21 +48,4 @@ pub(crate) fn call_arguments(tokens: &[Token], open: usize) -> Option<(usize, Ve
         }
     }
     None
-}
-
-/// `text` with each (start, end, replacement) edit applied; the edits are in order and do not
-/// overlap. `None` when there is none to apply (or one is out of range).
-pub(crate) fn apply(text: &str, edits: &[(usize, usize, String)]) -> Option<String> {
-    if edits.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, new) in edits {
-        out.push_str(text.get(at..*start)?);
-        out.push_str(new);
-        at = *end;
-    }
-    out.push_str(text.get(at..)?);
-    Some(out)
 }

@@ -151,7 +151,8 @@ pub(super) fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> 
 }
 
 /// Applies (start, end, replacement) edits; insertions at one byte keep their order of addition.
-fn apply(text: &str, mut list: Vec<(usize, usize, String)>) -> Option<String> {
+/// Every load-time rewrite (`shadowing`, `print`, this module) ends with it.
+pub(super) fn apply(text: &str, mut list: Vec<(usize, usize, String)>) -> Option<String> {
     list.sort_by_key(|(start, end, _)| (*start, *end));
     let mut out = String::with_capacity(text.len() + 64 * list.len());
     let mut at = 0;
