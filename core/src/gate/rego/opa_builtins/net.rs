@@ -8,6 +8,8 @@
 //! `10.1.2.3/8`) and, when nothing merges with it, comes back written so, host bits and all; a
 //! merged range comes back as the fewest CIDRs that cover it. Containment in
 //! `net.cidr_contains_matches` is regorus's `net.cidr_contains`, so both builtins agree.
+//!
+//! The merge follows OPA's `v1/topdown/cidr.go` (Copyright The OPA Authors, Apache-2.0).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -5,6 +5,9 @@
 //! The `url` crate parses by the WHATWG rules, which normalise (lowercase hosts, resolve dots,
 //! add a root path) and accept and reject other inputs than Go; a policy sees Go's answers
 //! here, including its errors (`invalid URL escape "%6d"`, `net/url: invalid userinfo`).
+//!
+//! The parsing steps follow Go's `src/net/url/url.go` (Copyright 2009 The Go Authors,
+//! BSD-3-Clause: <https://go.dev/LICENSE>).
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
