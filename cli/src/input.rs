@@ -175,9 +175,14 @@ pub fn decode<T: DeserializeOwned>(
         }
         // a wrong-typed secret value is named by its path and type: the decoder would quote it
         if let Some((pointer, found)) = manifest::redact::first_non_string(&doc.value) {
+            // null has no value to hide
+            let found = match found {
+                "null" => "null".to_owned(),
+                other => format!("a {other} (value not shown)"),
+            };
             return Err(CliError::input(
                 format!(
-                    "invalid {}: {pointer} is a {found} (value not shown), expected a string",
+                    "invalid {}: {pointer} is {found}, expected a string",
                     expected.type_name
                 ),
                 &doc.place,

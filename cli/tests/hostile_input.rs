@@ -565,6 +565,17 @@ fn wrong_typed_secret_values_are_never_printed() {
     );
     assert_one_error(&run, "(value not shown), expected a string");
     assert_no_plaintext(&run, PLANTED);
+    // null has no value to hide, and reads as what it is
+    write(
+        dir.path(),
+        "null.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: prod}\nstringData: {password: null}\n",
+    );
+    let run = sealgate(
+        dir.path(),
+        &["seal", "--cert", "cert.pem", "-f", "null.yaml"],
+    );
+    assert_one_error(&run, "/stringData/password is null, expected a string");
 }
 
 #[test]

@@ -165,8 +165,9 @@ fn parse_sealed_secret(body: &[u8]) -> Result<SealedSecret, String> {
         .ok()
         .or_else(|| serde_saphyr::from_str(text).ok());
     if let Some((pointer, found)) = raw.as_ref().and_then(first_dropped_item) {
+        let article = if found == "null" { "" } else { "a " };
         return Err(format!(
-            "the body is not one SealedSecret in JSON or YAML: {pointer} is a {found}, expected a string\n"
+            "the body is not one SealedSecret in JSON or YAML: {pointer} is {article}{found}, expected a string\n"
         ));
     }
     Ok(sealed)
