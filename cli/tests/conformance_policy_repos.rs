@@ -92,16 +92,8 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "network builtins (`net.lookup_ip_addr`) are disabled in sealgate by design (no network from a gate), so the policy is refused; conftest's failed lookup is undefined",
     ),
     (
-        "`conftest-tests/problematic-if: conftest test --policy=policy/valid.rego data.yaml`",
-        "`data.yaml` is empty: conftest evaluates its policies on an empty file (input `null`), sealgate counts it as empty and runs no policy on it (by design: a manifest gate judges objects)",
-    ),
-    (
-        "`conftest-tests/source-location: conftest test",
-        "`data.yaml` is empty: as above, conftest evaluates policies on it, sealgate does not",
-    ),
-    (
-        "`conftest-tests/rego-version: conftest test --policy=policy/v1.rego --rego-version=v0",
-        "`data.yaml` is empty, so sealgate evaluates nothing; OPA refuses `contains`/`if` in v0 without `import future.keywords` when parsing, regorus only warns (on stderr) and sealgate refuses the policy when it is evaluated on a document (`var msg is unsafe`, exit 2)",
+        "`conftest-tests/source-location: conftest test -d loc_different_file.yaml",
+        "the result's `_loc` (from the `-d` data) names another file, `test.txt`: sealgate reports the finding at the position the policy chose, conftest under the file it tested",
     ),
     (
         "`conftest-examples/.: conftest verify hcl2/policy`",

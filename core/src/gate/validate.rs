@@ -14,6 +14,8 @@ use crate::manifest::{Budget, Document, Manifest, ManifestError, Source, load};
 /// One source, parsed and schema-checked: a result per document, in order.
 #[derive(Debug)]
 pub struct CheckedSource {
+    /// The source's name (file path, or `-` for stdin).
+    pub file: String,
     pub results: Vec<ResourceResult>,
     /// Empty documents (comments only, a bare `---`, `null`).
     pub empty: usize,
@@ -67,7 +69,9 @@ pub fn check_sources(
     keep_documents: bool,
 ) -> Vec<Result<CheckedSource, ManifestError>> {
     let check = |input: Input, parallel_documents: bool| {
-        let manifest = load(input.open()?)?;
+        let source = input.open()?;
+        let file = source.name().to_owned();
+        let manifest = load(source)?;
         let results = if parallel_documents {
             check_schemas(&manifest.documents, schemas)
         } else {
@@ -83,6 +87,7 @@ pub fn check_sources(
             Vec::new()
         };
         Ok(CheckedSource {
+            file,
             results,
             empty: manifest.empty,
             documents,

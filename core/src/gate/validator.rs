@@ -1,6 +1,8 @@
 //! `Validator`: the gate's one entry point. Schemas and policies compiled once; a run's inputs in,
 //! one [`Report`] out.
 
+use serde_json::Value;
+
 use crate::manifest::{Document, ManifestError};
 
 use super::finding::{Finding, Severity, Subject, check};
@@ -112,6 +114,9 @@ impl Validator {
         // Documents are kept only for Rego; a schema-only run streams through them.
         let checked = check_sources(inputs, &self.schemas, self.jobs, self.rego.is_some());
         let mut docs: Vec<Document> = Vec::new();
+        // Files without a single object: conftest still evaluates its policies once on each,
+        // with `input` null (a rule that does not look at the input fires there too).
+        let mut empty_files: Vec<String> = Vec::new();
         // One exact allocation for every result (with room for the per-file errors and the combined
         // Rego input): this vector is the largest thing a big schema-only run holds at the end.
         let capacity = checked
@@ -124,6 +129,9 @@ impl Validator {
             match result {
                 Ok(mut checked) => {
                     report.empty += checked.empty;
+                    if checked.results.is_empty() {
+                        empty_files.push(checked.file);
+                    }
                     results.append(&mut checked.results);
                     docs.append(&mut checked.documents);
                 }
@@ -151,6 +159,7 @@ impl Validator {
         if let Some(gate) = &self.rego {
             // `check_sources` gives one result per document, in document order.
             apply_policies(gate, &docs, &mut results, &mut report.resources)?;
+            apply_policies_to_empty_files(gate, &empty_files, &mut report.resources)?;
         }
         results.append(&mut report.resources);
         report.resources = results;
@@ -225,6 +234,47 @@ fn apply_policies(
     Ok(())
 }
 
+/// Evaluates the policies once per file that holds no object, with `input` null, as conftest does;
+/// a file with findings becomes a result of its own (line 1). Such files take no part in the
+/// combined input.
+fn apply_policies_to_empty_files(
+    gate: &RegoGate,
+    files: &[String],
+    extra: &mut Vec<ResourceResult>,
+) -> Result<(), RegoError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let null = Value::Null;
+    let inputs: Vec<InputDoc<'_>> = files
+        .iter()
+        .map(|file| InputDoc {
+            file,
+            line: 1,
+            value: &null,
+        })
+        .collect();
+    let evaluation = gate.evaluate(&inputs)?;
+    for (file, outcome) in files.iter().zip(&evaluation.docs) {
+        if outcome.findings.is_empty() && outcome.errors.is_empty() {
+            continue;
+        }
+        let subject = Subject::file(file, 1);
+        let findings = outcome
+            .findings
+            .iter()
+            .map(|pf| policy_finding(pf, &subject))
+            .chain(outcome.errors.iter().map(|e| policy_error(e, &subject)))
+            .collect();
+        let mut result = ResourceResult::checked(subject, findings);
+        if !outcome.errors.is_empty() {
+            result.status = Status::Error;
+        }
+        extra.push(result);
+    }
+    Ok(())
+}
+
 /// conftest deny/violation and Gatekeeper deny fail the run; warn warns; Gatekeeper dryrun is a note.
 fn severity(level: Level) -> Severity {
     match level {
@@ -291,6 +341,37 @@ mod tests {
         );
         assert_eq!(report.resources[1].status, Status::Invalid);
         assert_eq!(report.resources[0].status, Status::Valid);
+    }
+
+    /// As conftest: a file with no object is evaluated once with `input` null. A rule that does
+    /// not look at the input fires there; rules about objects stay silent and add no result.
+    #[test]
+    fn files_without_objects_are_evaluated_with_a_null_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("p.rego");
+        std::fs::write(
+            &policy,
+            "package main\n\ndeny contains \"always\" if { true }\n\nwarn contains \"kind\" if { input.kind }\n",
+        )
+        .unwrap();
+        let report = validator(&policy.to_string_lossy())
+            .validate(vec![
+                Input::Read(Source::from_text("empty.yaml", "")),
+                Input::Read(Source::from_text("comments.yaml", "# nothing\n---\n")),
+            ])
+            .unwrap();
+        let at: Vec<(&str, usize, &str)> = report
+            .findings()
+            .map(|f| (f.subject.file.as_str(), f.subject.line, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [("comments.yaml", 1, "always"), ("empty.yaml", 1, "always")]
+        );
+        let quiet = validator("builtin:no-plaintext-secrets")
+            .validate(vec![Input::Read(Source::from_text("empty.yaml", ""))])
+            .unwrap();
+        assert!(quiet.resources.is_empty());
     }
 
     #[test]
