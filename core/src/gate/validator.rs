@@ -7,7 +7,9 @@ use crate::manifest::{Document, ManifestError};
 
 use super::finding::{Finding, Severity, Subject, check};
 use super::kustomization;
-use super::rego::{InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions};
+use super::rego::{
+    DocOutcome, InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions,
+};
 use super::report::{Report, ResourceResult, Status};
 use super::schema::{SchemaError, SchemaOptions, SchemaSet};
 use super::validate::{Input, check_sources, register_crds};
@@ -215,23 +217,32 @@ fn apply_policies(
             result.status = Status::Invalid;
         }
     }
-    if let Some(combined) = &evaluation.combined
-        && !(combined.findings.is_empty() && combined.errors.is_empty())
-    {
-        let subject = Subject::file(COMBINED_INPUT, 0);
-        let findings = combined
-            .findings
-            .iter()
-            .map(|pf| policy_finding(pf, &subject))
-            .chain(combined.errors.iter().map(|e| policy_error(e, &subject)))
-            .collect();
-        let mut result = ResourceResult::checked(subject, findings);
-        if !combined.errors.is_empty() {
-            result.status = Status::Error;
-        }
-        extra.push(result);
+    if let Some(combined) = &evaluation.combined {
+        extra.extend(result_of_its_own(
+            Subject::file(COMBINED_INPUT, 0),
+            combined,
+        ));
     }
     Ok(())
+}
+
+/// The findings and errors of an input that is no resource of a file (the combined input, a file
+/// without objects) as a result of its own; `None` when there are none.
+fn result_of_its_own(subject: Subject, outcome: &DocOutcome) -> Option<ResourceResult> {
+    if outcome.findings.is_empty() && outcome.errors.is_empty() {
+        return None;
+    }
+    let findings = outcome
+        .findings
+        .iter()
+        .map(|pf| policy_finding(pf, &subject))
+        .chain(outcome.errors.iter().map(|e| policy_error(e, &subject)))
+        .collect();
+    let mut result = ResourceResult::checked(subject, findings);
+    if !outcome.errors.is_empty() {
+        result.status = Status::Error;
+    }
+    Some(result)
 }
 
 /// Evaluates the policies once per file that holds no object, with `input` null, as conftest does;
@@ -256,21 +267,7 @@ fn apply_policies_to_empty_files(
         .collect();
     let evaluation = gate.evaluate(&inputs)?;
     for (file, outcome) in files.iter().zip(&evaluation.docs) {
-        if outcome.findings.is_empty() && outcome.errors.is_empty() {
-            continue;
-        }
-        let subject = Subject::file(file, 1);
-        let findings = outcome
-            .findings
-            .iter()
-            .map(|pf| policy_finding(pf, &subject))
-            .chain(outcome.errors.iter().map(|e| policy_error(e, &subject)))
-            .collect();
-        let mut result = ResourceResult::checked(subject, findings);
-        if !outcome.errors.is_empty() {
-            result.status = Status::Error;
-        }
-        extra.push(result);
+        extra.extend(result_of_its_own(Subject::file(file, 1), outcome));
     }
     Ok(())
 }
