@@ -32,16 +32,16 @@ const NUMBER_BYTES: f64 = 24.0;
 /// Measures `value` without recursion; each collection shared by several parents is measured
 /// once.
 pub(crate) fn measure(value: &Value) -> Expansion {
+    // a scalar (most `sprintf` operands) costs no allocation
+    if address(value).is_none() {
+        return scalar(value);
+    }
     let mut done: HashMap<usize, Expansion> = HashMap::new();
-    // (value, children already measured)
+    // (collection, children already measured); only collections are pushed
     let mut stack: Vec<(&Value, bool)> = vec![(value, false)];
     let mut root = Expansion::default();
     while let Some((value, children_done)) = stack.pop() {
         let Some(key) = address(value) else {
-            let leaf = scalar(value);
-            if stack.is_empty() {
-                root = leaf;
-            }
             continue;
         };
         if done.contains_key(&key) {
