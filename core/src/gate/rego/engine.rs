@@ -144,6 +144,7 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
         limit: timeout,
         check_interval: NonZeroU32::MIN.saturating_add(63),
     });
+    engine.set_policy_length_config(super::parse::limits());
     Ok(engine)
 }
 

@@ -7,7 +7,7 @@
 //! known before evaluation: each call inside a rule's text becomes that JSON object, on the same
 //! line. Text without the call reaches regorus byte for byte.
 
-use regorus::unstable::{Parser, Rule, Source};
+use regorus::unstable::Rule;
 use serde_json::{Map, Value};
 
 const CALL: &str = "rego.metadata.rule()";
@@ -18,12 +18,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
     if !text.contains(CALL) {
         return None;
     }
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut parser = Parser::new(&source).ok()?;
-    if !v0 {
-        parser.enable_rego_v1().ok()?;
-    }
-    let module = parser.parse().ok()?;
+    let module = super::parse::module(path, text, v0)?;
     let lines: Vec<&str> = text.lines().collect();
     let mut edits: Vec<(usize, String)> = Vec::new();
     for rule in &module.policy {

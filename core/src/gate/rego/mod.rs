@@ -17,6 +17,7 @@ mod metadata;
 mod nesting;
 mod opa_builtins;
 mod output_args;
+mod parse;
 mod print;
 pub(super) mod query;
 mod recursion;

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use regorus::unstable::{Expr, Parser, Query, Ref, Rule, RuleHead, Source};
+use regorus::unstable::{Expr, Query, Ref, Rule, RuleHead};
 
 use super::error::RegoError;
 use super::load::PolicyMaterial;
@@ -83,14 +83,10 @@ impl Graph {
     /// Adds the functions of one module; a module that does not parse is left to the engine,
     /// which reports the syntax error with its position.
     fn add_module(&mut self, path: &str, text: &str) {
-        let Ok(source) = Source::from_contents(path.to_owned(), text.to_owned()) else {
-            return;
-        };
         // v1 first (the default), then v0
-        let module = Parser::new(&source)
-            .and_then(|mut p| p.enable_rego_v1().and_then(|()| p.parse()))
-            .or_else(|_| Parser::new(&source).and_then(|mut p| p.parse()));
-        let Ok(module) = module else { return };
+        let module = super::parse::module(path, text, false)
+            .or_else(|| super::parse::module(path, text, true));
+        let Some(module) = module else { return };
         let package = module
             .package
             .refr

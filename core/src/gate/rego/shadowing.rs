@@ -17,19 +17,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use regorus::unstable::{
-    AssignOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
-};
+use regorus::unstable::{AssignOp, Expr, Literal, LiteralStmt, Query, Ref, Rule, RuleHead, Span};
 
 /// The policy text with shadowing locals renamed, or `None` when nothing needs renaming (or the
 /// text does not parse: the engine then reports the syntax error itself).
 pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut parser = Parser::new(&source).ok()?;
-    if !v0 {
-        parser.enable_rego_v1().ok()?;
-    }
-    let module = parser.parse().ok()?;
+    let module = super::parse::module(path, text, v0)?;
     let mut renamer = Renamer {
         text,
         edits: Vec::new(),

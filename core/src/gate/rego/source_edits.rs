@@ -1,7 +1,7 @@
 //! Load-time rewrites of policy text by tokens: the text lexed as regorus lexes it, and the
 //! arguments of a call found among its tokens (the edits end in `undefined::apply`).
 
-use regorus::unstable::{Lexer, Source, Span, TokenKind};
+use regorus::unstable::{Span, TokenKind};
 
 /// A token: its kind, its text and where it is.
 pub(crate) type Token = (TokenKind, String, Span);
@@ -9,8 +9,8 @@ pub(crate) type Token = (TokenKind, String, Span);
 /// The tokens of `text` (without the end), or `None` when it does not lex (the engine then
 /// reports the error itself).
 pub(crate) fn tokens(path: &str, text: &str) -> Option<Vec<Token>> {
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut lexer = Lexer::new(&source);
+    let source = super::parse::source(path, text)?;
+    let mut lexer = super::parse::lexer(&source);
     let mut tokens = Vec::new();
     loop {
         let token = lexer.next_token().ok()?;

@@ -33,7 +33,7 @@
 //! The proper fix belongs in regorus' interpreter (three `bail!`s).
 
 use regorus::unstable::{
-    ArithOp, BoolOp, Expr, Literal, LiteralStmt, Parser, Query, Ref, Rule, RuleHead, Source, Span,
+    ArithOp, BoolOp, Expr, Literal, LiteralStmt, Query, Ref, Rule, RuleHead, Span,
 };
 use regorus::{Engine, Value};
 
@@ -142,12 +142,7 @@ fn new_not(text: &str) -> bool {
 }
 
 pub(super) fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> {
-    let source = Source::from_contents(path.to_string(), text.to_string()).ok()?;
-    let mut parser = Parser::new(&source).ok()?;
-    if !v0 {
-        parser.enable_rego_v1().ok()?;
-    }
-    Some(parser.parse().ok()?.policy.clone())
+    Some(super::parse::module(path, text, v0)?.policy)
 }
 
 /// Applies (start, end, replacement) edits; insertions at one byte keep their order of addition.

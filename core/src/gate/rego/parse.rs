@@ -1,0 +1,85 @@
+//! Rego text parsed and lexed for sealgate's load-time rewrites with the length limits the
+//! engine itself gets, so a module the engine accepts is never skipped by a rewrite.
+//!
+//! regorus refuses a line over 1,024 columns or a module over 20,000 lines or 1 MiB by default,
+//! which OPA does not: OPA's own compliance cases hold JWTs and PEM keys on one line (65 failed
+//! here), and generated policies run long. sealgate bounds a module by the input limit every
+//! manifest reader has (`--max-file-size-mib`'s default) in bytes, lines and columns alike; the
+//! parse itself is under `--policy-timeout`.
+
+use std::num::{NonZeroU32, NonZeroUsize};
+
+use regorus::unstable::{Lexer, Module, Parser, Source};
+use regorus::utils::limits::PolicyLengthConfig;
+
+/// The limits of one Rego module: bytes, lines and columns of one line.
+pub(crate) fn limits() -> PolicyLengthConfig {
+    let bytes = usize::try_from(crate::manifest::DEFAULT_MAX_BYTES).unwrap_or(usize::MAX);
+    let bytes = NonZeroUsize::new(bytes).unwrap_or(NonZeroUsize::MAX);
+    PolicyLengthConfig {
+        max_col: NonZeroU32::new(u32::try_from(bytes.get()).unwrap_or(u32::MAX))
+            .unwrap_or(NonZeroU32::MAX),
+        max_file_bytes: bytes,
+        max_lines: bytes,
+    }
+}
+
+/// `text` as a regorus source under [`limits`], or `None` when it is over them (the engine then
+/// reports it).
+pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
+    let limits = limits();
+    Source::from_contents_with_limits(
+        path.to_owned(),
+        text.to_owned(),
+        limits.max_file_bytes,
+        limits.max_lines,
+    )
+    .ok()
+}
+
+/// A lexer over `source` with [`limits`]' column limit.
+pub(crate) fn lexer(source: &Source) -> Lexer<'_> {
+    let mut lexer = Lexer::new(source);
+    lexer.set_max_col(limits().max_col);
+    lexer
+}
+
+/// `text` parsed as a Rego v0 or v1 module, or `None` when it does not parse (the engine then
+/// reports the syntax error itself).
+pub(crate) fn module(path: &str, text: &str, v0: bool) -> Option<Module> {
+    let source = source(path, text)?;
+    let mut parser = Parser::new(&source).ok()?;
+    parser.set_max_col(limits().max_col);
+    if !v0 {
+        parser.enable_rego_v1().ok()?;
+    }
+    parser.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// OPA's compliance cases hold keys on one line: regorus's default refused past 1,024 columns,
+    /// and every rewrite skipped such a module silently.
+    #[test]
+    fn a_line_of_thousands_of_columns_parses_and_lexes() {
+        let key = "k".repeat(5_000);
+        let text = format!("package p\n\nkey := \"{key}\"\n\nallow if count(key) > 0\n");
+        let module = module("p.rego", &text, false).expect("parses");
+        assert_eq!(module.policy.len(), 2);
+        let source = source("p.rego", &text).expect("within the limits");
+        let mut lexer = lexer(&source);
+        let mut tokens = 0;
+        while lexer.next_token().expect("lexes").0 != regorus::unstable::TokenKind::Eof {
+            tokens += 1;
+        }
+        assert_eq!(tokens, 13);
+        // and so does the engine
+        let mut engine = crate::gate::rego::engine::new_engine(std::time::Duration::from_secs(5))
+            .expect("engine");
+        engine
+            .add_policy("p.rego".to_owned(), text)
+            .expect("the engine accepts it");
+    }
+}
