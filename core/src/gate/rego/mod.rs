@@ -12,6 +12,7 @@ mod gate;
 mod gatekeeper;
 mod glob;
 mod guards;
+mod keyword_refs;
 mod load;
 mod metadata;
 mod nesting;
