@@ -22,7 +22,7 @@
 use std::collections::BTreeSet;
 
 use regorus::Engine;
-use regorus::unstable::{Parser, Rule, RuleHead, Span, TokenKind};
+use regorus::unstable::{Parser, Rule, RuleHead, TokenKind};
 
 use super::error::RegoError;
 use super::source_edits::Token;
@@ -190,7 +190,12 @@ fn move_rules(
                 if let Some(args) = args.filter(|a| !a.is_empty()) {
                     end = args.last().map_or(end, |a| a.span().end as usize);
                 }
-                moved.push((kw.to_string(), span.start as usize, end_of(text, span), end));
+                moved.push((
+                    kw.to_string(),
+                    span.start as usize,
+                    super::source_edits::end(text, span),
+                    end,
+                ));
             }
             None => {
                 names.insert(first);
@@ -235,12 +240,12 @@ fn move_rules(
             pkg.span().end as usize,
             format!("{package}[\"{kw}\"]"),
         )];
-        keep.extend(
-            module
-                .imports
-                .iter()
-                .map(|i| (i.span.start as usize, end_of(text, &i.span))),
-        );
+        keep.extend(module.imports.iter().map(|i| {
+            (
+                i.span.start as usize,
+                super::source_edits::end(text, &i.span),
+            )
+        }));
         for (_, start, end, head_end) in moved.iter().filter(|m| m.0 == kw) {
             keep.push((*start, *end));
             let inner: Vec<&Token> = tokens
@@ -308,15 +313,6 @@ fn bound_names(tokens: &[&Token], head_end: usize) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// Where the text of `span` ends: a span that ends with a string ends before its closing quote.
-fn end_of(text: &str, span: &Span) -> usize {
-    let end = span.end as usize;
-    match text.as_bytes().get(end) {
-        Some(b'"' | b'`') => end + 1,
-        _ => end,
-    }
 }
 
 /// `s` with every character but line breaks a space.
