@@ -30,6 +30,7 @@ mod types;
 mod undefined;
 mod value_size;
 pub(super) mod verify;
+mod with_builtins;
 
 pub use builtin::{BuiltinPolicy, builtin_policies};
 pub use engine::RegoVersion;
