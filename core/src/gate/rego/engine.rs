@@ -127,6 +127,7 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
     super::opa_builtins::register(&mut engine, strict)?;
+    super::opa_results::register(&mut engine, strict)?;
     super::template_strings::register(&mut engine).map_err(|e| RegoError::Compile {
         file: "template strings".to_string(),
         message: e.to_string(),

@@ -17,6 +17,7 @@ mod load;
 mod metadata;
 mod nesting;
 mod opa_builtins;
+mod opa_results;
 mod output_args;
 mod parse;
 mod print;
