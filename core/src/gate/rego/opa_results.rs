@@ -11,7 +11,9 @@
 //! - `time.parse_duration_ns` with OPA's units `d`, `w` and `y` (`"1d2h"`), which OPA rewrites to
 //!   hours before Go's parser (`parseExtendedDuration`); regorus knows Go's units only;
 //! - `uuid.parse` of 38 characters: Go's `uuid.Parse` drops the first and last whatever they are,
-//!   regorus only braces.
+//!   regorus only braces;
+//! - `glob.match` with an empty alternative (`"{**/,}x"`), which regorus's glob matcher never
+//!   matches: the pattern is expanded into its alternatives, each matched by regorus.
 
 use regorus::unstable::BUILTINS;
 use regorus::{Engine, Value};
@@ -23,13 +25,14 @@ use super::guards::call_builtin;
 /// error (undefined unless strict builtin errors are on).
 type Correction = fn(&[Value]) -> Option<Result<Value, String>>;
 
-const CORRECTIONS: [(&str, u8, Correction); 6] = [
+const CORRECTIONS: [(&str, u8, Correction); 7] = [
     ("json.is_valid", 1, not_a_string_is_invalid),
     ("yaml.is_valid", 1, yaml_is_valid),
     ("units.parse", 1, units_exponent),
     ("units.parse_bytes", 1, units_exponent),
     ("time.parse_duration_ns", 1, extended_duration),
     ("uuid.parse", 1, uuid_38),
+    ("glob.match", 3, glob_empty_alternative),
 ];
 
 /// Registers the corrections on a fresh engine; `strict` is OPA's `--strict-builtin-errors`.
@@ -182,6 +185,49 @@ fn uuid_38(args: &[Value]) -> Option<Result<Value, String>> {
     Some(call_builtin(builtin, &[Value::from(inner)], false).map_err(|e| e.to_string()))
 }
 
+/// Most patterns one `glob.match` pattern is expanded into.
+const MAX_ALTERNATIVES: usize = 64;
+
+fn glob_empty_alternative(args: &[Value]) -> Option<Result<Value, String>> {
+    let pattern = text(args)?;
+    let empty = ["{,", ",}", ",,"].iter().any(|e| pattern.contains(e));
+    if !empty || pattern.contains(['[', '\\']) {
+        return None;
+    }
+    let mut patterns = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let group = &rest[open + 1..close];
+        if group.contains('{') {
+            return None;
+        }
+        let literal = &rest[..open];
+        let mut next = Vec::new();
+        for p in &patterns {
+            for alternative in group.split(',') {
+                next.push(format!("{p}{literal}{alternative}"));
+            }
+        }
+        if next.len() > MAX_ALTERNATIVES {
+            return None;
+        }
+        patterns = next;
+        rest = &rest[close + 1..];
+    }
+    let builtin = BUILTINS.get("glob.match")?.0;
+    let mut matched = false;
+    for p in patterns {
+        let mut call = args.to_vec();
+        call[0] = Value::from(format!("{p}{rest}"));
+        match call_builtin(builtin, &call, true) {
+            Ok(v) => matched |= v == Value::from(true),
+            Err(e) => return Some(Err(e.to_string())),
+        }
+    }
+    Some(Ok(Value::from(matched)))
+}
+
 #[cfg(test)]
 mod tests {
     fn eval(expr: &str, strict: bool) -> String {
@@ -233,6 +279,13 @@ mod tests {
             "5400000000000"
         );
         assert!(eval("time.parse_duration_ns(\"d\")", true).contains("invalid duration"));
+        assert_eq!(eval("glob.match(\"{**/,}x\", null, \"x\")", true), "true");
+        assert_eq!(
+            eval("glob.match(\"{**/,}x\", null, \"a/b/x\")", true),
+            "true"
+        );
+        assert_eq!(eval("glob.match(\"{a,}x\", [], \"bx\")", true), "false");
+        assert_eq!(eval("glob.match(\"{a,b}x\", [], \"bx\")", true), "true");
         assert_eq!(
             eval(
                 "uuid.parse(\"(00000000-0000-4000-8000-000000000000)\")",
