@@ -213,6 +213,7 @@ pub(crate) fn add_policy(
     let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
     let text = super::output_args::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::with_builtins::rewrite(path, &text, &own_builtins()).unwrap_or(text);
+    let text = super::walk_calls::rewrite(path, &text).unwrap_or(text);
     engine
         .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))

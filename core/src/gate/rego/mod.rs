@@ -31,6 +31,7 @@ mod types;
 mod undefined;
 mod value_size;
 pub(super) mod verify;
+mod walk_calls;
 mod with_builtins;
 
 pub use builtin::{BuiltinPolicy, builtin_policies};
