@@ -42,7 +42,13 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
     let guards: [(&'static str, u8, Check, Prepare, Own); 13] = [
         ("numbers.range", 2, range, always, None),
-        ("numbers.range_step", 3, range_step, positive_step, None),
+        (
+            "numbers.range_step",
+            3,
+            range_step,
+            positive_step,
+            Some(step_past_the_end),
+        ),
         ("net.cidr_expand", 1, cidr_expand, always, None),
         ("concat", 2, concat, always, None),
         ("replace", 3, replace, always, None),
@@ -239,6 +245,19 @@ fn always(_: &mut [Value]) -> bool {
 /// says "step must be a positive integer", undefined under non-strict builtin errors.
 fn positive_step(args: &mut [Value]) -> bool {
     number(args.get(2)).is_none_or(|step| step >= 1.0 && step.fract() == 0.0)
+}
+
+/// A step longer than the range: OPA v1.22.3 gives the start alone (`numbers.range_step(0, 10,
+/// 99999999999999999999)` is `[0]`); regorus 0.14 takes the step as a 64-bit integer and fails.
+fn step_past_the_end(args: &[Value]) -> Option<Value> {
+    // regorus gives no `f64` for an integer beyond 64 bits; its JSON text is the number
+    let step = args.get(2).filter(|s| matches!(s, Value::Number(_)))?;
+    let step =
+        number(Some(step)).or_else(|| serde_json::to_string(step).ok()?.parse::<f64>().ok())?;
+    let (start, end) = (args.first()?, args.get(1)?);
+    let (a, b) = (number(Some(start))?, number(Some(end))?);
+    let integral = a.fract() == 0.0 && b.fract() == 0.0;
+    (integral && step > (b - a).abs()).then(|| Value::from(vec![start.clone()]))
 }
 
 /// `sprintf` with fewer operands than verbs: OPA (Go's fmt) writes `%!v(MISSING)` for each
@@ -540,6 +559,14 @@ mod tests {
             let r = eval(query).map(|r| r.result.len());
             assert_eq!(r, Ok(0), "{query}");
         }
+    }
+
+    /// OPA's compliance case `numbersrangestep/big int step` and `opa eval` (v1.22.3).
+    #[test]
+    fn a_step_past_the_end_gives_the_start() {
+        let r = eval("x := [numbers.range_step(0, 10, 99999999999999999999), numbers.range_step(10, 0, 11), numbers.range_step(0, 10, 10), numbers.range_step(0, 10, 11)]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[[0],[10],[0,10],[0]]}"));
     }
 
     /// The answers of `opa eval` (v1.22.3); regorus 0.14 panics on each but the last two.
