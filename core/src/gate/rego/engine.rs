@@ -22,7 +22,8 @@ pub enum RegoVersion {
 /// OPA builtins that regorus leaves out because OPA deprecated them, yet Gatekeeper templates
 /// (Rego v0) still call: `re_match`, `any`, `all`. Wrong arguments (and a bad pattern) make them
 /// undefined, as OPA's builtin errors are by default; an extension's error would stop regorus.
-fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
+/// Under `strict` (OPA's `--strict-builtin-errors`) a bad pattern is an error, as in OPA.
+fn add_deprecated_builtins(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "deprecated builtins".to_string(),
         message: e.to_string(),
@@ -37,6 +38,11 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "re_match".to_string(),
             2,
             Box::new(move |args: Vec<RegoValue>| {
+                if let (true, Some(Err(e))) =
+                    (strict, text(&args, 0).map(|p| regex::Regex::new(&p)))
+                {
+                    anyhow::bail!("re_match: {e}");
+                }
                 let matched = text(&args, 0)
                     .zip(text(&args, 1))
                     .and_then(|(p, v)| Some(regex::Regex::new(&p).ok()?.is_match(&v)));
@@ -123,7 +129,7 @@ pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
 /// compliance cases that ask for it).
 pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
-    add_deprecated_builtins(&mut engine)?;
+    add_deprecated_builtins(&mut engine, strict)?;
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
     super::opa_builtins::register(&mut engine, strict)?;
