@@ -375,3 +375,27 @@ pub(crate) fn from_json(value: &Value) -> RegoValue {
     use serde::Deserialize;
     RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
 }
+
+/// The first value of `query` over `modules` loaded as [`add_policy`] loads them (each rewrite's
+/// unit tests), as compact JSON; `undefined`, or `error: …` for a load or evaluation error.
+#[cfg(test)]
+pub(crate) fn query_json(modules: &[&str], v0: bool, query: &str) -> String {
+    let mut engine = match new_engine(Duration::from_secs(5)) {
+        Ok(e) => e,
+        Err(e) => return format!("error: {e}"),
+    };
+    for (i, m) in modules.iter().enumerate() {
+        if let Err(e) = add_policy(&mut engine, &format!("m{i}.rego"), m, v0) {
+            return format!("error: {e}");
+        }
+    }
+    match engine.eval_query(query.to_string(), false) {
+        Ok(r) => r
+            .result
+            .first()
+            .and_then(|r| r.expressions.first())
+            .map(|e| serde_json::to_string(&e.value).unwrap_or_default())
+            .unwrap_or_else(|| "undefined".to_string()),
+        Err(e) => format!("error: {e}"),
+    }
+}

@@ -68,37 +68,48 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ),
     ];
     for (name, nargs, check, prepare, own) in guards {
-        let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
-            continue;
-        };
-        engine
-            .add_extension(
-                name.to_owned(),
-                nargs,
-                Box::new(move |mut args: Vec<Value>| {
-                    if !prepare(&mut args) {
-                        if strict {
-                            anyhow::bail!("{name}: invalid arguments");
-                        }
-                        return Ok(Value::Undefined);
-                    }
-                    if let Some(problem) = check(&args) {
-                        anyhow::bail!(
-                            "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
-                        );
-                    }
-                    match own.and_then(|f| f(&args)) {
-                        Some(value) => Ok(value),
-                        None => call_builtin(builtin, &args, strict),
-                    }
-                }),
-            )
-            .map_err(|e| RegoError::Compile {
-                file: "builtin guards".to_owned(),
-                message: e.to_string(),
-            })?;
+        wrap(engine, name, nargs, move |builtin, mut args| {
+            if !prepare(&mut args) {
+                if strict {
+                    anyhow::bail!("{name}: invalid arguments");
+                }
+                return Ok(Value::Undefined);
+            }
+            if let Some(problem) = check(&args) {
+                anyhow::bail!(
+                    "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
+                );
+            }
+            match own.and_then(|f| f(&args)) {
+                Some(value) => Ok(value),
+                None => call_builtin(builtin, &args, strict),
+            }
+        })?;
     }
     Ok(())
+}
+
+/// Registers `wrapper` under the name of regorus's builtin `name` (an extension is looked up
+/// before the builtin), handing it that builtin and the operands; a name regorus lacks is skipped.
+pub(super) fn wrap(
+    engine: &mut Engine,
+    name: &'static str,
+    nargs: u8,
+    wrapper: impl Fn(Builtin, Vec<Value>) -> anyhow::Result<Value> + Clone + Send + Sync + 'static,
+) -> Result<(), RegoError> {
+    let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
+        return Ok(());
+    };
+    engine
+        .add_extension(
+            name.to_owned(),
+            nargs,
+            Box::new(move |args: Vec<Value>| wrapper(builtin, args)),
+        )
+        .map_err(|e| RegoError::Compile {
+            file: format!("builtin {name}"),
+            message: e.to_string(),
+        })
 }
 
 pub(super) type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;

@@ -327,24 +327,7 @@ mod tests {
     use super::*;
 
     fn eval(modules: &[&str], query: &str, v0: bool) -> String {
-        let mut engine =
-            super::super::engine::new_engine(std::time::Duration::from_secs(5)).expect("engine");
-        for (i, m) in modules.iter().enumerate() {
-            if let Err(e) =
-                super::super::engine::add_policy(&mut engine, &format!("m{i}.rego"), m, v0)
-            {
-                return format!("error: {e}");
-            }
-        }
-        match engine.eval_query(query.to_string(), false) {
-            Ok(r) => r
-                .result
-                .first()
-                .and_then(|r| r.expressions.first())
-                .map(|e| serde_json::to_string(&e.value).unwrap_or_default())
-                .unwrap_or_else(|| "undefined".to_string()),
-            Err(e) => format!("error: {e}"),
-        }
+        super::super::engine::query_json(modules, v0, query)
     }
 
     /// OPA v1.22.3 (`opa eval -d p.rego data.test`) gives the same document.

@@ -19,7 +19,7 @@ use regorus::unstable::BUILTINS;
 use regorus::{Engine, Value};
 
 use super::error::RegoError;
-use super::guards::call_builtin;
+use super::guards::{self, call_builtin};
 
 /// OPA's result for these operands: `None` leaves the call to regorus's builtin, `Err` is a builtin
 /// error (undefined unless strict builtin errors are on).
@@ -38,24 +38,14 @@ const CORRECTIONS: [(&str, u8, Correction); 7] = [
 /// Registers the corrections on a fresh engine; `strict` is OPA's `--strict-builtin-errors`.
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
     for (name, nargs, correction) in CORRECTIONS {
-        let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
-            continue;
-        };
-        engine
-            .add_extension(
-                name.to_owned(),
-                nargs,
-                Box::new(move |args: Vec<Value>| match correction(&args) {
-                    None => call_builtin(builtin, &args, strict),
-                    Some(Ok(value)) => Ok(value),
-                    Some(Err(e)) if strict => anyhow::bail!("{name}: {e}"),
-                    Some(Err(_)) => Ok(Value::Undefined),
-                }),
-            )
-            .map_err(|e| RegoError::Compile {
-                file: format!("builtin {name}"),
-                message: e.to_string(),
-            })?;
+        guards::wrap(engine, name, nargs, move |builtin, args| {
+            match correction(&args) {
+                None => call_builtin(builtin, &args, strict),
+                Some(Ok(value)) => Ok(value),
+                Some(Err(e)) if strict => anyhow::bail!("{name}: {e}"),
+                Some(Err(_)) => Ok(Value::Undefined),
+            }
+        })?;
     }
     Ok(())
 }

@@ -117,15 +117,7 @@ mod tests {
     use super::*;
 
     fn eval(policy: &str) -> String {
-        let mut engine =
-            super::super::engine::new_engine(std::time::Duration::from_secs(5)).expect("engine");
-        if let Err(e) = super::super::engine::add_policy(&mut engine, "t.rego", policy, false) {
-            return format!("error: {e}");
-        }
-        match engine.eval_rule("data.t.p".to_string()) {
-            Ok(v) => serde_json::to_string(&v).unwrap_or_default(),
-            Err(e) => format!("error: {e}"),
-        }
+        super::super::engine::query_json(&[policy], false, "data.t.p")
     }
 
     /// Each value is what `opa eval` (v1.22.3) gives for the same rule.
