@@ -9,8 +9,10 @@
 //! (`crypto.sha256("x", h)`) is rewritten at load time for these (see `output_args`).
 
 mod array;
+mod aws;
 mod crypto;
 mod deprecated;
+mod globs;
 mod json_schema;
 mod jwt;
 mod jwt_sign;
@@ -43,6 +45,8 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(jwt::BUILTINS)
         .chain(jwt_sign::BUILTINS)
         .chain(uri::BUILTINS)
+        .chain(aws::BUILTINS)
+        .chain(globs::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
@@ -101,7 +105,10 @@ fn refusal(name: &str, args: &[Value]) -> Option<String> {
         "net.cidr_contains_matches" => {
             guards::over_elements(len(args.first()) as f64 * len(args.get(1)) as f64)
         }
-        "json.verify_schema" | "json.match_schema" | "io.jwt.encode_sign" => args
+        "json.verify_schema"
+        | "json.match_schema"
+        | "io.jwt.encode_sign"
+        | "providers.aws.sign_req" => args
             .iter()
             .find_map(|a| guards::written_out(std::slice::from_ref(a))),
         _ => None,
