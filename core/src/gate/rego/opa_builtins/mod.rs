@@ -17,8 +17,10 @@ mod json_schema;
 mod jwt;
 mod jwt_sign;
 mod net;
+mod private_keys;
 mod strings;
 mod uri;
+mod x509;
 
 use regorus::{Engine, Value};
 
@@ -47,6 +49,8 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(uri::BUILTINS)
         .chain(aws::BUILTINS)
         .chain(globs::BUILTINS)
+        .chain(x509::BUILTINS)
+        .chain(private_keys::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's

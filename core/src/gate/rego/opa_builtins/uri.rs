@@ -24,12 +24,12 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 /// The parts of a URL Go's parser fills that the builtins read.
 #[derive(Default)]
 pub(super) struct Url {
-    scheme: String,
+    pub(super) scheme: String,
     pub(super) host: String,
-    path: String,
-    raw_path: String,
+    pub(super) path: String,
+    pub(super) raw_path: String,
     pub(super) raw_query: String,
-    fragment: String,
+    pub(super) fragment: String,
 }
 
 impl Url {
