@@ -18,7 +18,8 @@ mod parse;
 use std::collections::BTreeMap;
 
 use super::plaintext::Plaintext;
-use parse::{Arg, Node, Pipeline};
+// crate-visible for OPA's `strings.render_template` (see `parse_go_template`)
+pub(crate) use parse::{Arg, Command, Node, Pipeline};
 
 /// Why one `template.data` entry could not be rendered. Messages name the entry and the
 /// construct, never a value.
@@ -81,6 +82,17 @@ pub fn check(templates: &BTreeMap<String, String>) -> Result<(), TemplateError> 
 fn render_one(source: &str, values: &BTreeMap<String, Plaintext>) -> Result<Plaintext, Fail> {
     let nodes = parse_checked(source)?;
     exec::Exec::new(values).run(&nodes)
+}
+
+/// Parses a Go `text/template` for another executor: OPA's `strings.render_template`
+/// (`gate::rego::opa_builtins::template`), which runs Go's templates over JSON values with Go's
+/// own functions. SealedSecret templates do not go through here.
+pub(crate) fn parse_go_template(source: &str) -> Result<Vec<Node>, String> {
+    parse::parse(source).map_err(|fail| match fail {
+        Fail::Unsupported(construct) => format!("template: {construct} is not supported"),
+        Fail::Parse { line, reason } => format!("template: template:{line}: {reason}"),
+        Fail::Exec(reason) => format!("template: {reason}"),
+    })
 }
 
 fn parse_checked(source: &str) -> Result<Vec<Node>, Fail> {

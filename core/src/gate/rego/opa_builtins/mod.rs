@@ -19,6 +19,7 @@ mod jwt_sign;
 mod net;
 mod private_keys;
 mod strings;
+mod template;
 mod uri;
 mod x509;
 
@@ -51,6 +52,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(globs::BUILTINS)
         .chain(x509::BUILTINS)
         .chain(private_keys::BUILTINS)
+        .chain(template::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's

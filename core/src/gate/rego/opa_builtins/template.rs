@@ -1,0 +1,647 @@
+//! OPA's `strings.render_template(template, vars)`: Go's `text/template` executed over the
+//! object `vars` as Go sees it after a JSON round trip (`map[string]any`, numbers as
+//! `json.Number`, which Go treats as a string), with `<no value>` written `<undefined>` (OPA
+//! v1.22.3, `topdown/template.go`).
+//!
+//! The template is parsed by the parser of SealedSecret templates (`seal::template`, Go's syntax:
+//! actions, pipelines, variables, `if`/`else`/`range`/`with`, `{{- -}}`, comments); the executor
+//! here is Go's over JSON values, with Go's built-in functions only (no Sprig, as in OPA):
+//! `and`, `or`, `not`, `len`, `index`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `print`, `println`
+//! and `printf` with `%v`, `%s`, `%d` and `%%`. Another function is an error when it runs (Go
+//! refuses it when parsing, so an unused one in a branch not taken renders here and not in OPA).
+//! The output is bounded (docs/robustness.md): a render stops with an error past
+//! [`MAX_OUTPUT`] bytes or [`MAX_STEPS`] steps.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use regorus::Value;
+
+use super::{Builtin, operand_error, string_operand};
+use crate::seal::template::{Arg, Command, Node, Pipeline, parse_go_template};
+
+pub(super) const BUILTINS: &[(&str, u8, Builtin)] =
+    &[("strings.render_template", 2, render_template)];
+
+/// The most bytes one render may write.
+const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+/// The most nodes one render may execute, loop bodies counted once per iteration.
+const MAX_STEPS: usize = 1_000_000;
+
+/// A value as Go's template engine sees it.
+#[derive(Clone, Debug, PartialEq)]
+enum T {
+    /// A missing map key: prints `<no value>`.
+    Missing,
+    Nil,
+    Bool(bool),
+    /// A template's integer constant, or a range index.
+    Int(i64),
+    Float(f64),
+    Str(Arc<str>),
+    /// `json.Number`: a string kind holding the number's text.
+    Number(Arc<str>),
+    List(Arc<Vec<T>>),
+    Map(Arc<BTreeMap<String, T>>),
+}
+
+impl T {
+    /// Go's `ast.As` into `any`: objects need string keys, sets become arrays.
+    fn from_rego(value: &Value) -> Result<T, String> {
+        Ok(match value {
+            Value::Null | Value::Undefined => T::Nil,
+            Value::Bool(b) => T::Bool(*b),
+            Value::Number(n) => T::Number(n.format_decimal().into()),
+            Value::String(s) => T::Str(s.clone()),
+            Value::Array(items) => T::List(Arc::new(
+                items.iter().map(T::from_rego).collect::<Result<_, _>>()?,
+            )),
+            Value::Set(items) => T::List(Arc::new(
+                items.iter().map(T::from_rego).collect::<Result<_, _>>()?,
+            )),
+            Value::Object(fields) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in fields.iter() {
+                    let Value::String(k) = k else {
+                        return Err("json: unsupported type: object with non-string keys".into());
+                    };
+                    map.insert(k.to_string(), T::from_rego(v)?);
+                }
+                T::Map(Arc::new(map))
+            }
+        })
+    }
+
+    /// Go's type name, for errors.
+    fn type_name(&self) -> &'static str {
+        match self {
+            T::Missing => "invalid value",
+            T::Nil => "<nil>",
+            T::Bool(_) => "bool",
+            T::Int(_) => "int",
+            T::Float(_) => "float64",
+            T::Str(_) => "string",
+            T::Number(_) => "json.Number",
+            T::List(_) => "[]interface {}",
+            T::Map(_) => "map[string]interface {}",
+        }
+    }
+
+    /// Go's `isTrue`.
+    fn truth(&self) -> bool {
+        match self {
+            T::Missing | T::Nil => false,
+            T::Bool(b) => *b,
+            T::Int(n) => *n != 0,
+            T::Float(f) => *f != 0.0,
+            T::Str(s) | T::Number(s) => !s.is_empty(),
+            T::List(l) => !l.is_empty(),
+            T::Map(m) => !m.is_empty(),
+        }
+    }
+}
+
+/// Go's `%v` of a float64 (shortest representation).
+fn float_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+        format!("{f:.0}")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// `fmt.Print` of one value (`%v`).
+fn print(out: &mut String, value: &T) {
+    match value {
+        T::Missing => out.push_str("<no value>"),
+        T::Nil => out.push_str("<nil>"),
+        T::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        T::Int(n) => out.push_str(&n.to_string()),
+        T::Float(f) => out.push_str(&float_text(*f)),
+        T::Str(s) | T::Number(s) => out.push_str(s),
+        T::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                print(out, item);
+            }
+            out.push(']');
+        }
+        T::Map(map) => {
+            out.push_str("map[");
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                print(out, v);
+            }
+            out.push(']');
+        }
+    }
+}
+
+fn is_string(value: &T) -> bool {
+    matches!(value, T::Str(_) | T::Number(_))
+}
+
+/// `fmt.Sprint`: a space between operands when neither is a string; `Sprintln`: always, and a
+/// newline.
+fn sprint(args: &[T], line: bool) -> String {
+    let mut out = String::new();
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 && (line || !(is_string(arg) || is_string(&args[i - 1]))) {
+            out.push(' ');
+        }
+        print(&mut out, arg);
+    }
+    if line {
+        out.push('\n');
+    }
+    out
+}
+
+/// `fmt.Sprintf` for `%v`, `%s`, `%d` and `%%`.
+fn sprintf(format: &str, args: &[T]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(verb @ ('v' | 's' | 'd')) => match args.next() {
+                Some(arg) => match (verb, arg) {
+                    ('d', T::Int(_) | T::Float(_)) | ('v', _) => print(&mut out, arg),
+                    ('s', arg) if is_string(arg) => print(&mut out, arg),
+                    (verb, arg) => {
+                        out.push_str(&format!("%!{verb}({}=", arg.type_name()));
+                        print(&mut out, arg);
+                        out.push(')');
+                    }
+                },
+                None => out.push_str(&format!("%!{verb}(MISSING)")),
+            },
+            Some(other) => {
+                return Err(format!("printf: the verb %{other} is not supported here"));
+            }
+            None => out.push_str("%!(NOVERB)"),
+        }
+    }
+    Ok(out)
+}
+
+/// Go's `eq`/`lt` comparison of basic kinds.
+fn compare(a: &T, b: &T) -> Result<std::cmp::Ordering, String> {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (T::Int(x), T::Int(y)) => Ok(x.cmp(y)),
+        (T::Int(_) | T::Float(_), T::Int(_) | T::Float(_)) => {
+            let f = |v: &T| match v {
+                T::Int(n) => *n as f64,
+                T::Float(f) => *f,
+                _ => 0.0,
+            };
+            f(a).partial_cmp(&f(b))
+                .ok_or_else(|| "incomparable numbers".to_owned())
+        }
+        (T::Str(x) | T::Number(x), T::Str(y) | T::Number(y)) => Ok(x.cmp(y)),
+        (T::Bool(x), T::Bool(y)) => Ok(x.cmp(y)),
+        (T::Missing | T::Nil, T::Missing | T::Nil) => Ok(Ordering::Equal),
+        _ => Err("error calling eq: incompatible types for comparison".to_owned()),
+    }
+}
+
+struct Exec {
+    out: String,
+    vars: Vec<(String, T)>,
+    steps: usize,
+}
+
+impl Exec {
+    fn step(&mut self) -> Result<(), String> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS || self.out.len() > MAX_OUTPUT {
+            return Err(format!(
+                "the template takes more than {MAX_STEPS} steps or writes more than {MAX_OUTPUT} bytes (sealgate's bound, see docs/robustness.md)"
+            ));
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, nodes: &[Node], dot: &T) -> Result<(), String> {
+        for node in nodes {
+            self.step()?;
+            match node {
+                Node::Text(text) => self.out.push_str(text),
+                Node::Action(pipe) => {
+                    let value = self.pipeline(pipe, dot)?;
+                    if pipe.declare.is_empty() {
+                        let mut text = String::new();
+                        print(&mut text, &value);
+                        self.out.push_str(&text);
+                    }
+                }
+                Node::If {
+                    branches,
+                    otherwise,
+                } => {
+                    let mark = self.vars.len();
+                    let mut taken = false;
+                    for (pipe, body) in branches {
+                        if self.pipeline(pipe, dot)?.truth() {
+                            self.walk(body, dot)?;
+                            taken = true;
+                            break;
+                        }
+                    }
+                    if !taken {
+                        self.walk(otherwise, dot)?;
+                    }
+                    self.vars.truncate(mark);
+                }
+                Node::With {
+                    pipe,
+                    body,
+                    otherwise,
+                } => {
+                    let mark = self.vars.len();
+                    let value = self.pipeline(pipe, dot)?;
+                    if value.truth() {
+                        self.walk(body, &value)?;
+                    } else {
+                        self.walk(otherwise, dot)?;
+                    }
+                    self.vars.truncate(mark);
+                }
+                Node::Range {
+                    pipe,
+                    body,
+                    otherwise,
+                } => self.range(pipe, body, otherwise, dot)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn range(
+        &mut self,
+        pipe: &Pipeline,
+        body: &[Node],
+        otherwise: &[Node],
+        dot: &T,
+    ) -> Result<(), String> {
+        let mark = self.vars.len();
+        let plain = Pipeline {
+            declare: Vec::new(),
+            assign: false,
+            commands: pipe.commands.clone(),
+        };
+        let over = self.pipeline(&plain, dot)?;
+        let items: Vec<(T, T)> = match &over {
+            T::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (T::Int(i as i64), v.clone()))
+                .collect(),
+            T::Map(map) => map
+                .iter()
+                .map(|(k, v)| (T::Str(k.as_str().into()), v.clone()))
+                .collect(),
+            T::Int(n) => {
+                if usize::try_from(*n).unwrap_or(0) > MAX_STEPS {
+                    return self.step_over();
+                }
+                (0..*n).map(|i| (T::Int(i), T::Int(i))).collect()
+            }
+            T::Missing | T::Nil => Vec::new(),
+            other => {
+                return Err(format!("range can't iterate over {}", other.type_name()));
+            }
+        };
+        if items.is_empty() {
+            return self.walk(otherwise, dot);
+        }
+        for (key, value) in items {
+            match pipe.declare.as_slice() {
+                [] => {}
+                [v] => self.vars.push((v.clone(), value.clone())),
+                [k, v, ..] => {
+                    self.vars.push((k.clone(), key));
+                    self.vars.push((v.clone(), value.clone()));
+                }
+            }
+            self.walk(body, &value)?;
+            self.vars.truncate(mark);
+        }
+        Ok(())
+    }
+
+    fn step_over(&mut self) -> Result<(), String> {
+        self.steps = MAX_STEPS;
+        self.step()
+    }
+
+    fn pipeline(&mut self, pipe: &Pipeline, dot: &T) -> Result<T, String> {
+        let mut last: Option<T> = None;
+        for (stage, command) in pipe.commands.iter().enumerate() {
+            last = Some(self.command(command, dot, last, stage)?);
+        }
+        let value = last.unwrap_or(T::Missing);
+        if let Some(name) = pipe.declare.first() {
+            if pipe.assign {
+                let slot = self
+                    .vars
+                    .iter_mut()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .ok_or_else(|| format!("undefined variable: {name}"))?;
+                slot.1 = value.clone();
+            } else {
+                self.vars.push((name.clone(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn command(
+        &mut self,
+        command: &Command,
+        dot: &T,
+        piped: Option<T>,
+        stage: usize,
+    ) -> Result<T, String> {
+        let Some(first) = command.args.first() else {
+            return Err("empty command".to_owned());
+        };
+        if let Arg::Func(name) = first {
+            // `and` and `or` evaluate their operands lazily in Go; these have no side effects
+            let mut args = Vec::with_capacity(command.args.len());
+            for arg in &command.args[1..] {
+                args.push(self.operand(arg, dot)?);
+            }
+            if let Some(value) = piped {
+                args.push(value);
+            }
+            return call(name, &args);
+        }
+        if stage > 0 {
+            return Err(format!(
+                "non executable command in pipeline stage {}",
+                stage + 1
+            ));
+        }
+        if command.args.len() > 1 {
+            return Err("can't give argument to non-function".to_owned());
+        }
+        self.operand(first, dot)
+    }
+
+    fn operand(&mut self, arg: &Arg, dot: &T) -> Result<T, String> {
+        match arg {
+            Arg::Field(chain) => fields(dot.clone(), chain),
+            Arg::Var(name, chain) => {
+                let value = self
+                    .vars
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| format!("undefined variable: {name}"))?;
+                fields(value, chain)
+            }
+            Arg::Func(name) => call(name, &[]),
+            Arg::Str(s) => Ok(T::Str(s.as_str().into())),
+            Arg::Int(n) => Ok(T::Int(*n)),
+            Arg::Float(f) => Ok(T::Float(*f)),
+            Arg::Bool(b) => Ok(T::Bool(*b)),
+            Arg::Nil => Ok(T::Nil),
+            Arg::Sub(pipe, chain) => {
+                let value = self.pipeline(pipe, dot)?;
+                fields(value, chain)
+            }
+        }
+    }
+}
+
+/// `.a.b`: map keys (a missing one is `<no value>`).
+fn fields(mut value: T, chain: &[String]) -> Result<T, String> {
+    for name in chain {
+        value = match value {
+            T::Map(map) => map.get(name).cloned().unwrap_or(T::Missing),
+            T::Missing | T::Nil => {
+                return Err(format!("nil pointer evaluating interface {{}}.{name}"));
+            }
+            other => {
+                return Err(format!(
+                    "can't evaluate field {name} in type {}",
+                    other.type_name()
+                ));
+            }
+        };
+    }
+    Ok(value)
+}
+
+/// Go's built-in template functions.
+fn call(name: &str, args: &[T]) -> Result<T, String> {
+    let arity = |n: usize| {
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(format!(
+                "wrong number of args for {name}: want {n} got {}",
+                args.len()
+            ))
+        }
+    };
+    match name {
+        "and" => Ok(args
+            .iter()
+            .find(|a| !a.truth())
+            .or(args.last())
+            .cloned()
+            .unwrap_or(T::Missing)),
+        "or" => Ok(args
+            .iter()
+            .find(|a| a.truth())
+            .or(args.last())
+            .cloned()
+            .unwrap_or(T::Missing)),
+        "not" => {
+            arity(1)?;
+            Ok(T::Bool(!args[0].truth()))
+        }
+        "len" => {
+            arity(1)?;
+            let n = match &args[0] {
+                T::Str(s) | T::Number(s) => s.len(),
+                T::List(l) => l.len(),
+                T::Map(m) => m.len(),
+                other => return Err(format!("len of type {}", other.type_name())),
+            };
+            Ok(T::Int(n as i64))
+        }
+        "index" => {
+            let Some((first, keys)) = args.split_first() else {
+                return Err(format!(
+                    "wrong number of args for {name}: want at least 1 got 0"
+                ));
+            };
+            let mut value = first.clone();
+            for key in keys {
+                value = match (&value, key) {
+                    (T::Map(map), T::Str(k)) => map.get(&**k).cloned().unwrap_or(T::Missing),
+                    (T::List(items), T::Int(i)) => usize::try_from(*i)
+                        .ok()
+                        .and_then(|i| items.get(i).cloned())
+                        .ok_or_else(|| format!("error calling index: index out of range: {i}"))?,
+                    (T::Missing | T::Nil, _) => {
+                        return Err("error calling index: index of untyped nil".to_owned());
+                    }
+                    (v, k) => {
+                        return Err(format!(
+                            "error calling index: cannot index {} with {}",
+                            v.type_name(),
+                            k.type_name()
+                        ));
+                    }
+                };
+            }
+            Ok(value)
+        }
+        "eq" => {
+            let Some((first, rest)) = args.split_first() else {
+                return Err("missing argument for comparison".to_owned());
+            };
+            for other in rest {
+                if compare(first, other)? == std::cmp::Ordering::Equal {
+                    return Ok(T::Bool(true));
+                }
+            }
+            Ok(T::Bool(false))
+        }
+        "ne" | "lt" | "le" | "gt" | "ge" => {
+            arity(2)?;
+            let order = compare(&args[0], &args[1])?;
+            Ok(T::Bool(match name {
+                "ne" => order.is_ne(),
+                "lt" => order.is_lt(),
+                "le" => order.is_le(),
+                "gt" => order.is_gt(),
+                _ => order.is_ge(),
+            }))
+        }
+        "print" => Ok(T::Str(sprint(args, false).into())),
+        "println" => Ok(T::Str(sprint(args, true).into())),
+        "printf" => {
+            let Some((T::Str(format), rest)) = args.split_first() else {
+                return Err("printf: the format must be a string".to_owned());
+            };
+            Ok(T::Str(sprintf(format, rest)?.into()))
+        }
+        _ => Err(format!("function {name:?} not defined")),
+    }
+}
+
+fn render_template(args: &[Value]) -> Result<Value, String> {
+    let source = string_operand(args, 0)?;
+    let Some(vars @ Value::Object(_)) = args.get(1) else {
+        return Err(operand_error(args, 1, "object"));
+    };
+    let data = T::from_rego(vars)?;
+    let nodes = parse_go_template(source)?;
+    let mut exec = Exec {
+        out: String::new(),
+        vars: vec![("$".to_owned(), data.clone())],
+        steps: 0,
+    };
+    exec.walk(&nodes, &data)
+        .map_err(|e| format!("template: template: {e}"))?;
+    exec.step()?;
+    Ok(Value::from(exec.out.replace("<no value>", "<undefined>")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::eval_x;
+
+    fn render(template: &str, vars: &str) -> Option<String> {
+        eval_x(
+            &format!("x := strings.render_template({template:?}, {vars})"),
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{template}: {e}"))
+        .map(|x| serde_json::from_str::<String>(&x).unwrap_or_default())
+    }
+
+    /// OPA v1.22.3's compliance cases and what `opa eval` answers for Go's other forms.
+    #[test]
+    fn renders_as_go_over_json() {
+        for (template, vars, want) in [
+            ("{{.test}}", r#"{"test": "hello world"}"#, "hello world"),
+            ("{{.test}}", r#"{"test": 2023}"#, "2023"),
+            (
+                "{{range $i, $name := .hellonames}}{{if $i}},{{end}}hello {{$name}}{{end}}",
+                r#"{"hellonames": ["rohan", "john doe"]}"#,
+                "hello rohan,hello john doe",
+            ),
+            (
+                "test {{.foo}} {{.bar}} {{.baz}}",
+                r#"{"baz": 1}"#,
+                "test <undefined> <undefined> 1",
+            ),
+            (
+                "{{.a}}",
+                r#"{"a": [1, "x", null, {"k": true}]}"#,
+                "[1 x <nil> map[k:true]]",
+            ),
+            (
+                "{{range $k, $v := .m}}{{$k}}={{$v}};{{end}}",
+                r#"{"m": {"b": 2, "a": 1}}"#,
+                "a=1;b=2;",
+            ),
+            (
+                "{{if eq .s \"x\"}}yes{{else}}no{{end}}",
+                r#"{"s": "x"}"#,
+                "yes",
+            ),
+            (
+                "{{len .l}} {{index .l 1}} {{printf \"%s-%d\" .s 3}}",
+                r#"{"l": [1, 2], "s": "a"}"#,
+                "2 2 a-3",
+            ),
+            ("{{with .missing}}x{{else}}none{{end}}", "{}", "none"),
+            // a json.Number is a string to Go: "0" is true
+            ("{{if .zero}}t{{end}}", r#"{"zero": 0}"#, "t"),
+            ("{{range 3}}x{{end}}", "{}", "xxx"),
+            (
+                r#"{{.f}} {{1.5}} {{print 1 2 "a" "b" 3}}"#,
+                r#"{"f": 1.5}"#,
+                "1.5 1.5 1 2ab3",
+            ),
+        ] {
+            assert_eq!(render(template, vars).as_deref(), Some(want), "{template}");
+        }
+    }
+
+    #[test]
+    fn errors_are_undefined_and_output_is_bounded() {
+        assert_eq!(render("{{.a.b}}", r#"{"a": "s"}"#), None);
+        assert_eq!(render("{{nosuch 1}}", "{}"), None);
+        assert_eq!(render("{{if}}", "{}"), None);
+        assert_eq!(
+            render("{{eq .n 1}}", r#"{"n": 1}"#),
+            None,
+            "json.Number vs int"
+        );
+        assert_eq!(render("{{range 100000000}}x{{end}}", "{}"), None);
+        assert_eq!(render("{{.}}", "[]"), None, "vars must be an object");
+    }
+}
