@@ -218,23 +218,30 @@ fn normalize(fields: &mut Map<String, Value>) {
 mod tests {
     use super::*;
 
-    /// The values `opa eval` (v1.22.3) gives for `data.t` of this policy.
-    #[test]
-    fn the_call_becomes_the_rules_annotations() {
-        let text = "package t\n\n# METADATA\n# title: T\n# custom:\n#   template: 'x %v'\nx := rego.metadata.rule()\n\ny := rego.metadata.rule()\n";
+    /// The rewritten policy's rules, each evaluated by regorus, as JSON; the rewrite keeps every
+    /// line where it was.
+    fn rewritten_rules(text: &str, package: &str) -> impl FnMut(&str) -> Value {
         let out = rewrite("t.rego", text, false).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
         let mut engine = regorus::Engine::new();
         engine.add_policy("t.rego".into(), out).unwrap();
-        let mut rule = |name: &str| {
+        let package = package.to_owned();
+        move |name| {
             engine
-                .eval_rule(format!("data.t.{name}"))
+                .eval_rule(format!("data.{package}.{name}"))
                 .unwrap()
                 .to_json_str()
                 .unwrap()
                 .parse::<Value>()
                 .unwrap()
-        };
+        }
+    }
+
+    /// The values `opa eval` (v1.22.3) gives for `data.t` of this policy.
+    #[test]
+    fn the_call_becomes_the_rules_annotations() {
+        let text = "package t\n\n# METADATA\n# title: T\n# custom:\n#   template: 'x %v'\nx := rego.metadata.rule()\n\ny := rego.metadata.rule()\n";
+        let mut rule = rewritten_rules(text, "t");
         assert_eq!(
             rule("x"),
             serde_json::json!({"custom": {"template": "x %v"}, "scope": "rule", "title": "T"})
@@ -269,19 +276,7 @@ mod tests {
     #[test]
     fn the_chain_goes_from_the_rule_outwards() {
         let text = "# METADATA\n# description: The Rego test suite\npackage testing\n\n# METADATA\n# scope: document\n# title: Testing annotations\n# authors:\n# - The OPA contributors\np := \"foo\" if {\n\tfalse\n}\n\n# METADATA\n# title: Another annotation\np := x if {\n\tx := rego.metadata.chain()\n}\n\nq := rego.metadata.chain()\n";
-        let out = rewrite("t.rego", text, false).unwrap();
-        assert_eq!(out.lines().count(), text.lines().count());
-        let mut engine = regorus::Engine::new();
-        engine.add_policy("t.rego".into(), out).unwrap();
-        let mut rule = |name: &str| {
-            engine
-                .eval_rule(format!("data.testing.{name}"))
-                .unwrap()
-                .to_json_str()
-                .unwrap()
-                .parse::<Value>()
-                .unwrap()
-        };
+        let mut rule = rewritten_rules(text, "testing");
         let package = serde_json::json!({"path": ["testing"], "annotations": {"description": "The Rego test suite", "scope": "package"}});
         assert_eq!(
             rule("p"),

@@ -14,12 +14,14 @@ mod funcs;
 mod gofmt;
 mod lex;
 mod parse;
+mod walk;
 
 use std::collections::BTreeMap;
 
 use super::plaintext::Plaintext;
 // crate-visible for OPA's `strings.render_template` (see `parse_go_template`)
-pub(crate) use parse::{Arg, Command, Node, Pipeline};
+pub(crate) use parse::{Arg, Node, Pipeline};
+pub(crate) use walk::{Model, Walk};
 
 /// Why one `template.data` entry could not be rendered. Messages name the entry and the
 /// construct, never a value.
@@ -39,7 +41,7 @@ pub enum TemplateError {
 
 /// Internal failure, before the entry's key is attached.
 #[derive(Debug)]
-enum Fail {
+pub(crate) enum Fail {
     Unsupported(String),
     Parse { line: usize, reason: String },
     Exec(String),

@@ -99,70 +99,59 @@ fn mac(key: &[u8], message: &str) -> Vec<u8> {
     hmac::sign(&key, message.as_bytes()).as_ref().to_vec()
 }
 
-/// `validateAWSAuthParameters`: the four keys are there and are strings.
-fn check_config(config: &Object) -> Result<(), String> {
-    let present = keys_of(config);
-    let missing: Vec<&str> = CONFIG_KEYS
-        .iter()
-        .copied()
-        .filter(|k| !present.contains(k))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "operand 2 missing required AWS config parameters(s): {}",
-            set_text(&missing)
-        ));
+/// OPA's operand error when `names` (sorted) is not empty: `operand <n> <what>: {"a", "b"}`.
+fn refuse(operand: u8, what: &str, names: &[&str]) -> Result<(), String> {
+    if names.is_empty() {
+        return Ok(());
     }
-    let invalid: Vec<&str> = CONFIG_KEYS
-        .iter()
-        .copied()
-        .filter(|k| !matches!(field(config, k), Some(Value::String(_))))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(format!(
-            "operand 2 invalid values for required AWS config parameters(s): {}",
-            set_text(&invalid)
-        ));
-    }
-    Ok(())
+    Err(format!("operand {operand} {what}: {}", set_text(names)))
 }
 
-/// `validateHTTPRequestOperand`: only `http.send`'s keys, and `method` and `url`.
-fn check_request(request: &Object) -> Result<(), String> {
-    let present = keys_of(request);
-    let mut unknown: Vec<&str> = present
+/// Of the `required` keys, those `object` lacks and those that are not strings.
+fn missing_and_not_strings<'k>(
+    object: &Object,
+    required: &[&'k str],
+) -> (Vec<&'k str>, Vec<&'k str>) {
+    let present = keys_of(object);
+    let missing = required
         .iter()
         .copied()
-        .filter(|k| !REQUEST_KEYS.contains(k))
-        .collect();
-    if !unknown.is_empty() {
-        unknown.sort_unstable();
-        return Err(format!(
-            "operand 1 invalid request parameters(s): {}",
-            set_text(&unknown)
-        ));
-    }
-    let missing: Vec<&str> = ["method", "url"]
-        .into_iter()
         .filter(|k| !present.contains(k))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "operand 1 missing required request parameters(s): {}",
-            set_text(&missing)
-        ));
-    }
-    let invalid: Vec<&str> = ["method", "url"]
-        .into_iter()
-        .filter(|k| !matches!(field(request, k), Some(Value::String(_))))
+    let not_strings = required
+        .iter()
+        .copied()
+        .filter(|k| !matches!(field(object, k), Some(Value::String(_))))
         .collect();
-    if !invalid.is_empty() {
-        return Err(format!(
-            "operand 1 invalid values for required request parameters(s): {}",
-            set_text(&invalid)
-        ));
-    }
-    Ok(())
+    (missing, not_strings)
+}
+
+/// `validateAWSAuthParameters`: the four keys are there and are strings.
+fn check_config(config: &Object) -> Result<(), String> {
+    let (missing, invalid) = missing_and_not_strings(config, CONFIG_KEYS);
+    refuse(2, "missing required AWS config parameters(s)", &missing)?;
+    refuse(
+        2,
+        "invalid values for required AWS config parameters(s)",
+        &invalid,
+    )
+}
+
+/// `validateHTTPRequestOperand`: only `http.send`'s keys, and `method` and `url` as strings.
+fn check_request(request: &Object) -> Result<(), String> {
+    let mut unknown: Vec<&str> = keys_of(request)
+        .into_iter()
+        .filter(|k| !REQUEST_KEYS.contains(k))
+        .collect();
+    unknown.sort_unstable();
+    refuse(1, "invalid request parameters(s)", &unknown)?;
+    let (missing, invalid) = missing_and_not_strings(request, &["method", "url"]);
+    refuse(1, "missing required request parameters(s)", &missing)?;
+    refuse(
+        1,
+        "invalid values for required request parameters(s)",
+        &invalid,
+    )
 }
 
 /// Go's `time.Unix(0, ns).UTC()` as SigV4's date (`20060102`) and timestamp (`…T150405Z`).

@@ -4,8 +4,9 @@
 //! v1.22.3, `topdown/template.go`).
 //!
 //! The template is parsed by the parser of SealedSecret templates (`seal::template`, Go's syntax:
-//! actions, pipelines, variables, `if`/`else`/`range`/`with`, `{{- -}}`, comments); the executor
-//! here is Go's over JSON values, with Go's built-in functions only (no Sprig, as in OPA):
+//! actions, pipelines, variables, `if`/`else`/`range`/`with`, `{{- -}}`, comments) and walked by
+//! their executor (`seal::template::walk`); the values, their printing and the functions are
+//! here, Go's over JSON values, with Go's built-in functions only (no Sprig, as in OPA):
 //! `and`, `or`, `not`, `len`, `index`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `print`, `println`
 //! and `printf` with `%v`, `%s`, `%d` and `%%`. Another function is an error when it runs (Go
 //! refuses it when parsing, so an unused one in a branch not taken renders here and not in OPA).
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use regorus::Value;
 
 use super::{Builtin, operand_error, string_operand};
-use crate::seal::template::{Arg, Command, Node, Pipeline, parse_go_template};
+use crate::seal::template::{Arg, Model, Walk, parse_go_template};
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] =
     &[("strings.render_template", 2, render_template)];
@@ -218,15 +219,92 @@ fn compare(a: &T, b: &T) -> Result<std::cmp::Ordering, String> {
     }
 }
 
+/// A render's output and budget.
 struct Exec {
     out: String,
-    vars: Vec<(String, T)>,
     steps: usize,
 }
 
-impl Exec {
-    fn step(&mut self) -> Result<(), String> {
-        self.steps += 1;
+impl Model for Exec {
+    type Value = T;
+    type Error = String;
+
+    fn fail(&self, message: String) -> String {
+        message
+    }
+
+    fn duplicate(&self, value: &T) -> T {
+        value.clone()
+    }
+
+    fn literal(&self, arg: &Arg) -> T {
+        match arg {
+            Arg::Str(s) => T::Str(s.as_str().into()),
+            Arg::Int(n) => T::Int(*n),
+            Arg::Float(f) => T::Float(*f),
+            Arg::Bool(b) => T::Bool(*b),
+            _ => T::Nil,
+        }
+    }
+
+    fn missing(&self) -> T {
+        T::Missing
+    }
+
+    fn truth(&self, value: &T) -> bool {
+        value.truth()
+    }
+
+    fn text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn print(&mut self, value: &T) {
+        print(&mut self.out, value);
+    }
+
+    /// `.a.b`: map keys (a missing one is `<no value>`).
+    fn field(&self, value: T, name: &str) -> Result<T, String> {
+        match value {
+            T::Map(map) => Ok(map.get(name).cloned().unwrap_or(T::Missing)),
+            T::Missing | T::Nil => Err(format!("nil pointer evaluating interface {{}}.{name}")),
+            other => Err(format!(
+                "can't evaluate field {name} in type {}",
+                other.type_name()
+            )),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: Vec<T>) -> Result<T, String> {
+        call(name, &args)
+    }
+
+    fn items(&mut self, value: &T) -> Result<Box<dyn Iterator<Item = (T, T)>>, String> {
+        Ok(match value {
+            T::List(items) => {
+                let items = items.clone();
+                Box::new((0..items.len()).map(move |i| (T::Int(i as i64), items[i].clone())))
+            }
+            T::Map(map) => {
+                let map = map.clone();
+                let keys: Vec<String> = map.keys().cloned().collect();
+                Box::new(keys.into_iter().map(move |k| {
+                    let v = map.get(&k).cloned().unwrap_or(T::Missing);
+                    (T::Str(k.as_str().into()), v)
+                }))
+            }
+            T::Int(n) => {
+                // every iteration is a step: refused before the first one
+                self.step(usize::try_from(*n).unwrap_or(0))?;
+                Box::new((0..*n).map(|i| (T::Int(i), T::Int(i))))
+            }
+            T::Missing | T::Nil => Box::new(std::iter::empty()),
+            other => return Err(format!("range can't iterate over {}", other.type_name())),
+        })
+    }
+
+    fn step(&mut self, n: usize) -> Result<(), String> {
+        self.steps = self.steps.saturating_add(n);
         if self.steps > MAX_STEPS || self.out.len() > MAX_OUTPUT {
             return Err(format!(
                 "the template takes more than {MAX_STEPS} steps or writes more than {MAX_OUTPUT} bytes (sealgate's bound, see docs/robustness.md)"
@@ -234,219 +312,6 @@ impl Exec {
         }
         Ok(())
     }
-
-    fn walk(&mut self, nodes: &[Node], dot: &T) -> Result<(), String> {
-        for node in nodes {
-            self.step()?;
-            match node {
-                Node::Text(text) => self.out.push_str(text),
-                Node::Action(pipe) => {
-                    let value = self.pipeline(pipe, dot)?;
-                    if pipe.declare.is_empty() {
-                        let mut text = String::new();
-                        print(&mut text, &value);
-                        self.out.push_str(&text);
-                    }
-                }
-                Node::If {
-                    branches,
-                    otherwise,
-                } => {
-                    let mark = self.vars.len();
-                    let mut taken = false;
-                    for (pipe, body) in branches {
-                        if self.pipeline(pipe, dot)?.truth() {
-                            self.walk(body, dot)?;
-                            taken = true;
-                            break;
-                        }
-                    }
-                    if !taken {
-                        self.walk(otherwise, dot)?;
-                    }
-                    self.vars.truncate(mark);
-                }
-                Node::With {
-                    pipe,
-                    body,
-                    otherwise,
-                } => {
-                    let mark = self.vars.len();
-                    let value = self.pipeline(pipe, dot)?;
-                    if value.truth() {
-                        self.walk(body, &value)?;
-                    } else {
-                        self.walk(otherwise, dot)?;
-                    }
-                    self.vars.truncate(mark);
-                }
-                Node::Range {
-                    pipe,
-                    body,
-                    otherwise,
-                } => self.range(pipe, body, otherwise, dot)?,
-            }
-        }
-        Ok(())
-    }
-
-    fn range(
-        &mut self,
-        pipe: &Pipeline,
-        body: &[Node],
-        otherwise: &[Node],
-        dot: &T,
-    ) -> Result<(), String> {
-        let mark = self.vars.len();
-        let plain = Pipeline {
-            declare: Vec::new(),
-            assign: false,
-            commands: pipe.commands.clone(),
-        };
-        let over = self.pipeline(&plain, dot)?;
-        let items: Vec<(T, T)> = match &over {
-            T::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (T::Int(i as i64), v.clone()))
-                .collect(),
-            T::Map(map) => map
-                .iter()
-                .map(|(k, v)| (T::Str(k.as_str().into()), v.clone()))
-                .collect(),
-            T::Int(n) => {
-                if usize::try_from(*n).unwrap_or(0) > MAX_STEPS {
-                    return self.step_over();
-                }
-                (0..*n).map(|i| (T::Int(i), T::Int(i))).collect()
-            }
-            T::Missing | T::Nil => Vec::new(),
-            other => {
-                return Err(format!("range can't iterate over {}", other.type_name()));
-            }
-        };
-        if items.is_empty() {
-            return self.walk(otherwise, dot);
-        }
-        for (key, value) in items {
-            match pipe.declare.as_slice() {
-                [] => {}
-                [v] => self.vars.push((v.clone(), value.clone())),
-                [k, v, ..] => {
-                    self.vars.push((k.clone(), key));
-                    self.vars.push((v.clone(), value.clone()));
-                }
-            }
-            self.walk(body, &value)?;
-            self.vars.truncate(mark);
-        }
-        Ok(())
-    }
-
-    fn step_over(&mut self) -> Result<(), String> {
-        self.steps = MAX_STEPS;
-        self.step()
-    }
-
-    fn pipeline(&mut self, pipe: &Pipeline, dot: &T) -> Result<T, String> {
-        let mut last: Option<T> = None;
-        for (stage, command) in pipe.commands.iter().enumerate() {
-            last = Some(self.command(command, dot, last, stage)?);
-        }
-        let value = last.unwrap_or(T::Missing);
-        if let Some(name) = pipe.declare.first() {
-            if pipe.assign {
-                let slot = self
-                    .vars
-                    .iter_mut()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .ok_or_else(|| format!("undefined variable: {name}"))?;
-                slot.1 = value.clone();
-            } else {
-                self.vars.push((name.clone(), value.clone()));
-            }
-        }
-        Ok(value)
-    }
-
-    fn command(
-        &mut self,
-        command: &Command,
-        dot: &T,
-        piped: Option<T>,
-        stage: usize,
-    ) -> Result<T, String> {
-        let Some(first) = command.args.first() else {
-            return Err("empty command".to_owned());
-        };
-        if let Arg::Func(name) = first {
-            // `and` and `or` evaluate their operands lazily in Go; these have no side effects
-            let mut args = Vec::with_capacity(command.args.len());
-            for arg in &command.args[1..] {
-                args.push(self.operand(arg, dot)?);
-            }
-            if let Some(value) = piped {
-                args.push(value);
-            }
-            return call(name, &args);
-        }
-        if stage > 0 {
-            return Err(format!(
-                "non executable command in pipeline stage {}",
-                stage + 1
-            ));
-        }
-        if command.args.len() > 1 {
-            return Err("can't give argument to non-function".to_owned());
-        }
-        self.operand(first, dot)
-    }
-
-    fn operand(&mut self, arg: &Arg, dot: &T) -> Result<T, String> {
-        match arg {
-            Arg::Field(chain) => fields(dot.clone(), chain),
-            Arg::Var(name, chain) => {
-                let value = self
-                    .vars
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.clone())
-                    .ok_or_else(|| format!("undefined variable: {name}"))?;
-                fields(value, chain)
-            }
-            Arg::Func(name) => call(name, &[]),
-            Arg::Str(s) => Ok(T::Str(s.as_str().into())),
-            Arg::Int(n) => Ok(T::Int(*n)),
-            Arg::Float(f) => Ok(T::Float(*f)),
-            Arg::Bool(b) => Ok(T::Bool(*b)),
-            Arg::Nil => Ok(T::Nil),
-            Arg::Sub(pipe, chain) => {
-                let value = self.pipeline(pipe, dot)?;
-                fields(value, chain)
-            }
-        }
-    }
-}
-
-/// `.a.b`: map keys (a missing one is `<no value>`).
-fn fields(mut value: T, chain: &[String]) -> Result<T, String> {
-    for name in chain {
-        value = match value {
-            T::Map(map) => map.get(name).cloned().unwrap_or(T::Missing),
-            T::Missing | T::Nil => {
-                return Err(format!("nil pointer evaluating interface {{}}.{name}"));
-            }
-            other => {
-                return Err(format!(
-                    "can't evaluate field {name} in type {}",
-                    other.type_name()
-                ));
-            }
-        };
-    }
-    Ok(value)
 }
 
 /// Go's built-in template functions.
@@ -559,12 +424,12 @@ fn render_template(args: &[Value]) -> Result<Value, String> {
     let nodes = parse_go_template(source)?;
     let mut exec = Exec {
         out: String::new(),
-        vars: vec![("$".to_owned(), data.clone())],
         steps: 0,
     };
-    exec.walk(&nodes, &data)
+    Walk::new(&mut exec, data.clone())
+        .walk(&nodes, &data)
         .map_err(|e| format!("template: template: {e}"))?;
-    exec.step()?;
+    exec.step(1)?;
     Ok(Value::from(exec.out.replace("<no value>", "<undefined>")))
 }
 

@@ -48,28 +48,10 @@ impl Url {
     }
 }
 
-/// Go's `validEncoded(s, encodePath)`.
+/// Go's `validEncoded(s, encodePath)`: sub-delimiters, `:`, `@`, brackets and `%` are kept.
 fn valid_encoded_path(s: &str) -> bool {
-    s.bytes().all(|c| {
-        matches!(
-            c,
-            b'!' | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'@'
-                | b'['
-                | b']'
-                | b'%'
-        ) || !should_escape(c, Mode::Path)
-    })
+    s.bytes()
+        .all(|c| b"!$&'()*+,;=:@[]%".contains(&c) || !should_escape(c, Mode::Path))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
