@@ -722,6 +722,10 @@ fn verify_chain<'c>(certs: &'c [Cert<'c>], now: i64) -> Option<Vec<&'c Cert<'c>>
     if !usable(leaf, now, true) {
         return None;
     }
+    // a leaf that is the root is its own chain
+    if leaf.der == root.der {
+        return Some(vec![leaf]);
+    }
     let mut chain = vec![leaf];
     extend(&mut chain, root, intermediates, now).then_some(chain)
 }
@@ -934,7 +938,7 @@ mod tests {
     use regorus::Value;
 
     use super::super::all;
-    use super::super::test_support::eval_x;
+    use super::super::test_support::{eval_x, eval_x_with_input};
 
     /// The fields where `got` and `want` differ (first level of objects, in arrays too).
     fn differences(got: &Value, want: &Value) -> Vec<String> {
@@ -1011,6 +1015,42 @@ mod tests {
             let diff = differences(&got, &case["want"]);
             assert!(diff.is_empty(), "{name}: {diff:#?}");
         }
+    }
+
+    /// OPA v1.22.3's compliance chain (root, intermediate, leaf; valid until 2031) in the
+    /// orders `opa eval` verifies and refuses: the chain comes back leaf first.
+    #[test]
+    fn chains_verify_as_go_verifies() {
+        let pem = include_str!("x509_chain.pem");
+        let blocks: Vec<String> = pem
+            .split_inclusive("-----END CERTIFICATE-----\n")
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(blocks.len(), 3);
+        let verified = |certs: &[&String]| {
+            let text: String = certs.iter().map(|c| c.as_str()).collect();
+            // as input: regorus's query lines stop at 1,024 columns
+            let query = "v := crypto.x509.parse_and_verify_certificates(input.c); x := [v[0], [c.Subject.CommonName | c := v[1][_]]]";
+            eval_x_with_input(query, &serde_json::json!({"c": text}), true)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let [root, intermediate, leaf] = [&blocks[0], &blocks[1], &blocks[2]];
+        assert_eq!(
+            verified(&[root, intermediate, leaf]).as_deref(),
+            Some(
+                r#"[true,["notarealsite.opa.localhost","OPA Test Intermediate CA","OPA Test Root CA"]]"#
+            )
+        );
+        assert_eq!(
+            verified(&[leaf, intermediate, root]).as_deref(),
+            Some("[false,[]]")
+        );
+        assert_eq!(verified(&[root, leaf]).as_deref(), Some("[false,[]]"));
+        assert_eq!(
+            verified(&[root, root]).as_deref(),
+            Some(r#"[true,["OPA Test Root CA"]]"#)
+        );
+        assert_eq!(verified(&[root]).as_deref(), Some("[false,[]]"));
     }
 
     #[test]
