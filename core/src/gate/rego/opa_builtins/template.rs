@@ -314,6 +314,17 @@ impl Model for Exec {
     }
 }
 
+/// A string a function made, within [`MAX_OUTPUT`]: variables keep values without printing
+/// them, so `{{$a = print $a $a}}` thirty times would double its way past any output check.
+fn made(text: String) -> Result<T, String> {
+    if text.len() > MAX_OUTPUT {
+        return Err(format!(
+            "a function's result is over {MAX_OUTPUT} bytes (sealgate's bound, see docs/robustness.md)"
+        ));
+    }
+    Ok(T::Str(text.into()))
+}
+
 /// Go's built-in template functions.
 fn call(name: &str, args: &[T]) -> Result<T, String> {
     let arity = |n: usize| {
@@ -403,13 +414,13 @@ fn call(name: &str, args: &[T]) -> Result<T, String> {
                 _ => order.is_ge(),
             }))
         }
-        "print" => Ok(T::Str(sprint(args, false).into())),
-        "println" => Ok(T::Str(sprint(args, true).into())),
+        "print" => made(sprint(args, false)),
+        "println" => made(sprint(args, true)),
         "printf" => {
             let Some((T::Str(format), rest)) = args.split_first() else {
                 return Err("printf: the format must be a string".to_owned());
             };
-            Ok(T::Str(sprintf(format, rest)?.into()))
+            made(sprintf(format, rest)?)
         }
         _ => Err(format!("function {name:?} not defined")),
     }
@@ -507,6 +518,11 @@ mod tests {
             "json.Number vs int"
         );
         assert_eq!(render("{{range 100000000}}x{{end}}", "{}"), None);
+        let doubling = format!(
+            "{{{{$a := print .s .s}}}}{}{{{{len $a}}}}",
+            "{{$a = print $a $a}}".repeat(30)
+        );
+        assert_eq!(render(&doubling, r#"{"s": "xxxxxxxx"}"#), None);
         assert_eq!(render("{{.}}", "[]"), None, "vars must be an object");
     }
 }
