@@ -714,8 +714,9 @@ fn usable(cert: &Cert, now: i64, leaf: bool) -> bool {
 /// Go's `leaf.Verify` with `certs[0]` the only root and `certs[1..n-1]` the intermediates,
 /// `certs[n-1]` the leaf, at the current time, for server authentication (Go's default):
 /// the first chain found, leaf first. Chains are searched depth first, parents in the order
-/// given, each certificate once; a parent must have signed its child, be in its validity
-/// period, be a CA (an intermediate), allow the usage and keep its path length.
+/// given, each certificate once, at most [`MAX_SIGNATURE_CHECKS`] signatures checked; a parent
+/// must have signed its child, be in its validity period, be a CA (an intermediate), allow the
+/// usage and keep its path length.
 fn verify_chain<'c>(certs: &'c [Cert<'c>], now: i64) -> Option<Vec<&'c Cert<'c>>> {
     let (root, rest) = certs.split_first()?;
     let (leaf, intermediates) = rest.split_last()?;
@@ -727,7 +728,21 @@ fn verify_chain<'c>(certs: &'c [Cert<'c>], now: i64) -> Option<Vec<&'c Cert<'c>>
         return Some(vec![leaf]);
     }
     let mut chain = vec![leaf];
-    extend(&mut chain, root, intermediates, now).then_some(chain)
+    let mut checks = MAX_SIGNATURE_CHECKS;
+    extend(&mut chain, root, intermediates, now, &mut checks).then_some(chain)
+}
+
+/// Go's `maxChainSignatureChecks`: certificates that all sign each other would otherwise make
+/// the search try every order of them.
+const MAX_SIGNATURE_CHECKS: usize = 100;
+
+/// [`signed_by`], counted against the search's budget.
+fn checked(child: &Cert, parent: &Cert, checks: &mut usize) -> bool {
+    if *checks == 0 {
+        return false;
+    }
+    *checks -= 1;
+    signed_by(child, parent)
 }
 
 fn extend<'c>(
@@ -735,6 +750,7 @@ fn extend<'c>(
     root: &'c Cert<'c>,
     intermediates: &'c [Cert<'c>],
     now: i64,
+    checks: &mut usize,
 ) -> bool {
     let Some(&child) = chain.last() else {
         return false;
@@ -755,7 +771,7 @@ fn extend<'c>(
     // intermediates between the candidate parent and the leaf
     let below = chain.len() - 1;
     if root.x509.tbs_certificate.subject.as_raw() == issuer
-        && signed_by(child, root)
+        && checked(child, root, checks)
         && in_time(root, now)
         && path_ok(root, below)
     {
@@ -765,14 +781,14 @@ fn extend<'c>(
     for parent in intermediates {
         if chain.iter().any(|c| std::ptr::eq(*c, parent))
             || parent.x509.tbs_certificate.subject.as_raw() != issuer
-            || !signed_by(child, parent)
+            || !checked(child, parent, checks)
             || !usable(parent, now, false)
             || !path_ok(parent, below)
         {
             continue;
         }
         chain.push(parent);
-        if extend(chain, root, intermediates, now) {
+        if extend(chain, root, intermediates, now, checks) {
             return true;
         }
         chain.pop();
