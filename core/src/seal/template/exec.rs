@@ -188,7 +188,7 @@ impl<'a> Exec<'a> {
     }
 }
 
-impl Model for Exec<'_> {
+impl<'a> Model for Exec<'a> {
     type Value = Value;
     type Error = Fail;
 
@@ -246,14 +246,14 @@ impl Model for Exec<'_> {
         funcs::call(name, args, self.data)
     }
 
-    fn items(&mut self, value: &Value) -> Result<Box<dyn Iterator<Item = (Value, Value)>>, Fail> {
+    type Items = Box<dyn Iterator<Item = (Value, Value)> + 'a>;
+
+    fn items(&mut self, value: &Value) -> Result<Self::Items, Fail> {
+        let data = self.data;
         Ok(match value {
             Value::Data => Box::new(
-                self.data
-                    .iter()
-                    .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes())))
-                    .collect::<Vec<_>>()
-                    .into_iter(),
+                data.iter()
+                    .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes()))),
             ),
             Value::Int(n) => {
                 // every iteration is a step: refused before the first one, and made one at a

@@ -29,15 +29,10 @@ pub(crate) trait Model {
     fn field(&self, value: Self::Value, name: &str) -> Result<Self::Value, Self::Error>;
     /// A function call.
     fn call(&mut self, name: &str, args: Vec<Self::Value>) -> Result<Self::Value, Self::Error>;
-    /// What `range` visits: (key, value) pairs, made one at a time.
-    #[expect(
-        clippy::type_complexity,
-        reason = "a boxed iterator of (key, value) pairs is the plainest form"
-    )]
-    fn items(
-        &mut self,
-        value: &Self::Value,
-    ) -> Result<Box<dyn Iterator<Item = (Self::Value, Self::Value)>>, Self::Error>;
+    /// What `range` visits: (key, value) pairs, made one at a time (borrowing the model's data,
+    /// not the model).
+    type Items: Iterator<Item = (Self::Value, Self::Value)>;
+    fn items(&mut self, value: &Self::Value) -> Result<Self::Items, Self::Error>;
     /// Counts `n` steps against the model's budget.
     fn step(&mut self, n: usize) -> Result<(), Self::Error>;
 }

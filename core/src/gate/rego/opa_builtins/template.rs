@@ -279,7 +279,9 @@ impl Model for Exec {
         call(name, &args)
     }
 
-    fn items(&mut self, value: &T) -> Result<Box<dyn Iterator<Item = (T, T)>>, String> {
+    type Items = Box<dyn Iterator<Item = (T, T)>>;
+
+    fn items(&mut self, value: &T) -> Result<Self::Items, String> {
         Ok(match value {
             T::List(items) => {
                 let items = items.clone();
