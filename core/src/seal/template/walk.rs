@@ -35,6 +35,12 @@ pub(crate) trait Model {
     fn items(&mut self, value: &Self::Value) -> Result<Self::Items, Self::Error>;
     /// Counts `n` steps against the model's budget.
     fn step(&mut self, n: usize) -> Result<(), Self::Error>;
+    /// Whether the function `name` (`and`, `or`) takes its operands one at a time and stops at
+    /// the first that decides, as Go's do since Go 1.18 (`{{if and .a .a.b}}` does not evaluate
+    /// `.a.b` when `.a` is missing).
+    fn short_circuits(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// A template run: the model and the variables in scope (`$` first).
@@ -175,6 +181,9 @@ impl<'m, M: Model> Walk<'m, M> {
             return Err(self.model.fail("empty command".to_owned()));
         };
         if let Arg::Func(name) = first {
+            if piped.is_none() && self.model.short_circuits(name) {
+                return self.short_circuit(name, &command.args[1..], dot);
+            }
             let mut args = Vec::with_capacity(command.args.len());
             for arg in &command.args[1..] {
                 args.push(self.operand(arg, dot)?);
@@ -199,6 +208,30 @@ impl<'m, M: Model> Walk<'m, M> {
                 .fail("can't give argument to non-function".to_owned()));
         }
         self.operand(first, dot)
+    }
+
+    /// `and` (stops at the first false operand) or `or` (at the first true one): that operand,
+    /// else the last.
+    fn short_circuit(
+        &mut self,
+        name: &str,
+        args: &[Arg],
+        dot: &M::Value,
+    ) -> Result<M::Value, M::Error> {
+        let stop_at = name == "or";
+        let mut last = None;
+        for arg in args {
+            let value = self.operand(arg, dot)?;
+            let decides = self.model.truth(&value) == stop_at;
+            last = Some(value);
+            if decides {
+                break;
+            }
+        }
+        match last {
+            Some(value) => Ok(value),
+            None => self.model.call(name, Vec::new()),
+        }
     }
 
     fn operand(&mut self, arg: &Arg, dot: &M::Value) -> Result<M::Value, M::Error> {

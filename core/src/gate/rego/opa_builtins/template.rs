@@ -305,6 +305,10 @@ impl Model for Exec {
         })
     }
 
+    fn short_circuits(&self, name: &str) -> bool {
+        name == "and" || name == "or"
+    }
+
     fn step(&mut self, n: usize) -> Result<(), String> {
         self.steps = self.steps.saturating_add(n);
         if self.steps > MAX_STEPS || self.out.len() > MAX_OUTPUT {
@@ -499,6 +503,12 @@ mod tests {
             // a json.Number is a string to Go: "0" is true
             ("{{if .zero}}t{{end}}", r#"{"zero": 0}"#, "t"),
             ("{{range 3}}x{{end}}", "{}", "xxx"),
+            // `and` and `or` stop at the operand that decides
+            (
+                "{{if and .a .a.b}}yes{{else}}no{{end}} {{or .x .y}} {{and 1 .z}}",
+                r#"{"y": "Y"}"#,
+                "no Y <undefined>",
+            ),
             (
                 r#"{{.f}} {{1.5}} {{print 1 2 "a" "b" 3}}"#,
                 r#"{"f": 1.5}"#,
