@@ -566,13 +566,14 @@ struct Cert<'a> {
     x509: X509Certificate<'a>,
 }
 
-/// Go's `x509.Certificate` in JSON, with OPA's `URIStrings`.
-fn certificate_value(cert: &Cert) -> Value {
+/// Go's `x509.Certificate` in JSON, with OPA's `URIStrings` (which OPA adds to the certificates
+/// of `parse_certificates` and `parse_and_verify_certificates`, not to a key pair's `Leaf`).
+fn certificate_value(cert: &Cert, uri_strings: bool) -> Value {
     let tbs = &cert.x509.tbs_certificate;
     let (key_algorithm, key) = public_key(&tbs.subject_pki);
     let ext = extensions(tbs.extensions());
-    let mut fields = vec![
-        ("Raw", bytes(cert.der)),
+    let mut fields = vec![("Raw", bytes(cert.der))];
+    fields.extend([
         ("RawTBSCertificate", bytes(tbs.as_ref())),
         ("RawSubjectPublicKeyInfo", bytes(tbs.subject_pki.raw)),
         ("RawSubject", bytes(tbs.subject.as_raw())),
@@ -590,15 +591,17 @@ fn certificate_value(cert: &Cert) -> Value {
         ("Subject", name(&tbs.subject)),
         ("NotBefore", time_value(tbs.validity.not_before.timestamp())),
         ("NotAfter", time_value(tbs.validity.not_after.timestamp())),
-        (
+    ]);
+    if uri_strings {
+        fields.push((
             "URIStrings",
             if ext.uri_strings.is_empty() {
                 Value::Null
             } else {
                 strings(&ext.uri_strings)
             },
-        ),
-    ];
+        ));
+    }
     fields.extend(ext.fields);
     object(fields)
 }
@@ -646,7 +649,10 @@ fn parse_certificates(args: &[Value]) -> Result<Value, String> {
     let der = certificates_der(string_operand(args, 0)?)?;
     let certs = parse_der_certificates(&der)?;
     Ok(Value::from(
-        certs.iter().map(certificate_value).collect::<Vec<_>>(),
+        certs
+            .iter()
+            .map(|c| certificate_value(c, true))
+            .collect::<Vec<_>>(),
     ))
 }
 
@@ -817,7 +823,12 @@ fn parse_and_verify_certificates(args: &[Value]) -> Result<Value, String> {
     Ok(match verify_chain(&certs, now) {
         Some(chain) => Value::from(vec![
             Value::from(true),
-            Value::from(chain.into_iter().map(certificate_value).collect::<Vec<_>>()),
+            Value::from(
+                chain
+                    .into_iter()
+                    .map(|c| certificate_value(c, true))
+                    .collect::<Vec<_>>(),
+            ),
         ]),
         None => invalid(),
     })
@@ -945,129 +956,16 @@ fn parse_keypair(args: &[Value]) -> Result<Value, String> {
         ("SupportedSignatureAlgorithms", Value::Null),
         ("OCSPStaple", Value::Null),
         ("SignedCertificateTimestamps", Value::Null),
-        ("Leaf", certificate_value(leaf)),
+        ("Leaf", certificate_value(leaf, false)),
     ]))
 }
 
 #[cfg(test)]
 mod tests {
-    use regorus::Value;
+    use super::super::test_support::eval_x;
 
-    use super::super::all;
-    use super::super::test_support::{eval_x, eval_x_with_input};
-
-    /// The fields where `got` and `want` differ (first level of objects, in arrays too).
-    fn differences(got: &Value, want: &Value) -> Vec<String> {
-        match (got, want) {
-            (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
-                .iter()
-                .zip(w.iter())
-                .enumerate()
-                .flat_map(|(i, (g, w))| {
-                    differences(g, w)
-                        .into_iter()
-                        .map(move |d| format!("[{i}].{d}"))
-                })
-                .collect(),
-            (Value::Object(g), Value::Object(w)) => w
-                .iter()
-                .filter(|(k, v)| g.get(k) != Some(*v))
-                .map(|(k, v)| format!("{k}: got {:?}, want {v}", g.get(k)))
-                .chain(
-                    g.keys()
-                        .filter(|k| w.get(k).is_none())
-                        .map(|k| format!("{k}: not in OPA's")),
-                )
-                .collect(),
-            _ if got == want => Vec::new(),
-            _ => vec![format!("got {got}, want {want}")],
-        }
-    }
-
-    /// The fixture with its `"bigint:<digits>"` strings as numbers (JSON parsers here stop at
-    /// f64's range; an RSA modulus is far beyond it).
-    fn with_bigints(value: Value) -> Value {
-        match value {
-            Value::String(s) if s.starts_with("bigint:") => {
-                Value::from_numeric_string(&s["bigint:".len()..]).unwrap_or(Value::Null)
-            }
-            Value::Array(a) => Value::from(a.iter().cloned().map(with_bigints).collect::<Vec<_>>()),
-            Value::Object(o) => Value::from(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), with_bigints(v.clone())))
-                    .collect::<std::collections::BTreeMap<_, _>>(),
-            ),
-            other => other,
-        }
-    }
-
-    /// What `opa eval` (v1.22.3) answers for OPA's own compliance inputs (certificate chains
-    /// in PEM and DER, an ECDSA certificate with a SPIFFE URI, a certificate request, an RSA
-    /// key), compared value for value (numbers of any size exactly).
-    #[test]
-    fn values_are_opa_s() {
-        let cases = Value::from_json_str(include_str!("x509_cases.json"))
-            .map(with_bigints)
-            .unwrap_or_else(|e| panic!("x509_cases.json: {e}"));
-        let cases: Vec<Value> = cases
-            .as_array()
-            .map(|a| a.iter().cloned().collect())
-            .unwrap_or_default();
-        assert_eq!(cases.len(), 6);
-        for case in cases {
-            let name = case["builtin"]
-                .as_string()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            let builtin = all()
-                .find(|(n, _, _)| *n == name)
-                .map(|&(_, _, b)| b)
-                .unwrap_or_else(|| panic!("{name}"));
-            let args: Vec<Value> = case["args"]
-                .as_array()
-                .map(|a| a.iter().cloned().collect())
-                .unwrap_or_default();
-            let got = builtin(&args).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let diff = differences(&got, &case["want"]);
-            assert!(diff.is_empty(), "{name}: {diff:#?}");
-        }
-    }
-
-    /// OPA v1.22.3's compliance chain (root, intermediate, leaf; valid until 2031) in the
-    /// orders `opa eval` verifies and refuses: the chain comes back leaf first.
-    #[test]
-    fn chains_verify_as_go_verifies() {
-        let pem = include_str!("x509_chain.pem");
-        let blocks: Vec<String> = pem
-            .split_inclusive("-----END CERTIFICATE-----\n")
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(blocks.len(), 3);
-        let verified = |certs: &[&String]| {
-            let text: String = certs.iter().map(|c| c.as_str()).collect();
-            // as input: regorus's query lines stop at 1,024 columns
-            let query = "v := crypto.x509.parse_and_verify_certificates(input.c); x := [v[0], [c.Subject.CommonName | c := v[1][_]]]";
-            eval_x_with_input(query, &serde_json::json!({"c": text}), true)
-                .unwrap_or_else(|e| panic!("{e}"))
-        };
-        let [root, intermediate, leaf] = [&blocks[0], &blocks[1], &blocks[2]];
-        assert_eq!(
-            verified(&[root, intermediate, leaf]).as_deref(),
-            Some(
-                r#"[true,["notarealsite.opa.localhost","OPA Test Intermediate CA","OPA Test Root CA"]]"#
-            )
-        );
-        assert_eq!(
-            verified(&[leaf, intermediate, root]).as_deref(),
-            Some("[false,[]]")
-        );
-        assert_eq!(verified(&[root, leaf]).as_deref(), Some("[false,[]]"));
-        assert_eq!(
-            verified(&[root, root]).as_deref(),
-            Some(r#"[true,["OPA Test Root CA"]]"#)
-        );
-        assert_eq!(verified(&[root]).as_deref(), Some("[false,[]]"));
-    }
+    // What `opa eval` answers, field by field, on a fresh chain, request and keys:
+    // `core/tests/peer_opa_x509.rs`; on OPA's own inputs: `conformance_opa_compliance`.
 
     #[test]
     fn bad_input_is_undefined_or_a_strict_error() {
