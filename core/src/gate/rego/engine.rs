@@ -195,6 +195,8 @@ pub(crate) fn add_policy(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
+    let text: &str =
+        &super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.into());
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0);

@@ -13,6 +13,7 @@ mod gatekeeper;
 mod glob;
 mod guards;
 mod load;
+mod logic_operators;
 mod metadata;
 mod nesting;
 mod opa_builtins;
