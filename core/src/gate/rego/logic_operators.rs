@@ -46,13 +46,17 @@ const CONTINUES_AFTER: [&str; 30] = [
 ];
 
 /// Which of the keywords a module enables.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default)]
 struct Keywords {
     and: bool,
     or: bool,
     not: bool,
     /// `import rego.v1` or `import rego.v2`: rules are written with `if` even in a v0 module.
     v1: bool,
+    /// The byte ranges of `import future.keywords.and` / `.or`: regorus would then refuse
+    /// `and`/`or` as names (`or(a, b)`, the set union OPA still calls so), and its own parser
+    /// needs neither once the operators are rewritten.
+    imports: Vec<(usize, usize)>,
 }
 
 /// One token: its text (strings with their quotes) and where it is in the text.
@@ -224,8 +228,14 @@ impl<'a> Rewriter<'a> {
                         self.kw.not = true;
                         self.kw.v1 |= path == "rego.v2";
                     }
-                    "future.keywords.and" => self.kw.and = true,
-                    "future.keywords.or" => self.kw.or = true,
+                    "future.keywords.and" | "future.keywords.or" => {
+                        self.kw.and |= path.ends_with("and");
+                        self.kw.or |= path.ends_with("or");
+                        let last = j.saturating_sub(1);
+                        self.kw
+                            .imports
+                            .push((self.toks[k].start, self.toks[last].end));
+                    }
                     "future.keywords.not" => self.kw.not = true,
                     "rego.v1" => self.kw.v1 = true,
                     _ => {}
@@ -409,6 +419,9 @@ impl<'a> Rewriter<'a> {
     /// inside the call's parentheses) and the functions after its rule.
     fn module(&mut self) -> Option<String> {
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        for &(from, to) in &self.kw.imports {
+            edits.push((from, to, " ".repeat(to - from)));
+        }
         for (lo, hi) in self.items() {
             let statements = self.statements(lo, hi)?;
             if statements.is_empty() {
@@ -430,6 +443,7 @@ impl<'a> Rewriter<'a> {
         if edits.is_empty() {
             return None;
         }
+        edits.sort_by_key(|e| e.0);
         let mut out = String::with_capacity(self.text.len() * 2);
         let mut at = 0;
         for (from, to, with) in edits {
@@ -869,14 +883,26 @@ mod tests {
     fn modules_without_the_keywords_are_untouched() {
         let text = "package t\n\nq := or if {\n  or := 1\n  and := or\n}\np := or({1}, {2})\n";
         assert_eq!(rewrite("t.rego", text, false), None);
-        let text = "package t\nimport future.keywords.and\n\np := or({1}, {2})\nq := input.and\n";
+        let text = "package t\nimport rego.v1\n\np := or({1}, {2}) if input.and\n";
         assert_eq!(rewrite("t.rego", text, false), None);
+        // with the import, only the import goes (regorus would refuse `or` as a name)
+        let text = "package t\nimport future.keywords.or\n\np := [input.or] if input.or\n";
+        let blank = " ".repeat("import future.keywords.or".len());
+        assert_eq!(
+            rewrite("t.rego", text, false).unwrap(),
+            text.replace("import future.keywords.or", &blank)
+        );
+        assert_eq!(eval(text, r#"{"or": true}"#), "[true]");
     }
 
     #[test]
     fn strings_and_comments_are_not_operators() {
         let text = "package t\nimport future.keywords.or\n\n# a or b\np := \"a or b\" # or\nq := `x\nor y`\n";
-        assert_eq!(rewrite("t.rego", text, false), None);
+        let blank = " ".repeat("import future.keywords.or".len());
+        assert_eq!(
+            rewrite("t.rego", text, false).unwrap(),
+            text.replace("import future.keywords.or", &blank)
+        );
         let text = module(
             "import future.keywords.or",
             "p := x if {\n  x := \"a or b\" # or c\n  x == \"or\" or x == \"a or b\"\n}",
@@ -892,7 +918,7 @@ mod tests {
         let out = rewrite("t.rego", text, false).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
         for (n, (a, b)) in text.lines().zip(out.lines()).enumerate() {
-            if ![4, 5, 7].contains(&n) {
+            if ![1, 4, 5, 7].contains(&n) {
                 assert_eq!(a, b, "line {}", n + 1);
             }
         }
