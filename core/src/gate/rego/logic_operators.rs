@@ -139,6 +139,8 @@ struct Rewriter<'a> {
     matching: Vec<Option<usize>>,
     /// Whether each token is an `and`/`or` operator.
     op: Vec<bool>,
+    /// The brackets of comprehensions and `every` bodies: scopes of their own.
+    scopes: Vec<(usize, usize)>,
     kw: Keywords,
     /// Rule names, function names and import aliases: never variables to pass.
     globals: BTreeSet<String>,
@@ -153,9 +155,13 @@ impl<'a> Rewriter<'a> {
         let n = toks.len();
         let mut depth = vec![0; n];
         let mut matching = vec![None; n];
-        let mut stack = Vec::new();
+        let mut stack: Vec<usize> = Vec::new();
+        let mut comprehensions: Vec<usize> = Vec::new();
         for (k, t) in toks.iter().enumerate() {
             depth[k] = stack.len();
+            if t.text == "|" && t.kind == TokenKind::Symbol {
+                comprehensions.extend(stack.last().filter(|&&o| toks[o].text != "("));
+            }
             match t.text.as_str() {
                 "(" | "[" | "{" | "set(" if t.kind == TokenKind::Symbol || t.text == "set(" => {
                     stack.push(k)
@@ -177,6 +183,7 @@ impl<'a> Rewriter<'a> {
             depth,
             matching,
             op: vec![false; n],
+            scopes: Vec::new(),
             kw: Keywords::default(),
             globals: BTreeSet::new(),
             tag: format!("{:08x}", fnv(path)),
@@ -198,6 +205,22 @@ impl<'a> Rewriter<'a> {
                 && r.toks[k - 1].text != ".";
         }
         r.collect_globals();
+        for o in comprehensions {
+            r.scopes.extend(r.matching[o].map(|c| (o, c)));
+        }
+        for v in 0..n {
+            if r.toks[v].text != "every" || r.toks[v].kind != TokenKind::Ident {
+                continue;
+            }
+            // the body is the first `{` after the domain (a `{` right after `in` is the domain)
+            let body = (v + 2..n)
+                .take_while(|&j| r.depth[j] >= r.depth[v])
+                .find(|&j| {
+                    r.toks[j].text == "{" && r.depth[j] == r.depth[v] && r.ends_operand(j - 1)
+                });
+            r.scopes
+                .extend(body.and_then(|o| r.matching[o].map(|c| (o, c))));
+        }
         Some(r)
     }
 
@@ -327,7 +350,9 @@ impl<'a> Rewriter<'a> {
 
     /// Whether the `(` at `k` groups (`(a or b)`, `not (…)`) rather than opens call arguments.
     fn groups(&self, k: usize, lo: usize) -> bool {
-        k == lo || !self.ends_operand(k - 1)
+        k == lo
+            || !self.ends_operand(k - 1)
+            || (self.line_break(k - 1, k) && !self.continues(k - 1, k))
     }
 
     /// The statement around the logic token `t`, within the tokens `lo..=hi`: its first and last
@@ -640,16 +665,11 @@ impl<'a> Rewriter<'a> {
         base: &BTreeSet<String>,
     ) -> BTreeSet<String> {
         let mut closed: Vec<(usize, usize)> = statements.to_vec();
-        for o in lo..=hi {
-            if let Some(c) = self.matching[o].filter(|&c| c > o && c <= hi)
-                && matches!(self.toks[o].text.as_str(), "[" | "{")
-                && (o + 1..c)
-                    .any(|k| self.toks[k].text == "|" && self.depth[k] == self.depth[o] + 1)
-                && !(o < s && c > e)
-            {
-                closed.push((o, c));
-            }
-        }
+        closed.extend(
+            self.scopes
+                .iter()
+                .filter(|&&(o, c)| o >= lo && c <= hi && !(o < s && c > e)),
+        );
         let mut names = base.clone();
         names.extend(
             self.variable_tokens(lo, hi)
@@ -832,6 +852,9 @@ mod tests {
         let p = "p if {\n  every n in input.xs {\n    { m := n; m > 0 } and n < 10\n  }\n}";
         assert_eq!(eval(&module(and, p), r#"{"xs": [1, 2]}"#), "true");
         assert_eq!(eval(&module(and, p), r#"{"xs": [1, 20]}"#), undefined());
+        // a name bound in another closed scope (a comprehension, an `every` body) is not passed
+        let p = "p if {\n  every n in input.xs { y := n; y > 0 }\n  count([y | y := 1]) == 1\n  { y = 2; y > 1 } and true\n}";
+        assert_eq!(eval(&module(and, p), r#"{"xs": [1]}"#), "true");
     }
 
     /// `and` stops at the first undefined operand and `or` at the first defined one: an error
