@@ -489,33 +489,29 @@ impl<'a> Rewriter<'a> {
         names: &BTreeSet<String>,
         helpers: &mut Vec<String>,
     ) -> Option<String> {
-        let node = self.tree(s, e)?;
+        let node = self.tree(s, e, &["or", "and"])?;
         Some(self.condition(&node, names, helpers)?.0)
     }
 
-    /// Splits `a..=b` at the `and`/`or` operators of its own level: `or` binds loosest.
-    fn tree(&self, a: usize, b: usize) -> Option<Node> {
-        let ors = self.split(a, b, "or");
-        if ors.len() > 1 {
-            return Some(Node::Or(
-                ors.into_iter()
-                    .map(|(x, y)| self.and_tree(x, y))
-                    .collect::<Option<_>>()?,
-            ));
+    /// Splits `a..=b` at the operators `words` of its own level, the first binding loosest
+    /// (`["or", "and"]`: an `or`-chain of `and`-chains).
+    fn tree(&self, a: usize, b: usize, words: &[&str]) -> Option<Node> {
+        let Some((word, tighter)) = words.split_first() else {
+            return self.operand(a, b);
+        };
+        let parts = self.split(a, b, word);
+        if parts.len() == 1 {
+            return self.tree(a, b, tighter);
         }
-        self.and_tree(a, b)
-    }
-
-    fn and_tree(&self, a: usize, b: usize) -> Option<Node> {
-        let ands = self.split(a, b, "and");
-        if ands.len() > 1 {
-            return Some(Node::And(
-                ands.into_iter()
-                    .map(|(x, y)| self.operand(x, y))
-                    .collect::<Option<_>>()?,
-            ));
-        }
-        self.operand(a, b)
+        let nodes = parts
+            .into_iter()
+            .map(|(x, y)| self.tree(x, y, tighter))
+            .collect::<Option<Vec<_>>>()?;
+        Some(if *word == "or" {
+            Node::Or(nodes)
+        } else {
+            Node::And(nodes)
+        })
     }
 
     /// The parts of `a..=b` between the operators `word` at its own level.
