@@ -91,6 +91,13 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
     Rewriter::new(path, text, toks, v0)?.module()
 }
 
+/// Whether a (possibly qualified) rule name is one of the functions generated here.
+pub(crate) fn generated(name: &str) -> bool {
+    name.rsplit('.')
+        .next()
+        .is_some_and(|last| last.starts_with(PREFIX))
+}
+
 /// The tokens of `text` with the byte ranges strings take with their quotes.
 fn lex(path: &str, text: &str) -> Option<Vec<Tok>> {
     let tokens = super::source_edits::tokens(path, text)?;
