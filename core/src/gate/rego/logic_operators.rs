@@ -822,6 +822,10 @@ mod tests {
         assert_eq!(eval(&module(both, p), input), "true");
         let input = r#"{"a": false, "b": true, "c": false, "d": true, "e": false}"#;
         assert_eq!(eval(&module(both, p), input), undefined());
+        // a rule body may be one (`p if { a } or { b }`), as may an `else` branch's
+        let p = "p := 1 if { input.a } or { input.b } else := 2 if input.c or input.d";
+        assert_eq!(eval(&module("import rego.v2", p), r#"{"b": true}"#), "1");
+        assert_eq!(eval(&module("import rego.v2", p), r#"{"d": true}"#), "2");
         // in a function, with its arguments passed through
         let p = "in_range(n) if n > 0 and n < 10\np := [in_range(5), in_range(42)]";
         assert_eq!(eval(&module(both, p), "{}"), undefined());
