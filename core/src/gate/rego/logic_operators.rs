@@ -3,28 +3,31 @@
 //!
 //! OPA (v1.22.3) enables them per module with `import future.keywords.and` / `.or` / `.not`,
 //! `import future.keywords` or `import rego.v2`; elsewhere `and` and `or` stay identifiers. Its
-//! parser folds `or`-chains of `and`-chains (`and` binds tighter), a leading `with` belongs to the
+//! parser folds `or`-chains of `and`-chains (`and` binds tighter), a trailing `with` belongs to the
 //! whole expression, and its evaluator (`evalLogicalOperand`) runs every operand as a closed
 //! scope: it sees the bindings made before it, its own bindings do not leave it, and it
 //! contributes at most one success; `and` stops at the first undefined operand, `or` at the
 //! first defined one. regorus 0.14 parses none of it. So this module writes each such
 //! expression as a call of a generated function `__sealgate_logic_<module>_<n>(0, v…)`, with the
 //! variables of the enclosing scope an operand uses passed in (the leading `0` gives every
-//! function an argument), and defines one function per operand (`f(_, v…) := true if { operand
-//! }`), per `and` (`if { f1(…); f2(…) }`) and per `or` (`if { f1(…) } else := true if { f2(…) }`).
-//! A function call has one value, which is the "at most one success"; `else` is the short
-//! circuit; a `not { … }` body is `not` of its function.
+//! function an argument), and defines one function per operand
+//! (`f(_, v…) := true if { operand }`), per `and` (`… if { f1(…); f2(…) }`) and per `or`
+//! (`… if { f1(…) } else := true if { f2(…) }`). A function call has one value, which is the
+//! "at most one success"; `else` is the short circuit; a `not { … }` body is `not` of its
+//! function. A variable the operand declares itself (`:=`, `some`, `every`) stays its own.
 //!
 //! The call stays where the expression was and keeps its line breaks (inside its parentheses),
 //! the functions are written after the end of the enclosing rule on its last line, so every
-//! line keeps its number. A module without these keywords reaches regorus byte for byte.
+//! line keeps its number; the `future.keywords.and` / `.or` imports are blanked. A module without
+//! these keywords reaches regorus byte for byte.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use regorus::unstable::TokenKind;
 
-/// Prefix of every generated function (no user name starts with it, as with `__sealgate_template_value`).
+/// Prefix of every generated function (reserved like `__sealgate_template_value`: no user name
+/// starts with it).
 const PREFIX: &str = "__sealgate_logic_";
 
 /// Words that never end an operand (so an `and`/`or` after them is not an operator).
