@@ -17,8 +17,8 @@
 //! function. A variable the operand declares itself (`:=`, `some`, `every`) stays its own.
 //!
 //! The call stays where the expression was and keeps its line breaks (inside its parentheses),
-//! the functions are written after the end of the enclosing rule on its last line, so every
-//! line keeps its number; the `future.keywords.and` / `.or` imports are blanked. A module without
+//! the functions are written after the end of the enclosing rule on its last line (past
+//! [`MAX_COLUMN`], after the module's last line), so every line keeps its number; the `future.keywords.and` / `.or` imports are blanked. A module without
 //! these keywords reaches regorus byte for byte.
 
 use std::collections::BTreeSet;
@@ -41,6 +41,11 @@ const KEYWORDS: [&str; 17] = [
     "not", "some", "if", "else", "with", "as", "in", "every", "contains", "default", "import",
     "package", "true", "false", "null", "input", "data",
 ];
+
+/// The longest line the functions are written on after their rule: regorus 0.14 refuses a rule
+/// that starts past column 65,535 (and then panics formatting the error), so functions that
+/// would go further are written on lines of their own after the module's last line instead.
+const MAX_COLUMN: usize = 60_000;
 
 /// Tokens after which a line break does not end a statement.
 const CONTINUES_AFTER: [&str; 30] = [
@@ -424,6 +429,10 @@ impl<'a> Rewriter<'a> {
     fn statements(&self, lo: usize, hi: usize) -> Option<Vec<(usize, usize)>> {
         let mut found: Vec<(usize, usize)> = Vec::new();
         for t in lo..=hi {
+            // a token inside the statement just found is its own (a long chain is scanned once)
+            if found.last().is_some_and(|&(_, e)| t <= e) {
+                continue;
+            }
             let not_body = self.kw.not
                 && self.toks[t].text == "not"
                 && self.toks[t].kind == TokenKind::Ident
@@ -457,6 +466,8 @@ impl<'a> Rewriter<'a> {
         for &(from, to) in &self.kw.imports {
             edits.push((from, to, " ".repeat(to - from)));
         }
+        // functions that would not fit after their rule (see `MAX_COLUMN`)
+        let mut tail: Vec<String> = Vec::new();
         for (lo, hi) in self.items() {
             let statements = self.statements(lo, hi)?;
             if statements.is_empty() {
@@ -473,7 +484,18 @@ impl<'a> Rewriter<'a> {
                 edits.push((from, to, call));
             }
             let after = self.toks[hi].end;
-            edits.push((after, after, format!(" {}", helpers.join(" "))));
+            let column = after - self.text.get(..after)?.rfind('\n').map_or(0, |n| n + 1);
+            let line = format!(" {}", helpers.join(" "));
+            if column + line.len() <= MAX_COLUMN {
+                edits.push((after, after, line));
+            } else {
+                tail.extend(helpers);
+            }
+        }
+        if !tail.is_empty() {
+            let end = self.text.len();
+            let newline = if self.text.ends_with('\n') { "" } else { "\n" };
+            edits.push((end, end, format!("{newline}{}\n", tail.join("\n"))));
         }
         if edits.is_empty() {
             return None;
@@ -971,6 +993,34 @@ mod tests {
         let text = "package t\nimport future.keywords.or\n\np if {\n  input.a or\n    input.b\n}\n\nq := )\n";
         let err = eval(text, "{}");
         assert!(err.contains("t.rego:9:"), "{err}");
+    }
+
+    /// A chain of thousands of operands is rewritten in linear time (each operator's statement
+    /// is not scanned again) and evaluates: its functions, too many for the rule's last line,
+    /// go after the module's last line.
+    #[test]
+    fn long_chains_stay_linear() {
+        let chain = (0..5_000)
+            .map(|i| format!("input.a{i}"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let text = module("import future.keywords.or", &format!("p if {chain}"));
+        let started = std::time::Instant::now();
+        let out = rewrite("t.rego", &text, false).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[..3], ["package t", &" ".repeat(25), ""]);
+        assert!(
+            lines[3].starts_with(&format!("p if {PREFIX}")),
+            "{}",
+            lines[3]
+        );
+        assert!(lines[4].starts_with(PREFIX));
+        assert_eq!(eval(&text, r#"{"a4999": true}"#), "true");
     }
 
     #[test]
