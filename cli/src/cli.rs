@@ -165,6 +165,9 @@ pub struct ValidateArgs {
     /// Values file for `helm template` (repeatable, in order; needs --helm)
     #[arg(long, value_name = "FILE", requires = "helm", value_hint = ValueHint::FilePath, help_heading = "Rendering")]
     pub values: Vec<PathBuf>,
+    /// Longest one render (an overlay's `kustomize build`, a chart's `helm template`) may take, in seconds; the tool is stopped then
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Rendering")]
+    pub render_timeout: u64,
     /// Report format
     #[arg(
         short,

@@ -92,10 +92,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "network builtins (`net.lookup_ip_addr`) are disabled in sealgate by design (no network from a gate), so the policy is refused; conftest's failed lookup is undefined",
     ),
     (
-        "`conftest-tests/source-location: conftest test -d loc_different_file.yaml",
-        "the result's `_loc` (from the `-d` data) names another file, `test.txt`: sealgate reports the finding at the position the policy chose, conftest under the file it tested",
-    ),
-    (
         "`conftest-examples/.: conftest verify hcl2/policy`",
         "the tests call `parse_config(\"hcl2\", …)`: conftest's non-YAML/JSON parsers are out of scope (sealgate says so per test)",
     ),

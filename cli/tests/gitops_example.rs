@@ -43,6 +43,7 @@ fn gate(dir: &Path) -> (i32, Value) {
             "json",
             "apps",
             "crds",
+            "clusters",
         ])
         .output()
         .unwrap();
@@ -71,9 +72,10 @@ fn the_workflow_gate_passes_on_the_example() {
     let (code, report) = gate(&example());
     assert_eq!(code, 0, "{:#?}", findings(&report));
     let summary = &report["summary"];
-    // Namespace, Deployment, Service, BackupSchedule, 2 SealedSecrets, the CRD, and the two
-    // kustomizations (checked against kustomize's schema, not given to the policies).
-    assert_eq!(summary["valid"], 9, "{report:#}");
+    // Namespace, Deployment, Service, BackupSchedule, 2 SealedSecrets, the CRD, the two
+    // kustomizations (checked against kustomize's schema, not given to the policies), and the two
+    // clusters' sealed copies of `db` (each checked against its cluster's certificate too).
+    assert_eq!(summary["valid"], 11, "{report:#}");
     assert_eq!(
         summary["invalid"].as_u64().unwrap() + summary["errors"].as_u64().unwrap(),
         0

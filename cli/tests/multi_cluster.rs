@@ -500,14 +500,18 @@ fn reencrypt_reseals_each_clusters_files_for_its_certificate() {
     assert_eq!(std::fs::read_to_string(&dr).unwrap(), dr_now);
 }
 
-/// `examples/multi-cluster`: each cluster's sealed copy opens with that cluster's key only, and
+/// `examples/gitops`'s two clusters: each cluster's sealed copy opens with that cluster's key only, and
 /// `cert --all-clusters` reads the example's config.
 #[test]
 fn the_multi_cluster_example_is_sealed_per_cluster() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/multi-cluster");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/gitops");
     for (cluster, key, other) in [
-        ("staging", "other/key.pem", "local/local-key.pem"),
-        ("prod", "local/local-key.pem", "other/key.pem"),
+        (
+            "staging",
+            "clusters/staging/key.pem",
+            "clusters/prod/key.pem",
+        ),
+        ("prod", "clusters/prod/key.pem", "clusters/staging/key.pem"),
     ] {
         let file = example.join(format!("clusters/{cluster}/db-sealed.yaml"));
         assert!(opens_with(&file, key), "{cluster}");

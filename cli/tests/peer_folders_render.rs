@@ -316,3 +316,41 @@ fn rendered_output_over_the_file_size_limit_is_one_error() {
         );
     }
 }
+
+/// A template that loops without output (a template bomb) is stopped at `--render-timeout`:
+/// one error naming the chart and the flag, no partial report, and the run ends.
+#[test]
+fn a_render_that_never_ends_is_stopped_at_the_render_timeout() {
+    let Some((dir, path, out)) = render_layout(
+        "peer_folders_render::render_timeout",
+        "helm",
+        &["--helm", "charts/web"],
+    ) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(0));
+    // 10^12 iterations, no output: helm would run for days.
+    std::fs::write(
+        dir.path().join("charts/web/templates/loop.yaml"),
+        "{{- range $i := until 1000000 }}{{- range $j := until 1000000 }}{{- end }}{{- end }}\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = validate(
+        dir.path(),
+        &["--helm", "--render-timeout", "2", "charts/web"],
+        Some(path.as_os_str()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no partial report: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("helm template was still running after 2 s")
+            && stderr.contains("rendering charts/web")
+            && stderr.contains("--render-timeout"),
+        "{stderr}"
+    );
+    // stopped, not waited for (a generous bound: this is not a timing assertion on speed)
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

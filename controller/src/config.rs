@@ -279,6 +279,12 @@ pub struct HttpFlags {
     /// Upstream's HTTP write timeout (see `--read-timeout`).
     #[arg(long, env = "SEALGATE_WRITE_TIMEOUT", default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
     pub write_timeout: Duration,
+
+    /// Leave `sealed_secrets_controller_condition_info` empty, so `/metrics` does not list
+    /// SealedSecret namespaces and names (for a metrics port that users who should not see the
+    /// SealedSecret inventory can reach).
+    #[arg(long, env = "SEALGATE_METRICS_OMIT_SECRET_LABELS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub metrics_omit_secret_labels: bool,
 }
 
 impl From<&ReconcileFlags> for Settings {
@@ -362,6 +368,7 @@ const UPSTREAM_FLAGS: &[&str] = &[
     "rate-limit-burst",
     "read-timeout",
     "write-timeout",
+    "metrics-omit-secret-labels",
 ];
 
 impl Config {

@@ -72,6 +72,9 @@ pub struct Metrics {
     pub secrets_repaired: Counter,
     /// `sealgate_drift{state}`.
     pub drift: crate::drift_gauges::DriftGauges,
+    /// Upstream's `--metrics-omit-secret-labels`: `condition_info` gets no series, so the
+    /// metrics do not list SealedSecret namespaces and names (the only metric that has them).
+    omit_secret_labels: bool,
 }
 
 impl Default for Metrics {
@@ -163,6 +166,15 @@ impl Metrics {
             reconcile_duration,
             key_secrets_invalid,
             key_usage: std::sync::Arc::default(),
+            omit_secret_labels: false,
+        }
+    }
+
+    /// The metrics with `condition_info` left empty (`--metrics-omit-secret-labels`).
+    pub fn omitting_secret_labels(self, omit: bool) -> Self {
+        Self {
+            omit_secret_labels: omit,
+            ..self
         }
     }
 
@@ -194,6 +206,9 @@ impl Metrics {
 
     /// `condition_info` like upstream: 1 true, -1 false; `None` removes the series (deleted object).
     pub fn condition(&self, namespace: &str, name: &str, instance: &str, synced: Option<bool>) {
+        if self.omit_secret_labels {
+            return;
+        }
         let labels = ConditionLabels {
             namespace: namespace.to_owned(),
             name: name.to_owned(),
@@ -216,6 +231,22 @@ impl Metrics {
 
 #[cfg(test)]
 mod tests {
+
+    /// Upstream's `--metrics-omit-secret-labels`: no series names a SealedSecret.
+    #[test]
+    fn omitting_secret_labels_leaves_condition_info_empty() {
+        let m = Metrics::new().omitting_secret_labels(true);
+        m.condition("shop", "db-password", "", Some(true));
+        m.condition("shop", "db-password", "", Some(false));
+        let text = m.encode();
+        assert!(!text.contains("db-password"), "{text}");
+        assert!(!text.contains("shop"), "{text}");
+        // and without the flag the same calls make the series
+        let m = Metrics::new().omitting_secret_labels(false);
+        m.condition("shop", "db-password", "", Some(true));
+        assert!(m.encode().contains("name=\"db-password\""));
+    }
+
     use super::*;
 
     #[test]

@@ -81,6 +81,7 @@ impl Replica {
             serve(
                 &http_config,
                 keyring.clone(),
+                shared.ready.clone(),
                 http_metrics,
                 render,
                 stopped(stopping.clone()),

@@ -60,6 +60,8 @@ pub struct Shared {
     pub recorder: Recorder,
     /// True while this replica holds the leader lease and so may write (see `replica`).
     pub is_leader: watch::Receiver<bool>,
+    /// True once the keys are loaded and the SealedSecret watches started (`/readyz`).
+    pub ready: watch::Receiver<bool>,
 }
 
 /// A started controller.
@@ -118,7 +120,8 @@ pub async fn start(
         .clone()
         .unwrap_or_else(|| client.default_namespace().to_owned());
     check_crd(&client, config.watch.label_selector.as_deref()).await?;
-    let metrics = Arc::new(Metrics::new());
+    let metrics =
+        Arc::new(Metrics::new().omitting_secret_labels(config.http.metrics_omit_secret_labels));
     let reporter = Reporter {
         controller: REPORTER.to_owned(),
         instance: std::env::var("POD_NAME").ok(),
@@ -127,6 +130,7 @@ pub async fn start(
     let (keys_tx, keyring) = Keyring::channel();
     let mut replica = Replica::elect(&client, &config, &namespace)?;
     let is_leader = replica.is_leader();
+    let (ready_tx, ready) = watch::channel(false);
     let shared = Shared {
         client: client.clone(),
         namespace: namespace.clone(),
@@ -135,6 +139,7 @@ pub async fn start(
         metrics: metrics.clone(),
         recorder: recorder.clone(),
         is_leader: is_leader.clone(),
+        ready,
     };
     let tasks = vec![tokio::spawn(watch_keys(
         client.clone(),
@@ -187,6 +192,9 @@ pub async fn start(
         ctx,
         stop,
     ));
+    // Upstream's readiness: once the watches of every namespace are started (each loop then
+    // lists on its own; the first list of a big cluster is not waited for, as upstream).
+    ready_tx.send_replace(true);
     tracing::info!(namespace = %shared.namespace, "sealgate-controller started");
     Ok(Running {
         shared,

@@ -63,6 +63,8 @@ fn keyring(pairs: &[&GeneratedKeyPair]) -> Keyring {
 struct Server {
     servers: HttpServers,
     stop: watch::Sender<bool>,
+    /// What `/readyz` answers from (the controller sets it once its watches started).
+    ready: watch::Sender<bool>,
     base: String,
     metrics_url: String,
 }
@@ -101,12 +103,14 @@ impl Server {
             let _ = stop_rx.wait_for(|s| *s).await;
         };
         let render = Arc::new(move || metrics.encode());
-        let servers = serve(&config, keyring, http_metrics, render, shutdown).await?;
+        let (ready, ready_rx) = watch::channel(true);
+        let servers = serve(&config, keyring, ready_rx, http_metrics, render, shutdown).await?;
         let base = format!("http://{}", servers.api_addr);
         let metrics_url = format!("http://{}/metrics", servers.metrics_addr);
         Ok(Self {
             servers,
             stop,
+            ready,
             base,
             metrics_url,
         })
@@ -245,6 +249,41 @@ async fn healthz_cert_verify_rate_limit_and_metrics_answer_like_upstream() -> Te
     Ok(())
 }
 
+/// Upstream v0.40: `/readyz` is 503 until the controller's watches started (`/healthz` answers
+/// from the start), and `/v1/rotate` is rate-limited per client like `/v1/verify`, each path
+/// with its own budget.
+#[tokio::test]
+async fn readyz_follows_startup_and_rotate_is_rate_limited_like_verify() -> TestResult {
+    let ours = pair()?;
+    let server = Server::start(keyring(&[&ours]), 2).await?;
+    server.ready.send_replace(false);
+    let starting = call("GET", server.url("/readyz"), None, Vec::new()).await?;
+    assert_eq!(
+        (starting.status, starting.body.as_str()),
+        (503, "not ready\n")
+    );
+    let health = call("GET", server.url("/healthz"), None, Vec::new()).await?;
+    assert_eq!(health.status, 200, "liveness does not wait for readiness");
+    server.ready.send_replace(true);
+    let ready = call("GET", server.url("/readyz"), None, Vec::new()).await?;
+    assert_eq!((ready.status, ready.body.as_str()), (200, "ok\n"));
+
+    let body = serde_json::to_vec(&sealed_for(&ours.sealing_cert()?, Scope::Strict)?)?;
+    let rotate = server.url("/v1/rotate");
+    for _ in 0..2 {
+        let r = call("POST", rotate.clone(), Some("10.3.0.1"), body.clone()).await?;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let refused = call("POST", rotate.clone(), Some("10.3.0.1"), body.clone()).await?;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let other = call("POST", rotate, Some("10.3.0.2"), body.clone()).await?;
+    assert_eq!(other.status, 200, "another client has its own budget");
+    let verify = call("POST", server.url("/v1/verify"), Some("10.3.0.1"), body).await?;
+    assert_eq!(verify.status, 200, "verify has its own budget");
+    server.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn cert_pem_is_500_until_a_key_exists() -> TestResult {
     let server = Server::start(keyring(&[]), 2).await?;
@@ -309,7 +348,7 @@ async fn rotate_reseals_with_the_newest_key_and_keeps_scope_and_template() -> Te
     let response = call(
         "POST",
         server.url("/v1/rotate"),
-        None,
+        Some("10.2.0.1"),
         serde_json::to_vec(&sealed)?,
     )
     .await?;
@@ -358,7 +397,7 @@ async fn rotate_reseals_with_the_newest_key_and_keeps_scope_and_template() -> Te
     let refused = call(
         "POST",
         server.url("/v1/rotate"),
-        None,
+        Some("10.2.0.2"),
         serde_json::to_vec(&foreign)?,
     )
     .await?;
@@ -366,7 +405,7 @@ async fn rotate_reseals_with_the_newest_key_and_keeps_scope_and_template() -> Te
     let garbage = call(
         "POST",
         server.url("/v1/rotate"),
-        None,
+        Some("10.2.0.3"),
         b"{not json".to_vec(),
     )
     .await?;

@@ -16,7 +16,7 @@
 //! - **Helm chart folders** (a `Chart.yaml`; subcharts included) are templates, never manifests;
 //!   only their `crds/` folder holds plain manifests, which helm installs as they are.
 //! - **Configuration of the repository's tools** ([`TOOL_CONFIGS`]: pre-commit, SOPS, yamllint,
-//!   GitHub and GitLab CI) is YAML that is no Kubernetes object: skipped with a note, so that
+//!   GitHub and GitLab CI, sealgate's own `.sealgate.yaml`) is YAML that is no Kubernetes object: skipped with a note, so that
 //!   `validate .` at a repository's root, or a pre-commit hook given every YAML file, is quiet.
 //!
 //! Paths are compared after [`std::path::absolute`] (lexical, no symlink resolution), so `a/../b`
@@ -46,6 +46,8 @@ pub const TOOL_CONFIGS: &[(&str, &str)] = &[
     (".yamllint.yaml", "yamllint"),
     (".yamllint.yml", "yamllint"),
     (".gitlab-ci.yml", "GitLab CI"),
+    // sealgate's own repository config: `validate` reads it (and reports a wrong one) itself
+    (".sealgate.yaml", "sealgate"),
 ];
 
 /// The tool whose configuration `path` is, if it is one of [`TOOL_CONFIGS`] or under `.github/`.
@@ -534,6 +536,7 @@ mod tests {
         for (file, tool) in [
             ("repo/.pre-commit-config.yaml", "pre-commit"),
             ("repo/.sops.yaml", "SOPS"),
+            ("repo/.sealgate.yaml", "sealgate"),
             ("repo/.github/workflows/ci.yml", "GitHub"),
             ("repo/.github/dependabot.yml", "GitHub"),
         ] {

@@ -766,6 +766,14 @@ const KNOWN_DIFFERENCES: [&str; 0] = [];
 const DIFFERENCES_EXPLAINED: &str = "
 ### Differences, and why
 
+- A file without a single object (empty, comments only, a bare `---`) is evaluated once with `input`
+  null, as conftest does: a rule that does not look at the input fires there too (reported at the
+  file's line 1; such files take no part in `--combine`'s input). Until 2026-12-06 sealgate skipped
+  them, which was three of conftest's own test cases.
+- A result's `_loc` naming another file than the tested one (conftest ≥ 0.64) leaves the finding on
+  the tested file, with the named position as its `origin` (text: `(originating from FILE:LINE)`,
+  JSON `origin`, SARIF `relatedLocations`, GitHub: an annotation on each file, as conftest's);
+  until 2026-12-06 sealgate moved the finding to the named file.
 - `combine/policy` (2 cases) agree thanks to a load-time rewrite (`core/src/gate/rego/shadowing.rs`) of two
   regorus scoping divergences from OPA, both in `duplicate.rego`: (1) a comprehension that uses an outer
   variable and then declares its own local of the same name (`[name | … == name; name := …]`) is refused

@@ -348,8 +348,9 @@ fn deploy_base_invariants() -> TestResult {
         .collect();
     assert_eq!(ports.get("http"), Some(&8080));
     assert_eq!(ports.get("metrics"), Some(&8081));
-    for probe in ["livenessProbe", "readinessProbe"] {
-        assert_eq!(c[probe]["httpGet"]["path"], "/healthz", "{probe}");
+    // liveness as soon as the listener is up; readiness once keys and watches are (upstream v0.40)
+    for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
+        assert_eq!(c[probe]["httpGet"]["path"], path, "{probe}");
         assert_eq!(c[probe]["httpGet"]["port"], "http", "{probe}");
     }
 

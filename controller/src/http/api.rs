@@ -1,5 +1,8 @@
-//! Upstream's HTTP API: `/healthz`, `/v1/cert.pem`, `/v1/verify`, `/v1/rotate`.
+//! Upstream's HTTP API: `/healthz`, `/readyz`, `/v1/cert.pem`, `/v1/verify`, `/v1/rotate`.
 //!
+//! `/healthz` answers once the listener is up (liveness); `/readyz` answers 503 until the keys
+//! are loaded and the watches started, as upstream v0.40's. verify and rotate are rate-limited
+//! per client and path (upstream limits rotate too since v0.40: both are decryption oracles).
 //! Status codes follow upstream's `server.go`: verify answers 200 (decryptable), 409 (not),
 //! 400 (body unreadable) and 500 (not a SealedSecret); cert.pem answers 500 without a key.
 //! Rotate answers 400 for a body that is not a SealedSecret, 409 when no key opens it, 500
@@ -16,26 +19,34 @@ use sealgate_core::manifest::redact::first_dropped_item;
 use sealgate_core::seal::{Scope, SealError, SealedSecret, SealingCert, UnsealingKeys, reencrypt};
 use std::net::SocketAddr;
 use std::time::Duration;
+use tokio::sync::watch;
 
 use super::limit::RateLimit;
 use super::metrics::{HttpMetrics, track};
 use crate::keys::Keyring;
 use crate::keys::cert_pem;
 
-/// What the handlers share: the loaded keys and the verify limiter.
+/// What the handlers share: the loaded keys, the limiter and whether the replica is ready.
 #[derive(Clone)]
 pub struct ApiState {
     keyring: Keyring,
     limit: RateLimit,
     timeout: Duration,
+    ready: watch::Receiver<bool>,
 }
 
 impl ApiState {
-    pub fn new(keyring: Keyring, limit: RateLimit, timeout: Duration) -> Self {
+    pub fn new(
+        keyring: Keyring,
+        limit: RateLimit,
+        timeout: Duration,
+        ready: watch::Receiver<bool>,
+    ) -> Self {
         Self {
             keyring,
             limit,
             timeout,
+            ready,
         }
     }
 
@@ -48,6 +59,7 @@ impl ApiState {
 pub fn router(state: ApiState, metrics: HttpMetrics) -> Router {
     Router::new()
         .route("/healthz", any(healthz))
+        .route("/readyz", any(readyz))
         .route("/v1/cert.pem", get(cert))
         .route("/v1/verify", post(verify))
         .route("/v1/rotate", post(rotate))
@@ -73,6 +85,14 @@ async fn healthz() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         "ok\n",
     )
+}
+
+async fn readyz(State(state): State<ApiState>) -> Response {
+    if *state.ready.borrow() {
+        text(StatusCode::OK, "ok\n")
+    } else {
+        text(StatusCode::SERVICE_UNAVAILABLE, "not ready\n")
+    }
 }
 
 async fn cert(State(state): State<ApiState>) -> Response {
@@ -113,7 +133,18 @@ async fn verify(
     }
 }
 
-async fn rotate(State(state): State<ApiState>, body: Bytes) -> Response {
+async fn rotate(
+    State(state): State<ApiState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !state.limit.admit("/v1/rotate", &headers, Some(peer.ip())) {
+        return text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate limit exceeded; retry later\n",
+        );
+    }
     let sealed = match parse_sealed_secret(&body) {
         Ok(sealed) => sealed,
         Err(message) => return text(StatusCode::BAD_REQUEST, &message),

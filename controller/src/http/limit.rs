@@ -1,4 +1,4 @@
-//! Per-client rate limit of `/v1/verify`, a decryption oracle (GCRA like upstream's limiter).
+//! Per-client rate limit of `/v1/verify` and `/v1/rotate`, decryption oracles (GCRA like upstream's limiter).
 //!
 //! Clients are told apart as upstream does: by `X-Forwarded-For` (the API server's service
 //! proxy sets it to the caller), else by the peer address.

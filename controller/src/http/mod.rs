@@ -40,7 +40,7 @@ pub enum HttpError {
 pub struct HttpConfig {
     pub listen_addr: String,
     pub metrics_addr: String,
-    /// `/v1/verify` requests per second per client; 0 disables the limit.
+    /// `/v1/verify` and `/v1/rotate` requests per second per client and path; 0 disables the limit.
     pub rate_limit: u32,
     pub rate_limit_burst: u32,
     /// One API request must be answered within this (`--read-timeout` + `--write-timeout`).
@@ -87,6 +87,7 @@ impl Drop for HttpServers {
 pub async fn serve(
     config: &HttpConfig,
     keyring: Keyring,
+    ready: tokio::sync::watch::Receiver<bool>,
     metrics: HttpMetrics,
     render: RenderMetrics,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -97,7 +98,7 @@ pub async fn serve(
     let metrics_addr = local_addr("--listen-metrics-addr", &metrics_listener)?;
     let limit = RateLimit::new(config.rate_limit, config.rate_limit_burst);
     let api_app = router(
-        ApiState::new(keyring, limit, config.request_timeout),
+        ApiState::new(keyring, limit, config.request_timeout, ready),
         metrics,
     );
     let metrics_app = metrics_router(render);

@@ -125,11 +125,10 @@ async fn run_one<C: Cluster>(
     ctx.cluster.add_secret_store(namespace, secrets);
     let secret_events =
         watcher(secret_api, watcher::Config::default().any_semantic()).default_backoff();
-    let checked = ctx.checked.clone();
-    let owned = reflector::reflector(secrets_writer, secret_events).try_filter_map(move |event| {
-        let checked = checked.clone();
-        async move { Ok(secret_trigger(event, &checked).await) }
-    });
+    let owned = secret_triggers(
+        reflector::reflector(secrets_writer, secret_events),
+        ctx.checked.clone(),
+    );
     let key_changes = watch_changes(ctx.keyring.subscribe());
     let leadership = watch_changes(ctx.is_leader.clone());
     // Our own watch (instead of Controller::new) so a deleted SealedSecret's condition_info
@@ -183,6 +182,29 @@ async fn run_one<C: Cluster>(
             }
         })
         .await;
+}
+
+/// Events whose decision may wait at once (for a write in flight on their Secret, see
+/// [`secret_trigger`]). Past this many the watch waits too, which only happens when that many
+/// writes hang at the API server.
+const PENDING_DECISIONS: usize = 256;
+
+/// The Secrets of `events` that need their SealedSecret reconciled ([`secret_trigger`]). The
+/// decisions run concurrently, in any order: one waiting for a slow write on its Secret must not
+/// hold up the watch, and with it the store that reconciles read, for every other Secret.
+fn secret_triggers<E: Send + 'static>(
+    events: impl futures::Stream<Item = Result<watcher::Event<PartialObjectMeta<Secret>>, E>>
+    + Send
+    + 'static,
+    checked: Arc<Checked>,
+) -> impl futures::Stream<Item = Result<PartialObjectMeta<Secret>, E>> + Send + 'static {
+    events
+        .map_ok(move |event| {
+            let checked = checked.clone();
+            async move { Ok(secret_trigger(event, &checked).await) }
+        })
+        .try_buffer_unordered(PENDING_DECISIONS)
+        .try_filter_map(|secret| async move { Ok(secret) })
 }
 
 /// The Secret changes that need their SealedSecret reconciled: deletions (re-create it),
@@ -360,6 +382,32 @@ mod tests {
             "a deleted Secret's version is forgotten"
         );
         assert!(trigger(watcher::Event::InitDone).await.is_none());
+    }
+
+    /// Found by reading: the watch loop awaited each decision in turn, so an event waiting (up
+    /// to 30 s) for a slow write on one Secret held up every other Secret's events and the store.
+    #[tokio::test]
+    async fn a_decision_waiting_for_a_write_does_not_hold_up_other_secrets() {
+        let checked = Arc::new(Checked::default());
+        let writing = checked.writing("n", "s");
+        let mut other = secret(false, "3", "v");
+        other.metadata.name = Some("other".to_owned());
+        let events = futures::stream::iter([
+            Ok::<_, std::convert::Infallible>(watcher::Event::Apply(secret(true, "9", "u"))),
+            Ok(watcher::Event::Apply(other)),
+        ]);
+        let mut triggers = Box::pin(secret_triggers(events, checked.clone()));
+        let first = tokio::time::timeout(std::time::Duration::from_secs(5), triggers.next())
+            .await
+            .expect("the other Secret's event is decided while the write is in flight");
+        let first = first.expect("an item").expect("no error");
+        assert_eq!(first.metadata.name.as_deref(), Some("other"));
+        checked.record("n", "s", Some("9"));
+        drop(writing);
+        assert!(
+            triggers.next().await.is_none(),
+            "our own write: no reconcile"
+        );
     }
 
     #[tokio::test]

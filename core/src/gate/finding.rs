@@ -109,6 +109,28 @@ pub struct Finding {
     /// JSON pointer of the offending value inside the object, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Where a policy says the problem originates, when that is another file than the subject's
+    /// (conftest's `_loc`): the finding stays on the file that was tested, as in conftest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A position in another file than a finding's subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    /// 1-based; 0 when the policy gave no line.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}", self.file, self.line)
+        } else {
+            f.write_str(&self.file)
+        }
+    }
 }
 
 impl Finding {
@@ -126,6 +148,7 @@ impl Finding {
             subject: subject.clone(),
             column: None,
             path: None,
+            origin: None,
         }
     }
 

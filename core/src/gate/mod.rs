@@ -12,7 +12,7 @@ mod schema;
 mod validate;
 mod validator;
 
-pub use finding::{Finding, Severity, Subject, check};
+pub use finding::{Finding, Origin, Severity, Subject, check};
 pub use rego::{
     BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding,
     PolicySource, RegoError, RegoGate, RegoOptions, RegoVersion, builtin_policies,

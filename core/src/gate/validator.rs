@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::manifest::{Document, ManifestError};
 
-use super::finding::{Finding, Severity, Subject, check};
+use super::finding::{Finding, Origin, Severity, Subject, check};
 use super::kustomization;
 use super::rego::{
     DocOutcome, InputDoc, Level, PolicyError, PolicyFinding, RegoError, RegoGate, RegoOptions,
@@ -286,19 +286,29 @@ fn policy_error(e: &PolicyError, subject: &Subject) -> Finding {
     Finding::new(Severity::Error, &e.policy, e.error.to_string(), subject)
 }
 
-/// A policy result as a gate finding about `subject`; a position the policy chose itself
-/// (conftest `_loc`) wins over the subject's, as far as it goes.
+/// A policy result as a gate finding about `subject`. A position the policy chose itself
+/// (conftest `_loc`) in the subject's file wins over the subject's line; one in another file is
+/// the finding's origin, and the finding stays on the file that was tested (conftest ≥ 0.64 does
+/// both: its GitHub output annotates both files).
 fn policy_finding(pf: &PolicyFinding, subject: &Subject) -> Finding {
     let mut finding = Finding::new(severity(pf.level), &pf.policy, pf.message.clone(), subject);
     if let Some((file, line)) = &pf.location {
-        if !file.is_empty() {
-            finding.subject.file.clone_from(file);
-        }
-        if *line > 0 {
+        if !file.is_empty() && !same_file(file, &subject.file) {
+            finding.origin = Some(Origin {
+                file: file.clone(),
+                line: *line,
+            });
+        } else if *line > 0 {
             finding.subject.line = *line;
         }
     }
     finding
+}
+
+/// Whether a file a policy names is the subject's file (`./a.yaml` and `a.yaml` are one).
+fn same_file(named: &str, subject: &str) -> bool {
+    let clean = |s: &str| std::path::absolute(s).unwrap_or_else(|_| s.into());
+    clean(named) == clean(subject)
 }
 
 #[cfg(test)]
@@ -372,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn a_policy_chosen_location_wins_as_far_as_it_goes() {
+    fn a_policy_chosen_location_wins_in_its_file_and_is_the_origin_elsewhere() {
         let subject = Subject::file("in.yaml", 4);
         let pf = |location: Option<(&str, usize)>| PolicyFinding {
             doc: Some(0),
@@ -382,18 +392,40 @@ mod tests {
             location: location.map(|(f, l)| (f.to_owned(), l)),
             metadata: serde_json::json!({}),
         };
-        let at = |f: Finding| (f.subject.file, f.subject.line, f.severity);
-        assert_eq!(
-            at(policy_finding(&pf(None), &subject)),
-            ("in.yaml".to_owned(), 4, Severity::Warning)
-        );
+        let at = |f: Finding| {
+            (
+                f.subject.file,
+                f.subject.line,
+                f.severity,
+                f.origin.map(|o| o.to_string()),
+            )
+        };
+        let here = |line: usize, origin: Option<&str>| {
+            (
+                "in.yaml".to_owned(),
+                line,
+                Severity::Warning,
+                origin.map(str::to_owned),
+            )
+        };
+        assert_eq!(at(policy_finding(&pf(None), &subject)), here(4, None));
+        // another file: the finding stays on the tested file, as conftest's does
         assert_eq!(
             at(policy_finding(&pf(Some(("other.yaml", 9))), &subject)),
-            ("other.yaml".to_owned(), 9, Severity::Warning)
+            here(4, Some("other.yaml:9"))
         );
         assert_eq!(
+            at(policy_finding(&pf(Some(("other.yaml", 0))), &subject)),
+            here(4, Some("other.yaml"))
+        );
+        // the same file, however it is written: the policy's line
+        assert_eq!(
             at(policy_finding(&pf(Some(("", 9))), &subject)),
-            ("in.yaml".to_owned(), 9, Severity::Warning)
+            here(9, None)
+        );
+        assert_eq!(
+            at(policy_finding(&pf(Some(("./in.yaml", 9))), &subject)),
+            here(9, None)
         );
     }
 

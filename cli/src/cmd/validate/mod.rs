@@ -39,8 +39,12 @@ struct Gathered {
 fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliError> {
     let max = args.limits.budget();
     // Tools first: a missing one stops the run before any reading.
-    let kustomize = args.kustomize.then(render::kustomize).transpose()?;
-    let helm = args.helm.then(render::helm).transpose()?;
+    let timeout = std::time::Duration::from_secs(args.render_timeout);
+    let kustomize = args
+        .kustomize
+        .then(|| render::kustomize(timeout))
+        .transpose()?;
+    let helm = args.helm.then(|| render::helm(timeout)).transpose()?;
     let mut inputs = Vec::new();
     let mut stdin_used = false;
     // Files in argument order, and the folders (absolute) whose overlays are rendered.

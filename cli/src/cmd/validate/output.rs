@@ -51,10 +51,11 @@ fn object_label(f: &Finding) -> String {
         .unwrap_or_default()
 }
 
-/// One finding as one line: `file:line[:col] severity [check] [object: ]message`.
+/// One finding as one line: `file:line[:col] severity [check] [object: ]message[ (originating
+/// from file:line)]`.
 fn finding_line(f: &Finding, with_object: bool) -> String {
     format!(
-        "{} {} [{}] {}{}",
+        "{} {} [{}] {}{}{}",
         location(f),
         f.severity.as_str(),
         controls(&f.check),
@@ -63,8 +64,17 @@ fn finding_line(f: &Finding, with_object: bool) -> String {
         } else {
             String::new()
         },
-        controls(&f.message)
+        controls(&f.message),
+        origin_note(f)
     )
+}
+
+/// ` (originating from file:line)` when a policy placed the finding's cause in another file.
+fn origin_note(f: &Finding) -> String {
+    f.origin
+        .as_ref()
+        .map(|o| format!(" (originating from {})", controls(&o.to_string())))
+        .unwrap_or_default()
 }
 
 /// `file:line name` of a resource, escaped.
@@ -291,7 +301,7 @@ fn sarif(report: &Report) -> String {
             if message.is_empty() {
                 message = f.check.clone();
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.check,
                 "ruleIndex": rule_index(&f.check),
                 "level": sarif_level(f.severity),
@@ -300,7 +310,21 @@ fn sarif(report: &Report) -> String {
                     "artifactLocation": {"uri": f.subject.file.trim_start_matches("./")},
                     "region": region
                 }}]
-            })
+            });
+            if let Some(origin) = &f.origin {
+                let mut location = json!({
+                    "id": 0,
+                    "message": {"text": "where the policy says the problem originates"},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": origin.file.trim_start_matches("./")}
+                    }
+                });
+                if origin.line > 0 {
+                    location["physicalLocation"]["region"] = json!({"startLine": origin.line});
+                }
+                result["relatedLocations"] = json!([location]);
+            }
+            result
         })
         .collect();
     let rules: Vec<(&str, String)> = rules.iter().map(|id| (*id, rule_description(id))).collect();
@@ -350,11 +374,24 @@ fn github(report: &Report, info: &RunInfo) -> String {
             ",title={}",
             gh_property(&format!("sealgate {}", f.check))
         );
-        let _ = writeln!(
-            out,
-            "::{command} {props}::{}",
-            gh_data(&format!("{}{}{rendered}", object_label(f), f.message))
-        );
+        let message = format!("{}{}{rendered}", object_label(f), f.message);
+        // A cause in another file: annotated there too, and the tested file's annotation says
+        // where from, as conftest's GitHub output does.
+        let message = match &f.origin {
+            Some(origin) => {
+                let _ = writeln!(
+                    out,
+                    "::{command} file={},line={},title={}::{}",
+                    gh_property(&origin.file),
+                    origin.line.max(1),
+                    gh_property(&format!("sealgate {}", f.check)),
+                    gh_data(&message)
+                );
+                format!("(originating from {origin}) {message}")
+            }
+            None => message,
+        };
+        let _ = writeln!(out, "::{command} {props}::{}", gh_data(&message));
     }
     let _ = writeln!(out, "{}", summary(report, info));
     out
@@ -463,6 +500,54 @@ mod tests {
         let g = github(&report(), &INFO);
         assert!(g.contains("::error file=apps/web.yaml,line=9,title=sealgate schema::Deployment/prod/web: /spec/replicas"), "{g}");
         assert!(g.contains("::warning ") && g.contains("100%25"), "{g}");
+    }
+
+    /// A policy that names another file (conftest `_loc`) as the cause: the finding stays on the
+    /// tested file, and every format says where from (GitHub annotates both, as conftest does).
+    #[test]
+    fn an_origin_in_another_file_shows_in_every_format() {
+        let mut f = Finding::new(
+            Severity::Error,
+            "main.deny",
+            "test",
+            &Subject::file("data.yaml", 1),
+        );
+        f.origin = Some(sealgate_core::gate::Origin {
+            file: "test.txt".into(),
+            line: 123,
+        });
+        let report = Report {
+            resources: vec![ResourceResult::checked(
+                Subject::file("data.yaml", 1),
+                vec![f],
+            )],
+            files: 1,
+            empty: 0,
+            omitted_findings: 0,
+        };
+        let t = text(&report, &INFO);
+        assert!(
+            t.starts_with("data.yaml:1 error [main.deny] test (originating from test.txt:123)\n"),
+            "{t}"
+        );
+        let g = github(&report, &INFO);
+        assert!(
+            g.starts_with(
+                "::error file=test.txt,line=123,title=sealgate main.deny::test\n\
+                 ::error file=data.yaml,line=1,title=sealgate main.deny::(originating from test.txt:123) test\n"
+            ),
+            "{g}"
+        );
+        crate::sarif::Schema::official().assert_valid(&sarif(&report));
+        let s: serde_json::Value = serde_json::from_str(&sarif(&report)).unwrap();
+        let related = &s["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+        assert_eq!(related["artifactLocation"]["uri"], "test.txt");
+        assert_eq!(related["region"]["startLine"], 123);
+        let j: serde_json::Value = serde_json::from_str(&json_report(&report, &INFO)).unwrap();
+        assert_eq!(
+            j["resources"][0]["findings"][0]["origin"],
+            serde_json::json!({"file": "test.txt", "line": 123})
+        );
     }
 
     #[test]

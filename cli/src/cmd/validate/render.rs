@@ -20,6 +20,7 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use sealgate_core::gate::{Input, Report};
 use sealgate_core::layout::{normalize, shown};
@@ -33,6 +34,9 @@ pub struct Tool {
     program: PathBuf,
     args: Vec<&'static str>,
     label: String,
+    /// How long one render may take (`--render-timeout`): a template that loops without output
+    /// would otherwise hold a pre-commit hook or a CI job forever.
+    timeout: Duration,
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {
@@ -47,13 +51,15 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// `kustomize build`, else `kubectl kustomize`, else the error that says how to get one.
-pub fn kustomize() -> Result<Tool, CliError> {
+/// `kustomize build`, else `kubectl kustomize`, else the error that says how to get one; one
+/// render may take `timeout`.
+pub fn kustomize(timeout: Duration) -> Result<Tool, CliError> {
     if let Some(program) = on_path("kustomize") {
         return Ok(Tool {
             program,
             args: vec!["build"],
             label: "kustomize build".to_owned(),
+            timeout,
         });
     }
     if let Some(program) = on_path("kubectl") {
@@ -61,6 +67,7 @@ pub fn kustomize() -> Result<Tool, CliError> {
             program,
             args: vec!["kustomize"],
             label: "kubectl kustomize".to_owned(),
+            timeout,
         });
     }
     Err(CliError::usage(
@@ -69,13 +76,14 @@ pub fn kustomize() -> Result<Tool, CliError> {
     ))
 }
 
-/// `helm template`, or the error that says how to get it.
-pub fn helm() -> Result<Tool, CliError> {
+/// `helm template`, or the error that says how to get it; one render may take `timeout`.
+pub fn helm(timeout: Duration) -> Result<Tool, CliError> {
     on_path("helm")
         .map(|program| Tool {
             program,
             args: vec!["template"],
             label: "helm template".to_owned(),
+            timeout,
         })
         .ok_or_else(|| {
             CliError::usage(
@@ -120,10 +128,12 @@ enum Failure {
     Tool(String),
     /// The output broke the input budget or was not text.
     Output(sealgate_core::manifest::ManifestError),
+    /// The tool was still running at `--render-timeout` (and was stopped).
+    Timeout { label: String, limit: Duration },
 }
 
 /// Runs `tool` and reads its standard output as the input `name`, under `budget` (the child is
-/// stopped as soon as its output is over it).
+/// stopped as soon as its output is over it) and within the tool's timeout (stopped then too).
 fn run(
     tool: &Tool,
     extra: &[OsString],
@@ -152,17 +162,52 @@ fn run(
             text
         })
     });
-    let read = match child.stdout.take() {
-        Some(stdout) => Source::read(name, stdout, budget),
-        None => Ok(Source::from_text(name, "")),
+    // stdout too, so that this thread can watch the clock and the reader's verdict.
+    let stdout = child.stdout.take();
+    let owned_name = name.to_owned();
+    let (sender, verdict) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = match stdout {
+            Some(stdout) => Source::read(&owned_name, stdout, budget),
+            None => Ok(Source::from_text(&owned_name, "")),
+        };
+        let _ = sender.send(read);
+    });
+    let deadline = Instant::now() + tool.timeout;
+    let timed_out = || Failure::Timeout {
+        label: tool.label.clone(),
+        limit: tool.timeout,
     };
-    if read.is_err() {
-        // Over budget or not text: the rest of the output is not wanted.
-        let _ = child.kill();
+    let mut read = None;
+    let status = loop {
+        if read.is_none()
+            && let Ok(result) = verdict.try_recv()
+        {
+            if result.is_err() {
+                // Over budget or not text: the rest of the output is not wanted.
+                let _ = child.kill();
+            }
+            read = Some(result);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(timed_out());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => break Err(e),
+        }
     }
-    let status = child
-        .wait()
-        .map_err(|e| Failure::Tool(format!("{} did not finish: {e}", tool.label)))?;
+    .map_err(|e| Failure::Tool(format!("{} did not finish: {e}", tool.label)))?;
+    // The tool has ended; what it started may still hold its output open.
+    let read = match read {
+        Some(read) => read,
+        None => verdict
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .map_err(|_| timed_out())?,
+    };
     let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     let source = read.map_err(Failure::Output)?;
     if !status.success() {
@@ -191,6 +236,14 @@ fn render_error(failure: Failure, what: &Path, flag: &str) -> CliError {
             ),
         ),
         Failure::Output(error) => CliError::input(&error, place, crate::error::limit_hint(&error)),
+        Failure::Timeout { label, limit } => CliError::input(
+            format!(
+                "{label} was still running after {} s and was stopped (a template or generator that loops?)",
+                limit.as_secs()
+            ),
+            place,
+            "raise --render-timeout if it is legitimately slow".to_owned(),
+        ),
     }
 }
 

@@ -22,7 +22,8 @@ pub enum RegoVersion {
 /// OPA builtins that regorus leaves out because OPA deprecated them, yet Gatekeeper templates
 /// (Rego v0) still call: `re_match`, `any`, `all`. Wrong arguments (and a bad pattern) make them
 /// undefined, as OPA's builtin errors are by default; an extension's error would stop regorus.
-fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
+/// Under `strict` (OPA's `--strict-builtin-errors`) a bad pattern is an error, as in OPA.
+fn add_deprecated_builtins(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "deprecated builtins".to_string(),
         message: e.to_string(),
@@ -37,6 +38,11 @@ fn add_deprecated_builtins(engine: &mut Engine) -> Result<(), RegoError> {
             "re_match".to_string(),
             2,
             Box::new(move |args: Vec<RegoValue>| {
+                if let (true, Some(Err(e))) =
+                    (strict, text(&args, 0).map(|p| regex::Regex::new(&p)))
+                {
+                    anyhow::bail!("re_match: {e}");
+                }
                 let matched = text(&args, 0)
                     .zip(text(&args, 1))
                     .and_then(|(p, v)| Some(regex::Regex::new(&p).ok()?.is_match(&v)));
@@ -123,10 +129,11 @@ pub(crate) fn new_engine(timeout: Duration) -> Result<Engine, RegoError> {
 /// compliance cases that ask for it).
 pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine, RegoError> {
     let mut engine = Engine::new();
-    add_deprecated_builtins(&mut engine)?;
+    add_deprecated_builtins(&mut engine, strict)?;
     super::guards::register(&mut engine, strict)?;
     add_strings_count(&mut engine)?;
     super::opa_builtins::register(&mut engine, strict)?;
+    super::opa_results::register(&mut engine, strict)?;
     super::template_strings::register(&mut engine).map_err(|e| RegoError::Compile {
         file: "template strings".to_string(),
         message: e.to_string(),
@@ -195,6 +202,9 @@ pub(crate) fn add_policy(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
+    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0) {
+        return loaded;
+    }
     let text: &str =
         &super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.into());
     let unprinted = super::print::rewrite(path, text);
@@ -210,6 +220,8 @@ pub(crate) fn add_policy(
     let text = super::shadowing::rewrite(path, text, v0).unwrap_or_else(|| text.to_string());
     let text = super::undefined::rewrite(path, &text, v0).unwrap_or(text);
     let text = super::output_args::rewrite(path, &text, &own_builtins()).unwrap_or(text);
+    let text = super::with_builtins::rewrite(path, &text, &own_builtins()).unwrap_or(text);
+    let text = super::walk_calls::rewrite(path, &text).unwrap_or(text);
     engine
         .add_policy(path.to_string(), text)
         .map_err(|e| error::from_load_error(path, &e))
@@ -364,4 +376,28 @@ pub(crate) fn to_json(value: &RegoValue) -> Value {
 pub(crate) fn from_json(value: &Value) -> RegoValue {
     use serde::Deserialize;
     RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
+}
+
+/// The first value of `query` over `modules` loaded as [`add_policy`] loads them (each rewrite's
+/// unit tests), as compact JSON; `undefined`, or `error: …` for a load or evaluation error.
+#[cfg(test)]
+pub(crate) fn query_json(modules: &[&str], v0: bool, query: &str) -> String {
+    let mut engine = match new_engine(Duration::from_secs(5)) {
+        Ok(e) => e,
+        Err(e) => return format!("error: {e}"),
+    };
+    for (i, m) in modules.iter().enumerate() {
+        if let Err(e) = add_policy(&mut engine, &format!("m{i}.rego"), m, v0) {
+            return format!("error: {e}");
+        }
+    }
+    match engine.eval_query(query.to_string(), false) {
+        Ok(r) => r
+            .result
+            .first()
+            .and_then(|r| r.expressions.first())
+            .map(|e| serde_json::to_string(&e.value).unwrap_or_default())
+            .unwrap_or_else(|| "undefined".to_string()),
+        Err(e) => format!("error: {e}"),
+    }
 }

@@ -42,7 +42,13 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
     let guards: [(&'static str, u8, Check, Prepare, Own); 13] = [
         ("numbers.range", 2, range, always, None),
-        ("numbers.range_step", 3, range_step, positive_step, None),
+        (
+            "numbers.range_step",
+            3,
+            range_step,
+            positive_step,
+            Some(step_past_the_end),
+        ),
         ("net.cidr_expand", 1, cidr_expand, always, None),
         ("concat", 2, concat, always, None),
         ("replace", 3, replace, always, None),
@@ -62,37 +68,48 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ),
     ];
     for (name, nargs, check, prepare, own) in guards {
-        let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
-            continue;
-        };
-        engine
-            .add_extension(
-                name.to_owned(),
-                nargs,
-                Box::new(move |mut args: Vec<Value>| {
-                    if !prepare(&mut args) {
-                        if strict {
-                            anyhow::bail!("{name}: invalid arguments");
-                        }
-                        return Ok(Value::Undefined);
-                    }
-                    if let Some(problem) = check(&args) {
-                        anyhow::bail!(
-                            "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
-                        );
-                    }
-                    match own.and_then(|f| f(&args)) {
-                        Some(value) => Ok(value),
-                        None => call_builtin(builtin, &args, strict),
-                    }
-                }),
-            )
-            .map_err(|e| RegoError::Compile {
-                file: "builtin guards".to_owned(),
-                message: e.to_string(),
-            })?;
+        wrap(engine, name, nargs, move |builtin, mut args| {
+            if !prepare(&mut args) {
+                if strict {
+                    anyhow::bail!("{name}: invalid arguments");
+                }
+                return Ok(Value::Undefined);
+            }
+            if let Some(problem) = check(&args) {
+                anyhow::bail!(
+                    "{name}: {problem}; sealgate refuses to allocate that much for one builtin call (see docs/robustness.md)"
+                );
+            }
+            match own.and_then(|f| f(&args)) {
+                Some(value) => Ok(value),
+                None => call_builtin(builtin, &args, strict),
+            }
+        })?;
     }
     Ok(())
+}
+
+/// Registers `wrapper` under the name of regorus's builtin `name` (an extension is looked up
+/// before the builtin), handing it that builtin and the operands; a name regorus lacks is skipped.
+pub(super) fn wrap(
+    engine: &mut Engine,
+    name: &'static str,
+    nargs: u8,
+    wrapper: impl Fn(Builtin, Vec<Value>) -> anyhow::Result<Value> + Clone + Send + Sync + 'static,
+) -> Result<(), RegoError> {
+    let Some(builtin) = BUILTINS.get(name).map(|b| b.0) else {
+        return Ok(());
+    };
+    engine
+        .add_extension(
+            name.to_owned(),
+            nargs,
+            Box::new(move |args: Vec<Value>| wrapper(builtin, args)),
+        )
+        .map_err(|e| RegoError::Compile {
+            file: format!("builtin {name}"),
+            message: e.to_string(),
+        })
 }
 
 pub(super) type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
@@ -239,6 +256,19 @@ fn always(_: &mut [Value]) -> bool {
 /// says "step must be a positive integer", undefined under non-strict builtin errors.
 fn positive_step(args: &mut [Value]) -> bool {
     number(args.get(2)).is_none_or(|step| step >= 1.0 && step.fract() == 0.0)
+}
+
+/// A step longer than the range: OPA v1.22.3 gives the start alone (`numbers.range_step(0, 10,
+/// 99999999999999999999)` is `[0]`); regorus 0.14 takes the step as a 64-bit integer and fails.
+fn step_past_the_end(args: &[Value]) -> Option<Value> {
+    // regorus gives no `f64` for an integer beyond 64 bits; its JSON text is the number
+    let step = args.get(2).filter(|s| matches!(s, Value::Number(_)))?;
+    let step =
+        number(Some(step)).or_else(|| serde_json::to_string(step).ok()?.parse::<f64>().ok())?;
+    let (start, end) = (args.first()?, args.get(1)?);
+    let (a, b) = (number(Some(start))?, number(Some(end))?);
+    let integral = a.fract() == 0.0 && b.fract() == 0.0;
+    (integral && step > (b - a).abs()).then(|| Value::from(vec![start.clone()]))
 }
 
 /// `sprintf` with fewer operands than verbs: OPA (Go's fmt) writes `%!v(MISSING)` for each
@@ -540,6 +570,14 @@ mod tests {
             let r = eval(query).map(|r| r.result.len());
             assert_eq!(r, Ok(0), "{query}");
         }
+    }
+
+    /// OPA's compliance case `numbersrangestep/big int step` and `opa eval` (v1.22.3).
+    #[test]
+    fn a_step_past_the_end_gives_the_start() {
+        let r = eval("x := [numbers.range_step(0, 10, 99999999999999999999), numbers.range_step(10, 0, 11), numbers.range_step(0, 10, 10), numbers.range_step(0, 10, 11)]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[[0],[10],[0,10],[0]]}"));
     }
 
     /// The answers of `opa eval` (v1.22.3); regorus 0.14 panics on each but the last two.

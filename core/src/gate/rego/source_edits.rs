@@ -21,6 +21,16 @@ pub(crate) fn tokens(path: &str, text: &str) -> Option<Vec<Token>> {
     }
 }
 
+/// Where the text of `span` ends in `text`: regorus's spans of string literals leave out their
+/// quotes, so a statement ending with a string (`c := "c"`) ends one byte later than its span.
+pub(crate) fn end(text: &str, span: &Span) -> usize {
+    let end = span.end as usize;
+    match text.as_bytes().get(end) {
+        Some(b'"' | b'`') => end + 1,
+        _ => end,
+    }
+}
+
 /// The closing bracket of the call whose `(` is token `open`, and the commas between its
 /// arguments (at the call's own depth), counting every bracket kind (strings are single tokens;
 /// the empty set `set()` is a `set(` token and its `)`).

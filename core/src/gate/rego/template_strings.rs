@@ -60,6 +60,8 @@ fn rego_text(v: &Value) -> String {
 
 /// The policy text with every template string rewritten, or `None` when it has none.
 pub(crate) fn rewrite(text: &str) -> Option<String> {
+    let moved = head_arguments(text);
+    let text = moved.as_deref().unwrap_or(text);
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -85,6 +87,119 @@ pub(crate) fn rewrite(text: &str) -> Option<String> {
     }
     out.push_str(text.get(at..)?);
     Some(out)
+}
+
+/// Templates among a function's arguments in its head (`f($"{x} {input.y}") := 42 if { x =
+/// "foo" }`): OPA compares the argument with the template once the body has bound its variables.
+/// Each becomes a parameter `__sealgate_template_argN` and a statement `__sealgate_template_argN
+/// == $"…";` at the start of the body (regorus orders statements by the variables they need).
+/// Only a head whose body opens with `if {` and a template on one line are rewritten.
+fn head_arguments(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut depth = 0usize;
+    // the templates of the head being read (byte ranges), and whether a head's `(` is open
+    let mut templates: Vec<(usize, usize)> = Vec::new();
+    let mut in_head = false;
+    let mut i = 0;
+    let mut next = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_comment(bytes, i),
+            b'"' | b'`' => i = skip_string(bytes, i),
+            b'$' if in_head && depth == 1 && matches!(bytes.get(i + 1), Some(b'"' | b'`')) => {
+                let end = skip_template(bytes, i + 1)?;
+                if !text.get(i..end)?.contains('\n') {
+                    templates.push((i, end));
+                }
+                i = end;
+            }
+            b'(' => {
+                let line = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let name = &text[line..i];
+                in_head = depth == 0
+                    && !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+                depth += 1;
+                i += 1;
+            }
+            b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'{' => {
+                let body = depth == 0 && text[..i].trim_end().ends_with(" if");
+                if body && !templates.is_empty() {
+                    let mut checks = String::new();
+                    for &(start, end) in &templates {
+                        let name = format!("__sealgate_template_arg{next}");
+                        next += 1;
+                        edits.push((start, end, name.clone()));
+                        checks.push_str(&format!(" {name} == {};", text.get(start..end)?));
+                    }
+                    edits.push((i + 1, i + 1, checks));
+                }
+                if depth == 0 {
+                    templates.clear();
+                }
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                in_head &= depth > 0;
+                i += 1;
+            }
+            b'\n' if depth == 0 && !templates.is_empty() => {
+                // a head whose body does not open with `if {` on its line keeps its templates
+                let rest = text[i..].trim_start();
+                if !rest.starts_with("if") && !rest.starts_with(":=") && !rest.starts_with('=') {
+                    templates.clear();
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    super::undefined::apply(text, edits)
+}
+
+/// The index after the template whose quote is at `open` (`{…}` expressions may hold strings).
+fn skip_template(bytes: &[u8], open: usize) -> Option<usize> {
+    let quote = bytes[open];
+    let mut i = open + 1;
+    loop {
+        match *bytes.get(i)? {
+            b if b == quote => return Some(i + 1),
+            b'\\' if quote == b'"' => i += 2,
+            b'{' => {
+                i += 1;
+                let mut depth = 0usize;
+                loop {
+                    match *bytes.get(i)? {
+                        b'"' | b'`' => i = skip_string(bytes, i),
+                        b'{' => {
+                            depth += 1;
+                            i += 1;
+                        }
+                        b'}' if depth == 0 => break,
+                        b'}' => {
+                            depth -= 1;
+                            i += 1;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
 }
 
 fn skip_comment(bytes: &[u8], mut i: usize) -> usize {
@@ -237,6 +352,40 @@ mod tests {
         assert!(
             eval(&p(r#"$"{input.xs[_]}""#), r#"{"xs": [1, 2]}"#)
                 .contains("template-strings must not produce multiple outputs")
+        );
+    }
+
+    /// OPA's compliance cases `string-interpolation/…template-string function arg`; the values
+    /// are `opa eval`'s (v1.22.3).
+    #[test]
+    fn templates_among_head_arguments_compare_in_the_body() {
+        for quote in ['"', '`'] {
+            let policy = format!(
+                "package t\n\nx := [f(\"foo bar\"), object.get({{}}, \"k\", 0)]\n\nz := f(\"foo baz\")\n\nf(${quote}{{y}} {{input.y}}{quote}) := 42 if {{\n    y = \"foo\"\n}}\n"
+            );
+            assert_eq!(
+                eval(&policy, r#"{"y": "bar"}"#).replace([' ', '\n'], ""),
+                "[42,0]",
+                "{policy}"
+            );
+            let out = rewrite(&policy).expect("rewritten");
+            assert_eq!(out.lines().count(), policy.lines().count());
+            assert!(out.contains(
+                "f(__sealgate_template_arg0) := 42 if { __sealgate_template_arg0 == concat("
+            ));
+        }
+        // a template in a rule's value is no argument of a head
+        assert_eq!(
+            eval("package t\n\nx := g($\"{1}\") if true\n\ng(a) := a\n", "{}"),
+            "\"1\""
+        );
+        assert_eq!(
+            eval(
+                "package t\n\nx := h(2)\n\nh(a) := [$\"{a}\"] if {\n  a > 1\n}\n",
+                "{}"
+            )
+            .replace([' ', '\n'], ""),
+            "[\"2\"]"
         );
     }
 

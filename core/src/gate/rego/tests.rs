@@ -663,3 +663,26 @@ fn keyed_deny_without_contains_is_refused() {
         assert!(gate(dir.path(), |_| {}).is_ok(), "{ok}");
     }
 }
+
+/// `re_match` with a bad pattern: undefined by default, OPA's builtin error under
+/// `--strict-builtin-errors` (compliance case `regexmatch/re_match: bad pattern err`).
+#[test]
+fn re_match_with_a_bad_pattern_errs_only_when_strict() {
+    for strict in [false, true] {
+        let mut e = engine::new_engine_with(Duration::from_secs(5), strict).expect("engine");
+        engine::add_policy(
+            &mut e,
+            "p.rego",
+            "package p\nx := re_match(\"[\", \"a\")\n",
+            true,
+        )
+        .expect("policy");
+        let r = e.eval_rule("data.p.x".to_string());
+        if strict {
+            let err = r.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("re_match: regex parse error"), "{err}");
+        } else {
+            assert_eq!(r.ok(), Some(regorus::Value::Undefined));
+        }
+    }
+}

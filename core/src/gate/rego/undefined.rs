@@ -379,7 +379,7 @@ impl Edits<'_> {
             self.list.push((s, e, name));
         }
         if !braced {
-            let end = stmt.span.end as usize;
+            let end = super::source_edits::end(self.text, &stmt.span);
             self.list.push((end, end, " }".to_string()));
         }
     }
@@ -458,7 +458,7 @@ impl Edits<'_> {
         let Some(last) = query.stmts.last() else {
             return;
         };
-        let end = last.span.end as usize;
+        let end = super::source_edits::end(self.text, &last.span);
         if braced {
             self.list.push((end, end, format!("; {binding}")));
         } else {
@@ -504,7 +504,7 @@ impl Edits<'_> {
         let Some(last) = query.stmts.last() else {
             return;
         };
-        let end = last.span.end as usize;
+        let end = super::source_edits::end(self.text, &last.span);
         for term in looping {
             let (start, stop) = range(term.span());
             let name = self.fresh();
@@ -628,6 +628,16 @@ mod tests {
         assert_eq!(
             rewrite("p.rego", text, false).unwrap(),
             "package p\nr if {\n  input.a;\n  (__sealgate_number_or_set(input.b) - 1) > 0\n  x := f(\n  1)\n}\n"
+        );
+    }
+
+    /// OPA's `planner-ir` case "call-dynamic with ref heads": the binding went inside `"c"`.
+    #[test]
+    fn a_binding_goes_after_a_closing_quote() {
+        let text = "package p\np := a[b][c] if {\n  b := \"b\"\n  c := `c`\n}\nq := [x[_] | x := \"s\"]\nr := x[_] if x := \"t\"\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\np := __sealgate_out0 if {\n  b := \"b\"\n  c := `c`; __sealgate_out0 := (a[b][c])\n}\nq := [__sealgate_out1 | x := \"s\"; __sealgate_out1 := (x[_])]\nr := __sealgate_out2 if { x := \"t\"; __sealgate_out2 := (x[_]) }\n"
         );
     }
 

@@ -269,9 +269,17 @@ fn jwk_key(jwk: &Json) -> Result<VerificationKey, String> {
 fn keys_of(text: &str) -> Result<Vec<VerificationKey>, String> {
     if text.contains("-----BEGIN") {
         let blocks = pem::parse_many(text).map_err(|e| format!("failed to parse PEM: {e}"))?;
+        // Go's `pem.Decode` leaves what follows the block's END line: OPA refuses it
+        let after_end = text
+            .rfind("-----END ")
+            .and_then(|at| text[at..].find('\n').map(|nl| &text[at + nl..]))
+            .unwrap_or_default();
         let [block] = blocks.as_slice() else {
             return Err("extra data after a PEM certificate block".to_owned());
         };
+        if !after_end.trim().is_empty() {
+            return Err("extra data after a PEM certificate block".to_owned());
+        }
         let key = match block.tag() {
             "CERTIFICATE" => {
                 let (_, cert) = x509_parser::parse_x509_certificate(block.contents())
@@ -653,6 +661,10 @@ mod tests {
             (
                 r#"io.jwt.verify_rs256("e30.e30.", "{")"#,
                 "failed to parse a JWK key (set)",
+            ),
+            (
+                r#"io.jwt.verify_rs256("e30.e30.", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\nEXTRA")"#,
+                "extra data after a PEM certificate block",
             ),
             (
                 r#"io.jwt.decode("eyJlbmMiOiJBMTI4R0NNIn0.e30.")"#,
