@@ -1,88 +1,182 @@
-//! `rego.metadata.rule()`, which regorus does not provide, written at load time as the literal
-//! annotations of the rule it is called in.
+//! `rego.metadata.rule()` and `rego.metadata.chain()`, which regorus does not provide, written
+//! at load time as the literal annotations of the rule they are called in.
 //!
-//! OPA (v1.22.3) returns the `# METADATA` block directly above the rule (rule or document scope),
-//! as an object with its `scope`, or `{}` when the rule has none. conftest's own
-//! `tests/annotations` builds its messages from it. The block is YAML in comments, so its value is
-//! known before evaluation: each call inside a rule's text becomes that JSON object, on the same
-//! line. Text without the call reaches regorus byte for byte.
+//! OPA (v1.22.3) returns for `rule()` the `# METADATA` block directly above the rule (rule or
+//! document scope), as an object with its `scope`, or `{}` when the rule has none; for `chain()`
+//! the list from the rule outwards: the rule's own entry (`path`, and its rule-scope
+//! `annotations` when it has them), the document-scope annotations of the rule's name, the
+//! package's and the `subpackages`-scope ones (`ast.AnnotationSet.Chain`). conftest's own
+//! `tests/annotations` builds its messages from `rule()`. The blocks are YAML in comments, so
+//! their values are known before evaluation: each call inside a rule's text becomes that JSON
+//! value, on the same line. Text without the calls reaches regorus byte for byte.
+//!
+//! A module is rewritten on its own: `chain()` sees the annotations of its own module (a
+//! document-scope block on a definition in another file, a package block in another file of
+//! the package or on a parent package are left out, where OPA includes them).
 
-use regorus::unstable::Rule;
+use regorus::unstable::{Parser, Rule, RuleHead};
 use serde_json::{Map, Value};
 
-const CALL: &str = "rego.metadata.rule()";
+const RULE_CALL: &str = "rego.metadata.rule()";
+const CHAIN_CALL: &str = "rego.metadata.chain()";
 
-/// The policy text with each `rego.metadata.rule()` replaced, or `None` when there is none (or
-/// the text does not parse: the engine then reports the syntax error itself).
+/// A rule's name as a path (`a.b` of `a.b[x] := …`), its first line and its text's byte range.
+struct RuleAt {
+    path: Vec<String>,
+    line: usize,
+    start: usize,
+    end: usize,
+}
+
+fn rules_of(module: &regorus::unstable::Module) -> Vec<RuleAt> {
+    let mut out = Vec::new();
+    for rule in &module.policy {
+        let (span, refr) = match rule.as_ref() {
+            Rule::Spec { span, head, .. } => match head {
+                RuleHead::Compr { refr, .. }
+                | RuleHead::Set { refr, .. }
+                | RuleHead::Func { refr, .. } => (span, refr),
+            },
+            Rule::Default { span, refr, .. } => (span, refr),
+        };
+        let path = Parser::get_path_ref_components(refr)
+            .map(|c| c.iter().map(|s| s.text().to_string()).collect())
+            .unwrap_or_default();
+        out.push(RuleAt {
+            path,
+            line: span.line as usize,
+            start: span.start as usize,
+            end: span.end as usize,
+        });
+    }
+    out
+}
+
+/// The policy text with each `rego.metadata.rule()` and `rego.metadata.chain()` replaced, or
+/// `None` when there is none (or the text does not parse: the engine then reports the syntax
+/// error itself).
 pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
-    if !text.contains(CALL) {
+    if !text.contains(RULE_CALL) && !text.contains(CHAIN_CALL) {
         return None;
     }
     let module = super::parse::module(path, text, v0)?;
     let lines: Vec<&str> = text.lines().collect();
-    let mut edits: Vec<(usize, String)> = Vec::new();
-    for rule in &module.policy {
-        let span = match rule.as_ref() {
-            Rule::Spec { span, .. } | Rule::Default { span, .. } => span,
-        };
-        let (start, end) = (span.start as usize, span.end as usize);
-        let body = text.get(start..end)?;
-        if !body.contains(CALL) {
-            continue;
+    let package: Vec<String> = Parser::get_path_ref_components(&module.package.refr)
+        .ok()?
+        .iter()
+        .map(|s| s.text().to_string())
+        .collect();
+    let package_line = module.package.span.line as usize;
+    let rules = rules_of(&module);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for rule in &rules {
+        let body = text.get(rule.start..rule.end)?;
+        if body.contains(RULE_CALL) {
+            let literal = serde_json::to_string(&annotations(&lines, rule.line)).ok()?;
+            edits.extend(
+                body.match_indices(RULE_CALL)
+                    .map(|(at, _)| (rule.start + at, RULE_CALL.len(), literal.clone())),
+            );
         }
-        let literal = serde_json::to_string(&annotations(&lines, span.line as usize)).ok()?;
-        edits.extend(
-            body.match_indices(CALL)
-                .map(|(at, _)| (start + at, literal.clone())),
-        );
+        if body.contains(CHAIN_CALL) {
+            let chain = chain(&lines, rule, &rules, &package, package_line);
+            let literal = serde_json::to_string(&chain).ok()?;
+            edits.extend(
+                body.match_indices(CHAIN_CALL)
+                    .map(|(at, _)| (rule.start + at, CHAIN_CALL.len(), literal.clone())),
+            );
+        }
     }
     if edits.is_empty() {
         return None;
     }
+    edits.sort_by_key(|(pos, _, _)| *pos);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for (pos, literal) in edits {
+    for (pos, len, literal) in edits {
         out.push_str(text.get(at..pos)?);
         out.push_str(&literal);
-        at = pos + CALL.len();
+        at = pos + len;
     }
     out.push_str(text.get(at..)?);
     Some(out)
+}
+
+/// `{"path": […], "annotations": {…}}`, without `annotations` when there are none.
+fn link(path: &[String], annotations: Option<Map<String, Value>>) -> Value {
+    let mut entry = Map::new();
+    entry.insert("path".into(), Value::from(path.to_vec()));
+    if let Some(fields) = annotations {
+        entry.insert("annotations".into(), Value::Object(fields));
+    }
+    Value::Object(entry)
+}
+
+/// `rego.metadata.chain()` for `rule`, from this module's annotations.
+fn chain(
+    lines: &[&str],
+    rule: &RuleAt,
+    rules: &[RuleAt],
+    package: &[String],
+    package_line: usize,
+) -> Value {
+    let mut path = package.to_vec();
+    path.extend(rule.path.iter().cloned());
+    let own = block(lines, rule.line, "rule").filter(|f| f["scope"] == "rule");
+    let mut links = vec![link(&path, own)];
+    let document = rules
+        .iter()
+        .filter(|r| r.path == rule.path)
+        .find_map(|r| block(lines, r.line, "rule").filter(|f| f["scope"] == "document"));
+    if let Some(fields) = document {
+        links.push(link(&path, Some(fields)));
+    }
+    if let Some(fields) = block(lines, package_line, "package")
+        && (fields["scope"] == "package" || fields["scope"] == "subpackages")
+    {
+        links.push(link(package, Some(fields)));
+    }
+    Value::Array(links)
 }
 
 /// The `# METADATA` block in the comment lines right above `line` (1-based), as OPA gives it to
 /// `rego.metadata.rule()`: its fields and `scope` (default `rule`); `{}` without one, or for a
 /// scope that is not the rule's.
 fn annotations(lines: &[&str], line: usize) -> Value {
-    let mut first = line.saturating_sub(1);
+    match block(lines, line, "rule") {
+        Some(fields) if fields["scope"] == "rule" || fields["scope"] == "document" => {
+            Value::Object(fields)
+        }
+        _ => Value::Object(Map::new()),
+    }
+}
+
+/// The fields of the `# METADATA` block in the comment lines right above `line` (1-based),
+/// with `scope` (`default_scope` when the block has none).
+fn block(lines: &[&str], line: usize, default_scope: &str) -> Option<Map<String, Value>> {
+    let end = line.saturating_sub(1).min(lines.len());
+    let mut first = end;
     while first > 0 && lines[first - 1].trim_start().starts_with('#') {
         first -= 1;
     }
-    let comments: Vec<&str> = lines[first..line.saturating_sub(1)]
+    let comments: Vec<&str> = lines[first..end]
         .iter()
         .map(|l| {
             let l = l.trim_start().trim_start_matches('#');
             l.strip_prefix(' ').unwrap_or(l)
         })
         .collect();
-    let Some(header) = comments.iter().rposition(|l| l.trim() == "METADATA") else {
-        return Value::Object(Map::new());
-    };
+    let header = comments.iter().rposition(|l| l.trim() == "METADATA")?;
     let yaml = comments[header + 1..].join("\n");
     let mut fields = match serde_saphyr::from_str::<Value>(&yaml) {
         Ok(Value::Object(fields)) => fields,
-        _ => return Value::Object(Map::new()),
+        _ => return None,
     };
     normalize(&mut fields);
-    let scope = fields
+    fields
         .entry("scope")
-        .or_insert_with(|| Value::from("rule"))
-        .clone();
-    if scope == "rule" || scope == "document" {
-        Value::Object(fields)
-    } else {
-        Value::Object(Map::new())
-    }
+        .or_insert_with(|| Value::from(default_scope));
+    Some(fields)
 }
 
 /// The short forms OPA expands when it reads annotations: an author `"Name <email>"` becomes
@@ -124,23 +218,30 @@ fn normalize(fields: &mut Map<String, Value>) {
 mod tests {
     use super::*;
 
-    /// The values `opa eval` (v1.22.3) gives for `data.t` of this policy.
-    #[test]
-    fn the_call_becomes_the_rules_annotations() {
-        let text = "package t\n\n# METADATA\n# title: T\n# custom:\n#   template: 'x %v'\nx := rego.metadata.rule()\n\ny := rego.metadata.rule()\n";
+    /// The rewritten policy's rules, each evaluated by regorus, as JSON; the rewrite keeps every
+    /// line where it was.
+    fn rewritten_rules(text: &str, package: &str) -> impl FnMut(&str) -> Value {
         let out = rewrite("t.rego", text, false).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
         let mut engine = regorus::Engine::new();
         engine.add_policy("t.rego".into(), out).unwrap();
-        let mut rule = |name: &str| {
+        let package = package.to_owned();
+        move |name| {
             engine
-                .eval_rule(format!("data.t.{name}"))
+                .eval_rule(format!("data.{package}.{name}"))
                 .unwrap()
                 .to_json_str()
                 .unwrap()
                 .parse::<Value>()
                 .unwrap()
-        };
+        }
+    }
+
+    /// The values `opa eval` (v1.22.3) gives for `data.t` of this policy.
+    #[test]
+    fn the_call_becomes_the_rules_annotations() {
+        let text = "package t\n\n# METADATA\n# title: T\n# custom:\n#   template: 'x %v'\nx := rego.metadata.rule()\n\ny := rego.metadata.rule()\n";
+        let mut rule = rewritten_rules(text, "t");
         assert_eq!(
             rule("x"),
             serde_json::json!({"custom": {"template": "x %v"}, "scope": "rule", "title": "T"})
@@ -167,6 +268,27 @@ mod tests {
                 "related_resources": [{"ref": "https://example.com"}],
                 "scope": "rule",
             })
+        );
+    }
+
+    /// OPA v1.22.3's compliance case `regometadatachain/rule mixed scope`: the rule's own
+    /// block, the document-scope block of another definition, the package's.
+    #[test]
+    fn the_chain_goes_from_the_rule_outwards() {
+        let text = "# METADATA\n# description: The Rego test suite\npackage testing\n\n# METADATA\n# scope: document\n# title: Testing annotations\n# authors:\n# - The OPA contributors\np := \"foo\" if {\n\tfalse\n}\n\n# METADATA\n# title: Another annotation\np := x if {\n\tx := rego.metadata.chain()\n}\n\nq := rego.metadata.chain()\n";
+        let mut rule = rewritten_rules(text, "testing");
+        let package = serde_json::json!({"path": ["testing"], "annotations": {"description": "The Rego test suite", "scope": "package"}});
+        assert_eq!(
+            rule("p"),
+            serde_json::json!([
+                {"path": ["testing", "p"], "annotations": {"scope": "rule", "title": "Another annotation"}},
+                {"path": ["testing", "p"], "annotations": {"authors": [{"name": "The OPA contributors"}], "scope": "document", "title": "Testing annotations"}},
+                package,
+            ])
+        );
+        assert_eq!(
+            rule("q"),
+            serde_json::json!([{"path": ["testing", "q"]}, package])
         );
     }
 

@@ -8,7 +8,8 @@ use zeroize::Zeroizing;
 use super::Fail;
 use super::funcs;
 use super::gofmt;
-use super::parse::{Arg, Command, Node, Pipeline};
+use super::parse::{Arg, Node};
+use super::walk::{Model, Walk};
 use crate::seal::plaintext::Plaintext;
 
 /// The most bytes one template value may grow to: Kubernetes refuses a Secret whose data is over
@@ -160,7 +161,6 @@ impl Value {
 
 pub struct Exec<'a> {
     data: &'a BTreeMap<String, Plaintext>,
-    vars: Vec<(String, Value)>,
     out: SecretBuf,
     /// Nodes executed so far, against [`MAX_STEPS`].
     steps: usize,
@@ -170,7 +170,6 @@ impl<'a> Exec<'a> {
     pub fn new(data: &'a BTreeMap<String, Plaintext>) -> Self {
         Self {
             data,
-            vars: vec![("$".to_owned(), Value::Data)],
             out: SecretBuf::default(),
             steps: 0,
         }
@@ -178,7 +177,7 @@ impl<'a> Exec<'a> {
 
     pub fn run(mut self, nodes: &[Node]) -> Result<Plaintext, Fail> {
         PRODUCED.set(0);
-        let walked = self.walk(nodes, &Value::Data);
+        let walked = Walk::new(&mut self, Value::Data).walk(nodes, &Value::Data);
         // over the render budget, some values were cut short: whatever came of them is wrong
         if PRODUCED.get() > MAX_RENDER_BYTES {
             return Err(over_render_budget());
@@ -187,60 +186,89 @@ impl<'a> Exec<'a> {
         self.out.check()?;
         Ok(self.out.into_plaintext())
     }
+}
 
-    fn walk(&mut self, nodes: &[Node], dot: &Value) -> Result<(), Fail> {
-        for node in nodes {
-            self.step(1)?;
-            match node {
-                Node::Text(text) => self.out.push_str(text),
-                Node::Action(pipe) => {
-                    let value = self.pipeline(pipe, dot)?;
-                    // a declaration prints nothing
-                    if pipe.declare.is_empty() {
-                        gofmt::print_value(&mut self.out, &value, self.data);
-                    }
-                }
-                Node::If {
-                    branches,
-                    otherwise,
-                } => {
-                    let mark = self.vars.len();
-                    let mut taken = false;
-                    for (pipe, body) in branches {
-                        let cond = self.pipeline(pipe, dot)?;
-                        if funcs::truth(&cond, self.data) {
-                            self.walk(body, dot)?;
-                            taken = true;
-                            break;
-                        }
-                    }
-                    if !taken {
-                        self.walk(otherwise, dot)?;
-                    }
-                    self.vars.truncate(mark);
-                }
-                Node::With {
-                    pipe,
-                    body,
-                    otherwise,
-                } => {
-                    let mark = self.vars.len();
-                    let value = self.pipeline(pipe, dot)?;
-                    if funcs::truth(&value, self.data) {
-                        self.walk(body, &value)?;
-                    } else {
-                        self.walk(otherwise, dot)?;
-                    }
-                    self.vars.truncate(mark);
-                }
-                Node::Range {
-                    pipe,
-                    body,
-                    otherwise,
-                } => self.range(pipe, body, otherwise, dot)?,
-            }
+impl<'a> Model for Exec<'a> {
+    type Value = Value;
+    type Error = Fail;
+
+    fn fail(&self, message: String) -> Fail {
+        Fail::Exec(message)
+    }
+
+    fn duplicate(&self, value: &Value) -> Value {
+        value.duplicate()
+    }
+
+    fn literal(&self, arg: &Arg) -> Value {
+        match arg {
+            Arg::Str(s) => Value::str(s.as_bytes()),
+            Arg::Int(n) => Value::Int(*n),
+            Arg::Float(f) => Value::Float(*f),
+            Arg::Bool(b) => Value::Bool(*b),
+            _ => Value::Nil,
         }
-        Ok(())
+    }
+
+    fn missing(&self) -> Value {
+        Value::Missing
+    }
+
+    fn truth(&self, value: &Value) -> bool {
+        funcs::truth(value, self.data)
+    }
+
+    fn text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn print(&mut self, value: &Value) {
+        gofmt::print_value(&mut self.out, value, self.data);
+    }
+
+    fn field(&self, value: Value, name: &str) -> Result<Value, Fail> {
+        match value {
+            Value::Data => Ok(self
+                .data
+                .get(name)
+                .map_or(Value::Missing, |v| Value::str(v.as_bytes()))),
+            Value::Missing | Value::Nil => Err(Fail::Exec(format!(
+                "nil pointer evaluating interface {{}}.{name}"
+            ))),
+            other => Err(Fail::Exec(format!(
+                "can't evaluate field {name} in type {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: Vec<Value>) -> Result<Value, Fail> {
+        funcs::call(name, args, self.data)
+    }
+
+    type Items = Box<dyn Iterator<Item = (Value, Value)> + 'a>;
+
+    fn items(&mut self, value: &Value) -> Result<Self::Items, Fail> {
+        let data = self.data;
+        Ok(match value {
+            Value::Data => Box::new(
+                data.iter()
+                    .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes()))),
+            ),
+            Value::Int(n) => {
+                // every iteration is a step: refused before the first one, and made one at a
+                // time (a range over a large int allocates nothing up front)
+                self.step(usize::try_from(*n).unwrap_or(0))?;
+                Box::new((0..*n).map(|i| (Value::Int(i), Value::Int(i))))
+            }
+            Value::Missing | Value::Nil => Box::new(std::iter::empty()),
+            other => {
+                return Err(Fail::Exec(format!(
+                    "range can't iterate over a {}",
+                    other.type_name()
+                )));
+            }
+        })
     }
 
     /// Counts `n` steps against [`MAX_STEPS`].
@@ -252,164 +280,5 @@ impl<'a> Exec<'a> {
             )));
         }
         Ok(())
-    }
-
-    fn range(
-        &mut self,
-        pipe: &Pipeline,
-        body: &[Node],
-        otherwise: &[Node],
-        dot: &Value,
-    ) -> Result<(), Fail> {
-        let mark = self.vars.len();
-        let plain = Pipeline {
-            declare: Vec::new(),
-            assign: false,
-            commands: pipe.commands.clone(),
-        };
-        let over = self.pipeline(&plain, dot)?;
-        let data = self.data;
-        // made one at a time: a range over a large int allocates nothing up front
-        let mut items: Box<dyn Iterator<Item = (Value, Value)>> = match &over {
-            Value::Data => Box::new(
-                data.iter()
-                    .map(|(k, v)| (Value::str(k.as_bytes()), Value::str(v.as_bytes()))),
-            ),
-            Value::Int(n) => {
-                // every iteration is a step: refused before the first one
-                self.step(usize::try_from(*n).unwrap_or(0))?;
-                Box::new((0..*n).map(|i| (Value::Int(i), Value::Int(i))))
-            }
-            Value::Missing | Value::Nil => Box::new(std::iter::empty()),
-            other => {
-                return Err(Fail::Exec(format!(
-                    "range can't iterate over a {}",
-                    other.type_name()
-                )));
-            }
-        };
-        let Some(first) = items.next() else {
-            self.walk(otherwise, dot)?;
-            return Ok(());
-        };
-        for (key, value) in std::iter::once(first).chain(items) {
-            match pipe.declare.as_slice() {
-                [] => {}
-                [v] => self.vars.push((v.clone(), value.duplicate())),
-                [k, v, ..] => {
-                    self.vars.push((k.clone(), key));
-                    self.vars.push((v.clone(), value.duplicate()));
-                }
-            }
-            self.walk(body, &value)?;
-            self.vars.truncate(mark);
-        }
-        Ok(())
-    }
-
-    fn pipeline(&mut self, pipe: &Pipeline, dot: &Value) -> Result<Value, Fail> {
-        let mut last: Option<Value> = None;
-        for (stage, command) in pipe.commands.iter().enumerate() {
-            last = Some(self.command(command, dot, last, stage)?);
-        }
-        let value = last.unwrap_or(Value::Missing);
-        if let Some(name) = pipe.declare.first() {
-            if pipe.assign {
-                let slot = self
-                    .vars
-                    .iter_mut()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .ok_or_else(|| Fail::Exec(format!("undefined variable: {name}")))?;
-                slot.1 = value.duplicate();
-            } else {
-                self.vars.push((name.clone(), value.duplicate()));
-            }
-        }
-        Ok(value)
-    }
-
-    fn command(
-        &mut self,
-        command: &Command,
-        dot: &Value,
-        piped: Option<Value>,
-        stage: usize,
-    ) -> Result<Value, Fail> {
-        let Some(first) = command.args.first() else {
-            return Err(Fail::Exec("empty command".to_owned()));
-        };
-        if let Arg::Func(name) = first {
-            let mut args = Vec::with_capacity(command.args.len());
-            for arg in &command.args[1..] {
-                args.push(self.operand(arg, dot)?);
-            }
-            if let Some(value) = piped {
-                args.push(value);
-            }
-            return funcs::call(name, args, self.data);
-        }
-        if matches!(first, Arg::Nil) && command.args.len() == 1 {
-            return Err(Fail::Exec("nil is not a command".to_owned()));
-        }
-        if stage > 0 {
-            return Err(Fail::Exec(format!(
-                "non executable command in pipeline stage {}",
-                stage + 1
-            )));
-        }
-        if command.args.len() > 1 {
-            return Err(Fail::Exec("can't give argument to non-function".to_owned()));
-        }
-        self.operand(first, dot)
-    }
-
-    fn operand(&mut self, arg: &Arg, dot: &Value) -> Result<Value, Fail> {
-        match arg {
-            Arg::Field(chain) => self.fields(dot.duplicate(), chain),
-            Arg::Var(name, chain) => {
-                let value = self
-                    .vars
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.duplicate())
-                    .ok_or_else(|| Fail::Exec(format!("undefined variable: {name}")))?;
-                self.fields(value, chain)
-            }
-            Arg::Func(name) => funcs::call(name, Vec::new(), self.data),
-            Arg::Str(s) => Ok(Value::str(s.as_bytes())),
-            Arg::Int(n) => Ok(Value::Int(*n)),
-            Arg::Float(f) => Ok(Value::Float(*f)),
-            Arg::Bool(b) => Ok(Value::Bool(*b)),
-            Arg::Nil => Ok(Value::Nil),
-            Arg::Sub(pipe, chain) => {
-                let value = self.pipeline(pipe, dot)?;
-                self.fields(value, chain)
-            }
-        }
-    }
-
-    fn fields(&self, mut value: Value, chain: &[String]) -> Result<Value, Fail> {
-        for name in chain {
-            value = match value {
-                Value::Data => self
-                    .data
-                    .get(name)
-                    .map_or(Value::Missing, |v| Value::str(v.as_bytes())),
-                Value::Missing | Value::Nil => {
-                    return Err(Fail::Exec(format!(
-                        "nil pointer evaluating interface {{}}.{name}"
-                    )));
-                }
-                other => {
-                    return Err(Fail::Exec(format!(
-                        "can't evaluate field {name} in type {}",
-                        other.type_name()
-                    )));
-                }
-            };
-        }
-        Ok(value)
     }
 }

@@ -14,11 +14,14 @@ mod funcs;
 mod gofmt;
 mod lex;
 mod parse;
+mod walk;
 
 use std::collections::BTreeMap;
 
 use super::plaintext::Plaintext;
-use parse::{Arg, Node, Pipeline};
+// crate-visible for OPA's `strings.render_template` (see `parse_go_template`)
+pub(crate) use parse::{Arg, Node, Pipeline};
+pub(crate) use walk::{Model, Walk};
 
 /// Why one `template.data` entry could not be rendered. Messages name the entry and the
 /// construct, never a value.
@@ -38,7 +41,7 @@ pub enum TemplateError {
 
 /// Internal failure, before the entry's key is attached.
 #[derive(Debug)]
-enum Fail {
+pub(crate) enum Fail {
     Unsupported(String),
     Parse { line: usize, reason: String },
     Exec(String),
@@ -83,28 +86,47 @@ fn render_one(source: &str, values: &BTreeMap<String, Plaintext>) -> Result<Plai
     exec::Exec::new(values).run(&nodes)
 }
 
+/// Parses a Go `text/template` for another executor: OPA's `strings.render_template`
+/// (`gate::rego::opa_builtins::template`), which runs Go's templates over JSON values with Go's
+/// own functions. SealedSecret templates do not go through here.
+/// `known` says which function names the executor has: Go resolves them when parsing.
+pub(crate) fn parse_go_template(
+    source: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Node>, String> {
+    let parsed = parse::parse(source).and_then(|nodes| {
+        check_functions(&nodes, known)?;
+        Ok(nodes)
+    });
+    parsed.map_err(|fail| match fail {
+        Fail::Unsupported(construct) => format!("template: {construct} is not supported"),
+        Fail::Parse { line, reason } => format!("template: template:{line}: {reason}"),
+        Fail::Exec(reason) => format!("template: {reason}"),
+    })
+}
+
 fn parse_checked(source: &str) -> Result<Vec<Node>, Fail> {
     let nodes = parse::parse(source)?;
     // Go resolves function names when parsing, so an unknown one fails even in a branch
     // that never runs.
-    check_functions(&nodes)?;
+    check_functions(&nodes, &funcs::is_supported)?;
     Ok(nodes)
 }
 
-fn check_functions(nodes: &[Node]) -> Result<(), Fail> {
+fn check_functions(nodes: &[Node], known: &dyn Fn(&str) -> bool) -> Result<(), Fail> {
     for node in nodes {
         match node {
             Node::Text(_) => {}
-            Node::Action(pipe) => check_pipeline(pipe)?,
+            Node::Action(pipe) => check_pipeline(pipe, known)?,
             Node::If {
                 branches,
                 otherwise,
             } => {
                 for (pipe, body) in branches {
-                    check_pipeline(pipe)?;
-                    check_functions(body)?;
+                    check_pipeline(pipe, known)?;
+                    check_functions(body, known)?;
                 }
-                check_functions(otherwise)?;
+                check_functions(otherwise, known)?;
             }
             Node::Range {
                 pipe,
@@ -116,23 +138,23 @@ fn check_functions(nodes: &[Node]) -> Result<(), Fail> {
                 body,
                 otherwise,
             } => {
-                check_pipeline(pipe)?;
-                check_functions(body)?;
-                check_functions(otherwise)?;
+                check_pipeline(pipe, known)?;
+                check_functions(body, known)?;
+                check_functions(otherwise, known)?;
             }
         }
     }
     Ok(())
 }
 
-fn check_pipeline(pipe: &Pipeline) -> Result<(), Fail> {
+fn check_pipeline(pipe: &Pipeline, known: &dyn Fn(&str) -> bool) -> Result<(), Fail> {
     for command in &pipe.commands {
         for arg in &command.args {
             match arg {
-                Arg::Func(name) if !funcs::is_supported(name) => {
+                Arg::Func(name) if !known(name) => {
                     return Err(Fail::Unsupported(format!("function `{name}`")));
                 }
-                Arg::Sub(inner, _) => check_pipeline(inner)?,
+                Arg::Sub(inner, _) => check_pipeline(inner, known)?,
                 _ => {}
             }
         }

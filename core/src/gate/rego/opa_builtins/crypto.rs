@@ -1,11 +1,14 @@
 //! OPA's digest builtins on strings: `crypto.sha1`, `crypto.sha256`, `crypto.hmac.sha1`,
-//! `crypto.hmac.sha256`, `crypto.hmac.sha512` (lowercase hex, as OPA writes them) and
-//! `crypto.hmac.equal` (a constant-time comparison), computed by aws-lc-rs.
+//! `crypto.hmac.sha256`, `crypto.hmac.sha512`, `crypto.md5`, `crypto.hmac.md5` (lowercase hex,
+//! as OPA writes them) and `crypto.hmac.equal` (a constant-time comparison).
 //!
-//! `crypto.md5` and `crypto.hmac.md5` are left out: no crate in the build implements MD5
-//! (aws-lc-rs does not expose it).
+//! aws-lc-rs computes all but MD5, which its safe API does not expose (only the C library has
+//! it, and the workspace forbids `unsafe`): MD5 is RustCrypto's `md-5`, keyed by RustCrypto's
+//! `hmac` (already in the build through `age`).
 
+use ::hmac::Mac as _;
 use aws_lc_rs::{constant_time, digest, hmac};
+use md5::Digest as _;
 use regorus::Value;
 
 use super::{Builtin, string_operand};
@@ -17,6 +20,8 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("crypto.hmac.sha256", 2, hmac_sha256),
     ("crypto.hmac.sha512", 2, hmac_sha512),
     ("crypto.hmac.equal", 2, hmac_equal),
+    ("crypto.md5", 1, md5_builtin),
+    ("crypto.hmac.md5", 2, hmac_md5),
 ];
 
 fn hex(bytes: &[u8]) -> Value {
@@ -58,6 +63,21 @@ fn hmac_sha256(args: &[Value]) -> Result<Value, String> {
 
 fn hmac_sha512(args: &[Value]) -> Result<Value, String> {
     mac_of(hmac::HMAC_SHA512, args)
+}
+
+fn md5_builtin(args: &[Value]) -> Result<Value, String> {
+    let text = string_operand(args, 0)?;
+    Ok(hex(&md5::Md5::digest(text.as_bytes())))
+}
+
+fn hmac_md5(args: &[Value]) -> Result<Value, String> {
+    let message = string_operand(args, 0)?;
+    let key = string_operand(args, 1)?;
+    // HMAC takes a key of any length (a long one is hashed first, RFC 2104)
+    let mut mac =
+        ::hmac::Hmac::<md5::Md5>::new_from_slice(key.as_bytes()).map_err(|e| e.to_string())?;
+    mac.update(message.as_bytes());
+    Ok(hex(&mac.finalize().into_bytes()))
 }
 
 /// Go's `hmac.Equal` on the two strings' bytes: false for different lengths, else compared in
@@ -104,6 +124,31 @@ mod tests {
             x(r#"x := crypto.hmac.sha1("foo", "bar")"#).as_deref(),
             Some(r#""85d155c55ed286a300bd1cf124de08d87e914f3a""#)
         );
+    }
+
+    /// RFC 1321's test suite ("abc", "message digest") and RFC 2104's HMAC-MD5 vector
+    /// ("Jefe"), and a key longer than MD5's 64-byte block (hashed first).
+    #[test]
+    fn md5_digests_are_lowercase_hex() {
+        assert_eq!(
+            x(r#"x := crypto.md5("abc")"#).as_deref(),
+            Some(r#""900150983cd24fb0d6963f7d28e17f72""#)
+        );
+        assert_eq!(
+            x(r#"x := crypto.md5("message digest")"#).as_deref(),
+            Some(r#""f96b697d7cb7938d525a2f31aaf161d0""#)
+        );
+        assert_eq!(
+            x(r#"x := crypto.hmac.md5("what do ya want for nothing?", "Jefe")"#).as_deref(),
+            Some(r#""750c783e6ab0b503eaa86e310a5db738""#)
+        );
+        // Python's `hmac.new(b"k" * 100, b"m", hashlib.md5)`
+        let long_key = "k".repeat(100);
+        assert_eq!(
+            x(&format!(r#"x := crypto.hmac.md5("m", "{long_key}")"#)).as_deref(),
+            Some(r#""42b30474e1d3e8c54f2060cc0b35bf27""#)
+        );
+        assert_eq!(x("x := crypto.md5(1)"), None);
     }
 
     #[test]

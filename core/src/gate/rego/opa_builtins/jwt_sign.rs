@@ -81,7 +81,8 @@ fn go_json(value: &Json, out: &mut String) {
     }
 }
 
-fn marshalled(value: Option<&Value>) -> String {
+/// Go's `json.Marshal` of a Rego value (also the body `providers.aws.sign_req` signs).
+pub(super) fn marshalled(value: Option<&Value>) -> String {
     let mut out = String::new();
     go_json(&engine::to_json(value.unwrap_or(&Value::Null)), &mut out);
     out

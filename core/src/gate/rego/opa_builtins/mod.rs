@@ -9,14 +9,19 @@
 //! (`crypto.sha256("x", h)`) is rewritten at load time for these (see `output_args`).
 
 mod array;
+mod aws;
 mod crypto;
 mod deprecated;
+mod globs;
 mod json_schema;
 mod jwt;
 mod jwt_sign;
 mod net;
+mod private_keys;
 mod strings;
+mod template;
 mod uri;
+mod x509;
 
 use regorus::{Engine, Value};
 
@@ -43,6 +48,11 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(jwt::BUILTINS)
         .chain(jwt_sign::BUILTINS)
         .chain(uri::BUILTINS)
+        .chain(aws::BUILTINS)
+        .chain(globs::BUILTINS)
+        .chain(x509::BUILTINS)
+        .chain(private_keys::BUILTINS)
+        .chain(template::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
@@ -101,7 +111,10 @@ fn refusal(name: &str, args: &[Value]) -> Option<String> {
         "net.cidr_contains_matches" => {
             guards::over_elements(len(args.first()) as f64 * len(args.get(1)) as f64)
         }
-        "json.verify_schema" | "json.match_schema" | "io.jwt.encode_sign" => args
+        "json.verify_schema"
+        | "json.match_schema"
+        | "io.jwt.encode_sign"
+        | "providers.aws.sign_req" => args
             .iter()
             .find_map(|a| guards::written_out(std::slice::from_ref(a))),
         _ => None,

@@ -23,13 +23,35 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 
 /// The parts of a URL Go's parser fills that the builtins read.
 #[derive(Default)]
-struct Url {
-    scheme: String,
-    host: String,
-    path: String,
-    raw_path: String,
-    raw_query: String,
-    fragment: String,
+pub(super) struct Url {
+    pub(super) scheme: String,
+    pub(super) host: String,
+    pub(super) path: String,
+    pub(super) raw_path: String,
+    pub(super) raw_query: String,
+    pub(super) fragment: String,
+}
+
+impl Url {
+    /// Go's `URL.EscapedPath` (what `providers.aws.sign_req` signs).
+    pub(super) fn escaped_path(&self) -> String {
+        if !self.raw_path.is_empty()
+            && valid_encoded_path(&self.raw_path)
+            && unescape(&self.raw_path, Mode::Path).is_ok_and(|p| p == self.path)
+        {
+            return self.raw_path.clone();
+        }
+        if self.path == "*" {
+            return "*".to_owned();
+        }
+        escape_path(&self.path)
+    }
+}
+
+/// Go's `validEncoded(s, encodePath)`: sub-delimiters, `:`, `@`, brackets and `%` are kept.
+fn valid_encoded_path(s: &str) -> bool {
+    s.bytes()
+        .all(|c| b"!$&'()*+,;=:@[]%".contains(&c) || !should_escape(c, Mode::Path))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -315,7 +337,7 @@ fn parse_without_fragment(raw: &str) -> Result<Url, String> {
 }
 
 /// Go's `url.Parse`, with its error text (`parse "<url>": <why>`).
-fn go_parse(raw: &str) -> Result<Url, String> {
+pub(super) fn go_parse(raw: &str) -> Result<Url, String> {
     let (without, fragment) = raw.split_once('#').unwrap_or((raw, ""));
     let mut url = parse_without_fragment(without).map_err(|e| format!("parse {without:?}: {e}"))?;
     if !fragment.is_empty() {
