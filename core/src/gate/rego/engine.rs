@@ -205,6 +205,8 @@ pub(crate) fn add_policy(
     if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0) {
         return loaded;
     }
+    let text: &str =
+        &super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.into());
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0);

@@ -14,6 +14,7 @@ mod glob;
 mod guards;
 mod keyword_refs;
 mod load;
+mod logic_operators;
 mod metadata;
 mod nesting;
 mod opa_builtins;

@@ -83,9 +83,12 @@ impl Graph {
     /// Adds the functions of one module; a module that does not parse is left to the engine,
     /// which reports the syntax error with its position.
     fn add_module(&mut self, path: &str, text: &str) {
-        // v1 first (the default), then v0
-        let module = super::parse::module(path, text, false)
-            .or_else(|| super::parse::module(path, text, true));
+        // v1 first (the default), then v0; with OPA's logic operators rewritten as at load, so
+        // a call inside an operand counts (`f(x) if x == 0 or f(x)` overflowed the stack)
+        let module = [false, true].into_iter().find_map(|v0| {
+            let rewritten = super::logic_operators::rewrite(path, text, v0);
+            super::parse::module(path, rewritten.as_deref().unwrap_or(text), v0)
+        });
         let Some(module) = module else { return };
         let package = module
             .package
@@ -207,7 +210,18 @@ impl Graph {
             let mut stack = Vec::new();
             if let Some(path) = self.visit(start, &mut stack, &mut done) {
                 let file = self.file_of.get(&path[0]).cloned().unwrap_or_default();
-                let shown = path.iter().map(|f| format!("data.{f}")).collect();
+                // the functions sealgate generates for `and`/`or` are not the user's (the
+                // cycle is closed again when it started at one)
+                let mut shown: Vec<String> = path
+                    .iter()
+                    .filter(|f| !super::logic_operators::generated(f))
+                    .map(|f| format!("data.{f}"))
+                    .collect();
+                if let Some(first) = shown.first().cloned()
+                    && (shown.len() == 1 || shown.last() != Some(&first))
+                {
+                    shown.push(first);
+                }
                 return Some((file, shown));
             }
         }
@@ -365,6 +379,18 @@ mod tests {
         );
         // a local named like a rule adds an edge, never a false cycle
         assert!(check("package main\nx := 1\ny := z if { x := 2; z := x }\n").is_ok());
+    }
+
+    /// A call inside an `and`/`or` operand counts: regorus evaluated this one until the stack
+    /// overflowed.
+    #[test]
+    fn recursion_through_logic_operators_is_refused() {
+        let text = "package main\nimport future.keywords.or\nf(x) if x == 0 or f(x)\n";
+        let err = error_of(text);
+        assert!(
+            err.contains("recursive: data.main.f -> data.main.f"),
+            "{err}"
+        );
     }
 
     #[test]

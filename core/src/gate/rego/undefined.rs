@@ -18,9 +18,9 @@
 //!   unification, whose sides are not moved) and any nested call *before* the negation, so an
 //!   undefined operand makes the whole body undefined; regorus negates the undefined call (true).
 //!   Such operands move in front of their statement as `__sealgate_outN := (…)`; a `not
-//!   input.missing == 1` stays true in both. A module that imports `future.keywords` or
-//!   `future.keywords.not` opts into OPA's newer `not`, under which the negation of an undefined
-//!   operand is true, as in regorus: nothing moves there;
+//!   input.missing == 1` stays true in both. A module that imports `future.keywords`,
+//!   `future.keywords.not` or `rego.v2` opts into OPA's newer `not`, under which the negation of
+//!   an undefined operand is true, as in regorus: nothing moves there;
 //! - a statement that starts with a ref ending its line, followed by a line starting with `(`, is two
 //!   statements in OPA; regorus reads a call. A `;` after the ref splits them;
 //! - arithmetic and set operators on operands of the wrong type (`input.s + 1`, `input.s | {1}`)
@@ -129,14 +129,18 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
     changed.then_some(current)
 }
 
-/// Whether the module imports OPA's newer `not` (`future.keywords` or `future.keywords.not`).
+/// Whether the module imports OPA's newer `not` (`future.keywords`, `future.keywords.not` or
+/// `rego.v2`, which enables it as it does `and` and `or`).
 fn new_not(text: &str) -> bool {
     text.lines().any(|line| {
         let code = line.split('#').next().unwrap_or_default();
         let words: Vec<&str> = code.split_whitespace().collect();
         matches!(
             words.as_slice(),
-            ["import", "future.keywords" | "future.keywords.not"]
+            [
+                "import",
+                "future.keywords" | "future.keywords.not" | "rego.v2"
+            ]
         )
     })
 }
@@ -602,6 +606,9 @@ mod tests {
     #[test]
     fn the_newer_not_of_future_keywords_is_left_alone() {
         let text = "package p\nimport future.keywords.not\nr if not f(input.a)\n";
+        assert_eq!(rewrite("p.rego", text, false), None);
+        // `import rego.v2` enables it too: OPA v1.22.3 gives `true` for `not f(input.missing)`
+        let text = "package p\nimport rego.v2\nr if not f(input.a)\n";
         assert_eq!(rewrite("p.rego", text, false), None);
     }
 
