@@ -199,6 +199,16 @@ pub(crate) fn add_policy(
     text: &str,
     v0: bool,
 ) -> Result<String, RegoError> {
+    if let Some(line) = super::parse::overlong_line(text) {
+        let length = text.split('\n').nth(line - 1).map_or(0, str::len);
+        return Err(RegoError::Compile {
+            file: path.to_owned(),
+            message: format!(
+                "line {line} is {length} bytes long, over the {} regorus can parse: break it up (a long string can be joined with concat)",
+                super::parse::MAX_COLUMNS - 1
+            ),
+        });
+    }
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
@@ -222,9 +232,16 @@ pub(crate) fn add_policy(
     let text = super::output_args::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::with_builtins::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::walk_calls::rewrite(path, &text).unwrap_or(text);
-    engine
-        .add_policy(path.to_string(), text)
-        .map_err(|e| error::from_load_error(path, &e))
+    // A rewrite can lengthen a line; regorus's error formatting panics past 65,535 columns.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.add_policy(path.to_string(), text)
+    }))
+    .map_err(|_| RegoError::Compile {
+        file: path.to_owned(),
+        message: "regorus could not report a syntax error (past column 65,535 of a line)"
+            .to_owned(),
+    })?
+    .map_err(|e| error::from_load_error(path, &e))
 }
 
 /// Rules declared per package (`main`, `lib.kubernetes`, …): name → number of definitions, in source order.

@@ -4,21 +4,34 @@
 //! regorus refuses a line over 1,024 columns or a module over 20,000 lines or 1 MiB by default,
 //! which OPA does not: OPA's own compliance cases hold JWTs and PEM keys on one line (65 failed
 //! here), and generated policies run long. sealgate bounds a module by the input limit every
-//! manifest reader has (`--max-file-size-mib`'s default) in bytes, lines and columns alike; the
-//! parse itself is under `--policy-timeout`.
+//! manifest reader has (`--max-file-size-mib`'s default) in bytes and lines, and a line by
+//! 65,535 columns (see [`MAX_COLUMNS`]); the parse itself is under `--policy-timeout`.
 
 use std::num::{NonZeroU32, NonZeroUsize};
 
 use regorus::unstable::{Lexer, Module, Parser, Source};
 use regorus::utils::limits::PolicyLengthConfig;
 
+/// Columns of one line: regorus writes an error's position as a padding width, and Rust's
+/// formatter panics on a width past `u16::MAX` (a bad character in a string at column 70,000
+/// aborted `validate`; string errors are placed past any column limit), so a line of this many
+/// bytes or more is refused before regorus sees it ([`overlong_line`]).
+pub(crate) const MAX_COLUMNS: u32 = u16::MAX as u32;
+
+/// The first line (1-based) of `text` that is [`MAX_COLUMNS`] bytes or longer, if any.
+pub(crate) fn overlong_line(text: &str) -> Option<usize> {
+    let limit = usize::try_from(MAX_COLUMNS).unwrap_or(usize::MAX);
+    text.split('\n')
+        .position(|line| line.len() >= limit)
+        .map(|i| i + 1)
+}
+
 /// The limits of one Rego module: bytes, lines and columns of one line.
 pub(crate) fn limits() -> PolicyLengthConfig {
     let bytes = usize::try_from(crate::manifest::DEFAULT_MAX_BYTES).unwrap_or(usize::MAX);
     let bytes = NonZeroUsize::new(bytes).unwrap_or(NonZeroUsize::MAX);
     PolicyLengthConfig {
-        max_col: NonZeroU32::new(u32::try_from(bytes.get()).unwrap_or(u32::MAX))
-            .unwrap_or(NonZeroU32::MAX),
+        max_col: NonZeroU32::new(MAX_COLUMNS).unwrap_or(NonZeroU32::MIN),
         max_file_bytes: bytes,
         max_lines: bytes,
     }
@@ -27,6 +40,9 @@ pub(crate) fn limits() -> PolicyLengthConfig {
 /// `text` as a regorus source under [`limits`], or `None` when it is over them (the engine then
 /// reports it).
 pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
+    if overlong_line(text).is_some() {
+        return None;
+    }
     let limits = limits();
     Source::from_contents_with_limits(
         path.to_owned(),
@@ -81,5 +97,21 @@ mod tests {
         engine
             .add_policy("p.rego".to_owned(), text)
             .expect("the engine accepts it");
+    }
+
+    /// Found by the logic-operators helper: a syntax error past column 65,535 made regorus's
+    /// error formatting panic (exit 101). Such a line is now one "too long" error, everywhere.
+    #[test]
+    fn a_line_past_65535_columns_is_an_error_not_a_panic() {
+        let text = format!("package p\n\nx := \"{}\n", "a".repeat(70_000));
+        assert!(module("p.rego", &text, false).is_none());
+        let mut engine = crate::gate::rego::engine::new_engine(std::time::Duration::from_secs(5))
+            .expect("engine");
+        let error = crate::gate::rego::engine::add_policy(&mut engine, "p.rego", &text, false)
+            .expect_err("too long");
+        assert!(
+            error.to_string().contains("line 3 is 70006 bytes long"),
+            "{error}"
+        );
     }
 }
