@@ -11,6 +11,11 @@
 mod array;
 mod crypto;
 mod deprecated;
+mod graphql;
+mod graphql_ast;
+mod graphql_parse;
+mod graphql_query;
+mod graphql_schema;
 mod json_schema;
 mod jwt;
 mod jwt_sign;
@@ -43,6 +48,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(jwt::BUILTINS)
         .chain(jwt_sign::BUILTINS)
         .chain(uri::BUILTINS)
+        .chain(graphql::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
@@ -104,6 +110,7 @@ fn refusal(name: &str, args: &[Value]) -> Option<String> {
         "json.verify_schema" | "json.match_schema" | "io.jwt.encode_sign" => args
             .iter()
             .find_map(|a| guards::written_out(std::slice::from_ref(a))),
+        _ if name.starts_with("graphql.") => graphql::refusal(args),
         _ => None,
     }
 }
