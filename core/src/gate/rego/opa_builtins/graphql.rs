@@ -6,8 +6,11 @@
 //! `graphql.schema_is_valid(s)` are `false` instead of an error. A query or schema is a string of
 //! GraphQL or an AST object as the parse builtins return it.
 //!
-//! A document of more than a million tokens is refused (OPA has no limit; its AST as a Rego value
-//! would be gigabytes), and one nesting deeper than gqlparser's 1,000 levels is an error as in OPA.
+//! Limits: a document of more than a million tokens is refused (OPA has none; its AST as a Rego
+//! value would be gigabytes), and one nesting deeper than gqlparser's 1,000 levels is an error as
+//! in OPA. Validating a query stops (the query is invalid, where OPA would go on) past 10,000
+//! selection sets nested through fragment spreads or a million selections visited
+//! (`graphql_query.rs`).
 
 use regorus::Value;
 use serde_json::json;
@@ -204,6 +207,62 @@ mod tests {
         thread
             .join()
             .unwrap_or_else(|_| panic!("nesting check panicked"));
+    }
+
+    /// Documents that are small but long to walk: a chain of input types 30,000 long (checked
+    /// for cycles without recursion), fragments spread within each other 20,000 deep (past the
+    /// walk's 10,000 levels), a fragment of 5,000 selections spread by 300 operations (past
+    /// the walk's million selections). Each answers within seconds, on 64 MiB of stack as
+    /// evaluation threads have.
+    #[test]
+    fn validation_of_hostile_documents_is_bounded() {
+        let check = || {
+            let mut inputs: String = (0..30_000)
+                .map(|i| format!("input I{i} {{ a: I{}! }}\n", i + 1))
+                .collect();
+            inputs.push_str("input I30000 { a: Int } type Query { a(x: I0): Int }");
+            let mut chain: String = (0..20_000)
+                .map(|i| format!("fragment F{i} on Query {{ ...F{} }}\n", i + 1))
+                .collect();
+            chain.push_str("fragment F20000 on Query { a } { ...F0 }");
+            let mut spread: String = (0..300)
+                .map(|i| format!("query Q{i} {{ ...F }}\n"))
+                .collect();
+            spread.push_str(&format!("fragment F on Query {{ {} }}", "a ".repeat(5_000)));
+            for (call, input, want) in [
+                (
+                    "graphql.schema_is_valid(input.s)",
+                    json!({ "s": inputs }),
+                    "true",
+                ),
+                (
+                    "graphql.is_valid(input.q, `type Query { a: Int }`)",
+                    json!({ "q": chain }),
+                    "false",
+                ),
+                (
+                    "graphql.is_valid(input.q, `type Query { a: Int }`)",
+                    json!({ "q": spread }),
+                    "false",
+                ),
+            ] {
+                let started = std::time::Instant::now();
+                let got = eval_x_with_input(&format!("x := {call}"), &input, true);
+                assert_eq!(got, Ok(Some(want.to_owned())), "{call}");
+                assert!(
+                    started.elapsed().as_secs() < 20,
+                    "{call}: {:?}",
+                    started.elapsed()
+                );
+            }
+        };
+        let thread = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(check)
+            .unwrap_or_else(|e| panic!("{e}"));
+        thread
+            .join()
+            .unwrap_or_else(|_| panic!("hostile documents check panicked"));
     }
 
     /// A document of more than a million tokens would be gigabytes as a Rego AST; an AST object

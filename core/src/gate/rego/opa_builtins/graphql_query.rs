@@ -6,6 +6,7 @@
 //! All of gqlparser's default rules are checked but OverlappingFieldsCanBeMerged: a query that
 //! selects one response name for two different fields (`{ x: a x: b }`) is valid here.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -23,13 +24,14 @@ pub(super) fn validate(schema: &Schema, doc: &QueryDocument) -> Result<(), Strin
         fragments.entry(f.name.as_str()).or_insert(f);
     }
     let mut spread_from_operations: HashSet<String> = HashSet::new();
+    let steps = Cell::new(0);
     for op in &doc.operations {
         let (root, location) = match op.operation.as_str() {
             "mutation" => (&schema.mutation, "MUTATION"),
             "subscription" => (&schema.subscription, "SUBSCRIPTION"),
             _ => (&schema.query, "QUERY"),
         };
-        let mut walker = Walker::new(schema, &fragments, Some(&op.variable_definitions));
+        let mut walker = Walker::new(schema, &fragments, Some(&op.variable_definitions), &steps);
         for v in &op.variable_definitions {
             let ty = v.ty.as_ref().ok_or("a variable has no Type")?;
             match schema.get(ty.name()) {
@@ -86,7 +88,7 @@ pub(super) fn validate(schema: &Schema, doc: &QueryDocument) -> Result<(), Strin
             }
             Some(_) => {}
         }
-        let mut walker = Walker::new(schema, &fragments, None);
+        let mut walker = Walker::new(schema, &fragments, None, &steps);
         walker.directives(&f.directives, "FRAGMENT_DEFINITION")?;
         walker.selection_set(def, &f.selection_set)?;
         if !spread_from_operations.contains(&f.name) {
@@ -165,23 +167,33 @@ fn document_rules(doc: &QueryDocument) -> Result<(), String> {
             ));
         }
     }
-    // NoFragmentCycles: follow each fragment's spreads
+    // NoFragmentCycles: one depth-first walk over the spreads (each fragment explored once, a
+    // stack of its own rather than recursion), a spread of a fragment on the path is a cycle
     let by_name: HashMap<&str, &FragmentDefinition> =
         doc.fragments.iter().map(|f| (f.name.as_str(), f)).collect();
+    let mut done: HashSet<&str> = HashSet::new();
     for f in &doc.fragments {
-        let mut stack: Vec<&str> = spreads(&f.selection_set);
-        let mut seen: HashSet<&str> = HashSet::new();
-        while let Some(name) = stack.pop() {
-            if name == f.name {
-                return Err(format!(
-                    "Cannot spread fragment \"{}\" within itself.",
-                    f.name
-                ));
+        if done.contains(f.name.as_str()) {
+            continue;
+        }
+        let mut on_path: HashSet<&str> = HashSet::from([f.name.as_str()]);
+        let mut stack: Vec<(&str, Vec<&str>)> = vec![(f.name.as_str(), spreads(&f.selection_set))];
+        while let Some((name, pending)) = stack.last_mut() {
+            let name: &str = name;
+            let Some(next) = pending.pop() else {
+                on_path.remove(name);
+                done.insert(name);
+                stack.pop();
+                continue;
+            };
+            if on_path.contains(next) {
+                return Err(format!("Cannot spread fragment \"{next}\" within itself."));
             }
-            if seen.insert(name)
-                && let Some(next) = by_name.get(name)
+            if !done.contains(next)
+                && let Some(def) = by_name.get(next)
             {
-                stack.extend(spreads(&next.selection_set));
+                on_path.insert(next);
+                stack.push((next, spreads(&def.selection_set)));
             }
         }
     }
@@ -232,6 +244,16 @@ fn is_input(def: &Definition) -> bool {
 /// gqlparser's MaxIntrospectionDepth: lists of types nested 3 deep under `__schema`/`__type`.
 const MAX_INTROSPECTION_LISTS: usize = 3;
 
+/// Selection sets the walk may be inside at once, counted through fragment spreads (sealgate's
+/// limit: gqlparser's parser stops a document at 1,000 levels, but a chain of fragments each
+/// spreading the next goes deeper, and each level costs stack here).
+const MAX_WALK_DEPTH: usize = 10_000;
+
+/// Selections the walk may visit in all (sealgate's limit: a fragment of many selections spread
+/// by as many operations is walked once per operation, which grows with the square of the
+/// document).
+const MAX_WALK_STEPS: usize = 1_000_000;
+
 struct Walker<'a> {
     schema: &'a Schema,
     fragments: &'a HashMap<&'a str, &'a FragmentDefinition>,
@@ -241,6 +263,9 @@ struct Walker<'a> {
     variables: Option<&'a [VariableDefinition]>,
     used: HashSet<String>,
     spread: HashSet<String>,
+    depth: usize,
+    /// Selections visited by every walk of this validation.
+    steps: &'a Cell<usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -248,6 +273,7 @@ impl<'a> Walker<'a> {
         schema: &'a Schema,
         fragments: &'a HashMap<&'a str, &'a FragmentDefinition>,
         variables: Option<&'a [VariableDefinition]>,
+        steps: &'a Cell<usize>,
     ) -> Self {
         Walker {
             schema,
@@ -256,6 +282,8 @@ impl<'a> Walker<'a> {
             variables,
             used: HashSet::new(),
             spread: HashSet::new(),
+            depth: 0,
+            steps,
         }
     }
 
@@ -264,9 +292,23 @@ impl<'a> Walker<'a> {
         parent: Option<&'a Definition>,
         set: &'a [Selection],
     ) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_WALK_DEPTH {
+            return Err(format!(
+                "selection sets nest more than {MAX_WALK_DEPTH} deep through fragment spreads, over sealgate's limit"
+            ));
+        }
+        let steps = self.steps.get() + set.len();
+        self.steps.set(steps);
+        if steps > MAX_WALK_STEPS {
+            return Err(format!(
+                "validating the query visits more than {MAX_WALK_STEPS} selections (fragments spread many times?), over sealgate's limit"
+            ));
+        }
         for s in set {
             self.selection(parent, s)?;
         }
+        self.depth -= 1;
         Ok(())
     }
 
@@ -333,7 +375,7 @@ impl<'a> Walker<'a> {
         let def: Option<&'a FieldDefinition> = if field.name == "__typename" {
             Some(&TYPENAME)
         } else {
-            parent.and_then(|p| p.fields.iter().find(|f| f.name == field.name))
+            parent.and_then(|p| self.schema.field(&p.name, &field.name))
         };
         if let (Some(parent), None) = (parent, def) {
             return Err(format!(
@@ -376,42 +418,57 @@ impl<'a> Walker<'a> {
             }
         }
         if (field.name == "__schema" || field.name == "__type")
-            && self.introspection_too_deep(&field.selection_set, 0, &mut HashSet::new())
+            && self.introspection_too_deep(&field.selection_set, 0, &mut Introspection::default())
         {
             return Err("Maximum introspection depth exceeded".to_owned());
         }
         Ok(())
     }
 
-    /// MaxIntrospectionDepth, following fragments (each once per path).
+    /// MaxIntrospectionDepth, following fragments as gqlparser does: a fragment met again on
+    /// the path is too deep when the lists have grown since, and each fragment's answer at a
+    /// depth is remembered. Past [`MAX_WALK_DEPTH`] nested selection sets it answers too deep.
     fn introspection_too_deep(
         &self,
         set: &'a [Selection],
         depth: usize,
-        visiting: &mut HashSet<&'a str>,
+        state: &mut Introspection<'a>,
     ) -> bool {
-        set.iter().any(|s| match s {
-            Selection::Field(f) => {
-                let lists = matches!(
-                    f.name.as_str(),
-                    "fields" | "interfaces" | "possibleTypes" | "inputFields"
-                );
-                let depth = depth + usize::from(lists);
-                depth >= MAX_INTROSPECTION_LISTS
-                    || self.introspection_too_deep(&f.selection_set, depth, visiting)
-            }
-            Selection::InlineFragment(f) => {
-                self.introspection_too_deep(&f.selection_set, depth, visiting)
-            }
-            Selection::FragmentSpread(f) => match self.fragments.get(f.name.as_str()) {
-                Some(def) if visiting.insert(def.name.as_str()) => {
-                    let deep = self.introspection_too_deep(&def.selection_set, depth, visiting);
-                    visiting.remove(def.name.as_str());
+        state.nesting += 1;
+        let deep = state.nesting > MAX_WALK_DEPTH
+            || set.iter().any(|s| match s {
+                Selection::Field(f) => {
+                    let lists = matches!(
+                        f.name.as_str(),
+                        "fields" | "interfaces" | "possibleTypes" | "inputFields"
+                    );
+                    let depth = depth + usize::from(lists);
+                    depth >= MAX_INTROSPECTION_LISTS
+                        || self.introspection_too_deep(&f.selection_set, depth, state)
+                }
+                Selection::InlineFragment(f) => {
+                    self.introspection_too_deep(&f.selection_set, depth, state)
+                }
+                Selection::FragmentSpread(f) => {
+                    let name = f.name.as_str();
+                    if let Some(&entry) = state.visiting.get(name) {
+                        return depth > entry;
+                    }
+                    let Some(def) = self.fragments.get(name) else {
+                        return false;
+                    };
+                    if let Some(&known) = state.memo.get(&(name, depth)) {
+                        return known;
+                    }
+                    state.visiting.insert(name, depth);
+                    let deep = self.introspection_too_deep(&def.selection_set, depth, state);
+                    state.visiting.remove(name);
+                    state.memo.insert((name, depth), deep);
                     deep
                 }
-                _ => false,
-            },
-        })
+            });
+        state.nesting -= 1;
+        deep
     }
 
     /// PossibleFragmentSpreads: some object can be both the parent type and the fragment's.
@@ -577,6 +634,15 @@ impl<'a> Walker<'a> {
             _ => Ok(()),
         }
     }
+}
+
+/// MaxIntrospectionDepth's walk: the fragments on the path (at which depth they were entered),
+/// what each fragment gave at a depth, how deep the selection sets are.
+#[derive(Default)]
+struct Introspection<'a> {
+    visiting: HashMap<&'a str, usize>,
+    memo: HashMap<(&'a str, usize), bool>,
+    nesting: usize,
 }
 
 /// The field every selection set has.

@@ -49,11 +49,20 @@ pub(super) struct Schema {
     pub query: Option<String>,
     pub mutation: Option<String>,
     pub subscription: Option<String>,
+    /// For each type, where its fields are by name (the first of a name, as gqlparser's
+    /// `ForName`): a query selecting many fields looks each up once.
+    field_index: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Schema {
     pub fn get(&self, name: &str) -> Option<&Definition> {
         self.types.get(name)
+    }
+
+    /// Field `name` of type `ty`.
+    pub fn field(&self, ty: &str, name: &str) -> Option<&FieldDefinition> {
+        let i = *self.field_index.get(ty)?.get(name)?;
+        self.types.get(ty)?.fields.get(i)
     }
 }
 
@@ -162,6 +171,7 @@ fn build(sd: SchemaDocument) -> Result<Schema, String> {
         query: None,
         mutation: None,
         subscription: None,
+        field_index: HashMap::new(),
     };
 
     if sd.schema.len() > 1 {
@@ -263,6 +273,17 @@ fn build(sd: SchemaDocument) -> Result<Schema, String> {
             ..FieldDefinition::default()
         });
     }
+    schema.field_index = schema
+        .types
+        .iter()
+        .map(|(name, def)| {
+            let mut index = HashMap::new();
+            for (i, f) in def.fields.iter().enumerate() {
+                index.entry(f.name.clone()).or_insert(i);
+            }
+            (name.clone(), index)
+        })
+        .collect();
     Ok(schema)
 }
 
@@ -574,8 +595,12 @@ fn validate_implements(schema: &Schema, def: &Definition, name: &str) -> Result<
             def.name
         ));
     }
+    let mut fields: HashMap<&str, &FieldDefinition> = HashMap::new();
+    for f in &def.fields {
+        fields.entry(f.name.as_str()).or_insert(f);
+    }
     for required in &interface.fields {
-        let Some(found) = def.fields.iter().find(|f| f.name == required.name) else {
+        let Some(found) = fields.get(required.name.as_str()).copied() else {
             return Err(format!(
                 "For {} to implement {} it must have a field called {}.",
                 def.name, interface.name, required.name
@@ -665,32 +690,45 @@ fn is_covariant(schema: &Schema, required: &Type, actual: &Type) -> bool {
     }
 }
 
-/// An input object that reaches itself through non-null fields can never be given.
+/// An input object that reaches itself through non-null fields can never be given. Walked with
+/// a stack of its own, not by recursion: a chain of 100,000 input types is a small document.
 fn input_object_cycles(schema: &Schema, names: &[&String]) -> Result<(), String> {
-    fn detect<'a>(
-        schema: &'a Schema,
-        def: &'a Definition,
-        visited: &mut HashSet<&'a str>,
-        path: &mut Vec<&'a str>,
-        index: &mut HashMap<&'a str, usize>,
-    ) -> Result<(), String> {
-        if !visited.insert(def.name.as_str()) {
-            return Ok(());
+    let non_null_input = |field: &FieldDefinition| {
+        let ty = field.ty.as_ref()?;
+        if !ty.non_null || ty.named_type.is_empty() {
+            return None;
         }
-        index.insert(def.name.as_str(), path.len());
-        for field in &def.fields {
-            let Some(ty) = field.ty.as_ref() else {
+        schema
+            .types
+            .get(&ty.named_type)
+            .filter(|t| t.kind == "INPUT_OBJECT")
+    };
+    let mut visited: HashSet<&str> = HashSet::new();
+    let mut path: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for name in names {
+        let Some(root) = schema.types.get(*name) else {
+            continue;
+        };
+        if root.kind != "INPUT_OBJECT" || !visited.insert(root.name.as_str()) {
+            continue;
+        }
+        index.insert(root.name.as_str(), 0);
+        let mut stack: Vec<(&Definition, usize)> = vec![(root, 0)];
+        while let Some((def, next)) = stack.last_mut() {
+            let def: &Definition = def;
+            let Some(field) = def.fields.get(*next) else {
+                index.remove(def.name.as_str());
+                stack.pop();
+                if !stack.is_empty() {
+                    path.pop();
+                }
                 continue;
             };
-            if !ty.non_null || ty.named_type.is_empty() {
-                continue;
-            }
-            let Some(field_type) = schema.types.get(&ty.named_type) else {
+            *next += 1;
+            let Some(field_type) = non_null_input(field) else {
                 continue;
             };
-            if field_type.kind != "INPUT_OBJECT" {
-                continue;
-            }
             path.push(field.name.as_str());
             if let Some(&start) = index.get(field_type.name.as_str()) {
                 return Err(format!(
@@ -699,20 +737,12 @@ fn input_object_cycles(schema: &Schema, names: &[&String]) -> Result<(), String>
                     path[start..].join(".")
                 ));
             }
-            detect(schema, field_type, visited, path, index)?;
-            path.pop();
-        }
-        index.remove(def.name.as_str());
-        Ok(())
-    }
-    let mut visited = HashSet::new();
-    let mut path = Vec::new();
-    let mut index = HashMap::new();
-    for name in names {
-        if let Some(def) = schema.types.get(*name)
-            && def.kind == "INPUT_OBJECT"
-        {
-            detect(schema, def, &mut visited, &mut path, &mut index)?;
+            if visited.insert(field_type.name.as_str()) {
+                index.insert(field_type.name.as_str(), path.len());
+                stack.push((field_type, 0));
+            } else {
+                path.pop();
+            }
         }
     }
     Ok(())
