@@ -121,6 +121,17 @@ mod tests {
     use super::super::test_support::{eval_x, eval_x_with_input};
     use serde_json::{Value as Json, json};
 
+    /// Runs `check` with the stack evaluation threads have (64 MiB, engine.rs).
+    fn on_evaluation_stack(check: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(check)
+            .unwrap_or_else(|e| panic!("{e}"));
+        thread
+            .join()
+            .unwrap_or_else(|_| panic!("the check panicked"));
+    }
+
     fn eval(call: &str, strict: bool) -> Result<Option<String>, String> {
         eval_x(&format!("x := {call}"), strict)
     }
@@ -200,13 +211,7 @@ mod tests {
                 }
             }
         };
-        let thread = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(check)
-            .unwrap_or_else(|e| panic!("{e}"));
-        thread
-            .join()
-            .unwrap_or_else(|_| panic!("nesting check panicked"));
+        on_evaluation_stack(check);
     }
 
     /// Documents that are small but long to walk: a chain of input types 30,000 long (checked
@@ -256,13 +261,7 @@ mod tests {
                 );
             }
         };
-        let thread = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(check)
-            .unwrap_or_else(|e| panic!("{e}"));
-        thread
-            .join()
-            .unwrap_or_else(|_| panic!("hostile documents check panicked"));
+        on_evaluation_stack(check);
     }
 
     /// A document of more than a million tokens would be gigabytes as a Rego AST; an AST object
