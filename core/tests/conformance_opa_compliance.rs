@@ -26,7 +26,7 @@ const DISABLED_BUILTINS: &[&str] = &["http.send", "net.lookup_ip_addr", "opa.run
 
 /// Pass rate below which the test fails: the numbers are reported in docs/conformance.md, and a
 /// drop below what this commit measured is a regression.
-const MIN_PASSING: usize = 3974;
+const MIN_PASSING: usize = 3976;
 
 #[derive(Deserialize)]
 struct CaseFile {

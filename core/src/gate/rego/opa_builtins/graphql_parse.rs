@@ -5,9 +5,14 @@
 //! constant; nesting stops at gqlparser's 1,000 levels) and its comments placed where gqlparser
 //! places them.
 //!
-//! Where apollo-parser's grammar is narrower than gqlparser's, the document is an error here and
-//! parses under OPA: descriptions on operations and variables, variables on fragment definitions,
-//! `extend directive`, directives on a directive definition.
+//! Descriptions on operations and fragments and variables on fragments, which apollo-parser does
+//! not know, are cut out first ([`super::graphql_syntax_extras`]). Where apollo-parser's grammar
+//! is still narrower than gqlparser's, the document is an error here and parses under OPA:
+//! descriptions on variables, `extend directive`, directives on a directive definition, the
+//! `DIRECTIVE_DEFINITION` location, variables in a variable's directives or an input
+//! extension's directives.
+
+use std::collections::HashMap;
 
 use apollo_parser::cst::{self, CstNode};
 use apollo_parser::{Lexer, Parser, SyntaxKind, SyntaxNode, SyntaxToken, TokenKind};
@@ -18,6 +23,7 @@ use super::graphql_ast::{
     FragmentSpread, InlineFragment, Kind, OperationDefinition, OperationTypeDefinition,
     QueryDocument, SchemaDefinition, SchemaDocument, Selection, Type, Value, VariableDefinition,
 };
+use super::graphql_syntax_extras::{self, Extras};
 
 /// gqlparser's `MaxNestingDepth`: selection sets, list and object values and list types, counted
 /// together.
@@ -113,7 +119,9 @@ fn query_document(source: &str) -> Parsed<QueryDocument> {
         // apollo-parser refuses a document without definitions, gqlparser does not
         return Ok(doc);
     }
-    for definition in tree(source)?.definitions() {
+    let (source, extras) = graphql_syntax_extras::cut(source);
+    reader.extras = extras;
+    for definition in tree(&source)?.definitions() {
         match definition {
             cst::Definition::OperationDefinition(op) => doc.operations.push(reader.operation(&op)?),
             cst::Definition::FragmentDefinition(f) => doc.fragments.push(reader.fragment(&f)?),
@@ -231,8 +239,43 @@ fn named(n: Option<cst::NamedType>) -> String {
 /// A description's text and the comments before it.
 fn description(d: Option<cst::Description>) -> (String, Option<CommentGroup>) {
     match d.as_ref().and_then(|d| d.string_value()) {
-        Some(s) => (String::from(&s), d.and_then(|d| before(d.syntax()))),
+        Some(s) => (string_value(&s).1, d.and_then(|d| before(d.syntax()))),
         None => (String::new(), None),
+    }
+}
+
+/// Whether a string literal is a block string, and its value as gqlparser reads it.
+fn string_value(s: &cst::StringValue) -> (bool, String) {
+    match first_token(s.syntax()) {
+        Some(t) if t.text().starts_with("\"\"\"") => (true, block_string_value(t.text())),
+        _ => (false, String::from(s)),
+    }
+}
+
+/// A block string's value as gqlparser's lexer computes it (`blockStringValue`), which differs
+/// from the GraphQL spec's (and apollo-parser's): the first line counts for the common
+/// indentation, so `"""a\n  b"""` keeps its two spaces.
+fn block_string_value(token: &str) -> String {
+    let inner = token
+        .strip_prefix("\"\"\"")
+        .and_then(|t| t.strip_suffix("\"\"\""))
+        .unwrap_or(token);
+    let raw = inner
+        .replace("\\\"\"\"", "\"\"\"")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let indent = |line: &str| line.find(|c| c != ' ' && c != '\t');
+    let mut lines: Vec<&str> = raw.split('\n').collect();
+    if let Some(common) = lines.iter().filter_map(|l| indent(l)).min() {
+        for line in lines.iter_mut().skip(1) {
+            *line = line.get(common..).unwrap_or("");
+        }
+    }
+    let start = lines.iter().position(|l| indent(l).is_some());
+    let end = lines.iter().rposition(|l| indent(l).is_some());
+    match (start, end) {
+        (Some(start), Some(end)) => lines[start..=end].join("\n"),
+        _ => String::new(),
     }
 }
 
@@ -243,10 +286,48 @@ type FieldsParts = (
     Option<cst::FieldsDefinition>,
 );
 
-/// The AST builder's state: how deep gqlparser's nesting counter is.
+/// The AST builder's state: how deep gqlparser's nesting counter is, and the syntax cut out of
+/// a query document for apollo-parser, by keyword offset.
 #[derive(Default)]
 struct Reader {
     depth: usize,
+    extras: HashMap<usize, Extras>,
+}
+
+/// The text of a string literal (a description cut out of a query document).
+fn literal_text(literal: &str) -> Parsed<String> {
+    let doc = query_document(&format!("{{a(x: {literal})}}"))?;
+    let field = doc
+        .operations
+        .into_iter()
+        .next()
+        .and_then(|o| o.selection_set.into_iter().next());
+    Ok(match field {
+        Some(Selection::Field(f)) => f
+            .arguments
+            .into_iter()
+            .next()
+            .and_then(|a| a.value)
+            .map(|v| v.raw)
+            .unwrap_or_default(),
+        _ => String::new(),
+    })
+}
+
+/// A fragment's variable definitions (cut out of a query document, parentheses included), read
+/// as an operation's.
+fn fragment_variables(text: &str) -> Parsed<Vec<VariableDefinition>> {
+    let doc = query_document(&format!("query {text} {{ a }}"))?;
+    Ok(doc
+        .operations
+        .into_iter()
+        .next()
+        .map(|o| o.variable_definitions)
+        .unwrap_or_default())
+}
+
+fn offset(node: &SyntaxNode) -> usize {
+    first_token(node).map_or(0, |t| usize::from(t.text_range().start()))
 }
 
 impl Reader {
@@ -282,8 +363,15 @@ impl Reader {
         } else {
             "query"
         };
+        let description = match self.extras.get(&offset(kind.syntax())) {
+            Some(Extras {
+                description: Some(literal),
+                ..
+            }) => literal_text(literal)?,
+            _ => String::new(),
+        };
         Ok(OperationDefinition {
-            description: String::new(),
+            description,
             operation: operation.to_owned(),
             name: name(op.name()),
             variable_definitions: self.variable_definitions(op.variable_definitions())?,
@@ -298,10 +386,27 @@ impl Reader {
         if fragment_name == "on" {
             return Err(unexpected(f.syntax()));
         }
+        let (description, variable_definition) = match self.extras.get(&offset(f.syntax())) {
+            Some(extras) => (
+                extras
+                    .description
+                    .as_deref()
+                    .map(literal_text)
+                    .transpose()?
+                    .unwrap_or_default(),
+                extras
+                    .variables
+                    .as_deref()
+                    .map(fragment_variables)
+                    .transpose()?
+                    .unwrap_or_default(),
+            ),
+            None => (String::new(), Vec::new()),
+        };
         Ok(FragmentDefinition {
-            description: String::new(),
+            description,
             name: fragment_name,
-            variable_definition: Vec::new(),
+            variable_definition,
             type_condition: named(f.type_condition().and_then(|t| t.named_type())),
             directives: self.directives(f.directives(), false)?,
             selection_set: self.required_selection_set(f.selection_set(), f.syntax())?,
@@ -460,9 +565,9 @@ impl Reader {
             cst::Value::IntValue(x) => scalar(Kind::Int, text(x.syntax()).unwrap_or_default()),
             cst::Value::FloatValue(x) => scalar(Kind::Float, text(x.syntax()).unwrap_or_default()),
             cst::Value::StringValue(x) => {
-                let block = text(x.syntax()).is_some_and(|t| t.starts_with("\"\"\""));
+                let (block, value) = string_value(x);
                 let kind = if block { Kind::Block } else { Kind::String };
-                scalar(kind, String::from(x))
+                scalar(kind, value)
             }
             cst::Value::BooleanValue(x) => {
                 let raw = if x.true_token().is_some() {

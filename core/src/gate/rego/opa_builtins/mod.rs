@@ -16,6 +16,7 @@ mod graphql_ast;
 mod graphql_parse;
 mod graphql_query;
 mod graphql_schema;
+mod graphql_syntax_extras;
 mod json_schema;
 mod jwt;
 mod jwt_sign;
