@@ -228,6 +228,14 @@ fn some(count: usize, node: &SyntaxNode) -> Parsed<()> {
     }
 }
 
+/// A part apollo-parser may leave out of a tree it reports no error for (`@skip(if true)`).
+fn required<T>(part: Option<T>, node: &SyntaxNode, message: &str) -> Parsed<T> {
+    part.ok_or_else(|| Fault {
+        message: message.to_owned(),
+        at: usize::from(node.text_range().end()),
+    })
+}
+
 fn name(n: Option<cst::Name>) -> String {
     n.map(|n| n.text().to_string()).unwrap_or_default()
 }
@@ -427,7 +435,7 @@ impl Reader {
                 Ok(VariableDefinition {
                     description: String::new(),
                     variable: name(d.variable().and_then(|v| v.name())),
-                    ty: d.ty().map(|t| self.ty(&t)).transpose()?,
+                    ty: Some(self.ty(&required(d.ty(), d.syntax(), "Expected Name")?)?),
                     default_value: d
                         .default_value()
                         .and_then(|v| v.value())
@@ -517,7 +525,14 @@ impl Reader {
             .map(|a| {
                 Ok(Argument {
                     name: name(a.name()),
-                    value: a.value().map(|v| self.value(&v, constant)).transpose()?,
+                    value: Some(self.value(
+                        &required(
+                            a.value().filter(|_| a.colon_token().is_some()),
+                            a.syntax(),
+                            "Expected :",
+                        )?,
+                        constant,
+                    )?),
                     comment: before(a.syntax()),
                 })
             })
@@ -605,7 +620,14 @@ impl Reader {
                     .map(|f| {
                         Ok(ChildValue {
                             name: name(f.name()),
-                            value: f.value().map(|v| self.value(&v, constant)).transpose()?,
+                            value: Some(self.value(
+                                &required(
+                                    f.value().filter(|_| f.colon_token().is_some()),
+                                    f.syntax(),
+                                    "Expected :",
+                                )?,
+                                constant,
+                            )?),
                             comment: before(f.syntax()),
                         })
                     })
@@ -909,7 +931,7 @@ impl Reader {
                     name: name(f.name()),
                     arguments: self.argument_definitions(f.arguments_definition())?,
                     default_value: None,
-                    ty: f.ty().map(|t| self.ty(&t)).transpose()?,
+                    ty: Some(self.ty(&required(f.ty(), f.syntax(), "Expected Name")?)?),
                     directives: self.directives(f.directives(), true)?,
                     before_description_comment: comment.filter(|_| has_text),
                     after_description_comment: f.name().and_then(|n| before(n.syntax())),
@@ -973,7 +995,7 @@ impl Reader {
                 .and_then(|d| d.value())
                 .map(|d| self.value(&d, true))
                 .transpose()?,
-            ty: v.ty().map(|t| self.ty(&t)).transpose()?,
+            ty: Some(self.ty(&required(v.ty(), v.syntax(), "Expected Name")?)?),
             directives: self.directives(v.directives(), true)?,
             before_description_comment: comment.filter(|_| has_text),
             after_description_comment: v.name().and_then(|n| before(n.syntax())),
