@@ -97,6 +97,23 @@ fn tree(source: &str) -> Parsed<cst::Document> {
             TokenKind::RParen | TokenKind::RBracket | TokenKind::RCurly => {
                 depth = depth.saturating_sub(1);
             }
+            // gqlparser refuses control characters in strings (apollo-parser takes them)
+            TokenKind::StringValue => {
+                let block = token.data().starts_with("\"\"\"");
+                let control = token
+                    .data()
+                    .char_indices()
+                    .find(|&(_, c)| c < ' ' && c != '\t' && !(block && (c == '\n' || c == '\r')));
+                if let Some((i, c)) = control {
+                    return Err(Fault {
+                        message: format!(
+                            "Invalid character within String: \"\\u{:04x}\".",
+                            u32::from(c)
+                        ),
+                        at: token.index() + i,
+                    });
+                }
+            }
             _ => {}
         }
     }
