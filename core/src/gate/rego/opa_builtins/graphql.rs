@@ -9,8 +9,8 @@
 //! Limits: a document of more than a million tokens is refused (OPA has none; its AST as a Rego
 //! value would be gigabytes), and one nesting deeper than gqlparser's 1,000 levels is an error as
 //! in OPA. Validating a query stops (the query is invalid, where OPA would go on) past 10,000
-//! selection sets nested through fragment spreads or a million selections visited
-//! (`graphql_query.rs`).
+//! selection sets nested through fragment spreads or a million steps (selections visited, field
+//! pairs compared; `graphql_query.rs`, `graphql_overlap.rs`).
 
 use regorus::Value;
 use serde_json::json;
@@ -217,8 +217,9 @@ mod tests {
     /// Documents that are small but long to walk: a chain of input types 30,000 long (checked
     /// for cycles without recursion), fragments spread within each other 20,000 deep (past the
     /// walk's 10,000 levels), a fragment of 5,000 selections spread by 300 operations (past
-    /// the walk's million selections). Each answers within seconds, on 64 MiB of stack as
-    /// evaluation threads have.
+    /// the walk's million steps), one field selected 200,000 times (2·10¹⁰ pairs to compare for
+    /// OverlappingFieldsCanBeMerged, past the same million steps; valid under OPA). Each answers
+    /// within seconds, on 64 MiB of stack as evaluation threads have.
     #[test]
     fn validation_of_hostile_documents_is_bounded() {
         let check = || {
@@ -234,6 +235,7 @@ mod tests {
                 .map(|i| format!("query Q{i} {{ ...F }}\n"))
                 .collect();
             spread.push_str(&format!("fragment F on Query {{ {} }}", "a ".repeat(5_000)));
+            let same = format!("{{ {} }}", "a ".repeat(200_000));
             for (call, input, want) in [
                 (
                     "graphql.schema_is_valid(input.s)",
@@ -248,6 +250,11 @@ mod tests {
                 (
                     "graphql.is_valid(input.q, `type Query { a: Int }`)",
                     json!({ "q": spread }),
+                    "false",
+                ),
+                (
+                    "graphql.is_valid(input.q, `type Query { a: Int }`)",
+                    json!({ "q": same }),
                     "false",
                 ),
             ] {

@@ -542,12 +542,10 @@ impl Reader {
             .map(|a| {
                 Ok(Argument {
                     name: name(a.name()),
-                    value: Some(self.value(
-                        &required(
-                            a.value().filter(|_| a.colon_token().is_some()),
-                            a.syntax(),
-                            "Expected :",
-                        )?,
+                    value: Some(self.after_colon(
+                        a.value(),
+                        a.colon_token(),
+                        a.syntax(),
                         constant,
                     )?),
                     comment: before(a.syntax()),
@@ -637,12 +635,10 @@ impl Reader {
                     .map(|f| {
                         Ok(ChildValue {
                             name: name(f.name()),
-                            value: Some(self.value(
-                                &required(
-                                    f.value().filter(|_| f.colon_token().is_some()),
-                                    f.syntax(),
-                                    "Expected :",
-                                )?,
+                            value: Some(self.after_colon(
+                                f.value(),
+                                f.colon_token(),
+                                f.syntax(),
                                 constant,
                             )?),
                             comment: before(f.syntax()),
@@ -658,6 +654,18 @@ impl Reader {
                 }
             }
         })
+    }
+
+    /// The value after `name:` in an argument or object field; both parts are required.
+    fn after_colon(
+        &mut self,
+        value: Option<cst::Value>,
+        colon: Option<SyntaxToken>,
+        node: &SyntaxNode,
+        constant: bool,
+    ) -> Parsed<Value> {
+        let value = required(value.filter(|_| colon.is_some()), node, "Expected :")?;
+        self.value(&value, constant)
     }
 
     fn ty(&mut self, t: &cst::Type) -> Parsed<Type> {

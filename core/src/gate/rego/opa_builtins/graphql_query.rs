@@ -3,8 +3,8 @@
 //! it (each operation with the fragments it spreads, then each fragment on its own), values carry
 //! the type their position expects, and the first rule broken is the error, in gqlparser's words.
 //!
-//! All of gqlparser's default rules are checked but OverlappingFieldsCanBeMerged: a query that
-//! selects one response name for two different fields (`{ x: a x: b }`) is valid here.
+//! All of gqlparser's default rules are checked, OverlappingFieldsCanBeMerged in
+//! `graphql_overlap.rs`.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -14,6 +14,7 @@ use super::graphql_ast::{
     Argument, ArgumentDefinition, Definition, Directive, Field, FieldDefinition,
     FragmentDefinition, Kind, QueryDocument, Selection, Type, Value, VariableDefinition,
 };
+use super::graphql_overlap::Overlap;
 use super::graphql_schema::{Schema, is_compatible};
 
 /// `Ok(())` when `doc` is valid against `schema`, else the first rule it breaks.
@@ -247,11 +248,12 @@ const MAX_INTROSPECTION_LISTS: usize = 3;
 /// Selection sets the walk may be inside at once, counted through fragment spreads (sealgate's
 /// limit: gqlparser's parser stops a document at 1,000 levels, but a chain of fragments each
 /// spreading the next goes deeper, and each level costs stack here).
-const MAX_WALK_DEPTH: usize = 10_000;
+pub(super) const MAX_WALK_DEPTH: usize = 10_000;
 
-/// Selections the walk may visit in all (sealgate's limit: a fragment of many selections spread
-/// by as many operations is walked once per operation, which grows with the square of the
-/// document).
+/// Steps the validation may take in all, selections visited and field pairs compared (sealgate's
+/// limit: a fragment of many selections spread by as many operations is walked once per
+/// operation, and one response name selected n times makes n² pairs, both growing with the square
+/// of the document).
 const MAX_WALK_STEPS: usize = 1_000_000;
 
 struct Walker<'a> {
@@ -266,6 +268,7 @@ struct Walker<'a> {
     depth: usize,
     /// Selections visited by every walk of this validation.
     steps: &'a Cell<usize>,
+    overlap: Overlap<'a>,
 }
 
 impl<'a> Walker<'a> {
@@ -284,6 +287,11 @@ impl<'a> Walker<'a> {
             spread: HashSet::new(),
             depth: 0,
             steps,
+            overlap: Overlap {
+                schema,
+                fragments,
+                steps,
+            },
         }
     }
 
@@ -294,17 +302,10 @@ impl<'a> Walker<'a> {
     ) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_WALK_DEPTH {
-            return Err(format!(
-                "selection sets nest more than {MAX_WALK_DEPTH} deep through fragment spreads, over sealgate's limit"
-            ));
+            return Err(too_deep());
         }
-        let steps = self.steps.get() + set.len();
-        self.steps.set(steps);
-        if steps > MAX_WALK_STEPS {
-            return Err(format!(
-                "validating the query visits more than {MAX_WALK_STEPS} selections (fragments spread many times?), over sealgate's limit"
-            ));
-        }
+        count_steps(self.steps, set.len())?;
+        self.overlap.within(parent, set)?;
         for s in set {
             self.selection(parent, s)?;
         }
@@ -636,6 +637,25 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// `n` more steps of the validation, else sealgate's limit.
+pub(super) fn count_steps(steps: &Cell<usize>, n: usize) -> Result<(), String> {
+    let total = steps.get().saturating_add(n);
+    steps.set(total);
+    if total > MAX_WALK_STEPS {
+        return Err(format!(
+            "validating the query takes more than {MAX_WALK_STEPS} steps (fragments spread many times? one field selected many times?), over sealgate's limit"
+        ));
+    }
+    Ok(())
+}
+
+/// Past [`MAX_WALK_DEPTH`] selection sets.
+pub(super) fn too_deep() -> String {
+    format!(
+        "selection sets nest more than {MAX_WALK_DEPTH} deep through fragment spreads, over sealgate's limit"
+    )
+}
+
 /// MaxIntrospectionDepth's walk: the fragments on the path (at which depth they were entered),
 /// what each fragment gave at a depth, how deep the selection sets are.
 #[derive(Default)]
@@ -646,7 +666,7 @@ struct Introspection<'a> {
 }
 
 /// The field every selection set has.
-static TYPENAME: LazyLock<FieldDefinition> = LazyLock::new(|| FieldDefinition {
+pub(super) static TYPENAME: LazyLock<FieldDefinition> = LazyLock::new(|| FieldDefinition {
     name: "__typename".to_owned(),
     ty: Some(Type {
         named_type: "String".to_owned(),

@@ -13,6 +13,7 @@ mod crypto;
 mod deprecated;
 mod graphql;
 mod graphql_ast;
+mod graphql_overlap;
 mod graphql_parse;
 mod graphql_query;
 mod graphql_schema;
