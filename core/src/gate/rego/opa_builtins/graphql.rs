@@ -16,7 +16,7 @@ use regorus::Value;
 use serde_json::json;
 
 use super::super::engine;
-use super::graphql_ast::{QueryDocument, SchemaDocument, decoded, pruned_json};
+use super::graphql_ast::{QueryDocument, SchemaDocument, Shape, decoded, pruned_json};
 use super::graphql_parse::{self, token_count};
 use super::graphql_query;
 use super::graphql_schema::{self, Schema};
@@ -65,7 +65,7 @@ fn ast_value<T: serde::Serialize>(ast: &T) -> Result<Value, String> {
 fn query_operand(args: &[Value]) -> Result<QueryDocument, String> {
     match args.first() {
         Some(Value::String(s)) => graphql_parse::query(s),
-        Some(v @ Value::Object(_)) => decoded(engine::to_json(v)),
+        Some(v @ Value::Object(_)) => decoded(engine::to_json(v), Shape::QueryDocument),
         _ => Err(operand_error(args, 0, "string or object")),
     }
 }
@@ -74,7 +74,7 @@ fn query_operand(args: &[Value]) -> Result<QueryDocument, String> {
 fn schema_operand(args: &[Value], index: usize) -> Result<SchemaDocument, String> {
     match args.get(index) {
         Some(Value::String(s)) => graphql_parse::schema(s),
-        Some(v @ Value::Object(_)) => decoded(engine::to_json(v)),
+        Some(v @ Value::Object(_)) => decoded(engine::to_json(v), Shape::SchemaDocument),
         _ => Err(operand_error(args, index, "string or object")),
     }
 }

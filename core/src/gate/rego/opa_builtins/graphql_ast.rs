@@ -336,21 +336,246 @@ fn pruned(value: Json) -> Option<Json> {
     }
 }
 
-/// An AST object decoded as Go's `json.Unmarshal` decodes it: a missing or null field is the
-/// zero value, a field of the wrong type is an error, unknown fields are ignored.
-pub(super) fn decoded<T: for<'de> Deserialize<'de>>(json: Json) -> Result<T, String> {
-    serde_json::from_value(without_nulls(json)).map_err(|e| e.to_string())
+/// An AST object decoded as Go's `json.Unmarshal` decodes it: keys matched ignoring case (but
+/// where gqlparser decodes a type itself: operations, fragments and selections), a missing or null
+/// field the zero value, a field of the wrong type an error, unknown fields ignored.
+pub(super) fn decoded<T: for<'de> Deserialize<'de>>(json: Json, shape: Shape) -> Result<T, String> {
+    serde_json::from_value(folded(json, shape)).map_err(|e| e.to_string())
 }
 
-fn without_nulls(value: Json) -> Json {
+/// The AST's types, as far as decoding JSON needs them.
+#[derive(Clone, Copy)]
+pub(super) enum Shape {
+    QueryDocument,
+    SchemaDocument,
+    Operation,
+    Fragment,
+    Field,
+    VariableDefinition,
+    Type,
+    Value,
+    Named,
+    Directive,
+    CommentGroup,
+    Comment,
+    SchemaDefinition,
+    OperationTypeDefinition,
+    Definition,
+    FieldDefinition,
+    EnumValueDefinition,
+    DirectiveDefinition,
+    Leaf,
+}
+
+impl Shape {
+    /// Whether gqlparser matches this type's keys exactly (its own `UnmarshalJSON`), and its
+    /// fields with their shapes (a list's elements have the shape).
+    fn fields(self) -> (bool, &'static [(&'static str, Shape)]) {
+        use Shape as S;
+        const COMMENTS: [(&str, Shape); 2] = [
+            ("BeforeDescriptionComment", S::CommentGroup),
+            ("AfterDescriptionComment", S::CommentGroup),
+        ];
+        match self {
+            S::QueryDocument => (
+                false,
+                &[
+                    ("Operations", S::Operation),
+                    ("Fragments", S::Fragment),
+                    ("Comment", S::CommentGroup),
+                ],
+            ),
+            S::Operation => (
+                true,
+                &[
+                    ("Operation", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("VariableDefinitions", S::VariableDefinition),
+                    ("Directives", S::Directive),
+                    ("SelectionSet", S::Field),
+                ],
+            ),
+            S::Fragment => (
+                true,
+                &[
+                    ("Name", S::Leaf),
+                    ("VariableDefinition", S::VariableDefinition),
+                    ("TypeCondition", S::Leaf),
+                    ("Directives", S::Directive),
+                    ("SelectionSet", S::Field),
+                ],
+            ),
+            S::Field => (
+                true,
+                &[
+                    ("Alias", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("Arguments", S::Named),
+                    ("Directives", S::Directive),
+                    ("SelectionSet", S::Field),
+                ],
+            ),
+            S::VariableDefinition => (
+                false,
+                &[
+                    ("Description", S::Leaf),
+                    ("Variable", S::Leaf),
+                    ("Type", S::Type),
+                    ("DefaultValue", S::Value),
+                    ("Directives", S::Directive),
+                    ("Comment", S::CommentGroup),
+                    ("Used", S::Leaf),
+                ],
+            ),
+            S::Type => (
+                false,
+                &[
+                    ("NamedType", S::Leaf),
+                    ("Elem", S::Type),
+                    ("NonNull", S::Leaf),
+                ],
+            ),
+            S::Value => (
+                false,
+                &[
+                    ("Raw", S::Leaf),
+                    ("Children", S::Named),
+                    ("Kind", S::Leaf),
+                    ("Comment", S::CommentGroup),
+                    ("ExpectedTypeHasDefault", S::Leaf),
+                ],
+            ),
+            // an argument, or a list element or object field of a value
+            S::Named => (
+                false,
+                &[
+                    ("Name", S::Leaf),
+                    ("Value", S::Value),
+                    ("Comment", S::CommentGroup),
+                ],
+            ),
+            S::Directive => (
+                false,
+                &[
+                    ("Name", S::Leaf),
+                    ("Arguments", S::Named),
+                    ("Location", S::Leaf),
+                ],
+            ),
+            S::CommentGroup => (false, &[("List", S::Comment)]),
+            S::Comment => (false, &[("Value", S::Leaf)]),
+            S::SchemaDocument => (
+                false,
+                &[
+                    ("Schema", S::SchemaDefinition),
+                    ("SchemaExtension", S::SchemaDefinition),
+                    ("Directives", S::DirectiveDefinition),
+                    ("DirectiveExtensions", S::DirectiveDefinition),
+                    ("Definitions", S::Definition),
+                    ("Extensions", S::Definition),
+                    ("Comment", S::CommentGroup),
+                ],
+            ),
+            S::SchemaDefinition => (
+                false,
+                &[
+                    ("Description", S::Leaf),
+                    ("Directives", S::Directive),
+                    ("OperationTypes", S::OperationTypeDefinition),
+                    COMMENTS[0],
+                    COMMENTS[1],
+                    ("EndOfDefinitionComment", S::CommentGroup),
+                ],
+            ),
+            S::OperationTypeDefinition => (
+                false,
+                &[
+                    ("Operation", S::Leaf),
+                    ("Type", S::Leaf),
+                    ("Comment", S::CommentGroup),
+                ],
+            ),
+            S::Definition => (
+                false,
+                &[
+                    ("Kind", S::Leaf),
+                    ("Description", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("Directives", S::Directive),
+                    ("Interfaces", S::Leaf),
+                    ("Fields", S::FieldDefinition),
+                    ("Types", S::Leaf),
+                    ("EnumValues", S::EnumValueDefinition),
+                    ("BuiltIn", S::Leaf),
+                    COMMENTS[0],
+                    COMMENTS[1],
+                    ("EndOfDefinitionComment", S::CommentGroup),
+                ],
+            ),
+            // a field, input field or argument definition
+            S::FieldDefinition => (
+                false,
+                &[
+                    ("Description", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("Arguments", S::FieldDefinition),
+                    ("DefaultValue", S::Value),
+                    ("Type", S::Type),
+                    ("Directives", S::Directive),
+                    COMMENTS[0],
+                    COMMENTS[1],
+                ],
+            ),
+            S::EnumValueDefinition => (
+                false,
+                &[
+                    ("Description", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("Directives", S::Directive),
+                    COMMENTS[0],
+                    COMMENTS[1],
+                ],
+            ),
+            S::DirectiveDefinition => (
+                false,
+                &[
+                    ("Description", S::Leaf),
+                    ("Name", S::Leaf),
+                    ("Arguments", S::FieldDefinition),
+                    ("Directives", S::Directive),
+                    ("Locations", S::Leaf),
+                    ("IsRepeatable", S::Leaf),
+                    COMMENTS[0],
+                    COMMENTS[1],
+                ],
+            ),
+            S::Leaf => (true, &[]),
+        }
+    }
+}
+
+/// `value` with its keys named as the fields they decode into (unknown keys and nulls dropped:
+/// Go leaves those fields as they are).
+fn folded(value: Json, shape: Shape) -> Json {
     match value {
-        Json::Array(items) => Json::Array(items.into_iter().map(without_nulls).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, without_nulls(v)))
-                .collect(),
-        ),
-        scalar => scalar,
+        Json::Array(items) => Json::Array(items.into_iter().map(|v| folded(v, shape)).collect()),
+        Json::Object(map) if !matches!(shape, Shape::Leaf) => {
+            let (exact, fields) = shape.fields();
+            let mut out = serde_json::Map::new();
+            for (key, v) in map {
+                let field = fields.iter().find(|(name, _)| *name == key).or_else(|| {
+                    fields
+                        .iter()
+                        .find(|(name, _)| !exact && name.eq_ignore_ascii_case(&key))
+                });
+                if let Some(&(name, child)) = field
+                    && !v.is_null()
+                {
+                    out.insert(name.to_owned(), folded(v, child));
+                }
+            }
+            Json::Object(out)
+        }
+        other => other,
     }
 }
