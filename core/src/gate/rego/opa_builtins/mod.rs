@@ -13,6 +13,13 @@ mod aws;
 mod crypto;
 mod deprecated;
 mod globs;
+mod graphql;
+mod graphql_ast;
+mod graphql_overlap;
+mod graphql_parse;
+mod graphql_query;
+mod graphql_schema;
+mod graphql_syntax_extras;
 mod json_schema;
 mod jwt;
 mod jwt_sign;
@@ -53,6 +60,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(x509::BUILTINS)
         .chain(private_keys::BUILTINS)
         .chain(template::BUILTINS)
+        .chain(graphql::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
@@ -117,6 +125,7 @@ fn refusal(name: &str, args: &[Value]) -> Option<String> {
         | "providers.aws.sign_req" => args
             .iter()
             .find_map(|a| guards::written_out(std::slice::from_ref(a))),
+        _ if name.starts_with("graphql.") => graphql::refusal(args),
         _ => None,
     }
 }
