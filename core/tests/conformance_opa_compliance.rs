@@ -24,13 +24,70 @@ const OPA_VERSION: &str = "v1.22.3";
 /// a policy gate must not. A case that calls one is skipped (and listed).
 const DISABLED_BUILTINS: &[&str] = &["http.send", "net.lookup_ip_addr", "opa.runtime"];
 
+/// Why the cases that still fail do, by the start of their note (measured 2026-12-06; each is
+/// a regorus difference sealgate cannot rewrite at load time, or a gap named here).
+const WHY_FAILING: &[(&str, &str)] = &[
+    (
+        "completedoc/number: 3.0",
+        "regorus keeps no float identity: `3.0` is the integer 3",
+    ),
+    (
+        "objectunionn/merge objects extended",
+        "regorus keeps no float identity: `5.0` is the integer 5",
+    ),
+    (
+        "sprintf/float/",
+        "regorus keeps no float identity (`%f` of 1e2 prints 100) and does not parse `1.0e2`-style literals in sets",
+    ),
+    (
+        "strings/sprintf: float too big",
+        "regorus refuses numbers beyond f64 (`1e400`)",
+    ),
+    (
+        "comparisonexpr/decimals order",
+        "regorus refuses numbers beyond f64",
+    ),
+    (
+        "jsonbuiltins/unmarshal number with large exponent",
+        "regorus refuses numbers beyond f64",
+    ),
+    (
+        "providers-aws-sign_req/failure-simple-bad timestamp",
+        "regorus reads `-1e9` as the integer -1000000000, so the float OPA refuses cannot be told apart",
+    ),
+    (
+        "refheads/general, set leaf, deep query",
+        "regorus answers a query below a partial set's ref head with only the literal rule's element",
+    ),
+    (
+        "aggregates/member check set with with both key and value",
+        "regorus: `\"foo\", \"foo\" in {…}` (key and value membership of a set) is false",
+    ),
+    (
+        "negation/not-body: negated and non-negated unification",
+        "regorus does not reorder a negated statement after the binding it needs",
+    ),
+    (
+        "regometadatachain/package spanning modules",
+        "`rego.metadata.chain()` is rewritten per module: package annotations in another file are not seen",
+    ),
+    (
+        "regoparsemodule/ok",
+        "`rego.parse_module` is not implemented (regorus's AST is not OPA's)",
+    ),
+    (
+        "rego_v2_import/",
+        "`import rego.v2` in a v0 module: v1 keywords are not switched on there",
+    ),
+];
+
 /// Builtins that only OPA's Go test harness registers: the `opa` binary refuses them ("undefined
 /// function test.sleep"), and so does sealgate. A case that calls one is skipped (and listed).
 const HARNESS_BUILTINS: &[&str] = &["test.sleep"];
 
 /// Pass rate below which the test fails: the numbers are reported in docs/conformance.md, and a
 /// drop below what this commit measured is a regression.
-const MIN_PASSING: usize = 4152;
+const MIN_PASSING: usize = 4385;
 
 #[derive(Deserialize)]
 struct CaseFile {
@@ -275,6 +332,17 @@ fn conformance_opa_compliance() {
             t.pass, t.fail, t.skip
         )
         .unwrap();
+    }
+    section.push_str("\n### Failing cases, and why\n\n");
+    for (folder, why) in &failures {
+        for w in why {
+            let note = w.split(": ").next().unwrap_or(w);
+            let reason = WHY_FAILING
+                .iter()
+                .find(|(prefix, _)| w.starts_with(prefix))
+                .map_or("not yet examined", |(_, reason)| reason);
+            writeln!(section, "- {folder}: {note}: {reason}").unwrap();
+        }
     }
     section.push_str("\n### Skipped cases\n\n");
     for s in &skipped {
