@@ -109,17 +109,29 @@ async fn cert(State(state): State<ApiState>) -> Response {
     }
 }
 
+/// 429 when the client has spent its budget for `path` (verify and rotate: decryption oracles).
+fn over_limit(
+    state: &ApiState,
+    path: &str,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Option<Response> {
+    (!state.limit.admit(path, headers, Some(peer.ip()))).then(|| {
+        text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate limit exceeded; retry later\n",
+        )
+    })
+}
+
 async fn verify(
     State(state): State<ApiState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.limit.admit("/v1/verify", &headers, Some(peer.ip())) {
-        return text(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate limit exceeded; retry later\n",
-        );
+    if let Some(refused) = over_limit(&state, "/v1/verify", &headers, peer) {
+        return refused;
     }
     let sealed = match parse_sealed_secret(&body) {
         Ok(sealed) => sealed,
@@ -139,11 +151,8 @@ async fn rotate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.limit.admit("/v1/rotate", &headers, Some(peer.ip())) {
-        return text(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate limit exceeded; retry later\n",
-        );
+    if let Some(refused) = over_limit(&state, "/v1/rotate", &headers, peer) {
+        return refused;
     }
     let sealed = match parse_sealed_secret(&body) {
         Ok(sealed) => sealed,

@@ -6,14 +6,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::graphql_ast::{
+use super::ast::{
     ArgumentDefinition, Definition, Directive, DirectiveDefinition, FieldDefinition, Kind,
     SchemaDocument, Type, Value,
 };
-use super::graphql_parse;
+use super::parse;
 
 /// gqlparser's prelude, without its descriptions.
-const PRELUDE: &str = include_str!("graphql_prelude.graphql");
+const PRELUDE: &str = include_str!("prelude.graphql");
 
 /// The directives the prelude declares, which a schema may declare again.
 const PRELUDE_DIRECTIVES: [&str; 6] = [
@@ -27,7 +27,7 @@ const PRELUDE_DIRECTIVES: [&str; 6] = [
 
 /// The prelude parsed once, its definitions marked built in.
 static PRELUDE_DOCUMENT: LazyLock<Result<SchemaDocument, String>> = LazyLock::new(|| {
-    let mut prelude = graphql_parse::schema(PRELUDE)?;
+    let mut prelude = parse::schema(PRELUDE)?;
     for dir in &mut prelude.directives {
         if dir.name == "deprecated" {
             dir.locations.push("DIRECTIVE_DEFINITION".to_owned());

@@ -12,11 +12,11 @@
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
-use super::graphql_ast::{
+use super::ast::{
     Argument, Definition, Field, FieldDefinition, FragmentDefinition, Kind, Selection, Type, Value,
 };
-use super::graphql_query::{MAX_WALK_DEPTH, TYPENAME, count_steps, too_deep};
-use super::graphql_schema::Schema;
+use super::query::{MAX_WALK_DEPTH, TYPENAME, count_steps, too_deep};
+use super::schema::Schema;
 
 /// A field with the response name it is selected under and the type it is selected on.
 struct Collected<'a> {

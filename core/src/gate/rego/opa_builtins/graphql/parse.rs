@@ -1,4 +1,4 @@
-//! GraphQL source to gqlparser's AST ([`super::graphql_ast`]) as gqlparser v2.5.64's `ParseQuery`
+//! GraphQL source to gqlparser's AST ([`super::ast`]) as gqlparser v2.5.64's `ParseQuery`
 //! and `ParseSchema` build it: apollo-parser's lossless tree, read with gqlparser's rules on top
 //! (a query document holds only operations and fragments, a schema document only type-system
 //! definitions; `{}`, `()` and empty extensions are errors; variables are refused where values are
@@ -6,7 +6,7 @@
 //! places them.
 //!
 //! Descriptions on operations and fragments and variables on fragments, which apollo-parser does
-//! not know, are cut out first ([`super::graphql_syntax_extras`]). Where apollo-parser's grammar
+//! not know, are cut out first ([`super::syntax_extras`]). Where apollo-parser's grammar
 //! is still narrower than gqlparser's, the document is an error here and parses under OPA:
 //! descriptions on variables, `extend directive`, directives on a directive definition, the
 //! `DIRECTIVE_DEFINITION` location, variables in a variable's directives or an input
@@ -17,13 +17,13 @@ use std::collections::HashMap;
 use apollo_parser::cst::{self, CstNode};
 use apollo_parser::{Lexer, Parser, SyntaxKind, SyntaxNode, SyntaxToken, TokenKind};
 
-use super::graphql_ast::{
+use super::ast::{
     Argument, ArgumentDefinition, ChildValue, Comment, CommentGroup, Definition, Directive,
     DirectiveDefinition, EnumValueDefinition, Field, FieldDefinition, FragmentDefinition,
     FragmentSpread, InlineFragment, Kind, OperationDefinition, OperationTypeDefinition,
     QueryDocument, SchemaDefinition, SchemaDocument, Selection, Type, Value, VariableDefinition,
 };
-use super::graphql_syntax_extras::{self, Extras};
+use super::syntax_extras::{self, Extras};
 
 /// gqlparser's `MaxNestingDepth`: selection sets, list and object values and list types, counted
 /// together.
@@ -136,7 +136,7 @@ fn query_document(source: &str) -> Parsed<QueryDocument> {
         // apollo-parser refuses a document without definitions, gqlparser does not
         return Ok(doc);
     }
-    let (source, extras) = graphql_syntax_extras::cut(source);
+    let (source, extras) = syntax_extras::cut(source);
     reader.extras = extras;
     for definition in tree(&source)?.definitions() {
         match definition {

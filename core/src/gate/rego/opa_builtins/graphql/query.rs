@@ -4,18 +4,18 @@
 //! the type their position expects, and the first rule broken is the error, in gqlparser's words.
 //!
 //! All of gqlparser's default rules are checked, OverlappingFieldsCanBeMerged in
-//! `graphql_overlap.rs`.
+//! `overlap.rs`.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::graphql_ast::{
+use super::ast::{
     Argument, ArgumentDefinition, Definition, Directive, Field, FieldDefinition,
     FragmentDefinition, Kind, QueryDocument, Selection, Type, Value, VariableDefinition,
 };
-use super::graphql_overlap::Overlap;
-use super::graphql_schema::{Schema, is_compatible};
+use super::overlap::Overlap;
+use super::schema::{Schema, is_compatible};
 
 /// `Ok(())` when `doc` is valid against `schema`, else the first rule it breaks.
 pub(super) fn validate(schema: &Schema, doc: &QueryDocument) -> Result<(), String> {

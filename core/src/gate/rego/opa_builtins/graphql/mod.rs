@@ -1,6 +1,6 @@
 //! OPA's `graphql.*` builtins as OPA v1.22.3 computes them with gqlparser v2.5.64:
 //! `graphql.parse_query(q)` and `graphql.parse_schema(s)` return gqlparser's AST as pruned JSON
-//! (see [`super::graphql_ast`]); `graphql.parse(q, s)` returns `[query_ast, schema_ast]` after
+//! (see [`ast`]); `graphql.parse(q, s)` returns `[query_ast, schema_ast]` after
 //! validating both; `graphql.parse_and_verify(q, s)` returns `[true, query_ast, schema_ast]`, or
 //! `[false, {}, {}]` instead of an error; `graphql.is_valid(q, s)` and
 //! `graphql.schema_is_valid(s)` are `false` instead of an error. A query or schema is a string of
@@ -10,16 +10,22 @@
 //! value would be gigabytes), and one nesting deeper than gqlparser's 1,000 levels is an error as
 //! in OPA. Validating a query stops (the query is invalid, where OPA would go on) past 10,000
 //! selection sets nested through fragment spreads or a million steps (selections visited, field
-//! pairs compared; `graphql_query.rs`, `graphql_overlap.rs`).
+//! pairs compared; `query.rs`, `overlap.rs`).
 
 use regorus::Value;
 use serde_json::json;
 
+mod ast;
+mod overlap;
+mod parse;
+mod query;
+mod schema;
+mod syntax_extras;
+
+use self::ast::{QueryDocument, SchemaDocument, Shape, decoded, pruned_json};
+use self::parse::token_count;
+use self::schema::Schema;
 use super::super::engine;
-use super::graphql_ast::{QueryDocument, SchemaDocument, Shape, decoded, pruned_json};
-use super::graphql_parse::{self, token_count};
-use super::graphql_query;
-use super::graphql_schema::{self, Schema};
 use super::{Builtin, guards, operand_error};
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
@@ -45,14 +51,14 @@ pub(super) fn refusal(args: &[Value]) -> Option<String> {
 
 fn parse_query(args: &[Value]) -> Result<Value, String> {
     match args.first() {
-        Some(Value::String(s)) => ast_value(&graphql_parse::query(s)?),
+        Some(Value::String(s)) => ast_value(&parse::query(s)?),
         _ => Err(operand_error(args, 0, "string")),
     }
 }
 
 fn parse_schema(args: &[Value]) -> Result<Value, String> {
     match args.first() {
-        Some(Value::String(s)) => ast_value(&graphql_parse::schema(s)?),
+        Some(Value::String(s)) => ast_value(&parse::schema(s)?),
         _ => Err(operand_error(args, 0, "string")),
     }
 }
@@ -64,7 +70,7 @@ fn ast_value<T: serde::Serialize>(ast: &T) -> Result<Value, String> {
 /// A query operand: GraphQL text, or an AST object decoded as gqlparser decodes JSON.
 fn query_operand(args: &[Value]) -> Result<QueryDocument, String> {
     match args.first() {
-        Some(Value::String(s)) => graphql_parse::query(s),
+        Some(Value::String(s)) => parse::query(s),
         Some(v @ Value::Object(_)) => decoded(engine::to_json(v), Shape::QueryDocument),
         _ => Err(operand_error(args, 0, "string or object")),
     }
@@ -73,7 +79,7 @@ fn query_operand(args: &[Value]) -> Result<QueryDocument, String> {
 /// A schema operand (operand `index`), not yet validated.
 fn schema_operand(args: &[Value], index: usize) -> Result<SchemaDocument, String> {
     match args.get(index) {
-        Some(Value::String(s)) => graphql_parse::schema(s),
+        Some(Value::String(s)) => parse::schema(s),
         Some(v @ Value::Object(_)) => decoded(engine::to_json(v), Shape::SchemaDocument),
         _ => Err(operand_error(args, index, "string or object")),
     }
@@ -85,9 +91,9 @@ fn verified(args: &[Value]) -> Result<(serde_json::Value, serde_json::Value), St
     let query = query_operand(args)?;
     let schema_doc = schema_operand(args, 1)?;
     let schema_ast = pruned_json(&schema_doc)?;
-    let schema: Schema = graphql_schema::validated(&schema_doc)?;
+    let schema: Schema = schema::validated(&schema_doc)?;
     let query_ast = pruned_json(&query)?;
-    graphql_query::validate(&schema, &query).map_err(|e| format!("{e} in GraphQL query"))?;
+    query::validate(&schema, &query).map_err(|e| format!("{e} in GraphQL query"))?;
     Ok((query_ast, schema_ast))
 }
 
@@ -105,14 +111,14 @@ fn parse_and_verify(args: &[Value]) -> Result<Value, String> {
 
 fn is_valid(args: &[Value]) -> Result<Value, String> {
     let valid = query_operand(args).and_then(|query| {
-        let schema = graphql_schema::validated(&schema_operand(args, 1)?)?;
-        graphql_query::validate(&schema, &query)
+        let schema = schema::validated(&schema_operand(args, 1)?)?;
+        query::validate(&schema, &query)
     });
     Ok(Value::from(valid.is_ok()))
 }
 
 fn schema_is_valid(args: &[Value]) -> Result<Value, String> {
-    let valid = schema_operand(args, 0).and_then(|doc| graphql_schema::validated(&doc));
+    let valid = schema_operand(args, 0).and_then(|doc| schema::validated(&doc));
     Ok(Value::from(valid.is_ok()))
 }
 
@@ -141,8 +147,7 @@ mod tests {
     /// undefined, a builtin error under OPA's default non-strict builtin errors).
     #[test]
     fn computes_what_opa_computes() {
-        let cases: Json =
-            serde_json::from_str(include_str!("graphql_cases.json")).unwrap_or_default();
+        let cases: Json = serde_json::from_str(include_str!("cases.json")).unwrap_or_default();
         let cases = cases.as_array().cloned().unwrap_or_default();
         assert!(cases.len() > 150, "{}", cases.len());
         for case in cases {
