@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use super::plaintext::Plaintext;
 // crate-visible for OPA's `strings.render_template` (see `parse_go_template`)
 pub(crate) use parse::{Arg, Node, Pipeline};
+#[cfg(feature = "gate")]
 pub(crate) use walk::{Model, Walk};
 
 /// Why one `template.data` entry could not be rendered. Messages name the entry and the
@@ -90,6 +91,7 @@ fn render_one(source: &str, values: &BTreeMap<String, Plaintext>) -> Result<Plai
 /// (`gate::rego::opa_builtins::template`), which runs Go's templates over JSON values with Go's
 /// own functions. SealedSecret templates do not go through here.
 /// `known` says which function names the executor has: Go resolves them when parsing.
+#[cfg(feature = "gate")]
 pub(crate) fn parse_go_template(
     source: &str,
     known: &dyn Fn(&str) -> bool,
