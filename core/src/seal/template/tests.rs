@@ -257,13 +257,8 @@ fn long_runs_of_spaces_in_an_action_take_linear_time() {
         " ".repeat(1 << 20),
         "\t".repeat(1 << 20)
     );
-    let start = std::time::Instant::now();
+    // quadratic, this ran for hours (a hang, not a slow test: speed is the benchmarks' business)
     assert_eq!(ok(&source), "1");
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
     assert_eq!(ok("{{ print 1   -}}   x"), "1x");
 }
 
