@@ -335,7 +335,7 @@ fn a_render_that_never_ends_is_stopped_at_the_render_timeout() {
         "{{- range $i := until 1000000 }}{{- range $j := until 1000000 }}{{- end }}{{- end }}\n",
     )
     .unwrap();
-    let started = std::time::Instant::now();
+    // (without the timeout this call would not return for days)
     let out = validate(
         dir.path(),
         &["--helm", "--render-timeout", "2", "charts/web"],
@@ -351,6 +351,4 @@ fn a_render_that_never_ends_is_stopped_at_the_render_timeout() {
             && stderr.contains("--render-timeout"),
         "{stderr}"
     );
-    // stopped, not waited for (a generous bound: this is not a timing assertion on speed)
-    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
