@@ -217,6 +217,10 @@ pub(crate) fn add_policy(
     }
     let text: &str =
         &super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.into());
+    let as_v1 = v0
+        .then(|| super::logic_operators::rego_v2_in_v0(text))
+        .flatten();
+    let text = as_v1.as_deref().unwrap_or(text);
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0);

@@ -795,6 +795,30 @@ fn fnv(path: &str) -> u32 {
     })
 }
 
+/// In a Rego v0 module, `import rego.v2` as `import rego.v1`: OPA (v1.22.3) reads `rego.v2` as
+/// implying `rego.v1` (a v0 module importing it gets `if`, `contains`, `in` and `every`), and
+/// regorus knows only `rego.v1` there. Run after [`rewrite`], which reads `rego.v2` for the logic
+/// operators; same length, so every position stays.
+pub(crate) fn rego_v2_in_v0(text: &str) -> Option<String> {
+    if !text.contains("rego.v2") {
+        return None;
+    }
+    let tokens = super::source_edits::tokens("<rego.v2>", text)?;
+    let mut out = text.to_owned();
+    let mut changed = false;
+    for window in tokens.windows(4) {
+        let [import, rego, dot, version] = window else {
+            continue;
+        };
+        if import.1 == "import" && rego.1 == "rego" && dot.1 == "." && version.1 == "v2" {
+            let at = version.2.start as usize;
+            out.replace_range(at..at + 2, "v1");
+            changed = true;
+        }
+    }
+    changed.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -824,6 +848,32 @@ mod tests {
 
     fn module(imports: &str, rules: &str) -> String {
         format!("package t\n{imports}\n\n{rules}\n")
+    }
+
+    /// OPA: `import rego.v2` in a v0 module implies `rego.v1` (OPA's compliance cases
+    /// `v0/rego_v2_import`); the import is read as a token, never in a string.
+    #[test]
+    fn rego_v2_in_a_v0_module_switches_on_v1_keywords() {
+        let text = "package t\nimport rego.v2\n\np contains x if {\n  some x in input.xs\n  x > 1 or x < 0\n}\n";
+        let mut e = engine::new_engine(Duration::from_secs(5)).unwrap();
+        engine::add_policy(&mut e, "t.rego", text, true).unwrap();
+        e.set_input(regorus::Value::from_json_str(r#"{"xs": [-1, 1, 2]}"#).unwrap());
+        let p = e
+            .eval_rule("data.t.p".into())
+            .unwrap()
+            .to_json_str()
+            .unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&p).unwrap(),
+            serde_json::json!([-1, 2]),
+            "the set {{-1, 2}}"
+        );
+        let quoted = "package t\nimport rego.v1\n\nm := \"import rego.v2\"\n";
+        assert_eq!(rego_v2_in_v0(quoted), None);
+        assert_eq!(
+            rego_v2_in_v0("package t\nimport rego.v2\n").as_deref(),
+            Some("package t\nimport rego.v1\n")
+        );
     }
 
     /// Each value is what `opa eval` (v1.22.3) gives for the same policy and input.
