@@ -25,6 +25,7 @@ mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
+mod peer_opa_parse_module;
 mod peer_opa_x509;
 mod peer_rego_undefined;
 mod seal_roundtrip_properties;

@@ -40,8 +40,15 @@ pub(crate) fn limits() -> PolicyLengthConfig {
 /// `text` as a regorus source under [`limits`], or `None` when it is over them (the engine then
 /// reports it).
 pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
-    if overlong_line(text).is_some() {
-        return None;
+    checked_source(path, text).ok()
+}
+
+/// [`source`] with the limit `text` is over.
+fn checked_source(path: &str, text: &str) -> Result<Source, String> {
+    if let Some(line) = overlong_line(text) {
+        return Err(format!(
+            "{path}: line {line} is {MAX_COLUMNS} bytes or longer"
+        ));
     }
     let limits = limits();
     Source::from_contents_with_limits(
@@ -50,7 +57,7 @@ pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
         limits.max_file_bytes,
         limits.max_lines,
     )
-    .ok()
+    .map_err(|e| e.to_string())
 }
 
 /// A lexer over `source` with [`limits`]' column limit.
@@ -63,13 +70,18 @@ pub(crate) fn lexer(source: &Source) -> Lexer<'_> {
 /// `text` parsed as a Rego v0 or v1 module, or `None` when it does not parse (the engine then
 /// reports the syntax error itself).
 pub(crate) fn module(path: &str, text: &str, v0: bool) -> Option<Module> {
-    let source = source(path, text)?;
-    let mut parser = Parser::new(&source).ok()?;
+    parsed(path, text, v0).ok()
+}
+
+/// [`module`] with the reason a text does not parse (regorus's message, or the limit it is over).
+pub(crate) fn parsed(path: &str, text: &str, v0: bool) -> Result<Module, String> {
+    let source = checked_source(path, text)?;
+    let mut parser = Parser::new(&source).map_err(|e| e.to_string())?;
     parser.set_max_col(limits().max_col);
     if !v0 {
-        parser.enable_rego_v1().ok()?;
+        parser.enable_rego_v1().map_err(|e| e.to_string())?;
     }
-    parser.parse().ok()
+    parser.parse().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod json_schema;
 mod jwt;
 mod jwt_sign;
 mod net;
+mod parse_module;
 mod private_keys;
 mod strings;
 mod template;
@@ -55,6 +56,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(private_keys::BUILTINS)
         .chain(template::BUILTINS)
         .chain(graphql::BUILTINS)
+        .chain(parse_module::BUILTINS)
 }
 
 /// Registers every builtin of this module on a fresh engine; `strict` is OPA's
