@@ -6,8 +6,11 @@
 //! A module matches when both give the same AST or both refuse it (a parse error: undefined).
 //! The count of matching modules may not fall below [`MIN_MATCHING`]; the differences left are
 //! listed by kind (the first JSON path where the two differ, or which side refused).
-//! Known kinds (see `opa_builtins/parse_module/mod.rs`): regorus refuses or accepts a module
-//! OPA's v1 parser does not, and what regorus's AST does not carry.
+//! Measured 2026-12-06: 4,220 of 4,476 alike (2,406 parsed, 1,814 refused by both); the 256
+//! left are modules regorus 0.14 does not parse (OPA's logic operators and `not` bodies,
+//! template strings, keywords as ref heads, numbers beyond f64, one past sealgate's nesting
+//! limit) and one `not { x }` (see `opa_builtins/parse_module/mod.rs`). Run with
+//! `SEALGATE_SHOW_MODULE=<n>` to print module n and both ASTs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -20,9 +23,12 @@ use crate::peer;
 
 const TEST: &str = "peer_opa_parse_module";
 
-/// Modules whose AST (or refusal) matched OPA's when this test was last measured: fewer is a
-/// regression.
-const MIN_MATCHING: usize = 0;
+/// Modules whose AST (or refusal) matched OPA's when this test was last measured (2026-12-06,
+/// 4,476 modules): fewer is a regression.
+const MIN_MATCHING: usize = 4220;
+
+/// Of those, modules both parsed to the same AST (the rest both refused).
+const MIN_PARSED_ALIKE: usize = 2406;
 
 /// The query both sides run: each module's AST as JSON text by its index (a refused module is
 /// absent); text, because OPA's AST of a module holding `1e400` is beyond serde_json's numbers.
@@ -223,8 +229,8 @@ fn parse_module_gives_opas_ast_on_public_modules() {
         eprintln!("--- opa\n{}", want.get(&key).unwrap_or(&Value::Null));
     }
     assert!(
-        both_parse > 0,
-        "no module parsed alike: the comparison proves nothing"
+        both_parse >= MIN_PARSED_ALIKE,
+        "{both_parse} modules parse to opa's AST, fewer than the {MIN_PARSED_ALIKE} measured"
     );
     assert!(
         matching >= MIN_MATCHING,
