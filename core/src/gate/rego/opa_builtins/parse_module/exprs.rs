@@ -1,6 +1,7 @@
 //! regorus's expressions and queries read as OPA's parser builds them: operators become calls
 //! (`x + 1` is `plus(x, 1)`, `x in xs` is `internal.member_2(x, xs)`), `-x` is `minus(0, x)`,
-//! `input` and `data` alone are refs, and every `_` is a fresh `$N` numbered in source order
+//! `input` and `data` alone are refs (a `with` target naming a function stays a variable),
+//! `not x` is a `not` term where OPA reads `not` bodies, and every `_` is a fresh `$N` numbered in source order
 //! across the module, as OPA's parser numbers them.
 
 use regorus::Value;
@@ -25,6 +26,36 @@ fn var_name(expr: &Expr) -> Option<&str> {
         Expr::Var { value, .. } => value.as_string().ok().map(|s| s.as_ref()),
         _ => None,
     }
+}
+
+/// OPA's builtin for an infix operator.
+fn infix_name(expr: &Expr) -> Option<&'static str> {
+    Some(match expr {
+        Expr::BinExpr { op, .. } => match op {
+            BinOp::Union => "or",
+            BinOp::Intersection => "and",
+        },
+        Expr::BoolExpr { op, .. } => match op {
+            BoolOp::Lt => "lt",
+            BoolOp::Le => "lte",
+            BoolOp::Eq => "equal",
+            BoolOp::Ge => "gte",
+            BoolOp::Gt => "gt",
+            BoolOp::Ne => "neq",
+        },
+        Expr::ArithExpr { op, .. } => match op {
+            ArithOp::Add => "plus",
+            ArithOp::Sub => "minus",
+            ArithOp::Mul => "mul",
+            ArithOp::Div => "div",
+            ArithOp::Mod => "rem",
+        },
+        Expr::AssignExpr { op, .. } => match op {
+            AssignOp::Eq => "eq",
+            AssignOp::ColEq => "assign",
+        },
+        _ => return None,
+    })
 }
 
 impl Reader {
@@ -110,40 +141,11 @@ impl Reader {
                 }
                 parts
             }
-            Expr::BinExpr { op, lhs, rhs, .. } => {
-                let name = match op {
-                    BinOp::Union => "or",
-                    BinOp::Intersection => "and",
-                };
-                binary(self, name, lhs, rhs)?
-            }
-            Expr::BoolExpr { op, lhs, rhs, .. } => {
-                let name = match op {
-                    BoolOp::Lt => "lt",
-                    BoolOp::Le => "lte",
-                    BoolOp::Eq => "equal",
-                    BoolOp::Ge => "gte",
-                    BoolOp::Gt => "gt",
-                    BoolOp::Ne => "neq",
-                };
-                binary(self, name, lhs, rhs)?
-            }
-            Expr::ArithExpr { op, lhs, rhs, .. } => {
-                let name = match op {
-                    ArithOp::Add => "plus",
-                    ArithOp::Sub => "minus",
-                    ArithOp::Mul => "mul",
-                    ArithOp::Div => "div",
-                    ArithOp::Mod => "rem",
-                };
-                binary(self, name, lhs, rhs)?
-            }
-            Expr::AssignExpr { op, lhs, rhs, .. } => {
-                let name = match op {
-                    AssignOp::Eq => "eq",
-                    AssignOp::ColEq => "assign",
-                };
-                binary(self, name, lhs, rhs)?
+            Expr::BinExpr { lhs, rhs, .. }
+            | Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. }
+            | Expr::AssignExpr { lhs, rhs, .. } => {
+                binary(self, infix_name(expr).unwrap_or_default(), lhs, rhs)?
             }
             Expr::Membership {
                 key,
@@ -152,14 +154,49 @@ impl Reader {
                 ..
             } => self.membership(key.as_deref(), value, collection)?,
             Expr::UnaryExpr { expr: operand, .. } if !matches!(**operand, Expr::Number { .. }) => {
-                vec![
-                    terms::operator("minus"),
-                    Term::Number(Value::from(0)),
-                    self.term(operand)?,
-                ]
+                match self.negated_leftmost(operand)? {
+                    Term::Call(parts) => parts,
+                    _ => return Err("unexpected - token: expected a reference".to_owned()),
+                }
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// `-` before an operator chain: regorus reads `-x + 1` as `-(x + 1)`; OPA's minus takes
+    /// the reference right after it (`minus(0, x) + 1`), the leftmost operand of the chain.
+    fn negated_leftmost(&mut self, expr: &Expr) -> Result<Term, Refused> {
+        let chain = |this: &mut Self, op: Term, lhs: &Expr, rhs: &Expr| {
+            let lhs = this.negated_leftmost(lhs)?;
+            Ok::<_, Refused>(Term::Call(vec![op, lhs, this.term(rhs)?]))
+        };
+        match expr {
+            Expr::ArithExpr { lhs, rhs, .. }
+            | Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::BinExpr { lhs, rhs, .. } => {
+                let op = terms::operator(infix_name(expr).unwrap_or_default());
+                chain(self, op, lhs, rhs)
+            }
+            Expr::Membership {
+                key: None,
+                value,
+                collection,
+                ..
+            } => chain(
+                self,
+                terms::operator("internal.member_2"),
+                value,
+                collection,
+            ),
+            Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } | Expr::Call { .. } => {
+                Ok(Term::Call(vec![
+                    terms::operator("minus"),
+                    Term::Number(Value::from(0)),
+                    self.term(expr)?,
+                ]))
+            }
+            _ => Err("unexpected - token: expected a reference".to_owned()),
+        }
     }
 
     /// `k, v in xs` / `v in xs` as the parts of OPA's `internal.member_3` / `_2` call.

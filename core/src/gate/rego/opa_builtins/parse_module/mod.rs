@@ -9,8 +9,8 @@
 //! `ProcessAnnotation`). `peer_opa_parse_module` compares this with the real `opa` on every
 //! module of OPA's compliance suite and the conftest and gatekeeper-library policies.
 //!
-//! Where sealgate differs (measured by `peer_opa_parse_module`: 4,220 of 4,476 modules alike,
-//! 2,406 of them parsed, the rest refused by both; every difference left is a refusal, undefined
+//! Where sealgate differs (measured by `peer_opa_parse_module`: 4,225 of 4,481 modules alike,
+//! 2,411 of them parsed, the rest refused by both; every difference left is a refusal, undefined
 //! or under `--strict-builtin-errors` an error, where OPA gives an AST):
 //! - what regorus 0.14 does not parse: template strings (`$"…{x}"`), the logic operators and
 //!   `not { … }` bodies of `import future.keywords.and`/`.or`/`.not` and `rego.v2` (sealgate
@@ -20,7 +20,10 @@
 //! - a text whose brackets nest deeper than `nesting::MAX_NESTING` (OPA parses it; regorus
 //!   would take exponential time), or over `parse.rs`'s size limits;
 //! - a module regorus's v1 parser accepts and OPA's refuses comes out as regorus reads it
-//!   (none in the corpus), and regorus binds `-x + 1` as `-(x + 1)` (OPA: `minus(0, x) + 1`).
+//!   (none in the corpus).
+//!
+//! regorus binds `-x + 1` as `-(x + 1)`; the minus is moved back onto `x` as OPA reads it
+//! (`plus(minus(0, x), 1)`).
 //!
 //! A parse error's message is regorus's, prefixed `rego_parse_error:` as OPA's is.
 
