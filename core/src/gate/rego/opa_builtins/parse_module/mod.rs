@@ -18,7 +18,8 @@
 //!   `not { x }` comes out as `not` of the set `{x}`), keywords as the head of a ref
 //!   (`as.foo`, `some.foo`, `every.foo`), numbers beyond f64;
 //! - a text whose brackets nest deeper than `nesting::MAX_NESTING` (OPA parses it; regorus
-//!   would take exponential time), or over `parse.rs`'s size limits;
+//!   would take exponential time), with more than `chains::MAX_CHAIN` operators in one
+//!   expression (regorus's AST would overflow the stack), or over `parse.rs`'s size limits;
 //! - a module regorus's v1 parser accepts and OPA's refuses comes out as regorus reads it
 //!   (none in the corpus).
 //!
@@ -27,6 +28,7 @@
 //!
 //! A parse error's message is regorus's, prefixed `rego_parse_error:` as OPA's is.
 
+mod chains;
 mod comments;
 mod exprs;
 mod rules;
@@ -41,10 +43,28 @@ use terms::{Term, object};
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[("rego.parse_module", 2, parse_module)];
 
+/// Stack of the thread a module is read on: regorus's AST recurses once per nesting level
+/// (brackets up to `nesting::MAX_NESTING`, operators up to `chains::MAX_CHAIN`), and so do
+/// reading and dropping it; an evaluation thread's stack may be 2 MiB.
+const STACK_BYTES: usize = 64 << 20;
+
 fn parse_module(args: &[Value]) -> Result<Value, String> {
-    let file = string_operand(args, 0)?;
-    let text = string_operand(args, 1)?;
-    module_json(file, text).map_err(|e| format!("rego_parse_error: {e}"))
+    let file = string_operand(args, 0)?.to_owned();
+    let text = string_operand(args, 1)?.to_owned();
+    if let Some(line) = chains::overlong_chain(&file, &text) {
+        return Err(format!(
+            "rego_parse_error: {file}:{line}: more than {} operators in one expression; sealgate reads no longer chains",
+            chains::MAX_CHAIN
+        ));
+    }
+    std::thread::Builder::new()
+        .name("rego.parse_module".to_owned())
+        .stack_size(STACK_BYTES)
+        .spawn(move || module_json(&file, &text))
+        .map_err(|e| format!("cannot start the parse: {e}"))?
+        .join()
+        .map_err(|_| "the parse failed".to_owned())?
+        .map_err(|e| format!("rego_parse_error: {e}"))
 }
 
 /// `text` as OPA's module JSON.
@@ -134,7 +154,8 @@ mod tests {
 
     /// Hostile texts are refused quickly with their reason, never a crash or a hang: brackets
     /// nested deeper than sealgate parses (regorus takes exponential time), a line longer than
-    /// regorus reports on, a module over the size limit.
+    /// regorus reports on, a module over the size limit, an operator chain longer than
+    /// sealgate reads.
     #[test]
     fn hostile_texts_are_refused() {
         let deep = format!(
@@ -149,5 +170,16 @@ mod tests {
         assert!(error.contains("line 3 is 65535 bytes or longer"), "{error}");
         let big = format!("package p\n\n{}", "x := 1\n".repeat(3_000_000));
         assert!(parse(&big, true).is_err());
+        // a thousand operators overflowed a 2 MiB stack reading regorus's AST: the longest
+        // chain read is read on its own stack, a longer one is refused before it is parsed
+        let chain = |n: usize| format!("package p\n\nx := {}1\n", "1 + ".repeat(n));
+        let longest = parse(&chain(super::chains::MAX_CHAIN), true).expect("parses");
+        assert!(longest.is_some());
+        let lines = chain(100_000).replace("+ ", "+\n");
+        let error = parse(&lines, true).expect_err("too long");
+        assert!(
+            error.contains("g.rego:503: more than 500 operators"),
+            "{error}"
+        );
     }
 }

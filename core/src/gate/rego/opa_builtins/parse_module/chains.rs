@@ -1,0 +1,96 @@
+//! How long a chain of operators `rego.parse_module` reads, checked on the tokens before
+//! regorus parses them.
+//!
+//! regorus parses `1 + 1 + … + 1` without recursion but builds one nested node per operator,
+//! and dropping that tree (regorus), like reading it (here), recurses once per level: a chain
+//! of a thousand operators overflowed a 2 MiB thread's stack (the process aborts). The text of
+//! this builtin comes from data at evaluation time, so it is bounded before it is parsed: the
+//! operators of one expression, summed over the brackets it is nested in, may number at most
+//! [`MAX_CHAIN`] (hand-written Rego has a handful; OPA has no such limit).
+
+use regorus::unstable::TokenKind;
+
+use crate::gate::rego::parse;
+
+/// Most operators in one expression, counted through the brackets around it.
+pub(super) const MAX_CHAIN: usize = 500;
+
+const OPERATORS: [&str; 14] = [
+    "+", "-", "*", "/", "%", "&", "|", "==", "!=", "<", "<=", ">", ">=", "in",
+];
+
+/// The line where `text` has a longer chain than [`MAX_CHAIN`], if any (a text that does not
+/// lex is left to the parser to report).
+pub(super) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
+    let source = parse::source(file, text)?;
+    let mut lexer = parse::lexer(&source);
+    // operators so far in the expression at each open bracket, and whether it is a `(`
+    let mut levels: Vec<(usize, bool)> = vec![(0, false)];
+    let mut last_line = 1;
+    let mut last_was_operator = false;
+    loop {
+        let token = lexer.next_token().ok()?;
+        if token.0 == TokenKind::Eof {
+            return None;
+        }
+        let text = token.1.text();
+        let is_operator = OPERATORS.contains(&text);
+        // a new line ends a statement, unless in parentheses or next to an operator
+        let in_parens = levels.last().is_some_and(|l| l.1);
+        if token.1.line != last_line
+            && !in_parens
+            && !is_operator
+            && !last_was_operator
+            && let Some(level) = levels.last_mut()
+        {
+            level.0 = 0;
+        }
+        match text {
+            "(" | "[" | "{" | "set(" => levels.push((0, text == "(" || text == "set(")),
+            ")" | "]" | "}" if levels.len() > 1 => {
+                levels.pop();
+            }
+            "," | ";" | ":" | ":=" | "=" | "if" | "else" | "with" | "as" | "some" | "not" => {
+                if let Some(level) = levels.last_mut() {
+                    level.0 = 0;
+                }
+            }
+            _ if is_operator => {
+                if let Some(level) = levels.last_mut() {
+                    level.0 += 1;
+                }
+                if levels.iter().map(|l| l.0).sum::<usize>() > MAX_CHAIN {
+                    return Some(token.1.line);
+                }
+            }
+            _ => {}
+        }
+        last_line = token.1.line;
+        last_was_operator = is_operator;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_chains_are_found_through_brackets_and_lines() {
+        let chain = |n: usize| "1 + ".repeat(n) + "1";
+        let ok = format!("package p\n\nx := {}\n", chain(MAX_CHAIN));
+        assert_eq!(overlong_chain("p.rego", &ok), None);
+        let long = format!("package p\n\nx := {}\n", chain(MAX_CHAIN + 1));
+        assert_eq!(overlong_chain("p.rego", &long), Some(3));
+        let lines = format!(
+            "package p\n\nx := {}\n",
+            chain(MAX_CHAIN + 1).replace("+ ", "+\n")
+        );
+        assert!(overlong_chain("p.rego", &lines).is_some());
+        let parens = format!("package p\n\nx := (1 + ({}))\n", chain(MAX_CHAIN));
+        assert!(overlong_chain("p.rego", &parens).is_some());
+        // many statements of one operator each are no chain
+        let body = "\tinput.x == 1\n".repeat(2 * MAX_CHAIN);
+        let many = format!("package p\n\np if {{\n{body}}}\n");
+        assert_eq!(overlong_chain("p.rego", &many), None);
+    }
+}
