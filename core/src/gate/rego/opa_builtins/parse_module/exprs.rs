@@ -8,10 +8,13 @@ use regorus::Value;
 use regorus::unstable::{ArithOp, AssignOp, BinOp, BoolOp, Expr, Literal, LiteralStmt, Query};
 
 use super::terms::{self, Term, Terms};
+use crate::gate::rego::guards;
 
 /// Converts expressions in source order, numbering wildcards as it goes.
 pub(super) struct Reader {
     wildcards: usize,
+    /// Terms read so far: the AST is bounded like every builtin's result (`guards`).
+    terms: usize,
     /// `import future.keywords.not` (or `future.keywords`, `rego.v2`): OPA then writes
     /// `not x` as a `not` term holding the body `x`.
     not_bodies: bool,
@@ -63,6 +66,7 @@ impl Reader {
     pub fn new(not_bodies: bool) -> Self {
         Reader {
             wildcards: 0,
+            terms: 0,
             not_bodies,
         }
     }
@@ -221,6 +225,12 @@ impl Reader {
 
     /// One term.
     pub fn term(&mut self, expr: &Expr) -> Result<Term, Refused> {
+        self.terms += 1;
+        if let Some(problem) = guards::over_elements(self.terms as f64) {
+            return Err(format!(
+                "the module's AST is too large: {problem}; sealgate refuses to allocate that much for one builtin call"
+            ));
+        }
         if let Some(parts) = self.call_parts(expr)? {
             return Ok(Term::Call(parts));
         }

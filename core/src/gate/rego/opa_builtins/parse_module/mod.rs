@@ -19,7 +19,8 @@
 //!   (`as.foo`, `some.foo`, `every.foo`), numbers beyond f64;
 //! - a text whose brackets nest deeper than `nesting::MAX_NESTING` (OPA parses it; regorus
 //!   would take exponential time), with more than `chains::MAX_CHAIN` operators in one
-//!   expression (regorus's AST would overflow the stack), or over `parse.rs`'s size limits;
+//!   expression (regorus's AST would overflow the stack), over `parse.rs`'s size limits, or
+//!   with more terms than `guards` lets a builtin's result hold;
 //! - a module regorus's v1 parser accepts and OPA's refuses comes out as regorus reads it
 //!   (none in the corpus).
 //!
@@ -170,6 +171,10 @@ mod tests {
         assert!(error.contains("line 3 is 65535 bytes or longer"), "{error}");
         let big = format!("package p\n\n{}", "x := 1\n".repeat(3_000_000));
         assert!(parse(&big, true).is_err());
+        let line = format!("{}\n", "1,".repeat(20_000));
+        let terms = format!("package p\n\nx := [\n{}1]\n", line.repeat(51));
+        let error = parse(&terms, true).expect_err("too many terms");
+        assert!(error.contains("the module's AST is too large"), "{error}");
         // a thousand operators overflowed a 2 MiB stack reading regorus's AST: the longest
         // chain read is read on its own stack, a longer one is refused before it is parsed
         let chain = |n: usize| format!("package p\n\nx := {}1\n", "1 + ".repeat(n));
