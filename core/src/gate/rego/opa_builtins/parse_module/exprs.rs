@@ -324,7 +324,16 @@ impl Reader {
                 )?)]),
             ),
             Literal::Expr { expr, .. } => (false, self.statement_terms(expr)?),
-            Literal::NotExpr { expr, .. } => (true, self.statement_terms(expr)?),
+            Literal::NotExpr { expr, .. } => match &**expr {
+                // `not { x }` where OPA reads `not` bodies: regorus reads the set `{x}`
+                Expr::Set { span, items, .. }
+                    if self.not_bodies && items.len() == 1 && span.text().starts_with('{') =>
+                {
+                    let body = terms::Expr::new(self.statement_terms(&items[0])?);
+                    (false, Terms::Not(Box::new(body), true))
+                }
+                _ => (true, self.statement_terms(expr)?),
+            },
             Literal::Every {
                 key,
                 value,
@@ -359,7 +368,7 @@ impl Reader {
         if negated && self.not_bodies {
             return Ok(terms::Expr {
                 with,
-                ..terms::Expr::new(Terms::Not(Box::new(terms::Expr::new(terms))))
+                ..terms::Expr::new(Terms::Not(Box::new(terms::Expr::new(terms)), false))
             });
         }
         Ok(terms::Expr {

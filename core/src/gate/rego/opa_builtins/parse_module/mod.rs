@@ -9,14 +9,14 @@
 //! `ProcessAnnotation`). `peer_opa_parse_module` compares this with the real `opa` on every
 //! module of OPA's compliance suite and the conftest and gatekeeper-library policies.
 //!
-//! Where sealgate differs (measured by `peer_opa_parse_module`: 4,225 of 4,481 modules alike,
-//! 2,411 of them parsed, the rest refused by both; every difference left is a refusal, undefined
+//! Where sealgate differs (measured by `peer_opa_parse_module`: 4,226 of 4,481 modules alike,
+//! 2,412 of them parsed, the rest refused by both; every difference left is a refusal, undefined
 //! or under `--strict-builtin-errors` an error, where OPA gives an AST):
 //! - what regorus 0.14 does not parse: template strings (`$"…{x}"`), the logic operators and
 //!   `not { … }` bodies of `import future.keywords.and`/`.or`/`.not` and `rego.v2` (sealgate
-//!   rewrites those in policies at load time, not in a text given to this builtin; a one-line
-//!   `not { x }` comes out as `not` of the set `{x}`), keywords as the head of a ref
-//!   (`as.foo`, `some.foo`, `every.foo`), numbers beyond f64;
+//!   rewrites those in policies at load time, not in a text given to this builtin; a
+//!   `not { x }` of one expression regorus reads as a set, which is read back as OPA's body),
+//!   keywords as the head of a ref (`as.foo`, `some.foo`, `every.foo`), numbers beyond f64;
 //! - a text whose brackets nest deeper than `nesting::MAX_NESTING` (OPA parses it; regorus
 //!   would take exponential time), with more than `chains::MAX_CHAIN` operators in one
 //!   expression (regorus's AST would overflow the stack), over `parse.rs`'s size limits, or

@@ -38,8 +38,9 @@ pub(super) enum Terms {
     Call(Vec<Term>),
     /// `some x, y` / `some x in xs` (a `internal.member_2` call).
     Some(Vec<Term>),
-    /// `not x` where OPA reads `not` bodies (`import future.keywords.not`): the body `x`.
-    Not(Box<Expr>),
+    /// `not x` where OPA reads `not` bodies (`import future.keywords.not`): the body `x`, and
+    /// whether it was written in braces (`not { x }`).
+    Not(Box<Expr>, bool),
     Every {
         key: Option<Term>,
         value: Term,
@@ -275,10 +276,10 @@ impl Expr {
             Terms::Term(t) => t.to_value(),
             Terms::Call(terms) => array(terms),
             Terms::Some(symbols) => object([("symbols", array(symbols))]),
-            Terms::Not(body) => object([
+            Terms::Not(body, explicit) => object([
                 ("type", Value::from("not")),
                 ("body", Value::from(vec![body.to_value(0)])),
-                ("explicit_body", Value::from(false)),
+                ("explicit_body", Value::from(*explicit)),
             ]),
             Terms::Every {
                 key,
