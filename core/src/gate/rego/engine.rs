@@ -10,7 +10,7 @@ use regorus::{Engine, Value as RegoValue};
 use serde_json::Value;
 
 use super::error::{self, RegoError};
-use super::metadata::AnnotationSet;
+use super::module_set::ModuleSet;
 
 /// Which Rego dialect user policies are written in (`--rego-version`, v1 by default like conftest ≥ 0.60).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -169,19 +169,19 @@ pub(crate) fn add_policy_within(
     path: &str,
     text: &str,
     v0: bool,
-    annotations: &AnnotationSet,
+    modules: &ModuleSet,
     limit: Duration,
 ) -> Result<String, RegoError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut owned = std::mem::replace(engine, Engine::new());
     let (owned_path, owned_text) = (path.to_owned(), text.to_owned());
-    let annotations = annotations.clone();
+    let modules = modules.clone();
     std::thread::Builder::new()
         .name("rego-parse".to_owned())
         // the main thread's stack size: the parser recurses per nesting level
         .stack_size(8 * 1024 * 1024)
         .spawn(move || {
-            let result = add_module(&mut owned, &owned_path, &owned_text, v0, &annotations);
+            let result = add_module(&mut owned, &owned_path, &owned_text, v0, &modules);
             let _ = tx.send((owned, result));
         })
         .map_err(|e| RegoError::Compile {
@@ -208,18 +208,18 @@ pub(crate) fn add_policy(
     text: &str,
     v0: bool,
 ) -> Result<String, RegoError> {
-    add_module(engine, path, text, v0, &AnnotationSet::default())
+    add_module(engine, path, text, v0, &ModuleSet::default())
 }
 
-/// Loads one module through every load-time rewrite, then regorus's parser. `annotations` holds
-/// the `# METADATA` blocks of all modules loaded together ([`AnnotationSet::of`]), which
-/// `rego.metadata.chain()` reads across files as OPA does.
+/// Loads one module through every load-time rewrite, then regorus's parser. `modules` is what
+/// the rewrites need to know of all modules loaded together ([`ModuleSet::of`]): OPA reads a
+/// package across files.
 pub(crate) fn add_module(
     engine: &mut Engine,
     path: &str,
     text: &str,
     v0: bool,
-    annotations: &AnnotationSet,
+    modules: &ModuleSet,
 ) -> Result<String, RegoError> {
     if let Some(line) = super::parse::overlong_line(text) {
         let length = text.split('\n').nth(line - 1).map_or(0, str::len);
@@ -234,7 +234,7 @@ pub(crate) fn add_module(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
-    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0, annotations) {
+    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0, modules) {
         return loaded;
     }
     let text: &str =
@@ -245,7 +245,7 @@ pub(crate) fn add_module(
     let text = as_v1.as_deref().unwrap_or(text);
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
-    let annotated = super::metadata::rewrite(path, text, v0, annotations);
+    let annotated = super::metadata::rewrite(path, text, v0, &modules.annotations);
     let text = annotated.as_deref().unwrap_or(text);
     let split = if v0 {
         super::chained::split(path, text)
@@ -259,6 +259,7 @@ pub(crate) fn add_module(
     let text = super::with_builtins::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::walk_calls::rewrite(path, &text).unwrap_or(text);
     let text = super::set_membership::rewrite(path, &text, v0).unwrap_or(text);
+    let text = super::ref_heads::rewrite(path, &text, v0, &modules.general_refs).unwrap_or(text);
     let text = super::negated_unification::rewrite(path, &text, v0).unwrap_or(text);
     // A rewrite can lengthen a line; regorus's error formatting panics past 65,535 columns.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -433,10 +434,9 @@ pub(crate) fn query_json(modules: &[&str], v0: bool, query: &str) -> String {
         Err(e) => return format!("error: {e}"),
     };
     let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}.rego")).collect();
-    let annotations =
-        AnnotationSet::of(names.iter().zip(modules).map(|(n, m)| (n.as_str(), *m, v0)));
+    let module_set = ModuleSet::of(names.iter().zip(modules).map(|(n, m)| (n.as_str(), *m, v0)));
     for (name, m) in names.iter().zip(modules) {
-        if let Err(e) = add_module(&mut engine, name, m, v0, &annotations) {
+        if let Err(e) = add_module(&mut engine, name, m, v0, &module_set) {
             return format!("error: {e}");
         }
     }

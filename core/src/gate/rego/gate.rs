@@ -11,7 +11,7 @@ use super::data::{cert_data, merge_data, merge_value};
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
 use super::glob::namespace_glob;
-use super::metadata::AnnotationSet;
+use super::module_set::ModuleSet;
 use super::types::{DocOutcome, Evaluation, InputDoc, RegoOptions};
 use super::{conftest, conftest_builtins, gatekeeper, load};
 
@@ -56,7 +56,7 @@ impl RegoGate {
             let mut builtin_packages = Vec::new();
             let v0_of =
                 |file: &load::RegoFile| !file.builtin && options.rego_version == RegoVersion::V0;
-            let annotations = AnnotationSet::of(
+            let module_set = ModuleSet::of(
                 material
                     .rego
                     .iter()
@@ -69,7 +69,7 @@ impl RegoGate {
                     &file.path,
                     &file.text,
                     v0,
-                    &annotations,
+                    &module_set,
                     options.timeout,
                 )?;
                 if file.builtin {

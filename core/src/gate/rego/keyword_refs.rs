@@ -25,7 +25,7 @@ use regorus::Engine;
 use regorus::unstable::{Parser, Rule, RuleHead, TokenKind};
 
 use super::error::RegoError;
-use super::metadata::AnnotationSet;
+use super::module_set::ModuleSet;
 use super::source_edits::Token;
 
 /// Keywords in every Rego version (regorus refuses them as a reference's first part).
@@ -47,12 +47,12 @@ pub(crate) fn add_policy(
     path: &str,
     text: &str,
     v0: bool,
-    annotations: &AnnotationSet,
+    modules: &ModuleSet,
 ) -> Option<Result<String, RegoError>> {
     let parts = split(path, text, v0)?;
     let mut package = None;
     for part in &parts {
-        match super::engine::add_module(engine, path, part, v0, annotations) {
+        match super::engine::add_module(engine, path, part, v0, modules) {
             Ok(p) => {
                 package.get_or_insert(p);
             }

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use regorus::unstable::{Expr, Module, Parser, Rule, RuleHead};
+use regorus::unstable::{Expr, Module, Rule, RuleHead};
 use serde_json::{Map, Value};
 
 const RULE_CALL: &str = "rego.metadata.rule()";
@@ -82,16 +82,6 @@ fn ground_prefix(refr: &Expr) -> Vec<String> {
     parts.into_iter().rev().map_while(|p| p).collect()
 }
 
-fn package_of(module: &Module) -> Option<Vec<String>> {
-    Some(
-        Parser::get_path_ref_components(&module.package.refr)
-            .ok()?
-            .iter()
-            .map(|s| s.text().to_string())
-            .collect(),
-    )
-}
-
 /// The `# METADATA` blocks of modules loaded together that `rego.metadata.chain()` reads beyond
 /// the rule's own, as OPA's `AnnotationSet` holds them: a package's `package`-scope block, and
 /// by path (package and rule name, without `data`) the `document`-scope blocks of rules and the
@@ -103,25 +93,15 @@ pub(crate) struct AnnotationSet {
 }
 
 impl AnnotationSet {
-    /// The blocks of `modules` (path, text, Rego v0). They are read only when one of the modules
-    /// calls `rego.metadata.chain()`; a module that does not parse adds none (loading it reports
-    /// its syntax error).
-    pub(crate) fn of<'a>(modules: impl IntoIterator<Item = (&'a str, &'a str, bool)>) -> Self {
-        let modules: Vec<_> = modules.into_iter().collect();
-        let mut set = Self::default();
-        if modules.iter().any(|(_, text, _)| text.contains(CHAIN_CALL)) {
-            for (path, text, v0) in modules {
-                if let Some(module) = super::parse::module(path, text, v0) {
-                    let lines: Vec<&str> = text.lines().collect();
-                    set.add(&module, &lines);
-                }
-            }
+    /// Adds the blocks of `module`, parsed from `text`. Only a text that could hold one is read
+    /// further (a `# METADATA` comment).
+    pub(super) fn add(&mut self, module: &Module, text: &str) {
+        if !text.contains("METADATA") {
+            return;
         }
-        set
-    }
-
-    fn add(&mut self, module: &Module, lines: &[&str]) {
-        let Some(package) = package_of(module) else {
+        let lines: Vec<&str> = text.lines().collect();
+        let lines = lines.as_slice();
+        let Some(package) = super::parse::package(module) else {
             return;
         };
         if let Some(fields) = block(lines, module.package.span.line as usize, "package") {
@@ -153,9 +133,9 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool, others: &AnnotationSet) 
     }
     let module = super::parse::module(path, text, v0)?;
     let lines: Vec<&str> = text.lines().collect();
-    let package = package_of(&module)?;
+    let package = super::parse::package(&module)?;
     let mut own = AnnotationSet::default();
-    own.add(&module, &lines);
+    own.add(&module, text);
     let rules = rules_of(&module);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for rule in &rules {

@@ -72,6 +72,17 @@ pub(crate) fn module(path: &str, text: &str, v0: bool) -> Option<Module> {
     parser.parse().ok()
 }
 
+/// The package path of a parsed module (`["a", "b"]` of `package a.b`).
+pub(crate) fn package(module: &Module) -> Option<Vec<String>> {
+    Some(
+        Parser::get_path_ref_components(&module.package.refr)
+            .ok()?
+            .iter()
+            .map(|s| s.text().to_string())
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use regorus::Value as RegoValue;
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
 use super::load::{self, PolicySource};
-use super::metadata::AnnotationSet;
+use super::module_set::ModuleSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TestOutcome {
@@ -87,7 +87,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
     let material = load::collect(&sources)?;
     let mut engine = engine::new_engine(options.timeout)?;
     let v0_of = |file: &load::RegoFile| !file.builtin && options.rego_version == RegoVersion::V0;
-    let annotations = AnnotationSet::of(
+    let module_set = ModuleSet::of(
         material
             .rego
             .iter()
@@ -99,7 +99,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             &file.path,
             &file.text,
             v0_of(file),
-            &annotations,
+            &module_set,
         )?;
     }
     for (path, doc) in load::collect_data(&options.data)? {

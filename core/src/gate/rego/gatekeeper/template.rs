@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::super::engine::{self, RegoVersion};
 use super::super::error::RegoError;
-use super::super::metadata::AnnotationSet;
+use super::super::module_set::ModuleSet;
 use super::{string_list, text};
 
 const TEMPLATE_GROUP: &str = "templates.gatekeeper.sh/";
@@ -110,7 +110,7 @@ pub(crate) fn compile_template(
     let lib_modules: Vec<String> = (0..libs.len())
         .map(|i| format!("{file}#{name}/libs[{i}]"))
         .collect();
-    let annotations = AnnotationSet::of(
+    let module_set = ModuleSet::of(
         std::iter::once((module.as_str(), rego.as_str(), v0)).chain(
             lib_modules
                 .iter()
@@ -118,11 +118,10 @@ pub(crate) fn compile_template(
                 .map(|(m, lib)| (m.as_str(), lib.as_str(), v0)),
         ),
     );
-    let package =
-        engine::add_policy_within(&mut engine, &module, &rego, v0, &annotations, timeout)?;
+    let package = engine::add_policy_within(&mut engine, &module, &rego, v0, &module_set, timeout)?;
     for (module, lib) in lib_modules.iter().zip(&libs) {
         super::super::nesting::check(module, lib)?;
-        engine::add_policy_within(&mut engine, module, lib, v0, &annotations, timeout)?;
+        engine::add_policy_within(&mut engine, module, lib, v0, &module_set, timeout)?;
     }
     // A substring test errs on the safe side: a template that merely mentions "inventory" gets
     // `data.inventory` loaded for nothing, while one that reads it can never go without.
