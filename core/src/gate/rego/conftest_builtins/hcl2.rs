@@ -7,7 +7,8 @@
 //! escaped as `$${`/`%%{`, interpolations as `${source}`, directives as `%{if …}`/`%{for …}`),
 //! a template that is one interpolation is that expression; anything else is `${source}`, the
 //! expression's own source text (with hcl2json's trailing `)` quirk). The source text needs
-//! spans, which is why this reads hcl-rs's lossless parser (`hcl-edit`).
+//! spans, which is why this reads hcl-rs's lossless parser (`hcl-edit`). String values are NFC
+//! (cty normalizes them); quoted strings may not span lines (hclsyntax refuses them).
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -15,7 +16,7 @@ use std::ops::Range;
 use hcl_edit::expr::{Expression, ObjectKey, UnaryOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::{Directive, Element, Strip, Template};
-use hcl_edit::{Number, Span};
+use hcl_edit::{Decorated, Number, Span};
 use serde_json::{Map, Value};
 
 /// Deepest bracket nesting read: the parser recurses per level, and a hostile file must not
@@ -158,8 +159,8 @@ impl Converter<'_> {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
             Expression::Number(n) => number(n.value()),
-            Expression::String(s) => Value::String(escape(s.value())),
-            Expression::StringTemplate(t) => match single_interpolation(t) {
+            Expression::String(s) => Value::String(self.quoted(s)?),
+            Expression::StringTemplate(t) => match self.single_line_template(t)? {
                 Some(inner) => self.expr(inner)?,
                 None => Value::String(self.template(t)?),
             },
@@ -210,8 +211,8 @@ impl Converter<'_> {
             Expression::Null(_) => "null".to_string(),
             Expression::Bool(b) => b.value().to_string(),
             Expression::Number(n) => escape(&number_text(n.value())),
-            Expression::String(s) => escape(s.value()),
-            Expression::StringTemplate(t) => match single_interpolation(t) {
+            Expression::String(s) => self.quoted(s)?,
+            Expression::StringTemplate(t) => match self.single_line_template(t)? {
                 Some(inner) => self.string_part(inner)?,
                 None => self.template(t)?,
             },
@@ -223,6 +224,58 @@ impl Converter<'_> {
             }
             _ => self.wrap(e)?,
         })
+    }
+
+    /// A string literal's value, refused if the quoted string spans lines.
+    fn quoted(&self, s: &Decorated<String>) -> anyhow::Result<String> {
+        self.single_line(s.span())?;
+        Ok(escape(&nfc(s.value())))
+    }
+
+    /// hclsyntax's "Invalid multi-line string": a raw line break inside quotes.
+    fn single_line(&self, span: Option<Range<usize>>) -> anyhow::Result<()> {
+        let text = span.as_ref().and_then(|r| self.src.get(r.clone()));
+        if let Some(text) = text
+            && text.starts_with('"')
+            && text.contains('\n')
+        {
+            anyhow::bail!(
+                "quoted strings may not be split over multiple lines{}",
+                self.at(span)
+            );
+        }
+        Ok(())
+    }
+
+    /// Refuses a quoted template with a raw line break in its text; then its
+    /// [`single_interpolation`].
+    fn single_line_template<'t>(&self, t: &'t Template) -> anyhow::Result<Option<&'t Expression>> {
+        for el in t.iter() {
+            match el {
+                Element::Literal(l) => {
+                    let text = l.span().and_then(|r| self.src.get(r));
+                    if text.is_some_and(|t| t.contains('\n')) {
+                        anyhow::bail!(
+                            "quoted strings may not be split over multiple lines{}",
+                            self.at(l.span())
+                        );
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        self.single_line_template(&d.if_expr.template)?;
+                        if let Some(e) = &d.else_expr {
+                            self.single_line_template(&e.template)?;
+                        }
+                    }
+                    Directive::For(d) => {
+                        self.single_line_template(&d.for_expr.template)?;
+                    }
+                },
+                Element::Interpolation(_) => {}
+            }
+        }
+        Ok(single_interpolation(t))
     }
 
     fn template(&self, t: &Template) -> anyhow::Result<String> {
@@ -316,7 +369,7 @@ fn flatten_nested<'a>(
 ) {
     for el in t.iter() {
         match el {
-            Element::Literal(s) => out.push(Piece::Literal(s.value().clone())),
+            Element::Literal(s) => out.push(Piece::Literal(nfc(s.value()))),
             Element::Interpolation(i) => mark(out, Piece::Interpolation(&i.expr), i.strip),
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
@@ -352,6 +405,13 @@ fn single_interpolation(t: &Template) -> Option<&Expression> {
         (Some(Element::Interpolation(i)), None) => Some(&i.expr),
         _ => None,
     }
+}
+
+/// cty's string normalization (Unicode NFC).
+fn nfc(s: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+        .normalize(s)
+        .into_owned()
 }
 
 /// hcl2json's `escapeLiteral`: literal text that would read as a template sequence.
@@ -470,6 +530,12 @@ resource "aws_elastic_beanstalk_environment" "example" {
         assert!(parse("a = 1\na = 2\n").is_err());
         assert!(parse("b {}\nb \"x\" {}\n").is_err());
         assert!(parse("a = ").is_err());
+        assert!(parse("a = \"x\ny\"\n").is_err());
+        assert!(parse("a = \"${b}x\ny\"\n").is_err());
+        assert_eq!(
+            parse("a = \"an\u{303}o\"\n").unwrap(),
+            json!({"a": "a\u{f1}o"})
+        );
         assert!(parse(&format!("a = {}1{}", "[".repeat(100), "]".repeat(100))).is_err());
     }
 }
