@@ -520,6 +520,23 @@ resource "aws_elastic_beanstalk_environment" "example" {
         assert_eq!(parse(input).unwrap(), want);
     }
 
+    /// At the bound, every kind of nesting parses on a test thread's small stack; one more is refused.
+    #[test]
+    fn nesting_is_bounded() {
+        let n = MAX_DEPTH;
+        let deep = [
+            format!("a = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+            format!("a = {}1{}\n", "(".repeat(n), ")".repeat(n)),
+            format!("a = {}1{}\n", "{b = ".repeat(n), "}".repeat(n)),
+            format!("a = {}x{}\n", "\"${".repeat(n), "}\"".repeat(n)),
+            format!("{}\n{}\n", "b {\n".repeat(n), "}\n".repeat(n)),
+        ];
+        for text in &deep {
+            parse(text).unwrap();
+        }
+        assert!(check_depth(&"[".repeat(n + 1)).is_err());
+    }
+
     #[test]
     fn literals_strips_and_errors() {
         let v = parse("a = -1\nb = \"${true}\"\nc = \"x ${~ y ~} z\"\nd = [1.5, null, \"$${x}\"]\ne = { k = 1, \"q\" = f(x) }\n").unwrap();
