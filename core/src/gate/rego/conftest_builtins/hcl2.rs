@@ -26,7 +26,15 @@ const MAX_DEPTH: usize = 64;
 /// Parses `text` as conftest's hcl2 parser does.
 pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
     check_depth(text)?;
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| anyhow::anyhow!("hcl2: {e}"))?;
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        let at = e.location();
+        anyhow::anyhow!(
+            "hcl2: line {}, column {}: {}",
+            at.line(),
+            at.column(),
+            e.message()
+        )
+    })?;
     let conv = Converter { src: text };
     Ok(Value::Object(
         conv.body(&body).map_err(|e| anyhow::anyhow!("hcl2: {e}"))?,

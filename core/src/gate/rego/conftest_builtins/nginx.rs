@@ -37,16 +37,10 @@ struct Token {
     kind: Kind,
     text: String,
     line: usize,
-    column: usize,
 }
 
-fn token(kind: Kind, text: String, line: usize, column: usize) -> Token {
-    Token {
-        kind,
-        text,
-        line,
-        column,
-    }
+fn token(kind: Kind, text: String, line: usize) -> Token {
+    Token { kind, text, line }
 }
 
 /// gonginx's lexer, one token at a time (the parser looks one token ahead, and an error past
@@ -55,7 +49,6 @@ struct Lexer {
     chars: Vec<char>,
     pos: usize,
     line: usize,
-    column: usize,
     in_lua: bool,
     latest_lua_keyword: bool,
     error: Option<String>,
@@ -69,7 +62,6 @@ impl Lexer {
             chars: text.chars().collect(),
             pos: 0,
             line: 1,
-            column: 0,
             in_lua: false,
             latest_lua_keyword: false,
             error: None,
@@ -84,17 +76,14 @@ impl Lexer {
         let c = self.peek()?;
         self.pos += 1;
         if c == '\n' {
-            self.column = 1;
             self.line += 1;
-        } else {
-            self.column += 1;
         }
         Some(c)
     }
 
     fn scan(&mut self) -> Token {
         let t = if self.error.is_some() {
-            token(Kind::Eof, String::new(), self.line, self.column)
+            token(Kind::Eof, String::new(), self.line)
         } else {
             self.next_token()
         };
@@ -102,13 +91,13 @@ impl Lexer {
         t
     }
 
-    fn fail(&mut self, what: &str, line: usize, column: usize) -> Token {
+    fn fail(&mut self, what: &str, line: usize) -> Token {
         if self.error.is_none() {
             self.error = Some(format!(
-                "unexpected end of file while scanning {what} starting at line {line}, column {column}"
+                "unexpected end of file while scanning {what} starting at line {line}"
             ));
         }
-        token(Kind::Eof, String::new(), self.line, self.column)
+        token(Kind::Eof, String::new(), self.line)
     }
 
     fn next_token(&mut self) -> Token {
@@ -119,9 +108,9 @@ impl Lexer {
         while matches!(self.peek(), Some(' ' | '\t')) {
             self.read();
         }
-        let (line, column) = (self.line, self.column);
+        let line = self.line;
         let Some(c) = self.peek() else {
-            return token(Kind::Eof, String::new(), line, column);
+            return token(Kind::Eof, String::new(), line);
         };
         let single = |kind| (kind, c.to_string());
         let (kind, text) = match c {
@@ -132,12 +121,12 @@ impl Lexer {
             }
             '}' => single(Kind::BlockEnd),
             '\r' | '\n' => single(Kind::EndOfLine),
-            '#' => return token(Kind::Comment, self.read_until_eol(), line, column),
-            '"' | '\'' | '`' => return self.quoted(c, line, column),
-            _ => return self.keyword(line, column),
+            '#' => return token(Kind::Comment, self.read_until_eol(), line),
+            '"' | '\'' | '`' => return self.quoted(c, line),
+            _ => return self.keyword(line),
         };
         self.read();
-        token(kind, text, line, column)
+        token(kind, text, line)
     }
 
     /// The current character and the rest of its line (gonginx's `readUntil`: the first
@@ -155,12 +144,12 @@ impl Lexer {
     }
 
     fn lua_code(&mut self) -> Token {
-        let (line, column) = (self.line, self.column);
+        let line = self.line;
         let mut depth = 0usize;
         let mut code = String::new();
         loop {
             let Some(c) = self.read() else {
-                return self.fail("lua code", line, column);
+                return self.fail("lua code", line);
             };
             match c {
                 '#' => {
@@ -171,7 +160,7 @@ impl Lexer {
                 '}' if depth == 0 => {
                     // The `}` is the next token (gonginx unreads it).
                     self.pos -= 1;
-                    return token(Kind::LuaCode, code, line, column);
+                    return token(Kind::LuaCode, code, line);
                 }
                 '}' => depth -= 1,
                 '{' => depth += 1,
@@ -181,12 +170,12 @@ impl Lexer {
         }
     }
 
-    fn quoted(&mut self, delimiter: char, line: usize, column: usize) -> Token {
+    fn quoted(&mut self, delimiter: char, line: usize) -> Token {
         let mut s = String::new();
         s.extend(self.read());
         loop {
             let Some(c) = self.read() else {
-                return self.fail("quoted string", line, column);
+                return self.fail("quoted string", line);
             };
             if c == '\\' && self.peek() == Some(delimiter) {
                 s.push(c);
@@ -198,10 +187,10 @@ impl Lexer {
                 break;
             }
         }
-        token(Kind::Quoted, s, line, column)
+        token(Kind::Quoted, s, line)
     }
 
-    fn keyword(&mut self, line: usize, column: usize) -> Token {
+    fn keyword(&mut self, line: usize) -> Token {
         let mut s = String::new();
         let mut prev = self.read().unwrap_or_default();
         s.push(prev);
@@ -219,7 +208,7 @@ impl Lexer {
             s.push(c);
             self.read();
         }
-        token(Kind::Keyword, s, line, column)
+        token(Kind::Keyword, s, line)
     }
 }
 
@@ -312,7 +301,10 @@ impl Parser {
         let mut out = Vec::new();
         loop {
             match self.current.kind {
-                Kind::Eof if in_block => anyhow::bail!("unexpected end of file inside a block"),
+                Kind::Eof if in_block => anyhow::bail!(
+                    "unexpected end of file at line {}: a block is not closed with '}}'",
+                    self.current.line
+                ),
                 Kind::Eof | Kind::BlockEnd => break,
                 Kind::Keyword | Kind::Quoted => out.push(self.statement(skip_names, depth)?),
                 _ => {}
@@ -325,11 +317,7 @@ impl Parser {
     fn statement(&mut self, skip_names: bool, depth: usize) -> anyhow::Result<Directive> {
         let name = self.current.text.clone();
         if !skip_names && DIRECTIVES.binary_search(&name.as_str()).is_err() {
-            anyhow::bail!(
-                "unknown directive '{name}' on line {}, column {}",
-                self.current.line,
-                self.current.column
-            );
+            anyhow::bail!("unknown directive '{name}' on line {}", self.current.line);
         }
         let mut parameters = Vec::new();
         loop {
@@ -340,14 +328,13 @@ impl Parser {
                 Kind::Semicolon => return Self::simple(name, parameters),
                 Kind::BlockStart => return self.with_block(name, parameters, skip_names, depth),
                 Kind::BlockEnd | Kind::Eof | Kind::LuaCode => anyhow::bail!(
-                    "unexpected {} on line {}, column {} (directive '{name}' not ended by ';' or a block)",
+                    "unexpected {} on line {} (directive '{name}' not ended by ';' or a block)",
                     match self.current.kind {
                         Kind::BlockEnd => "'}'",
                         Kind::Eof => "end of file",
                         _ => "lua code",
                     },
-                    self.current.line,
-                    self.current.column
+                    self.current.line
                 ),
             }
         }
