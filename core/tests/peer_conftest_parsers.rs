@@ -4,8 +4,10 @@
 //! and Packer's test fixtures, gonginx's and ingress-nginx's configurations…), fetched into the
 //! module cache with `go mod download`. sealgate's side is the `parse_config` builtin as a policy
 //! calls it (the engine setup `validate --policy` uses). A file agrees when both print the same
-//! JSON (numbers compared as numbers) or both refuse it. Without `conftest` or `go` the test fails
-//! in CI and is skipped loudly elsewhere.
+//! JSON (numbers compared as numbers) or both refuse it. A second test runs corner cases of both
+//! grammars (strip markers, directives, heredocs, gonginx's Lua blocks, quotes, reorderings, errors)
+//! through both the same way. Without `conftest` or `go` the tests fail in CI and are skipped
+//! loudly elsewhere.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -38,6 +40,62 @@ const NGINX_MODULES: &[&str] = &[
 /// regression fails the test, and so does any file that differs).
 const HCL_FLOOR: usize = 2239;
 const NGINX_FLOOR: usize = 32;
+
+/// Corner cases of both grammars (and of hcl2json's and gonginx's renderings), judged by conftest
+/// like the files above: the expected output is whatever `conftest parse` prints.
+const HCL_CORNERS: &[&str] = &[
+    "",
+    "# only a comment\n",
+    "a = 1.0\nb = 1e3\nc = 0.1\nd = -2.5\ne = 123456789012345678\nf = !true\ng = -x\nh = !var.y\n",
+    "a = \"${true}\"\nb = \"${1}\"\nc = \"a${1.5}\"\nd = \"${null}x\"\ne = \"${[1, 2]}\"\nf = \"${\"in\"}\"\n",
+    "a = \"$${x} %%{y} ${z}\"\nb = \"\\u00e9\\n\\t\\\"\"\n",
+    "a = \"x ${~ y ~} z\"\nb = \"%{ if c ~} yes %{~ else ~} no %{~ endif }\"\nc = \"%{ for k, v in m }${k}=${v},%{ endfor }\"\n",
+    "a = \"pre ${c ? x : \"lit\"} post\"\nb = \"%{if c}only%{endif}\"\nc = \"%{if c}%{else}no%{endif}\"\n",
+    "a = <<-EOT\n    one\n      two ${x}\n    ${y} three\n    EOT\nb = <<EOT\n  raw \\n $${x}\nEOT\n",
+    "a = [for x in xs : upper(x) if x != \"\"]\nb = {for k, v in m : k => v...}\nc = a[*].b\nd = a.*.c\ne = f(1, [2], {x = 3})\n",
+    "a = (1 + 2) * 3\nb = [(f(1))]\nc = {(var.k) = 1, \"q\" = 2, r = 3, 4 = 5, true = 6, null = 7}\nd = { a.b = 1 }\n",
+    "a = x[\"k\"][0].y\nb = 1 == 2 || !(3 < 4) && 5 >= 6\nc = -(1)\nd = -1.5e-3\n",
+    "b {}\nb {}\nc \"l1\" \"l2\" { x = 1 }\nc \"l1\" \"l3\" { x = 2 }\nd \"a\\\"b\" {}\ne = 1\ne2 {\n  e = 2\n}\n",
+    "x = 1\nx {\n}\n",
+    "b { a = 1 }\nb \"l\" {}\n",
+    "b \"l\" {}\nb {}\n",
+    "a = 1\na = 2\n",
+    "a = \"unterminated\n",
+    "a = <<EOT\nno end\n",
+    "a = 1 b = 2\n",
+    "a = \"an\u{303}o\"\nb = <<EOT\nan\u{303}o\nEOT\n",
+    "a = [\n  1,\n  2,\n]\nb = {\n  x = 1\n  y = 2,\n}\n",
+];
+
+const NGINX_CORNERS: &[&str] = &[
+    "",
+    "# comment only\n",
+    "user  nginx;\nworker_processes auto; # inline\nevents { worker_connections 1024; }\n",
+    "http {\n  server { listen 80; }\n  gzip on;\n  server { listen 443 ssl; }\n  include mime.types;\n}\n",
+    "http x y {\n  upstream u extra {\n    server b:1 weight=2 backup max_fails=1 weight=3;\n    keepalive 2;\n    server a;\n    server { listen 1; }\n  }\n}\n",
+    "stream { server { listen 53 udp; proxy_pass dns; } upstream dns { server 10.0.0.1:53; } }\n",
+    "server;\nserver a=b c;\n",
+    "location / { return 200; }\nlocation = /x { return 404; }\nlocation ~ ^/a b { }\n",
+    "location a b c { }\n",
+    "location { }\n",
+    "include a.conf b.conf;\n",
+    "include;\n",
+    "set $a \"x y\";\nset $b 'q\\'s';\nset $c `t`;\nreturn 200 ${a}b${c};\nrewrite ^/(.*)$ /x/$1 break;\n",
+    "set $a \"a\\\\\";\n",
+    "map $a $b {\n  default 0;\n  ~^x 1;\n  \"q r\" 2;\n  hostnames;\n}\ntypes { text/html html htm; }\n",
+    "content_by_lua_block { ngx.say(\"hi\") if x then { } end }\naccess_by_lua_block {\n  -- #}\n}\n",
+    "set_by_lua_block $res { return 1 }\n",
+    "unknown_directive on;\n",
+    "events {\n",
+    "events { }\n}\nnot_reached junk junk\n",
+    "events { } ; ;\n",
+    "return 200 \"unterminated;\n",
+    "worker_processes 1\n;\n",
+    "worker_processes\n  1\n  2;\n",
+    "error_page 500 502 /50x.html;\nif ($a = b) { return 403; }\n",
+    "events {}\u{0}garbage {\n",
+    "\"quoted_name\" on;\n",
+];
 
 /// The module's folder in the module cache, downloaded if needed.
 fn module_dir(module: &str) -> PathBuf {
@@ -173,8 +231,17 @@ fn compare(conftest: &Path, parser: &str, files: &[PathBuf]) -> (usize, usize, V
         .iter()
         .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f.clone(), t)))
         .unzip();
-    let theirs = conftest_parse(conftest, parser, &files);
-    let ours = sealgate_parse(parser, &texts);
+    compare_texts(conftest, parser, &files, &texts)
+}
+
+fn compare_texts(
+    conftest: &Path,
+    parser: &str,
+    files: &[PathBuf],
+    texts: &[String],
+) -> (usize, usize, Vec<String>) {
+    let theirs = conftest_parse(conftest, parser, files);
+    let ours = sealgate_parse(parser, texts);
     let (mut agree, mut refused, mut differ) = (0, 0, Vec::new());
     for ((f, t), o) in files.iter().zip(&theirs).zip(&ours) {
         match (t, o) {
@@ -270,4 +337,48 @@ fn peer_conftest_parsers_match_conftest_parse() {
         differ.len(),
         differ.join("\n")
     );
+}
+
+#[test]
+fn peer_conftest_parsers_corner_cases_match_conftest_parse() {
+    let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut differ = Vec::new();
+    for (parser, corners) in [("hcl2", HCL_CORNERS), ("nginx", NGINX_CORNERS)] {
+        let texts: Vec<String> = corners.iter().map(|c| (*c).to_string()).collect();
+        let files: Vec<PathBuf> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let f = dir.path().join(format!("{parser}-{i}"));
+                std::fs::write(&f, t).unwrap();
+                f
+            })
+            .collect();
+        let (agree, refused, d) = compare_texts(&conftest, parser, &files, &texts);
+        eprintln!(
+            "{TEST}: {parser} corner cases: {agree} of {} agree ({refused} refused by both)",
+            files.len()
+        );
+        // Both sides refusing every case would prove nothing: most must parse.
+        assert!(refused * 2 < files.len(), "{parser}: {refused} refused");
+        differ.extend(
+            d.into_iter()
+                .map(|d| format!("{d}\n  input: {:?}", texts[file_index(&d)])),
+        );
+    }
+    assert!(
+        differ.is_empty(),
+        "{} corner case(s) differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
+
+/// The case number in a difference's file name (`…/PARSER-N: …`).
+fn file_index(difference: &str) -> usize {
+    let name = difference.split(':').next().unwrap_or_default();
+    name.rsplit('-').next().unwrap().parse().unwrap()
 }
