@@ -99,19 +99,7 @@ const NGINX_CORNERS: &[&str] = &[
 
 /// The module's folder in the module cache, downloaded if needed.
 fn module_dir(module: &str) -> PathBuf {
-    let out = Command::new("go")
-        .args(["mod", "download", "-json", module])
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap();
-    let info: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "go mod download {module}: {e}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let info = crate::peer::go_mod_download(module);
     PathBuf::from(
         info["Dir"]
             .as_str()
