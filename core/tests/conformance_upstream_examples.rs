@@ -80,20 +80,7 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
 const FLUX_NAMESPACE: (&str, &str) = ("{{ .fluxns }}", "flux-system");
 
 fn module_zip(module: &str) -> String {
-    let out = Command::new("go")
-        .args(["mod", "download", "-json", module])
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap();
-    // A module asking for a newer Go is reported as an error, but its zip is downloaded and verified.
-    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "go mod download {module}: {e}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let info = crate::peer::go_mod_download(module);
     info["Zip"]
         .as_str()
         .unwrap_or_else(|| panic!("go mod download {module}: no zip: {info}"))

@@ -5,6 +5,8 @@
 //! in load order and the first existing file wins. A policy may come from an untrusted pull
 //! request, so files are read only inside the policy and data folders (and the folders of
 //! `--allow-file-access`), after symlinks and `..` are resolved.
+//!
+//! Parsers: yaml/json, and conftest's `hcl2` and `nginx` (their own files beside this one).
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +17,14 @@ use super::engine;
 use super::error::RegoError;
 use super::load;
 
+mod hcl2;
+mod nginx;
+mod nginx_directives;
+
 fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
     match parser {
+        "hcl2" => hcl2::parse(text),
+        "nginx" => nginx::parse(text),
         "yaml" | "yml" | "json" => {
             let docs = load::parse_yaml_stream(text).map_err(anyhow::Error::msg)?;
             Ok(match docs.len() {
@@ -26,7 +34,7 @@ fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
             })
         }
         other => Err(anyhow::anyhow!(
-            "parser {other:?} is not supported by sealgate (yaml and json are)"
+            "parser {other:?} is not supported by sealgate (yaml, json, hcl2 and nginx are)"
         )),
     }
 }
@@ -88,10 +96,29 @@ impl FileAccess {
     }
 }
 
+/// The parser conftest picks for a file by its name (`parser.NewFromPath`), among sealgate's.
 fn parser_for(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => "json",
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_ascii_lowercase);
+    match (ext.as_deref(), name.as_deref()) {
+        (Some("hcl" | "tf" | "tfvars"), _) => "hcl2",
+        (_, Some("nginx.conf")) => "nginx",
+        (Some("json"), _) => "json",
         _ => "yaml",
+    }
+}
+
+/// A file's documents: a YAML stream's each, one for the other formats.
+fn parse_documents(path: &Path, text: &str) -> anyhow::Result<Vec<Value>> {
+    match parser_for(path) {
+        "yaml" | "json" => load::parse_yaml_stream(text).map_err(anyhow::Error::msg),
+        parser => Ok(vec![parse_text(parser, text)?]),
     }
 }
 
@@ -147,7 +174,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
                         .to_string();
                     let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
-                    let docs = load::parse_yaml_stream(&text).map_err(anyhow::Error::msg)?;
+                    let docs = parse_documents(&path, &text)?;
                     let shown = path.to_string_lossy().into_owned();
                     for doc in docs {
                         combined.push(json!({"path": shown, "contents": doc}));

@@ -10,6 +10,7 @@ use regorus::{Engine, Value as RegoValue};
 use serde_json::Value;
 
 use super::error::{self, RegoError};
+use super::module_set::ModuleSet;
 
 /// Which Rego dialect user policies are written in (`--rego-version`, v1 by default like conftest ≥ 0.60).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -142,6 +143,10 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
         file: super::undefined::COLLECTION.to_string(),
         message: e.to_string(),
     })?;
+    super::set_membership::register(&mut engine).map_err(|e| RegoError::Compile {
+        file: super::set_membership::MEMBER_KV.to_string(),
+        message: e.to_string(),
+    })?;
     // OPA turns builtin errors (e.g. `to_number("x")`) into undefined; regorus raises them by default.
     engine.set_strict_builtin_errors(strict);
     // `print` output must not interleave with reports on stdout/stderr (and the calls are erased
@@ -155,7 +160,7 @@ pub(crate) fn new_engine_with(timeout: Duration, strict: bool) -> Result<Engine,
     Ok(engine)
 }
 
-/// [`add_policy`] within `limit`: regorus's parser cannot be interrupted and its time is not
+/// [`add_module`] within `limit`: regorus's parser cannot be interrupted and its time is not
 /// bounded by the execution timer, so the parse runs on a helper thread and is given up after
 /// `limit` (`--policy-timeout`), which then is one error. The abandoned thread ends with the
 /// process (the CLI exits after the error); `engine` is then left empty.
@@ -164,17 +169,19 @@ pub(crate) fn add_policy_within(
     path: &str,
     text: &str,
     v0: bool,
+    modules: &ModuleSet,
     limit: Duration,
 ) -> Result<String, RegoError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut owned = std::mem::replace(engine, Engine::new());
     let (owned_path, owned_text) = (path.to_owned(), text.to_owned());
+    let modules = modules.clone();
     std::thread::Builder::new()
         .name("rego-parse".to_owned())
         // the main thread's stack size: the parser recurses per nesting level
         .stack_size(8 * 1024 * 1024)
         .spawn(move || {
-            let result = add_policy(&mut owned, &owned_path, &owned_text, v0);
+            let result = add_module(&mut owned, &owned_path, &owned_text, v0, &modules);
             let _ = tx.send((owned, result));
         })
         .map_err(|e| RegoError::Compile {
@@ -193,11 +200,26 @@ pub(crate) fn add_policy_within(
     }
 }
 
+/// [`add_module`] for a module loaded alone (the rewrites' unit tests).
+#[cfg(test)]
 pub(crate) fn add_policy(
     engine: &mut Engine,
     path: &str,
     text: &str,
     v0: bool,
+) -> Result<String, RegoError> {
+    add_module(engine, path, text, v0, &ModuleSet::default())
+}
+
+/// Loads one module through every load-time rewrite, then regorus's parser. `modules` is what
+/// the rewrites need to know of all modules loaded together ([`ModuleSet::of`]): OPA reads a
+/// package across files.
+pub(crate) fn add_module(
+    engine: &mut Engine,
+    path: &str,
+    text: &str,
+    v0: bool,
+    modules: &ModuleSet,
 ) -> Result<String, RegoError> {
     if let Some(line) = super::parse::overlong_line(text) {
         let length = text.split('\n').nth(line - 1).map_or(0, str::len);
@@ -212,7 +234,7 @@ pub(crate) fn add_policy(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
-    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0) {
+    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0, modules) {
         return loaded;
     }
     let text: &str =
@@ -223,7 +245,7 @@ pub(crate) fn add_policy(
     let text = as_v1.as_deref().unwrap_or(text);
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
-    let annotated = super::metadata::rewrite(path, text, v0);
+    let annotated = super::metadata::rewrite(path, text, v0, &modules.annotations);
     let text = annotated.as_deref().unwrap_or(text);
     let split = if v0 {
         super::chained::split(path, text)
@@ -236,6 +258,9 @@ pub(crate) fn add_policy(
     let text = super::output_args::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::with_builtins::rewrite(path, &text, &own_builtins()).unwrap_or(text);
     let text = super::walk_calls::rewrite(path, &text).unwrap_or(text);
+    let text = super::set_membership::rewrite(path, &text, v0).unwrap_or(text);
+    let text = super::ref_heads::rewrite(path, &text, v0, &modules.general_refs).unwrap_or(text);
+    let text = super::negated_unification::rewrite(path, &text, v0).unwrap_or(text);
     // A rewrite can lengthen a line; regorus's error formatting panics past 65,535 columns.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         engine.add_policy(path.to_string(), text)
@@ -399,16 +424,19 @@ pub(crate) fn from_json(value: &Value) -> RegoValue {
     RegoValue::deserialize(value).unwrap_or(RegoValue::Undefined)
 }
 
-/// The first value of `query` over `modules` loaded as [`add_policy`] loads them (each rewrite's
-/// unit tests), as compact JSON; `undefined`, or `error: …` for a load or evaluation error.
+/// The first value of `query` over `modules` loaded together as `validate` loads them (each
+/// rewrite's unit tests), as compact JSON; `undefined`, or `error: …` for a load or evaluation
+/// error.
 #[cfg(test)]
 pub(crate) fn query_json(modules: &[&str], v0: bool, query: &str) -> String {
     let mut engine = match new_engine(Duration::from_secs(5)) {
         Ok(e) => e,
         Err(e) => return format!("error: {e}"),
     };
-    for (i, m) in modules.iter().enumerate() {
-        if let Err(e) = add_policy(&mut engine, &format!("m{i}.rego"), m, v0) {
+    let names: Vec<String> = (0..modules.len()).map(|i| format!("m{i}.rego")).collect();
+    let module_set = ModuleSet::of(names.iter().zip(modules).map(|(n, m)| (n.as_str(), *m, v0)));
+    for (name, m) in names.iter().zip(modules) {
+        if let Err(e) = add_module(&mut engine, name, m, v0, &module_set) {
             return format!("error: {e}");
         }
     }

@@ -11,6 +11,7 @@ use super::data::{cert_data, merge_data, merge_value};
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
 use super::glob::namespace_glob;
+use super::module_set::ModuleSet;
 use super::types::{DocOutcome, Evaluation, InputDoc, RegoOptions};
 use super::{conftest, conftest_builtins, gatekeeper, load};
 
@@ -53,10 +54,24 @@ impl RegoGate {
         if !material.rego.is_empty() {
             let mut e = engine::new_engine(options.timeout)?;
             let mut builtin_packages = Vec::new();
+            let v0_of =
+                |file: &load::RegoFile| !file.builtin && options.rego_version == RegoVersion::V0;
+            let module_set = ModuleSet::of(
+                material
+                    .rego
+                    .iter()
+                    .map(|f| (f.path.as_str(), f.text.as_str(), v0_of(f))),
+            );
             for file in &material.rego {
-                let v0 = !file.builtin && options.rego_version == RegoVersion::V0;
-                let package =
-                    engine::add_policy_within(&mut e, &file.path, &file.text, v0, options.timeout)?;
+                let v0 = v0_of(file);
+                let package = engine::add_policy_within(
+                    &mut e,
+                    &file.path,
+                    &file.text,
+                    v0,
+                    &module_set,
+                    options.timeout,
+                )?;
                 if file.builtin {
                     builtin_packages.push(package.trim_start_matches("data.").to_string());
                 }

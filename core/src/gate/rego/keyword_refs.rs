@@ -25,6 +25,7 @@ use regorus::Engine;
 use regorus::unstable::{Parser, Rule, RuleHead, TokenKind};
 
 use super::error::RegoError;
+use super::module_set::ModuleSet;
 use super::source_edits::Token;
 
 /// Keywords in every Rego version (regorus refuses them as a reference's first part).
@@ -39,18 +40,19 @@ const FUTURE_KEYWORDS: [&str; 3] = ["every", "if", "in"];
 /// The first part of a rule head that was a keyword, while the rules are found.
 const PLACEHOLDER: &str = "__sealgate_keyword_";
 
-/// Loads `text` as [`super::engine::add_policy`] does when it holds keyword references, as one
+/// Loads `text` as [`super::engine::add_module`] does when it holds keyword references, as one
 /// module or several (see the module's documentation); `None` when it holds none.
 pub(crate) fn add_policy(
     engine: &mut Engine,
     path: &str,
     text: &str,
     v0: bool,
+    modules: &ModuleSet,
 ) -> Option<Result<String, RegoError>> {
     let parts = split(path, text, v0)?;
     let mut package = None;
     for part in &parts {
-        match super::engine::add_policy(engine, path, part, v0) {
+        match super::engine::add_module(engine, path, part, v0, modules) {
             Ok(p) => {
                 package.get_or_insert(p);
             }

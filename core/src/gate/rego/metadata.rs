@@ -10,17 +10,23 @@
 //! their values are known before evaluation: each call inside a rule's text becomes that JSON
 //! value, on the same line. Text without the calls reaches regorus byte for byte.
 //!
-//! A module is rewritten on its own: `chain()` sees the annotations of its own module (a
-//! document-scope block on a definition in another file, a package block in another file of
-//! the package or on a parent package are left out, where OPA includes them).
+//! `chain()` reads across files as OPA's `AnnotationSet` does: the modules loaded together are
+//! read first ([`AnnotationSet::of`]) for their package-, document- and subpackages-scope
+//! blocks, so a package block in another file of the package, a document-scope block on a
+//! definition in another file and a parent package's `subpackages` block are in the chain. Where
+//! OPA refuses a second block of one scope on one path ("annotation redeclared"), the first
+//! loaded is used here.
 
-use regorus::unstable::{Parser, Rule, RuleHead};
+use std::collections::HashMap;
+
+use regorus::unstable::{Expr, Module, Rule, RuleHead};
 use serde_json::{Map, Value};
 
 const RULE_CALL: &str = "rego.metadata.rule()";
 const CHAIN_CALL: &str = "rego.metadata.chain()";
 
-/// A rule's name as a path (`a.b` of `a.b[x] := …`), its first line and its text's byte range.
+/// A rule's name as a path (`a.b` of `a.b[x] := …`: the ground prefix OPA files document-scope
+/// annotations under), its first line and its text's byte range.
 struct RuleAt {
     path: Vec<String>,
     line: usize,
@@ -28,7 +34,7 @@ struct RuleAt {
     end: usize,
 }
 
-fn rules_of(module: &regorus::unstable::Module) -> Vec<RuleAt> {
+fn rules_of(module: &Module) -> Vec<RuleAt> {
     let mut out = Vec::new();
     for rule in &module.policy {
         let (span, refr) = match rule.as_ref() {
@@ -39,11 +45,8 @@ fn rules_of(module: &regorus::unstable::Module) -> Vec<RuleAt> {
             },
             Rule::Default { span, refr, .. } => (span, refr),
         };
-        let path = Parser::get_path_ref_components(refr)
-            .map(|c| c.iter().map(|s| s.text().to_string()).collect())
-            .unwrap_or_default();
         out.push(RuleAt {
-            path,
+            path: ground_prefix(refr),
             line: span.line as usize,
             start: span.start as usize,
             end: span.end as usize,
@@ -52,21 +55,87 @@ fn rules_of(module: &regorus::unstable::Module) -> Vec<RuleAt> {
     out
 }
 
+/// The leading ground part of a rule's ref (`p.q` of `p.q[x].r`), as OPA's `GroundPrefix`.
+fn ground_prefix(refr: &Expr) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut at = refr;
+    loop {
+        match at {
+            Expr::RefDot { refr, field, .. } => {
+                parts.push(Some(field.0.text().to_string()));
+                at = refr;
+            }
+            Expr::RefBrack { refr, index, .. } => {
+                parts.push(match index.as_ref() {
+                    Expr::String { value, .. } => value.as_string().ok().map(|s| s.to_string()),
+                    _ => None,
+                });
+                at = refr;
+            }
+            Expr::Var { span, .. } => {
+                parts.push(Some(span.text().to_string()));
+                break;
+            }
+            _ => return Vec::new(),
+        }
+    }
+    parts.into_iter().rev().map_while(|p| p).collect()
+}
+
+/// The `# METADATA` blocks of modules loaded together that `rego.metadata.chain()` reads beyond
+/// the rule's own, as OPA's `AnnotationSet` holds them: a package's `package`-scope block, and
+/// by path (package and rule name, without `data`) the `document`-scope blocks of rules and the
+/// `subpackages`-scope blocks of packages (one tree in OPA, hence one map).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AnnotationSet {
+    packages: HashMap<Vec<String>, Map<String, Value>>,
+    by_path: HashMap<Vec<String>, Map<String, Value>>,
+}
+
+impl AnnotationSet {
+    /// Adds the blocks of `module`, parsed from `text`. Only a text that could hold one is read
+    /// further (a `# METADATA` comment).
+    pub(super) fn add(&mut self, module: &Module, text: &str) {
+        if !text.contains("METADATA") {
+            return;
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let lines = lines.as_slice();
+        let Some(package) = super::parse::package(module) else {
+            return;
+        };
+        if let Some(fields) = block(lines, module.package.span.line as usize, "package") {
+            if fields["scope"] == "package" {
+                self.packages.entry(package.clone()).or_insert(fields);
+            } else if fields["scope"] == "subpackages" {
+                self.by_path.entry(package.clone()).or_insert(fields);
+            }
+        }
+        for rule in rules_of(module) {
+            if let Some(fields) =
+                block(lines, rule.line, "rule").filter(|f| f["scope"] == "document")
+            {
+                let mut path = package.clone();
+                path.extend(rule.path);
+                self.by_path.entry(path).or_insert(fields);
+            }
+        }
+    }
+}
+
 /// The policy text with each `rego.metadata.rule()` and `rego.metadata.chain()` replaced, or
 /// `None` when there is none (or the text does not parse: the engine then reports the syntax
-/// error itself).
-pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
+/// error itself). `others` holds the blocks of the modules loaded with this one (empty when it
+/// is loaded alone); this module's own are read here.
+pub(crate) fn rewrite(path: &str, text: &str, v0: bool, others: &AnnotationSet) -> Option<String> {
     if !text.contains(RULE_CALL) && !text.contains(CHAIN_CALL) {
         return None;
     }
     let module = super::parse::module(path, text, v0)?;
     let lines: Vec<&str> = text.lines().collect();
-    let package: Vec<String> = Parser::get_path_ref_components(&module.package.refr)
-        .ok()?
-        .iter()
-        .map(|s| s.text().to_string())
-        .collect();
-    let package_line = module.package.span.line as usize;
+    let package = super::parse::package(&module)?;
+    let mut own = AnnotationSet::default();
+    own.add(&module, text);
     let rules = rules_of(&module);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for rule in &rules {
@@ -79,7 +148,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
             );
         }
         if body.contains(CHAIN_CALL) {
-            let chain = chain(&lines, rule, &rules, &package, package_line);
+            let chain = chain(&lines, rule, &package, [others, &own]);
             let literal = serde_json::to_string(&chain).ok()?;
             edits.extend(
                 body.match_indices(CHAIN_CALL)
@@ -112,29 +181,25 @@ fn link(path: &[String], annotations: Option<Map<String, Value>>) -> Value {
     Value::Object(entry)
 }
 
-/// `rego.metadata.chain()` for `rule`, from this module's annotations.
-fn chain(
-    lines: &[&str],
-    rule: &RuleAt,
-    rules: &[RuleAt],
-    package: &[String],
-    package_line: usize,
-) -> Value {
+/// `rego.metadata.chain()` for `rule` (OPA's `AnnotationSet.Chain`): the rule's own block, the
+/// document-scope block of its path, its package's block, then the `subpackages` blocks from
+/// the package up to the root. `sets` are looked up in order, the first holding a path wins.
+fn chain(lines: &[&str], rule: &RuleAt, package: &[String], sets: [&AnnotationSet; 2]) -> Value {
     let mut path = package.to_vec();
     path.extend(rule.path.iter().cloned());
     let own = block(lines, rule.line, "rule").filter(|f| f["scope"] == "rule");
     let mut links = vec![link(&path, own)];
-    let document = rules
-        .iter()
-        .filter(|r| r.path == rule.path)
-        .find_map(|r| block(lines, r.line, "rule").filter(|f| f["scope"] == "document"));
-    if let Some(fields) = document {
+    let by_path = |p: &[String]| sets.iter().find_map(|s| s.by_path.get(p)).cloned();
+    if let Some(fields) = by_path(&path) {
         links.push(link(&path, Some(fields)));
     }
-    if let Some(fields) = block(lines, package_line, "package")
-        && (fields["scope"] == "package" || fields["scope"] == "subpackages")
-    {
-        links.push(link(package, Some(fields)));
+    if let Some(fields) = sets.iter().find_map(|s| s.packages.get(package)) {
+        links.push(link(package, Some(fields.clone())));
+    }
+    for end in (1..=package.len()).rev() {
+        if let Some(fields) = by_path(&package[..end]) {
+            links.push(link(&package[..end], Some(fields)));
+        }
     }
     Value::Array(links)
 }
@@ -221,7 +286,7 @@ mod tests {
     /// The rewritten policy's rules, each evaluated by regorus, as JSON; the rewrite keeps every
     /// line where it was.
     fn rewritten_rules(text: &str, package: &str) -> impl FnMut(&str) -> Value {
-        let out = rewrite("t.rego", text, false).unwrap();
+        let out = rewrite("t.rego", text, false, &AnnotationSet::default()).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
         let mut engine = regorus::Engine::new();
         engine.add_policy("t.rego".into(), out).unwrap();
@@ -292,8 +357,36 @@ mod tests {
         );
     }
 
+    /// `opa eval` (v1.22.3) of three files: a parent package's `subpackages` block, the package's
+    /// block and a document-scope block in one file, the calls in another. A document block on
+    /// `p[x]` is filed under `a.b.p`, not under `p["y"]`'s ground path `a.b.p.y`.
+    #[test]
+    fn the_chain_reads_the_blocks_of_the_other_files() {
+        let parent = "# METADATA\n# scope: subpackages\n# title: Everything under a\npackage a\n";
+        let package = "# METADATA\n# title: package a.b\npackage a.b\n\n# METADATA\n# scope: document\n# description: all of p\np[x] := 1 if some x in [\"k\"]\n\n# METADATA\n# scope: document\n# description: all of r\nr = 1 if false\n";
+        let calls = "package a.b\n\n# METADATA\n# title: this p\np[\"y\"] := v if {\n\tv := rego.metadata.chain()\n}\n\nq := rego.metadata.chain()\n\nr = rego.metadata.chain()\n";
+        let got =
+            crate::gate::rego::engine::query_json(&[parent, package, calls], false, "data.a.b");
+        let outer = r#"{"annotations":{"scope":"package","title":"package a.b"},"path":["a","b"]},{"annotations":{"scope":"subpackages","title":"Everything under a"},"path":["a"]}"#;
+        let want = format!(
+            r#"{{"p":{{"k":1,"y":[{{"annotations":{{"scope":"rule","title":"this p"}},"path":["a","b","p","y"]}},{outer}]}},"q":[{{"path":["a","b","q"]}},{outer}],"r":[{{"path":["a","b","r"]}},{{"annotations":{{"description":"all of r","scope":"document"}},"path":["a","b","r"]}},{outer}]}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&got).unwrap(),
+            serde_json::from_str::<Value>(&want).unwrap()
+        );
+    }
+
     #[test]
     fn text_without_the_call_is_untouched() {
-        assert_eq!(rewrite("t.rego", "package t\n\nx := 1\n", false), None);
+        assert_eq!(
+            rewrite(
+                "t.rego",
+                "package t\n\nx := 1\n",
+                false,
+                &AnnotationSet::default()
+            ),
+            None
+        );
     }
 }

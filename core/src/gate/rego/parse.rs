@@ -84,6 +84,17 @@ pub(crate) fn parsed(path: &str, text: &str, v0: bool) -> Result<Module, String>
     parser.parse().map_err(|e| e.to_string())
 }
 
+/// The package path of a parsed module (`["a", "b"]` of `package a.b`).
+pub(crate) fn package(module: &Module) -> Option<Vec<String>> {
+    Some(
+        Parser::get_path_ref_components(&module.package.refr)
+            .ok()?
+            .iter()
+            .map(|s| s.text().to_string())
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::engine;
 use super::error::{self, RegoError};
+use super::module_set::ModuleSet;
 
 /// A query with its modules, `data` and `input`, as one OPA compliance case states them.
 #[derive(Debug, Clone, Default)]
@@ -52,10 +53,19 @@ pub fn eval_query(q: &AdHocQuery) -> Result<Vec<Value>, RegoError> {
         e.set_input(value);
     }
     e.set_rego_v0(q.v0);
-    for (i, module) in q.modules.iter().enumerate() {
-        engine::add_policy(&mut e, &format!("module{i}.rego"), module, q.v0)?;
+    let names: Vec<String> = (0..q.modules.len())
+        .map(|i| format!("module{i}.rego"))
+        .collect();
+    let module_set = ModuleSet::of(
+        names
+            .iter()
+            .zip(&q.modules)
+            .map(|(name, module)| (name.as_str(), module.as_str(), q.v0)),
+    );
+    for (name, module) in names.iter().zip(&q.modules) {
+        engine::add_module(&mut e, name, module, q.v0, &module_set)?;
     }
-    // Template strings and output arguments in the query itself, as in its modules (`add_policy`).
+    // Template strings and output arguments in the query itself, as in its modules (`add_module`).
     let query = super::template_strings::rewrite(&q.query).unwrap_or_else(|| q.query.clone());
     let query =
         super::output_args::rewrite("query", &query, &engine::own_builtins()).unwrap_or(query);

@@ -31,6 +31,16 @@ pub(crate) fn end(text: &str, span: &Span) -> usize {
     }
 }
 
+/// Where the text of `span` starts in `text`: one byte before it for a string literal, whose
+/// span leaves out its opening quote (see [`end`]).
+pub(crate) fn start(text: &str, span: &Span) -> usize {
+    let start = span.start as usize;
+    match start.checked_sub(1).and_then(|at| text.as_bytes().get(at)) {
+        Some(b'"' | b'`') => start - 1,
+        _ => start,
+    }
+}
+
 /// The closing bracket of the call whose `(` is token `open`, and the commas between its
 /// arguments (at the call's own depth), counting every bracket kind (strings are single tokens;
 /// the empty set `set()` is a `set(` token and its `)`).

@@ -9,6 +9,7 @@ use regorus::Value as RegoValue;
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
 use super::load::{self, PolicySource};
+use super::module_set::ModuleSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TestOutcome {
@@ -85,9 +86,21 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
         .collect();
     let material = load::collect(&sources)?;
     let mut engine = engine::new_engine(options.timeout)?;
+    let v0_of = |file: &load::RegoFile| !file.builtin && options.rego_version == RegoVersion::V0;
+    let module_set = ModuleSet::of(
+        material
+            .rego
+            .iter()
+            .map(|f| (f.path.as_str(), f.text.as_str(), v0_of(f))),
+    );
     for file in &material.rego {
-        let v0 = !file.builtin && options.rego_version == RegoVersion::V0;
-        engine::add_policy(&mut engine, &file.path, &file.text, v0)?;
+        engine::add_module(
+            &mut engine,
+            &file.path,
+            &file.text,
+            v0_of(file),
+            &module_set,
+        )?;
     }
     for (path, doc) in load::collect_data(&options.data)? {
         engine

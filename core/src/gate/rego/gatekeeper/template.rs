@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::super::engine::{self, RegoVersion};
 use super::super::error::RegoError;
+use super::super::module_set::ModuleSet;
 use super::{string_list, text};
 
 const TEMPLATE_GROUP: &str = "templates.gatekeeper.sh/";
@@ -106,11 +107,21 @@ pub(crate) fn compile_template(
     // parsed as `--policy` files are: brackets checked first, the parse under the timeout
     let module = format!("{file}#{name}");
     super::super::nesting::check(&module, &rego)?;
-    let package = engine::add_policy_within(&mut engine, &module, &rego, v0, timeout)?;
-    for (i, lib) in libs.iter().enumerate() {
-        let module = format!("{file}#{name}/libs[{i}]");
-        super::super::nesting::check(&module, lib)?;
-        engine::add_policy_within(&mut engine, &module, lib, v0, timeout)?;
+    let lib_modules: Vec<String> = (0..libs.len())
+        .map(|i| format!("{file}#{name}/libs[{i}]"))
+        .collect();
+    let module_set = ModuleSet::of(
+        std::iter::once((module.as_str(), rego.as_str(), v0)).chain(
+            lib_modules
+                .iter()
+                .zip(&libs)
+                .map(|(m, lib)| (m.as_str(), lib.as_str(), v0)),
+        ),
+    );
+    let package = engine::add_policy_within(&mut engine, &module, &rego, v0, &module_set, timeout)?;
+    for (module, lib) in lib_modules.iter().zip(&libs) {
+        super::super::nesting::check(module, lib)?;
+        engine::add_policy_within(&mut engine, module, lib, v0, &module_set, timeout)?;
     }
     // A substring test errs on the safe side: a template that merely mentions "inventory" gets
     // `data.inventory` loaded for nothing, while one that reads it can never go without.

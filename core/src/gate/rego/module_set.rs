@@ -1,0 +1,28 @@
+//! What a module's load-time rewrites need to know of the modules loaded with it (a policy
+//! folder, a template and its libs, a compliance case): OPA reads a package across files, so
+//! `rego.metadata.chain()` sees other files' annotations ([`AnnotationSet`]) and a ground rule
+//! merges with general rules of other files ([`GeneralRefs`]).
+
+use super::metadata::AnnotationSet;
+use super::ref_heads::GeneralRefs;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ModuleSet {
+    pub(super) annotations: AnnotationSet,
+    pub(super) general_refs: GeneralRefs,
+}
+
+impl ModuleSet {
+    /// Reads `modules` (path, text, Rego v0); a module that does not parse adds nothing (loading
+    /// it reports its syntax error).
+    pub(crate) fn of<'a>(modules: impl IntoIterator<Item = (&'a str, &'a str, bool)>) -> Self {
+        let mut set = Self::default();
+        for (path, text, v0) in modules {
+            if let Some(module) = super::parse::module(path, text, v0) {
+                set.annotations.add(&module, text);
+                set.general_refs.add(&module);
+            }
+        }
+        set
+    }
+}
