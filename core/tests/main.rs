@@ -26,6 +26,7 @@ mod no_secret_in_debug;
 mod peer_conftest_parsers;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
+mod peer_opa_sprintf;
 mod peer_opa_x509;
 mod peer_rego_undefined;
 mod seal_roundtrip_properties;

@@ -19,6 +19,7 @@ mod jwt;
 mod jwt_sign;
 mod net;
 mod private_keys;
+pub(super) mod sprintf;
 mod strings;
 mod template;
 mod uri;
