@@ -28,20 +28,12 @@ const DISABLED_BUILTINS: &[&str] = &["http.send", "net.lookup_ip_addr", "opa.run
 /// a regorus difference sealgate cannot rewrite at load time, or a gap named here).
 const WHY_FAILING: &[(&str, &str)] = &[
     (
-        "completedoc/number: 3.0",
-        "regorus keeps no float identity: `3.0` is the integer 3",
-    ),
-    (
-        "objectunionn/merge objects extended",
-        "regorus keeps no float identity: `5.0` is the integer 5",
-    ),
-    (
-        "sprintf/float/",
-        "regorus keeps no float identity (`%f` of 1e2 prints 100) and does not parse `1.0e2`-style literals in sets",
+        "sprintf/float/zero_fraction",
+        "regorus does not read a number written from its point (`.0`); OPA reads it (though `opa eval` cannot print it: \"invalid number literal\")",
     ),
     (
         "strings/sprintf: float too big",
-        "regorus refuses numbers beyond f64 (`1e400`)",
+        "regorus refuses numbers beyond f64 (`2e308`)",
     ),
     (
         "comparisonexpr/decimals order",
@@ -63,7 +55,7 @@ const HARNESS_BUILTINS: &[&str] = &["test.sleep"];
 
 /// Pass rate below which the test fails: the numbers are reported in docs/conformance.md, and a
 /// drop below what this commit measured is a regression.
-const MIN_PASSING: usize = 4396;
+const MIN_PASSING: usize = 4401;
 
 #[derive(Deserialize)]
 struct CaseFile {
@@ -144,8 +136,45 @@ fn sorted_bindings(results: &mut [Value]) {
     }
 }
 
-/// The outcome of one case: `Ok(())` when it passes, else why not.
-fn run(case: &Case, v0: bool) -> Result<(), String> {
+/// Whether two results are equal as OPA's own harness compares them (`testAssertResultSet` in
+/// `v1/topdown/exported_test.go`: `ast.Compare`), where numbers compare by value: OPA's `3.0`
+/// and sealgate's `3` (regorus keeps no float identity) are the same result there.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `got` and `want` hold the same results in any order ([`same`]).
+fn same_results(got: &[Value], want: &[Value]) -> bool {
+    let mut unused: Vec<&Value> = got.iter().collect();
+    got.len() == want.len()
+        && want.iter().all(|w| {
+            unused
+                .iter()
+                .position(|g| same(g, w))
+                .map(|i| unused.swap_remove(i))
+                .is_some()
+        })
+}
+
+/// How a case that passes passed.
+#[derive(PartialEq)]
+enum Pass {
+    Exactly,
+    /// Equal only as numbers compare in OPA's harness (`3` for `3.0`).
+    NumbersByValue,
+}
+
+/// The outcome of one case: how it passes, else why not.
+fn run(case: &Case, v0: bool) -> Result<Pass, String> {
     let q = AdHocQuery {
         modules: case.modules.clone(),
         data: case.data.clone(),
@@ -161,7 +190,7 @@ fn run(case: &Case, v0: bool) -> Result<(), String> {
     let outcome = std::panic::catch_unwind(|| eval_query(&q))
         .map_err(|p| format!("panic: {}", panic_text(p.as_ref())))?;
     match (outcome, &case.want_result) {
-        (Err(_), _) if wants_error => Ok(()),
+        (Err(_), _) if wants_error => Ok(Pass::Exactly),
         (Err(e), _) => Err(format!("error: {e}")),
         (Ok(got), _) if wants_error => Err(format!(
             "want error {:?}, got {got:?}",
@@ -177,12 +206,14 @@ fn run(case: &Case, v0: bool) -> Result<(), String> {
             got.sort_by_key(ToString::to_string);
             want.sort_by_key(ToString::to_string);
             if got == want {
-                Ok(())
+                Ok(Pass::Exactly)
+            } else if same_results(&got, &want) {
+                Ok(Pass::NumbersByValue)
             } else {
                 Err(format!("want {want:?}, got {got:?}"))
             }
         }
-        (Ok(got), None) if got.is_empty() => Ok(()),
+        (Ok(got), None) if got.is_empty() => Ok(Pass::Exactly),
         (Ok(got), None) => Err(format!("want undefined, got {got:?}")),
     }
 }
@@ -234,6 +265,7 @@ fn conformance_opa_compliance() {
     let mut folders: BTreeMap<String, Tally> = BTreeMap::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_value: Vec<String> = Vec::new();
     for file in &files {
         let rel = file.strip_prefix(&dir).unwrap();
         let folder = rel.parent().unwrap().to_string_lossy().replace('\\', "/");
@@ -259,7 +291,12 @@ fn conformance_opa_compliance() {
                 continue;
             }
             match run(case, v0) {
-                Ok(()) => tally.pass += 1,
+                Ok(how) => {
+                    tally.pass += 1;
+                    if how == Pass::NumbersByValue {
+                        by_value.push(format!("{folder}: {}", case.note));
+                    }
+                }
                 Err(why) => {
                     tally.fail += 1;
                     let mut why = why.replace('\n', " ");
@@ -319,6 +356,16 @@ fn conformance_opa_compliance() {
                 .map_or("not yet examined", |(_, reason)| reason);
             writeln!(section, "- {folder}: {note}: {reason}").unwrap();
         }
+    }
+    section.push_str(
+        "\n### Passing with numbers equal by value\n\nResults are compared as OPA's own harness \
+         compares them (`testAssertResultSet` in `v1/topdown/exported_test.go`, `ast.Compare`: \
+         numbers by value). These cases pass that way only: OPA's result has a float written \
+         `3.0` where sealgate's has `3` (regorus keeps no float identity), which a consumer \
+         reading the JSON as numbers cannot tell apart.\n\n",
+    );
+    for c in &by_value {
+        writeln!(section, "- {c}").unwrap();
     }
     section.push_str("\n### Skipped cases\n\n");
     for s in &skipped {

@@ -27,6 +27,7 @@ mod peer_conftest_parsers;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
 mod peer_opa_parse_module;
+mod peer_opa_sprintf;
 mod peer_opa_x509;
 mod peer_rego_undefined;
 mod seal_roundtrip_properties;

@@ -20,6 +20,7 @@ mod jwt_sign;
 mod net;
 mod parse_module;
 mod private_keys;
+pub(super) mod sprintf;
 mod strings;
 mod template;
 mod uri;
