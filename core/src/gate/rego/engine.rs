@@ -234,6 +234,11 @@ pub(crate) fn add_module(
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);
+    // before any rewrite that reads regorus's parse: `.5` does not parse, `-x + 1` parses wrong
+    let pointed = super::point_numbers::rewrite(text);
+    let text = pointed.as_deref().unwrap_or(text);
+    let negated = super::unary_minus::rewrite(path, text);
+    let text = negated.as_deref().unwrap_or(text);
     if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0, modules) {
         return loaded;
     }

@@ -50,10 +50,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
             }
         });
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 #[cfg(test)]

@@ -84,10 +84,7 @@ pub(crate) fn rewrite(path: &str, text: &str, builtins: &[(&str, u8)]) -> Option
         ));
         i = close + 1;
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 #[cfg(test)]

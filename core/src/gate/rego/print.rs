@@ -47,10 +47,7 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
         edits.push((start, end, format!("true{}", "\n".repeat(breaks))));
         i = last + 1;
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 #[cfg(test)]

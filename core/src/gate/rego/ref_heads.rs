@@ -182,10 +182,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool, others: &GeneralRefs) ->
             }
         }
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 #[cfg(test)]

@@ -51,10 +51,7 @@ pub(crate) fn rewrite(path: &str, text: &str, v0: bool) -> Option<String> {
             rule_walk::statement_exprs(q, &mut |e| membership(text, e, &mut edits));
         });
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 /// Adds the edit for `expr` if it is a key-and-value membership written `k, v in xs`, else looks

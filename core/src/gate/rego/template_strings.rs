@@ -163,10 +163,7 @@ fn head_arguments(text: &str) -> Option<String> {
             _ => i += 1,
         }
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 /// The index after the template whose quote is at `open` (`{…}` expressions may hold strings).

@@ -149,6 +149,14 @@ pub(super) fn parse(path: &str, text: &str, v0: bool) -> Option<Vec<Ref<Rule>>> 
     Some(super::parse::module(path, text, v0)?.policy)
 }
 
+/// [`apply`] for a rewrite's edits: `None` (the text is unchanged) when there are none.
+pub(super) fn edited(text: &str, edits: Vec<(usize, usize, String)>) -> Option<String> {
+    if edits.is_empty() {
+        return None;
+    }
+    apply(text, edits)
+}
+
 /// Applies (start, end, replacement) edits; insertions at one byte keep their order of addition.
 /// Every load-time rewrite (`shadowing`, `print`, this module) ends with it.
 pub(super) fn apply(text: &str, mut list: Vec<(usize, usize, String)>) -> Option<String> {

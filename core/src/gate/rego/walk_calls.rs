@@ -61,10 +61,7 @@ pub(crate) fn rewrite(path: &str, text: &str) -> Option<String> {
         let arg = text.get(span(i + 1).1..span(close).0)?;
         edits.push((span(first).0, span(close).1, format!("walk({arg}, {term})")));
     }
-    if edits.is_empty() {
-        return None;
-    }
-    super::undefined::apply(text, edits)
+    super::undefined::edited(text, edits)
 }
 
 /// The first token of the term that ends at token `last`: a variable, or a bracketed array or
