@@ -231,6 +231,15 @@ pub(crate) fn add_module(
             ),
         });
     }
+    if let Some(line) = super::chains::overlong_chain(path, text) {
+        return Err(RegoError::Compile {
+            file: path.to_owned(),
+            message: format!(
+                "line {line}: more than {} operators in one expression, more than sealgate reads (regorus's parse of it would overflow the stack): split it into smaller expressions",
+                super::chains::MAX_CHAIN
+            ),
+        });
+    }
     engine.set_rego_v0(v0);
     let templated = super::template_strings::rewrite(text);
     let text = templated.as_deref().unwrap_or(text);

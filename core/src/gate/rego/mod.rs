@@ -3,6 +3,7 @@
 mod builtin;
 pub(super) mod cases;
 mod chained;
+mod chains;
 mod conftest;
 mod conftest_builtins;
 mod data;

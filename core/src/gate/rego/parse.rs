@@ -73,8 +73,16 @@ pub(crate) fn module(path: &str, text: &str, v0: bool) -> Option<Module> {
     parsed(path, text, v0).ok()
 }
 
-/// [`module`] with the reason a text does not parse (regorus's message, or the limit it is over).
+/// [`module`] with the reason a text does not parse (regorus's message, or the limit it is over:
+/// a chain of operators longer than [`super::chains::MAX_CHAIN`] is refused before regorus
+/// builds, and then drops, a tree that overflows the stack).
 pub(crate) fn parsed(path: &str, text: &str, v0: bool) -> Result<Module, String> {
+    if let Some(line) = super::chains::overlong_chain(path, text) {
+        return Err(format!(
+            "{path}:{line}: more than {} operators in one expression",
+            super::chains::MAX_CHAIN
+        ));
+    }
     let source = checked_source(path, text)?;
     let mut parser = Parser::new(&source).map_err(|e| e.to_string())?;
     parser.set_max_col(limits().max_col);

@@ -29,7 +29,6 @@
 //!
 //! A parse error's message is regorus's, prefixed `rego_parse_error:` as OPA's is.
 
-mod chains;
 mod comments;
 mod exprs;
 mod rules;
@@ -38,7 +37,7 @@ mod terms;
 use regorus::Value;
 
 use super::{Builtin, string_operand};
-use crate::gate::rego::{nesting, parse};
+use crate::gate::rego::{chains, nesting, parse};
 use exprs::Reader;
 use terms::{Term, object};
 
@@ -178,7 +177,7 @@ mod tests {
         // a thousand operators overflowed a 2 MiB stack reading regorus's AST: the longest
         // chain read is read on its own stack, a longer one is refused before it is parsed
         let chain = |n: usize| format!("package p\n\nx := {}1\n", "1 + ".repeat(n));
-        let longest = parse(&chain(super::chains::MAX_CHAIN), true).expect("parses");
+        let longest = parse(&chain(crate::gate::rego::chains::MAX_CHAIN), true).expect("parses");
         assert!(longest.is_some());
         let lines = chain(100_000).replace("+ ", "+\n");
         let error = parse(&lines, true).expect_err("too long");

@@ -1,19 +1,19 @@
-//! How long a chain of operators `rego.parse_module` reads, checked on the tokens before
-//! regorus parses them.
+//! How long a chain of operators a policy (or a text given to `rego.parse_module`) may have,
+//! checked on the tokens before regorus parses them.
 //!
 //! regorus parses `1 + 1 + … + 1` without recursion but builds one nested node per operator,
-//! and dropping that tree (regorus), like reading it (here), recurses once per level: a chain
-//! of a thousand operators overflowed a 2 MiB thread's stack (the process aborts). The text of
-//! this builtin comes from data at evaluation time, so it is bounded before it is parsed: the
-//! operators of one expression, summed over the brackets it is nested in, may number at most
-//! [`MAX_CHAIN`] (hand-written Rego has a handful; OPA has no such limit).
+//! and dropping that tree (regorus), like reading it (every load-time rewrite), recurses once
+//! per level: a chain of a thousand operators overflowed a 2 MiB thread's stack, 30,000 the
+//! main thread's (the process aborts). So the operators of one expression, summed over the
+//! brackets it is nested in, may number at most [`MAX_CHAIN`] (hand-written Rego has a handful;
+//! OPA has no such limit).
 
 use regorus::unstable::TokenKind;
 
-use crate::gate::rego::parse;
+use super::parse;
 
 /// Most operators in one expression, counted through the brackets around it.
-pub(super) const MAX_CHAIN: usize = 500;
+pub(crate) const MAX_CHAIN: usize = 500;
 
 const OPERATORS: [&str; 14] = [
     "+", "-", "*", "/", "%", "&", "|", "==", "!=", "<", "<=", ">", ">=", "in",
@@ -21,7 +21,7 @@ const OPERATORS: [&str; 14] = [
 
 /// The line where `text` has a longer chain than [`MAX_CHAIN`], if any (a text that does not
 /// lex is left to the parser to report).
-pub(super) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
+pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
     let source = parse::source(file, text)?;
     let mut lexer = parse::lexer(&source);
     // operators so far in the expression at each open bracket, and whether it is a `(`
@@ -92,5 +92,18 @@ mod tests {
         let body = "\tinput.x == 1\n".repeat(2 * MAX_CHAIN);
         let many = format!("package p\n\np if {{\n{body}}}\n");
         assert_eq!(overlong_chain("p.rego", &many), None);
+    }
+
+    /// 30,000 operators over lines in parentheses aborted `validate --policy` and `policy test`
+    /// (the main thread's stack overflowed in regorus's tree): now one load error.
+    #[test]
+    fn a_policy_with_a_longer_chain_is_one_error_not_an_abort() {
+        let chain = vec!["1"; 30_000].join(" +\n");
+        let text = format!("package p\n\nx := ({chain})\n");
+        let answer = crate::gate::rego::engine::query_json(&[&text], false, "data.p.x");
+        assert!(
+            answer.starts_with("error: ") && answer.contains("line 503: more than 500 operators"),
+            "{answer}"
+        );
     }
 }
