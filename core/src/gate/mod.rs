@@ -6,6 +6,7 @@
 
 mod finding;
 mod kustomization;
+pub mod parsers;
 mod rego;
 mod report;
 mod schema;

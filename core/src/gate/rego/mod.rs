@@ -48,6 +48,7 @@ pub use engine::RegoVersion;
 pub use error::RegoError;
 pub use gate::RegoGate;
 pub use load::PolicySource;
+pub(crate) use load::parse_yaml_stream;
 pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions};
 
 #[cfg(test)]

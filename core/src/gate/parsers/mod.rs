@@ -1,0 +1,108 @@
+//! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
+//! Dockerfiles, TOML, INI, …) read into the JSON that `conftest parse` gives for them, so that
+//! policies written for conftest see the same `input`.
+//!
+//! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
+//! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
+//! a file follows conftest's `parser.NewFromPath` (v0.71.1).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+mod hcl2;
+mod nginx;
+mod nginx_directives;
+
+/// One of conftest's parsers that sealgate has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parser {
+    Yaml,
+    Json,
+    Hcl2,
+    Nginx,
+}
+
+impl Parser {
+    /// Every parser, in the order `--help` lists them.
+    pub const ALL: &[Parser] = &[Parser::Yaml, Parser::Json, Parser::Hcl2, Parser::Nginx];
+
+    /// conftest's name for it (`--parser`, `parse_config`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Parser::Yaml => "yaml",
+            Parser::Json => "json",
+            Parser::Hcl2 => "hcl2",
+            Parser::Nginx => "nginx",
+        }
+    }
+
+    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows).
+    pub fn from_name(name: &str) -> Option<Parser> {
+        match name {
+            "yml" => Some(Parser::Yaml),
+            _ => Parser::ALL.iter().copied().find(|p| p.name() == name),
+        }
+    }
+
+    /// The parser conftest picks for a file by its name (`parser.NewFromPath`), when sealgate has
+    /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
+    pub fn for_path(path: &Path) -> Option<Parser> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let ext = Path::new(&name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        match ext {
+            "yml" | "yaml" => Some(Parser::Yaml),
+            "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
+            _ if name == "nginx.conf" => Some(Parser::Nginx),
+            _ => Parser::from_name(ext),
+        }
+    }
+
+    /// Whether this parser reads Kubernetes manifests (YAML and JSON are read by the manifest
+    /// loader, with positions; the others only by [`Parser::parse`]).
+    pub fn is_manifest(self) -> bool {
+        matches!(self, Parser::Yaml | Parser::Json)
+    }
+
+    /// `text` as conftest's parser gives it: one value (a YAML stream of several documents is an
+    /// array of them, as conftest returns it).
+    pub fn parse(self, text: &str) -> anyhow::Result<Value> {
+        match self {
+            Parser::Yaml | Parser::Json => {
+                let docs =
+                    crate::gate::rego::parse_yaml_stream(text).map_err(anyhow::Error::msg)?;
+                Ok(match docs.len() {
+                    0 => Value::Null,
+                    1 => docs.into_iter().next().unwrap_or(Value::Null),
+                    _ => Value::Array(docs),
+                })
+            }
+            Parser::Hcl2 => hcl2::parse(text),
+            Parser::Nginx => nginx::parse(text),
+        }
+    }
+
+    /// `text` as the documents conftest evaluates its policies on: a parser's array result is one
+    /// document per item (a Dockerfile's, an ignore file's), as conftest's runner splits it.
+    pub fn documents(self, text: &str) -> anyhow::Result<Vec<Value>> {
+        if self.is_manifest() {
+            return crate::gate::rego::parse_yaml_stream(text).map_err(anyhow::Error::msg);
+        }
+        Ok(match self.parse(text)? {
+            Value::Array(items) => items,
+            other => vec![other],
+        })
+    }
+}
+
+/// The names of every parser, for messages: `yaml, json, hcl2, nginx`.
+pub fn names() -> String {
+    Parser::ALL
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
