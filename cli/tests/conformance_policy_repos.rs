@@ -41,6 +41,12 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p awssam/policy awssam/lambda.yaml",
     "conftest-examples/.: -p serverless/policy serverless/serverless.yaml",
     "conftest-examples/.: -p kustomize/policy kustomize/deployment.yaml kustomize/service.yaml kustomize/configMap.yaml",
+    "conftest-examples/.: -p hcl2/policy hcl2/terraform.tf",
+    "conftest-examples/.: -p hcl2/policy hcl2",
+    "conftest-examples/.: -p hcl1/policy/gke.rego hcl1/gke.tf",
+    "conftest-examples/.: --namespace main.gke -p hcl1/policy/ hcl1/gke.tf",
+    "conftest-examples/.: -p nginx/policy nginx/nginx.conf",
+    "conftest-examples/.: -p nginx/policy --parser nginx nginx/nginx.conf",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",
@@ -93,7 +99,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
     ),
     (
         "`conftest-examples/.: conftest verify jenkins/policy`",
-        "the tests call `parse_config(\"groovy\", …)`: conftest's Groovy parser (a Jenkinsfile's syntax tree) is out of scope (sealgate says so per test; yaml, json, hcl2 and nginx are read)",
+        "the tests call `parse_config(\"groovy\", …)`: conftest's Groovy parser (a Jenkinsfile's syntax tree) is out of scope (sealgate says so per test; the formats of `sealgate validate --parser` are read)",
     ),
 ];
 
@@ -145,6 +151,7 @@ fn parse_args(line: &str) -> Args {
             "--rego-version" => a.rego_version = value(),
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
+            "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
             f if f.starts_with('-') => panic!("flag {f} not mapped"),
             file => a.files.push(file.to_string()),
         }
