@@ -47,6 +47,9 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: --namespace main.gke -p hcl1/policy/ hcl1/gke.tf",
     "conftest-examples/.: -p nginx/policy nginx/nginx.conf",
     "conftest-examples/.: -p nginx/policy --parser nginx nginx/nginx.conf",
+    "conftest-examples/.: -p nginx/policy --parser nginx - < nginx/nginx.conf",
+    "conftest-examples/.: -p kubernetes/policy - < kubernetes/service.yaml",
+    "conftest-examples/.: --parser yaml -p kubernetes/policy - < kubernetes/service.yaml",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",
@@ -112,6 +115,15 @@ fn run(cmd: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
+/// `FILE` (relative to `dir`) as the command's stdin; nothing when `file` is empty.
+fn feed_stdin(cmd: &mut Command, dir: &Path, file: &str) {
+    if !file.is_empty() {
+        let f = std::fs::File::open(dir.join(file))
+            .unwrap_or_else(|e| panic!("stdin file {file}: {e}"));
+        cmd.stdin(f);
+    }
+}
+
 fn first_line(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes)
         .lines()
@@ -133,6 +145,8 @@ struct Args {
     rego_version: Option<String>,
     flags: Vec<String>,
     files: Vec<String>,
+    /// `< FILE`: the file both tools read on stdin (given as `-`).
+    stdin: Option<String>,
 }
 
 fn parse_args(line: &str) -> Args {
@@ -152,7 +166,8 @@ fn parse_args(line: &str) -> Args {
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
             "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
-            f if f.starts_with('-') => panic!("flag {f} not mapped"),
+            "<" => a.stdin = value(),
+            f if f.starts_with('-') && f != "-" => panic!("flag {f} not mapped"),
             file => a.files.push(file.to_string()),
         }
     }
@@ -163,12 +178,19 @@ fn conftest_verdicts(conftest: &Path, dir: &Path, line: &str) -> Verdicts {
     let mut cmd = Command::new(conftest);
     cmd.current_dir(dir)
         .args(["test", "--no-color", "-o", "json"]);
+    let (line, stdin) = line.split_once(" < ").unwrap_or((line, ""));
     cmd.args(line.split_whitespace());
+    feed_stdin(&mut cmd, dir, stdin.trim());
     let out = run(&mut cmd);
     let json: Value = serde_json::from_slice(&out.stdout).map_err(|_| first_line(&out.stderr))?;
     let mut v = BTreeMap::<String, Vec<String>>::new();
     for r in json.as_array().map(Vec::as_slice).unwrap_or_default() {
-        let entry = v.entry(r["filename"].as_str().unwrap_or_default().to_string());
+        // stdin is the empty name in conftest's JSON, `-` in sealgate's (as told)
+        let name = match r["filename"].as_str().unwrap_or_default() {
+            "" => "-",
+            name => name,
+        };
+        let entry = v.entry(name.to_string());
         let entry = entry.or_default();
         for (key, level) in [("failures", "failure"), ("warnings", "warning")] {
             for f in r
@@ -223,6 +245,11 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
         cmd.args(["--rego-version", v]);
     }
     cmd.args(&a.flags).args(&a.files);
+    if let Some(file) = &a.stdin {
+        // conftest names stdin `-` in its report
+        cmd.args(["--stdin-filename", "-"]);
+        feed_stdin(&mut cmd, dir, file);
+    }
     let out = run(&mut cmd);
     if out.status.code() == Some(2) {
         return Err(first_line(&out.stderr));
