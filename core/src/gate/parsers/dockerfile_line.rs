@@ -19,10 +19,6 @@ pub(super) struct Node {
     pub sub: Option<Box<Node>>,
 }
 
-/// How deep `ONBUILD ONBUILD …` is followed; conftest refuses the second already (buildkit's
-/// instruction check), this only bounds the work on a hostile line.
-const MAX_ONBUILD: usize = 64;
-
 /// buildkit's `newNodeFromLine`.
 pub(super) fn node(line: &[u8], escape: u8) -> Result<Node, String> {
     let (cmd, flags, rest) = split_command(line, escape);
@@ -34,16 +30,16 @@ pub(super) fn node(line: &[u8], escape: u8) -> Result<Node, String> {
     let lower = go_lower(cmd);
     if lower == "onbuild" {
         if !rest.is_empty() {
-            node.sub = Some(Box::new(sub_command(&rest, escape)?));
+            node.sub = Some(Box::new(sub_command(rest, escape)?));
         }
     } else {
-        (node.values, node.json) = dispatch(&lower, &rest, escape)?;
+        (node.values, node.json) = dispatch(&lower, rest, escape)?;
     }
     Ok(node)
 }
 
-/// `ONBUILD`'s instruction; one held in turn by another `ONBUILD` is only checked for errors,
-/// its values are the one empty string conftest prints for it.
+/// `ONBUILD`'s instruction; one held in turn by another `ONBUILD` is only checked for errors
+/// (buildkit recurses; this loops), its values are the one empty string conftest prints for it.
 fn sub_command(line: &[u8], escape: u8) -> Result<Node, String> {
     let (cmd, flags, rest) = split_command(line, escape);
     let mut sub = Node {
@@ -53,7 +49,7 @@ fn sub_command(line: &[u8], escape: u8) -> Result<Node, String> {
     };
     let lower = go_lower(cmd);
     if lower != "onbuild" {
-        (sub.values, sub.json) = dispatch(&lower, &rest, escape)?;
+        (sub.values, sub.json) = dispatch(&lower, rest, escape)?;
         return Ok(sub);
     }
     if rest.is_empty() {
@@ -61,11 +57,11 @@ fn sub_command(line: &[u8], escape: u8) -> Result<Node, String> {
     }
     sub.values = vec![Vec::new()];
     let mut rest = rest;
-    for _ in 0..MAX_ONBUILD {
-        let (cmd, _, next) = split_command(&rest, escape);
+    loop {
+        let (cmd, _, next) = split_command(rest, escape);
         let lower = go_lower(cmd);
         if lower != "onbuild" {
-            dispatch(&lower, &next, escape)?;
+            dispatch(&lower, next, escape)?;
             return Ok(sub);
         }
         if next.is_empty() {
@@ -73,20 +69,19 @@ fn sub_command(line: &[u8], escape: u8) -> Result<Node, String> {
         }
         rest = next;
     }
-    Err("ONBUILD nested too deeply".into())
 }
 
 /// buildkit's `splitCommand`: the command word, the flags, the rest (trimmed).
-fn split_command(line: &[u8], escape: u8) -> (&[u8], Option<Vec<String>>, Vec<u8>) {
+fn split_command(line: &[u8], escape: u8) -> (&[u8], Option<Vec<String>>, &[u8]) {
     let line = trim_space(line);
     // regexp `[\t\v\f\r ]+`, split once.
     let is_ws = |b: &u8| matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ');
     let Some(at) = line.iter().position(is_ws) else {
-        return (line, None, Vec::new());
+        return (line, None, &[]);
     };
     let end = at + line[at..].iter().take_while(|b| is_ws(b)).count();
     let (rest, flags) = builder_flags(&line[end..], escape);
-    (&line[..at], Some(flags), trim_space(rest).to_vec())
+    (&line[..at], Some(flags), trim_space(rest))
 }
 
 /// buildkit's `extractBuilderFlags`: leading `--words` (quotes and the escape character read as
