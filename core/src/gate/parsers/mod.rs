@@ -128,3 +128,30 @@ pub fn names() -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// conftest's `NewFromPath` rules for the names sealgate reads.
+    #[test]
+    fn parser_by_file_name_as_conftest_picks_it() {
+        for (name, parser) in [
+            ("Dockerfile", Some(Parser::Dockerfile)),
+            ("dockerfile.debug", Some(Parser::Dockerfile)),
+            ("Dockerfile.yaml", Some(Parser::Dockerfile)),
+            ("dev.Dockerfile", Some(Parser::Dockerfile)),
+            ("Dockerfile-dev", None),
+            (".gitignore", Some(Parser::Ignore)),
+            ("x.dockerignore", Some(Parser::Ignore)),
+            ("rules.ignore", Some(Parser::Ignore)),
+            ("a.yml", Some(Parser::Yaml)),
+            (".yaml", Some(Parser::Yaml)),
+            ("main.tf", Some(Parser::Hcl2)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
+        }
+    }
+}
