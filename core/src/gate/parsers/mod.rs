@@ -12,6 +12,7 @@ use serde_json::Value;
 
 mod dockerfile;
 mod dockerfile_instructions;
+mod dockerfile_json;
 mod dockerfile_line;
 mod dockerfile_shell;
 mod hcl2;
