@@ -10,7 +10,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod dockerfile;
+mod dockerfile_instructions;
+mod dockerfile_json;
+mod dockerfile_line;
+mod dockerfile_shell;
 mod hcl2;
+mod ignore;
 mod nginx;
 mod nginx_directives;
 
@@ -21,11 +27,20 @@ pub enum Parser {
     Json,
     Hcl2,
     Nginx,
+    Dockerfile,
+    Ignore,
 }
 
 impl Parser {
     /// Every parser, in the order `--help` lists them.
-    pub const ALL: &[Parser] = &[Parser::Yaml, Parser::Json, Parser::Hcl2, Parser::Nginx];
+    pub const ALL: &[Parser] = &[
+        Parser::Yaml,
+        Parser::Json,
+        Parser::Hcl2,
+        Parser::Nginx,
+        Parser::Dockerfile,
+        Parser::Ignore,
+    ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
     pub fn name(self) -> &'static str {
@@ -34,6 +49,8 @@ impl Parser {
             Parser::Json => "json",
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
+            Parser::Dockerfile => "dockerfile",
+            Parser::Ignore => "ignore",
         }
     }
 
@@ -49,13 +66,17 @@ impl Parser {
     /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        let ext = Path::new(&name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("");
+        // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
+        let ext = name.rfind('.').map_or("", |i| &name[i + 1..]);
+        // conftest's order: a Dockerfile by name first (`Dockerfile`, `Dockerfile.*`,
+        // `*.dockerfile`), then by extension.
+        if name == "dockerfile" || name.starts_with("dockerfile.") || ext == "dockerfile" {
+            return Some(Parser::Dockerfile);
+        }
         match ext {
             "yml" | "yaml" => Some(Parser::Yaml),
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
+            "gitignore" | "dockerignore" => Some(Parser::Ignore),
             _ if name == "nginx.conf" => Some(Parser::Nginx),
             _ => Parser::from_name(ext),
         }
@@ -82,6 +103,8 @@ impl Parser {
             }
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
+            Parser::Dockerfile => dockerfile::parse(text),
+            Parser::Ignore => ignore::parse(text),
         }
     }
 
@@ -98,11 +121,38 @@ impl Parser {
     }
 }
 
-/// The names of every parser, for messages: `yaml, json, hcl2, nginx`.
+/// The names of every parser, for messages: `yaml, json, hcl2, nginx, dockerfile, ignore`.
 pub fn names() -> String {
     Parser::ALL
         .iter()
         .map(|p| p.name())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// conftest's `NewFromPath` rules for the names sealgate reads.
+    #[test]
+    fn parser_by_file_name_as_conftest_picks_it() {
+        for (name, parser) in [
+            ("Dockerfile", Some(Parser::Dockerfile)),
+            ("dockerfile.debug", Some(Parser::Dockerfile)),
+            ("Dockerfile.yaml", Some(Parser::Dockerfile)),
+            ("dev.Dockerfile", Some(Parser::Dockerfile)),
+            ("Dockerfile-dev", None),
+            (".gitignore", Some(Parser::Ignore)),
+            ("x.dockerignore", Some(Parser::Ignore)),
+            ("rules.ignore", Some(Parser::Ignore)),
+            ("a.yml", Some(Parser::Yaml)),
+            (".yaml", Some(Parser::Yaml)),
+            ("main.tf", Some(Parser::Hcl2)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
+        }
+    }
 }
