@@ -10,9 +10,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod go_unicode;
 mod hcl2;
 mod nginx;
 mod nginx_directives;
+mod xml;
 
 /// One of conftest's parsers that sealgate has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,11 +23,18 @@ pub enum Parser {
     Json,
     Hcl2,
     Nginx,
+    Xml,
 }
 
 impl Parser {
     /// Every parser, in the order `--help` lists them.
-    pub const ALL: &[Parser] = &[Parser::Yaml, Parser::Json, Parser::Hcl2, Parser::Nginx];
+    pub const ALL: &[Parser] = &[
+        Parser::Yaml,
+        Parser::Json,
+        Parser::Hcl2,
+        Parser::Nginx,
+        Parser::Xml,
+    ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
     pub fn name(self) -> &'static str {
@@ -34,6 +43,7 @@ impl Parser {
             Parser::Json => "json",
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
+            Parser::Xml => "xml",
         }
     }
 
@@ -82,6 +92,7 @@ impl Parser {
             }
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
+            Parser::Xml => xml::parse(text),
         }
     }
 

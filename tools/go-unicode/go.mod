@@ -1,0 +1,3 @@
+module sealgate/tools/go-unicode
+
+go 1.26
