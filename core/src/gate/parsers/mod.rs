@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod codeowners;
 mod go_unicode;
 mod hcl2;
 mod nginx;
@@ -24,6 +25,7 @@ pub enum Parser {
     Hcl2,
     Nginx,
     Xml,
+    Codeowners,
 }
 
 impl Parser {
@@ -34,6 +36,7 @@ impl Parser {
         Parser::Hcl2,
         Parser::Nginx,
         Parser::Xml,
+        Parser::Codeowners,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -44,6 +47,7 @@ impl Parser {
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
             Parser::Xml => "xml",
+            Parser::Codeowners => "codeowners",
         }
     }
 
@@ -67,6 +71,7 @@ impl Parser {
             "yml" | "yaml" => Some(Parser::Yaml),
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
             _ if name == "nginx.conf" => Some(Parser::Nginx),
+            _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
         }
     }
@@ -93,6 +98,7 @@ impl Parser {
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
             Parser::Xml => xml::parse(text),
+            Parser::Codeowners => codeowners::parse(text),
         }
     }
 
