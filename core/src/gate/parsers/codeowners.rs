@@ -197,6 +197,7 @@ mod tests {
             (".github/CODEOWNERS", Parser::Codeowners),
             ("docs/codeowners", Parser::Codeowners),
             ("pom.XML", Parser::Xml),
+            ("deps.edn", Parser::Edn),
         ] {
             assert_eq!(Parser::for_path(Path::new(path)), Some(parser), "{path}");
         }

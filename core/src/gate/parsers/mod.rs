@@ -11,6 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod codeowners;
+mod edn;
 mod go_unicode;
 mod hcl2;
 mod nginx;
@@ -26,6 +27,7 @@ pub enum Parser {
     Nginx,
     Xml,
     Codeowners,
+    Edn,
 }
 
 impl Parser {
@@ -37,6 +39,7 @@ impl Parser {
         Parser::Nginx,
         Parser::Xml,
         Parser::Codeowners,
+        Parser::Edn,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -48,6 +51,7 @@ impl Parser {
             Parser::Nginx => "nginx",
             Parser::Xml => "xml",
             Parser::Codeowners => "codeowners",
+            Parser::Edn => "edn",
         }
     }
 
@@ -99,6 +103,7 @@ impl Parser {
             Parser::Nginx => nginx::parse(text),
             Parser::Xml => xml::parse(text),
             Parser::Codeowners => codeowners::parse(text),
+            Parser::Edn => edn::parse(text),
         }
     }
 
