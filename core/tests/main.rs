@@ -24,6 +24,7 @@ mod fuzz;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_conftest_dockerfile;
+mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;

@@ -10,15 +10,19 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod codeowners;
 mod dockerfile;
 mod dockerfile_instructions;
 mod dockerfile_json;
 mod dockerfile_line;
 mod dockerfile_shell;
+mod edn;
+mod go_unicode;
 mod hcl2;
 mod ignore;
 mod nginx;
 mod nginx_directives;
+mod xml;
 
 /// One of conftest's parsers that sealgate has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +33,9 @@ pub enum Parser {
     Nginx,
     Dockerfile,
     Ignore,
+    Xml,
+    Codeowners,
+    Edn,
 }
 
 impl Parser {
@@ -40,6 +47,9 @@ impl Parser {
         Parser::Nginx,
         Parser::Dockerfile,
         Parser::Ignore,
+        Parser::Xml,
+        Parser::Codeowners,
+        Parser::Edn,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -51,6 +61,9 @@ impl Parser {
             Parser::Nginx => "nginx",
             Parser::Dockerfile => "dockerfile",
             Parser::Ignore => "ignore",
+            Parser::Xml => "xml",
+            Parser::Codeowners => "codeowners",
+            Parser::Edn => "edn",
         }
     }
 
@@ -78,6 +91,7 @@ impl Parser {
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
             "gitignore" | "dockerignore" => Some(Parser::Ignore),
             _ if name == "nginx.conf" => Some(Parser::Nginx),
+            _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
         }
     }
@@ -105,6 +119,9 @@ impl Parser {
             Parser::Nginx => nginx::parse(text),
             Parser::Dockerfile => dockerfile::parse(text),
             Parser::Ignore => ignore::parse(text),
+            Parser::Xml => xml::parse(text),
+            Parser::Codeowners => codeowners::parse(text),
+            Parser::Edn => edn::parse(text),
         }
     }
 
