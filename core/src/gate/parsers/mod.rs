@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! Dockerfiles, TOML, INI, …) read into the JSON that `conftest parse` gives for them, so that
-//! policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -13,6 +13,7 @@ use serde_json::Value;
 mod hcl2;
 mod nginx;
 mod nginx_directives;
+mod toml;
 
 /// One of conftest's parsers that sealgate has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,11 +22,18 @@ pub enum Parser {
     Json,
     Hcl2,
     Nginx,
+    Toml,
 }
 
 impl Parser {
     /// Every parser, in the order `--help` lists them.
-    pub const ALL: &[Parser] = &[Parser::Yaml, Parser::Json, Parser::Hcl2, Parser::Nginx];
+    pub const ALL: &[Parser] = &[
+        Parser::Yaml,
+        Parser::Json,
+        Parser::Hcl2,
+        Parser::Nginx,
+        Parser::Toml,
+    ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
     pub fn name(self) -> &'static str {
@@ -34,6 +42,7 @@ impl Parser {
             Parser::Json => "json",
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
+            Parser::Toml => "toml",
         }
     }
 
@@ -47,6 +56,10 @@ impl Parser {
 
     /// The parser conftest picks for a file by its name (`parser.NewFromPath`), when sealgate has
     /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
+    ///
+    /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
+    /// sealgate cannot read), YAML, HCL, ignore files (neither), `nginx.conf`, and otherwise the
+    /// extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         let ext = Path::new(&name)
@@ -54,6 +67,8 @@ impl Parser {
             .and_then(|e| e.to_str())
             .unwrap_or("");
         match ext {
+            _ if name == "dockerfile" || name.starts_with("dockerfile.") => None,
+            "dockerfile" | "gitignore" | "dockerignore" => None,
             "yml" | "yaml" => Some(Parser::Yaml),
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
             _ if name == "nginx.conf" => Some(Parser::Nginx),
@@ -82,6 +97,7 @@ impl Parser {
             }
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
+            Parser::Toml => toml::parse(text),
         }
     }
 
@@ -98,11 +114,32 @@ impl Parser {
     }
 }
 
-/// The names of every parser, for messages: `yaml, json, hcl2, nginx`.
+/// The names of every parser, for messages: `yaml, json, hcl2, nginx, toml, …`.
 pub fn names() -> String {
     Parser::ALL
         .iter()
         .map(|p| p.name())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn for_path_follows_conftest_new_from_path() {
+        for (name, want) in [
+            (".env.yaml", Some(Parser::Yaml)),
+            (".env.tf", Some(Parser::Hcl2)),
+            (".env.gitignore", None),
+            ("Dockerfile.toml", None),
+            ("Cargo.toml", Some(Parser::Toml)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+            ("env", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
+        }
+    }
 }
