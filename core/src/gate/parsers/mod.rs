@@ -11,6 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod hcl2;
+mod ini;
 mod nginx;
 mod nginx_directives;
 mod toml;
@@ -23,6 +24,7 @@ pub enum Parser {
     Hcl2,
     Nginx,
     Toml,
+    Ini,
 }
 
 impl Parser {
@@ -33,6 +35,7 @@ impl Parser {
         Parser::Hcl2,
         Parser::Nginx,
         Parser::Toml,
+        Parser::Ini,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -43,6 +46,7 @@ impl Parser {
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
             Parser::Toml => "toml",
+            Parser::Ini => "ini",
         }
     }
 
@@ -98,6 +102,7 @@ impl Parser {
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
             Parser::Toml => toml::parse(text),
+            Parser::Ini => ini::parse(text),
         }
     }
 
@@ -135,6 +140,7 @@ mod tests {
             (".env.gitignore", None),
             ("Dockerfile.toml", None),
             ("Cargo.toml", Some(Parser::Toml)),
+            ("grafana.INI", Some(Parser::Ini)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
