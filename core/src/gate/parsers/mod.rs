@@ -14,6 +14,7 @@ mod hcl2;
 mod ini;
 mod nginx;
 mod nginx_directives;
+mod properties;
 mod toml;
 
 /// One of conftest's parsers that sealgate has.
@@ -25,6 +26,7 @@ pub enum Parser {
     Nginx,
     Toml,
     Ini,
+    Properties,
 }
 
 impl Parser {
@@ -36,6 +38,7 @@ impl Parser {
         Parser::Nginx,
         Parser::Toml,
         Parser::Ini,
+        Parser::Properties,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -47,6 +50,7 @@ impl Parser {
             Parser::Nginx => "nginx",
             Parser::Toml => "toml",
             Parser::Ini => "ini",
+            Parser::Properties => "properties",
         }
     }
 
@@ -103,6 +107,7 @@ impl Parser {
             Parser::Nginx => nginx::parse(text),
             Parser::Toml => toml::parse(text),
             Parser::Ini => ini::parse(text),
+            Parser::Properties => properties::parse(text),
         }
     }
 
@@ -141,6 +146,7 @@ mod tests {
             ("Dockerfile.toml", None),
             ("Cargo.toml", Some(Parser::Toml)),
             ("grafana.INI", Some(Parser::Ini)),
+            ("app.properties", Some(Parser::Properties)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
