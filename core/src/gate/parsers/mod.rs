@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod dotenv;
 mod hcl2;
 mod ini;
 mod nginx;
@@ -27,6 +28,7 @@ pub enum Parser {
     Toml,
     Ini,
     Properties,
+    Dotenv,
 }
 
 impl Parser {
@@ -39,6 +41,7 @@ impl Parser {
         Parser::Toml,
         Parser::Ini,
         Parser::Properties,
+        Parser::Dotenv,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -51,6 +54,7 @@ impl Parser {
             Parser::Toml => "toml",
             Parser::Ini => "ini",
             Parser::Properties => "properties",
+            Parser::Dotenv => "dotenv",
         }
     }
 
@@ -66,8 +70,8 @@ impl Parser {
     /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
-    /// sealgate cannot read), YAML, HCL, ignore files (neither), `nginx.conf`, and otherwise the
-    /// extension names the parser.
+    /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
+    /// `.env.*`, `*.env`), `nginx.conf`, and otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         let ext = Path::new(&name)
@@ -79,6 +83,9 @@ impl Parser {
             "dockerfile" | "gitignore" | "dockerignore" => None,
             "yml" | "yaml" => Some(Parser::Yaml),
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
+            _ if name == ".env" || name.starts_with(".env.") || ext == "env" => {
+                Some(Parser::Dotenv)
+            }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
             _ => Parser::from_name(ext),
         }
@@ -108,6 +115,7 @@ impl Parser {
             Parser::Toml => toml::parse(text),
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
+            Parser::Dotenv => dotenv::parse(text),
         }
     }
 
@@ -140,9 +148,15 @@ mod tests {
     #[test]
     fn for_path_follows_conftest_new_from_path() {
         for (name, want) in [
+            ("a/.env", Some(Parser::Dotenv)),
+            (".ENV.prod", Some(Parser::Dotenv)),
+            ("prod.env", Some(Parser::Dotenv)),
+            ("x.dotenv", Some(Parser::Dotenv)),
             (".env.yaml", Some(Parser::Yaml)),
             (".env.tf", Some(Parser::Hcl2)),
+            (".env.toml", Some(Parser::Dotenv)),
             (".env.gitignore", None),
+            ("dockerfile.env", None),
             ("Dockerfile.toml", None),
             ("Cargo.toml", Some(Parser::Toml)),
             ("grafana.INI", Some(Parser::Ini)),
