@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn expansion_errors_refuse_the_file() {
-        assert!(parse("a=${b\n").is_err());
+        let e = parse("secret=${open value\n").unwrap_err().to_string();
+        assert!(e.contains("secret") && !e.contains("open"), "{e}");
         assert!(parse("a=${b}\nb=${a}\n").is_err());
         assert!(parse("a=$${b}\nb={a}\n").is_err());
         assert!(parse("a=${missing}\n").is_ok());
