@@ -23,6 +23,7 @@ mod conformance_upstream_examples;
 mod fuzz;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
+mod peer_conftest_config_formats;
 mod peer_conftest_parsers;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
