@@ -2,10 +2,10 @@
 //! `conftest parse --parser …` (v0.71.1), on files nobody here wrote: the toml-test suite that
 //! BurntSushi/toml carries (valid and invalid cases), go-ini's, gotenv's and godotenv's test
 //! files, conftest's examples, and the configuration files of a fixed set of other Go modules
-//! (gitea's INI, the AWS SDK's INI test profiles, camel-k's, trino's and jfrog's properties,
-//! compose's `.env` files…), fetched into the module cache with `go mod download`. sealgate's
-//! side is `Parser::parse`. A file agrees when both give the same JSON (numbers compared as
-//! numbers, integers exactly) or both refuse it. A second test runs corner cases of the four
+//! (gitea's INI, the AWS SDK's INI test profiles, camel-k's, trino's, jfrog's and syft's
+//! properties, compose's and docker's `.env` files, buildpacks' and hugo's TOML…), fetched into
+//! the module cache with `go mod download`. sealgate's side is `Parser::parse`. A file agrees when
+//! both give the same JSON (numbers compared as numbers, integers exactly) or both refuse it. A second test runs corner cases of the four
 //! formats through both the same way. Without `conftest` or `go` the tests fail in CI and are
 //! skipped loudly elsewhere.
 //!
@@ -52,9 +52,12 @@ const CORPORA: &[Corpus] = &[
             "code.gitea.io/gitea@v1.22.6",
             "github.com/jfrog/jfrog-cli-core/v2@v2.56.0",
             "github.com/apache/pulsar-client-go@v0.14.0",
+            "github.com/anchore/syft@v1.18.1",
+            "github.com/paketo-buildpacks/libjvm@v1.46.0",
+            "github.com/gohugoio/hugo@v0.139.0",
         ],
         wanted: |p| ext_is(p, &["toml"]),
-        floor: 765,
+        floor: 780,
     },
     Corpus {
         parser: Parser::Ini,
@@ -83,9 +86,10 @@ const CORPORA: &[Corpus] = &[
             "github.com/trinodb/trino-go-client@v0.319.0",
             "github.com/jfrog/jfrog-cli-core/v2@v2.56.0",
             "github.com/testcontainers/testcontainers-go@v0.34.0",
+            "github.com/anchore/syft@v1.18.1",
         ],
         wanted: |p| ext_is(p, &["properties"]),
-        floor: 26,
+        floor: 41,
     },
     Corpus {
         parser: Parser::Dotenv,
@@ -95,10 +99,12 @@ const CORPORA: &[Corpus] = &[
             "github.com/joho/godotenv@v1.5.1",
             "github.com/compose-spec/compose-go/v2@v2.4.4",
             "github.com/docker/compose/v2@v2.29.7",
+            "github.com/docker/cli@v27.3.1+incompatible",
+            "github.com/gohugoio/hugo@v0.139.0",
         ],
         // conftest's own rule for dotenv names (`.env`, `.env.*`, `*.env`)
         wanted: |p| Parser::for_path(p) == Some(Parser::Dotenv),
-        floor: 48,
+        floor: 53,
     },
 ];
 
