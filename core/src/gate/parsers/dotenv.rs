@@ -15,6 +15,10 @@
 //! `$HOME`, `$PATH`…). sealgate never lets a policy input depend on, or carry, the environment it
 //! runs in, so a name the file does not define expands to the empty string, as gotenv does for a
 //! name set nowhere. A line longer than 65,535 bytes is refused, as gotenv's line scanner does.
+//! Not reproduced: gotenv's line splitter takes a CR LF that straddles one of its buffer refills
+//! for two line ends (an extra empty line, which shows only inside a multi-line quoted value of a
+//! CRLF file); an accident of buffering, not a rule. Matching is linear in the text (the `regex`
+//! crate), however long a quoted value runs.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
