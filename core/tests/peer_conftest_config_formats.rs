@@ -134,7 +134,7 @@ fn burntsushi_known_failures(dir: &Path) -> Vec<String> {
 
 /// Corner cases of the four formats, judged by conftest like the files above: the expected
 /// output is whatever `conftest parse` prints.
-const TOML_CORNERS: &[&str] = &[
+pub(crate) const TOML_CORNERS: &[&str] = &[
     "",
     "# only a comment\n",
     "a = 1979-05-27 07:32:00Z\nb = 1979-05-27t07:32:00z\nc = 07:32:00\nd = 1979-05-27T07:32:00\ne = 1979-05-27T07:32:00.1234567891+05:30\nf = 2000-02-29\ng = 1979-05-27T07:32:00-00:00\nh = 1979-05-27T07:32:00+00:00\ni = 07:32:00.5\n",
@@ -167,7 +167,7 @@ const TOML_CORNERS: &[&str] = &[
     "a = 1979-05-27T07:32:00.000Z\nb = 1979-05-27T00:00:00.000001-00:01\nc = 0001-01-01\nd = 9999-12-31T23:59:59.999999999+23:59\n",
 ];
 
-const INI_CORNERS: &[&str] = &[
+pub(crate) const INI_CORNERS: &[&str] = &[
     "",
     "; only a comment\n# another\n",
     "top = 1\n[s]\nk = v\n",
@@ -196,7 +196,7 @@ const INI_CORNERS: &[&str] = &[
     "[s]\na = x \\\n; not a comment\nb = 1\n[s.sub]\nx = 1e5\ny = -1\nz = 00\nw = 1.5.5\n[default]\nk = v\n",
 ];
 
-const PROPERTIES_CORNERS: &[&str] = &[
+pub(crate) const PROPERTIES_CORNERS: &[&str] = &[
     "",
     "# only a comment\n",
     "a=1\nb = 2\nc:3\nd 4\ne\t5\nf\ng =\n",
@@ -225,7 +225,7 @@ const PROPERTIES_CORNERS: &[&str] = &[
     "a:b:c\nb==c\nc = = d\n\\u0041=1\na#b=c\nd\\\n  e = f\nf=\\  x\ng\u{c}=\u{c}h\n",
 ];
 
-const DOTENV_CORNERS: &[&str] = &[
+pub(crate) const DOTENV_CORNERS: &[&str] = &[
     "",
     "# only a comment\n",
     "A=1\nB = 2\nexport C=3\nD: 4\nE=\nexport   F = 6\n",
