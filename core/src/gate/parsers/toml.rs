@@ -21,8 +21,10 @@ use toml_edit::{Datetime, Item, Offset};
 /// Parses `text` as conftest's toml parser does.
 pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
+        // Bytes, not `str` slicing: a span need not start on a character boundary.
         let line = e.span().map_or(1, |s| {
-            text[..s.start.min(text.len())].matches('\n').count() + 1
+            let before = &text.as_bytes()[..s.start.min(text.len())];
+            before.iter().filter(|b| **b == b'\n').count() + 1
         });
         anyhow::anyhow!("toml: line {line}: {}", e.message().trim_end())
     })?;
