@@ -168,4 +168,30 @@ mod tests {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
     }
+
+    /// Config values may be secrets: a refusal names its line (and a key), never a value.
+    #[test]
+    fn refusals_never_echo_a_value() {
+        const PLANTED: &str = "PLANTED-7f3a";
+        let cases: &[(Parser, &str)] = &[
+            (Parser::Toml, "k = \"PLANTED-7f3a\nx = 1\n"),
+            (Parser::Toml, "k = PLANTED-7f3a\n"),
+            (Parser::Toml, "k = 'PLANTED-7f3a'\nk = 1\n"),
+            (Parser::Toml, "k = 1979-05-27T23:59:60Z # PLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nPLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nk = \"\"\"PLANTED-7f3a\n"),
+            (Parser::Ini, "[PLANTED-7f3a\n"),
+            (Parser::Properties, "k = ${PLANTED-7f3a\n"),
+            (Parser::Properties, "k = PLANTED-7f3a\\u12"),
+            (Parser::Properties, "=PLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
+            (Parser::Dotenv, "export PLANTED-7f3a\n"),
+        ];
+        for (parser, text) in cases {
+            let e = parser.parse(text).unwrap_err().to_string();
+            assert!(!e.contains(PLANTED), "{}: {e}", parser.name());
+            assert!(e.contains("line "), "{}: {e}", parser.name());
+        }
+    }
 }

@@ -31,8 +31,9 @@ const EXPANSION_BUDGET: usize = 64 << 20;
 /// Parses `text` as conftest's properties parser does.
 pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let values = Lexer::new(text).properties()?;
-    check_expansions(&values)?;
+    let mut lines = HashMap::new();
+    let values = Lexer::new(text).properties(&mut lines)?;
+    check_expansions(&values, &lines)?;
     let sorted: BTreeMap<String, String> = values.into_iter().collect();
     Ok(Value::Object(
         sorted
@@ -75,8 +76,11 @@ impl<'a> Lexer<'a> {
         anyhow::anyhow!("properties: line {}: {what}", self.line)
     }
 
-    /// The key/value pairs in order of the file, a later key replacing an earlier one.
-    fn properties(mut self) -> anyhow::Result<HashMap<String, String>> {
+    /// The key/value pairs, a later key replacing an earlier one; each key's line in `lines`.
+    fn properties(
+        mut self,
+        lines: &mut HashMap<String, usize>,
+    ) -> anyhow::Result<HashMap<String, String>> {
         let mut out = HashMap::new();
         loop {
             // lexBeforeKey: line ends and blanks skipped, comments read to their line end.
@@ -102,6 +106,7 @@ impl<'a> Lexer<'a> {
                 return Err(anyhow::anyhow!("properties: line {line}: empty key"));
             }
             let value = self.value()?;
+            lines.insert(key.clone(), line);
             out.insert(key, value);
         }
     }
@@ -181,14 +186,19 @@ impl<'a> Lexer<'a> {
 }
 
 /// magiconair's `check()`: every value's `${…}` references expand.
-fn check_expansions(values: &HashMap<String, String>) -> anyhow::Result<()> {
+fn check_expansions(
+    values: &HashMap<String, String>,
+    lines: &HashMap<String, usize>,
+) -> anyhow::Result<()> {
     let mut budget = EXPANSION_BUDGET;
     let mut keys: Vec<&String> = values.keys().collect();
     keys.sort_unstable();
     for key in keys {
         let mut chain = vec![key.clone()];
-        expand(&values[key], &mut chain, values, &mut budget)
-            .map_err(|e| anyhow::anyhow!("properties: key {key:?}: {e}"))?;
+        expand(&values[key], &mut chain, values, &mut budget).map_err(|e| {
+            let line = lines.get(key).copied().unwrap_or(1);
+            anyhow::anyhow!("properties: line {line}: key {key:?}: {e}")
+        })?;
     }
     Ok(())
 }

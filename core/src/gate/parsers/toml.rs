@@ -21,31 +21,81 @@ use toml_edit::{Datetime, Item, Offset};
 /// Parses `text` as conftest's toml parser does.
 pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
-        // Bytes, not `str` slicing: a span need not start on a character boundary.
-        let line = e.span().map_or(1, |s| {
-            let before = &text.as_bytes()[..s.start.min(text.len())];
-            before.iter().filter(|b| **b == b'\n').count() + 1
-        });
-        anyhow::anyhow!("toml: line {line}: {}", e.message().trim_end())
+        anyhow::anyhow!(
+            "toml: line {}: {}",
+            line_of(text, e.span()),
+            e.message().trim_end()
+        )
     })?;
-    item(doc.as_item())
+    Render { text }.item(doc.as_item())
 }
 
-fn item(item: &Item) -> anyhow::Result<Value> {
-    Ok(match item {
-        Item::None => Value::Null,
-        Item::Value(v) => value(v)?,
-        Item::Table(t) => table(t)?,
-        Item::ArrayOfTables(a) => Value::Array(a.iter().map(table).collect::<anyhow::Result<_>>()?),
-    })
+/// The 1-based line where `span` starts, counted on bytes (a span need not start on a
+/// character boundary).
+fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> usize {
+    let start = span.map_or(0, |s| s.start.min(text.len()));
+    text.as_bytes()[..start]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
-fn table(t: &toml_edit::Table) -> anyhow::Result<Value> {
-    let mut entries = Vec::new();
-    for (k, i) in t.iter().filter(|(_, i)| !i.is_none()) {
-        entries.push((k.to_string(), item(i)?));
+/// The decoded document as Go values marshal, `text` at hand to name a refused value's line.
+struct Render<'a> {
+    text: &'a str,
+}
+
+impl Render<'_> {
+    fn item(&self, item: &Item) -> anyhow::Result<Value> {
+        Ok(match item {
+            Item::None => Value::Null,
+            Item::Value(v) => self.value(v)?,
+            Item::Table(t) => self.table(t)?,
+            Item::ArrayOfTables(a) => Value::Array(
+                a.iter()
+                    .map(|t| self.table(t))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+        })
     }
-    Ok(object(entries))
+
+    fn table(&self, t: &toml_edit::Table) -> anyhow::Result<Value> {
+        let mut entries = Vec::new();
+        for (k, i) in t.iter().filter(|(_, i)| !i.is_none()) {
+            entries.push((k.to_string(), self.item(i)?));
+        }
+        Ok(object(entries))
+    }
+
+    fn value(&self, v: &toml_edit::Value) -> anyhow::Result<Value> {
+        use toml_edit::Value as V;
+        let refuse =
+            |what: &str| anyhow::anyhow!("toml: line {}: {what}", line_of(self.text, v.span()));
+        Ok(match v {
+            V::String(s) => Value::String(s.value().clone()),
+            V::Integer(i) => Value::from(*i.value()),
+            V::Float(f) => Value::Number(Number::from_f64(*f.value()).ok_or_else(|| {
+                refuse("inf and nan have no JSON form (conftest cannot print them)")
+            })?),
+            V::Boolean(b) => Value::Bool(*b.value()),
+            V::Datetime(d) => {
+                Value::String(go_time(d.value()).ok_or_else(|| {
+                    refuse("a leap second (:60) is not a time Go's parser accepts")
+                })?)
+            }
+            V::Array(a) => Value::Array(
+                a.iter()
+                    .map(|v| self.value(v))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            V::InlineTable(t) => object(
+                t.iter()
+                    .map(|(k, v)| Ok((k.to_string(), self.value(v)?)))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+        })
+    }
 }
 
 /// Go prints a map's keys sorted.
@@ -54,28 +104,9 @@ fn object(mut entries: Vec<(String, Value)>) -> Value {
     Value::Object(entries.into_iter().collect::<Map<_, _>>())
 }
 
-fn value(v: &toml_edit::Value) -> anyhow::Result<Value> {
-    use toml_edit::Value as V;
-    Ok(match v {
-        V::String(s) => Value::String(s.value().clone()),
-        V::Integer(i) => Value::from(*i.value()),
-        V::Float(f) => Value::Number(Number::from_f64(*f.value()).ok_or_else(|| {
-            anyhow::anyhow!("toml: inf and nan have no JSON form (conftest cannot print them)")
-        })?),
-        V::Boolean(b) => Value::Bool(*b.value()),
-        V::Datetime(d) => Value::String(go_time(d.value())?),
-        V::Array(a) => Value::Array(a.iter().map(value).collect::<anyhow::Result<_>>()?),
-        V::InlineTable(t) => object(
-            t.iter()
-                .map(|(k, v)| Ok((k.to_string(), value(v)?)))
-                .collect::<anyhow::Result<_>>()?,
-        ),
-    })
-}
-
 /// A TOML date-time as Go's `time.Time` marshals it (RFC 3339 with nanoseconds, local kinds
-/// in UTC).
-fn go_time(d: &Datetime) -> anyhow::Result<String> {
+/// in UTC); `None` for a leap second.
+fn go_time(d: &Datetime) -> Option<String> {
     let (year, month, day) = d.date.map_or((0, 1, 1), |d| (d.year, d.month, d.day));
     let (hour, minute, second, nanos) = d.time.map_or((0, 0, 0, 0), |t| {
         (
@@ -86,7 +117,7 @@ fn go_time(d: &Datetime) -> anyhow::Result<String> {
         )
     });
     if second > 59 {
-        anyhow::bail!("toml: a leap second is not a time Go can parse");
+        return None;
     }
     let mut out = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}");
     if nanos > 0 {
@@ -102,7 +133,7 @@ fn go_time(d: &Datetime) -> anyhow::Result<String> {
         }
         _ => out.push('Z'),
     }
-    Ok(out)
+    Some(out)
 }
 
 #[cfg(test)]
