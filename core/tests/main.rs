@@ -23,6 +23,7 @@ mod conformance_upstream_examples;
 mod fuzz;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
+mod peer_conftest_config_formats;
 mod peer_conftest_dockerfile;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;

@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! Dockerfiles, TOML, INI, …) read into the JSON that `conftest parse` gives for them, so that
-//! policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -16,12 +16,19 @@ mod dockerfile_instructions;
 mod dockerfile_json;
 mod dockerfile_line;
 mod dockerfile_shell;
+mod dotenv;
 mod edn;
 mod go_unicode;
 mod hcl2;
+mod hcl2;
 mod ignore;
+mod ini;
+mod nginx;
 mod nginx;
 mod nginx_directives;
+mod nginx_directives;
+mod properties;
+mod toml;
 mod xml;
 
 /// One of conftest's parsers that sealgate has.
@@ -36,6 +43,10 @@ pub enum Parser {
     Xml,
     Codeowners,
     Edn,
+    Toml,
+    Ini,
+    Properties,
+    Dotenv,
 }
 
 impl Parser {
@@ -50,6 +61,10 @@ impl Parser {
         Parser::Xml,
         Parser::Codeowners,
         Parser::Edn,
+        Parser::Toml,
+        Parser::Ini,
+        Parser::Properties,
+        Parser::Dotenv,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -64,6 +79,10 @@ impl Parser {
             Parser::Xml => "xml",
             Parser::Codeowners => "codeowners",
             Parser::Edn => "edn",
+            Parser::Toml => "toml",
+            Parser::Ini => "ini",
+            Parser::Properties => "properties",
+            Parser::Dotenv => "dotenv",
         }
     }
 
@@ -77,6 +96,10 @@ impl Parser {
 
     /// The parser conftest picks for a file by its name (`parser.NewFromPath`), when sealgate has
     /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
+    ///
+    /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
+    /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
+    /// `.env.*`, `*.env`), `nginx.conf`, and otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
@@ -90,6 +113,9 @@ impl Parser {
             "yml" | "yaml" => Some(Parser::Yaml),
             "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
             "gitignore" | "dockerignore" => Some(Parser::Ignore),
+            _ if name == ".env" || name.starts_with(".env.") || ext == "env" => {
+                Some(Parser::Dotenv)
+            }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
@@ -122,6 +148,10 @@ impl Parser {
             Parser::Xml => xml::parse(text),
             Parser::Codeowners => codeowners::parse(text),
             Parser::Edn => edn::parse(text),
+            Parser::Toml => toml::parse(text),
+            Parser::Ini => ini::parse(text),
+            Parser::Properties => properties::parse(text),
+            Parser::Dotenv => dotenv::parse(text),
         }
     }
 
@@ -138,7 +168,7 @@ impl Parser {
     }
 }
 
-/// The names of every parser, for messages: `yaml, json, hcl2, nginx, dockerfile, ignore`.
+/// The names of every parser, for messages: `yaml, json, hcl2, nginx, …`.
 pub fn names() -> String {
     Parser::ALL
         .iter()
@@ -170,6 +200,56 @@ mod tests {
             ("other.conf", None),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
+        }
+    }
+
+    #[test]
+    fn for_path_follows_conftest_new_from_path() {
+        for (name, want) in [
+            ("a/.env", Some(Parser::Dotenv)),
+            (".ENV.prod", Some(Parser::Dotenv)),
+            ("prod.env", Some(Parser::Dotenv)),
+            ("x.dotenv", Some(Parser::Dotenv)),
+            (".env.yaml", Some(Parser::Yaml)),
+            (".env.tf", Some(Parser::Hcl2)),
+            (".env.toml", Some(Parser::Dotenv)),
+            (".env.gitignore", Some(Parser::Ignore)),
+            ("dockerfile.env", Some(Parser::Dockerfile)),
+            ("Dockerfile.toml", Some(Parser::Dockerfile)),
+            ("Cargo.toml", Some(Parser::Toml)),
+            ("grafana.INI", Some(Parser::Ini)),
+            ("app.properties", Some(Parser::Properties)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+            ("env", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
+        }
+    }
+
+    /// Config values may be secrets: a refusal names its line (and a key), never a value.
+    #[test]
+    fn refusals_never_echo_a_value() {
+        const PLANTED: &str = "PLANTED-7f3a";
+        let cases: &[(Parser, &str)] = &[
+            (Parser::Toml, "k = \"PLANTED-7f3a\nx = 1\n"),
+            (Parser::Toml, "k = PLANTED-7f3a\n"),
+            (Parser::Toml, "k = 'PLANTED-7f3a'\nk = 1\n"),
+            (Parser::Toml, "k = 1979-05-27T23:59:60Z # PLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nPLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nk = \"\"\"PLANTED-7f3a\n"),
+            (Parser::Ini, "[PLANTED-7f3a\n"),
+            (Parser::Properties, "k = ${PLANTED-7f3a\n"),
+            (Parser::Properties, "k = PLANTED-7f3a\\u12"),
+            (Parser::Properties, "=PLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
+            (Parser::Dotenv, "export PLANTED-7f3a\n"),
+        ];
+        for (parser, text) in cases {
+            let e = parser.parse(text).unwrap_err().to_string();
+            assert!(!e.contains(PLANTED), "{}: {e}", parser.name());
+            assert!(e.contains("line "), "{}: {e}", parser.name());
         }
     }
 }
