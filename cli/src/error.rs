@@ -462,8 +462,8 @@ pub fn rego_error(e: &RegoError) -> CliError {
     match e {
         RegoError::CapabilitiesFile { .. } => {
             return CliError::usage(
-                format!("--capabilities: {e}"),
-                "give OPA's capabilities JSON (`opa capabilities --current` prints one to start from)",
+                e.to_string(),
+                "give --capabilities a file of OPA's capabilities JSON (`opa capabilities --current` prints one to start from)",
             );
         }
         RegoError::NotCapable { .. } => {

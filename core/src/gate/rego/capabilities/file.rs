@@ -41,7 +41,8 @@ impl Capabilities {
 
     /// The file's JSON as OPA's `ast.Capabilities` decodes it: unknown fields are ignored, the
     /// known ones must have their type (`null` is none); `future_keywords` and `allow_net` are
-    /// only checked.
+    /// only checked. A builtin is taken by its name; its `decl` is not read (conftest v0.71.1,
+    /// on OPA v1.21.1, crashes on a builtin without one: a file for both needs them).
     fn from_value(path: &Path, value: &serde_json::Value) -> Result<Self, String> {
         let object = value
             .as_object()
