@@ -23,7 +23,9 @@
 //! templates are not checked; their functions count as defined for the user's modules.
 //! Where OPA stops descending (a call it found undefined hides the comprehensions in its
 //! arguments), every use is named here; an `eq` OPA adds in a way not listed above is not named
-//! (its verdict is the same unless a file leaves out `eq`, which every OPA-made file has).
+//! (its verdict is the same unless a file leaves out `eq`, which every OPA-made file has). A use
+//! inside an operand of OPA's `and` / `or` is named at the last line of its rule, where the
+//! load-time rewrite ([`super::logic_operators`]) writes the operand's function.
 
 use std::collections::BTreeSet;
 
@@ -118,6 +120,8 @@ fn functions(module: &Module) -> Vec<Vec<String>> {
                 head: RuleHead::Func { refr, .. },
                 ..
             } => path_of(refr),
+            // `default f(_) := 1` defines a function too
+            Rule::Default { refr, args, .. } if !args.is_empty() => path_of(refr),
             _ => None,
         })
         .map(|name| package.iter().cloned().chain(name).collect())

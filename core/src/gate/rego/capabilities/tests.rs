@@ -74,9 +74,10 @@ fn operators_are_the_builtins_opa_names() {
 #[test]
 fn own_functions_pass_and_missing_ones_are_named() {
     let lib = "package lib.k8s\n\nname(x) := x.metadata.name\nis_pod(x) if x.kind == \"Pod\"\n";
-    let main = "package main\nimport data.lib.k8s\nimport data.lib.k8s.name as n\n\nf(x) := x\n\ndeny contains msg if {\n  k8s.is_pod(input)\n  msg := sprintf(\"%s\", [f(n(input)), data.lib.k8s.name(input)])\n  k8s.nope(input)\n  data.lib.gone(1)\n}\n";
+    let lib = format!("{lib}default fallback(_) := 0\n");
+    let main = "package main\nimport data.lib.k8s\nimport data.lib.k8s.name as n\n\nf(x) := x\n\ndeny contains msg if {\n  k8s.is_pod(input)\n  msg := sprintf(\"%s\", [f(n(input)), data.lib.k8s.name(input)])\n  k8s.nope(input)\n  data.lib.gone(1)\n  k8s.fallback(1)\n}\n";
     assert_eq!(
-        refused(CONFTEST_EXAMPLE, &[("lib.rego", lib), ("main.rego", main)]),
+        refused(CONFTEST_EXAMPLE, &[("lib.rego", &lib), ("main.rego", main)]),
         "main.rego:10: rego_type_error: undefined function data.lib.k8s.nope\nmain.rego:11: rego_type_error: undefined function data.lib.gone"
     );
 }
