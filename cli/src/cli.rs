@@ -577,6 +577,9 @@ pub struct RegoFlags {
     /// Folders that parse_config_file and friends may read besides the policy and data folders (repeatable)
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub allow_file_access: Vec<PathBuf>,
+    /// OPA's capabilities JSON (as conftest and opa take it): policies calling a builtin it does not list are refused
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub capabilities: Option<PathBuf>,
 }
 
 /// Rego flags of `validate` (flatten into its args; `policy_flags::rego_options` converts them).

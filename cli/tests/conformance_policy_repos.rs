@@ -62,6 +62,8 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p ini/policy --parser ini - < ini/grafana.ini",
     "conftest-examples/.: -p properties/policy/ properties/sample.properties",
     "conftest-examples/.: -p dotenv/policy/ dotenv/sample.env",
+    "conftest-examples/.: -p kubernetes/policy/ -p capabilities/malicious.rego --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",
+    "conftest-examples/.: -p kubernetes/policy/ --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",
     "conftest-examples/.: --parser yaml -p kubernetes/policy - < kubernetes/service.yaml",
     "conftest-examples/.: -p edn/policy edn/sample_config.edn",
     "conftest-examples/.: -p xml/policy xml/pom.xml",
@@ -97,6 +99,7 @@ const TEST_CASES: &[&str] = &[
     "opa opa-policy-tests/.: v1/plugins/server/encoding internal/configpolicy",
     "opa opa-policy-tests/.: v1/plugins/server/metrics internal/configpolicy",
     "opa conftest-examples/.: kubernetes/policy",
+    "opa conftest-examples/.: kubernetes/policy --capabilities capabilities/capabilities.json",
     "opa conftest-examples/.: dotenv/policy",
     "opa conftest-examples/.: data/policy -d data/exclusions",
     "opa conftest-examples/.: traefik/policy",
@@ -159,6 +162,8 @@ struct Args {
     data: Vec<String>,
     namespaces: Vec<String>,
     rego_version: Option<String>,
+    /// `--capabilities FILE`, which both tools (and `opa`) take.
+    capabilities: Option<String>,
     flags: Vec<String>,
     files: Vec<String>,
     /// `< FILE`: the file both tools read on stdin (given as `-`).
@@ -179,6 +184,7 @@ fn parse_args(line: &str) -> Args {
             "-d" | "--data" => a.data.push(value().unwrap()),
             "-n" | "--namespace" => a.namespaces.push(value().unwrap()),
             "--rego-version" => a.rego_version = value(),
+            "--capabilities" => a.capabilities = value(),
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
             "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
@@ -260,6 +266,9 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
     if let Some(v) = &a.rego_version {
         cmd.args(["--rego-version", v]);
     }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
+    }
     cmd.args(&a.flags).args(&a.files);
     if let Some(file) = &a.stdin {
         // conftest names stdin `-` in its report
@@ -319,6 +328,9 @@ fn opa_tests(opa: &Path, dir: &Path, line: &str) -> TestVerdicts {
     if a.rego_version.as_deref() == Some("v0") {
         cmd.arg("--v0-compatible");
     }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
+    }
     // `opa test` loads the data files under its paths, as conftest's `-d` does.
     cmd.args(&a.files).args(&a.data);
     let out = run(&mut cmd);
@@ -355,6 +367,9 @@ fn conftest_tests(conftest: &Path, dir: &Path, line: &str, ours: &TestVerdicts) 
     }
     if let Some(v) = &a.rego_version {
         cmd.arg(format!("--rego-version={v}"));
+    }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
     }
     let out = run(&mut cmd);
     let json: Value = serde_json::from_slice(&out.stdout).map_err(|_| first_line(&out.stderr))?;
@@ -400,6 +415,9 @@ fn sealgate_tests(dir: &Path, line: &str) -> TestVerdicts {
     }
     if let Some(v) = &a.rego_version {
         cmd.args(["--rego-version", v]);
+    }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
     }
     let out = run(&mut cmd);
     if out.status.code() == Some(2) {

@@ -440,6 +440,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
             coverage: false,
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
+            capabilities: None,
         })
         .map(|r| {
             let pass = r

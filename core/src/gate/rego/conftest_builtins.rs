@@ -96,6 +96,12 @@ fn string_arg(args: &[RegoValue], i: usize) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("argument {} must be a string", i + 1))
 }
 
+/// The builtins [`register`] adds: conftest's, not OPA's.
+pub(crate) const NAMES: [&str; 3] = [PARSE_CONFIG, PARSE_CONFIG_FILE, PARSE_COMBINED_CONFIG_FILES];
+const PARSE_CONFIG: &str = "parse_config";
+const PARSE_CONFIG_FILE: &str = "parse_config_file";
+const PARSE_COMBINED_CONFIG_FILES: &str = "parse_combined_config_files";
+
 /// Registers the three builtins on `engine`, reading files only where `files` allows.
 pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
@@ -104,7 +110,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
     };
     engine
         .add_extension(
-            "parse_config".to_string(),
+            PARSE_CONFIG.to_string(),
             2,
             Box::new(|args: Vec<RegoValue>| {
                 let value = parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?)?;
@@ -115,7 +121,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
     let file_access = files.clone();
     engine
         .add_extension(
-            "parse_config_file".to_string(),
+            PARSE_CONFIG_FILE.to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
                 let path = file_access.resolve(&string_arg(&args, 0)?)?;
@@ -126,7 +132,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
         .map_err(err)?;
     engine
         .add_extension(
-            "parse_combined_config_files".to_string(),
+            PARSE_COMBINED_CONFIG_FILES.to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
                 let paths = args
