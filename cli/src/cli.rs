@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use sealgate_core::gate::parsers::{self, Parser as InputParser};
 
 /// Seal Kubernetes Secrets for Git (kubeseal-compatible), recover them offline, and gate manifests.
 #[derive(Debug, Parser)]
@@ -130,7 +131,7 @@ pub struct SchemasExportArgs {
 /// Flags of `validate` (schema side; the Rego flags are `PolicyFlags`).
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Files, folders (searched recursively for .yaml/.yml/.json) or - for stdin
+    /// Files, folders (searched recursively for .yaml/.yml/.json; with --policy also for the configuration files conftest reads, such as .tf and nginx.conf) or - for stdin
     #[arg(value_name = "PATH|-", required = true, value_hint = ValueHint::AnyPath)]
     pub paths: Vec<String>,
     /// Where schemas come from, in order: `default` (built-in), a folder in kubernetes-json-schema layout, or a path template with {{ .ResourceKind }}, {{ .ResourceAPIVersion }}, {{ .Group }}, {{ .KindSuffix }}, {{ .StrictSuffix }}, {{ .NormalizedKubernetesVersion }}
@@ -156,6 +157,9 @@ pub struct ValidateArgs {
     /// Regex of file paths to leave out when walking folders (repeatable)
     #[arg(long, value_name = "PATTERN")]
     pub ignore: Vec<String>,
+    /// Read every input with this one of conftest's parsers (default: by file name, as conftest; files that are no manifests are judged by policies only)
+    #[arg(long, value_name = "NAME", value_parser = parse_parser)]
+    pub parser: Option<InputParser>,
     /// Render each kustomize overlay with `kustomize build` (else `kubectl kustomize`) and validate the output instead of its resource files
     #[arg(long, help_heading = "Rendering")]
     pub kustomize: bool,
@@ -201,6 +205,12 @@ pub struct ValidateArgs {
     pub limits: LimitFlags,
     #[command(flatten)]
     pub policy: PolicyFlags,
+}
+
+/// `--parser NAME`: one of conftest's parsers that sealgate has.
+fn parse_parser(name: &str) -> Result<InputParser, String> {
+    InputParser::from_name(name)
+        .ok_or_else(|| format!("unknown parser (sealgate has {})", parsers::names()))
 }
 
 /// The input budget of every command that reads manifests (see docs/robustness.md).
@@ -567,6 +577,9 @@ pub struct RegoFlags {
     /// Folders that parse_config_file and friends may read besides the policy and data folders (repeatable)
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub allow_file_access: Vec<PathBuf>,
+    /// OPA's capabilities JSON (as conftest and opa take it): policies calling a builtin it does not list are refused
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub capabilities: Option<PathBuf>,
 }
 
 /// Rego flags of `validate` (flatten into its args; `policy_flags::rego_options` converts them).

@@ -459,6 +459,21 @@ pub fn schema_error(e: &SchemaError, help: &str) -> CliError {
 
 /// The one-line message for a policy load/evaluation error (exit 2).
 pub fn rego_error(e: &RegoError) -> CliError {
+    match e {
+        RegoError::CapabilitiesFile { .. } => {
+            return CliError::usage(
+                e.to_string(),
+                "give --capabilities a file of OPA's capabilities JSON (`opa capabilities --current` prints one to start from)",
+            );
+        }
+        RegoError::NotCapable { .. } => {
+            return CliError::usage(
+                format!("policy: {e}"),
+                "add what is missing to the capabilities file (builtins, features), or drop its use from the policy",
+            );
+        }
+        _ => {}
+    }
     let detail = match e {
         RegoError::NoPolicies { .. } => {
             format!("{e}; point --policy at a folder with .rego files")

@@ -33,5 +33,6 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
         builtin_data,
         sealing_cert: flags.cert.clone(),
         allow_file_access: flags.rego.allow_file_access.clone(),
+        capabilities: flags.rego.capabilities.clone(),
     }
 }

@@ -41,6 +41,33 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p awssam/policy awssam/lambda.yaml",
     "conftest-examples/.: -p serverless/policy serverless/serverless.yaml",
     "conftest-examples/.: -p kustomize/policy kustomize/deployment.yaml kustomize/service.yaml kustomize/configMap.yaml",
+    "conftest-examples/.: -p hcl2/policy hcl2/terraform.tf",
+    "conftest-examples/.: -p hcl2/policy hcl2",
+    "conftest-examples/.: -p hcl1/policy/gke.rego hcl1/gke.tf",
+    "conftest-examples/.: --namespace main.gke -p hcl1/policy/ hcl1/gke.tf",
+    "conftest-examples/.: -p nginx/policy nginx/nginx.conf",
+    "conftest-examples/.: -p nginx/policy --parser nginx nginx/nginx.conf",
+    "conftest-examples/.: -p nginx/policy --parser nginx - < nginx/nginx.conf",
+    "conftest-examples/.: -p kubernetes/policy - < kubernetes/service.yaml",
+    "conftest-examples/.: -p docker/policy docker/Dockerfile",
+    "conftest-examples/.: --all-namespaces -p docker/policy docker/Dockerfile",
+    "conftest-examples/.: --namespace main -p docker/policy docker/Dockerfile",
+    "conftest-examples/.: --namespace * -p docker/policy docker/Dockerfile",
+    "conftest-examples/.: --namespace c* -p docker/policy docker/Dockerfile",
+    "conftest-examples/.: -p ignore/dockerignore/policy ignore/dockerignore/.dockerignore",
+    "conftest-examples/.: -p ignore/gitignore/policy ignore/gitignore/.gitignore",
+    "conftest-examples/.: -p traefik/policy traefik/traefik.toml",
+    "conftest-examples/.: -p kubernetes/policy traefik/traefik.toml kubernetes/service.yaml",
+    "conftest-examples/.: -p ini/policy ini/grafana.ini",
+    "conftest-examples/.: -p ini/policy --parser ini - < ini/grafana.ini",
+    "conftest-examples/.: -p properties/policy/ properties/sample.properties",
+    "conftest-examples/.: -p dotenv/policy/ dotenv/sample.env",
+    "conftest-examples/.: -p kubernetes/policy/ -p capabilities/malicious.rego --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",
+    "conftest-examples/.: -p kubernetes/policy/ --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",
+    "conftest-examples/.: --parser yaml -p kubernetes/policy - < kubernetes/service.yaml",
+    "conftest-examples/.: -p edn/policy edn/sample_config.edn",
+    "conftest-examples/.: -p xml/policy xml/pom.xml",
+    "conftest-examples/.: -p codeowners/policy codeowners/CODEOWNERS",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",
@@ -72,6 +99,7 @@ const TEST_CASES: &[&str] = &[
     "opa opa-policy-tests/.: v1/plugins/server/encoding internal/configpolicy",
     "opa opa-policy-tests/.: v1/plugins/server/metrics internal/configpolicy",
     "opa conftest-examples/.: kubernetes/policy",
+    "opa conftest-examples/.: kubernetes/policy --capabilities capabilities/capabilities.json",
     "opa conftest-examples/.: dotenv/policy",
     "opa conftest-examples/.: data/policy -d data/exclusions",
     "opa conftest-examples/.: traefik/policy",
@@ -93,7 +121,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
     ),
     (
         "`conftest-examples/.: conftest verify jenkins/policy`",
-        "the tests call `parse_config(\"groovy\", …)`: conftest's Groovy parser (a Jenkinsfile's syntax tree) is out of scope (sealgate says so per test; yaml, json, hcl2 and nginx are read)",
+        "the tests call `parse_config(\"groovy\", …)`: conftest's Groovy parser (a Jenkinsfile's syntax tree) is out of scope (sealgate says so per test; the formats of `sealgate validate --parser` are read)",
     ),
 ];
 
@@ -104,6 +132,15 @@ type Verdicts = Result<BTreeMap<String, Vec<String>>, String>;
 fn run(cmd: &mut Command) -> Output {
     cmd.output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// `FILE` (relative to `dir`) as the command's stdin; nothing when `file` is empty.
+fn feed_stdin(cmd: &mut Command, dir: &Path, file: &str) {
+    if !file.is_empty() {
+        let f = std::fs::File::open(dir.join(file))
+            .unwrap_or_else(|e| panic!("stdin file {file}: {e}"));
+        cmd.stdin(f);
+    }
 }
 
 fn first_line(bytes: &[u8]) -> String {
@@ -125,8 +162,12 @@ struct Args {
     data: Vec<String>,
     namespaces: Vec<String>,
     rego_version: Option<String>,
+    /// `--capabilities FILE`, which both tools (and `opa`) take.
+    capabilities: Option<String>,
     flags: Vec<String>,
     files: Vec<String>,
+    /// `< FILE`: the file both tools read on stdin (given as `-`).
+    stdin: Option<String>,
 }
 
 fn parse_args(line: &str) -> Args {
@@ -143,9 +184,12 @@ fn parse_args(line: &str) -> Args {
             "-d" | "--data" => a.data.push(value().unwrap()),
             "-n" | "--namespace" => a.namespaces.push(value().unwrap()),
             "--rego-version" => a.rego_version = value(),
+            "--capabilities" => a.capabilities = value(),
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
-            f if f.starts_with('-') => panic!("flag {f} not mapped"),
+            "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
+            "<" => a.stdin = value(),
+            f if f.starts_with('-') && f != "-" => panic!("flag {f} not mapped"),
             file => a.files.push(file.to_string()),
         }
     }
@@ -156,12 +200,19 @@ fn conftest_verdicts(conftest: &Path, dir: &Path, line: &str) -> Verdicts {
     let mut cmd = Command::new(conftest);
     cmd.current_dir(dir)
         .args(["test", "--no-color", "-o", "json"]);
+    let (line, stdin) = line.split_once(" < ").unwrap_or((line, ""));
     cmd.args(line.split_whitespace());
+    feed_stdin(&mut cmd, dir, stdin.trim());
     let out = run(&mut cmd);
     let json: Value = serde_json::from_slice(&out.stdout).map_err(|_| first_line(&out.stderr))?;
     let mut v = BTreeMap::<String, Vec<String>>::new();
     for r in json.as_array().map(Vec::as_slice).unwrap_or_default() {
-        let entry = v.entry(r["filename"].as_str().unwrap_or_default().to_string());
+        // stdin is the empty name in conftest's JSON, `-` in sealgate's (as told)
+        let name = match r["filename"].as_str().unwrap_or_default() {
+            "" => "-",
+            name => name,
+        };
+        let entry = v.entry(name.to_string());
         let entry = entry.or_default();
         for (key, level) in [("failures", "failure"), ("warnings", "warning")] {
             for f in r
@@ -215,7 +266,15 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
     if let Some(v) = &a.rego_version {
         cmd.args(["--rego-version", v]);
     }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
+    }
     cmd.args(&a.flags).args(&a.files);
+    if let Some(file) = &a.stdin {
+        // conftest names stdin `-` in its report
+        cmd.args(["--stdin-filename", "-"]);
+        feed_stdin(&mut cmd, dir, file);
+    }
     let out = run(&mut cmd);
     if out.status.code() == Some(2) {
         return Err(first_line(&out.stderr));
@@ -269,6 +328,9 @@ fn opa_tests(opa: &Path, dir: &Path, line: &str) -> TestVerdicts {
     if a.rego_version.as_deref() == Some("v0") {
         cmd.arg("--v0-compatible");
     }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
+    }
     // `opa test` loads the data files under its paths, as conftest's `-d` does.
     cmd.args(&a.files).args(&a.data);
     let out = run(&mut cmd);
@@ -305,6 +367,9 @@ fn conftest_tests(conftest: &Path, dir: &Path, line: &str, ours: &TestVerdicts) 
     }
     if let Some(v) = &a.rego_version {
         cmd.arg(format!("--rego-version={v}"));
+    }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
     }
     let out = run(&mut cmd);
     let json: Value = serde_json::from_slice(&out.stdout).map_err(|_| first_line(&out.stderr))?;
@@ -350,6 +415,9 @@ fn sealgate_tests(dir: &Path, line: &str) -> TestVerdicts {
     }
     if let Some(v) = &a.rego_version {
         cmd.args(["--rego-version", v]);
+    }
+    if let Some(c) = &a.capabilities {
+        cmd.args(["--capabilities", c]);
     }
     let out = run(&mut cmd);
     if out.status.code() == Some(2) {

@@ -440,6 +440,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
             coverage: false,
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
+            capabilities: None,
         })
         .map(|r| {
             let pass = r
@@ -797,8 +798,9 @@ const DIFFERENCES_EXPLAINED: &str = "
   `$SEALGATE_SHARED_CORPORA/gatekeeper-library` (`tests/run` and `.ci/run`: `../shared/corpora`), never
   copied into the repository.
 - Input reading differs by design: sealgate expands `kind: List` into its items before policies run
-  (conftest passes the List as one document); conftest's non-YAML parsers (HCL, TOML, Dockerfile, …) are
-  out of scope, so only the YAML/JSON examples are compared.
+  (conftest passes the List as one document). This table runs the YAML/JSON examples; the examples
+  in conftest's other formats (Terraform, Dockerfile, TOML, INI, …) are compared in the
+  policy-repository table below (section \"conftest's input parsers\" lists the formats read).
 - regorus divergences that gatekeeper-library hits, each made to behave as OPA v1.22.3 at load time
   or by a builtin wrapper (section \"OPA's *undefined* where regorus raises an error\" below): a
   line ending in a ref followed by a line starting with `(` parses as a call (`horizontalpodautoscaler`);

@@ -1,8 +1,8 @@
 //! Fuzz targets for every reader of untrusted input in sealgate-core: the YAML loader, the
 //! Secret/SealedSecret readers, the blob decoder, the template parser and executor, the key and
-//! cert readers and policy loading. Seeds are this repository's own test inputs, read at run
-//! time; the engine and its knobs (`SEALGATE_FUZZ_SECS`, `SEALGATE_FUZZ_SEED`) are
-//! `sealgate_tests::Campaign`. A target passes when no input panics or aborts; every input that
+//! cert readers, policy loading and conftest's config-file parsers. Seeds are this repository's
+//! own test inputs, read at run time; the engine and its knobs (`SEALGATE_FUZZ_SECS`,
+//! `SEALGATE_FUZZ_SEED`) are `sealgate_tests::Campaign`. A target passes when no input panics or aborts; every input that
 //! once did is a regression test in `fuzz_regressions`.
 
 use std::collections::BTreeMap;
@@ -404,5 +404,71 @@ fn fuzz_policy_loading() {
             line: 1,
             value: &input,
         }]);
+    });
+}
+
+/// conftest's config-file parsers (toml, ini, properties, dotenv) on mutants of the corner cases
+/// their peer test runs through conftest: every input parses or is refused, none panics.
+#[test]
+fn fuzz_config_parsers() {
+    use crate::peer_conftest_config_formats::{
+        DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
+    };
+    use sealgate_core::gate::parsers::Parser;
+    let mut campaign = Campaign::new("config_parsers");
+    for corner in [
+        TOML_CORNERS,
+        INI_CORNERS,
+        PROPERTIES_CORNERS,
+        DOTENV_CORNERS,
+    ]
+    .concat()
+    {
+        campaign = campaign.seed(corner);
+    }
+    let campaign = campaign.tokens(&[
+        "\n",
+        "\r\n",
+        "\r",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        "=",
+        ":",
+        "\"",
+        "'",
+        "\"\"\"",
+        "'''",
+        "`",
+        "\\",
+        "\\\n",
+        "\\u",
+        "${",
+        "$",
+        "#",
+        ";",
+        "!",
+        ".",
+        "export ",
+        "0x1p-2",
+        "1_0",
+        "1979-05-27T07:32:00Z",
+        "\u{feff}",
+        "\t",
+        "\u{a0}",
+    ]);
+    campaign.run(|bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        for parser in [
+            Parser::Toml,
+            Parser::Ini,
+            Parser::Properties,
+            Parser::Dotenv,
+        ] {
+            let _ = parser.parse(&text);
+        }
     });
 }

@@ -110,6 +110,7 @@ fn collect(args: &PolicyTestArgs) -> Result<Results, CliError> {
             coverage: args.coverage,
             timeout,
             allow_file_access: args.rego.allow_file_access.clone(),
+            capabilities: args.rego.capabilities.clone(),
         })
         .map_err(|e| rego_error(&e))?
     } else {

@@ -6,6 +6,7 @@
 
 mod finding;
 mod kustomization;
+pub mod parsers;
 mod rego;
 mod report;
 mod schema;
@@ -15,7 +16,8 @@ mod validator;
 pub use finding::{Finding, Origin, Severity, Subject, check};
 pub use rego::{
     BuiltinPolicy, DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding,
-    PolicySource, RegoError, RegoGate, RegoOptions, RegoVersion, builtin_policies,
+    PolicySource, Refused, RegoError, RegoGate, RegoOptions, RegoVersion, Ungranted,
+    builtin_policies,
 };
 pub use report::{Counts, Report, ResourceResult, Status};
 pub use schema::{

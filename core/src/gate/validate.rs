@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde_json::Value;
 
 use super::kustomization;
+use super::parsers::Parser;
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
 use super::schema::crd::may_define_crd;
@@ -21,6 +23,16 @@ pub struct CheckedSource {
     pub empty: usize,
     /// The documents, kept only when asked for (Rego evaluates all of them together).
     pub documents: Vec<Document>,
+    /// A configuration file's documents ([`Input::Config`]), or why its parser refused it.
+    pub config: Option<ConfigFile>,
+}
+
+/// A file read with one of conftest's parsers: judged by policies only (no schema is about it).
+#[derive(Debug)]
+pub struct ConfigFile {
+    pub parser: Parser,
+    /// The documents conftest evaluates (empty unless documents are kept), or the parser's error.
+    pub documents: Result<Vec<Value>, String>,
 }
 
 /// One input of a run. A file's text is kept from the first read only when it may define a CRD
@@ -29,7 +41,16 @@ pub struct CheckedSource {
 #[derive(Debug)]
 pub enum Input {
     Read(Source),
-    File { path: PathBuf, budget: Budget },
+    File {
+        path: PathBuf,
+        budget: Budget,
+    },
+    /// A configuration file that is no Kubernetes manifest (Terraform, a Dockerfile, TOML…), read
+    /// with one of conftest's parsers; only policies judge it, as `conftest test` does.
+    Config {
+        source: Source,
+        parser: Parser,
+    },
 }
 
 impl Input {
@@ -51,6 +72,7 @@ impl Input {
         match self {
             Input::Read(source) => Ok(source),
             Input::File { path, budget } => Source::read_path(&path, budget),
+            Input::Config { source, .. } => Ok(source),
         }
     }
 }
@@ -69,6 +91,19 @@ pub fn check_sources(
     keep_documents: bool,
 ) -> Vec<Result<CheckedSource, ManifestError>> {
     let check = |input: Input, parallel_documents: bool| {
+        if let Input::Config { source, parser } = input {
+            let documents = parser
+                .documents(source.text())
+                .map(|docs| if keep_documents { docs } else { Vec::new() })
+                .map_err(|e| format!("{e:#}"));
+            return Ok(CheckedSource {
+                file: source.name().to_owned(),
+                results: Vec::new(),
+                empty: 0,
+                documents: Vec::new(),
+                config: Some(ConfigFile { parser, documents }),
+            });
+        }
         let source = input.open()?;
         let file = source.name().to_owned();
         let manifest = load(source)?;
@@ -91,6 +126,7 @@ pub fn check_sources(
             results,
             empty: manifest.empty,
             documents,
+            config: None,
         })
     };
     if inputs.len() >= jobs {

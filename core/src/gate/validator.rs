@@ -12,7 +12,7 @@ use super::rego::{
 };
 use super::report::{Report, ResourceResult, Status};
 use super::schema::{SchemaError, SchemaOptions, SchemaSet};
-use super::validate::{Input, check_sources, register_crds};
+use super::validate::{CheckedSource, ConfigFile, Input, check_sources, register_crds};
 
 /// The subject of findings about the combined input (conftest `--combine`), which no one document owns.
 pub const COMBINED_INPUT: &str = "<combined input>";
@@ -119,6 +119,8 @@ impl Validator {
         // Files without a single object: conftest still evaluates its policies once on each,
         // with `input` null (a rule that does not look at the input fires there too).
         let mut empty_files: Vec<String> = Vec::new();
+        // Configuration files (conftest's other parsers): judged by policies only.
+        let mut configs: Vec<ConfigDocs> = Vec::new();
         // One exact allocation for every result (with room for the per-file errors and the combined
         // Rego input): this vector is the largest thing a big schema-only run holds at the end.
         let capacity = checked
@@ -129,6 +131,29 @@ impl Validator {
         let mut results: Vec<ResourceResult> = Vec::with_capacity(capacity);
         for result in checked {
             match result {
+                Ok(CheckedSource {
+                    file,
+                    config: Some(ConfigFile { parser, documents }),
+                    ..
+                }) => match documents {
+                    Ok(documents) => configs.push(ConfigDocs {
+                        file,
+                        parser: parser.name(),
+                        documents,
+                    }),
+                    Err(message) => {
+                        let subject = Subject::file(&file, 1);
+                        let finding = Finding::new(
+                            Severity::Error,
+                            check::PARSE,
+                            format!("invalid {} file: {message}", parser.name()),
+                            &subject,
+                        );
+                        report
+                            .resources
+                            .push(ResourceResult::error(subject, finding));
+                    }
+                },
                 Ok(mut checked) => {
                     report.empty += checked.empty;
                     if checked.results.is_empty() {
@@ -160,8 +185,19 @@ impl Validator {
         }
         if let Some(gate) = &self.rego {
             // `check_sources` gives one result per document, in document order.
-            apply_policies(gate, &docs, &mut results, &mut report.resources)?;
+            apply_policies(gate, &docs, &configs, &mut results, &mut report.resources)?;
             apply_policies_to_empty_files(gate, &empty_files, &mut report.resources)?;
+        } else {
+            report.resources.extend(configs.iter().map(|c| {
+                ResourceResult::skipped(
+                    Subject::file(&c.file, 1),
+                    format!(
+                        "{} file, not a Kubernetes manifest: only policies (--policy) judge it",
+                        c.parser
+                    ),
+                    Vec::new(),
+                )
+            }));
         }
         results.append(&mut report.resources);
         report.resources = results;
@@ -170,11 +206,20 @@ impl Validator {
     }
 }
 
+/// A configuration file's documents, as one of conftest's parsers read them.
+struct ConfigDocs {
+    file: String,
+    parser: &'static str,
+    documents: Vec<Value>,
+}
+
 /// Evaluates the documents and adds the policy findings to their results (`results[i]` is the
-/// result of `docs[i]`); the combined input's findings become a resource of their own in `extra`.
+/// result of `docs[i]`). Each configuration file (evaluated with them, so `--combine` sees it too)
+/// and the combined input become results of their own in `extra`.
 fn apply_policies(
     gate: &RegoGate,
     docs: &[Document],
+    configs: &[ConfigDocs],
     results: &mut [ResourceResult],
     extra: &mut Vec<ResourceResult>,
 ) -> Result<(), RegoError> {
@@ -192,9 +237,22 @@ fn apply_policies(
             line: d.line(),
             value: d.value(),
         })
+        .chain(configs.iter().flat_map(|c| {
+            c.documents.iter().map(|value| InputDoc {
+                file: &c.file,
+                line: 1,
+                value,
+            })
+        }))
         .collect();
     let evaluation = gate.evaluate(&inputs)?;
-    for ((doc, result), outcome) in docs.into_iter().zip(results).zip(&evaluation.docs) {
+    let mut outcomes = evaluation.docs.iter();
+    let count = docs.len();
+    for ((doc, result), outcome) in docs
+        .into_iter()
+        .zip(results)
+        .zip(outcomes.by_ref().take(count))
+    {
         let subject = Subject::of(doc);
         result.findings.extend(
             outcome
@@ -216,6 +274,24 @@ fn apply_policies(
         {
             result.status = Status::Invalid;
         }
+    }
+    for config in configs {
+        let outcomes: Vec<&DocOutcome> = outcomes.by_ref().take(config.documents.len()).collect();
+        let subject = Subject::file(&config.file, 1);
+        let findings: Vec<Finding> = outcomes
+            .iter()
+            .flat_map(|o| o.findings.iter().map(|pf| policy_finding(pf, &subject)))
+            .chain(
+                outcomes
+                    .iter()
+                    .flat_map(|o| o.errors.iter().map(|e| policy_error(e, &subject))),
+            )
+            .collect();
+        let mut result = ResourceResult::checked(subject, findings);
+        if outcomes.iter().any(|o| !o.errors.is_empty()) {
+            result.status = Status::Error;
+        }
+        extra.push(result);
     }
     if let Some(combined) = &evaluation.combined {
         extra.extend(result_of_its_own(
@@ -427,6 +503,116 @@ mod tests {
             at(policy_finding(&pf(Some(("./in.yaml", 9))), &subject)),
             here(9, None)
         );
+    }
+
+    /// conftest's other formats: a Terraform file is judged by the policies (one result for the
+    /// file, line 1), takes part in `--combine`, is skipped by a schema-only run, and one its
+    /// parser refuses is an error result, not the end of the run.
+    #[test]
+    fn configuration_files_are_judged_by_policies_only() {
+        use crate::gate::parsers::Parser;
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("p.rego");
+        std::fs::write(
+            &policy,
+            "package main\n\ndeny contains sprintf(\"bucket %s is public\", [name]) if {\n\tsome name, b in input.resource.aws_s3_bucket\n\tb[_].acl == \"public-read\"\n}\n\ndeny contains \"no kind\" if { input.apiVersion; not input.kind }\n",
+        )
+        .unwrap();
+        let tf = |name: &str, text: &str| Input::Config {
+            source: Source::from_text(name, text),
+            parser: Parser::Hcl2,
+        };
+        let inputs = || {
+            vec![
+                tf(
+                    "main.tf",
+                    "resource \"aws_s3_bucket\" \"logs\" {\n  acl = \"public-read\"\n}\n",
+                ),
+                tf(
+                    "ok.tf",
+                    "resource \"aws_s3_bucket\" \"x\" {\n  acl = \"private\"\n}\n",
+                ),
+                tf("bad.tf", "resource \"a\" {\n"),
+                Input::Read(Source::from_text(
+                    "cm.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+                )),
+            ]
+        };
+        let report = validator(&policy.to_string_lossy())
+            .validate(inputs())
+            .unwrap();
+        let at: Vec<(&str, usize, Status, Vec<&str>)> = report
+            .resources
+            .iter()
+            .map(|r| {
+                (
+                    r.subject.file.as_str(),
+                    r.subject.line,
+                    r.status,
+                    r.findings.iter().map(|f| f.check.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("bad.tf", 1, Status::Error, vec![check::PARSE]),
+                ("cm.yaml", 1, Status::Valid, vec![]),
+                ("main.tf", 1, Status::Invalid, vec!["main.deny"]),
+                ("ok.tf", 1, Status::Valid, vec![]),
+            ]
+        );
+        assert_eq!(
+            report.resources[2].findings[0].message,
+            "bucket logs is public"
+        );
+        assert!(
+            report.resources[0].findings[0]
+                .message
+                .starts_with("invalid hcl2 file: ")
+        );
+
+        let schema_only = Validator::new(SchemaOptions::default(), None)
+            .unwrap()
+            .validate(inputs())
+            .unwrap();
+        let statuses: Vec<(&str, Status)> = schema_only
+            .resources
+            .iter()
+            .map(|r| (r.subject.file.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("bad.tf", Status::Error),
+                ("cm.yaml", Status::Valid),
+                ("main.tf", Status::Skipped),
+                ("ok.tf", Status::Skipped),
+            ]
+        );
+
+        let combined = dir.path().join("c.rego");
+        std::fs::write(
+            &combined,
+            "package main\n\ndeny contains msg if {\n\tpaths := {c.path | some c in input}\n\tmsg := concat(\",\", sort(paths))\n}\n",
+        )
+        .unwrap();
+        let options = RegoOptions {
+            policies: vec![PolicySource::parse(&combined.to_string_lossy())],
+            combine: true,
+            ..RegoOptions::default()
+        };
+        let report = Validator::new(SchemaOptions::default(), Some(options))
+            .unwrap()
+            .validate(inputs())
+            .unwrap();
+        let messages: Vec<&str> = report
+            .findings()
+            .map(|f| f.message.as_str())
+            .filter(|m| !m.starts_with("invalid"))
+            .collect();
+        assert_eq!(messages, ["cm.yaml,main.tf,ok.tf"]);
     }
 
     #[test]

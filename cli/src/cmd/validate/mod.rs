@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use sealgate_core::gate::parsers::Parser;
 use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
@@ -46,6 +47,9 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
         .transpose()?;
     let helm = args.helm.then(|| render::helm(timeout)).transpose()?;
     let mut inputs = Vec::new();
+    // As conftest, policies also judge the configuration files a folder holds (Terraform,
+    // Dockerfiles, …); a schema-only run walks folders for manifests alone.
+    let configs = !args.policy.policy.is_empty();
     let mut stdin_used = false;
     // Files in argument order, and the folders (absolute) whose overlays are rendered.
     let mut files: Vec<PathBuf> = Vec::new();
@@ -67,17 +71,29 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
                     "pipe manifests in, e.g. `kustomize build . | sealgate validate -`",
                 ));
             }
-            inputs.push(Input::Read(
-                Source::read(&name, stdin.lock(), max).map_err(manifest_error)?,
-            ));
+            let source = Source::read(&name, stdin.lock(), max).map_err(manifest_error)?;
+            inputs.push(match args.parser.filter(|p| !p.is_manifest()) {
+                Some(parser) => Input::Config { source, parser },
+                None => Input::Read(source),
+            });
             continue;
         }
         let path = PathBuf::from(raw);
         let meta = std::fs::metadata(&path).map_err(|e| CliError::read(raw, e))?;
         if meta.is_dir() {
-            let found = walk::manifest_files(&path).map_err(|e| CliError::read(raw, e.source))?;
-            files.extend(found.into_iter().filter(|f| !is_ignored(f, ignore)));
+            let found = walk::files_where(&path, |f| {
+                walk::is_manifest_file(f) || (configs && config_parser(f, args.parser).is_some())
+            })
+            .map_err(|e| CliError::read(raw, e.source))?;
+            for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {
+                match config_parser(&file, args.parser) {
+                    Some(parser) => inputs.push(read_config(&file, parser, max)?),
+                    None => files.push(file),
+                }
+            }
             overlay_roots.push(layout::normalize(&path));
+        } else if let Some(parser) = config_parser(&path, args.parser) {
+            inputs.push(read_config(&path, parser, max)?);
         } else {
             if layout::is_kustomization_file(&path) {
                 // `kustomization.yaml` alone has the empty parent: the working folder.
@@ -159,6 +175,19 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
 fn is_ignored(path: &Path, ignore: &[Regex]) -> bool {
     let text = path.to_string_lossy();
     ignore.iter().any(|re| re.is_match(&text))
+}
+
+/// The parser of a configuration file (no manifest): `--parser`'s, else the one conftest picks by
+/// the file's name; `None` for manifests (YAML, JSON) and names sealgate has no parser for.
+fn config_parser(path: &Path, forced: Option<Parser>) -> Option<Parser> {
+    forced
+        .or_else(|| Parser::for_path(path))
+        .filter(|p| !p.is_manifest())
+}
+
+fn read_config(path: &Path, parser: Parser, max: Budget) -> Result<Input, CliError> {
+    let source = Source::read_path(path, max).map_err(manifest_error)?;
+    Ok(Input::Config { source, parser })
 }
 
 fn read_file(path: &Path, max: Budget) -> Result<Input, CliError> {

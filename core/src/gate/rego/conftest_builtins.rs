@@ -6,7 +6,7 @@
 //! request, so files are read only inside the policy and data folders (and the folders of
 //! `--allow-file-access`), after symlinks and `..` are resolved.
 //!
-//! Parsers: yaml/json, and conftest's `hcl2` and `nginx` (their own files beside this one).
+//! Parsers: those of [`crate::gate::parsers`].
 
 use std::path::{Path, PathBuf};
 
@@ -15,28 +15,16 @@ use serde_json::{Value, json};
 
 use super::engine;
 use super::error::RegoError;
-use super::load;
-
-mod hcl2;
-mod nginx;
-mod nginx_directives;
+use crate::gate::parsers::{self, Parser};
 
 fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
-    match parser {
-        "hcl2" => hcl2::parse(text),
-        "nginx" => nginx::parse(text),
-        "yaml" | "yml" | "json" => {
-            let docs = load::parse_yaml_stream(text).map_err(anyhow::Error::msg)?;
-            Ok(match docs.len() {
-                0 => Value::Null,
-                1 => docs.into_iter().next().unwrap_or(Value::Null),
-                _ => Value::Array(docs),
-            })
-        }
-        other => Err(anyhow::anyhow!(
-            "parser {other:?} is not supported by sealgate (yaml, json, hcl2 and nginx are)"
-        )),
-    }
+    let parser = Parser::from_name(parser).ok_or_else(|| {
+        anyhow::anyhow!(
+            "parser {parser:?} is not supported by sealgate ({} are)",
+            parsers::names()
+        )
+    })?;
+    parser.parse(text)
 }
 
 /// Where the file builtins look for relative paths, and the only folders they may read.
@@ -96,30 +84,9 @@ impl FileAccess {
     }
 }
 
-/// The parser conftest picks for a file by its name (`parser.NewFromPath`), among sealgate's.
-fn parser_for(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(str::to_ascii_lowercase);
-    match (ext.as_deref(), name.as_deref()) {
-        (Some("hcl" | "tf" | "tfvars"), _) => "hcl2",
-        (_, Some("nginx.conf")) => "nginx",
-        (Some("json"), _) => "json",
-        _ => "yaml",
-    }
-}
-
-/// A file's documents: a YAML stream's each, one for the other formats.
-fn parse_documents(path: &Path, text: &str) -> anyhow::Result<Vec<Value>> {
-    match parser_for(path) {
-        "yaml" | "json" => load::parse_yaml_stream(text).map_err(anyhow::Error::msg),
-        parser => Ok(vec![parse_text(parser, text)?]),
-    }
+/// The parser conftest picks for a file by its name; YAML for names it has none for.
+fn parser_for(path: &Path) -> Parser {
+    Parser::for_path(path).unwrap_or(Parser::Yaml)
 }
 
 fn string_arg(args: &[RegoValue], i: usize) -> anyhow::Result<String> {
@@ -129,6 +96,12 @@ fn string_arg(args: &[RegoValue], i: usize) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("argument {} must be a string", i + 1))
 }
 
+/// The builtins [`register`] adds: conftest's, not OPA's.
+pub(crate) const NAMES: [&str; 3] = [PARSE_CONFIG, PARSE_CONFIG_FILE, PARSE_COMBINED_CONFIG_FILES];
+const PARSE_CONFIG: &str = "parse_config";
+const PARSE_CONFIG_FILE: &str = "parse_config_file";
+const PARSE_COMBINED_CONFIG_FILES: &str = "parse_combined_config_files";
+
 /// Registers the three builtins on `engine`, reading files only where `files` allows.
 pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
@@ -137,7 +110,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
     };
     engine
         .add_extension(
-            "parse_config".to_string(),
+            PARSE_CONFIG.to_string(),
             2,
             Box::new(|args: Vec<RegoValue>| {
                 let value = parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?)?;
@@ -148,18 +121,18 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
     let file_access = files.clone();
     engine
         .add_extension(
-            "parse_config_file".to_string(),
+            PARSE_CONFIG_FILE.to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
                 let path = file_access.resolve(&string_arg(&args, 0)?)?;
                 let text = std::fs::read_to_string(&path)?;
-                Ok(engine::from_json(&parse_text(parser_for(&path), &text)?))
+                Ok(engine::from_json(&parser_for(&path).parse(&text)?))
             }),
         )
         .map_err(err)?;
     engine
         .add_extension(
-            "parse_combined_config_files".to_string(),
+            PARSE_COMBINED_CONFIG_FILES.to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
                 let paths = args
@@ -174,7 +147,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
                         .to_string();
                     let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
-                    let docs = parse_documents(&path, &text)?;
+                    let docs = parser_for(&path).documents(&text)?;
                     let shown = path.to_string_lossy().into_owned();
                     for doc in docs {
                         combined.push(json!({"path": shown, "contents": doc}));

@@ -241,22 +241,12 @@ pub(crate) fn add_module(
         });
     }
     engine.set_rego_v0(v0);
-    let templated = super::template_strings::rewrite(text);
-    let text = templated.as_deref().unwrap_or(text);
-    // before any rewrite that reads regorus's parse: `.5` does not parse, `-x + 1` parses wrong
-    let pointed = super::point_numbers::rewrite(text);
-    let text = pointed.as_deref().unwrap_or(text);
-    let negated = super::unary_minus::rewrite(path, text);
-    let text = negated.as_deref().unwrap_or(text);
-    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, text, v0, modules) {
+    let text = readable_terms(path, text, super::template_strings::rewrite);
+    if let Some(loaded) = super::keyword_refs::add_policy(engine, path, &text, v0, modules) {
         return loaded;
     }
-    let text: &str =
-        &super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.into());
-    let as_v1 = v0
-        .then(|| super::logic_operators::rego_v2_in_v0(text))
-        .flatten();
-    let text = as_v1.as_deref().unwrap_or(text);
+    let text = readable_operators(path, &text, v0);
+    let text = text.as_str();
     let unprinted = super::print::rewrite(path, text);
     let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0, &modules.annotations);
@@ -285,6 +275,38 @@ pub(crate) fn add_module(
             .to_owned(),
     })?
     .map_err(|e| error::from_load_error(path, &e))
+}
+
+/// The first of the rewrites that make OPA syntax regorus cannot parse readable, in
+/// [`add_module`]'s order: template strings (by `templates`, [`super::template_strings::rewrite`]
+/// or its marked form), then `.5` and unary minus on a reference, which come before any rewrite
+/// that reads regorus's parse (`.5` does not parse, `-x + 1` parses wrong). Keywords as
+/// references ([`super::keyword_refs::split`]) come next, then [`readable_operators`]. The
+/// capabilities check reads the same text ([`super::capabilities`]), so the two cannot drift.
+pub(crate) fn readable_terms(
+    path: &str,
+    text: &str,
+    templates: fn(&str) -> Option<String>,
+) -> String {
+    let templated = templates(text);
+    let text = templated.as_deref().unwrap_or(text);
+    let pointed = super::point_numbers::rewrite(text);
+    let text = pointed.as_deref().unwrap_or(text);
+    let negated = super::unary_minus::rewrite(path, text);
+    negated.unwrap_or_else(|| text.to_owned())
+}
+
+/// The last of the rewrites that make OPA syntax readable to regorus ([`readable_terms`]): the
+/// logic operators, and `import rego.v2` in a Rego v0 module.
+pub(crate) fn readable_operators(path: &str, text: &str, v0: bool) -> String {
+    let text = super::logic_operators::rewrite(path, text, v0).unwrap_or_else(|| text.to_owned());
+    match v0
+        .then(|| super::logic_operators::rego_v2_in_v0(&text))
+        .flatten()
+    {
+        Some(as_v1) => as_v1,
+        None => text,
+    }
 }
 
 /// Rules declared per package (`main`, `lib.kubernetes`, …): name → number of definitions, in source order.

@@ -59,6 +59,16 @@ pub enum RegoError {
     #[error("invalid package name pattern {pattern:?}: {message}")]
     NamespacePattern { pattern: String, message: String },
 
+    #[error("capabilities file {path}: {message}")]
+    CapabilitiesFile { path: PathBuf, message: String },
+
+    /// Policies use what the capabilities file does not grant; OPA refuses them at compile time.
+    #[error("{}, which capabilities file {} does not allow", Refusals(refused), path.display())]
+    NotCapable {
+        path: PathBuf,
+        refused: Vec<Refused>,
+    },
+
     #[error("{file}: {what} {name:?}: {message}")]
     Gatekeeper {
         file: String,
@@ -66,6 +76,76 @@ pub enum RegoError {
         name: String,
         message: String,
     },
+}
+
+/// One use of something a capabilities file does not grant, where OPA reports it (its line).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Refused {
+    pub file: String,
+    pub line: u32,
+    pub what: Ungranted,
+}
+
+/// What a policy uses that the capabilities do not grant, in OPA's (v1.22.3) words.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ungranted {
+    /// A call of a function that is neither a builtin the file lists nor one the policies define;
+    /// operators count as OPA's builtins (`==` is `equal`, `:=` and `=` are `eq`, …).
+    Function(String),
+    /// `import rego.v1` without the `rego_v1_import` (or `rego_v1`, `rego_v2`) feature.
+    RegoV1Import,
+    /// `import rego.v2` without the `rego_v2_import` (or `rego_v2`) feature.
+    RegoV2Import,
+    /// A template string without the `template_strings` feature and `internal.template_string`.
+    TemplateStrings,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (file, line) = (&self.file, self.line);
+        match &self.what {
+            Ungranted::Function(name) => {
+                write!(
+                    f,
+                    "{file}:{line}: rego_type_error: undefined function {name}"
+                )
+            }
+            Ungranted::RegoV1Import => write!(
+                f,
+                "{file}:{line}: rego_compile_error: rego.v1 import is not supported"
+            ),
+            Ungranted::RegoV2Import => write!(
+                f,
+                "{file}:{line}: rego_compile_error: rego.v2 import is not supported"
+            ),
+            Ungranted::TemplateStrings => write!(
+                f,
+                "{file}:{line}: rego_compile_error: template-strings are not supported"
+            ),
+        }
+    }
+}
+
+/// Most refusals written out in one error; a policy under a tiny capabilities file can use
+/// hundreds of operators, and the first ones say what to add.
+const MAX_REFUSALS_SHOWN: usize = 20;
+
+/// Refusals joined with `; `, the first [`MAX_REFUSALS_SHOWN`] of them.
+struct Refusals<'a>(&'a [Refused]);
+
+impl std::fmt::Display for Refusals<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, r) in self.0.iter().take(MAX_REFUSALS_SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{r}")?;
+        }
+        if self.0.len() > MAX_REFUSALS_SHOWN {
+            write!(f, "; and {} more", self.0.len() - MAX_REFUSALS_SHOWN)?;
+        }
+        Ok(())
+    }
 }
 
 /// Turns a regorus parse/compile error (a multi-line diagnostic `--> file:line:col … error: msg`)

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use regorus::Engine;
 use serde_json::{Value, json};
 
+use super::capabilities::Capabilities;
 use super::data::{cert_data, merge_data, merge_value};
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
@@ -42,6 +43,12 @@ impl std::fmt::Debug for RegoGate {
 impl RegoGate {
     /// Reads, parses and compiles everything the options name. Syntax errors carry file:line:col.
     pub fn load(options: RegoOptions) -> Result<Self, RegoError> {
+        // a bad capabilities file is the run's first error, before any policy is read
+        let capabilities = options
+            .capabilities
+            .as_deref()
+            .map(Capabilities::read)
+            .transpose()?;
         let material = load::collect(&options.policies)?;
         let mut gatekeeper = gatekeeper::Gatekeeper::default();
         let objects = material.objects.iter().map(|o| (o.file.as_str(), &o.value));
@@ -78,6 +85,9 @@ impl RegoGate {
                 // A substring test errs on the safe side: a policy that merely mentions
                 // "conftest" gets the file info it does not read, never the other way round.
                 wants_file_info |= file.text.contains("conftest");
+            }
+            if let Some(capabilities) = &capabilities {
+                super::capabilities::check(capabilities, &material, v0_of)?;
             }
             for (path, doc) in load::collect_data(&options.data)? {
                 merge_data(&mut e, &path, &doc)?;

@@ -1,6 +1,7 @@
 //! The Rego side of the gate: conftest-style packages and Gatekeeper constraints, compiled once, run in parallel.
 
 mod builtin;
+mod capabilities;
 pub(super) mod cases;
 mod chained;
 mod chains;
@@ -45,9 +46,10 @@ mod with_builtins;
 
 pub use builtin::{BuiltinPolicy, builtin_policies};
 pub use engine::RegoVersion;
-pub use error::RegoError;
+pub use error::{Refused, RegoError, Ungranted};
 pub use gate::RegoGate;
 pub use load::PolicySource;
+pub(crate) use load::parse_yaml_stream;
 pub use types::{DocOutcome, Evaluation, InputDoc, Level, PolicyError, PolicyFinding, RegoOptions};
 
 #[cfg(test)]

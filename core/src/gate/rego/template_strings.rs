@@ -12,7 +12,9 @@
 use regorus::{Engine, Value};
 
 /// The extension that renders one `{expr}`'s set of values.
-const TEMPLATE_VALUE: &str = "__sealgate_template_value";
+pub(crate) const TEMPLATE_VALUE: &str = "__sealgate_template_value";
+/// The variable that collects one `{expr}`'s values (`{__tmpl | __tmpl := (expr)}`).
+pub(crate) const TEMPLATE_VAR: &str = "__tmpl";
 
 /// Registers [`TEMPLATE_VALUE`] on an engine.
 pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
@@ -58,8 +60,23 @@ fn rego_text(v: &Value) -> String {
     }
 }
 
+/// The function a template becomes in [`rewrite_marked`]'s text: a name no builtin has, so a
+/// reader of that text tells a template from a `concat` the policy wrote.
+pub(crate) const TEMPLATE_STRING: &str = "__sealgate_template_string";
+
 /// The policy text with every template string rewritten, or `None` when it has none.
 pub(crate) fn rewrite(text: &str) -> Option<String> {
+    rewrite_with(text, "concat")
+}
+
+/// [`rewrite`] with each template written as a call of [`TEMPLATE_STRING`] instead of `concat`
+/// (the capabilities check: OPA calls `internal.template_string` there, not `concat`).
+pub(crate) fn rewrite_marked(text: &str) -> Option<String> {
+    rewrite_with(text, TEMPLATE_STRING)
+}
+
+/// [`rewrite`] with templates joined by the function `join`.
+fn rewrite_with(text: &str, join: &str) -> Option<String> {
     let moved = head_arguments(text);
     let text = moved.as_deref().unwrap_or(text);
     let bytes = text.as_bytes();
@@ -72,7 +89,7 @@ pub(crate) fn rewrite(text: &str) -> Option<String> {
             b'#' => i = skip_comment(bytes, i),
             b'"' | b'`' => i = skip_string(bytes, i),
             b'$' if matches!(bytes.get(i + 1), Some(b'"' | b'`')) => {
-                let (end, replacement) = template(text, i + 1)?;
+                let (end, replacement) = template(text, i + 1, join)?;
                 out.push_str(text.get(at..i)?);
                 out.push_str(&replacement);
                 at = end;
@@ -220,9 +237,9 @@ fn skip_string(bytes: &[u8], i: usize) -> usize {
     j + 1
 }
 
-/// The template whose quote is at `open`: the index after it and its `concat(…)` replacement;
-/// `None` when it does not end (regorus then reports the text as written).
-fn template(text: &str, open: usize) -> Option<(usize, String)> {
+/// The template whose quote is at `open`: the index after it and its `concat(…)` replacement
+/// (`join(…)`); `None` when it does not end (regorus then reports the text as written).
+fn template(text: &str, open: usize, join: &str) -> Option<(usize, String)> {
     let bytes = text.as_bytes();
     let quote = bytes[open];
     let raw = quote == b'`';
@@ -271,7 +288,7 @@ fn template(text: &str, open: usize) -> Option<(usize, String)> {
                     }
                 }
                 let expr = text.get(start..j)?;
-                let expr = rewrite(expr).unwrap_or_else(|| expr.to_string());
+                let expr = rewrite_with(expr, join).unwrap_or_else(|| expr.to_string());
                 if !literal.is_empty() {
                     parts.push(literal_part(&literal));
                     literal.clear();
@@ -283,7 +300,9 @@ fn template(text: &str, open: usize) -> Option<(usize, String)> {
                 } else {
                     format!("({expr})")
                 };
-                parts.push(format!("{TEMPLATE_VALUE}({{__tmpl | __tmpl := {value}}})"));
+                parts.push(format!(
+                    "{TEMPLATE_VALUE}({{{TEMPLATE_VAR} | {TEMPLATE_VAR} := {value}}})"
+                ));
                 i = j + 1;
             }
             _ => {
@@ -296,7 +315,7 @@ fn template(text: &str, open: usize) -> Option<(usize, String)> {
     if !literal.is_empty() || parts.is_empty() {
         parts.push(literal_part(&literal));
     }
-    Some((i, format!("concat(\"\", [{}])", parts.join(", "))))
+    Some((i, format!("{join}(\"\", [{}])", parts.join(", "))))
 }
 
 #[cfg(test)]

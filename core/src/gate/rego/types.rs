@@ -103,6 +103,9 @@ pub struct RegoOptions {
     /// Folders that conftest's `parse_config_file` builtins may read besides the policy and data
     /// folders (`--allow-file-access`).
     pub allow_file_access: Vec<PathBuf>,
+    /// OPA's capabilities file (`--capabilities`): policies using a builtin it does not list are
+    /// refused at load time, as OPA refuses them.
+    pub capabilities: Option<PathBuf>,
 }
 
 impl Default for RegoOptions {
@@ -118,6 +121,7 @@ impl Default for RegoOptions {
             builtin_data: json!({}),
             sealing_cert: None,
             allow_file_access: Vec::new(),
+            capabilities: None,
         }
     }
 }

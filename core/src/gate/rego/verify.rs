@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 use regorus::Value as RegoValue;
 
+use super::capabilities::Capabilities;
 use super::engine::{self, RegoVersion};
 use super::error::RegoError;
 use super::load::{self, PolicySource};
@@ -69,6 +70,8 @@ pub struct VerifyOptions {
     pub timeout: Duration,
     /// Folders the file builtins may read besides the policy and data folders.
     pub allow_file_access: Vec<PathBuf>,
+    /// OPA's capabilities file (`--capabilities`), as for `validate`.
+    pub capabilities: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -84,6 +87,11 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
         .iter()
         .map(|p| PolicySource::parse(&p.to_string_lossy()))
         .collect();
+    let capabilities = options
+        .capabilities
+        .as_deref()
+        .map(Capabilities::read)
+        .transpose()?;
     let material = load::collect(&sources)?;
     let mut engine = engine::new_engine(options.timeout)?;
     let v0_of = |file: &load::RegoFile| !file.builtin && options.rego_version == RegoVersion::V0;
@@ -101,6 +109,9 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             v0_of(file),
             &module_set,
         )?;
+    }
+    if let Some(capabilities) = &capabilities {
+        super::capabilities::check(capabilities, &material, v0_of)?;
     }
     for (path, doc) in load::collect_data(&options.data)? {
         engine
@@ -193,6 +204,7 @@ mod tests {
             coverage: false,
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
+            capabilities: None,
         })?;
         let got: Vec<(String, &str, bool)> = report
             .results

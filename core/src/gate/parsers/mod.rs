@@ -1,0 +1,252 @@
+//! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
+//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! gives for them, so that policies written for conftest see the same `input`.
+//!
+//! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
+//! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
+//! a file follows conftest's `parser.NewFromPath` (v0.71.1).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+mod codeowners;
+mod dockerfile;
+mod dockerfile_instructions;
+mod dockerfile_json;
+mod dockerfile_line;
+mod dockerfile_shell;
+mod dotenv;
+mod edn;
+mod go_unicode;
+mod hcl2;
+mod ignore;
+mod ini;
+mod nginx;
+mod nginx_directives;
+mod properties;
+mod toml;
+mod xml;
+
+/// One of conftest's parsers that sealgate has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parser {
+    Yaml,
+    Json,
+    Hcl2,
+    Nginx,
+    Dockerfile,
+    Ignore,
+    Xml,
+    Codeowners,
+    Edn,
+    Toml,
+    Ini,
+    Properties,
+    Dotenv,
+}
+
+impl Parser {
+    /// Every parser, in the order `--help` lists them.
+    pub const ALL: &[Parser] = &[
+        Parser::Yaml,
+        Parser::Json,
+        Parser::Hcl2,
+        Parser::Nginx,
+        Parser::Dockerfile,
+        Parser::Ignore,
+        Parser::Xml,
+        Parser::Codeowners,
+        Parser::Edn,
+        Parser::Toml,
+        Parser::Ini,
+        Parser::Properties,
+        Parser::Dotenv,
+    ];
+
+    /// conftest's name for it (`--parser`, `parse_config`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Parser::Yaml => "yaml",
+            Parser::Json => "json",
+            Parser::Hcl2 => "hcl2",
+            Parser::Nginx => "nginx",
+            Parser::Dockerfile => "dockerfile",
+            Parser::Ignore => "ignore",
+            Parser::Xml => "xml",
+            Parser::Codeowners => "codeowners",
+            Parser::Edn => "edn",
+            Parser::Toml => "toml",
+            Parser::Ini => "ini",
+            Parser::Properties => "properties",
+            Parser::Dotenv => "dotenv",
+        }
+    }
+
+    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows).
+    pub fn from_name(name: &str) -> Option<Parser> {
+        match name {
+            "yml" => Some(Parser::Yaml),
+            _ => Parser::ALL.iter().copied().find(|p| p.name() == name),
+        }
+    }
+
+    /// The parser conftest picks for a file by its name (`parser.NewFromPath`), when sealgate has
+    /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
+    ///
+    /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
+    /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
+    /// `.env.*`, `*.env`), `nginx.conf`, and otherwise the extension names the parser.
+    pub fn for_path(path: &Path) -> Option<Parser> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
+        let ext = name.rfind('.').map_or("", |i| &name[i + 1..]);
+        // conftest's order: a Dockerfile by name first (`Dockerfile`, `Dockerfile.*`,
+        // `*.dockerfile`), then by extension.
+        if name == "dockerfile" || name.starts_with("dockerfile.") || ext == "dockerfile" {
+            return Some(Parser::Dockerfile);
+        }
+        match ext {
+            "yml" | "yaml" => Some(Parser::Yaml),
+            "hcl" | "tf" | "tfvars" => Some(Parser::Hcl2),
+            "gitignore" | "dockerignore" => Some(Parser::Ignore),
+            _ if name == ".env" || name.starts_with(".env.") || ext == "env" => {
+                Some(Parser::Dotenv)
+            }
+            _ if name == "nginx.conf" => Some(Parser::Nginx),
+            _ if name == "codeowners" => Some(Parser::Codeowners),
+            _ => Parser::from_name(ext),
+        }
+    }
+
+    /// Whether this parser reads Kubernetes manifests (YAML and JSON are read by the manifest
+    /// loader, with positions; the others only by [`Parser::parse`]).
+    pub fn is_manifest(self) -> bool {
+        matches!(self, Parser::Yaml | Parser::Json)
+    }
+
+    /// `text` as conftest's parser gives it: one value (a YAML stream of several documents is an
+    /// array of them, as conftest returns it).
+    pub fn parse(self, text: &str) -> anyhow::Result<Value> {
+        match self {
+            Parser::Yaml | Parser::Json => {
+                let docs =
+                    crate::gate::rego::parse_yaml_stream(text).map_err(anyhow::Error::msg)?;
+                Ok(match docs.len() {
+                    0 => Value::Null,
+                    1 => docs.into_iter().next().unwrap_or(Value::Null),
+                    _ => Value::Array(docs),
+                })
+            }
+            Parser::Hcl2 => hcl2::parse(text),
+            Parser::Nginx => nginx::parse(text),
+            Parser::Dockerfile => dockerfile::parse(text),
+            Parser::Ignore => ignore::parse(text),
+            Parser::Xml => xml::parse(text),
+            Parser::Codeowners => codeowners::parse(text),
+            Parser::Edn => edn::parse(text),
+            Parser::Toml => toml::parse(text),
+            Parser::Ini => ini::parse(text),
+            Parser::Properties => properties::parse(text),
+            Parser::Dotenv => dotenv::parse(text),
+        }
+    }
+
+    /// `text` as the documents conftest evaluates its policies on: a parser's array result is one
+    /// document per item (a Dockerfile's, an ignore file's), as conftest's runner splits it.
+    pub fn documents(self, text: &str) -> anyhow::Result<Vec<Value>> {
+        if self.is_manifest() {
+            return crate::gate::rego::parse_yaml_stream(text).map_err(anyhow::Error::msg);
+        }
+        Ok(match self.parse(text)? {
+            Value::Array(items) => items,
+            other => vec![other],
+        })
+    }
+}
+
+/// The names of every parser, for messages: `yaml, json, hcl2, nginx, …`.
+pub fn names() -> String {
+    Parser::ALL
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// conftest's `NewFromPath` rules for the names sealgate reads.
+    #[test]
+    fn parser_by_file_name_as_conftest_picks_it() {
+        for (name, parser) in [
+            ("Dockerfile", Some(Parser::Dockerfile)),
+            ("dockerfile.debug", Some(Parser::Dockerfile)),
+            ("Dockerfile.yaml", Some(Parser::Dockerfile)),
+            ("dev.Dockerfile", Some(Parser::Dockerfile)),
+            ("Dockerfile-dev", None),
+            (".gitignore", Some(Parser::Ignore)),
+            ("x.dockerignore", Some(Parser::Ignore)),
+            ("rules.ignore", Some(Parser::Ignore)),
+            ("a.yml", Some(Parser::Yaml)),
+            (".yaml", Some(Parser::Yaml)),
+            ("main.tf", Some(Parser::Hcl2)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
+        }
+    }
+
+    #[test]
+    fn for_path_follows_conftest_new_from_path() {
+        for (name, want) in [
+            ("a/.env", Some(Parser::Dotenv)),
+            (".ENV.prod", Some(Parser::Dotenv)),
+            ("prod.env", Some(Parser::Dotenv)),
+            ("x.dotenv", Some(Parser::Dotenv)),
+            (".env.yaml", Some(Parser::Yaml)),
+            (".env.tf", Some(Parser::Hcl2)),
+            (".env.toml", Some(Parser::Dotenv)),
+            (".env.gitignore", Some(Parser::Ignore)),
+            ("dockerfile.env", Some(Parser::Dockerfile)),
+            ("Dockerfile.toml", Some(Parser::Dockerfile)),
+            ("Cargo.toml", Some(Parser::Toml)),
+            ("grafana.INI", Some(Parser::Ini)),
+            ("app.properties", Some(Parser::Properties)),
+            ("nginx.conf", Some(Parser::Nginx)),
+            ("other.conf", None),
+            ("env", None),
+        ] {
+            assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
+        }
+    }
+
+    /// Config values may be secrets: a refusal names its line (and a key), never a value.
+    #[test]
+    fn refusals_never_echo_a_value() {
+        const PLANTED: &str = "PLANTED-7f3a";
+        let cases: &[(Parser, &str)] = &[
+            (Parser::Toml, "k = \"PLANTED-7f3a\nx = 1\n"),
+            (Parser::Toml, "k = PLANTED-7f3a\n"),
+            (Parser::Toml, "k = 'PLANTED-7f3a'\nk = 1\n"),
+            (Parser::Toml, "k = 1979-05-27T23:59:60Z # PLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nPLANTED-7f3a\n"),
+            (Parser::Ini, "[s]\nk = \"\"\"PLANTED-7f3a\n"),
+            (Parser::Ini, "[PLANTED-7f3a\n"),
+            (Parser::Properties, "k = ${PLANTED-7f3a\n"),
+            (Parser::Properties, "k = PLANTED-7f3a\\u12"),
+            (Parser::Properties, "=PLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
+            (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
+            (Parser::Dotenv, "export PLANTED-7f3a\n"),
+        ];
+        for (parser, text) in cases {
+            let e = parser.parse(text).unwrap_err().to_string();
+            assert!(!e.contains(PLANTED), "{}: {e}", parser.name());
+            assert!(e.contains("line "), "{}: {e}", parser.name());
+        }
+    }
+}
