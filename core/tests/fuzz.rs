@@ -472,3 +472,91 @@ fn fuzz_config_parsers() {
         }
     });
 }
+
+/// conftest's other input parsers (hcl2, nginx, dockerfile, ignore, xml, codeowners, edn) on
+/// mutants of the corner cases their peer tests run through conftest: every input parses or is
+/// refused, none panics, none recurses past the stack.
+#[test]
+fn fuzz_markup_and_build_parsers() {
+    use crate::peer_conftest_dockerfile::{DOCKERFILE_CORNERS, IGNORE_CORNERS};
+    use crate::peer_conftest_markup_formats::{CODEOWNERS_CORNERS, EDN_CORNERS, XML_CORNERS};
+    use crate::peer_conftest_parsers::{HCL_CORNERS, NGINX_CORNERS};
+    use sealgate_core::gate::parsers::Parser;
+    let mut campaign = Campaign::new("markup_and_build_parsers");
+    for corner in [
+        HCL_CORNERS,
+        NGINX_CORNERS,
+        DOCKERFILE_CORNERS,
+        IGNORE_CORNERS,
+        XML_CORNERS,
+        CODEOWNERS_CORNERS,
+        EDN_CORNERS,
+    ]
+    .concat()
+    {
+        campaign = campaign.seed(corner);
+    }
+    let campaign = campaign.tokens(&[
+        "\n",
+        "\r\n",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "</",
+        "/>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "&amp;",
+        "&#x41;",
+        "=",
+        "\"",
+        "'",
+        "\\",
+        "\\\n",
+        "${",
+        "%{",
+        "~}",
+        "<<EOT\n",
+        "EOT\n",
+        ";",
+        "#",
+        "@",
+        "*",
+        "**",
+        "!",
+        ":",
+        "#{",
+        "#_",
+        "#inst ",
+        "FROM ",
+        "RUN ",
+        "ONBUILD ",
+        "<<EOF\n",
+        "EOF\n",
+        "# escape=`\n",
+        "--mount=",
+        "\t",
+        "\u{feff}",
+    ]);
+    campaign.run(|bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        for parser in [
+            Parser::Hcl2,
+            Parser::Nginx,
+            Parser::Dockerfile,
+            Parser::Ignore,
+            Parser::Xml,
+            Parser::Codeowners,
+            Parser::Edn,
+        ] {
+            let _ = parser.parse(&text);
+        }
+    });
+}

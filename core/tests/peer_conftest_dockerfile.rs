@@ -48,7 +48,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 /// Corner cases of buildkit's grammar and of conftest's rendering, judged by conftest like the
 /// files above: the expected output is whatever `conftest parse` prints.
-const DOCKERFILE_CORNERS: &[&str] = &[
+pub(crate) const DOCKERFILE_CORNERS: &[&str] = &[
     "FROM a\n",
     "from a as B\nrun x\n",
     "FROM a AS 1x\n",
@@ -154,7 +154,7 @@ const DOCKERFILE_CORNERS: &[&str] = &[
     "RUN x\n",
 ];
 
-const IGNORE_CORNERS: &[&str] = &[
+pub(crate) const IGNORE_CORNERS: &[&str] = &[
     "",
     "\n",
     "a\nb",

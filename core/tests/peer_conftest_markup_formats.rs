@@ -81,7 +81,7 @@ const CODEOWNERS_LIBRARY: &str = "github.com/hmarr/codeowners@v1.2.1";
 
 /// Corner cases of Go's XML decoder as goxml2json uses it: the expected output is whatever
 /// `conftest parse` prints.
-const XML_CORNERS: &[&str] = &[
+pub(crate) const XML_CORNERS: &[&str] = &[
     "",
     "hello",
     "<a/>",
@@ -141,7 +141,7 @@ const XML_CORNERS: &[&str] = &[
 ];
 
 /// Corner cases of hmarr/codeowners' grammar.
-const CODEOWNERS_CORNERS: &[&str] = &[
+pub(crate) const CODEOWNERS_CORNERS: &[&str] = &[
     "",
     "# only comment\n",
     "* @user\n",
@@ -182,7 +182,7 @@ const CODEOWNERS_CORNERS: &[&str] = &[
 ];
 
 /// Corner cases of olympos.io/encoding/edn and conftest's `%v` cleanup.
-const EDN_CORNERS: &[&str] = &[
+pub(crate) const EDN_CORNERS: &[&str] = &[
     "",
     "  ; only a comment\n",
     "nil",

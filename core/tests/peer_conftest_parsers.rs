@@ -43,7 +43,7 @@ const NGINX_FLOOR: usize = 32;
 
 /// Corner cases of both grammars (and of hcl2json's and gonginx's renderings), judged by conftest
 /// like the files above: the expected output is whatever `conftest parse` prints.
-const HCL_CORNERS: &[&str] = &[
+pub(crate) const HCL_CORNERS: &[&str] = &[
     "",
     "# only a comment\n",
     "a = 1.0\nb = 1e3\nc = 0.1\nd = -2.5\ne = 123456789012345678\nf = !true\ng = -x\nh = !var.y\n",
@@ -67,7 +67,7 @@ const HCL_CORNERS: &[&str] = &[
     "a = [\n  1,\n  2,\n]\nb = {\n  x = 1\n  y = 2,\n}\n",
 ];
 
-const NGINX_CORNERS: &[&str] = &[
+pub(crate) const NGINX_CORNERS: &[&str] = &[
     "",
     "# comment only\n",
     "user  nginx;\nworker_processes auto; # inline\nevents { worker_connections 1024; }\n",

@@ -47,21 +47,21 @@ pub enum Parser {
 }
 
 impl Parser {
-    /// Every parser, in the order `--help` lists them.
+    /// Every parser, by name (as conftest lists them).
     pub const ALL: &[Parser] = &[
-        Parser::Yaml,
-        Parser::Json,
-        Parser::Hcl2,
-        Parser::Nginx,
-        Parser::Dockerfile,
-        Parser::Ignore,
-        Parser::Xml,
         Parser::Codeowners,
-        Parser::Edn,
-        Parser::Toml,
-        Parser::Ini,
-        Parser::Properties,
+        Parser::Dockerfile,
         Parser::Dotenv,
+        Parser::Edn,
+        Parser::Hcl2,
+        Parser::Ignore,
+        Parser::Ini,
+        Parser::Json,
+        Parser::Nginx,
+        Parser::Properties,
+        Parser::Toml,
+        Parser::Xml,
+        Parser::Yaml,
     ];
 
     /// conftest's name for it (`--parser`, `parse_config`).
@@ -165,7 +165,7 @@ impl Parser {
     }
 }
 
-/// The names of every parser, for messages: `yaml, json, hcl2, nginx, …`.
+/// The names of every parser, for messages: `codeowners, dockerfile, dotenv, …`.
 pub fn names() -> String {
     Parser::ALL
         .iter()
