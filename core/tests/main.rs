@@ -12,6 +12,7 @@
     reason = "test code: a failed step is a failed test"
 )]
 
+mod conftest_parse;
 mod peer;
 mod vector;
 

@@ -14,10 +14,12 @@
 //! local date-times the machine's offset, where sealgate uses neither (see the parsers' docs).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use sealgate_core::gate::parsers::Parser;
-use serde_json::{Value, json};
+
+use crate::conftest_parse::{
+    Verdict, conftest_parse, exact_numbers, go_present, module_dir, verdict,
+};
 
 const TEST: &str = "peer_conftest_config_formats";
 
@@ -254,86 +256,6 @@ pub(crate) const DOTENV_CORNERS: &[&str] = &[
     "A=\"x\\\\\"\nB=2\n",
 ];
 
-/// The module's folder in the module cache, downloaded if needed.
-fn module_dir(module: &str) -> PathBuf {
-    let info = crate::peer::go_mod_download(module);
-    PathBuf::from(
-        info["Dir"]
-            .as_str()
-            .unwrap_or_else(|| panic!("go mod download {module}: no folder: {info}")),
-    )
-}
-
-/// Numbers compared as numbers: integers exactly, a float with an integral value as that
-/// integer (Go prints the float 1.0 as `1`), other floats as f64.
-fn normalize(v: Value) -> Value {
-    match v {
-        Value::Number(n) => {
-            if n.is_i64() || n.is_u64() {
-                Value::Number(n)
-            } else {
-                let f = n.as_f64().unwrap();
-                if f.fract() == 0.0 && f.abs() < 9.0e18 {
-                    json!(f as i64)
-                } else {
-                    json!(f)
-                }
-            }
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-        other => other,
-    }
-}
-
-/// `conftest` with an empty environment: nothing of this process's leaks into a parse.
-fn conftest_command(conftest: &Path, home: &Path) -> Command {
-    let mut c = Command::new(conftest);
-    c.env_clear()
-        .env("XDG_DATA_HOME", home)
-        .env("XDG_CACHE_HOME", home)
-        .env("XDG_CONFIG_HOME", home)
-        .env("TZ", "UTC");
-    c
-}
-
-/// Per file: conftest's JSON, or its refusal. Files go in batches (one process each); a batch
-/// that fails is retried file by file, so one bad file does not hide the others.
-fn conftest_parse(conftest: &Path, parser: &str, files: &[PathBuf]) -> Vec<Result<Value, String>> {
-    let home = tempfile::tempdir().unwrap();
-    let run = |batch: &[PathBuf]| {
-        let out = conftest_command(conftest, home.path())
-            .args(["parse", "--parser", parser])
-            .args(batch)
-            .output()
-            .unwrap();
-        if out.status.success() {
-            Ok(serde_json::from_slice::<Value>(&out.stdout).unwrap())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-        }
-    };
-    let mut results = Vec::new();
-    for batch in files.chunks(100) {
-        match run(batch) {
-            Ok(mut all) if batch.len() > 1 => {
-                for f in batch {
-                    let key = f.to_str().unwrap();
-                    results.push(Ok(normalize(all[key].take())));
-                }
-            }
-            Ok(one) => results.push(Ok(normalize(one))),
-            Err(_) if batch.len() > 1 => {
-                for f in batch {
-                    results.push(run(std::slice::from_ref(f)).map(normalize));
-                }
-            }
-            Err(e) => results.push(Err(e)),
-        }
-    }
-    results
-}
-
 struct Outcome {
     agree: usize,
     refused: usize,
@@ -350,7 +272,7 @@ fn compare_texts(
     texts: &[String],
     known: &[String],
 ) -> Outcome {
-    let theirs = conftest_parse(conftest, parser.name(), files);
+    let theirs = conftest_parse(conftest, parser.name(), files, exact_numbers);
     let mut out = Outcome {
         agree: 0,
         refused: 0,
@@ -358,68 +280,28 @@ fn compare_texts(
         differ: Vec::new(),
     };
     for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
-        let ours = parser.parse(text).map(normalize).map_err(|e| e.to_string());
+        let ours = parser
+            .parse(text)
+            .map(exact_numbers)
+            .map_err(|e| e.to_string());
         let shown = f.display().to_string();
         let excused = matches!((t, &ours), (Ok(_), Err(_)))
             && known.iter().any(|k| shown.ends_with(k.as_str()));
-        let difference = match (t, &ours) {
-            (Ok(t), Ok(o)) if t == o => None,
-            (Err(_), Err(_)) => {
+        match verdict(t, &ours) {
+            Verdict::Same => out.agree += 1,
+            Verdict::BothRefuse => {
+                out.agree += 1;
                 out.refused += 1;
-                None
             }
-            (Ok(t), Ok(o)) => Some(format!(
-                "differs at {} (conftest vs sealgate)",
-                first_difference(t, o, "").unwrap_or_default()
-            )),
-            (Err(e), Ok(_)) => Some(format!(
-                "only conftest refuses: {}",
-                e.lines().last().unwrap_or_default()
-            )),
-            (Ok(_), Err(e)) => Some(format!("only sealgate refuses: {e}")),
-        };
-        match difference {
-            None => out.agree += 1,
-            Some(_) if excused || KNOWN_DIFFERENCES.iter().any(|(k, _)| shown.ends_with(k)) => {
+            Verdict::Differ(_)
+                if excused || KNOWN_DIFFERENCES.iter().any(|(k, _)| shown.ends_with(k)) =>
+            {
                 out.known += 1
             }
-            Some(d) => out.differ.push(format!("{shown}: {d}")),
+            Verdict::Differ(why) => out.differ.push(format!("{shown}: {why}")),
         }
     }
     out
-}
-
-/// Where two JSON values first differ, as `path: theirs vs ours`.
-fn first_difference(t: &Value, o: &Value, at: &str) -> Option<String> {
-    match (t, o) {
-        (Value::Object(a), Value::Object(b)) => {
-            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
-                (Some(x), Some(y)) => first_difference(x, y, &format!("{at}.{k}")),
-                (x, y) => Some(format!("{at}.{k}: {x:?} vs {y:?}")),
-            })
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{at}[{i}]"))),
-        _ if t == o => None,
-        _ => Some(format!("{at}: {t} vs {o}")),
-    }
-}
-
-fn go_present() -> bool {
-    if Command::new("go").arg("version").output().is_ok() {
-        return true;
-    }
-    sealgate_tests::require(
-        TEST,
-        "`go` on PATH",
-        "it reads the corpus modules from the Go module proxy",
-    )
-    .unwrap();
-    false
 }
 
 #[test]
@@ -427,7 +309,7 @@ fn peer_conftest_config_formats_match_conftest_parse() {
     let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
         return;
     };
-    if !go_present() {
+    if !go_present(TEST) {
         return;
     }
     let mut differ = Vec::new();

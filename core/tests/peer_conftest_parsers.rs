@@ -10,10 +10,13 @@
 //! loudly elsewhere.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use sealgate_core::gate::{InputDoc, PolicySource, RegoGate, RegoOptions};
 use serde_json::{Value, json};
+
+use crate::conftest_parse::{
+    Verdict, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+};
 
 const TEST: &str = "peer_conftest_parsers";
 
@@ -97,74 +100,11 @@ pub(crate) const NGINX_CORNERS: &[&str] = &[
     "\"quoted_name\" on;\n",
 ];
 
-/// The module's folder in the module cache, downloaded if needed.
-fn module_dir(module: &str) -> PathBuf {
-    let info = crate::peer::go_mod_download(module);
-    PathBuf::from(
-        info["Dir"]
-            .as_str()
-            .unwrap_or_else(|| panic!("go mod download {module}: no folder: {info}")),
-    )
-}
-
 fn files(modules: &[&str], wanted: impl Fn(&str, &Path) -> bool) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for module in modules {
-        let dir = module_dir(module);
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.unwrap();
-            if entry.file_type().is_file() && wanted(module, entry.path()) {
-                out.push(entry.into_path());
-            }
-        }
-    }
-    out
-}
-
-/// Numbers as f64, so `1` and `1.0` compare equal (conftest prints Go's float64s).
-fn normalize(v: Value) -> Value {
-    match v {
-        Value::Number(n) => json!(n.as_f64()),
-        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-        other => other,
-    }
-}
-
-/// Per file: conftest's JSON, or its refusal. Files go in batches (one process each); a batch
-/// that fails is retried file by file, so one bad file does not hide the others.
-fn conftest_parse(conftest: &Path, parser: &str, files: &[PathBuf]) -> Vec<Result<Value, String>> {
-    let run = |batch: &[PathBuf]| {
-        let out = Command::new(conftest)
-            .args(["parse", "--parser", parser])
-            .args(batch)
-            .output()
-            .unwrap();
-        if out.status.success() {
-            Ok(serde_json::from_slice::<Value>(&out.stdout).unwrap())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-        }
-    };
-    let mut results = Vec::new();
-    for batch in files.chunks(100) {
-        match run(batch) {
-            Ok(mut all) if batch.len() > 1 => {
-                for f in batch {
-                    let key = f.to_str().unwrap();
-                    results.push(Ok(normalize(all[key].take())));
-                }
-            }
-            Ok(one) => results.push(Ok(normalize(one))),
-            Err(_) if batch.len() > 1 => {
-                for f in batch {
-                    results.push(run(std::slice::from_ref(f)).map(normalize));
-                }
-            }
-            Err(e) => results.push(Err(e)),
-        }
-    }
-    results
+    modules
+        .iter()
+        .flat_map(|module| module_files(module, |p| wanted(module, p)))
+        .collect()
 }
 
 /// Per file: what `parse_config(parser, text)` gives a policy, or why it gave nothing.
@@ -200,7 +140,7 @@ fn sealgate_parse(parser: &str, texts: &[String]) -> Vec<Result<Value, String>> 
         .map(|d| match d.findings.as_slice() {
             [one] => {
                 let v: Value = serde_json::from_str(&one.message).unwrap();
-                Ok(normalize(v["v"].clone()))
+                Ok(numbers_as_f64(v["v"].clone()))
             }
             [] => Err(d
                 .errors
@@ -228,63 +168,20 @@ fn compare_texts(
     files: &[PathBuf],
     texts: &[String],
 ) -> (usize, usize, Vec<String>) {
-    let theirs = conftest_parse(conftest, parser, files);
+    let theirs = conftest_parse(conftest, parser, files, numbers_as_f64);
     let ours = sealgate_parse(parser, texts);
     let (mut agree, mut refused, mut differ) = (0, 0, Vec::new());
     for ((f, t), o) in files.iter().zip(&theirs).zip(&ours) {
-        match (t, o) {
-            (Ok(t), Ok(o)) if t == o => agree += 1,
-            (Err(_), Err(_)) => {
+        match verdict(t, o) {
+            Verdict::Same => agree += 1,
+            Verdict::BothRefuse => {
                 agree += 1;
                 refused += 1;
             }
-            (Ok(t), Ok(o)) => differ.push(format!(
-                "{}: differs at {} (conftest vs sealgate)",
-                f.display(),
-                first_difference(t, o, "").unwrap_or_default()
-            )),
-            (Err(e), Ok(_)) => differ.push(format!(
-                "{}: only conftest refuses: {}",
-                f.display(),
-                e.lines().last().unwrap_or_default()
-            )),
-            (Ok(_), Err(e)) => differ.push(format!("{}: only sealgate refuses: {e}", f.display())),
+            Verdict::Differ(why) => differ.push(format!("{}: {why}", f.display())),
         }
     }
     (agree, refused, differ)
-}
-
-/// Where two JSON values first differ, as `path: theirs vs ours`.
-fn first_difference(t: &Value, o: &Value, at: &str) -> Option<String> {
-    match (t, o) {
-        (Value::Object(a), Value::Object(b)) => {
-            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
-                (Some(x), Some(y)) => first_difference(x, y, &format!("{at}.{k}")),
-                (x, y) => Some(format!("{at}.{k}: {x:?} vs {y:?}")),
-            })
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{at}[{i}]"))),
-        _ if t == o => None,
-        _ => Some(format!("{at}: {t} vs {o}")),
-    }
-}
-
-fn go_present() -> bool {
-    if Command::new("go").arg("version").output().is_ok() {
-        return true;
-    }
-    sealgate_tests::require(
-        TEST,
-        "`go` on PATH",
-        "it reads the corpus modules from the Go module proxy",
-    )
-    .unwrap();
-    false
 }
 
 #[test]
@@ -292,7 +189,7 @@ fn peer_conftest_parsers_match_conftest_parse() {
     let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
         return;
     };
-    if !go_present() {
+    if !go_present(TEST) {
         return;
     }
     let hcl = files(HCL_MODULES, |_, p| {

@@ -1,0 +1,176 @@
+//! What the tests that hold sealgate's input parsers against `conftest parse` share
+//! (`peer_conftest_parsers`, `peer_conftest_dockerfile`, `peer_conftest_config_formats`,
+//! `peer_conftest_markup_formats`): corpus files from Go modules, the real conftest's answer per
+//! file, numbers normalized, and the verdict on one file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+/// The module's folder in the module cache, downloaded if needed.
+pub(crate) fn module_dir(module: &str) -> PathBuf {
+    let info = crate::peer::go_mod_download(module);
+    PathBuf::from(
+        info["Dir"]
+            .as_str()
+            .unwrap_or_else(|| panic!("go mod download {module}: no folder: {info}")),
+    )
+}
+
+/// The files of `module` that `wanted` keeps, sorted by name.
+pub(crate) fn module_files(module: &str, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(module_dir(module)).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && wanted(entry.path()) {
+            out.push(entry.into_path());
+        }
+    }
+    out
+}
+
+/// Numbers as f64, so `1` and `1.0` compare equal (conftest prints Go's float64s).
+pub(crate) fn numbers_as_f64(v: Value) -> Value {
+    match v {
+        Value::Number(n) => json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// Numbers compared as numbers: integers exactly, a float with an integral value as that
+/// integer (Go prints the float 1.0 as `1`), other floats as f64.
+pub(crate) fn exact_numbers(v: Value) -> Value {
+    match v {
+        Value::Number(n) => {
+            if n.is_i64() || n.is_u64() {
+                Value::Number(n)
+            } else {
+                let f = n.as_f64().unwrap();
+                if f.fract() == 0.0 && f.abs() < 9.0e18 {
+                    json!(f as i64)
+                } else {
+                    json!(f)
+                }
+            }
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(exact_numbers).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, exact_numbers(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// Per file: conftest's JSON (through `normalize`), or its refusal. conftest runs with an empty
+/// environment (nothing of this process's leaks into a parse: gotenv and magiconair expand names
+/// from it, BurntSushi's TOML takes the local time zone) and `TZ=UTC`. Files go in batches (one
+/// process each); a batch that fails is retried file by file, so one bad file does not hide the
+/// others.
+pub(crate) fn conftest_parse(
+    conftest: &Path,
+    parser: &str,
+    files: &[PathBuf],
+    normalize: fn(Value) -> Value,
+) -> Vec<Result<Value, String>> {
+    let home = tempfile::tempdir().unwrap();
+    let run = |batch: &[PathBuf]| {
+        let out = Command::new(conftest)
+            .env_clear()
+            .env("XDG_DATA_HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("TZ", "UTC")
+            .args(["parse", "--parser", parser])
+            .args(batch)
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(serde_json::from_slice::<Value>(&out.stdout).unwrap())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    };
+    let mut results = Vec::new();
+    for batch in files.chunks(100) {
+        match run(batch) {
+            Ok(mut all) if batch.len() > 1 => {
+                for f in batch {
+                    let key = f.to_str().unwrap();
+                    results.push(Ok(normalize(all[key].take())));
+                }
+            }
+            Ok(one) => results.push(Ok(normalize(one))),
+            Err(_) if batch.len() > 1 => {
+                for f in batch {
+                    results.push(run(std::slice::from_ref(f)).map(normalize));
+                }
+            }
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    results
+}
+
+/// One file, conftest's answer against sealgate's.
+pub(crate) enum Verdict {
+    Same,
+    BothRefuse,
+    /// Why they differ, for the failure message.
+    Differ(String),
+}
+
+pub(crate) fn verdict(theirs: &Result<Value, String>, ours: &Result<Value, String>) -> Verdict {
+    match (theirs, ours) {
+        (Ok(t), Ok(o)) if t == o => Verdict::Same,
+        (Err(_), Err(_)) => Verdict::BothRefuse,
+        (Ok(t), Ok(o)) => Verdict::Differ(format!(
+            "differs at {} (conftest vs sealgate)",
+            first_difference(t, o, "").unwrap_or_default()
+        )),
+        (Err(e), Ok(_)) => Verdict::Differ(format!(
+            "only conftest refuses: {}",
+            e.lines().last().unwrap_or_default()
+        )),
+        (Ok(_), Err(e)) => Verdict::Differ(format!("only sealgate refuses: {e}")),
+    }
+}
+
+/// Where two JSON values first differ, as `path: theirs vs ours`.
+fn first_difference(t: &Value, o: &Value, at: &str) -> Option<String> {
+    match (t, o) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
+                (Some(x), Some(y)) => first_difference(x, y, &format!("{at}.{k}")),
+                (x, y) => Some(format!("{at}.{k}: {x:?} vs {y:?}")),
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{at}[{i}]"))),
+        _ if t == o => None,
+        _ => Some(format!("{at}: {t} vs {o}")),
+    }
+}
+
+/// Whether `go` runs (the corpora come from the Go module proxy); fails in CI, skips loudly
+/// elsewhere.
+pub(crate) fn go_present(test: &str) -> bool {
+    if Command::new("go").arg("version").output().is_ok() {
+        return true;
+    }
+    sealgate_tests::require(
+        test,
+        "`go` on PATH",
+        "it reads the corpus modules from the Go module proxy",
+    )
+    .unwrap();
+    false
+}
