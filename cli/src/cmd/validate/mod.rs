@@ -81,8 +81,10 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
         let path = PathBuf::from(raw);
         let meta = std::fs::metadata(&path).map_err(|e| CliError::read(raw, e))?;
         if meta.is_dir() {
+            // the files conftest has a parser for by name (`--parser` changes how a file is
+            // read, not which files a folder holds)
             let found = walk::files_where(&path, |f| {
-                walk::is_manifest_file(f) || (configs && config_parser(f, args.parser).is_some())
+                walk::is_manifest_file(f) || (configs && config_parser(f, None).is_some())
             })
             .map_err(|e| CliError::read(raw, e.source))?;
             for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {

@@ -1,0 +1,7 @@
+resource "aws_s3_bucket" "logs" {
+  acl = "public-read"
+}
+
+resource "aws_s3_bucket" "backups" {
+  acl = "private"
+}
