@@ -160,6 +160,16 @@ fn first_difference(t: &Value, o: &Value, at: &str) -> Option<String> {
     }
 }
 
+/// Fails with every difference listed (`what`: files, corner cases) when there is one.
+pub(crate) fn assert_none_differ(what: &str, differ: &[String]) {
+    assert!(
+        differ.is_empty(),
+        "{} of the {what} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
+
 /// Whether `go` runs (the corpora come from the Go module proxy); fails in CI, skips loudly
 /// elsewhere.
 pub(crate) fn go_present(test: &str) -> bool {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, conftest_parse, exact_numbers, go_present, module_dir, verdict,
+    Verdict, assert_none_differ, conftest_parse, exact_numbers, go_present, module_dir, verdict,
 };
 
 const TEST: &str = "peer_conftest_config_formats";
@@ -368,12 +368,7 @@ fn peer_conftest_config_formats_match_conftest_parse() {
         }
     }
     assert!(short.is_empty(), "{}", short.join("\n"));
-    assert!(
-        differ.is_empty(),
-        "{} file(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("files", &differ);
 }
 
 #[test]
@@ -421,12 +416,7 @@ fn peer_conftest_config_formats_corner_cases_match_conftest_parse() {
                 .map(|d| format!("{d}\n  input: {:?}", texts[file_index(&d)])),
         );
     }
-    assert!(
-        differ.is_empty(),
-        "{} corner case(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("corner cases", &differ);
 }
 
 /// Lines at the edge of gotenv's 64 KiB line buffer (65,535 bytes read, 65,536 refused), and

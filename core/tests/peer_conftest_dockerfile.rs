@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, conftest_parse, go_present, module_dir, module_files, numbers_as_f64, verdict,
+    Verdict, assert_none_differ, conftest_parse, go_present, module_dir, module_files,
+    numbers_as_f64, verdict,
 };
 
 const TEST: &str = "peer_conftest_dockerfile";
@@ -344,12 +345,7 @@ fn peer_conftest_dockerfile_matches_conftest_parse() {
             "{what}: {agree} agree, fewer than the {floor} of the last run"
         );
     }
-    assert!(
-        differ.is_empty(),
-        "{} file(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("files", &differ);
 }
 
 #[test]
@@ -396,12 +392,7 @@ fn peer_conftest_dockerfile_corner_cases_match_conftest_parse() {
             format!("{d}\n  input: {input}")
         }));
     }
-    assert!(
-        differ.is_empty(),
-        "{} corner case(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("corner cases", &differ);
 }
 
 /// The case number in a difference's file name (`…/PARSER-N: …`).

@@ -18,7 +18,8 @@ use sealgate_core::gate::parsers::Parser;
 use serde_json::Value;
 
 use crate::conftest_parse::{
-    Verdict, conftest_parse, go_present, module_dir, module_files, numbers_as_f64, verdict,
+    Verdict, assert_none_differ, conftest_parse, go_present, module_dir, module_files,
+    numbers_as_f64, verdict,
 };
 
 const TEST: &str = "peer_conftest_markup_formats";
@@ -414,12 +415,7 @@ fn peer_conftest_markup_formats_match_conftest_parse() {
         "hmarr/codeowners patterns: {agree} agree, fewer than {CODEOWNERS_PATTERNS_FLOOR}"
     );
     differ.extend(d);
-    assert!(
-        differ.is_empty(),
-        "{} file(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("files", &differ);
 }
 
 #[test]
@@ -465,12 +461,7 @@ fn peer_conftest_markup_formats_corner_cases_match_conftest_parse() {
             format!("{d}\n  input: {shown:?}")
         }));
     }
-    assert!(
-        differ.is_empty(),
-        "{} corner case(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("corner cases", &differ);
 }
 
 /// The case number in a difference's file name (`…/PARSER-N: …`).

@@ -15,7 +15,7 @@ use sealgate_core::gate::{InputDoc, PolicySource, RegoGate, RegoOptions};
 use serde_json::{Value, json};
 
 use crate::conftest_parse::{
-    Verdict, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
 };
 
 const TEST: &str = "peer_conftest_parsers";
@@ -216,12 +216,7 @@ fn peer_conftest_parsers_match_conftest_parse() {
         );
         differ.extend(d);
     }
-    assert!(
-        differ.is_empty(),
-        "{} file(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("files", &differ);
 }
 
 #[test]
@@ -254,12 +249,7 @@ fn peer_conftest_parsers_corner_cases_match_conftest_parse() {
                 .map(|d| format!("{d}\n  input: {:?}", texts[file_index(&d)])),
         );
     }
-    assert!(
-        differ.is_empty(),
-        "{} corner case(s) differ:\n{}",
-        differ.len(),
-        differ.join("\n")
-    );
+    assert_none_differ("corner cases", &differ);
 }
 
 /// The case number in a difference's file name (`…/PARSER-N: …`).
