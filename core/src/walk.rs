@@ -49,13 +49,8 @@ pub fn files(root: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, WalkError
     files_where(root, |path| has_extension(path, extensions))
 }
 
-/// Manifest files ([`MANIFEST_EXTENSIONS`]) and kustomizations, which kustomize also reads from a
-/// file named `Kustomization` without an extension.
-pub fn manifest_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
-    files_where(root, is_manifest_file)
-}
-
-/// Whether [`manifest_files`] reads `path`.
+/// Whether `path` is a manifest file ([`MANIFEST_EXTENSIONS`]) or a kustomization, which
+/// kustomize also reads from a file named `Kustomization` without an extension.
 pub fn is_manifest_file(path: &Path) -> bool {
     has_extension(path, MANIFEST_EXTENSIONS) || crate::layout::is_kustomization_file(path)
 }
