@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::kustomization;
-use super::parsers::Parser;
+use super::parsers::{Context, Parser};
 use super::report::ResourceResult;
 use super::schema::SchemaSet;
 use super::schema::crd::may_define_crd;
@@ -50,6 +50,8 @@ pub enum Input {
     Config {
         source: Source,
         parser: Parser,
+        /// The file's folder (for formats with imports) and what else its parser may read.
+        context: Context,
     },
 }
 
@@ -91,9 +93,14 @@ pub fn check_sources(
     keep_documents: bool,
 ) -> Vec<Result<CheckedSource, ManifestError>> {
     let check = |input: Input, parallel_documents: bool| {
-        if let Input::Config { source, parser } = input {
+        if let Input::Config {
+            source,
+            parser,
+            context,
+        } = input
+        {
             let documents = parser
-                .documents(source.text())
+                .documents(source.text(), &context)
                 .map(|docs| if keep_documents { docs } else { Vec::new() })
                 .map_err(|e| format!("{e:#}"));
             return Ok(CheckedSource {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 
 use regex::Regex;
-use sealgate_core::gate::parsers::Parser;
+use sealgate_core::gate::parsers::{Context, Parser};
 use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
@@ -73,7 +73,11 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
             }
             let source = Source::read(&name, stdin.lock(), max).map_err(manifest_error)?;
             inputs.push(match args.parser.filter(|p| !p.is_manifest()) {
-                Some(parser) => Input::Config { source, parser },
+                Some(parser) => Input::Config {
+                    source,
+                    parser,
+                    context: Context::default(),
+                },
                 None => Input::Read(source),
             });
             continue;
@@ -189,7 +193,11 @@ fn config_parser(path: &Path, forced: Option<Parser>) -> Option<Parser> {
 
 fn read_config(path: &Path, parser: Parser, max: Budget) -> Result<Input, CliError> {
     let source = Source::read_path(path, max).map_err(manifest_error)?;
-    Ok(Input::Config { source, parser })
+    Ok(Input::Config {
+        source,
+        parser,
+        context: Context::of_file(path),
+    })
 }
 
 fn read_file(path: &Path, max: Budget) -> Result<Input, CliError> {

@@ -6,7 +6,7 @@
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
 //! a file follows conftest's `parser.NewFromPath` (v0.71.1).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -27,6 +27,23 @@ mod nginx_directives;
 mod properties;
 mod toml;
 mod xml;
+
+/// What a parser may read beyond a file's text.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The folder of the file being read (none for stdin and `parse_config`): where a format with
+    /// imports looks for them, as conftest's path-aware parsers do.
+    pub dir: Option<PathBuf>,
+}
+
+impl Context {
+    /// The context of the file at `path`.
+    pub fn of_file(path: &Path) -> Context {
+        Context {
+            dir: path.parent().map(Path::to_path_buf),
+        }
+    }
+}
 
 /// One of conftest's parsers that sealgate has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,6 +145,11 @@ impl Parser {
     /// `text` as conftest's parser gives it: one value (a YAML stream of several documents is an
     /// array of them, as conftest returns it).
     pub fn parse(self, text: &str) -> anyhow::Result<Value> {
+        self.parse_in(text, &Context::default())
+    }
+
+    /// [`Parser::parse`] for a file read in `context` (its folder, the loaded protobuf types).
+    pub fn parse_in(self, text: &str, _context: &Context) -> anyhow::Result<Value> {
         match self {
             Parser::Yaml | Parser::Json => {
                 let docs =
@@ -154,11 +176,11 @@ impl Parser {
 
     /// `text` as the documents conftest evaluates its policies on: a parser's array result is one
     /// document per item (a Dockerfile's, an ignore file's), as conftest's runner splits it.
-    pub fn documents(self, text: &str) -> anyhow::Result<Vec<Value>> {
+    pub fn documents(self, text: &str, context: &Context) -> anyhow::Result<Vec<Value>> {
         if self.is_manifest() {
             return crate::gate::rego::parse_yaml_stream(text).map_err(anyhow::Error::msg);
         }
-        Ok(match self.parse(text)? {
+        Ok(match self.parse_in(text, context)? {
             Value::Array(items) => items,
             other => vec![other],
         })

@@ -126,7 +126,10 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
             Box::new(move |args: Vec<RegoValue>| {
                 let path = file_access.resolve(&string_arg(&args, 0)?)?;
                 let text = std::fs::read_to_string(&path)?;
-                Ok(engine::from_json(&parser_for(&path).parse(&text)?))
+                let context = parsers::Context::of_file(&path);
+                Ok(engine::from_json(
+                    &parser_for(&path).parse_in(&text, &context)?,
+                ))
             }),
         )
         .map_err(err)?;
@@ -147,7 +150,8 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
                         .to_string();
                     let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
-                    let docs = parser_for(&path).documents(&text)?;
+                    let context = parsers::Context::of_file(&path);
+                    let docs = parser_for(&path).documents(&text, &context)?;
                     let shown = path.to_string_lossy().into_owned();
                     for doc in docs {
                         combined.push(json!({"path": shown, "contents": doc}));

@@ -122,7 +122,7 @@ fn a_policy_chosen_location_wins_in_its_file_and_is_the_origin_elsewhere() {
 /// parser refuses is an error result, not the end of the run.
 #[test]
 fn configuration_files_are_judged_by_policies_only() {
-    use crate::gate::parsers::Parser;
+    use crate::gate::parsers::{Context, Parser};
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("p.rego");
     std::fs::write(
@@ -133,6 +133,7 @@ fn configuration_files_are_judged_by_policies_only() {
     let tf = |name: &str, text: &str| Input::Config {
         source: Source::from_text(name, text),
         parser: Parser::Hcl2,
+        context: Context::default(),
     };
     let inputs = || {
         vec![
