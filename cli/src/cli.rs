@@ -193,6 +193,9 @@ pub struct ValidateArgs {
     /// Repository config whose clusters' certificates the sealed files must match (default: .sealgate.yaml here or in a parent folder; none found: no such check)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
+    /// conftest's configuration file, read as conftest reads it (default: $CONFTEST_CONFIG_FILE, else conftest.toml/.json/.yaml here; flags and CONFTEST_* variables win over it)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Policies")]
+    pub conftest_config: Option<PathBuf>,
     /// Findings reported at most; the rest are counted in one summary line
     #[arg(
         long,

@@ -4,6 +4,7 @@
 mod cert_source;
 mod cli;
 mod cmd;
+mod conftest_config;
 mod controller_proxy;
 mod error;
 mod escape;
@@ -22,7 +23,7 @@ mod sealed_file;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::cmd::{
@@ -36,7 +37,8 @@ fn main() -> ExitCode {
     {
         return cmd::kubeseal::main(&program.to_string_lossy(), rest);
     }
-    let cli = Cli::parse_from(args);
+    let matches = Cli::command().get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Kubeseal(args) => return cmd::kubeseal::main("sealgate kubeseal", &args.args),
         Command::Seal(args) => seal::run(args),
@@ -49,7 +51,10 @@ fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
         Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
-        Command::Validate(args) => validate::run(args),
+        Command::Validate(args) => {
+            let given = matches.subcommand_matches("validate");
+            validate::run(args, given.unwrap_or(&matches))
+        }
         Command::Schemas(cli::SchemasCommand::Export(args)) => schemas::export(args),
         Command::Schemas(cli::SchemasCommand::List(args)) => schemas::list(args),
         Command::Drift(args) => drift::run(args),

@@ -68,6 +68,9 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p edn/policy edn/sample_config.edn",
     "conftest-examples/.: -p xml/policy xml/pom.xml",
     "conftest-examples/.: -p codeowners/policy codeowners/CODEOWNERS",
+    // conftest's settings file: found in the current folder, or named with -c
+    "conftest-examples/configfile: deployment.yaml",
+    "conftest-examples/.: -c configfile/conftest.toml -p configfile/test configfile/deployment.yaml",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",
@@ -168,6 +171,8 @@ struct Args {
     files: Vec<String>,
     /// `< FILE`: the file both tools read on stdin (given as `-`).
     stdin: Option<String>,
+    /// `-c FILE`: conftest's settings file (sealgate's `--conftest-config`).
+    config: Option<String>,
 }
 
 fn parse_args(line: &str) -> Args {
@@ -185,6 +190,7 @@ fn parse_args(line: &str) -> Args {
             "-n" | "--namespace" => a.namespaces.push(value().unwrap()),
             "--rego-version" => a.rego_version = value(),
             "--capabilities" => a.capabilities = value(),
+            "-c" | "--config-file" => a.config = value(),
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
             "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
@@ -246,7 +252,10 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
     let mut cmd = Command::new(SEALGATE);
     cmd.current_dir(dir)
         .args(["validate", "--ignore-missing-schemas", "-o", "json"]);
-    let policies = if a.policies.is_empty() {
+    // conftest's default policy folder, unless its settings file (-c, or conftest.toml in the
+    // folder) names one: sealgate reads that file itself
+    let configured = a.config.is_some() || dir.join("conftest.toml").is_file();
+    let policies = if a.policies.is_empty() && !configured {
         vec!["policy".to_string()]
     } else {
         a.policies.clone()
@@ -268,6 +277,9 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
     }
     if let Some(c) = &a.capabilities {
         cmd.args(["--capabilities", c]);
+    }
+    if let Some(c) = &a.config {
+        cmd.args(["--conftest-config", c]);
     }
     cmd.args(&a.flags).args(&a.files);
     if let Some(file) = &a.stdin {

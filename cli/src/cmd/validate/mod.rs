@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
+use clap::ArgMatches;
 use regex::Regex;
 use sealgate_core::gate::parsers::{Context, Parser};
 use sealgate_core::gate::{
@@ -21,6 +22,7 @@ use sealgate_core::walk;
 use self::output::{RunInfo, render};
 use self::render::Renders;
 use crate::cli::{ValidateArgs, ValidateFormat};
+use crate::conftest_config;
 use crate::error::{CliError, Outcome, schema_error, validate_error};
 use crate::policy_flags::rego_options;
 
@@ -271,7 +273,12 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
     })
 }
 
-pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
+/// `validate`; `given` are its matches, which say which flags the command line set (conftest's
+/// settings fill in the others).
+pub fn run(mut args: ValidateArgs, given: &ArgMatches) -> Result<Outcome, CliError> {
+    if let Some(file) = conftest_config::apply(&mut args, given)? {
+        eprintln!("note: conftest settings from {}", file.display());
+    }
     let req = request(&args)?;
     let mut validator = Validator::new(req.schema, req.policies).map_err(|e| validate_error(&e))?;
     if let Some(jobs) = req.jobs {
