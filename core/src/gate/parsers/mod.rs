@@ -1,5 +1,5 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL) read into the JSON that `conftest parse`
 //! gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -26,6 +26,7 @@ mod nginx;
 mod nginx_directives;
 mod properties;
 mod toml;
+mod vcl;
 mod xml;
 
 /// What a parser may read beyond a file's text.
@@ -61,6 +62,7 @@ pub enum Parser {
     Ini,
     Properties,
     Dotenv,
+    Vcl,
 }
 
 impl Parser {
@@ -77,6 +79,7 @@ impl Parser {
         Parser::Nginx,
         Parser::Properties,
         Parser::Toml,
+        Parser::Vcl,
         Parser::Xml,
         Parser::Yaml,
     ];
@@ -97,6 +100,7 @@ impl Parser {
             Parser::Ini => "ini",
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
+            Parser::Vcl => "vcl",
         }
     }
 
@@ -171,6 +175,7 @@ impl Parser {
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
+            Parser::Vcl => vcl::parse(text),
         }
     }
 
@@ -238,6 +243,7 @@ mod tests {
             ("Cargo.toml", Some(Parser::Toml)),
             ("grafana.INI", Some(Parser::Ini)),
             ("app.properties", Some(Parser::Properties)),
+            ("default.VCL", Some(Parser::Vcl)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
