@@ -63,6 +63,7 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p properties/policy/ properties/sample.properties",
     "conftest-examples/.: -p dotenv/policy/ dotenv/sample.env",
     "conftest-examples/.: -p vcl/policy vcl/varnish.vcl",
+    "conftest-examples/.: -p hocon/policy hocon/hocon.conf --parser hocon",
     "conftest-examples/.: -p vcl/policy --parser vcl - < vcl/varnish.vcl",
     "conftest-examples/.: -p kubernetes/policy/ -p capabilities/malicious.rego --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",
     "conftest-examples/.: -p kubernetes/policy/ --capabilities capabilities/capabilities.json kubernetes/deployment.yaml",

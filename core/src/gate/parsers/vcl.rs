@@ -24,6 +24,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use super::go_unicode::json_string as go_string;
+
 use parser::{BlockExpr, Expr, Parser, Stmt, Stop};
 
 mod lexer;
@@ -310,18 +312,6 @@ fn schema_block_json(b: &Block) -> Value {
     out.insert("Labels".into(), labels);
     out.insert("Body".into(), Value::Object(body));
     Value::Object(out)
-}
-
-/// Go bytes as `encoding/json` writes them: each byte that is not part of valid UTF-8 is U+FFFD.
-fn go_string(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for _ in chunk.invalid() {
-            out.push('\u{fffd}');
-        }
-    }
-    out
 }
 
 #[cfg(test)]
