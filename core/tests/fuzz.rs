@@ -407,13 +407,16 @@ fn fuzz_policy_loading() {
     });
 }
 
-/// conftest's config-file parsers (toml, ini, properties, dotenv) on mutants of the corner cases
-/// their peer test runs through conftest: every input parses or is refused, none panics.
+/// conftest's config-file parsers (toml, ini, properties, dotenv, vcl, hocon) on mutants of the
+/// corner cases their peer tests run through conftest: every input parses or is refused, none
+/// panics.
 #[test]
 fn fuzz_config_parsers() {
     use crate::peer_conftest_config_formats::{
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
+    use crate::peer_conftest_hocon::HOCON_CORNERS;
+    use crate::peer_conftest_vcl::VCL_CORNERS;
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("config_parsers");
     for corner in [
@@ -421,6 +424,8 @@ fn fuzz_config_parsers() {
         INI_CORNERS,
         PROPERTIES_CORNERS,
         DOTENV_CORNERS,
+        VCL_CORNERS,
+        HOCON_CORNERS,
     ]
     .concat()
     {
@@ -459,6 +464,20 @@ fn fuzz_config_parsers() {
         "\u{feff}",
         "\t",
         "\u{a0}",
+        "/*",
+        "*/",
+        "//",
+        "(",
+        ")",
+        "backend ",
+        "sub ",
+        "\"/",
+        "%",
+        "+=",
+        "${?",
+        "\"\"\"",
+        "include ",
+        "\\u00",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -467,6 +486,8 @@ fn fuzz_config_parsers() {
             Parser::Ini,
             Parser::Properties,
             Parser::Dotenv,
+            Parser::Vcl,
+            Parser::Hocon,
         ] {
             let _ = parser.parse(&text);
         }

@@ -4,7 +4,8 @@
 //! encoding/xml's unexported `first`/`second` name tables, as the Go toolchain that built the
 //! reference conftest has them (read off with a throwaway Go program; no Go code is kept here).
 //! The peer tests against `conftest parse` (`core/tests/peer_conftest_markup_formats.rs`) notice
-//! when they drift from the reference binary.
+//! when they drift from the reference binary. Beside them, [`json_string`]: how Go's JSON encoder
+//! writes a string's bytes (for the ports that cut text by byte: vcl, hocon).
 
 /// encoding/xml's `first` table: characters a name may start with.
 pub(super) const XML_NAME_START: &[u32] = &[
@@ -360,4 +361,16 @@ pub(super) fn contains(table: &[u32], c: char) -> bool {
         }
     }
     table.get(2 * lo).is_some_and(|&first| first <= c)
+}
+
+/// Go bytes as `encoding/json` writes them: each byte that is not part of valid UTF-8 is U+FFFD.
+pub(super) fn json_string(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push('\u{fffd}');
+        }
+    }
+    out
 }

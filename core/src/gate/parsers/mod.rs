@@ -1,5 +1,5 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON) read into the JSON that `conftest parse`
 //! gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -20,12 +20,14 @@ mod dotenv;
 mod edn;
 mod go_unicode;
 mod hcl2;
+mod hocon;
 mod ignore;
 mod ini;
 mod nginx;
 mod nginx_directives;
 mod properties;
 mod toml;
+mod vcl;
 mod xml;
 
 /// What a parser may read beyond a file's text.
@@ -61,6 +63,8 @@ pub enum Parser {
     Ini,
     Properties,
     Dotenv,
+    Hocon,
+    Vcl,
 }
 
 impl Parser {
@@ -71,12 +75,14 @@ impl Parser {
         Parser::Dotenv,
         Parser::Edn,
         Parser::Hcl2,
+        Parser::Hocon,
         Parser::Ignore,
         Parser::Ini,
         Parser::Json,
         Parser::Nginx,
         Parser::Properties,
         Parser::Toml,
+        Parser::Vcl,
         Parser::Xml,
         Parser::Yaml,
     ];
@@ -97,6 +103,8 @@ impl Parser {
             Parser::Ini => "ini",
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
+            Parser::Hocon => "hocon",
+            Parser::Vcl => "vcl",
         }
     }
 
@@ -171,6 +179,8 @@ impl Parser {
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
+            Parser::Hocon => hocon::parse(text),
+            Parser::Vcl => vcl::parse(text),
         }
     }
 
@@ -238,6 +248,9 @@ mod tests {
             ("Cargo.toml", Some(Parser::Toml)),
             ("grafana.INI", Some(Parser::Ini)),
             ("app.properties", Some(Parser::Properties)),
+            ("default.VCL", Some(Parser::Vcl)),
+            ("application.hocon", Some(Parser::Hocon)),
+            ("application.conf", None),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
@@ -264,6 +277,12 @@ mod tests {
             (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
             (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
             (Parser::Dotenv, "export PLANTED-7f3a\n"),
+            (Parser::Vcl, "x = \"PLANTED-7f3a\";\n#\n"),
+            (Parser::Vcl, "x = 1;\nbackend PLANTED-7f3a"),
+            (Parser::Vcl, &"x = \"PLANTED-7f3a\";\nsub s {".repeat(300)),
+            (Parser::Hocon, "a { b = \"PLANTED-7f3a\\q\" }\n"),
+            (Parser::Hocon, "a { b = PLANTED-7f3a ! }\n"),
+            (Parser::Hocon, "a { b = [PLANTED-7f3a, =] }\n"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();

@@ -1,0 +1,175 @@
+//! conftest's `vcl` parser (go-vcl v0.4.0), side by side with the real `conftest parse --parser
+//! vcl` (v0.71.1), on files nobody here wrote: go-vcl's example, conftest's example, and the VCL
+//! of falco (a Fastly VCL linter and simulator: its examples, linter, formatter and testing
+//! files) at three versions, fetched into the module cache with `go mod download`; then corner
+//! cases of go-vcl's lexer and decoder. sealgate's side is `Parser::parse`. A file agrees when both
+//! give the same JSON (numbers compared as f64, as conftest prints Go's float64s) or both refuse it
+//! (go-vcl panics on an empty file, an empty comment, `x = a + b`…; sealgate refuses those).
+//! Without `conftest` or `go` the tests fail in CI and are skipped loudly elsewhere.
+//!
+//! Not run through conftest: the inputs on which go-vcl never returns (a block header running to
+//! the end of the file, as `backend foo`); the parser's unit tests cover sealgate's refusal.
+
+use std::path::{Path, PathBuf};
+
+use sealgate_core::gate::parsers::Parser;
+
+use crate::conftest_parse::{
+    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+};
+
+const TEST: &str = "peer_conftest_vcl";
+
+const MODULES: &[&str] = &[
+    "github.com/KeisukeYamashita/go-vcl@v0.4.0",
+    "github.com/open-policy-agent/conftest@v0.71.1",
+    "github.com/ysugimoto/falco@v1.0.0",
+    "github.com/ysugimoto/falco@v1.11.0",
+    "github.com/ysugimoto/falco@v1.12.0",
+];
+
+/// Files on which sealgate must agree with conftest, at least (the count of the last run).
+const FLOOR: usize = 81;
+
+/// Corner cases, judged by conftest like the files: the expected output is whatever `conftest
+/// parse` prints.
+pub(crate) const VCL_CORNERS: &[&str] = &[
+    "",
+    "# only a comment\n",
+    "x = 1;\n#\n",
+    "x = 1;\n//\n",
+    "x = 1; # a\n// b\n/* c */\n",
+    "x = 1;\ny = 010;\nz = 08;\n",
+    "x = 9223372036854775807;\n",
+    "x = \"a\" + \"b\";\n",
+    "x = a;\ny = 50%;\nz = true;\nw = \"10.0.0.0\"/8;\nv = \"/path\";\n",
+    "backend b;\n",
+    "backend { .a = 1; }\n",
+    "backend b {}\n",
+    "backend b { .host = \"h\"; .port = \"80\"; .probe = { .url = \"/\"; .interval = 5s; } }\n",
+    "director d a b c { .quorum = 50%; { .backend = F1; .weight = 1; } }\n",
+    "director d random { { .backend = F1; } { .backend = F2; } }\n",
+    "acl a { \"localhost\"; \"192.0.2.0\"/24; ! \"192.0.2.23\"; }\nacl a { \"other\"; }\n",
+    "table t { \"k\": \"v\", \"n\": 1, }\n",
+    "table t STRING { \"k\": \"v\" }\n",
+    "sub vcl_recv { set req.http.X = \"1\"; if (req.url ~ \"^/a\") { return(pass); } else { call x; } }\n",
+    "sub a { .x = 1; sub b { .y = 2; } sub c { .z = 3; } sub c { .z = 4; } }\n",
+    "sub a { backend q r { .x = 1; } backend s t { .x = 2; } }\n",
+    "sub a { ..x.. = 1; .x = 2; }\n",
+    "x = { .a = 1; };\n",
+    "x = 1;\ntable t { { \"a\": \"b\", # c\n } 1; true; \"s\"; 50%; }\n",
+    "x = 1;\nacl a { { backend b c { .q = 1; } } }\n",
+    "x = \"unterminated; y = 2;\n",
+    "x = \"a\"/\"b\";\n",
+    "x = 1; \u{0} y = 2;\n",
+    "x = \"é\";\nsub ünï { .ä = \"ö\"; }\n#é\n",
+    "x = 1;\nsub s #\n{ }\n",
+    "x = 1;\ntable t { { #é\n \"a\": \"b\" } }\nsub ü { .a = 1; }\n",
+    "x = 1;\n/* unterminated\nbackend b { .a = 1; }\n",
+    "x = (1);\ny = !z;\nw = (1;\n",
+    "x = 1\ny = 2\n",
+    "x = 1;\nif (a) { b = 1; }\n",
+    "x=1;;;\n}\n{\n",
+    "\"k\": \"v\",\n\"n\": 2,\n",
+    "backend b { .a = 1; }\nbackend = 2;\n",
+];
+
+#[test]
+fn peer_conftest_vcl_matches_conftest_parse() {
+    let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
+        return;
+    };
+    if !go_present(TEST) {
+        return;
+    }
+    let mut differ = Vec::new();
+    let (mut agree, mut total) = (0, 0);
+    for module in MODULES {
+        let files = module_files(module, |p| {
+            p.extension().and_then(|e| e.to_str()) == Some("vcl")
+        });
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        let o = compare(&conftest, &files, &texts, false);
+        eprintln!(
+            "{TEST}: {module}: {} of {} files agree with conftest ({} refused by both)",
+            o.agree,
+            files.len(),
+            o.refused
+        );
+        agree += o.agree;
+        total += files.len();
+        differ.extend(o.differ);
+    }
+    eprintln!("{TEST}: {agree} of {total} files agree with conftest");
+    assert!(
+        agree >= FLOOR,
+        "{agree} files agree, fewer than the {FLOOR} of the last run"
+    );
+    assert_none_differ("files", &differ);
+}
+
+#[test]
+fn peer_conftest_vcl_corner_cases_match_conftest_parse() {
+    let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let texts: Vec<String> = VCL_CORNERS.iter().map(|c| (*c).to_string()).collect();
+    let files: Vec<PathBuf> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let f = dir.path().join(format!("case-{i}.vcl"));
+            std::fs::write(&f, t).unwrap();
+            f
+        })
+        .collect();
+    let o = compare(&conftest, &files, &texts, true);
+    eprintln!(
+        "{TEST}: {} of {} corner cases agree with conftest ({} refused by both)",
+        o.agree,
+        files.len(),
+        o.refused
+    );
+    // Both sides refusing most cases would prove little: most must parse.
+    assert!(o.refused * 2 < files.len(), "{} refused", o.refused);
+    assert_none_differ("corner cases", &o.differ);
+}
+
+/// How many of `files` (read as `texts`) agree, and the differences (with the input when
+/// `show_input`).
+fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
+    let theirs = conftest_parse(conftest, "vcl", files, numbers_as_f64);
+    let mut out = Outcome {
+        agree: 0,
+        refused: 0,
+        differ: Vec::new(),
+    };
+    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
+        let ours = Parser::Vcl
+            .parse(text)
+            .map(numbers_as_f64)
+            .map_err(|e| e.to_string());
+        match verdict(t, &ours) {
+            Verdict::Same => out.agree += 1,
+            Verdict::BothRefuse => {
+                out.agree += 1;
+                out.refused += 1;
+            }
+            Verdict::Differ(why) if show_input => out
+                .differ
+                .push(format!("{}: {why}\n  input: {text:?}", f.display())),
+            Verdict::Differ(why) => out.differ.push(format!("{}: {why}", f.display())),
+        }
+    }
+    out
+}
+
+struct Outcome {
+    agree: usize,
+    refused: usize,
+    differ: Vec<String>,
+}
