@@ -210,7 +210,12 @@ fn peer_conftest_hocon_corner_cases_match_conftest_parse() {
     let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    // inside the working directory (the package folder, while cargo runs the test): sealgate
+    // reads includes only there
+    let dir = tempfile::Builder::new()
+        .prefix(".peer-hocon-")
+        .tempdir_in(".")
+        .unwrap();
     let mut texts: Vec<String> = HOCON_CORNERS.iter().map(|c| (*c).to_string()).collect();
     texts.extend(include_cases(dir.path()));
     let files: Vec<PathBuf> = texts
@@ -235,7 +240,7 @@ fn peer_conftest_hocon_corner_cases_match_conftest_parse() {
 }
 
 /// Files that include others, by absolute path (both read an include from the working
-/// directory, so a relative one would depend on where the test runs).
+/// directory, so a relative one would depend on where the test runs); `dir` is inside it.
 fn include_cases(dir: &Path) -> Vec<String> {
     let d = dir.join("includes");
     std::fs::create_dir_all(&d).unwrap();

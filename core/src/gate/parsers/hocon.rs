@@ -18,7 +18,9 @@
 //! for a path the file lacks (conftest's `${HOME}`), sealgate never lets a policy input carry its
 //! environment, so such a `${x}` is refused as unresolved (`${?x}` stays unresolved). `include
 //! "name"` reads `name` as go-akka does, relative to the working directory (not the file's
-//! folder), a regular file only, at most [`MAX_INCLUDE_BYTES`] in all.
+//! folder), a regular file only, at most [`MAX_INCLUDE_BYTES`] in all; unlike go-akka, only a
+//! file inside the working directory (after symlinks), so an input cannot pull a file from
+//! elsewhere on the machine (`/etc/…`, `../../secrets`) into what the policies see.
 //!
 //! Where go-akka or conftest panic (an unresolved substitution, a top-level key that is not an
 //! object, a key its dotted path does not find, an unknown token or escape, a cycle of
@@ -65,7 +67,16 @@ struct Files {
 impl Loader for Files {
     fn load(&self, name: &[u8]) -> Result<Vec<u8>, String> {
         let name = std::str::from_utf8(name).map_err(|_| "its name is not UTF-8".to_string())?;
+        let inside = |path: &std::path::Path| {
+            let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+            matches!((cwd, path.canonicalize()), (Ok(cwd), Ok(p)) if p.starts_with(&cwd))
+        };
         let file = std::fs::File::open(name).map_err(|e| e.to_string())?;
+        if !inside(std::path::Path::new(name)) {
+            return Err(
+                "outside the working directory (sealgate reads includes only inside it)".into(),
+            );
+        }
         if !file.metadata().map_err(|e| e.to_string())?.is_file() {
             return Err("not a regular file".into());
         }
@@ -285,6 +296,14 @@ mod tests {
             (
                 "a { include \"/nonexistent/x.conf\" }\n",
                 "include \"/nonexistent/x.conf\"",
+            ),
+            (
+                "a { include \"/etc/hostname\" }\n",
+                "outside the working directory",
+            ),
+            (
+                "a { include \"../../../../../../../../etc/hostname\" }\n",
+                "outside the working directory",
             ),
         ] {
             let e = parse(text).unwrap_err().to_string();
