@@ -19,6 +19,7 @@ mod dockerfile_shell;
 mod dotenv;
 mod edn;
 mod go_unicode;
+mod hcl1;
 mod hcl2;
 mod ignore;
 mod ini;
@@ -50,6 +51,7 @@ impl Context {
 pub enum Parser {
     Yaml,
     Json,
+    Hcl1,
     Hcl2,
     Nginx,
     Dockerfile,
@@ -70,6 +72,7 @@ impl Parser {
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
+        Parser::Hcl1,
         Parser::Hcl2,
         Parser::Ignore,
         Parser::Ini,
@@ -86,6 +89,7 @@ impl Parser {
         match self {
             Parser::Yaml => "yaml",
             Parser::Json => "json",
+            Parser::Hcl1 => "hcl1",
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
             Parser::Dockerfile => "dockerfile",
@@ -160,6 +164,7 @@ impl Parser {
                     _ => Value::Array(docs),
                 })
             }
+            Parser::Hcl1 => hcl1::parse(text),
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
             Parser::Dockerfile => dockerfile::parse(text),
@@ -215,6 +220,9 @@ mod tests {
             ("a.yml", Some(Parser::Yaml)),
             (".yaml", Some(Parser::Yaml)),
             ("main.tf", Some(Parser::Hcl2)),
+            ("old.hcl", Some(Parser::Hcl2)),
+            ("old.hcl1", Some(Parser::Hcl1)),
+            ("OLD.HCL1", Some(Parser::Hcl1)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
         ] {
