@@ -258,6 +258,15 @@ mod tests {
         assert!(parse(&deep).unwrap_err().to_string().contains("nested"));
         let keys = format!("a {} {{}}", "b ".repeat(MAX_DECODE_DEPTH));
         assert!(parse(&keys).unwrap_err().to_string().contains("deep"));
+        let keys = format!("a {} {{}}", "b ".repeat(MAX_DECODE_DEPTH / 2 + 1));
+        assert!(parse(&keys).unwrap_err().to_string().contains("deeper"));
+        // The deepest nesting the parser reads still decodes.
+        let blocks = format!(
+            "{}{}",
+            "a {\n".repeat(MAX_NESTING),
+            "}\n".repeat(MAX_NESTING)
+        );
+        assert!(parse(&blocks).is_ok());
         let json = format!(
             "{}{}",
             "{\"a\":".repeat(MAX_NESTING + 1),

@@ -272,6 +272,11 @@ mod tests {
             (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
             (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
             (Parser::Dotenv, "export PLANTED-7f3a\n"),
+            (Parser::Hcl1, "k = \"PLANTED-7f3a\nx = 1\n"),
+            (Parser::Hcl1, "k = 1\nk = \"PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "k = \"\\400PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "k { x = 1 }\nk = \"PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "{\"k\": \"\\/PLANTED-7f3a\"}"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
