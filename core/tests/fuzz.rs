@@ -494,18 +494,20 @@ fn fuzz_config_parsers() {
     });
 }
 
-/// conftest's other input parsers (hcl2, nginx, dockerfile, ignore, xml, codeowners, edn) on
+/// conftest's other input parsers (hcl1, hcl2, nginx, dockerfile, ignore, xml, codeowners, edn) on
 /// mutants of the corner cases their peer tests run through conftest: every input parses or is
 /// refused, none panics, none recurses past the stack.
 #[test]
 fn fuzz_markup_and_build_parsers() {
     use crate::peer_conftest_dockerfile::{DOCKERFILE_CORNERS, IGNORE_CORNERS};
+    use crate::peer_conftest_hcl1::HCL1_CORNERS;
     use crate::peer_conftest_markup_formats::{CODEOWNERS_CORNERS, EDN_CORNERS, XML_CORNERS};
     use crate::peer_conftest_parsers::{HCL_CORNERS, NGINX_CORNERS};
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("markup_and_build_parsers");
     for corner in [
         HCL_CORNERS,
+        HCL1_CORNERS,
         NGINX_CORNERS,
         DOCKERFILE_CORNERS,
         IGNORE_CORNERS,
@@ -565,10 +567,16 @@ fn fuzz_markup_and_build_parsers() {
         "--mount=",
         "\t",
         "\u{feff}",
+        "<<-EOF\n",
+        "\":",
+        ",",
+        "0x",
+        ".5e",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
         for parser in [
+            Parser::Hcl1,
             Parser::Hcl2,
             Parser::Nginx,
             Parser::Dockerfile,

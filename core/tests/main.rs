@@ -26,6 +26,7 @@ mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_conftest_config_formats;
 mod peer_conftest_dockerfile;
+mod peer_conftest_hcl1;
 mod peer_conftest_hocon;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;

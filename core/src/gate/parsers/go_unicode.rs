@@ -1,11 +1,12 @@
 //! Go's character classes (go1.26.8, Unicode 15.0.0) for the parsers that follow a Go library's
-//! rules (xml, edn): pairs of first and last code point, sorted. Data, not edited by hand: the
-//! ranges of `unicode.IsLetter`, of neither `unicode.IsGraphic` nor `unicode.IsSpace`, and
-//! encoding/xml's unexported `first`/`second` name tables, as the Go toolchain that built the
-//! reference conftest has them (read off with a throwaway Go program; no Go code is kept here).
-//! The peer tests against `conftest parse` (`core/tests/peer_conftest_markup_formats.rs`) notice
-//! when they drift from the reference binary. Beside them, [`json_string`]: how Go's JSON encoder
-//! writes a string's bytes (for the ports that cut text by byte: vcl, hocon).
+//! rules (xml, edn, hcl1): pairs of first and last code point, sorted. Data, not edited by hand:
+//! the ranges of `unicode.IsLetter`, of `unicode.IsDigit`, of neither `unicode.IsGraphic` nor
+//! `unicode.IsSpace`, and encoding/xml's unexported `first`/`second` name tables, as the Go
+//! toolchain that built the reference conftest has them (read off with a throwaway Go program; no
+//! Go code is kept here). The peer tests against `conftest parse`
+//! (`core/tests/peer_conftest_markup_formats.rs`, `peer_conftest_hcl1.rs`) notice when they drift
+//! from the reference binary. Beside them, [`json_string`]: how Go's JSON encoder writes a
+//! string's bytes (for the ports that cut text by byte: vcl, hocon).
 
 /// encoding/xml's `first` table: characters a name may start with.
 pub(super) const XML_NAME_START: &[u32] = &[
@@ -345,6 +346,22 @@ pub(super) const LETTER: &[u32] = &[
     0x1EE79, 0x1EE7C, 0x1EE7E, 0x1EE7E, 0x1EE80, 0x1EE89, 0x1EE8B, 0x1EE9B, 0x1EEA1, 0x1EEA3,
     0x1EEA5, 0x1EEA9, 0x1EEAB, 0x1EEBB, 0x20000, 0x2A6DF, 0x2A700, 0x2B739, 0x2B740, 0x2B81D,
     0x2B820, 0x2CEA1, 0x2CEB0, 0x2EBE0, 0x2F800, 0x2FA1D, 0x30000, 0x3134A, 0x31350, 0x323AF,
+];
+
+/// `unicode.IsDigit` (decimal digits, category Nd): digits in HCL 1 identifiers.
+pub(super) const DIGIT: &[u32] = &[
+    0x30, 0x39, 0x660, 0x669, 0x6F0, 0x6F9, 0x7C0, 0x7C9, 0x966, 0x96F, 0x9E6, 0x9EF, 0xA66, 0xA6F,
+    0xAE6, 0xAEF, 0xB66, 0xB6F, 0xBE6, 0xBEF, 0xC66, 0xC6F, 0xCE6, 0xCEF, 0xD66, 0xD6F, 0xDE6,
+    0xDEF, 0xE50, 0xE59, 0xED0, 0xED9, 0xF20, 0xF29, 0x1040, 0x1049, 0x1090, 0x1099, 0x17E0,
+    0x17E9, 0x1810, 0x1819, 0x1946, 0x194F, 0x19D0, 0x19D9, 0x1A80, 0x1A89, 0x1A90, 0x1A99, 0x1B50,
+    0x1B59, 0x1BB0, 0x1BB9, 0x1C40, 0x1C49, 0x1C50, 0x1C59, 0xA620, 0xA629, 0xA8D0, 0xA8D9, 0xA900,
+    0xA909, 0xA9D0, 0xA9D9, 0xA9F0, 0xA9F9, 0xAA50, 0xAA59, 0xABF0, 0xABF9, 0xFF10, 0xFF19,
+    0x104A0, 0x104A9, 0x10D30, 0x10D39, 0x11066, 0x1106F, 0x110F0, 0x110F9, 0x11136, 0x1113F,
+    0x111D0, 0x111D9, 0x112F0, 0x112F9, 0x11450, 0x11459, 0x114D0, 0x114D9, 0x11650, 0x11659,
+    0x116C0, 0x116C9, 0x11730, 0x11739, 0x118E0, 0x118E9, 0x11950, 0x11959, 0x11C50, 0x11C59,
+    0x11D50, 0x11D59, 0x11DA0, 0x11DA9, 0x11F50, 0x11F59, 0x16A60, 0x16A69, 0x16AC0, 0x16AC9,
+    0x16B50, 0x16B59, 0x1D7CE, 0x1D7FF, 0x1E140, 0x1E149, 0x1E2F0, 0x1E2F9, 0x1E4F0, 0x1E4F9,
+    0x1E950, 0x1E959, 0x1FBF0, 0x1FBF9,
 ];
 
 /// Whether c is in one of the table's ranges.

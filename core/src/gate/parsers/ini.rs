@@ -359,7 +359,7 @@ fn pow2(e: i64) -> f64 {
 
 /// Go's `underscoreOK` for an unsigned literal: `_` only between digits (or after a base prefix),
 /// hex letters being digits in a hexadecimal literal.
-fn underscores_ok(s: &str, hex: bool) -> bool {
+pub(super) fn underscores_ok(s: &str, hex: bool) -> bool {
     let mut saw = '^';
     let b = s.as_bytes();
     let mut i = 0;

@@ -19,6 +19,7 @@ mod dockerfile_shell;
 mod dotenv;
 mod edn;
 mod go_unicode;
+mod hcl1;
 mod hcl2;
 mod hocon;
 mod ignore;
@@ -52,6 +53,7 @@ impl Context {
 pub enum Parser {
     Yaml,
     Json,
+    Hcl1,
     Hcl2,
     Nginx,
     Dockerfile,
@@ -74,6 +76,7 @@ impl Parser {
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
+        Parser::Hcl1,
         Parser::Hcl2,
         Parser::Hocon,
         Parser::Ignore,
@@ -92,6 +95,7 @@ impl Parser {
         match self {
             Parser::Yaml => "yaml",
             Parser::Json => "json",
+            Parser::Hcl1 => "hcl1",
             Parser::Hcl2 => "hcl2",
             Parser::Nginx => "nginx",
             Parser::Dockerfile => "dockerfile",
@@ -168,6 +172,7 @@ impl Parser {
                     _ => Value::Array(docs),
                 })
             }
+            Parser::Hcl1 => hcl1::parse(text),
             Parser::Hcl2 => hcl2::parse(text),
             Parser::Nginx => nginx::parse(text),
             Parser::Dockerfile => dockerfile::parse(text),
@@ -225,6 +230,9 @@ mod tests {
             ("a.yml", Some(Parser::Yaml)),
             (".yaml", Some(Parser::Yaml)),
             ("main.tf", Some(Parser::Hcl2)),
+            ("old.hcl", Some(Parser::Hcl2)),
+            ("old.hcl1", Some(Parser::Hcl1)),
+            ("OLD.HCL1", Some(Parser::Hcl1)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
         ] {
@@ -283,6 +291,11 @@ mod tests {
             (Parser::Hocon, "a { b = \"PLANTED-7f3a\\q\" }\n"),
             (Parser::Hocon, "a { b = PLANTED-7f3a ! }\n"),
             (Parser::Hocon, "a { b = [PLANTED-7f3a, =] }\n"),
+            (Parser::Hcl1, "k = \"PLANTED-7f3a\nx = 1\n"),
+            (Parser::Hcl1, "k = 1\nk = \"PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "k = \"\\400PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "k { x = 1 }\nk = \"PLANTED-7f3a\"\n"),
+            (Parser::Hcl1, "{\"k\": \"\\/PLANTED-7f3a\"}"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
