@@ -143,10 +143,17 @@ impl Validator {
                     }),
                     Err(message) => {
                         let subject = Subject::file(&file, 1);
+                        // the parsers' messages start with their name (for parse_config's
+                        // errors); said once here
+                        let name = parser.name();
+                        let message = message
+                            .strip_prefix(name)
+                            .and_then(|m| m.strip_prefix(": "))
+                            .unwrap_or(&message);
                         let finding = Finding::new(
                             Severity::Error,
                             check::PARSE,
-                            format!("invalid {} file: {message}", parser.name()),
+                            format!("invalid {name} file: {message}"),
                             &subject,
                         );
                         report

@@ -180,10 +180,11 @@ fn configuration_files_are_judged_by_policies_only() {
         report.resources[2].findings[0].message,
         "bucket logs is public"
     );
+    let refused = &report.resources[0].findings[0].message;
+    assert!(refused.starts_with("invalid hcl2 file: "), "{refused}");
     assert!(
-        report.resources[0].findings[0]
-            .message
-            .starts_with("invalid hcl2 file: ")
+        !refused.contains("hcl2: "),
+        "the parser named twice: {refused}"
     );
 
     let schema_only = Validator::new(SchemaOptions::default(), None)
