@@ -473,11 +473,13 @@ fn fuzz_config_parsers() {
     });
 }
 
-/// conftest's other input parsers (hcl2, nginx, dockerfile, ignore, xml, codeowners, edn) on
+/// conftest's other input parsers (hcl2, nginx, dockerfile, ignore, xml, codeowners, edn,
+/// cyclonedx) on
 /// mutants of the corner cases their peer tests run through conftest: every input parses or is
 /// refused, none panics, none recurses past the stack.
 #[test]
 fn fuzz_markup_and_build_parsers() {
+    use crate::peer_conftest_cyclonedx::CYCLONEDX_CORNERS;
     use crate::peer_conftest_dockerfile::{DOCKERFILE_CORNERS, IGNORE_CORNERS};
     use crate::peer_conftest_markup_formats::{CODEOWNERS_CORNERS, EDN_CORNERS, XML_CORNERS};
     use crate::peer_conftest_parsers::{HCL_CORNERS, NGINX_CORNERS};
@@ -491,6 +493,7 @@ fn fuzz_markup_and_build_parsers() {
         XML_CORNERS,
         CODEOWNERS_CORNERS,
         EDN_CORNERS,
+        CYCLONEDX_CORNERS,
     ]
     .concat()
     {
@@ -542,6 +545,13 @@ fn fuzz_markup_and_build_parsers() {
         "EOF\n",
         "# escape=`\n",
         "--mount=",
+        "<bom>",
+        "<component>",
+        "<licenses>",
+        "<tools>",
+        "<dependency ref=\"a\">",
+        "\"specVersion\": \"1.5\"",
+        "\"components\": [",
         "\t",
         "\u{feff}",
     ]);
@@ -555,6 +565,7 @@ fn fuzz_markup_and_build_parsers() {
             Parser::Xml,
             Parser::Codeowners,
             Parser::Edn,
+            Parser::Cyclonedx,
         ] {
             let _ = parser.parse(&text);
         }

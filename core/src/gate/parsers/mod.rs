@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
-//! gives for them, so that policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files, CycloneDX BOMs) read into the JSON that
+//! `conftest parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod codeowners;
+mod cyclonedx;
 mod dockerfile;
 mod dockerfile_instructions;
 mod dockerfile_json;
@@ -61,12 +62,14 @@ pub enum Parser {
     Ini,
     Properties,
     Dotenv,
+    Cyclonedx,
 }
 
 impl Parser {
     /// Every parser, by name (as conftest lists them).
     pub const ALL: &[Parser] = &[
         Parser::Codeowners,
+        Parser::Cyclonedx,
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
@@ -97,6 +100,7 @@ impl Parser {
             Parser::Ini => "ini",
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
+            Parser::Cyclonedx => "cyclonedx",
         }
     }
 
@@ -171,6 +175,7 @@ impl Parser {
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
+            Parser::Cyclonedx => cyclonedx::parse(text),
         }
     }
 
@@ -241,6 +246,8 @@ mod tests {
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
+            ("bom.CycloneDX", Some(Parser::Cyclonedx)),
+            ("bom.cdx.json", Some(Parser::Json)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
