@@ -71,6 +71,8 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: --policy cyclonedx/policy/ cyclonedx/cyclonedx.json --parser cyclonedx",
     "conftest-examples/.: --policy cyclonedx/policy/ cyclonedx/cyclonedx.xml --parser cyclonedx",
     "conftest-examples/.: --policy cyclonedx/policy/ --parser cyclonedx - < cyclonedx/cyclonedx.xml",
+    "conftest-examples/.: -p spdx/policy spdx/sbom.spdx",
+    "conftest-examples/.: -p spdx/policy --parser spdx - < spdx/sbom.spdx",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

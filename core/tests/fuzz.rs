@@ -474,7 +474,7 @@ fn fuzz_config_parsers() {
 }
 
 /// conftest's other input parsers (hcl2, nginx, dockerfile, ignore, xml, codeowners, edn,
-/// cyclonedx) on
+/// cyclonedx, spdx) on
 /// mutants of the corner cases their peer tests run through conftest: every input parses or is
 /// refused, none panics, none recurses past the stack.
 #[test]
@@ -483,6 +483,7 @@ fn fuzz_markup_and_build_parsers() {
     use crate::peer_conftest_dockerfile::{DOCKERFILE_CORNERS, IGNORE_CORNERS};
     use crate::peer_conftest_markup_formats::{CODEOWNERS_CORNERS, EDN_CORNERS, XML_CORNERS};
     use crate::peer_conftest_parsers::{HCL_CORNERS, NGINX_CORNERS};
+    use crate::peer_conftest_spdx::SPDX_CORNERS;
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("markup_and_build_parsers");
     for corner in [
@@ -494,6 +495,7 @@ fn fuzz_markup_and_build_parsers() {
         CODEOWNERS_CORNERS,
         EDN_CORNERS,
         CYCLONEDX_CORNERS,
+        SPDX_CORNERS,
     ]
     .concat()
     {
@@ -552,6 +554,13 @@ fn fuzz_markup_and_build_parsers() {
         "<dependency ref=\"a\">",
         "\"specVersion\": \"1.5\"",
         "\"components\": [",
+        "<text>",
+        "</text>",
+        "SPDXID: SPDXRef-",
+        "PackageName: ",
+        "FileName: ",
+        "SnippetSPDXID: ",
+        "DocumentRef-",
         "\t",
         "\u{feff}",
     ]);
@@ -566,6 +575,7 @@ fn fuzz_markup_and_build_parsers() {
             Parser::Codeowners,
             Parser::Edn,
             Parser::Cyclonedx,
+            Parser::Spdx,
         ] {
             let _ = parser.parse(&text);
         }

@@ -29,6 +29,7 @@ mod peer_conftest_cyclonedx;
 mod peer_conftest_dockerfile;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
+mod peer_conftest_spdx;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
 mod peer_opa_parse_module;

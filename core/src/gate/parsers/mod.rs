@@ -1,5 +1,5 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files, CycloneDX BOMs) read into the JSON that
+//! nginx, TOML, INI, Java properties, dotenv files, CycloneDX and SPDX SBOMs) read into the JSON that
 //! `conftest parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -26,6 +26,7 @@ mod ini;
 mod nginx;
 mod nginx_directives;
 mod properties;
+mod spdx;
 mod toml;
 mod xml;
 
@@ -63,6 +64,7 @@ pub enum Parser {
     Properties,
     Dotenv,
     Cyclonedx,
+    Spdx,
 }
 
 impl Parser {
@@ -79,6 +81,7 @@ impl Parser {
         Parser::Json,
         Parser::Nginx,
         Parser::Properties,
+        Parser::Spdx,
         Parser::Toml,
         Parser::Xml,
         Parser::Yaml,
@@ -101,6 +104,7 @@ impl Parser {
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
             Parser::Cyclonedx => "cyclonedx",
+            Parser::Spdx => "spdx",
         }
     }
 
@@ -176,6 +180,7 @@ impl Parser {
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
             Parser::Cyclonedx => cyclonedx::parse(text),
+            Parser::Spdx => spdx::parse(text),
         }
     }
 
@@ -248,6 +253,8 @@ mod tests {
             ("env", None),
             ("bom.CycloneDX", Some(Parser::Cyclonedx)),
             ("bom.cdx.json", Some(Parser::Json)),
+            ("sbom.spdx", Some(Parser::Spdx)),
+            ("sbom.spdx.json", Some(Parser::Json)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
