@@ -7,7 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Checksum, Creator, DocElementId, Parser};
+use super::Parser;
+use super::model::{Checksum, Creator, DocElementId};
 
 type Out = Result<Value, String>;
 
