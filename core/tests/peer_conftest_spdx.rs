@@ -1,7 +1,8 @@
 //! conftest's `spdx` parser, side by side with the real `conftest parse --parser spdx` (v0.71.1),
 //! on SPDX tag-value documents nobody here wrote: tools-golang's sample documents (SPDX 2.2 and
 //! 2.3, of this version and older ones), conftest's example, and syft's tag-value fixtures and
-//! golden outputs, fetched into the module cache with `go mod download`. sealgate's side is
+//! golden outputs, fetched into the module cache with `go mod download`; and the tag-value
+//! documents written inline in tools-golang's writer tests. sealgate's side is
 //! `Parser::parse`. A file agrees when both give the same JSON or both refuse it. A second test
 //! runs corner cases (each section's tags, SPDX 2.1 and 2.2 documents converted to the 2.3 model,
 //! `<text>` values, every refusal of the readers and of the JSON encoder) through both the same
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    Verdict, assert_none_differ, conftest_parse, go_present, module_dir, module_files,
+    numbers_as_f64, verdict,
 };
 
 const TEST: &str = "peer_conftest_spdx";
@@ -123,6 +125,79 @@ fn peer_conftest_spdx_matches_conftest_parse() {
         "{agree} files agree, fewer than the {FLOOR} of the last run"
     );
     assert_none_differ("files", &differ);
+}
+
+/// The tag-value documents written inline in tools-golang's writer tests (Go raw strings with a
+/// tag line), each as written and, for the fragments without an `SPDXVersion`, after the head of
+/// a document of the version of the test's folder.
+fn inline_documents(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let name = entry.path().to_string_lossy().to_string();
+        if !name.ends_with("_test.go") || !name.contains("/tagvalue/") {
+            continue;
+        }
+        let source = std::fs::read_to_string(entry.path()).unwrap();
+        let version = ["v2_1", "v2_2", "v2_3"]
+            .into_iter()
+            .find(|v| name.contains(&format!("/{v}/")))
+            .map(|v| v.replace("v2_", "SPDX-2."));
+        for (i, literal) in source.split('`').enumerate() {
+            let tagged = literal.lines().any(|l| {
+                l.split_once(':').is_some_and(|(tag, _)| {
+                    !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+            });
+            if i % 2 == 0 || !tagged || !literal.contains(": ") {
+                continue;
+            }
+            out.push(literal.to_string());
+            if let Some(v) = &version
+                && !literal.contains("SPDXVersion:")
+            {
+                out.push(format!("{}{literal}", HEAD_23.replace("SPDX-2.3", v)));
+            }
+        }
+    }
+    out
+}
+
+/// Files on which sealgate must agree with conftest, at least, among the inline documents.
+const INLINE_FLOOR: usize = 168;
+
+#[test]
+fn peer_conftest_spdx_inline_documents_match_conftest_parse() {
+    let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
+        return;
+    };
+    if !go_present(TEST) {
+        return;
+    }
+    let texts = inline_documents(&module_dir("github.com/spdx/tools-golang@v0.5.7"));
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let f = dir.path().join(format!("inline-{i}"));
+            std::fs::write(&f, t).unwrap();
+            f
+        })
+        .collect();
+    let o = compare(&conftest, &files, &texts);
+    eprintln!(
+        "{TEST}: tools-golang's inline documents: {} of {} agree ({} refused by both)",
+        o.agree,
+        files.len(),
+        o.refused
+    );
+    assert!(
+        o.agree >= INLINE_FLOOR,
+        "{} agree, fewer than the {INLINE_FLOOR} of the last run",
+        o.agree
+    );
+    assert_none_differ("inline documents", &o.differ);
 }
 
 /// Corner cases, judged by conftest like the files above.
