@@ -79,6 +79,11 @@ const VALIDATE_CASES: &[&str] = &[
     // conftest's settings file: found in the current folder, or named with -c
     "conftest-examples/configfile: deployment.yaml",
     "conftest-examples/.: -c configfile/conftest.toml -p configfile/test configfile/deployment.yaml",
+    "conftest-examples/.: --policy cyclonedx/policy/ cyclonedx/cyclonedx.json --parser cyclonedx",
+    "conftest-examples/.: --policy cyclonedx/policy/ cyclonedx/cyclonedx.xml --parser cyclonedx",
+    "conftest-examples/.: --policy cyclonedx/policy/ --parser cyclonedx - < cyclonedx/cyclonedx.xml",
+    "conftest-examples/.: -p spdx/policy spdx/sbom.spdx",
+    "conftest-examples/.: -p spdx/policy --parser spdx - < spdx/sbom.spdx",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

@@ -494,15 +494,18 @@ fn fuzz_config_parsers() {
     });
 }
 
-/// conftest's other input parsers (hcl1, hcl2, nginx, dockerfile, ignore, xml, codeowners, edn) on
+/// conftest's other input parsers (hcl1, hcl2, nginx, dockerfile, ignore, xml, codeowners, edn,
+/// cyclonedx, spdx) on
 /// mutants of the corner cases their peer tests run through conftest: every input parses or is
 /// refused, none panics, none recurses past the stack.
 #[test]
 fn fuzz_markup_and_build_parsers() {
+    use crate::peer_conftest_cyclonedx::CYCLONEDX_CORNERS;
     use crate::peer_conftest_dockerfile::{DOCKERFILE_CORNERS, IGNORE_CORNERS};
     use crate::peer_conftest_hcl1::HCL1_CORNERS;
     use crate::peer_conftest_markup_formats::{CODEOWNERS_CORNERS, EDN_CORNERS, XML_CORNERS};
     use crate::peer_conftest_parsers::{HCL_CORNERS, NGINX_CORNERS};
+    use crate::peer_conftest_spdx::SPDX_CORNERS;
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("markup_and_build_parsers");
     for corner in [
@@ -514,6 +517,8 @@ fn fuzz_markup_and_build_parsers() {
         XML_CORNERS,
         CODEOWNERS_CORNERS,
         EDN_CORNERS,
+        CYCLONEDX_CORNERS,
+        SPDX_CORNERS,
     ]
     .concat()
     {
@@ -565,6 +570,20 @@ fn fuzz_markup_and_build_parsers() {
         "EOF\n",
         "# escape=`\n",
         "--mount=",
+        "<bom>",
+        "<component>",
+        "<licenses>",
+        "<tools>",
+        "<dependency ref=\"a\">",
+        "\"specVersion\": \"1.5\"",
+        "\"components\": [",
+        "<text>",
+        "</text>",
+        "SPDXID: SPDXRef-",
+        "PackageName: ",
+        "FileName: ",
+        "SnippetSPDXID: ",
+        "DocumentRef-",
         "\t",
         "\u{feff}",
         "<<-EOF\n",
@@ -584,6 +603,8 @@ fn fuzz_markup_and_build_parsers() {
             Parser::Xml,
             Parser::Codeowners,
             Parser::Edn,
+            Parser::Cyclonedx,
+            Parser::Spdx,
         ] {
             let _ = parser.parse(&text);
         }

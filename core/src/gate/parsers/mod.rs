@@ -1,6 +1,7 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON) read into the JSON that `conftest parse`
-//! gives for them, so that policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs)
+//! read into the JSON that `conftest parse` gives for them, so that policies written for conftest
+//! see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod codeowners;
+mod cyclonedx;
 mod dockerfile;
 mod dockerfile_instructions;
 mod dockerfile_json;
@@ -27,6 +29,7 @@ mod ini;
 mod nginx;
 mod nginx_directives;
 mod properties;
+mod spdx;
 mod toml;
 mod vcl;
 mod xml;
@@ -67,12 +70,15 @@ pub enum Parser {
     Dotenv,
     Hocon,
     Vcl,
+    Cyclonedx,
+    Spdx,
 }
 
 impl Parser {
     /// Every parser, by name (as conftest lists them).
     pub const ALL: &[Parser] = &[
         Parser::Codeowners,
+        Parser::Cyclonedx,
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
@@ -84,6 +90,7 @@ impl Parser {
         Parser::Json,
         Parser::Nginx,
         Parser::Properties,
+        Parser::Spdx,
         Parser::Toml,
         Parser::Vcl,
         Parser::Xml,
@@ -109,6 +116,8 @@ impl Parser {
             Parser::Dotenv => "dotenv",
             Parser::Hocon => "hocon",
             Parser::Vcl => "vcl",
+            Parser::Cyclonedx => "cyclonedx",
+            Parser::Spdx => "spdx",
         }
     }
 
@@ -186,6 +195,8 @@ impl Parser {
             Parser::Dotenv => dotenv::parse(text),
             Parser::Hocon => hocon::parse(text),
             Parser::Vcl => vcl::parse(text),
+            Parser::Cyclonedx => cyclonedx::parse(text),
+            Parser::Spdx => spdx::parse(text),
         }
     }
 
@@ -262,6 +273,10 @@ mod tests {
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
+            ("bom.CycloneDX", Some(Parser::Cyclonedx)),
+            ("bom.cdx.json", Some(Parser::Json)),
+            ("sbom.spdx", Some(Parser::Spdx)),
+            ("sbom.spdx.json", Some(Parser::Json)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }

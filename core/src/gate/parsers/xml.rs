@@ -27,12 +27,7 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses `text` as conftest's xml parser does.
 pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
-    let mut decoder = Decoder {
-        bytes: text.as_bytes().to_vec(),
-        pos: 0,
-        line: 1,
-        need_close: None,
-    };
+    let mut decoder = Decoder::new(text, true);
     // goxml2json's tree: the open elements, the document's root node at the bottom
     let mut open: Vec<(String, Node)> = vec![(String::new(), Node::default())];
     let mut names: Vec<Name> = Vec::new();
@@ -123,14 +118,15 @@ impl Node {
 
 /// A name as written: its namespace prefix (empty without one) and local part.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Name {
-    prefix: String,
-    local: String,
+pub(super) struct Name {
+    pub(super) prefix: String,
+    pub(super) local: String,
 }
 
-enum Token {
+pub(super) enum Token {
     Start {
         name: Name,
+        /// Each attribute's local name (prefix dropped) and value.
         attrs: Vec<(String, String)>,
     },
     End(Name),
@@ -141,12 +137,16 @@ enum Token {
 
 /// encoding/xml's `Decoder.rawToken` in strict mode; `None` is its first error or the end of
 /// input (goxml2json stops at either).
-struct Decoder {
+pub(super) struct Decoder {
     bytes: Vec<u8>,
     pos: usize,
-    line: usize,
+    /// The line read up to (1-based).
+    pub(super) line: usize,
     /// The end half of a `<x/>` just returned.
     need_close: Option<Name>,
+    /// Whether a declared encoding other than UTF-8 is decoded (goxml2json's charset reader) or
+    /// is an error (a Decoder without a `CharsetReader`, as `xml.Unmarshal` uses).
+    charsets: bool,
 }
 
 /// The entities every XML reader knows; encoding/xml has no others (no DTD processing).
@@ -162,6 +162,16 @@ fn predefined_entity(name: &[u8]) -> Option<char> {
 }
 
 impl Decoder {
+    pub(super) fn new(text: &str, charsets: bool) -> Decoder {
+        Decoder {
+            bytes: text.as_bytes().to_vec(),
+            pos: 0,
+            line: 1,
+            need_close: None,
+            charsets,
+        }
+    }
+
     fn getc(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.pos)?;
         self.pos += 1;
@@ -187,7 +197,7 @@ impl Decoder {
         }
     }
 
-    fn raw_token(&mut self) -> Option<Token> {
+    pub(super) fn raw_token(&mut self) -> Option<Token> {
         if let Some(name) = self.need_close.take() {
             return Some(Token::End(name));
         }
@@ -276,6 +286,9 @@ impl Decoder {
             }
             let encoding = proc_inst_param("encoding", &content);
             if !encoding.is_empty() && !encoding.eq_ignore_ascii_case("utf-8") {
+                if !self.charsets {
+                    return None;
+                }
                 // x/net/html/charset's labels and decoders are the WHATWG ones, as encoding_rs's
                 let decoder = encoding_rs::Encoding::for_label(encoding.as_bytes())?;
                 let rest = decoder
