@@ -1,5 +1,5 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
+//! nginx, TOML, INI, Java properties, dotenv files, protobuf text format) read into the JSON that `conftest parse`
 //! gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -25,8 +25,12 @@ mod ini;
 mod nginx;
 mod nginx_directives;
 mod properties;
+mod textproto;
+mod textproto_types;
 mod toml;
 mod xml;
+
+pub use textproto_types::ProtoTypes;
 
 /// What a parser may read beyond a file's text.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +38,9 @@ pub struct Context {
     /// The folder of the file being read (none for stdin and `parse_config`): where a format with
     /// imports looks for them, as conftest's path-aware parsers do.
     pub dir: Option<PathBuf>,
+    /// The protobuf message types textproto files may name (`--proto-file-dirs`, loaded once per
+    /// run; without it, the well-known types).
+    pub proto_types: ProtoTypes,
 }
 
 impl Context {
@@ -41,6 +48,15 @@ impl Context {
     pub fn of_file(path: &Path) -> Context {
         Context {
             dir: path.parent().map(Path::to_path_buf),
+            proto_types: ProtoTypes::default(),
+        }
+    }
+
+    /// This context with the message types of `--proto-file-dirs`.
+    pub fn with_proto_types(self, proto_types: ProtoTypes) -> Context {
+        Context {
+            proto_types,
+            ..self
         }
     }
 }
@@ -61,6 +77,7 @@ pub enum Parser {
     Ini,
     Properties,
     Dotenv,
+    Textproto,
 }
 
 impl Parser {
@@ -76,6 +93,7 @@ impl Parser {
         Parser::Json,
         Parser::Nginx,
         Parser::Properties,
+        Parser::Textproto,
         Parser::Toml,
         Parser::Xml,
         Parser::Yaml,
@@ -97,6 +115,7 @@ impl Parser {
             Parser::Ini => "ini",
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
+            Parser::Textproto => "textproto",
         }
     }
 
@@ -113,7 +132,8 @@ impl Parser {
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
     /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
-    /// `.env.*`, `*.env`), `nginx.conf`, and otherwise the extension names the parser.
+    /// `.env.*`, `*.env`), `nginx.conf`, textproto by extension (`.textproto`, `.textpb`), and
+    /// otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
@@ -131,6 +151,7 @@ impl Parser {
                 Some(Parser::Dotenv)
             }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
+            "textproto" | "textpb" => Some(Parser::Textproto),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
         }
@@ -149,7 +170,7 @@ impl Parser {
     }
 
     /// [`Parser::parse`] for a file read in `context` (its folder, the loaded protobuf types).
-    pub fn parse_in(self, text: &str, _context: &Context) -> anyhow::Result<Value> {
+    pub fn parse_in(self, text: &str, context: &Context) -> anyhow::Result<Value> {
         match self {
             Parser::Yaml | Parser::Json => {
                 let docs =
@@ -171,6 +192,7 @@ impl Parser {
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
+            Parser::Textproto => textproto::parse(text, &context.proto_types),
         }
     }
 
@@ -241,6 +263,10 @@ mod tests {
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
+            ("a.textproto", Some(Parser::Textproto)),
+            ("A.TEXTPB", Some(Parser::Textproto)),
+            ("a.txtpb", None),
+            (".env.textproto", Some(Parser::Dotenv)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
