@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 
 use regex::Regex;
-use sealgate_core::gate::parsers::{Context, Parser};
+use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
 use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
@@ -47,6 +47,9 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
         .transpose()?;
     let helm = args.helm.then(|| render::helm(timeout)).transpose()?;
     let mut inputs = Vec::new();
+    // Loaded once, shared by every file; a folder that cannot be loaded is each textproto
+    // file's refusal (as in conftest, a run without one never sees it).
+    let proto_types = ProtoTypes::load(&args.proto_file_dirs);
     // As conftest, policies also judge the configuration files a folder holds (Terraform,
     // Dockerfiles, …); a schema-only run walks folders for manifests alone.
     let configs = !args.policy.policy.is_empty();
@@ -76,7 +79,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
                 Some(parser) => Input::Config {
                     source,
                     parser,
-                    context: Context::default(),
+                    context: Context::default().with_proto_types(proto_types.clone()),
                 },
                 None => Input::Read(source),
             });
@@ -93,13 +96,13 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
             .map_err(|e| CliError::read(raw, e.source))?;
             for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {
                 match config_parser(&file, args.parser) {
-                    Some(parser) => inputs.push(read_config(&file, parser, max)?),
+                    Some(parser) => inputs.push(read_config(&file, parser, &proto_types, max)?),
                     None => files.push(file),
                 }
             }
             overlay_roots.push(layout::normalize(&path));
         } else if let Some(parser) = config_parser(&path, args.parser) {
-            inputs.push(read_config(&path, parser, max)?);
+            inputs.push(read_config(&path, parser, &proto_types, max)?);
         } else {
             if layout::is_kustomization_file(&path) {
                 // `kustomization.yaml` alone has the empty parent: the working folder.
@@ -191,12 +194,17 @@ fn config_parser(path: &Path, forced: Option<Parser>) -> Option<Parser> {
         .filter(|p| !p.is_manifest())
 }
 
-fn read_config(path: &Path, parser: Parser, max: Budget) -> Result<Input, CliError> {
+fn read_config(
+    path: &Path,
+    parser: Parser,
+    proto_types: &ProtoTypes,
+    max: Budget,
+) -> Result<Input, CliError> {
     let source = Source::read_path(path, max).map_err(manifest_error)?;
     Ok(Input::Config {
         source,
         parser,
-        context: Context::of_file(path),
+        context: Context::of_file(path).with_proto_types(proto_types.clone()),
     })
 }
 
