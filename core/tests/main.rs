@@ -28,6 +28,7 @@ mod peer_conftest_config_formats;
 mod peer_conftest_dockerfile;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
+mod peer_conftest_textproto;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;
 mod peer_opa_parse_module;

@@ -26,6 +26,7 @@ mod nginx;
 mod nginx_directives;
 mod properties;
 mod textproto;
+mod textproto_json;
 mod textproto_types;
 mod toml;
 mod xml;

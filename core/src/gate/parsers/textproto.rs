@@ -4,31 +4,27 @@
 //! `UseProtoNames`, read back into Go values).
 //!
 //! prost-reflect parses the text format against the types of [`ProtoTypes`]
-//! (`--proto-file-dirs`); the JSON is written here, field by field, by protojson's rules
-//! (`encoding/protojson/encode.go`): names as in the `.proto` file (a group by its type's name,
-//! an extension as `[full.name]`), only the fields set (a proto3 scalar at its zero value is not),
-//! 64-bit integers as strings, enums by value name (a number without one as the number,
-//! `NullValue` as null), bytes in padded base64, `NaN` and the infinities as strings, a `float`
-//! as its shortest decimal. The well-known types (`Timestamp`, `Duration`, `Struct`, `Any`,
-//! wrappers, …) keep their special JSON forms, written by prost-reflect's serializer.
+//! (`--proto-file-dirs`); the JSON is protojson's, written in `textproto_json`.
 //!
 //! What conftest checks beyond the grammar is checked too: a `required` field left unset is
-//! refused (prototext and protojson both check it), and a message or extension named in the file
-//! (the header, an `Any`, `[ext]`) must be one conftest registers: a top-level message or
-//! extension of a loaded file, or any of the well-known types'. Nesting deeper than
+//! refused (prototext and protojson both check it, not inside an `Any`), and a type named in the
+//! file must be one conftest's registry holds: the header's a top-level message of a loaded file
+//! (conftest finds the well-known types too but cannot use them: `could not assert
+//! ProtoMessage`), an `Any`'s or an `[extension]`'s a top-level one of a loaded file or any of
+//! the well-known types'.
+//!
+//! Known differences (prost-reflect's grammar is a little stricter than Go's): a list of
+//! messages without its colon (`field [{…}]`), a group named by its field's lower-case name, and
+//! a reserved field name (Go skips it with its value) are refused here. Nesting deeper than
 //! [`MAX_DEPTH`] messages is refused before parsing (prost-reflect's parser recurses without a
-//! bound; Go's allows 10,000 levels).
+//! bound; Go allows 10,000 levels). Error messages name the line and column but never quote the
+//! file's values.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use base64::Engine as _;
-use prost_reflect::{
-    DynamicMessage, ExtensionDescriptor, FieldDescriptor, Kind, MapKey, MessageDescriptor,
-    ReflectMessage as _, SerializeOptions, Value as Proto,
-};
+use prost_reflect::{DynamicMessage, ReflectMessage as _, Value as Proto};
 use regex::Regex;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::textproto_types::{ProtoTypes, is_registered, is_well_known, line_col};
 
@@ -61,11 +57,18 @@ pub(super) fn parse(text: &str, types: &ProtoTypes) -> anyhow::Result<Value> {
                 "look up message type {name:?}: not found (the .proto files that define it go in --proto-file-dirs)"
             )
         })?;
+    // conftest's registry holds the well-known types as Go's generated code, whose empty message
+    // it cannot use (`could not assert ProtoMessage`): only a loaded file's type names a file.
+    if is_well_known(desc.parent_file().name()) {
+        anyhow::bail!(
+            "message type {name:?} is one of protobuf's well-known types, which conftest cannot read a textproto file as (name a message of a --proto-file-dirs file)"
+        );
+    }
     check_depth(text)?;
     let message = DynamicMessage::parse_text_format(desc, text)
         .map_err(|e| anyhow::anyhow!("unmarshal textproto{}", text_format_error(text, &e)))?;
-    check(&message)?;
-    message_value(&message)
+    check(&message, true)?;
+    super::textproto_json::message_value(&message)
 }
 
 /// The message type the header names, as conftest's line scanner finds it.
@@ -146,34 +149,50 @@ fn text_format_error(text: &str, e: &prost_reflect::text_format::ParseError) -> 
     format!("{at}: {message}")
 }
 
-/// What conftest refuses after the grammar: a required field unset, an extension or an `Any`
-/// type its registry lacks.
-fn check(message: &DynamicMessage) -> anyhow::Result<()> {
+/// What conftest refuses after the grammar: a required field unset (`required`: not inside an
+/// `Any`, which Go does not check), an extension or an `Any` type its registry lacks.
+fn check(message: &DynamicMessage, required: bool) -> anyhow::Result<()> {
     let desc = message.descriptor();
     if desc.full_name() == "google.protobuf.Any" {
         let url = message
             .get_field_by_name("type_url")
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let name = url.rsplit('/').next().unwrap_or_default();
-        let found = desc.parent_pool().get_message_by_name(name);
-        if !url.is_empty() && !found.as_ref().is_some_and(is_registered) {
-            anyhow::bail!("unmarshal textproto: Any: message type {name:?} not found");
+        if url.is_empty() {
+            return Ok(());
         }
-        // Go checks neither the required fields inside an Any, nor its extensions.
-        return Ok(());
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let inner = desc
+            .parent_pool()
+            .get_message_by_name(name)
+            .filter(is_registered)
+            .ok_or_else(|| {
+                anyhow::anyhow!("unmarshal textproto: Any: message type {name:?} not found")
+            })?;
+        let bytes = message
+            .get_field_by_name("value")
+            .and_then(|v| v.as_bytes().cloned())
+            .unwrap_or_default();
+        // The packed message: its extensions must be registered too (Go parses it with the same
+        // resolver), its required fields may be missing.
+        let inner = DynamicMessage::decode(inner, bytes)
+            .map_err(|e| anyhow::anyhow!("unmarshal textproto: Any: {e}"))?;
+        return check(&inner, false);
     }
-    for field in desc.fields() {
-        if field.cardinality() == prost_reflect::Cardinality::Required && !message.has_field(&field)
-        {
-            anyhow::bail!(
-                "unmarshal textproto: required field {} not set",
-                field.full_name()
-            );
+    if required {
+        for field in desc.fields() {
+            if field.cardinality() == prost_reflect::Cardinality::Required
+                && !message.has_field(&field)
+            {
+                anyhow::bail!(
+                    "unmarshal textproto: required field {} not set",
+                    field.full_name()
+                );
+            }
         }
     }
     for (_, value) in message.fields() {
-        check_value(value)?;
+        check_value(value, required)?;
     }
     for (ext, value) in message.extensions() {
         if ext.parent_message().is_some() && !is_well_known(ext.parent_file().name()) {
@@ -182,167 +201,18 @@ fn check(message: &DynamicMessage) -> anyhow::Result<()> {
                 ext.full_name()
             );
         }
-        check_value(value)?;
+        check_value(value, required)?;
     }
     Ok(())
 }
 
-fn check_value(value: &Proto) -> anyhow::Result<()> {
+fn check_value(value: &Proto, required: bool) -> anyhow::Result<()> {
     match value {
-        Proto::Message(m) => check(m),
-        Proto::List(items) => items.iter().try_for_each(check_value),
-        Proto::Map(entries) => entries.values().try_for_each(check_value),
+        Proto::Message(m) => check(m, required),
+        Proto::List(items) => items.iter().try_for_each(|v| check_value(v, required)),
+        Proto::Map(entries) => entries.values().try_for_each(|v| check_value(v, required)),
         _ => Ok(()),
     }
-}
-
-/// The well-known types protojson writes in a form of their own.
-fn has_own_json(name: &str) -> bool {
-    matches!(
-        name,
-        "google.protobuf.Any"
-            | "google.protobuf.Timestamp"
-            | "google.protobuf.Duration"
-            | "google.protobuf.FieldMask"
-            | "google.protobuf.Struct"
-            | "google.protobuf.ListValue"
-            | "google.protobuf.Value"
-            | "google.protobuf.Empty"
-            | "google.protobuf.BoolValue"
-            | "google.protobuf.BytesValue"
-            | "google.protobuf.DoubleValue"
-            | "google.protobuf.FloatValue"
-            | "google.protobuf.Int32Value"
-            | "google.protobuf.Int64Value"
-            | "google.protobuf.StringValue"
-            | "google.protobuf.UInt32Value"
-            | "google.protobuf.UInt64Value"
-    )
-}
-
-/// A message (not one with a JSON form of its own) as protojson writes it, keys sorted as
-/// conftest prints them.
-fn message_json(message: &DynamicMessage) -> anyhow::Result<Map<String, Value>> {
-    let mut out = BTreeMap::new();
-    for (field, value) in message.fields() {
-        out.insert(text_name(&field), field_json(value, &field.kind())?);
-    }
-    for (ext, value) in message.extensions() {
-        out.insert(
-            format!("[{}]", ext.full_name()),
-            extension_json(&ext, value)?,
-        );
-    }
-    Ok(out.into_iter().collect())
-}
-
-fn extension_json(ext: &ExtensionDescriptor, value: &Proto) -> anyhow::Result<Value> {
-    field_json(value, &ext.kind())
-}
-
-/// protojson's `TextName`: a group field is named after its type.
-fn text_name(field: &FieldDescriptor) -> String {
-    if field.is_group()
-        && let Kind::Message(group) = field.kind()
-        && group.name().to_ascii_lowercase() == field.name()
-        && group.parent_message().map(|m| m.full_name().to_owned())
-            == Some(field.parent_message().full_name().to_owned())
-    {
-        return group.name().to_owned();
-    }
-    field.name().to_owned()
-}
-
-/// A field's value (a list, a map or one value) as protojson writes it.
-fn field_json(value: &Proto, kind: &Kind) -> anyhow::Result<Value> {
-    match value {
-        Proto::List(items) => items
-            .iter()
-            .map(|v| singular_json(v, kind))
-            .collect::<Result<_, _>>()
-            .map(Value::Array),
-        Proto::Map(entries) => {
-            let value_kind = match kind {
-                Kind::Message(entry) => entry.map_entry_value_field().kind(),
-                other => other.clone(),
-            };
-            let mut out = BTreeMap::new();
-            for (key, v) in entries {
-                out.insert(map_key(key), singular_json(v, &value_kind)?);
-            }
-            Ok(Value::Object(out.into_iter().collect()))
-        }
-        other => singular_json(other, kind),
-    }
-}
-
-fn map_key(key: &MapKey) -> String {
-    match key {
-        MapKey::Bool(b) => b.to_string(),
-        MapKey::I32(n) => n.to_string(),
-        MapKey::I64(n) => n.to_string(),
-        MapKey::U32(n) => n.to_string(),
-        MapKey::U64(n) => n.to_string(),
-        MapKey::String(s) => s.clone(),
-    }
-}
-
-fn singular_json(value: &Proto, kind: &Kind) -> anyhow::Result<Value> {
-    Ok(match value {
-        Proto::Bool(b) => Value::Bool(*b),
-        Proto::I32(n) => Value::from(*n),
-        Proto::U32(n) => Value::from(*n),
-        Proto::I64(n) => Value::String(n.to_string()),
-        Proto::U64(n) => Value::String(n.to_string()),
-        // protojson writes a float as its shortest decimal, which Go reads back as a float64.
-        Proto::F32(f) if f.is_finite() => float(f.to_string().parse::<f64>().unwrap_or(0.0)),
-        Proto::F32(f) => non_finite(f64::from(*f)),
-        Proto::F64(f) if f.is_finite() => float(*f),
-        Proto::F64(f) => non_finite(*f),
-        Proto::String(s) => Value::String(s.clone()),
-        Proto::Bytes(b) => Value::String(base64::engine::general_purpose::STANDARD.encode(b)),
-        Proto::EnumNumber(n) => match kind {
-            Kind::Enum(e) if e.full_name() == "google.protobuf.NullValue" => Value::Null,
-            Kind::Enum(e) => match e.get_value(*n) {
-                Some(v) => Value::String(v.name().to_owned()),
-                None => Value::from(*n),
-            },
-            _ => Value::from(*n),
-        },
-        Proto::Message(m) => message_value(m)?,
-        Proto::List(_) | Proto::Map(_) => field_json(value, kind)?,
-    })
-}
-
-fn float(f: f64) -> Value {
-    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-}
-
-fn non_finite(f: f64) -> Value {
-    Value::String(
-        if f.is_nan() {
-            "NaN"
-        } else if f > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        }
-        .to_owned(),
-    )
-}
-
-/// A message value: the well-known types in their own JSON form (prost-reflect's serializer,
-/// written as text so a `float` keeps its shortest decimal), others field by field.
-fn message_value(m: &DynamicMessage) -> anyhow::Result<Value> {
-    let desc: MessageDescriptor = m.descriptor();
-    if !has_own_json(desc.full_name()) {
-        return Ok(Value::Object(message_json(m)?));
-    }
-    let options = SerializeOptions::new().use_proto_field_name(true);
-    let mut out = serde_json::Serializer::new(Vec::new());
-    m.serialize_with_options(&mut out, &options)
-        .map_err(|e| anyhow::anyhow!("marshal JSON: {}: {e}", desc.full_name()))?;
-    Ok(serde_json::from_slice(&out.into_inner())?)
 }
 
 #[cfg(test)]
@@ -486,19 +356,25 @@ flag: true
                 "# proto-message: t.Msg\nany { [type.googleapis.com/t.Msg.Nested] { n: 1 } }\n",
                 "not found",
             ),
+            (
+                "# proto-message: t.Msg\nany { [type.googleapis.com/t.Msg] { [t.Msg.inner_ext]: 1 } }\n",
+                "not registered",
+            ),
         ] {
             let e = parse_err(text);
             assert!(e.contains(want), "{text:?}: {e}");
         }
     }
 
+    /// conftest looks the header's type up among the types compiled into it too, and then cannot
+    /// use it: only a message of a loaded file names a file.
     #[test]
-    fn the_well_known_types_need_no_proto_file_dirs() {
-        let text = "# proto-message: google.protobuf.Duration\nseconds: 90 nanos: 5000000\n";
-        assert_eq!(
-            parse(text, &ProtoTypes::default()).unwrap(),
-            json!("90.005s")
-        );
+    fn a_well_known_type_cannot_name_the_file() {
+        let text = "# proto-message: google.protobuf.Duration\nseconds: 90\n";
+        for types in [ProtoTypes::default(), types()] {
+            let e = parse(text, &types).unwrap_err().to_string();
+            assert!(e.contains("well-known types"), "{e}");
+        }
         let e = parse("# proto-message: t.Msg\n", &ProtoTypes::default()).unwrap_err();
         assert!(e.to_string().contains("look up message type"), "{e}");
     }

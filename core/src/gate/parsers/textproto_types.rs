@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
+use prost_reflect::prost_types::{DescriptorProto, FileDescriptorProto};
 use prost_reflect::{DescriptorPool, MessageDescriptor};
 
 /// The `.proto` file prost-reflect's pool of well-known types holds that conftest does not.
@@ -62,11 +63,25 @@ impl ProtoTypes {
     /// The `.proto` files under `dirs` (conftest's `--proto-file-dirs`, in order), loaded as
     /// conftest loads them; an empty `dirs` is no flag at all.
     pub fn load(dirs: &[PathBuf]) -> ProtoTypes {
+        ProtoTypes::load_in(Path::new(""), dirs)
+    }
+
+    /// [`ProtoTypes::load`] as run from the folder `cwd`: `dirs` relative to it, and so the walk
+    /// paths that imports are matched against.
+    pub fn load_in(cwd: &Path, dirs: &[PathBuf]) -> ProtoTypes {
         if dirs.is_empty() {
             return ProtoTypes::default();
         }
         ProtoTypes {
-            loaded: Some(Arc::new(load_dirs(dirs))),
+            loaded: Some(Arc::new(load_dirs(cwd, dirs))),
+        }
+    }
+
+    /// Why the `--proto-file-dirs` folders could not be loaded, if they could not.
+    pub fn error(&self) -> Option<&str> {
+        match self.loaded.as_deref() {
+            Some(Err(e)) => Some(e),
+            _ => None,
         }
     }
 
@@ -91,10 +106,10 @@ pub(super) fn is_well_known(file: &str) -> bool {
     file.starts_with("google/protobuf/")
 }
 
-fn load_dirs(dirs: &[PathBuf]) -> Result<DescriptorPool, String> {
+fn load_dirs(cwd: &Path, dirs: &[PathBuf]) -> Result<DescriptorPool, String> {
     let mut files = Vec::new();
     for dir in dirs {
-        files.extend(proto_files(dir)?);
+        files.extend(proto_files(cwd, dir)?);
     }
     if files.is_empty() {
         return Err(format!(
@@ -106,13 +121,13 @@ fn load_dirs(dirs: &[PathBuf]) -> Result<DescriptorPool, String> {
         ));
     }
     let mut pool = WELL_KNOWN.clone()?;
-    for file in files {
+    for (file, path) in files {
         // conftest: "Only load each file once", by its path as walked.
         if pool.get_file_by_name(&file).is_some() {
             continue;
         }
         let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("load proto file {file}: {e}"))?;
+            std::fs::read_to_string(&path).map_err(|e| format!("load proto file {file}: {e}"))?;
         add_file(&mut pool, &file, &text)?;
     }
     Ok(pool)
@@ -127,6 +142,18 @@ fn add_file(pool: &mut DescriptorPool, file: &str, text: &str) -> Result<(), Str
             .unwrap_or_default();
         format!("load proto file {file}{at}: {e}")
     })?;
+    // Go's protodesc refuses proto1 MessageSets outside its legacy build.
+    if let Some(name) = message_set(&proto.message_type, proto.package()) {
+        return Err(format!(
+            "load proto file {file}: message {name} is a MessageSet (message_set_wire_format), a legacy proto1 feature conftest's protobuf library refuses"
+        ));
+    }
+    // Go's registry refuses (conftest panics on) a top-level name another file defined.
+    if let Some(name) = taken_name(pool, &proto) {
+        return Err(format!(
+            "load proto file {file}: {name} is already defined by another file (conftest panics on this registration conflict)"
+        ));
+    }
     let imports = proto.dependency.clone();
     pool.add_file_descriptor_proto(proto).map_err(|e| {
         let missing = imports
@@ -146,6 +173,61 @@ fn add_file(pool: &mut DescriptorPool, file: &str, text: &str) -> Result<(), Str
     Ok(())
 }
 
+/// A top-level name of `proto` (message, enum, enum value, extension, service) that `pool`
+/// already holds, as Go's `Files.RegisterFile` checks them.
+fn taken_name(pool: &DescriptorPool, proto: &FileDescriptorProto) -> Option<String> {
+    let full = |name: &str| match proto.package() {
+        "" => name.to_owned(),
+        package => format!("{package}.{name}"),
+    };
+    let names = proto
+        .message_type
+        .iter()
+        .map(|m| m.name())
+        .chain(proto.enum_type.iter().map(|e| e.name()))
+        .chain(
+            proto
+                .enum_type
+                .iter()
+                .flat_map(|e| e.value.iter().map(|v| v.name())),
+        )
+        .chain(proto.extension.iter().map(|x| x.name()))
+        .chain(proto.service.iter().map(|s| s.name()));
+    names.map(full).find(|name| {
+        pool.get_message_by_name(name).is_some()
+            || pool.get_enum_by_name(name).is_some()
+            || pool.get_extension_by_name(name).is_some()
+            || pool.get_service_by_name(name).is_some()
+            || pool
+                .all_enums()
+                .filter(|e| e.parent_message().is_none())
+                .any(|e| e.values().any(|v| v.full_name() == name))
+    })
+}
+
+/// The first message (full name) declared with `option message_set_wire_format = true`.
+fn message_set(messages: &[DescriptorProto], scope: &str) -> Option<String> {
+    messages.iter().find_map(|m| {
+        let name = if scope.is_empty() {
+            m.name().to_owned()
+        } else {
+            format!("{scope}.{}", m.name())
+        };
+        // protox leaves options uninterpreted: prost-reflect's pool reads them when it links.
+        let set = m.options.as_ref().is_some_and(|o| {
+            o.message_set_wire_format == Some(true)
+                || o.uninterpreted_option.iter().any(|u| {
+                    matches!(&u.name[..], [n] if n.name_part == "message_set_wire_format" && !n.is_extension)
+                        && u.identifier_value.as_deref() == Some("true")
+                })
+        });
+        if set {
+            return Some(name);
+        }
+        message_set(&m.nested_type, &name)
+    })
+}
+
 /// `: line L, column C` of byte `offset` in `text`.
 pub(super) fn line_col(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or(text);
@@ -156,11 +238,13 @@ pub(super) fn line_col(text: &str, offset: usize) -> String {
 
 /// The files under `dir` whose names end in `.proto`, as Go's `filepath.Walk` lists them: the
 /// root as given, children joined and cleaned (`./protos` → `protos/a.proto`), names in byte
-/// order, a symbolic link listed as a file and never followed (the root's neither).
-fn proto_files(dir: &Path) -> Result<Vec<String>, String> {
+/// order, a symbolic link listed as a file and never followed (the root's neither). Each with
+/// where to read it (`dir` is relative to `cwd`).
+fn proto_files(cwd: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     let root = dir.to_string_lossy().into_owned();
+    let start = cwd.join(dir);
     let mut out = Vec::new();
-    let walk = walkdir::WalkDir::new(dir)
+    let walk = walkdir::WalkDir::new(&start)
         .follow_links(false)
         .follow_root_links(false)
         .sort_by_file_name();
@@ -169,13 +253,13 @@ fn proto_files(dir: &Path) -> Result<Vec<String>, String> {
         if entry.file_type().is_dir() || !entry.file_name().to_string_lossy().ends_with(".proto") {
             continue;
         }
-        let path = if entry.depth() == 0 {
+        let name = if entry.depth() == 0 {
             root.clone()
         } else {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = entry.path().strip_prefix(&start).unwrap_or(entry.path());
             go_clean(&format!("{root}/{}", rel.to_string_lossy()))
         };
-        out.push(path);
+        out.push((name, entry.into_path()));
     }
     Ok(out)
 }
@@ -240,13 +324,10 @@ mod tests {
         ] {
             write(dir.path(), name, "");
         }
-        let root = dir.path().to_string_lossy().into_owned();
-        let found = proto_files(Path::new(&format!("{root}/./"))).unwrap();
-        let rel: Vec<_> = found
-            .iter()
-            .map(|f| f.strip_prefix(&format!("{root}/")).unwrap())
-            .collect();
-        assert_eq!(rel, ["B.proto", "a/z.proto", "b.proto"]);
+        let found = proto_files(dir.path(), Path::new("./")).unwrap();
+        let names: Vec<_> = found.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["B.proto", "a/z.proto", "b.proto"]);
+        assert_eq!(found[1].1, dir.path().join("./a/z.proto"));
     }
 
     #[test]
@@ -288,6 +369,12 @@ mod tests {
         add_file(&mut pool, "a/base.proto", base).unwrap();
         add_file(&mut pool, "b/use.proto", user).unwrap();
         assert!(pool.get_message_by_name("b.U").is_some());
+        let set = "syntax = \"proto2\"; package s; message M { option message_set_wire_format = true; extensions 4 to max; }";
+        assert!(
+            add_file(&mut pool, "s.proto", set)
+                .unwrap_err()
+                .contains("MessageSet")
+        );
         // A second definition of a name: conftest panics, sealgate refuses.
         let again = add_file(&mut pool, "c/again.proto", base).unwrap_err();
         assert!(again.contains("c/again.proto"), "{again}");
