@@ -417,6 +417,37 @@ flag: true
             .unwrap()
             .unwrap();
         assert!(json["child"]["child"].is_object());
+        // And an Any whose packed bytes nest deeper still, inside that nesting: prost's decoder
+        // stops at 100 levels, before any stack runs out.
+        let mut packed: Vec<u8> = Vec::new();
+        for _ in 0..150 {
+            let mut outer = vec![0x8a, 0x01];
+            let mut len = packed.len();
+            while len >= 0x80 {
+                outer.push((len as u8) | 0x80);
+                len >>= 7;
+            }
+            outer.push(len as u8);
+            outer.extend(&packed);
+            packed = outer;
+        }
+        let escaped: String = packed.iter().map(|b| format!("\\x{b:02x}")).collect();
+        let hostile = format!(
+            "# proto-message: t.Msg\n{}any {{ type_url: \"type.googleapis.com/t.Msg\" value: \"{escaped}\" }}{}",
+            "child { ".repeat(MAX_DEPTH - 1),
+            "}".repeat(MAX_DEPTH - 1)
+        );
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                parse(&hostile, &types())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(outcome.unwrap_err().contains("recursion limit"));
         // Braces in strings and comments are not nesting.
         let quoted = format!(
             "# proto-message: t.Msg # {{{{\nname: \"{}\"\n",
