@@ -7,15 +7,17 @@
 //! The corpus, from pinned Go modules: conftest's own example (with and without its protos), the
 //! CEL conformance suite in `cel.dev/expr` (`tests/simple/testdata/*.textproto`: every scalar,
 //! `Any`, wrappers, `Struct`, timestamps, proto2 extensions), protoc-gen-validate's example
-//! workspace, and corner cases written here against the protos Go's own `prototext` tests use
+//! workspace, bazel buildtools' warning catalogue, and corner cases written here against the protos Go's own `prototext` tests use
 //! (`google.golang.org/protobuf`'s `internal/testprotos/textpb2` and `textpb3`). Then which sets
 //! of `.proto` files each tool loads or refuses: each folder of `internal/testprotos`,
 //! protocompile's test data, and other modules' proto trees, probed with a file naming
 //! `google.protobuf.Empty`. A file agrees when both give the same JSON (numbers as f64) or both
 //! refuse it. Without `conftest` or `go` the tests fail in CI and are skipped loudly elsewhere.
 //!
-//! The textproto files all carry conftest's `# proto-message:` header, so none is rewritten.
-//! txtpbfmt's examples are left out: they name no message type and ship no `.proto` files.
+//! The textproto files carry conftest's `# proto-message:` header; buildtools' warning catalogue
+//! names its type without its package, so it is also read from a temporary copy (outside the
+//! repository) whose header names `docs.Warnings`. txtpbfmt's examples are left out: they name
+//! no message type and ship no `.proto` files.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +36,9 @@ struct Scenario {
     cwd: &'static str,
     dirs: &'static [&'static str],
     files: fn(&Path) -> Vec<PathBuf>,
+    /// The message type to name in a temporary copy of each file (outside the repository), for
+    /// files whose `# proto-message:` header is missing or not a full name.
+    header: Option<&'static str>,
 }
 
 fn in_folder(dir: &Path, folder: &str) -> Vec<PathBuf> {
@@ -50,6 +55,7 @@ const CONFTEST: &str = "github.com/open-policy-agent/conftest@v0.71.1";
 const CEL: &str = "cel.dev/expr@v0.25.2";
 const PGV: &str = "github.com/envoyproxy/protoc-gen-validate@v1.3.3";
 const PROTOBUF: &str = "google.golang.org/protobuf@v1.36.12";
+const BUILDTOOLS: &str = "github.com/bazelbuild/buildtools@v0.0.0-20260904073137-eaa4d125b423";
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -57,12 +63,14 @@ const SCENARIOS: &[Scenario] = &[
         cwd: "examples/textproto",
         dirs: &["protos"],
         files: |m| in_folder(m, "examples/textproto"),
+        header: None,
     },
     Scenario {
         module: CONFTEST,
         cwd: "examples/textproto",
         dirs: &[],
         files: |m| in_folder(m, "examples/textproto"),
+        header: None,
     },
     // Files as roots, in the order of their imports: conftest has `cel/expr/*.proto` compiled in
     // (a walked file of that path is skipped), sealgate loads them from the module.
@@ -79,12 +87,30 @@ const SCENARIOS: &[Scenario] = &[
             "cel/expr/conformance/test/simple.proto",
         ],
         files: |m| in_folder(m, "tests/simple/testdata"),
+        header: None,
     },
     Scenario {
         module: PGV,
         cwd: ".",
         dirs: &["validate", "example-workspace/foo"],
         files: |m| in_folder(m, "example-workspace"),
+        header: None,
+    },
+    // buildtools' warning catalogue names its type without the package (`Warnings`): conftest
+    // cannot find it as it is, and reads a copy naming `docs.Warnings`.
+    Scenario {
+        module: BUILDTOOLS,
+        cwd: ".",
+        dirs: &["warn/docs"],
+        files: |m| in_folder(m, "warn/docs"),
+        header: None,
+    },
+    Scenario {
+        module: BUILDTOOLS,
+        cwd: ".",
+        dirs: &["warn/docs"],
+        files: |m| in_folder(m, "warn/docs"),
+        header: Some("docs.Warnings"),
     },
 ];
 
@@ -257,6 +283,8 @@ const LOADS: &[(&str, &str, &[&str])] = &[
     (PROTOBUF, ".", &["types"]),
     (PROTOBUF, ".", &["reflect"]),
     (PGV, ".", &["validate"]),
+    (BUILDTOOLS, ".", &["."]),
+    (BUILDTOOLS, ".", &["build_proto", "deps_proto", "api_proto"]),
     (CONFTEST, ".", &["examples/textproto"]),
     (
         CONFTEST,
@@ -337,11 +365,24 @@ fn peer_conftest_textproto_matches_conftest_parse() {
     let mut total = 0;
     for s in SCENARIOS {
         let module = module_dir(s.module);
-        let files = (s.files)(&module);
-        let texts: Vec<String> = files
+        let mut files = (s.files)(&module);
+        let mut texts: Vec<String> = files
             .iter()
             .map(|f| std::fs::read_to_string(f).unwrap())
             .collect();
+        let copies = tempfile::tempdir().unwrap();
+        if let Some(header) = s.header {
+            for (file, text) in files.iter_mut().zip(&mut texts) {
+                let named: String = text
+                    .lines()
+                    .filter(|l| !l.contains("proto-message:"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                *text = format!("# proto-message: {header}\n{named}");
+                *file = copies.path().join(file.file_name().unwrap());
+                std::fs::write(&*file, &*text).unwrap();
+            }
+        }
         let before = (all.agree, all.differ.len());
         compare(
             &conftest,
