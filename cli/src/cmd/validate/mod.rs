@@ -37,7 +37,11 @@ struct Gathered {
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here,
 /// after [`Layout`] says what role it plays (manifest, kustomization, a file a kustomization names,
 /// part of a Helm chart).
-fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliError> {
+fn gather_inputs(
+    args: &ValidateArgs,
+    ignore: &[Regex],
+    proto_types: &ProtoTypes,
+) -> Result<Gathered, CliError> {
     let max = args.limits.budget();
     // Tools first: a missing one stops the run before any reading.
     let timeout = std::time::Duration::from_secs(args.render_timeout);
@@ -47,9 +51,6 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
         .transpose()?;
     let helm = args.helm.then(|| render::helm(timeout)).transpose()?;
     let mut inputs = Vec::new();
-    // Loaded once, shared by every file; a folder that cannot be loaded is each textproto
-    // file's refusal (as in conftest, a run without one never sees it).
-    let proto_types = ProtoTypes::load(&args.proto_file_dirs);
     // As conftest, policies also judge the configuration files a folder holds (Terraform,
     // Dockerfiles, …); a schema-only run walks folders for manifests alone.
     let configs = !args.policy.policy.is_empty();
@@ -96,13 +97,13 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
             .map_err(|e| CliError::read(raw, e.source))?;
             for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {
                 match config_parser(&file, args.parser) {
-                    Some(parser) => inputs.push(read_config(&file, parser, &proto_types, max)?),
+                    Some(parser) => inputs.push(read_config(&file, parser, proto_types, max)?),
                     None => files.push(file),
                 }
             }
             overlay_roots.push(layout::normalize(&path));
         } else if let Some(parser) = config_parser(&path, args.parser) {
-            inputs.push(read_config(&path, parser, &proto_types, max)?);
+            inputs.push(read_config(&path, parser, proto_types, max)?);
         } else {
             if layout::is_kustomization_file(&path) {
                 // `kustomization.yaml` alone has the empty parent: the working folder.
@@ -238,6 +239,8 @@ struct Request {
     ignore: Vec<Regex>,
     /// `-j`; one worker per core when not given.
     jobs: Option<usize>,
+    /// `--proto-file-dirs`, loaded.
+    proto_types: ProtoTypes,
 }
 
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
@@ -263,8 +266,14 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
     if args.jobs == Some(0) {
         return Err(CliError::usage("-j 0", "use at least one worker"));
     }
-    let policies =
-        (!args.policy.policy.is_empty()).then(|| rego_options(&args.policy, serde_json::json!({})));
+    // Loaded once, shared by every file and by the policies' `parse_config*`; a folder that
+    // cannot be loaded is each textproto file's refusal (as in conftest, a run without one never
+    // sees it).
+    let proto_types = ProtoTypes::load(&args.proto_file_dirs);
+    let policies = (!args.policy.policy.is_empty()).then(|| RegoOptions {
+        proto_types: proto_types.clone(),
+        ..rego_options(&args.policy, serde_json::json!({}))
+    });
     Ok(Request {
         schema: SchemaOptions {
             kubernetes_version: args.kubernetes_version.clone(),
@@ -276,6 +285,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         policies,
         ignore,
         jobs: args.jobs,
+        proto_types,
     })
 }
 
@@ -291,7 +301,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
         skipped,
         renders,
         files,
-    } = gather_inputs(&args, &req.ignore)?;
+    } = gather_inputs(&args, &req.ignore, &req.proto_types)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
     let sources = renders.trace(&mut report);
     if let Some(check) = &cluster_check {
