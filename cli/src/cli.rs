@@ -160,6 +160,9 @@ pub struct ValidateArgs {
     /// Read every input with this one of conftest's parsers (default: by file name, as conftest; files that are no manifests are judged by policies only)
     #[arg(long, value_name = "NAME", value_parser = parse_parser)]
     pub parser: Option<InputParser>,
+    /// Folders whose .proto files (each read alone, in walk order, as conftest does) define the message types textproto files name in their `# proto-message:` comment (repeatable, or comma-separated)
+    #[arg(long, value_name = "DIR", value_delimiter = ',', value_hint = ValueHint::DirPath)]
+    pub proto_file_dirs: Vec<PathBuf>,
     /// Render each kustomize overlay with `kustomize build` (else `kubectl kustomize`) and validate the output instead of its resource files
     #[arg(long, help_heading = "Rendering")]
     pub kustomize: bool,

@@ -34,5 +34,7 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
         sealing_cert: flags.cert.clone(),
         allow_file_access: flags.rego.allow_file_access.clone(),
         capabilities: flags.rego.capabilities.clone(),
+        // `validate --proto-file-dirs` sets them; other commands have only the well-known types.
+        proto_types: Default::default(),
     }
 }

@@ -84,6 +84,8 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: --policy cyclonedx/policy/ --parser cyclonedx - < cyclonedx/cyclonedx.xml",
     "conftest-examples/.: -p spdx/policy spdx/sbom.spdx",
     "conftest-examples/.: -p spdx/policy --parser spdx - < spdx/sbom.spdx",
+    "conftest-examples/.: --proto-file-dirs=textproto/protos -p textproto/policy textproto/",
+    "conftest-examples/.: -p textproto/policy textproto/",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",
@@ -206,7 +208,9 @@ fn parse_args(line: &str) -> Args {
             "-c" | "--config-file" => a.config = value(),
             "--allow-file-access" => a.allow_file_access.push(value().unwrap()),
             "--combine" | "--all-namespaces" => a.flags.push(flag.to_string()),
-            "--parser" => a.flags.extend([flag.to_string(), value().unwrap()]),
+            "--parser" | "--proto-file-dirs" => {
+                a.flags.extend([flag.to_string(), value().unwrap()]);
+            }
             "<" => a.stdin = value(),
             f if f.starts_with('-') && f != "-" => panic!("flag {f} not mapped"),
             file => a.files.push(file.to_string()),
@@ -308,34 +312,51 @@ fn sealgate_verdicts(dir: &Path, line: &str) -> Verdicts {
         .unwrap_or_else(|e| panic!("sealgate validate {line}: not JSON ({e})"));
     let combine = a.flags.iter().any(|f| f == "--combine");
     let mut v = BTreeMap::<String, Vec<String>>::new();
-    for r in json["resources"]
+    let resources = json["resources"]
         .as_array()
         .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
-        for f in r["findings"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            if !is_policy_check(f["check"].as_str().unwrap_or_default()) {
-                continue;
-            }
-            let level = match f["severity"].as_str() {
-                Some("error") => "failure",
-                Some("warning") => "warning",
-                _ => continue,
-            };
-            let file = if combine {
-                "Combined".to_string()
-            } else {
-                f["file"].as_str().unwrap_or_default().to_string()
-            };
-            v.entry(file).or_default().push(format!(
-                "{level}: {}",
-                f["message"].as_str().unwrap_or_default()
-            ));
+        .unwrap_or_default();
+    let findings = || {
+        resources.iter().flat_map(|r| {
+            r["findings"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        })
+    };
+    // A configuration file one of conftest's parsers refuses is sealgate's finding
+    // (`invalid PARSER file: …`); conftest stops the whole run on it.
+    let refused = |f: &&Value| {
+        f["check"] == "parse"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("invalid ") && m.contains(" file: "))
+    };
+    if let Some(f) = findings().find(refused) {
+        return Err(format!(
+            "{}: {}",
+            f["file"].as_str().unwrap_or_default(),
+            f["message"].as_str().unwrap_or_default()
+        ));
+    }
+    for f in findings() {
+        if !is_policy_check(f["check"].as_str().unwrap_or_default()) {
+            continue;
         }
+        let level = match f["severity"].as_str() {
+            Some("error") => "failure",
+            Some("warning") => "warning",
+            _ => continue,
+        };
+        let file = if combine {
+            "Combined".to_string()
+        } else {
+            f["file"].as_str().unwrap_or_default().to_string()
+        };
+        v.entry(file).or_default().push(format!(
+            "{level}: {}",
+            f["message"].as_str().unwrap_or_default()
+        ));
     }
     for msgs in v.values_mut() {
         msgs.sort();

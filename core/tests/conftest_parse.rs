@@ -77,14 +77,32 @@ pub(crate) fn conftest_parse(
     files: &[PathBuf],
     normalize: fn(Value) -> Value,
 ) -> Vec<Result<Value, String>> {
+    conftest_parse_in(conftest, parser, files, normalize, None, &[])
+}
+
+/// [`conftest_parse`] run in the folder `cwd`, with `env` added to its empty environment (such
+/// as `CONFTEST_PROTO_FILE_DIRS`, the setting `conftest parse` has no flag for).
+pub(crate) fn conftest_parse_in(
+    conftest: &Path,
+    parser: &str,
+    files: &[PathBuf],
+    normalize: fn(Value) -> Value,
+    cwd: Option<&Path>,
+    env: &[(&str, String)],
+) -> Vec<Result<Value, String>> {
     let home = tempfile::tempdir().unwrap();
     let run = |batch: &[PathBuf]| {
-        let out = Command::new(conftest)
+        let mut cmd = Command::new(conftest);
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
+        }
+        let out = cmd
             .env_clear()
             .env("XDG_DATA_HOME", home.path())
             .env("XDG_CACHE_HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path())
             .env("TZ", "UTC")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .args(["parse", "--parser", parser])
             .args(batch)
             .output()

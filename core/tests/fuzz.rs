@@ -416,9 +416,21 @@ fn fuzz_config_parsers() {
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
     use crate::peer_conftest_hocon::HOCON_CORNERS;
+    use crate::peer_conftest_textproto::CORNERS as TEXTPROTO_CORNERS;
     use crate::peer_conftest_vcl::VCL_CORNERS;
-    use sealgate_core::gate::parsers::Parser;
+    use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
+    // textproto files name types of a .proto folder: one with every kind of field, recursive.
+    let protos = tempfile::tempdir().unwrap();
+    std::fs::write(protos.path().join("fz.proto"), FUZZ_PROTO).unwrap();
+    let context = Context {
+        proto_types: ProtoTypes::load(&[protos.path().to_path_buf()]),
+        ..Context::default()
+    };
     let mut campaign = Campaign::new("config_parsers");
+    let textproto_corners: Vec<String> = TEXTPROTO_CORNERS
+        .iter()
+        .map(|c| c.replace("pb2.", "fz.").replace("pb3.", "fz."))
+        .collect();
     for corner in [
         TOML_CORNERS,
         INI_CORNERS,
@@ -428,6 +440,8 @@ fn fuzz_config_parsers() {
         HOCON_CORNERS,
     ]
     .concat()
+    .into_iter()
+    .chain(textproto_corners.iter().map(String::as_str))
     {
         campaign = campaign.seed(corner);
     }
@@ -475,9 +489,18 @@ fn fuzz_config_parsers() {
         "%",
         "+=",
         "${?",
-        "\"\"\"",
         "include ",
         "\\u00",
+        "# proto-message: fz.M\n",
+        "<",
+        ">",
+        "m { ",
+        "any { [type.googleapis.com/fz.M] { ",
+        "[fz.ext]: ",
+        "kids: [",
+        "nan",
+        "-inf",
+        "0x7fffffff",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -491,12 +514,38 @@ fn fuzz_config_parsers() {
         ] {
             let _ = parser.parse(&text);
         }
+        let _ = Parser::Textproto.parse_in(&text, &context);
     });
 }
 
+/// The types the fuzzed textproto files name (`fz.M`): scalars, enums, maps, groups, a required
+/// field, extensions, well-known types, and itself.
+const FUZZ_PROTO: &str = r#"
+syntax = "proto2";
+package fz;
+import "google/protobuf/any.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/duration.proto";
+import "google/protobuf/wrappers.proto";
+enum E { A = 0; B = 1; }
+message Req { required string id = 1; }
+message M {
+  optional int32 i32 = 1; optional int64 i64 = 2; optional uint64 u64 = 3; optional float f = 4;
+  optional double d = 5; optional bool b = 6; optional string s = 7; optional bytes by = 8;
+  optional E e = 9; repeated M kids = 10; optional M m = 11; map<string, M> by_name = 12;
+  map<int64, string> by_num = 13; optional google.protobuf.Any any = 14;
+  optional google.protobuf.Struct st = 15; optional google.protobuf.Value v = 16;
+  optional google.protobuf.Timestamp t = 17; optional google.protobuf.Duration du = 18;
+  optional google.protobuf.FloatValue fw = 19; optional group G = 20 { optional M m = 1; }
+  optional Req req = 21; oneof o { string os = 22; M om = 23; }
+  extensions 100 to 200;
+}
+extend M { optional M ext = 100; repeated string exts = 101; }
+"#;
+
 /// conftest's other input parsers (hcl1, hcl2, nginx, dockerfile, ignore, xml, codeowners, edn,
-/// cyclonedx, spdx) on
-/// mutants of the corner cases their peer tests run through conftest: every input parses or is
+/// cyclonedx, spdx) on mutants of the corner cases their peer tests run through conftest: every input parses or is
 /// refused, none panics, none recurses past the stack.
 #[test]
 fn fuzz_markup_and_build_parsers() {

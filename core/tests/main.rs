@@ -32,6 +32,7 @@ mod peer_conftest_hocon;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
 mod peer_conftest_spdx;
+mod peer_conftest_textproto;
 mod peer_conftest_vcl;
 mod peer_escrow_age_cli;
 mod peer_kubeseal_live;

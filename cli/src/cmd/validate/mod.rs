@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use clap::ArgMatches;
 use regex::Regex;
-use sealgate_core::gate::parsers::{Context, Parser};
+use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
 use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
@@ -39,7 +39,11 @@ struct Gathered {
 /// Everything `validate` was asked to read; each file is read (and refused if unreadable) here,
 /// after [`Layout`] says what role it plays (manifest, kustomization, a file a kustomization names,
 /// part of a Helm chart).
-fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliError> {
+fn gather_inputs(
+    args: &ValidateArgs,
+    ignore: &[Regex],
+    proto_types: &ProtoTypes,
+) -> Result<Gathered, CliError> {
     let max = args.limits.budget();
     // Tools first: a missing one stops the run before any reading.
     let timeout = std::time::Duration::from_secs(args.render_timeout);
@@ -78,7 +82,7 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
                 Some(parser) => Input::Config {
                     source,
                     parser,
-                    context: Context::default(),
+                    context: Context::default().with_proto_types(proto_types.clone()),
                 },
                 None => Input::Read(source),
             });
@@ -95,13 +99,13 @@ fn gather_inputs(args: &ValidateArgs, ignore: &[Regex]) -> Result<Gathered, CliE
             .map_err(|e| CliError::read(raw, e.source))?;
             for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {
                 match config_parser(&file, args.parser) {
-                    Some(parser) => inputs.push(read_config(&file, parser, max)?),
+                    Some(parser) => inputs.push(read_config(&file, parser, proto_types, max)?),
                     None => files.push(file),
                 }
             }
             overlay_roots.push(layout::normalize(&path));
         } else if let Some(parser) = config_parser(&path, args.parser) {
-            inputs.push(read_config(&path, parser, max)?);
+            inputs.push(read_config(&path, parser, proto_types, max)?);
         } else {
             if layout::is_kustomization_file(&path) {
                 // `kustomization.yaml` alone has the empty parent: the working folder.
@@ -193,12 +197,17 @@ fn config_parser(path: &Path, forced: Option<Parser>) -> Option<Parser> {
         .filter(|p| !p.is_manifest())
 }
 
-fn read_config(path: &Path, parser: Parser, max: Budget) -> Result<Input, CliError> {
+fn read_config(
+    path: &Path,
+    parser: Parser,
+    proto_types: &ProtoTypes,
+    max: Budget,
+) -> Result<Input, CliError> {
     let source = Source::read_path(path, max).map_err(manifest_error)?;
     Ok(Input::Config {
         source,
         parser,
-        context: Context::of_file(path),
+        context: Context::of_file(path).with_proto_types(proto_types.clone()),
     })
 }
 
@@ -232,6 +241,8 @@ struct Request {
     ignore: Vec<Regex>,
     /// `-j`; one worker per core when not given.
     jobs: Option<usize>,
+    /// `--proto-file-dirs`, loaded.
+    proto_types: ProtoTypes,
 }
 
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
@@ -257,8 +268,14 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
     if args.jobs == Some(0) {
         return Err(CliError::usage("-j 0", "use at least one worker"));
     }
-    let policies =
-        (!args.policy.policy.is_empty()).then(|| rego_options(&args.policy, serde_json::json!({})));
+    // Loaded once, shared by every file and by the policies' `parse_config*`; a folder that
+    // cannot be loaded is each textproto file's refusal (as in conftest, a run without one never
+    // sees it).
+    let proto_types = ProtoTypes::load(&args.proto_file_dirs);
+    let policies = (!args.policy.policy.is_empty()).then(|| RegoOptions {
+        proto_types: proto_types.clone(),
+        ..rego_options(&args.policy, serde_json::json!({}))
+    });
     Ok(Request {
         schema: SchemaOptions {
             kubernetes_version: args.kubernetes_version.clone(),
@@ -270,6 +287,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         policies,
         ignore,
         jobs: args.jobs,
+        proto_types,
     })
 }
 
@@ -290,7 +308,7 @@ pub fn run(mut args: ValidateArgs, given: &ArgMatches) -> Result<Outcome, CliErr
         skipped,
         renders,
         files,
-    } = gather_inputs(&args, &req.ignore)?;
+    } = gather_inputs(&args, &req.ignore, &req.proto_types)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
     let sources = renders.trace(&mut report);
     if let Some(check) = &cluster_check {

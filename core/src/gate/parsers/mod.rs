@@ -1,7 +1,7 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs)
-//! read into the JSON that `conftest parse` gives for them, so that policies written for conftest
-//! see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
+//! protobuf text format) read into the JSON that `conftest parse` gives for them, so that policies
+//! written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -30,9 +30,14 @@ mod nginx;
 mod nginx_directives;
 mod properties;
 mod spdx;
+mod textproto;
+mod textproto_json;
+mod textproto_types;
 mod toml;
 mod vcl;
 mod xml;
+
+pub use textproto_types::ProtoTypes;
 
 /// What a parser may read beyond a file's text.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +45,9 @@ pub struct Context {
     /// The folder of the file being read (none for stdin and `parse_config`): where a format with
     /// imports looks for them, as conftest's path-aware parsers do.
     pub dir: Option<PathBuf>,
+    /// The protobuf message types textproto files may name (`--proto-file-dirs`, loaded once per
+    /// run; without it, the well-known types).
+    pub proto_types: ProtoTypes,
 }
 
 impl Context {
@@ -47,6 +55,15 @@ impl Context {
     pub fn of_file(path: &Path) -> Context {
         Context {
             dir: path.parent().map(Path::to_path_buf),
+            proto_types: ProtoTypes::default(),
+        }
+    }
+
+    /// This context with the message types of `--proto-file-dirs`.
+    pub fn with_proto_types(self, proto_types: ProtoTypes) -> Context {
+        Context {
+            proto_types,
+            ..self
         }
     }
 }
@@ -72,6 +89,7 @@ pub enum Parser {
     Vcl,
     Cyclonedx,
     Spdx,
+    Textproto,
 }
 
 impl Parser {
@@ -91,6 +109,7 @@ impl Parser {
         Parser::Nginx,
         Parser::Properties,
         Parser::Spdx,
+        Parser::Textproto,
         Parser::Toml,
         Parser::Vcl,
         Parser::Xml,
@@ -118,6 +137,7 @@ impl Parser {
             Parser::Vcl => "vcl",
             Parser::Cyclonedx => "cyclonedx",
             Parser::Spdx => "spdx",
+            Parser::Textproto => "textproto",
         }
     }
 
@@ -134,7 +154,8 @@ impl Parser {
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
     /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
-    /// `.env.*`, `*.env`), `nginx.conf`, and otherwise the extension names the parser.
+    /// `.env.*`, `*.env`), `nginx.conf`, textproto by extension (`.textproto`, `.textpb`), and
+    /// otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
@@ -152,6 +173,7 @@ impl Parser {
                 Some(Parser::Dotenv)
             }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
+            "textproto" | "textpb" => Some(Parser::Textproto),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
         }
@@ -170,7 +192,7 @@ impl Parser {
     }
 
     /// [`Parser::parse`] for a file read in `context` (its folder, the loaded protobuf types).
-    pub fn parse_in(self, text: &str, _context: &Context) -> anyhow::Result<Value> {
+    pub fn parse_in(self, text: &str, context: &Context) -> anyhow::Result<Value> {
         match self {
             Parser::Yaml | Parser::Json => {
                 let docs =
@@ -197,6 +219,7 @@ impl Parser {
             Parser::Vcl => vcl::parse(text),
             Parser::Cyclonedx => cyclonedx::parse(text),
             Parser::Spdx => spdx::parse(text),
+            Parser::Textproto => textproto::parse(text, &context.proto_types),
         }
     }
 
@@ -277,6 +300,10 @@ mod tests {
             ("bom.cdx.json", Some(Parser::Json)),
             ("sbom.spdx", Some(Parser::Spdx)),
             ("sbom.spdx.json", Some(Parser::Json)),
+            ("a.textproto", Some(Parser::Textproto)),
+            ("A.TEXTPB", Some(Parser::Textproto)),
+            ("a.txtpb", None),
+            (".env.textproto", Some(Parser::Dotenv)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }

@@ -17,14 +17,14 @@ use super::engine;
 use super::error::RegoError;
 use crate::gate::parsers::{self, Parser};
 
-fn parse_text(parser: &str, text: &str) -> anyhow::Result<Value> {
+fn parse_text(parser: &str, text: &str, context: &parsers::Context) -> anyhow::Result<Value> {
     let parser = Parser::from_name(parser).ok_or_else(|| {
         anyhow::anyhow!(
             "parser {parser:?} is not supported by sealgate ({} are)",
             parsers::names()
         )
     })?;
-    parser.parse(text)
+    parser.parse_in(text, context)
 }
 
 /// Where the file builtins look for relative paths, and the only folders they may read.
@@ -102,8 +102,13 @@ const PARSE_CONFIG: &str = "parse_config";
 const PARSE_CONFIG_FILE: &str = "parse_config_file";
 const PARSE_COMBINED_CONFIG_FILES: &str = "parse_combined_config_files";
 
-/// Registers the three builtins on `engine`, reading files only where `files` allows.
-pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), RegoError> {
+/// Registers the three builtins on `engine`, reading files only where `files` allows, textproto
+/// with the message types of `proto_types`.
+pub(crate) fn register(
+    engine: &mut Engine,
+    files: FileAccess,
+    proto_types: parsers::ProtoTypes,
+) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "conftest builtins".to_string(),
         message: e.to_string(),
@@ -112,13 +117,18 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
         .add_extension(
             PARSE_CONFIG.to_string(),
             2,
-            Box::new(|args: Vec<RegoValue>| {
-                let value = parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?)?;
-                Ok(engine::from_json(&value))
+            Box::new({
+                let context = parsers::Context::default().with_proto_types(proto_types.clone());
+                move |args: Vec<RegoValue>| {
+                    let value =
+                        parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?, &context)?;
+                    Ok(engine::from_json(&value))
+                }
             }),
         )
         .map_err(err)?;
     let file_access = files.clone();
+    let file_types = proto_types.clone();
     engine
         .add_extension(
             PARSE_CONFIG_FILE.to_string(),
@@ -126,7 +136,7 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
             Box::new(move |args: Vec<RegoValue>| {
                 let path = file_access.resolve(&string_arg(&args, 0)?)?;
                 let text = std::fs::read_to_string(&path)?;
-                let context = parsers::Context::of_file(&path);
+                let context = parsers::Context::of_file(&path).with_proto_types(file_types.clone());
                 Ok(engine::from_json(
                     &parser_for(&path).parse_in(&text, &context)?,
                 ))
@@ -150,7 +160,8 @@ pub(crate) fn register(engine: &mut Engine, files: FileAccess) -> Result<(), Reg
                         .to_string();
                     let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
-                    let context = parsers::Context::of_file(&path);
+                    let context =
+                        parsers::Context::of_file(&path).with_proto_types(proto_types.clone());
                     let docs = parser_for(&path).documents(&text, &context)?;
                     let shown = path.to_string_lossy().into_owned();
                     for doc in docs {

@@ -686,3 +686,46 @@ fn re_match_with_a_bad_pattern_errs_only_when_strict() {
         }
     }
 }
+
+/// `parse_config("textproto", …)` and `parse_config_file` read with the types of
+/// `--proto-file-dirs`, as `conftest test --proto-file-dirs` gives them to its builtins.
+#[test]
+fn conftest_builtins_read_textproto_with_the_loaded_types() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "protos/p.proto",
+        "syntax = \"proto3\"; package p; message M { int64 n = 1; }",
+    );
+    write(
+        dir.path(),
+        "policy/m.textproto",
+        "# proto-message: p.M\nn: 7\n",
+    );
+    write(
+        dir.path(),
+        "policy/main.rego",
+        r##"package main
+
+import rego.v1
+
+deny contains msg if {
+	doc := parse_config("textproto", "# proto-message: p.M\nn: 5\n")
+	file := parse_config_file("m.textproto")
+	msg := sprintf("%s %s", [doc.n, file.n])
+}
+"##,
+    );
+    let types = crate::gate::parsers::ProtoTypes::load(&[dir.path().join("protos")]);
+    let g = gate(&dir.path().join("policy"), |o| o.proto_types = types).unwrap();
+    let eval = run(&g, &[json!({})]);
+    assert_eq!(messages(&eval.docs[0], Level::Failure), vec!["5 7"]);
+    // Without them the type is not found: the builtin fails, the rule is undefined (conftest
+    // stops on the error).
+    let g = gate(&dir.path().join("policy"), |_| {}).unwrap();
+    let outcome = g.evaluate(&inputs(&[json!({})]));
+    assert!(
+        outcome.is_err() || outcome.unwrap().docs[0].findings.is_empty(),
+        "the type must not be found"
+    );
+}

@@ -106,6 +106,9 @@ pub struct RegoOptions {
     /// OPA's capabilities file (`--capabilities`): policies using a builtin it does not list are
     /// refused at load time, as OPA refuses them.
     pub capabilities: Option<PathBuf>,
+    /// The protobuf message types of `--proto-file-dirs`, for `parse_config*` on textproto (as
+    /// `conftest test` gives them its flag's types too).
+    pub proto_types: crate::gate::parsers::ProtoTypes,
 }
 
 impl Default for RegoOptions {
@@ -122,6 +125,7 @@ impl Default for RegoOptions {
             sealing_cert: None,
             allow_file_access: Vec::new(),
             capabilities: None,
+            proto_types: crate::gate::parsers::ProtoTypes::default(),
         }
     }
 }

@@ -124,6 +124,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
     super::conftest_builtins::register(
         &mut engine,
         load::file_access(&material.rego, &options.data, &options.allow_file_access),
+        crate::gate::parsers::ProtoTypes::default(),
     )?;
     if options.coverage {
         engine.set_enable_coverage(true);
