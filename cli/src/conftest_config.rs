@@ -242,6 +242,9 @@ fn apply_in(
     if let Some(s) = wanted("data", "data") {
         args.policy.rego.data = s.strings()?.into_iter().map(PathBuf::from).collect();
     }
+    if let Some(s) = wanted("proto-file-dirs", "proto_file_dirs") {
+        args.proto_file_dirs = s.strings()?.into_iter().map(PathBuf::from).collect();
+    }
     if let Some(s) = wanted("all-namespaces", "all_namespaces") {
         args.policy.all_namespaces = s.bool()?;
     }
@@ -388,7 +391,7 @@ mod tests {
     fn conftest_toml_fills_in_the_flags_the_command_line_left_out() {
         let dir = folder_with(
             "conftest.toml",
-            "Policy = \"test\"\nnamespace = [\"a\", \"b\"]\ncombine = true\nall-namespaces = \"true\"\ndata = \"x,y\"\nno-color = true\n",
+            "Policy = \"test\"\nnamespace = [\"a\", \"b\"]\ncombine = true\nall-namespaces = \"true\"\ndata = \"x,y\"\nno-color = true\nproto-file-dirs = [\"protos\"]\n",
         );
         let (args, file) = applied(dir.path(), &["m.yaml"], &[]).unwrap();
         assert_eq!(file, Some(dir.path().join("conftest.toml")));
@@ -400,6 +403,7 @@ mod tests {
             [PathBuf::from("x"), PathBuf::from("y")]
         );
         // the command line wins, then the environment, then the file
+        assert_eq!(args.proto_file_dirs, [PathBuf::from("protos")]);
         let (args, _) = applied(
             dir.path(),
             &["--policy", "p", "m.yaml"],
