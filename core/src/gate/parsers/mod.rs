@@ -152,10 +152,10 @@ impl Parser {
     /// The parser conftest picks for a file by its name (`parser.NewFromPath`), when sealgate has
     /// it; `None` for names conftest reads with a parser sealgate lacks or with none at all.
     ///
-    /// The rules go in conftest's order, as the first that matches wins: Dockerfiles (which
-    /// sealgate cannot read), YAML, HCL, ignore files (neither), then dotenv by name (`.env`,
-    /// `.env.*`, `*.env`), `nginx.conf`, textproto by extension (`.textproto`, `.textpb`), and
-    /// otherwise the extension names the parser.
+    /// The rules go in conftest's order, as the first that matches wins: Dockerfiles by name,
+    /// YAML, HCL, ignore files, then dotenv by name (`.env`, `.env.*`, `*.env`), `nginx.conf`,
+    /// Jenkinsfiles (groovy, which sealgate lacks: `None`), textproto by extension (`.textproto`,
+    /// `.textpb`), `CODEOWNERS`, and otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.
@@ -173,6 +173,8 @@ impl Parser {
                 Some(Parser::Dotenv)
             }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
+            // conftest reads Jenkinsfiles with its groovy parser, which sealgate lacks
+            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => None,
             "textproto" | "textpb" => Some(Parser::Textproto),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
@@ -269,6 +271,10 @@ mod tests {
             ("OLD.HCL1", Some(Parser::Hcl1)),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
+            ("Jenkinsfile", None),
+            ("jenkinsfile.toml", None),
+            ("Jenkinsfile.yaml", Some(Parser::Yaml)),
+            ("Jenkinsfile.tf", Some(Parser::Hcl2)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
         }
@@ -295,6 +301,10 @@ mod tests {
             ("application.conf", None),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
+            ("Jenkinsfile", None),
+            ("jenkinsfile.toml", None),
+            ("Jenkinsfile.yaml", Some(Parser::Yaml)),
+            ("Jenkinsfile.tf", Some(Parser::Hcl2)),
             ("env", None),
             ("bom.CycloneDX", Some(Parser::Cyclonedx)),
             ("bom.cdx.json", Some(Parser::Json)),
