@@ -407,13 +407,14 @@ fn fuzz_policy_loading() {
     });
 }
 
-/// conftest's config-file parsers (toml, ini, properties, dotenv) on mutants of the corner cases
+/// conftest's config-file parsers (toml, ini, properties, dotenv, jsonc) on mutants of the corner cases
 /// their peer test runs through conftest: every input parses or is refused, none panics.
 #[test]
 fn fuzz_config_parsers() {
     use crate::peer_conftest_config_formats::{
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
+    use crate::peer_conftest_jsonc::JSONC_CORNERS;
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("config_parsers");
     for corner in [
@@ -421,6 +422,7 @@ fn fuzz_config_parsers() {
         INI_CORNERS,
         PROPERTIES_CORNERS,
         DOTENV_CORNERS,
+        JSONC_CORNERS,
     ]
     .concat()
     {
@@ -459,6 +461,11 @@ fn fuzz_config_parsers() {
         "\u{feff}",
         "\t",
         "\u{a0}",
+        "//",
+        "/*",
+        "*/",
+        "\\ud800",
+        "1e400",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -467,6 +474,7 @@ fn fuzz_config_parsers() {
             Parser::Ini,
             Parser::Properties,
             Parser::Dotenv,
+            Parser::Jsonc,
         ] {
             let _ = parser.parse(&text);
         }

@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files) read into the JSON that `conftest parse`
-//! gives for them, so that policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files, JSON with comments) read into the JSON that
+//! `conftest parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -18,10 +18,12 @@ mod dockerfile_line;
 mod dockerfile_shell;
 mod dotenv;
 mod edn;
+mod go_json;
 mod go_unicode;
 mod hcl2;
 mod ignore;
 mod ini;
+mod jsonc;
 mod nginx;
 mod nginx_directives;
 mod properties;
@@ -61,6 +63,8 @@ pub enum Parser {
     Ini,
     Properties,
     Dotenv,
+    /// Not in conftest's list of parsers, yet picked for `.jsonc` and by `--parser jsonc`.
+    Jsonc,
 }
 
 impl Parser {
@@ -97,13 +101,16 @@ impl Parser {
             Parser::Ini => "ini",
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
+            Parser::Jsonc => "jsonc",
         }
     }
 
-    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows).
+    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows, and
+    /// `jsonc`, which conftest's `New` knows but its list leaves out).
     pub fn from_name(name: &str) -> Option<Parser> {
         match name {
             "yml" => Some(Parser::Yaml),
+            "jsonc" => Some(Parser::Jsonc),
             _ => Parser::ALL.iter().copied().find(|p| p.name() == name),
         }
     }
@@ -171,6 +178,7 @@ impl Parser {
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
+            Parser::Jsonc => jsonc::parse(text),
         }
     }
 
@@ -241,6 +249,8 @@ mod tests {
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
             ("env", None),
+            ("tsconfig.jsonc", Some(Parser::Jsonc)),
+            ("a.JSONC", Some(Parser::Jsonc)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
@@ -264,6 +274,9 @@ mod tests {
             (Parser::Dotenv, "K=PLANTED-7f3a\nPLANTED-7f3a\n"),
             (Parser::Dotenv, "K=\"PLANTED-7f3a\n"),
             (Parser::Dotenv, "export PLANTED-7f3a\n"),
+            (Parser::Jsonc, "{\"k\": PLANTED-7f3a}"),
+            (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\n"),
+            (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\", }"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
