@@ -68,6 +68,7 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p edn/policy edn/sample_config.edn",
     "conftest-examples/.: -p xml/policy xml/pom.xml",
     "conftest-examples/.: -p codeowners/policy codeowners/CODEOWNERS",
+    "conftest-examples/.: -p jsonnet/policy jsonnet/arith.jsonnet",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

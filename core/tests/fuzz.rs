@@ -407,14 +407,16 @@ fn fuzz_policy_loading() {
     });
 }
 
-/// conftest's config-file parsers (toml, ini, properties, dotenv, jsonc) on mutants of the corner cases
-/// their peer test runs through conftest: every input parses or is refused, none panics.
+/// conftest's config-file parsers (toml, ini, properties, dotenv, jsonc, jsonnet) on mutants of
+/// the corner cases their peer tests run through conftest: every input parses or is refused,
+/// none panics.
 #[test]
 fn fuzz_config_parsers() {
     use crate::peer_conftest_config_formats::{
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
     use crate::peer_conftest_jsonc::JSONC_CORNERS;
+    use crate::peer_conftest_jsonnet::JSONNET_SEEDS;
     use sealgate_core::gate::parsers::Parser;
     let mut campaign = Campaign::new("config_parsers");
     for corner in [
@@ -423,6 +425,7 @@ fn fuzz_config_parsers() {
         PROPERTIES_CORNERS,
         DOTENV_CORNERS,
         JSONC_CORNERS,
+        JSONNET_SEEDS,
     ]
     .concat()
     {
@@ -466,6 +469,14 @@ fn fuzz_config_parsers() {
         "*/",
         "\\ud800",
         "1e400",
+        "local ",
+        "function(x) ",
+        "std.",
+        "|||\n",
+        "self",
+        "$",
+        "+:",
+        "::",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -475,6 +486,7 @@ fn fuzz_config_parsers() {
             Parser::Properties,
             Parser::Dotenv,
             Parser::Jsonc,
+            Parser::Jsonnet,
         ] {
             let _ = parser.parse(&text);
         }

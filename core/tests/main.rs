@@ -27,6 +27,7 @@ mod no_secret_in_debug;
 mod peer_conftest_config_formats;
 mod peer_conftest_dockerfile;
 mod peer_conftest_jsonc;
+mod peer_conftest_jsonnet;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
 mod peer_escrow_age_cli;

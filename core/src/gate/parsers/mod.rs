@@ -24,6 +24,9 @@ mod hcl2;
 mod ignore;
 mod ini;
 mod jsonc;
+mod jsonnet;
+mod jsonnet_errors;
+mod jsonnet_nesting;
 mod nginx;
 mod nginx_directives;
 mod properties;
@@ -65,6 +68,7 @@ pub enum Parser {
     Dotenv,
     /// Not in conftest's list of parsers, yet picked for `.jsonc` and by `--parser jsonc`.
     Jsonc,
+    Jsonnet,
 }
 
 impl Parser {
@@ -78,6 +82,7 @@ impl Parser {
         Parser::Ignore,
         Parser::Ini,
         Parser::Json,
+        Parser::Jsonnet,
         Parser::Nginx,
         Parser::Properties,
         Parser::Toml,
@@ -102,6 +107,7 @@ impl Parser {
             Parser::Properties => "properties",
             Parser::Dotenv => "dotenv",
             Parser::Jsonc => "jsonc",
+            Parser::Jsonnet => "jsonnet",
         }
     }
 
@@ -156,7 +162,7 @@ impl Parser {
     }
 
     /// [`Parser::parse`] for a file read in `context` (its folder, the loaded protobuf types).
-    pub fn parse_in(self, text: &str, _context: &Context) -> anyhow::Result<Value> {
+    pub fn parse_in(self, text: &str, context: &Context) -> anyhow::Result<Value> {
         match self {
             Parser::Yaml | Parser::Json => {
                 let docs =
@@ -179,6 +185,7 @@ impl Parser {
             Parser::Properties => properties::parse(text),
             Parser::Dotenv => dotenv::parse(text),
             Parser::Jsonc => jsonc::parse(text),
+            Parser::Jsonnet => jsonnet::parse(text, context),
         }
     }
 
@@ -251,6 +258,8 @@ mod tests {
             ("env", None),
             ("tsconfig.jsonc", Some(Parser::Jsonc)),
             ("a.JSONC", Some(Parser::Jsonc)),
+            ("arith.jsonnet", Some(Parser::Jsonnet)),
+            ("lib.libsonnet", None),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
