@@ -1,6 +1,7 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
-//! nginx, TOML, INI, Java properties, dotenv files, JSON with comments) read into the JSON that
-//! `conftest parse` gives for them, so that policies written for conftest see the same `input`.
+//! nginx, TOML, INI, Java properties, dotenv files, JSON with comments, Jsonnet programs) read
+//! into the JSON that `conftest parse` gives for them, so that policies written for conftest see
+//! the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
