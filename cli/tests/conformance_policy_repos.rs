@@ -86,6 +86,7 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p spdx/policy --parser spdx - < spdx/sbom.spdx",
     "conftest-examples/.: --proto-file-dirs=textproto/protos -p textproto/policy textproto/",
     "conftest-examples/.: -p textproto/policy textproto/",
+    "conftest-examples/.: -p jsonnet/policy jsonnet/arith.jsonnet",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

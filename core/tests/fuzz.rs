@@ -407,15 +407,17 @@ fn fuzz_policy_loading() {
     });
 }
 
-/// conftest's config-file parsers (toml, ini, properties, dotenv, vcl, hocon) on mutants of the
-/// corner cases their peer tests run through conftest: every input parses or is refused, none
-/// panics.
+/// conftest's config-file parsers (toml, ini, properties, dotenv, vcl, hocon, textproto, jsonc,
+/// jsonnet) on mutants of the corner cases their peer tests run through conftest: every input
+/// parses or is refused, none panics.
 #[test]
 fn fuzz_config_parsers() {
     use crate::peer_conftest_config_formats::{
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
     use crate::peer_conftest_hocon::HOCON_CORNERS;
+    use crate::peer_conftest_jsonc::JSONC_CORNERS;
+    use crate::peer_conftest_jsonnet::JSONNET_SEEDS;
     use crate::peer_conftest_textproto::CORNERS as TEXTPROTO_CORNERS;
     use crate::peer_conftest_vcl::VCL_CORNERS;
     use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
@@ -438,6 +440,8 @@ fn fuzz_config_parsers() {
         DOTENV_CORNERS,
         VCL_CORNERS,
         HOCON_CORNERS,
+        JSONC_CORNERS,
+        JSONNET_SEEDS,
     ]
     .concat()
     .into_iter()
@@ -501,6 +505,15 @@ fn fuzz_config_parsers() {
         "nan",
         "-inf",
         "0x7fffffff",
+        "\\ud800",
+        "1e400",
+        "local ",
+        "function(x) ",
+        "std.",
+        "|||\n",
+        "self",
+        "+:",
+        "::",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -511,6 +524,8 @@ fn fuzz_config_parsers() {
             Parser::Dotenv,
             Parser::Vcl,
             Parser::Hocon,
+            Parser::Jsonc,
+            Parser::Jsonnet,
         ] {
             let _ = parser.parse(&text);
         }

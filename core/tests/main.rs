@@ -29,6 +29,8 @@ mod peer_conftest_cyclonedx;
 mod peer_conftest_dockerfile;
 mod peer_conftest_hcl1;
 mod peer_conftest_hocon;
+mod peer_conftest_jsonc;
+mod peer_conftest_jsonnet;
 mod peer_conftest_markup_formats;
 mod peer_conftest_parsers;
 mod peer_conftest_spdx;

@@ -1,7 +1,7 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format) read into the JSON that `conftest parse` gives for them, so that policies
-//! written for conftest see the same `input`.
+//! protobuf text format, JSON with comments, Jsonnet programs) read into the JSON that `conftest
+//! parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -20,12 +20,17 @@ mod dockerfile_line;
 mod dockerfile_shell;
 mod dotenv;
 mod edn;
+mod go_json;
 mod go_unicode;
 mod hcl1;
 mod hcl2;
 mod hocon;
 mod ignore;
 mod ini;
+mod jsonc;
+mod jsonnet;
+mod jsonnet_errors;
+mod jsonnet_nesting;
 mod nginx;
 mod nginx_directives;
 mod properties;
@@ -90,6 +95,9 @@ pub enum Parser {
     Cyclonedx,
     Spdx,
     Textproto,
+    /// Not in conftest's list of parsers, yet picked for `.jsonc` and by `--parser jsonc`.
+    Jsonc,
+    Jsonnet,
 }
 
 impl Parser {
@@ -106,6 +114,7 @@ impl Parser {
         Parser::Ignore,
         Parser::Ini,
         Parser::Json,
+        Parser::Jsonnet,
         Parser::Nginx,
         Parser::Properties,
         Parser::Spdx,
@@ -138,13 +147,17 @@ impl Parser {
             Parser::Cyclonedx => "cyclonedx",
             Parser::Spdx => "spdx",
             Parser::Textproto => "textproto",
+            Parser::Jsonc => "jsonc",
+            Parser::Jsonnet => "jsonnet",
         }
     }
 
-    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows).
+    /// The parser conftest calls `name` (`yml` too, as conftest's extension rule allows, and
+    /// `jsonc`, which conftest's `New` knows but its list leaves out).
     pub fn from_name(name: &str) -> Option<Parser> {
         match name {
             "yml" => Some(Parser::Yaml),
+            "jsonc" => Some(Parser::Jsonc),
             _ => Parser::ALL.iter().copied().find(|p| p.name() == name),
         }
     }
@@ -222,6 +235,8 @@ impl Parser {
             Parser::Cyclonedx => cyclonedx::parse(text),
             Parser::Spdx => spdx::parse(text),
             Parser::Textproto => textproto::parse(text, &context.proto_types),
+            Parser::Jsonc => jsonc::parse(text),
+            Parser::Jsonnet => jsonnet::parse(text, context),
         }
     }
 
@@ -314,6 +329,10 @@ mod tests {
             ("A.TEXTPB", Some(Parser::Textproto)),
             ("a.txtpb", None),
             (".env.textproto", Some(Parser::Dotenv)),
+            ("tsconfig.jsonc", Some(Parser::Jsonc)),
+            ("a.JSONC", Some(Parser::Jsonc)),
+            ("arith.jsonnet", Some(Parser::Jsonnet)),
+            ("lib.libsonnet", None),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), want, "{name}");
         }
@@ -348,6 +367,9 @@ mod tests {
             (Parser::Hcl1, "k = \"\\400PLANTED-7f3a\"\n"),
             (Parser::Hcl1, "k { x = 1 }\nk = \"PLANTED-7f3a\"\n"),
             (Parser::Hcl1, "{\"k\": \"\\/PLANTED-7f3a\"}"),
+            (Parser::Jsonc, "{\"k\": PLANTED-7f3a}"),
+            (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\n"),
+            (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\", }"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
