@@ -1,11 +1,11 @@
-//! What the tests that hold sealgate's input parsers against `conftest parse` share
-//! (`peer_conftest_parsers`, `peer_conftest_dockerfile`, `peer_conftest_config_formats`,
-//! `peer_conftest_markup_formats`): corpus files from Go modules, the real conftest's answer per
-//! file, numbers normalized, and the verdict on one file.
+//! What the tests that hold sealgate's input parsers against `conftest parse` share (the
+//! `peer_conftest_*` tests): corpus files from Go modules, the real conftest's answer per file,
+//! numbers normalized, the verdict on one file, and the tally of a set of files.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sealgate_core::gate::parsers::Parser;
 use serde_json::{Value, json};
 
 /// The module's folder in the module cache, downloaded if needed.
@@ -176,6 +176,49 @@ fn first_difference(t: &Value, o: &Value, at: &str) -> Option<String> {
         _ if t == o => None,
         _ => Some(format!("{at}: {t} vs {o}")),
     }
+}
+
+/// How a set of files compared with conftest: agreeing (among them, refused by both), differing
+/// as a listed difference says (`known`), and every other difference.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub(crate) agree: usize,
+    pub(crate) refused: usize,
+    pub(crate) known: usize,
+    pub(crate) differ: Vec<String>,
+}
+
+/// `files` (read as `texts`) through `conftest parse --parser NAME` and sealgate's `parser`, both
+/// through `normalize`. A difference in a file `known(path)` excuses is counted apart; with
+/// `show_input`, every other difference shows its input (for corner cases written inline).
+pub(crate) fn compare_files(
+    conftest: &Path,
+    parser: Parser,
+    files: &[PathBuf],
+    texts: &[String],
+    normalize: fn(Value) -> Value,
+    known: &dyn Fn(&str) -> bool,
+    show_input: bool,
+) -> Outcome {
+    let theirs = conftest_parse(conftest, parser.name(), files, normalize);
+    let mut out = Outcome::default();
+    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
+        let ours = parser.parse(text).map(normalize).map_err(|e| e.to_string());
+        let shown = f.display().to_string();
+        match verdict(t, &ours) {
+            Verdict::Same => out.agree += 1,
+            Verdict::BothRefuse => {
+                out.agree += 1;
+                out.refused += 1;
+            }
+            Verdict::Differ(_) if known(&shown) => out.known += 1,
+            Verdict::Differ(why) if show_input => out
+                .differ
+                .push(format!("{shown}: {why}\n  input: {text:?}")),
+            Verdict::Differ(why) => out.differ.push(format!("{shown}: {why}")),
+        }
+    }
+    out
 }
 
 /// Fails with every difference listed (`what`: files, corner cases) when there is one.

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, exact_numbers, go_present, module_dir, verdict,
+    Outcome, Verdict, assert_none_differ, conftest_parse, exact_numbers, go_present, module_dir,
+    verdict,
 };
 
 const TEST: &str = "peer_conftest_config_formats";
@@ -256,13 +257,6 @@ pub(crate) const DOTENV_CORNERS: &[&str] = &[
     "A=\"x\\\\\"\nB=2\n",
 ];
 
-struct Outcome {
-    agree: usize,
-    refused: usize,
-    known: usize,
-    differ: Vec<String>,
-}
-
 /// Compares `files` (read as `texts`); a difference that `known` excuses (by path suffix, when
 /// only sealgate refuses) or [`KNOWN_DIFFERENCES`] lists is counted apart.
 fn compare_texts(
@@ -273,12 +267,7 @@ fn compare_texts(
     known: &[String],
 ) -> Outcome {
     let theirs = conftest_parse(conftest, parser.name(), files, exact_numbers);
-    let mut out = Outcome {
-        agree: 0,
-        refused: 0,
-        known: 0,
-        differ: Vec::new(),
-    };
+    let mut out = Outcome::default();
     for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
         let ours = parser
             .parse(text)

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    Outcome, assert_none_differ, compare_files, go_present, module_files, numbers_as_f64,
 };
 
 const TEST: &str = "peer_conftest_cyclonedx";
@@ -60,40 +60,19 @@ fn named_cyclonedx(p: &Path) -> bool {
         && !s.ends_with("makefile")
 }
 
-struct Outcome {
-    agree: usize,
-    refused: usize,
-    known: usize,
-    differ: Vec<String>,
-}
-
+/// How many of `files` (read as `texts`) agree, and the differences ([`KNOWN_DIFFERENCES`] counted
+/// apart).
 fn compare(conftest: &Path, files: &[PathBuf], texts: &[String]) -> Outcome {
-    let theirs = conftest_parse(conftest, "cyclonedx", files, numbers_as_f64);
-    let mut out = Outcome {
-        agree: 0,
-        refused: 0,
-        known: 0,
-        differ: Vec::new(),
-    };
-    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
-        let ours = Parser::Cyclonedx
-            .parse(text)
-            .map(numbers_as_f64)
-            .map_err(|e| e.to_string());
-        let shown = f.display().to_string();
-        match verdict(t, &ours) {
-            Verdict::Same => out.agree += 1,
-            Verdict::BothRefuse => {
-                out.agree += 1;
-                out.refused += 1;
-            }
-            Verdict::Differ(_) if KNOWN_DIFFERENCES.iter().any(|(k, _)| shown.ends_with(k)) => {
-                out.known += 1
-            }
-            Verdict::Differ(why) => out.differ.push(format!("{shown}: {why}")),
-        }
-    }
-    out
+    let known = |shown: &str| KNOWN_DIFFERENCES.iter().any(|(k, _)| shown.ends_with(k));
+    compare_files(
+        conftest,
+        Parser::Cyclonedx,
+        files,
+        texts,
+        numbers_as_f64,
+        &known,
+        false,
+    )
 }
 
 #[test]

@@ -20,7 +20,8 @@ use sealgate_core::gate::parsers::Parser;
 use serde_json::Value;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    Outcome, Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64,
+    verdict,
 };
 
 const TEST: &str = "peer_conftest_hocon";
@@ -151,6 +152,34 @@ pub(crate) const HOCON_CORNERS: &[&str] = &[
     "a { d = a\\b }\n",
 ];
 
+/// How many of `files` (read as `texts`) agree, and the differences (with the input when
+/// `show_input`); where both refuse, go-akka's place of failure must be sealgate's too.
+fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
+    let theirs = conftest_parse(conftest, "hocon", files, numbers_as_f64);
+    let mut out = Outcome::default();
+    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
+        let ours = Parser::Hocon
+            .parse(text)
+            .map(numbers_as_f64)
+            .map_err(|e| e.to_string());
+        match verdict(t, &ours) {
+            Verdict::Same => out.agree += 1,
+            Verdict::BothRefuse => match misplaced(t, &ours, text) {
+                None => {
+                    out.agree += 1;
+                    out.refused += 1;
+                }
+                Some(why) => out.differ.push(format!("{}: {why}", f.display())),
+            },
+            Verdict::Differ(why) if show_input => out
+                .differ
+                .push(format!("{}: {why}\n  input: {text:?}", f.display())),
+            Verdict::Differ(why) => out.differ.push(format!("{}: {why}", f.display())),
+        }
+    }
+    out
+}
+
 #[test]
 fn peer_conftest_hocon_matches_conftest_parse() {
     let Some(conftest) = sealgate_tests::peer_tool(TEST, "conftest").unwrap() else {
@@ -268,38 +297,6 @@ fn include_cases(dir: &Path) -> Vec<String> {
     ]
 }
 
-/// How many of `files` (read as `texts`) agree, and the differences (with the input when
-/// `show_input`).
-fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
-    let theirs = conftest_parse(conftest, "hocon", files, numbers_as_f64);
-    let mut out = Outcome {
-        agree: 0,
-        refused: 0,
-        differ: Vec::new(),
-    };
-    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
-        let ours = Parser::Hocon
-            .parse(text)
-            .map(numbers_as_f64)
-            .map_err(|e| e.to_string());
-        match verdict(t, &ours) {
-            Verdict::Same => out.agree += 1,
-            Verdict::BothRefuse => match misplaced(t, &ours, text) {
-                None => {
-                    out.agree += 1;
-                    out.refused += 1;
-                }
-                Some(why) => out.differ.push(format!("{}: {why}", f.display())),
-            },
-            Verdict::Differ(why) if show_input => out
-                .differ
-                .push(format!("{}: {why}\n  input: {text:?}", f.display())),
-            Verdict::Differ(why) => out.differ.push(format!("{}: {why}", f.display())),
-        }
-    }
-    out
-}
-
 /// When go-akka panics at an offset (`unknown token, offset: N`), whether sealgate's refusal
 /// names the same place (line and column in bytes); the reason if not.
 fn misplaced(
@@ -327,10 +324,4 @@ fn misplaced(
         + 1;
     let place = format!("line {line}, column {column}:");
     (!o.contains(&place)).then(|| format!("go-akka stops at {place} sealgate: {o}"))
-}
-
-struct Outcome {
-    agree: usize,
-    refused: usize,
-    differ: Vec<String>,
 }

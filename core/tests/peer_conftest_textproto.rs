@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse_in, go_present, module_dir, numbers_as_f64, verdict,
+    Outcome, Verdict, assert_none_differ, conftest_parse_in, go_present, module_dir,
+    numbers_as_f64, verdict,
 };
 
 const TEST: &str = "peer_conftest_textproto";
@@ -303,14 +304,6 @@ const LOADS: &[(&str, &str, &[&str])] = &[
         &["."],
     ),
 ];
-
-#[derive(Default)]
-struct Outcome {
-    agree: usize,
-    refused: usize,
-    known: usize,
-    differ: Vec<String>,
-}
 
 /// Runs both tools from `cwd` with `dirs` on `files` (read as `texts`).
 fn compare(

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    Outcome, assert_none_differ, compare_files, go_present, module_files, numbers_as_f64,
 };
 
 const TEST: &str = "peer_conftest_vcl";
@@ -73,6 +73,20 @@ pub(crate) const VCL_CORNERS: &[&str] = &[
     "\"k\": \"v\",\n\"n\": 2,\n",
     "backend b { .a = 1; }\nbackend = 2;\n",
 ];
+
+/// How many of `files` (read as `texts`) agree, and the differences (with the input when
+/// `show_input`).
+fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
+    compare_files(
+        conftest,
+        Parser::Vcl,
+        files,
+        texts,
+        numbers_as_f64,
+        &|_| false,
+        show_input,
+    )
+}
 
 #[test]
 fn peer_conftest_vcl_matches_conftest_parse() {
@@ -137,39 +151,4 @@ fn peer_conftest_vcl_corner_cases_match_conftest_parse() {
     // Both sides refusing most cases would prove little: most must parse.
     assert!(o.refused * 2 < files.len(), "{} refused", o.refused);
     assert_none_differ("corner cases", &o.differ);
-}
-
-/// How many of `files` (read as `texts`) agree, and the differences (with the input when
-/// `show_input`).
-fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
-    let theirs = conftest_parse(conftest, "vcl", files, numbers_as_f64);
-    let mut out = Outcome {
-        agree: 0,
-        refused: 0,
-        differ: Vec::new(),
-    };
-    for ((f, t), text) in files.iter().zip(&theirs).zip(texts) {
-        let ours = Parser::Vcl
-            .parse(text)
-            .map(numbers_as_f64)
-            .map_err(|e| e.to_string());
-        match verdict(t, &ours) {
-            Verdict::Same => out.agree += 1,
-            Verdict::BothRefuse => {
-                out.agree += 1;
-                out.refused += 1;
-            }
-            Verdict::Differ(why) if show_input => out
-                .differ
-                .push(format!("{}: {why}\n  input: {text:?}", f.display())),
-            Verdict::Differ(why) => out.differ.push(format!("{}: {why}", f.display())),
-        }
-    }
-    out
-}
-
-struct Outcome {
-    agree: usize,
-    refused: usize,
-    differ: Vec<String>,
 }
