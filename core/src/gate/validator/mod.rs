@@ -142,7 +142,6 @@ impl Validator {
                         documents,
                     }),
                     Err(message) => {
-                        let subject = Subject::file(&file, 1);
                         // the parsers' messages start with their name (for parse_config's
                         // errors); said once here
                         let name = parser.name();
@@ -150,6 +149,7 @@ impl Validator {
                             .strip_prefix(name)
                             .and_then(|m| m.strip_prefix(": "))
                             .unwrap_or(&message);
+                        let subject = Subject::file(&file, leading_line(message).unwrap_or(1));
                         let finding = Finding::new(
                             Severity::Error,
                             check::PARSE,
@@ -392,6 +392,14 @@ fn policy_finding(pf: &PolicyFinding, subject: &Subject) -> Finding {
 fn same_file(named: &str, subject: &str) -> bool {
     let clean = |s: &str| std::path::absolute(s).unwrap_or_else(|_| s.into());
     clean(named) == clean(subject)
+}
+
+/// The line a parser's refusal starts with (`line 12, column 3: …`, `line 12: …`), for the
+/// finding's place; a refusal about an imported file or the whole file names none.
+fn leading_line(message: &str) -> Option<usize> {
+    let rest = message.strip_prefix("line ")?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    rest[..digits].parse().ok().filter(|&n| n > 0)
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ fn configuration_files_are_judged_by_policies_only() {
                 "ok.tf",
                 "resource \"aws_s3_bucket\" \"x\" {\n  acl = \"private\"\n}\n",
             ),
-            tf("bad.tf", "resource \"a\" {\n"),
+            tf("bad.tf", "# broken\nresource \"a\" {\n  acl = = 1\n}\n"),
             Input::Read(Source::from_text(
                 "cm.yaml",
                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
@@ -170,7 +170,8 @@ fn configuration_files_are_judged_by_policies_only() {
     assert_eq!(
         at,
         [
-            ("bad.tf", 1, Status::Error, vec![check::PARSE]),
+            // a parser's refusal is placed at the line it names
+            ("bad.tf", 3, Status::Error, vec![check::PARSE]),
             ("cm.yaml", 1, Status::Valid, vec![]),
             ("main.tf", 1, Status::Invalid, vec!["main.deny"]),
             ("ok.tf", 1, Status::Valid, vec![]),
@@ -244,4 +245,17 @@ fn unreadable_yaml_is_a_finding_and_the_rest_is_still_checked() {
     let statuses: Vec<Status> = report.resources.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [Status::Error, Status::Valid]);
     assert_eq!(report.resources[0].findings[0].check, check::PARSE);
+}
+
+#[test]
+fn a_refusal_is_placed_at_the_line_it_starts_with() {
+    use super::leading_line;
+    assert_eq!(leading_line("line 12, column 3: unexpected `=`"), Some(12));
+    assert_eq!(leading_line("line 7: empty key"), Some(7));
+    assert_eq!(
+        leading_line("lib.libsonnet: line 3, column 1: syntax error"),
+        None
+    );
+    assert_eq!(leading_line("line 0: nothing"), None);
+    assert_eq!(leading_line("lines of text"), None);
 }
