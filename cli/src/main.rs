@@ -24,6 +24,7 @@ mod sealed_file;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+use sealgate_core::gate::parsers::jsonnet_child;
 
 use crate::cli::{Cli, Command};
 use crate::cmd::{
@@ -32,6 +33,10 @@ use crate::cmd::{
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `validate` runs each Jsonnet input in a bounded child: this binary with `__jsonnet [DIR]`
+    if args.get(1).is_some_and(|a| a == jsonnet_child::ARG) {
+        return serve_jsonnet_child(args.get(2).map(std::path::Path::new));
+    }
     if let Some((program, rest)) = args.split_first()
         && cmd::kubeseal::invoked_as_kubeseal(program)
     {
@@ -60,4 +65,18 @@ fn main() -> ExitCode {
         Command::Drift(args) => drift::run(args),
     };
     error::finish(result)
+}
+
+/// The Jsonnet child's side: the program on stdin, the JSON on stdout, a refusal on stderr (exit 2).
+fn serve_jsonnet_child(dir: Option<&std::path::Path>) -> ExitCode {
+    match jsonnet_child::serve(&mut std::io::stdin().lock(), dir) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(refusal) => {
+            eprintln!("{refusal}");
+            ExitCode::from(2)
+        }
+    }
 }

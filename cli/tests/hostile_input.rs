@@ -338,6 +338,46 @@ fn recursive_rego_functions_are_refused_at_load() {
     assert!(run.stderr.contains("recursive"), "{}", run.stderr);
 }
 
+/// A Jsonnet program that doubles a string until memory runs out ends its own child process
+/// (bounded in memory), not the run: that file gets one refusal, the others are judged.
+#[test]
+fn jsonnet_memory_bombs_end_in_their_child_not_the_run() {
+    let dir = scratch();
+    policy_dir(
+        dir.path(),
+        "package main\n\ndeny contains \"big\" if { input.n > 1 }\n",
+    );
+    write(
+        dir.path(),
+        "bomb.jsonnet",
+        "local f(s, n) = if n == 0 then std.length(s) else f(s + s, n - 1);\n{ n: f('x', 40) }\n",
+    );
+    write(dir.path(), "ok.jsonnet", "{ n: 2 }\n");
+    let run = sealgate(
+        dir.path(),
+        &[
+            "validate",
+            "--policy",
+            "policy",
+            "bomb.jsonnet",
+            "ok.jsonnet",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "bomb.jsonnet:1 error [parse] invalid jsonnet file: the evaluation ran out of memory"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("ok.jsonnet:1 error [main.deny] big"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// regorus evaluates a chain of rules by recursion: 500 chained rules aborted a debug build on
 /// its 2 MiB worker stack. Past 1,000 the policy is refused at load; just under, it evaluates.
 #[test]

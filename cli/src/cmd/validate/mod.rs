@@ -42,7 +42,7 @@ struct Gathered {
 fn gather_inputs(
     args: &ValidateArgs,
     ignore: &[Regex],
-    proto_types: &ProtoTypes,
+    context: &Context,
 ) -> Result<Gathered, CliError> {
     let max = args.limits.budget();
     // Tools first: a missing one stops the run before any reading.
@@ -82,7 +82,7 @@ fn gather_inputs(
                 Some(parser) => Input::Config {
                     source,
                     parser,
-                    context: Context::default().with_proto_types(proto_types.clone()),
+                    context: context.clone(),
                 },
                 None => Input::Read(source),
             });
@@ -99,13 +99,13 @@ fn gather_inputs(
             .map_err(|e| CliError::read(raw, e.source))?;
             for file in found.into_iter().filter(|f| !is_ignored(f, ignore)) {
                 match config_parser(&file, args.parser) {
-                    Some(parser) => inputs.push(read_config(&file, parser, proto_types, max)?),
+                    Some(parser) => inputs.push(read_config(&file, parser, context, max)?),
                     None => files.push(file),
                 }
             }
             overlay_roots.push(layout::normalize(&path));
         } else if let Some(parser) = config_parser(&path, args.parser) {
-            inputs.push(read_config(&path, parser, proto_types, max)?);
+            inputs.push(read_config(&path, parser, context, max)?);
         } else {
             if layout::is_kustomization_file(&path) {
                 // `kustomization.yaml` alone has the empty parent: the working folder.
@@ -200,14 +200,17 @@ fn config_parser(path: &Path, forced: Option<Parser>) -> Option<Parser> {
 fn read_config(
     path: &Path,
     parser: Parser,
-    proto_types: &ProtoTypes,
+    context: &Context,
     max: Budget,
 ) -> Result<Input, CliError> {
     let source = Source::read_path(path, max).map_err(manifest_error)?;
     Ok(Input::Config {
         source,
         parser,
-        context: Context::of_file(path).with_proto_types(proto_types.clone()),
+        context: Context {
+            dir: Context::of_file(path).dir,
+            ..context.clone()
+        },
     })
 }
 
@@ -241,8 +244,14 @@ struct Request {
     ignore: Vec<Regex>,
     /// `-j`; one worker per core when not given.
     jobs: Option<usize>,
-    /// `--proto-file-dirs`, loaded.
-    proto_types: ProtoTypes,
+    /// How configuration files are read: `--proto-file-dirs` loaded, Jsonnet in a bounded child.
+    context: Context,
+}
+
+/// This very binary, which evaluates Jsonnet inputs in bounded child processes of its own.
+fn jsonnet_child() -> Result<PathBuf, CliError> {
+    std::env::current_exe()
+        .map_err(|e| CliError::read("the sealgate binary (to run Jsonnet apart)", e))
 }
 
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
@@ -287,7 +296,9 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         policies,
         ignore,
         jobs: args.jobs,
-        proto_types,
+        context: Context::default()
+            .with_proto_types(proto_types)
+            .with_jsonnet_child(jsonnet_child()?),
     })
 }
 
@@ -308,7 +319,7 @@ pub fn run(mut args: ValidateArgs, given: &ArgMatches) -> Result<Outcome, CliErr
         skipped,
         renders,
         files,
-    } = gather_inputs(&args, &req.ignore, &req.proto_types)?;
+    } = gather_inputs(&args, &req.ignore, &req.context)?;
     let mut report = validator.validate(inputs).map_err(|e| validate_error(&e))?;
     let sources = renders.trace(&mut report);
     if let Some(check) = &cluster_check {

@@ -142,6 +142,9 @@ struct Loader<'p> {
 /// Parses `text` as conftest's jsonnet parser does, its imports read from `context`'s folder, on
 /// a thread of its own with room for [`MAX_NESTING`] levels.
 pub(super) fn parse(text: &str, context: &Context) -> anyhow::Result<Value> {
+    if let Some(program) = &context.jsonnet_child {
+        return super::jsonnet_child::evaluate(program, text, context.dir.as_deref());
+    }
     let (text, context) = (text.to_string(), context.clone());
     std::thread::Builder::new()
         .name("jsonnet".to_string())

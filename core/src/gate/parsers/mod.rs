@@ -29,6 +29,7 @@ mod ignore;
 mod ini;
 mod jsonc;
 mod jsonnet;
+pub mod jsonnet_child;
 mod jsonnet_errors;
 mod jsonnet_nesting;
 mod nginx;
@@ -53,6 +54,10 @@ pub struct Context {
     /// The protobuf message types textproto files may name (`--proto-file-dirs`, loaded once per
     /// run; without it, the well-known types).
     pub proto_types: ProtoTypes,
+    /// The program that evaluates Jsonnet in a child process of its own, bounded in memory and
+    /// CPU time (`PROGRAM __jsonnet [DIR]`: the sealgate binary); none: in this process, where a
+    /// program that doubles a string until memory runs out would end the whole run.
+    pub jsonnet_child: Option<PathBuf>,
 }
 
 impl Context {
@@ -60,7 +65,15 @@ impl Context {
     pub fn of_file(path: &Path) -> Context {
         Context {
             dir: path.parent().map(Path::to_path_buf),
-            proto_types: ProtoTypes::default(),
+            ..Context::default()
+        }
+    }
+
+    /// This context with Jsonnet evaluated by `program` in a bounded child process.
+    pub fn with_jsonnet_child(self, program: PathBuf) -> Context {
+        Context {
+            jsonnet_child: Some(program),
+            ..self
         }
     }
 
