@@ -248,10 +248,13 @@ struct Request {
     context: Context,
 }
 
-/// This very binary, which evaluates Jsonnet inputs in bounded child processes of its own.
-fn jsonnet_child() -> Result<PathBuf, CliError> {
-    std::env::current_exe()
-        .map_err(|e| CliError::read("the sealgate binary (to run Jsonnet apart)", e))
+/// `context` with Jsonnet inputs evaluated by this very binary in bounded child processes; when
+/// the binary cannot be found (no /proc), in this process, as the `parse_config*` builtins do.
+fn jsonnet_child(context: Context) -> Context {
+    match std::env::current_exe() {
+        Ok(program) => context.with_jsonnet_child(program),
+        Err(_) => context,
+    }
 }
 
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
@@ -296,9 +299,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         policies,
         ignore,
         jobs: args.jobs,
-        context: Context::default()
-            .with_proto_types(proto_types)
-            .with_jsonnet_child(jsonnet_child()?),
+        context: jsonnet_child(Context::default().with_proto_types(proto_types)),
     })
 }
 
