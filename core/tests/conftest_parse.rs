@@ -221,6 +221,46 @@ pub(crate) fn compare_files(
     out
 }
 
+/// Which files of a module a test reads.
+pub(crate) type Wanted = fn(&Path) -> bool;
+
+/// Every file of each module that its `wanted` keeps, compared through `compare`, a line per
+/// module; fails below `floor` agreeing files (the last run's) or on any difference not listed.
+pub(crate) fn check_module_files(
+    test: &str,
+    modules: &[(&str, Wanted)],
+    floor: usize,
+    compare: impl Fn(&[PathBuf], &[String]) -> Outcome,
+) {
+    let (mut agree, mut total, mut known, mut differ) = (0, 0, 0, Vec::new());
+    for (module, wanted) in modules {
+        let files = module_files(module, wanted);
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        let o = compare(&files, &texts);
+        eprintln!(
+            "{test}: {module}: {} of {} files agree with conftest ({} refused by both), {} known, {} differ",
+            o.agree,
+            files.len(),
+            o.refused,
+            o.known,
+            o.differ.len()
+        );
+        agree += o.agree;
+        total += files.len();
+        known += o.known;
+        differ.extend(o.differ);
+    }
+    eprintln!("{test}: {agree} of {total} files agree with conftest, {known} known differences");
+    assert!(
+        agree >= floor,
+        "{agree} files agree, fewer than the {floor} of the last run"
+    );
+    assert_none_differ("files", &differ);
+}
+
 /// Fails with every difference listed (`what`: files, corner cases) when there is one.
 pub(crate) fn assert_none_differ(what: &str, differ: &[String]) {
     assert!(

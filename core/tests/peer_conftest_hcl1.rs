@@ -13,13 +13,11 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Verdict, assert_none_differ, conftest_parse, exact_numbers, go_present, module_files, verdict,
+    Verdict, Wanted, assert_none_differ, conftest_parse, exact_numbers, go_present, module_files,
+    verdict,
 };
 
 const TEST: &str = "peer_conftest_hcl1";
-
-/// Which files of a module are read.
-type Wanted = fn(&Path) -> bool;
 
 /// Modules read, and which of their files.
 const MODULES: &[(&str, Wanted)] = &[

@@ -13,14 +13,11 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Outcome, assert_none_differ, compare_files, go_present, module_dir, module_files,
+    Outcome, Wanted, assert_none_differ, check_module_files, compare_files, go_present, module_dir,
     numbers_as_f64,
 };
 
 const TEST: &str = "peer_conftest_spdx";
-
-/// Which files of a module are SPDX tag-value documents.
-type Wanted = fn(&Path) -> bool;
 
 /// The modules read, and which of their files are SPDX tag-value documents.
 const MODULES: &[(&str, Wanted)] = &[
@@ -77,33 +74,9 @@ fn peer_conftest_spdx_matches_conftest_parse() {
     if !go_present(TEST) {
         return;
     }
-    let (mut agree, mut total, mut known, mut differ) = (0, 0, 0, Vec::new());
-    for (module, wanted) in MODULES {
-        let files = module_files(module, wanted);
-        let texts: Vec<String> = files
-            .iter()
-            .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
-        let o = compare(&conftest, &files, &texts);
-        eprintln!(
-            "{TEST}: {module}: {} of {} files agree with conftest ({} refused by both), {} known, {} differ",
-            o.agree,
-            files.len(),
-            o.refused,
-            o.known,
-            o.differ.len()
-        );
-        agree += o.agree;
-        total += files.len();
-        known += o.known;
-        differ.extend(o.differ);
-    }
-    eprintln!("{TEST}: {agree} of {total} files agree with conftest, {known} known differences");
-    assert!(
-        agree >= FLOOR,
-        "{agree} files agree, fewer than the {FLOOR} of the last run"
-    );
-    assert_none_differ("files", &differ);
+    check_module_files(TEST, MODULES, FLOOR, |files, texts| {
+        compare(&conftest, files, texts)
+    });
 }
 
 /// The tag-value documents written inline in tools-golang's writer tests (Go raw strings with a

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Outcome, assert_none_differ, compare_files, go_present, module_files, numbers_as_f64,
+    Outcome, Wanted, assert_none_differ, check_module_files, compare_files, go_present,
+    numbers_as_f64,
 };
 
 const TEST: &str = "peer_conftest_vcl";
@@ -96,33 +97,11 @@ fn peer_conftest_vcl_matches_conftest_parse() {
     if !go_present(TEST) {
         return;
     }
-    let mut differ = Vec::new();
-    let (mut agree, mut total) = (0, 0);
-    for module in MODULES {
-        let files = module_files(module, |p| {
-            p.extension().and_then(|e| e.to_str()) == Some("vcl")
-        });
-        let texts: Vec<String> = files
-            .iter()
-            .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
-        let o = compare(&conftest, &files, &texts, false);
-        eprintln!(
-            "{TEST}: {module}: {} of {} files agree with conftest ({} refused by both)",
-            o.agree,
-            files.len(),
-            o.refused
-        );
-        agree += o.agree;
-        total += files.len();
-        differ.extend(o.differ);
-    }
-    eprintln!("{TEST}: {agree} of {total} files agree with conftest");
-    assert!(
-        agree >= FLOOR,
-        "{agree} files agree, fewer than the {FLOOR} of the last run"
-    );
-    assert_none_differ("files", &differ);
+    let is_vcl: Wanted = |p| p.extension().and_then(|e| e.to_str()) == Some("vcl");
+    let modules: Vec<(&str, Wanted)> = MODULES.iter().map(|m| (*m, is_vcl)).collect();
+    check_module_files(TEST, &modules, FLOOR, |files, texts| {
+        compare(&conftest, files, texts, false)
+    });
 }
 
 #[test]
