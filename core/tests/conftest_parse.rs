@@ -221,6 +221,24 @@ pub(crate) fn compare_files(
     out
 }
 
+/// Each of `texts` written to a file of `dir` named by its index (`case-{i}.hocon`), for
+/// `conftest parse`.
+pub(crate) fn write_cases(
+    dir: &Path,
+    texts: &[String],
+    name: impl Fn(usize) -> String,
+) -> Vec<PathBuf> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let f = dir.join(name(i));
+            std::fs::write(&f, t).unwrap();
+            f
+        })
+        .collect()
+}
+
 /// Which files of a module a test reads.
 pub(crate) type Wanted = fn(&Path) -> bool;
 

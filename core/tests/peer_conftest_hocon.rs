@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::conftest_parse::{
     Outcome, Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64,
-    verdict,
+    verdict, write_cases,
 };
 
 const TEST: &str = "peer_conftest_hocon";
@@ -247,15 +247,7 @@ fn peer_conftest_hocon_corner_cases_match_conftest_parse() {
         .unwrap();
     let mut texts: Vec<String> = HOCON_CORNERS.iter().map(|c| (*c).to_string()).collect();
     texts.extend(include_cases(dir.path()));
-    let files: Vec<PathBuf> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let f = dir.path().join(format!("case-{i}.hocon"));
-            std::fs::write(&f, t).unwrap();
-            f
-        })
-        .collect();
+    let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.hocon"));
     let o = compare(&conftest, &files, &texts, true);
     eprintln!(
         "{TEST}: {} of {} corner cases agree with conftest ({} refused by both)",

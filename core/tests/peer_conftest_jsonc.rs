@@ -15,6 +15,7 @@ use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
     Verdict, assert_none_differ, conftest_parse, go_present, module_files, numbers_as_f64, verdict,
+    write_cases,
 };
 
 const TEST: &str = "peer_conftest_jsonc";
@@ -135,13 +136,7 @@ fn peer_conftest_jsonc_corner_cases_match_conftest_parse() {
     // Deep, but within what serde_json reads of conftest's answer (nesting past sealgate's 128
     // levels, which conftest reads, is the parser's unit test).
     texts.push("[".repeat(120) + &"]".repeat(120));
-    let files: Vec<PathBuf> = (0..texts.len())
-        .map(|i| {
-            let f = dir.path().join(format!("case-{i}.jsonc"));
-            std::fs::write(&f, &texts[i]).unwrap();
-            f
-        })
-        .collect();
+    let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.jsonc"));
     let theirs = conftest_parse(&conftest, "jsonc", &files, numbers_as_f64);
     let ours = |t: &str| {
         Parser::Jsonc

@@ -14,7 +14,7 @@ use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
     Outcome, Wanted, assert_none_differ, check_module_files, compare_files, go_present, module_dir,
-    numbers_as_f64,
+    numbers_as_f64, write_cases,
 };
 
 const TEST: &str = "peer_conftest_spdx";
@@ -52,8 +52,8 @@ fn sample_doc(p: &Path) -> bool {
 }
 
 /// How many of `files` (read as `texts`) agree, and the differences ([`KNOWN_DIFFERENCES`] counted
-/// apart).
-fn compare(conftest: &Path, files: &[PathBuf], texts: &[String]) -> Outcome {
+/// apart; with the input when `show_input`).
+fn compare(conftest: &Path, files: &[PathBuf], texts: &[String], show_input: bool) -> Outcome {
     let known = |shown: &str| KNOWN_DIFFERENCES.iter().any(|(k, _)| shown.ends_with(k));
     compare_files(
         conftest,
@@ -62,7 +62,7 @@ fn compare(conftest: &Path, files: &[PathBuf], texts: &[String]) -> Outcome {
         texts,
         numbers_as_f64,
         &known,
-        false,
+        show_input,
     )
 }
 
@@ -75,7 +75,7 @@ fn peer_conftest_spdx_matches_conftest_parse() {
         return;
     }
     check_module_files(TEST, MODULES, FLOOR, |files, texts| {
-        compare(&conftest, files, texts)
+        compare(&conftest, files, texts, false)
     });
 }
 
@@ -128,16 +128,8 @@ fn peer_conftest_spdx_inline_documents_match_conftest_parse() {
     }
     let texts = inline_documents(&module_dir("github.com/spdx/tools-golang@v0.5.7"));
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<PathBuf> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let f = dir.path().join(format!("inline-{i}"));
-            std::fs::write(&f, t).unwrap();
-            f
-        })
-        .collect();
-    let o = compare(&conftest, &files, &texts);
+    let files = write_cases(dir.path(), &texts, |i| format!("inline-{i}"));
+    let o = compare(&conftest, &files, &texts, false);
     eprintln!(
         "{TEST}: tools-golang's inline documents: {} of {} agree ({} refused by both)",
         o.agree,
@@ -272,34 +264,13 @@ fn peer_conftest_spdx_corner_cases_match_conftest_parse() {
     let dir = tempfile::tempdir().unwrap();
     let mut texts: Vec<String> = SPDX_CORNERS.iter().map(|c| (*c).to_string()).collect();
     texts.extend(long_lines());
-    let files: Vec<PathBuf> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let f = dir.path().join(format!("spdx-{i}"));
-            std::fs::write(&f, t).unwrap();
-            f
-        })
-        .collect();
-    let o = compare(&conftest, &files, &texts);
+    let files = write_cases(dir.path(), &texts, |i| format!("spdx-{i}"));
+    let o = compare(&conftest, &files, &texts, true);
     eprintln!(
         "{TEST}: corner cases: {} of {} agree ({} refused by both)",
         o.agree,
         files.len(),
         o.refused
     );
-    let differ: Vec<String> = o
-        .differ
-        .into_iter()
-        .map(|d| {
-            let i: usize = d
-                .split(':')
-                .next()
-                .and_then(|n| n.rsplit('-').next())
-                .and_then(|n| n.parse().ok())
-                .unwrap();
-            format!("{d}\n  input: {:?}", texts[i])
-        })
-        .collect();
-    assert_none_differ("corner cases", &differ);
+    assert_none_differ("corner cases", &o.differ);
 }

@@ -16,7 +16,7 @@ use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
     Outcome, Wanted, assert_none_differ, check_module_files, compare_files, go_present,
-    numbers_as_f64,
+    numbers_as_f64, write_cases,
 };
 
 const TEST: &str = "peer_conftest_vcl";
@@ -111,15 +111,7 @@ fn peer_conftest_vcl_corner_cases_match_conftest_parse() {
     };
     let dir = tempfile::tempdir().unwrap();
     let texts: Vec<String> = VCL_CORNERS.iter().map(|c| (*c).to_string()).collect();
-    let files: Vec<PathBuf> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let f = dir.path().join(format!("case-{i}.vcl"));
-            std::fs::write(&f, t).unwrap();
-            f
-        })
-        .collect();
+    let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.vcl"));
     let o = compare(&conftest, &files, &texts, true);
     eprintln!(
         "{TEST}: {} of {} corner cases agree with conftest ({} refused by both)",
