@@ -6,6 +6,7 @@
 //! stack.
 
 use super::dockerfile::trim_left_space;
+use super::go_json::unicode_escape;
 
 pub(super) enum JsonArray {
     NotJson,
@@ -141,15 +142,6 @@ impl JsonReader<'_> {
         }
     }
 
-    fn hex4(&self, at: usize) -> Option<u32> {
-        let h = self.s.get(at..at + 4)?;
-        let h = std::str::from_utf8(h).ok()?;
-        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u32::from_str_radix(h, 16).ok()
-    }
-
     /// A string at `i` (which is `"`), decoded as Go decodes it (a lone surrogate is U+FFFD).
     fn string(&mut self) -> Option<Vec<u8>> {
         if self.s.get(self.i) != Some(&b'"') {
@@ -184,23 +176,8 @@ impl JsonReader<'_> {
                         out.push(simple);
                         continue;
                     }
-                    let r = self.hex4(self.i)?;
-                    self.i += 4;
-                    let mut ch = char::from_u32(r);
-                    if (0xD800..0xE000).contains(&r) {
-                        ch = None;
-                        let pair = (self.s.get(self.i..self.i + 2) == Some(b"\\u"))
-                            .then(|| self.hex4(self.i + 2))
-                            .flatten();
-                        if let Some(lo) = pair
-                            && (0xD800..0xDC00).contains(&r)
-                            && (0xDC00..0xE000).contains(&lo)
-                        {
-                            ch = char::from_u32(0x10000 + ((r - 0xD800) << 10) + (lo - 0xDC00));
-                            self.i += 6;
-                        }
-                    }
-                    let ch = ch.unwrap_or('\u{fffd}');
+                    let (ch, next) = unicode_escape(self.s, self.i)?;
+                    self.i = next;
                     out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
                 }
                 _ => {

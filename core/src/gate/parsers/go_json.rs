@@ -206,14 +206,6 @@ impl Reader<'_> {
         }
     }
 
-    fn hex4(&self, at: usize) -> Option<u32> {
-        let h = self.s.get(at..at + 4)?;
-        if !h.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
-    }
-
     /// A string at `i` (which is `"`), decoded as Go decodes it: a lone surrogate is U+FFFD, and
     /// so is each byte that is not UTF-8.
     fn string(&mut self) -> Result<String, Refusal> {
@@ -254,27 +246,12 @@ impl Reader<'_> {
                         out.push(simple);
                         continue;
                     }
-                    let Some(r) = self.hex4(self.i) else {
+                    let Some((ch, next)) = unicode_escape(self.s, self.i) else {
                         return Err(
                             self.refuse("invalid character in \\u hexadecimal character escape")
                         );
                     };
-                    self.i += 4;
-                    let mut ch = char::from_u32(r);
-                    if (0xD800..0xE000).contains(&r) {
-                        ch = None;
-                        let pair = (self.s.get(self.i..self.i + 2) == Some(b"\\u"))
-                            .then(|| self.hex4(self.i + 2))
-                            .flatten();
-                        if let Some(lo) = pair
-                            && (0xD800..0xDC00).contains(&r)
-                            && (0xDC00..0xE000).contains(&lo)
-                        {
-                            ch = char::from_u32(0x10000 + ((r - 0xD800) << 10) + (lo - 0xDC00));
-                            self.i += 6;
-                        }
-                    }
-                    let ch = ch.unwrap_or('\u{fffd}');
+                    self.i = next;
                     out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
                 }
                 _ => {
@@ -361,6 +338,38 @@ fn go_utf8(bytes: Vec<u8>) -> String {
             out
         }
     }
+}
+
+/// The four hex digits at `at`, as a code unit.
+fn hex4(s: &[u8], at: usize) -> Option<u32> {
+    let h = s.get(at..at + 4)?;
+    if !h.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+}
+
+/// The character of the `\uXXXX` escape whose digits start at `at` (after `\u`), and where the
+/// escape ends, as Go's decoder reads it: a surrogate pair is one character, a lone surrogate
+/// U+FFFD; `None` when the four digits are not hex.
+pub(super) fn unicode_escape(s: &[u8], at: usize) -> Option<(char, usize)> {
+    let r = hex4(s, at)?;
+    let mut end = at + 4;
+    let mut ch = char::from_u32(r);
+    if (0xD800..0xE000).contains(&r) {
+        ch = None;
+        let pair = (s.get(end..end + 2) == Some(b"\\u"))
+            .then(|| hex4(s, end + 2))
+            .flatten();
+        if let Some(lo) = pair
+            && (0xD800..0xDC00).contains(&r)
+            && (0xDC00..0xE000).contains(&lo)
+        {
+            ch = char::from_u32(0x10000 + ((r - 0xD800) << 10) + (lo - 0xDC00));
+            end += 6;
+        }
+    }
+    Some((ch.unwrap_or('\u{fffd}'), end))
 }
 
 #[cfg(test)]
