@@ -563,6 +563,9 @@ pub struct PolicyTestArgs {
     /// Report format
     #[arg(short, long, value_enum, default_value = "text")]
     pub output: TestFormat,
+    /// Folders whose .proto files define the message types textproto text handed to parse_config names (as `validate --proto-file-dirs`)
+    #[arg(long, value_name = "DIR", value_delimiter = ',', value_hint = ValueHint::DirPath)]
+    pub proto_file_dirs: Vec<PathBuf>,
     #[command(flatten)]
     pub rego: RegoFlags,
 }

@@ -1,7 +1,9 @@
 //! The `--policy` flags of `validate` (and `policy test`'s `--rego-version`) as the core's `RegoOptions`.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use sealgate_core::gate::parsers::{Context, ProtoTypes};
 use sealgate_core::gate::{PolicySource, RegoOptions, RegoVersion};
 
 use crate::cli::{PolicyFlags, RegoVersionArg};
@@ -34,7 +36,19 @@ pub fn rego_options(flags: &PolicyFlags, builtin_data: serde_json::Value) -> Reg
         sealing_cert: flags.cert.clone(),
         allow_file_access: flags.rego.allow_file_access.clone(),
         capabilities: flags.rego.capabilities.clone(),
-        // `validate --proto-file-dirs` sets them; other commands have only the well-known types.
-        proto_types: Default::default(),
+        // `validate` sets its own (`--proto-file-dirs`, the Jsonnet child); other commands read
+        // textproto with the well-known types only, Jsonnet in this process.
+        parsers: Default::default(),
+    }
+}
+
+/// How this run reads configuration text (input files and the policies' `parse_config*`): the
+/// message types of `--proto-file-dirs`, and Jsonnet evaluated by this very binary in bounded child
+/// processes (in this process when the binary cannot be found, as without /proc).
+pub fn parser_context(proto_file_dirs: &[PathBuf]) -> Context {
+    let context = Context::default().with_proto_types(ProtoTypes::load(proto_file_dirs));
+    match std::env::current_exe() {
+        Ok(program) => context.with_jsonnet_child(program),
+        Err(_) => context,
     }
 }

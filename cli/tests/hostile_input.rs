@@ -378,6 +378,34 @@ fn jsonnet_memory_bombs_end_in_their_child_not_the_run() {
     );
 }
 
+/// The same bomb handed to `parse_config` by a policy ends in the builtin's child too: the run
+/// stops with one clear error naming the policy and the file (as conftest stops on a failing
+/// builtin), not with the whole process killed for want of memory.
+#[test]
+fn jsonnet_memory_bombs_in_parse_config_end_in_their_child_not_the_run() {
+    let dir = scratch();
+    policy_dir(
+        dir.path(),
+        concat!(
+            "package main\n\n",
+            "bomb := \"local f(s, n) = if n == 0 then std.length(s) else f(s + s, n - 1);\\n{ n: f('x', 40) }\\n\"\n\n",
+            "deny contains \"big\" if { parse_config(\"jsonnet\", bomb).n > 1 }\n",
+        ),
+    );
+    write(dir.path(), "ok.jsonnet", "{ n: 2 }\n");
+    let run = sealgate(
+        dir.path(),
+        &["validate", "--policy", "policy", "ok.jsonnet"],
+    );
+    assert_eq!(run.code, Some(2), "{}\n{}", run.stdout, run.stderr);
+    assert_one_error(&run, "ok.jsonnet:1: policy/p.rego:5");
+    assert!(
+        run.stderr.contains("jsonnet: the evaluation ran out of memory"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// regorus evaluates a chain of rules by recursion: 500 chained rules aborted a debug build on
 /// its 2 MiB worker stack. Past 1,000 the policy is refused at load; just under, it evaluates.
 #[test]

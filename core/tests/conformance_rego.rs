@@ -441,6 +441,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
             capabilities: None,
+            parsers: Default::default(),
         })
         .map(|r| {
             let pass = r

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::cli::{PolicyTestArgs, TestFormat};
 use crate::error::{CliError, Outcome, rego_error};
+use crate::policy_flags::parser_context;
 
 /// Everything one `policy test` run found: Rego unit tests, Gatekeeper Suite cases, policy cases.
 struct Results {
@@ -111,6 +112,7 @@ fn collect(args: &PolicyTestArgs) -> Result<Results, CliError> {
             timeout,
             allow_file_access: args.rego.allow_file_access.clone(),
             capabilities: args.rego.capabilities.clone(),
+            parsers: parser_context(&args.proto_file_dirs),
         })
         .map_err(|e| rego_error(&e))?
     } else {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use clap::ArgMatches;
 use regex::Regex;
-use sealgate_core::gate::parsers::{Context, Parser, ProtoTypes};
+use sealgate_core::gate::parsers::{Context, Parser};
 use sealgate_core::gate::{
     Input, RegoOptions, ResourceResult, SchemaLocation, SchemaOptions, Subject, Validator,
 };
@@ -24,7 +24,7 @@ use self::render::Renders;
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::conftest_config;
 use crate::error::{CliError, Outcome, schema_error, validate_error};
-use crate::policy_flags::rego_options;
+use crate::policy_flags::{parser_context, rego_options};
 
 /// What `validate` was asked to read: inputs for the validator, the files and charts skipped
 /// with a note, and the renders whose findings are traced back to their source files.
@@ -207,10 +207,7 @@ fn read_config(
     Ok(Input::Config {
         source,
         parser,
-        context: Context {
-            dir: Context::of_file(path).dir,
-            ..context.clone()
-        },
+        context: context.for_file(path),
     })
 }
 
@@ -248,15 +245,6 @@ struct Request {
     context: Context,
 }
 
-/// `context` with Jsonnet inputs evaluated by this very binary in bounded child processes; when
-/// the binary cannot be found (no /proc), in this process, as the `parse_config*` builtins do.
-fn jsonnet_child(context: Context) -> Context {
-    match std::env::current_exe() {
-        Ok(program) => context.with_jsonnet_child(program),
-        Err(_) => context,
-    }
-}
-
 fn request(args: &ValidateArgs) -> Result<Request, CliError> {
     let locations = args
         .schema_location
@@ -283,9 +271,9 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
     // Loaded once, shared by every file and by the policies' `parse_config*`; a folder that
     // cannot be loaded is each textproto file's refusal (as in conftest, a run without one never
     // sees it).
-    let proto_types = ProtoTypes::load(&args.proto_file_dirs);
+    let context = parser_context(&args.proto_file_dirs);
     let policies = (!args.policy.policy.is_empty()).then(|| RegoOptions {
-        proto_types: proto_types.clone(),
+        parsers: context.clone(),
         ..rego_options(&args.policy, serde_json::json!({}))
     });
     Ok(Request {
@@ -299,7 +287,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
         policies,
         ignore,
         jobs: args.jobs,
-        context: jsonnet_child(Context::default().with_proto_types(proto_types)),
+        context,
     })
 }
 

@@ -69,6 +69,14 @@ impl Context {
         }
     }
 
+    /// This context (its proto types and Jsonnet child) for the file at `path`.
+    pub fn for_file(&self, path: &Path) -> Context {
+        Context {
+            dir: path.parent().map(Path::to_path_buf),
+            ..self.clone()
+        }
+    }
+
     /// This context with Jsonnet evaluated by `program` in a bounded child process.
     pub fn with_jsonnet_child(self, program: PathBuf) -> Context {
         Context {

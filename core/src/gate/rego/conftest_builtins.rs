@@ -102,12 +102,12 @@ const PARSE_CONFIG: &str = "parse_config";
 const PARSE_CONFIG_FILE: &str = "parse_config_file";
 const PARSE_COMBINED_CONFIG_FILES: &str = "parse_combined_config_files";
 
-/// Registers the three builtins on `engine`, reading files only where `files` allows, textproto
-/// with the message types of `proto_types`.
+/// Registers the three builtins on `engine`, reading files only where `files` allows, and text as
+/// `context` says (proto types, Jsonnet child; `parse_config`'s text has no folder).
 pub(crate) fn register(
     engine: &mut Engine,
     files: FileAccess,
-    proto_types: parsers::ProtoTypes,
+    context: parsers::Context,
 ) -> Result<(), RegoError> {
     let err = |e: anyhow::Error| RegoError::Compile {
         file: "conftest builtins".to_string(),
@@ -118,7 +118,10 @@ pub(crate) fn register(
             PARSE_CONFIG.to_string(),
             2,
             Box::new({
-                let context = parsers::Context::default().with_proto_types(proto_types.clone());
+                let context = parsers::Context {
+                    dir: None,
+                    ..context.clone()
+                };
                 move |args: Vec<RegoValue>| {
                     let value =
                         parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?, &context)?;
@@ -128,7 +131,7 @@ pub(crate) fn register(
         )
         .map_err(err)?;
     let file_access = files.clone();
-    let file_types = proto_types.clone();
+    let file_context = context.clone();
     engine
         .add_extension(
             PARSE_CONFIG_FILE.to_string(),
@@ -136,9 +139,8 @@ pub(crate) fn register(
             Box::new(move |args: Vec<RegoValue>| {
                 let path = file_access.resolve(&string_arg(&args, 0)?)?;
                 let text = std::fs::read_to_string(&path)?;
-                let context = parsers::Context::of_file(&path).with_proto_types(file_types.clone());
                 Ok(engine::from_json(
-                    &parser_for(&path).parse_in(&text, &context)?,
+                    &parser_for(&path).parse_in(&text, &file_context.for_file(&path))?,
                 ))
             }),
         )
@@ -160,9 +162,7 @@ pub(crate) fn register(
                         .to_string();
                     let path = files.resolve(&name)?;
                     let text = std::fs::read_to_string(&path)?;
-                    let context =
-                        parsers::Context::of_file(&path).with_proto_types(proto_types.clone());
-                    let docs = parser_for(&path).documents(&text, &context)?;
+                    let docs = parser_for(&path).documents(&text, &context.for_file(&path))?;
                     let shown = path.to_string_lossy().into_owned();
                     for doc in docs {
                         combined.push(json!({"path": shown, "contents": doc}));

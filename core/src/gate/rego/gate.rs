@@ -104,7 +104,7 @@ impl RegoGate {
             conftest_builtins::register(
                 &mut e,
                 load::file_access(&material.rego, &options.data, &options.allow_file_access),
-                options.proto_types.clone(),
+                options.parsers.clone(),
             )?;
             conftest::refuse_keyed_rules_without_value(&mut e)?;
             let declared = engine::declared_rules(&mut e)?;

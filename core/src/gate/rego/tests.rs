@@ -717,7 +717,10 @@ deny contains msg if {
 "##,
     );
     let types = crate::gate::parsers::ProtoTypes::load(&[dir.path().join("protos")]);
-    let g = gate(&dir.path().join("policy"), |o| o.proto_types = types).unwrap();
+    let g = gate(&dir.path().join("policy"), |o| {
+        o.parsers = crate::gate::parsers::Context::default().with_proto_types(types)
+    })
+    .unwrap();
     let eval = run(&g, &[json!({})]);
     assert_eq!(messages(&eval.docs[0], Level::Failure), vec!["5 7"]);
     // Without them the type is not found: the builtin fails, the rule is undefined (conftest

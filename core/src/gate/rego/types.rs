@@ -106,9 +106,10 @@ pub struct RegoOptions {
     /// OPA's capabilities file (`--capabilities`): policies using a builtin it does not list are
     /// refused at load time, as OPA refuses them.
     pub capabilities: Option<PathBuf>,
-    /// The protobuf message types of `--proto-file-dirs`, for `parse_config*` on textproto (as
-    /// `conftest test` gives them its flag's types too).
-    pub proto_types: crate::gate::parsers::ProtoTypes,
+    /// How `parse_config*` read their text: the protobuf message types of `--proto-file-dirs`
+    /// (as `conftest test` gives them its flag's types too) and the bounded Jsonnet child, as
+    /// `validate` reads its input files. Its `dir` is ignored: each file builtin sets its file's.
+    pub parsers: crate::gate::parsers::Context,
 }
 
 impl Default for RegoOptions {
@@ -125,7 +126,7 @@ impl Default for RegoOptions {
             sealing_cert: None,
             allow_file_access: Vec::new(),
             capabilities: None,
-            proto_types: crate::gate::parsers::ProtoTypes::default(),
+            parsers: crate::gate::parsers::Context::default(),
         }
     }
 }

@@ -72,6 +72,8 @@ pub struct VerifyOptions {
     pub allow_file_access: Vec<PathBuf>,
     /// OPA's capabilities file (`--capabilities`), as for `validate`.
     pub capabilities: Option<PathBuf>,
+    /// How `parse_config*` read their text (proto types, Jsonnet child), as for `validate`.
+    pub parsers: crate::gate::parsers::Context,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,7 +126,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
     super::conftest_builtins::register(
         &mut engine,
         load::file_access(&material.rego, &options.data, &options.allow_file_access),
-        crate::gate::parsers::ProtoTypes::default(),
+        options.parsers.clone(),
     )?;
     if options.coverage {
         engine.set_enable_coverage(true);
@@ -206,6 +208,7 @@ mod tests {
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
             capabilities: None,
+            parsers: Default::default(),
         })?;
         let got: Vec<(String, &str, bool)> = report
             .results
