@@ -548,8 +548,8 @@ pub enum TestFormat {
 
 #[derive(Debug, Args)]
 pub struct PolicyTestArgs {
-    /// Folders or files with policies and tests; `builtin` tests the shipped policies
-    #[arg(value_name = "PATH", required = true, value_hint = ValueHint::AnyPath)]
+    /// Folders or files with policies and tests; `builtin` tests the shipped policies (default: conftest's `policy` setting, else policy/, as conftest verify)
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// Report which policy lines the tests ran
     #[arg(long)]
@@ -557,6 +557,9 @@ pub struct PolicyTestArgs {
     /// Only run tests whose name (package.rule, suite test/case, policy/case) matches this regex
     #[arg(long, value_name = "REGEX")]
     pub run: Option<String>,
+    /// Only run the Rego tests of packages matching this glob (as conftest verify: `*` matches dots too; repeatable)
+    #[arg(short = 'n', long, value_name = "GLOB")]
+    pub namespace: Vec<String>,
     /// Print passing tests too
     #[arg(short, long)]
     pub verbose: bool,
@@ -566,6 +569,9 @@ pub struct PolicyTestArgs {
     /// Folders whose .proto files define the message types textproto text handed to parse_config names (as `validate --proto-file-dirs`)
     #[arg(long, value_name = "DIR", value_delimiter = ',', value_hint = ValueHint::DirPath)]
     pub proto_file_dirs: Vec<PathBuf>,
+    /// conftest's configuration file, read as conftest verify reads it (default: $CONFTEST_CONFIG_FILE, else conftest.toml/.json/.yaml here; flags and CONFTEST_* variables win over it)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub conftest_config: Option<PathBuf>,
     #[command(flatten)]
     pub rego: RegoFlags,
 }

@@ -55,7 +55,12 @@ fn main() -> ExitCode {
         Command::Keys(cli::KeysCommand::Restore(args)) => keys::restore(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
-        Command::Policy(cli::PolicyCommand::Test(args)) => policy_test::run(args),
+        Command::Policy(cli::PolicyCommand::Test(args)) => {
+            let given = matches
+                .subcommand_matches("policy")
+                .and_then(|m| m.subcommand_matches("test"));
+            policy_test::run(args, given.unwrap_or(&matches))
+        }
         Command::Validate(args) => {
             let given = matches.subcommand_matches("validate");
             validate::run(args, given.unwrap_or(&matches))

@@ -123,6 +123,12 @@ const TEST_CASES: &[&str] = &[
     "opa conftest-examples/.: data/policy -d data/exclusions",
     "opa conftest-examples/.: traefik/policy",
     "conftest conftest-examples/.: kubernetes/combine",
+    // conftest's bats: `verify --namespace`, literal, glob, none matching
+    "conftest conftest-examples/.: kubernetes/policy --namespace main",
+    "conftest conftest-examples/.: kubernetes/policy --namespace ma*",
+    "conftest conftest-examples/.: kubernetes/policy --namespace doesnotexist",
+    // no paths: the policy and namespace of conftest's settings file there
+    "conftest conftest-examples/configfile: ",
     "conftest conftest-examples/.: hcl2/policy",
     "conftest conftest-examples/.: jenkins/policy",
     "conftest conftest-examples/.: nginx/policy --allow-file-access nginx",
@@ -412,6 +418,9 @@ fn conftest_tests(conftest: &Path, dir: &Path, line: &str, ours: &TestVerdicts) 
     for d in &a.data {
         cmd.args(["-d", d]);
     }
+    for n in &a.namespaces {
+        cmd.args(["--namespace", n]);
+    }
     if let Some(v) = &a.rego_version {
         cmd.arg(format!("--rego-version={v}"));
     }
@@ -459,6 +468,9 @@ fn sealgate_tests(dir: &Path, line: &str) -> TestVerdicts {
     }
     for f in &a.allow_file_access {
         cmd.args(["--allow-file-access", f]);
+    }
+    for n in &a.namespaces {
+        cmd.args(["--namespace", n]);
     }
     if let Some(v) = &a.rego_version {
         cmd.args(["--rego-version", v]);

@@ -400,7 +400,8 @@ fn jsonnet_memory_bombs_in_parse_config_end_in_their_child_not_the_run() {
     assert_eq!(run.code, Some(2), "{}\n{}", run.stdout, run.stderr);
     assert_one_error(&run, "ok.jsonnet:1: policy/p.rego:5");
     assert!(
-        run.stderr.contains("jsonnet: the evaluation ran out of memory"),
+        run.stderr
+            .contains("jsonnet: the evaluation ran out of memory"),
         "{}",
         run.stderr
     );

@@ -437,6 +437,7 @@ fn conftest_rows(conftest: &Path, examples: &Path) -> Vec<Row> {
             },
             rego_version: RegoVersion::V1,
             run: None,
+            namespaces: vec![],
             coverage: false,
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],

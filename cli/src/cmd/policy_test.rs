@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use clap::ArgMatches;
 use regex::Regex;
 use sealgate_core::gate::policy_test::{
     CaseOutcome, CaseResult, CaseRun, TestOutcome, VerifyOptions, VerifyReport, find_suites,
@@ -15,6 +16,7 @@ use sealgate_core::walk;
 use serde_json::json;
 
 use crate::cli::{PolicyTestArgs, TestFormat};
+use crate::conftest_config;
 use crate::error::{CliError, Outcome, rego_error};
 use crate::policy_flags::parser_context;
 
@@ -46,9 +48,20 @@ impl Results {
     }
 }
 
-pub fn run(args: PolicyTestArgs) -> Result<Outcome, CliError> {
+/// `policy test`; `given` are its matches, which say which flags the command line set (conftest's
+/// settings fill in the others, as for `conftest verify`).
+pub fn run(mut args: PolicyTestArgs, given: &ArgMatches) -> Result<Outcome, CliError> {
+    if let Some(file) = conftest_config::apply_to_policy_test(&mut args, given)? {
+        eprintln!("note: conftest settings from {}", file.display());
+    }
     let results = collect(&args)?;
-    if results.is_empty() {
+    // `--namespace` leaving none of the policies' tests is no error: conftest verify says "0 tests"
+    let all_filtered_out = !args.namespace.is_empty()
+        && args
+            .paths
+            .iter()
+            .any(|p| p.as_os_str() == "builtin" || has_rego(p));
+    if results.is_empty() && !all_filtered_out {
         return Err(CliError::usage(
             "no tests found",
             "give folders holding *_test.rego files with test_* rules, gator Suite files or cases.yaml files (or `builtin`)",
@@ -108,6 +121,7 @@ fn collect(args: &PolicyTestArgs) -> Result<Results, CliError> {
             data: args.rego.data.clone(),
             rego_version: args.rego.rego_version.into(),
             run: run_filter.clone(),
+            namespaces: args.namespace.clone(),
             coverage: args.coverage,
             timeout,
             allow_file_access: args.rego.allow_file_access.clone(),

@@ -294,7 +294,7 @@ fn request(args: &ValidateArgs) -> Result<Request, CliError> {
 /// `validate`; `given` are its matches, which say which flags the command line set (conftest's
 /// settings fill in the others).
 pub fn run(mut args: ValidateArgs, given: &ArgMatches) -> Result<Outcome, CliError> {
-    if let Some(file) = conftest_config::apply(&mut args, given)? {
+    if let Some(file) = conftest_config::apply_to_validate(&mut args, given)? {
         eprintln!("note: conftest settings from {}", file.display());
     }
     let req = request(&args)?;

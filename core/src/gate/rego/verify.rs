@@ -66,6 +66,9 @@ pub struct VerifyOptions {
     pub rego_version: RegoVersion,
     /// Only tests whose `package.name` matches.
     pub run: Option<Regex>,
+    /// Only tests in packages that match one of these globs (`conftest verify --namespace`, Go's
+    /// `path.Match` as for `validate`); none: every package.
+    pub namespaces: Vec<String>,
     pub coverage: bool,
     pub timeout: Duration,
     /// Folders the file builtins may read besides the policy and data folders.
@@ -132,8 +135,16 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
         engine.set_enable_coverage(true);
     }
     let declared = engine::declared_rules(&mut engine)?;
+    let namespaces = options
+        .namespaces
+        .iter()
+        .map(|p| super::glob::namespace_glob(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut report = VerifyReport::default();
     for (package, rules) in &declared {
+        if !namespaces.is_empty() && !namespaces.iter().any(|g| g.is_match(package)) {
+            continue;
+        }
         for (name, _) in rules.rules.iter().filter(|(n, _)| n.starts_with("test_")) {
             let full = format!("{package}.{name}");
             if options.run.as_ref().is_some_and(|r| !r.is_match(&full)) {
@@ -204,6 +215,7 @@ mod tests {
             data: vec![],
             rego_version: RegoVersion::V1,
             run: None,
+            namespaces: vec![],
             coverage: false,
             timeout: Duration::from_secs(10),
             allow_file_access: vec![],
