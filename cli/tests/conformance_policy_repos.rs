@@ -127,6 +127,10 @@ const TEST_CASES: &[&str] = &[
     "conftest conftest-examples/.: kubernetes/policy --namespace main",
     "conftest conftest-examples/.: kubernetes/policy --namespace ma*",
     "conftest conftest-examples/.: kubernetes/policy --namespace doesnotexist",
+    // conftest's bats: `verify --report` (a policy folder plus a test folder)
+    "conftest conftest-examples/.: report/policy report/success",
+    "conftest conftest-examples/.: report/policy_print report/success",
+    "conftest conftest-examples/.: report/policy report/fail",
     // no paths: the policy and namespace of conftest's settings file there
     "conftest conftest-examples/configfile: ",
     "conftest conftest-examples/.: hcl2/policy",
