@@ -335,3 +335,55 @@ fn unsupported(setting: &Setting<'_>, command: &str, hint: &str) -> CliError {
         hint,
     )
 }
+
+/// What the appliers' tests share: a parsed command line, an environment, a folder with a file.
+#[cfg(test)]
+mod test_support {
+    use std::path::{Path, PathBuf};
+
+    use clap::{ArgMatches, CommandFactory, FromArgMatches};
+
+    use super::Env;
+    use crate::cli::{Cli, Command};
+    use crate::error::CliError;
+
+    /// `sealgate ARGV…` run in `dir` with the environment `env`: the arguments of the subcommand
+    /// its first `depth` words name (`["policy", "test", …]`: 2), as `pick` takes them out, after
+    /// `apply` gave them conftest's settings; or the error's text.
+    pub(super) fn applied<A>(
+        dir: &Path,
+        argv: &[&str],
+        depth: usize,
+        env: &[(&str, &str)],
+        pick: impl FnOnce(Command) -> A,
+        apply: impl FnOnce(&mut A, &ArgMatches, &Env, &Path) -> Result<Option<PathBuf>, CliError>,
+    ) -> Result<(A, Option<PathBuf>), String> {
+        let matches = Cli::command()
+            .try_get_matches_from(std::iter::once(&"sealgate").chain(argv))
+            .unwrap();
+        let mut args = pick(Cli::from_arg_matches(&matches).unwrap().command);
+        let mut given = &matches;
+        for name in &argv[..depth] {
+            given = given.subcommand_matches(name).unwrap();
+        }
+        apply(&mut args, given, &env_of(env), dir)
+            .map(|file| (args, file))
+            .map_err(|e| e.to_string())
+    }
+
+    /// An environment holding only `pairs`.
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let env: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    /// A new folder holding the file `name` with `text`.
+    pub(super) fn folder_with(name: &str, text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(Path::new(dir.path()).join(name), text).unwrap();
+        dir
+    }
+}

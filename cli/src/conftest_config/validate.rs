@@ -98,10 +98,9 @@ fn apply_in(
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, FromArgMatches};
-
+    use super::super::test_support::{self, folder_with};
     use super::*;
-    use crate::cli::{Cli, Command, RegoVersionArg};
+    use crate::cli::{Command, RegoVersionArg};
 
     /// `sealgate validate ARGS…` run in `dir` with the environment `env`: the arguments after
     /// conftest's settings are applied, or the error's text.
@@ -110,27 +109,15 @@ mod tests {
         argv: &[&str],
         env: &[(&str, &str)],
     ) -> Result<(ValidateArgs, Option<PathBuf>), String> {
-        let matches = Cli::command()
-            .try_get_matches_from(["sealgate", "validate"].iter().chain(argv))
-            .unwrap();
-        let Command::Validate(mut args) = Cli::from_arg_matches(&matches).unwrap().command else {
-            unreachable!()
-        };
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+        let argv: Vec<&str> = ["validate"]
+            .into_iter()
+            .chain(argv.iter().copied())
             .collect();
-        let lookup = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let given = matches.subcommand_matches("validate").unwrap();
-        apply_in(&mut args, given, &lookup, dir)
-            .map(|file| (args, file))
-            .map_err(|e| e.to_string())
-    }
-
-    fn folder_with(name: &str, text: &str) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(name), text).unwrap();
-        dir
+        let pick = |command| match command {
+            Command::Validate(args) => args,
+            _ => unreachable!(),
+        };
+        test_support::applied(dir, &argv, 1, env, pick, apply_in)
     }
 
     #[test]

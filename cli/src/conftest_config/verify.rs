@@ -71,10 +71,9 @@ fn apply_in(
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, FromArgMatches};
-
+    use super::super::test_support::{self, folder_with};
     use super::*;
-    use crate::cli::{Cli, Command, PolicyCommand, RegoVersionArg};
+    use crate::cli::{Command, PolicyCommand, RegoVersionArg};
 
     /// `sealgate policy test ARGS…` run in `dir` with the environment `env`: the arguments after
     /// conftest's settings are applied, or the error's text.
@@ -83,32 +82,15 @@ mod tests {
         argv: &[&str],
         env: &[(&str, &str)],
     ) -> Result<(PolicyTestArgs, Option<PathBuf>), String> {
-        let matches = Cli::command()
-            .try_get_matches_from(["sealgate", "policy", "test"].iter().chain(argv))
-            .unwrap();
-        let Command::Policy(PolicyCommand::Test(mut args)) =
-            Cli::from_arg_matches(&matches).unwrap().command
-        else {
-            unreachable!()
-        };
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+        let argv: Vec<&str> = ["policy", "test"]
+            .into_iter()
+            .chain(argv.iter().copied())
             .collect();
-        let lookup = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let given = matches
-            .subcommand_matches("policy")
-            .and_then(|m| m.subcommand_matches("test"))
-            .unwrap();
-        apply_in(&mut args, given, &lookup, dir)
-            .map(|file| (args, file))
-            .map_err(|e| e.to_string())
-    }
-
-    fn folder_with(name: &str, text: &str) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(name), text).unwrap();
-        dir
+        let pick = |command| match command {
+            Command::Policy(PolicyCommand::Test(args)) => args,
+            _ => unreachable!(),
+        };
+        test_support::applied(dir, &argv, 2, env, pick, apply_in)
     }
 
     #[test]
