@@ -159,6 +159,8 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             ) {
                 Ok(Some(RegoValue::Bool(false)) | None) => TestOutcome::Fail,
                 Ok(Some(_)) => TestOutcome::Pass,
+                // the test's name is printed with it already
+                Err(RegoError::Runtime { message, .. }) => TestOutcome::Error(message),
                 Err(e) => TestOutcome::Error(e.to_string()),
             };
             report.results.push(TestResult {
