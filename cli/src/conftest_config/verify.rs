@@ -33,9 +33,6 @@ fn apply_in(
     if let Some(paths) = settings.paths("policy", "paths")? {
         args.paths = paths;
     }
-    if args.paths.is_empty() {
-        args.paths = vec![PathBuf::from(DEFAULT_POLICY)];
-    }
     if let Some(data) = settings.paths("data", "data")? {
         args.rego.data = data;
     }
@@ -64,6 +61,15 @@ fn apply_in(
         args.namespace = s.strings()?;
     }
     settings.refuse_unhonoured("policy test")?;
+    if args.paths.is_empty() {
+        if !cwd.join(DEFAULT_POLICY).exists() {
+            return Err(CliError::usage(
+                "no PATH given, and no policy/ folder here (conftest verify's default)",
+                "name the folders holding the policies and their tests: sealgate policy test DIR…",
+            ));
+        }
+        args.paths = vec![PathBuf::from(DEFAULT_POLICY)];
+    }
     // `no-color`, `quiet`, `trace`, `report`, `var-values`, `junit-hide-message` and
     // `github-hide-passed` only change how conftest prints: ignored.
     Ok(settings.file)
@@ -117,8 +123,14 @@ mod tests {
         assert_eq!(args.paths, [PathBuf::from("mine")]);
         assert!(matches!(args.rego.rego_version, RegoVersionArg::V1));
         assert_eq!(args.rego.data, [PathBuf::from("e1"), PathBuf::from("e2")]);
-        // no settings, no paths: conftest's default folder
+        // no settings, no paths: conftest's default folder, if there is one
         let empty = tempfile::tempdir().unwrap();
+        let err = applied(empty.path(), &[], &[]).unwrap_err();
+        assert!(
+            err.contains("no PATH given, and no policy/ folder"),
+            "{err}"
+        );
+        std::fs::create_dir(empty.path().join("policy")).unwrap();
         let (args, file) = applied(empty.path(), &[], &[]).unwrap();
         assert_eq!((file, args.paths), (None, vec![PathBuf::from("policy")]));
     }
@@ -143,6 +155,6 @@ mod tests {
         }
         // -o on the command line wins over the setting
         let dir = folder_with("conftest.toml", "output = \"json\"");
-        assert!(applied(dir.path(), &["-o", "json"], &[]).is_ok());
+        assert!(applied(dir.path(), &["-o", "json", "p"], &[]).is_ok());
     }
 }
