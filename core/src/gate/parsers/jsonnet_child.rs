@@ -21,6 +21,19 @@ pub const CPU_SECONDS: u64 = 120;
 /// The first argument that makes the sealgate binary a Jsonnet child.
 pub const ARG: &str = "__jsonnet";
 
+/// A child ended by its limits: not a fault of the program's syntax or values but work sealgate
+/// refuses to do, which a policy's `parse_config` reports as an error rather than undefined.
+#[derive(Debug)]
+pub struct OutOfLimits(String);
+
+impl std::fmt::Display for OutOfLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OutOfLimits {}
+
 /// `text` evaluated by `program` run as a child ([`ARG`], then `dir` when there is one), which
 /// bounds itself ([`serve`]).
 pub(super) fn evaluate(program: &Path, text: &str, dir: Option<&Path>) -> anyhow::Result<Value> {
@@ -64,7 +77,7 @@ pub(super) fn evaluate(program: &Path, text: &str, dir: Option<&Path>) -> anyhow
         }
         None => {}
     }
-    Err(anyhow::anyhow!(
+    Err(OutOfLimits(format!(
         "jsonnet: the evaluation ran out of memory ({} GiB) or CPU time ({CPU_SECONDS} s){}",
         MEMORY_BYTES >> 30,
         output
@@ -73,6 +86,7 @@ pub(super) fn evaluate(program: &Path, text: &str, dir: Option<&Path>) -> anyhow
             .map(|s| format!(" (signal {s})"))
             .unwrap_or_default()
     ))
+    .into())
 }
 
 /// The child's side: evaluates the program on `stdin` with its imports in `dir`, in this

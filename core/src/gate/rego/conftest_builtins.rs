@@ -6,7 +6,10 @@
 //! request, so files are read only inside the policy and data folders (and the folders of
 //! `--allow-file-access`), after symlinks and `..` are resolved.
 //!
-//! Parsers: those of [`crate::gate::parsers`].
+//! Parsers: those of [`crate::gate::parsers`]. As in conftest (OPA's non-strict builtin errors),
+//! a text that does not parse or a file that is not there makes the call undefined; what sealgate
+//! refuses to do (read outside those folders, a parser it lacks, a Jsonnet program past its
+//! child's limits) is an error.
 
 use std::path::{Path, PathBuf};
 
@@ -15,16 +18,41 @@ use serde_json::{Value, json};
 
 use super::engine;
 use super::error::RegoError;
+use crate::gate::parsers::jsonnet_child::OutOfLimits;
 use crate::gate::parsers::{self, Parser};
 
 fn parse_text(parser: &str, text: &str, context: &parsers::Context) -> anyhow::Result<Value> {
     let parser = Parser::from_name(parser).ok_or_else(|| {
-        anyhow::anyhow!(
+        Refusal(format!(
             "parser {parser:?} is not supported by sealgate ({} are)",
             parsers::names()
-        )
+        ))
     })?;
     parser.parse_in(text, context)
+}
+
+/// Why sealgate will not run a call that conftest would: a file outside the folders a policy may
+/// read, a parser sealgate lacks. Reported as an error, never undefined.
+#[derive(Debug)]
+struct Refusal(String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// OPA's default, non-strict builtin errors, which conftest keeps: a text that does not parse or a
+/// file that is not there makes the call undefined, and the policy's other rules still judge. The
+/// calls sealgate refuses ([`Refusal`], a Jsonnet child ended by its limits) stay errors, so the
+/// run says why.
+fn undefined_on_error(result: anyhow::Result<RegoValue>) -> anyhow::Result<RegoValue> {
+    match result {
+        Err(e) if !(e.is::<Refusal>() || e.is::<OutOfLimits>()) => Ok(RegoValue::Undefined),
+        other => other,
+    }
 }
 
 /// Where the file builtins look for relative paths, and the only folders they may read.
@@ -76,9 +104,10 @@ impl FileAccess {
         let real = std::fs::canonicalize(&found)
             .map_err(|_| anyhow::anyhow!("config file {path} not found"))?;
         if !self.allowed.iter().any(|root| real.starts_with(root)) {
-            anyhow::bail!(
+            return Err(Refusal(format!(
                 "config file {path} is outside the policy and data folders; a policy may only read files there (allow a folder with --allow-file-access DIR)"
-            );
+            ))
+            .into());
         }
         Ok(real)
     }
@@ -123,9 +152,10 @@ pub(crate) fn register(
                     ..context.clone()
                 };
                 move |args: Vec<RegoValue>| {
-                    let value =
-                        parse_text(&string_arg(&args, 0)?, &string_arg(&args, 1)?, &context)?;
-                    Ok(engine::from_json(&value))
+                    let (parser, text) = (string_arg(&args, 0)?, string_arg(&args, 1)?);
+                    undefined_on_error(
+                        parse_text(&parser, &text, &context).map(|v| engine::from_json(&v)),
+                    )
                 }
             }),
         )
@@ -137,11 +167,13 @@ pub(crate) fn register(
             PARSE_CONFIG_FILE.to_string(),
             1,
             Box::new(move |args: Vec<RegoValue>| {
-                let path = file_access.resolve(&string_arg(&args, 0)?)?;
-                let text = std::fs::read_to_string(&path)?;
-                Ok(engine::from_json(
-                    &parser_for(&path).parse_in(&text, &file_context.for_file(&path))?,
-                ))
+                let name = string_arg(&args, 0)?;
+                undefined_on_error((|| {
+                    let path = file_access.resolve(&name)?;
+                    let text = std::fs::read_to_string(&path)?;
+                    let value = parser_for(&path).parse_in(&text, &file_context.for_file(&path))?;
+                    Ok(engine::from_json(&value))
+                })())
             }),
         )
         .map_err(err)?;
@@ -154,21 +186,27 @@ pub(crate) fn register(
                     .first()
                     .and_then(|v| v.as_array().ok())
                     .ok_or_else(|| anyhow::anyhow!("argument 1 must be an array of paths"))?;
-                let mut combined = Vec::new();
-                for p in paths.iter() {
-                    let name = p
-                        .as_string()
-                        .map_err(|_| anyhow::anyhow!("paths must be strings"))?
-                        .to_string();
-                    let path = files.resolve(&name)?;
-                    let text = std::fs::read_to_string(&path)?;
-                    let docs = parser_for(&path).documents(&text, &context.for_file(&path))?;
-                    let shown = path.to_string_lossy().into_owned();
-                    for doc in docs {
-                        combined.push(json!({"path": shown, "contents": doc}));
+                let names = paths
+                    .iter()
+                    .map(|p| {
+                        p.as_string()
+                            .map(|s| s.to_string())
+                            .map_err(|_| anyhow::anyhow!("paths must be strings"))
+                    })
+                    .collect::<anyhow::Result<Vec<String>>>()?;
+                undefined_on_error((|| {
+                    let mut combined = Vec::new();
+                    for name in &names {
+                        let path = files.resolve(name)?;
+                        let text = std::fs::read_to_string(&path)?;
+                        let docs = parser_for(&path).documents(&text, &context.for_file(&path))?;
+                        let shown = path.to_string_lossy().into_owned();
+                        for doc in docs {
+                            combined.push(json!({"path": shown, "contents": doc}));
+                        }
                     }
-                }
-                Ok(engine::from_json(&Value::Array(combined)))
+                    Ok(engine::from_json(&Value::Array(combined)))
+                })())
             }),
         )
         .map_err(err)?;

@@ -732,3 +732,41 @@ deny contains msg if {
         "the type must not be found"
     );
 }
+
+/// conftest's builtins under OPA's non-strict builtin errors: a text that does not parse and a
+/// file that is not there make the call undefined (the policy's other rules still judge, as in
+/// conftest); a parser sealgate lacks is an error on that policy and document.
+#[test]
+fn conftest_builtin_errors_are_undefined_and_refusals_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy/main.rego",
+        r#"package main
+
+import rego.v1
+
+deny contains "bad text" if parse_config("json", "{")
+
+deny contains "missing file" if parse_config_file("nope.yaml")
+
+deny contains "missing files" if parse_combined_config_files(["nope.yaml"])
+
+deny contains "judged" if input.n > 1
+"#,
+    );
+    let g = gate(&dir.path().join("policy"), |_| {}).unwrap();
+    let eval = run(&g, &[json!({"n": 2})]);
+    assert_eq!(messages(&eval.docs[0], Level::Failure), vec!["judged"]);
+    write(
+        dir.path(),
+        "policy/main.rego",
+        "package main\n\nimport rego.v1\n\ndeny contains \"x\" if parse_config(\"nosuch\", \"x\")\n",
+    );
+    let g = gate(&dir.path().join("policy"), |_| {}).unwrap();
+    let err = eval_err(&g, &[json!({"n": 2})]).to_string();
+    assert!(
+        err.contains("parser \"nosuch\" is not supported by sealgate"),
+        "{err}"
+    );
+}
