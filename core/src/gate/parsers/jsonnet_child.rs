@@ -23,16 +23,9 @@ pub const ARG: &str = "__jsonnet";
 
 /// A child ended by its limits: not a fault of the program's syntax or values but work sealgate
 /// refuses to do, which a policy's `parse_config` reports as an error rather than undefined.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct OutOfLimits(String);
-
-impl std::fmt::Display for OutOfLimits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for OutOfLimits {}
 
 /// `text` evaluated by `program` run as a child ([`ARG`], then `dir` when there is one), which
 /// bounds itself ([`serve`]).

@@ -33,16 +33,9 @@ fn parse_text(parser: &str, text: &str, context: &parsers::Context) -> anyhow::R
 
 /// Why sealgate will not run a call that conftest would: a file outside the folders a policy may
 /// read, a parser sealgate lacks. Reported as an error, never undefined.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 struct Refusal(String);
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refusal {}
 
 /// OPA's default, non-strict builtin errors, which conftest keeps: a text that does not parse or a
 /// file that is not there makes the call undefined, and the policy's other rules still judge. The
