@@ -22,6 +22,7 @@ mod dotenv;
 mod edn;
 mod go_json;
 mod go_unicode;
+mod groovy;
 mod hcl1;
 mod hcl2;
 mod hocon;
@@ -99,6 +100,7 @@ pub enum Parser {
     Xml,
     Codeowners,
     Edn,
+    Groovy,
     Toml,
     Ini,
     Properties,
@@ -121,6 +123,7 @@ impl Parser {
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
+        Parser::Groovy,
         Parser::Hcl1,
         Parser::Hcl2,
         Parser::Hocon,
@@ -151,6 +154,7 @@ impl Parser {
             Parser::Xml => "xml",
             Parser::Codeowners => "codeowners",
             Parser::Edn => "edn",
+            Parser::Groovy => "groovy",
             Parser::Toml => "toml",
             Parser::Ini => "ini",
             Parser::Properties => "properties",
@@ -180,7 +184,7 @@ impl Parser {
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles by name,
     /// YAML, HCL, ignore files, then dotenv by name (`.env`, `.env.*`, `*.env`), `nginx.conf`,
-    /// Jenkinsfiles (groovy, which sealgate lacks: `None`), textproto by extension (`.textproto`,
+    /// Jenkinsfiles by name (`Jenkinsfile`, `Jenkinsfile.*`: groovy), textproto by extension (`.textproto`,
     /// `.textpb`), `CODEOWNERS`, and otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
@@ -199,8 +203,7 @@ impl Parser {
                 Some(Parser::Dotenv)
             }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
-            // conftest reads Jenkinsfiles with its groovy parser, which sealgate lacks
-            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => None,
+            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => Some(Parser::Groovy),
             "textproto" | "textpb" => Some(Parser::Textproto),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
@@ -239,6 +242,7 @@ impl Parser {
             Parser::Xml => xml::parse(text),
             Parser::Codeowners => codeowners::parse(text),
             Parser::Edn => edn::parse(text),
+            Parser::Groovy => groovy::parse(text),
             Parser::Toml => toml::parse(text),
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
@@ -315,8 +319,13 @@ mod tests {
             ("application.conf", None),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
-            ("Jenkinsfile", None),
-            ("jenkinsfile.toml", None),
+            ("Jenkinsfile", Some(Parser::Groovy)),
+            ("jenkinsfile.toml", Some(Parser::Groovy)),
+            ("a/JENKINSFILE.prod", Some(Parser::Groovy)),
+            ("build.groovy", Some(Parser::Groovy)),
+            ("build.gradle", None),
+            ("x.jenkinsfile", None),
+            ("Jenkinsfile-dev", None),
             ("Jenkinsfile.yaml", Some(Parser::Yaml)),
             ("Jenkinsfile.tf", Some(Parser::Hcl2)),
             ("env", None),
