@@ -62,7 +62,7 @@ fn parse_here(text: &str) -> anyhow::Result<Value> {
         Stop::Syntax { offset, message } => {
             let (line, column) = lines.position(offset);
             anyhow::anyhow!(
-                "groovy: line {line}, column {column}: {message} (groovy-parser-go's first error, as conftest reports it)"
+                "groovy: line {line}, column {column}: {message} (the first Groovy 2.4 syntax error, as conftest's parser finds it: fix the file there)"
             )
         }
         Stop::TooDeep => too_deep(),

@@ -148,3 +148,97 @@ fn unterminated_strings_and_comments_are_tokens_not_errors() {
     parse("x = 1 /* open").unwrap();
     parse("x = \"\"\"open").unwrap();
 }
+
+/// The tree as lines `KIND TEXT LINE:COLUMN`, indented by depth.
+fn outline(text: &str) -> String {
+    fn walk(n: &Value, depth: usize, out: &mut String) {
+        let text = n["text"]
+            .as_str()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}{}{} {}:{}\n",
+            " ".repeat(depth),
+            n["kind"].as_str().unwrap(),
+            text,
+            n["line"],
+            n["column"]
+        ));
+        for c in n["children"].as_array().into_iter().flatten() {
+            walk(c, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(&parse(text).unwrap(), 0, &mut out);
+    out
+}
+
+/// Outlines read off `conftest parse --parser groovy` (v0.71.1).
+#[test]
+fn trees_as_conftest_prints_them() {
+    assert_eq!(
+        outline("a\t= \"x${\n b }\"\r\nc = 1\n"),
+        "FileNode 1:1
+ ExpressionStmt 1:1
+  AssignExpr 1:1
+   IdentExpr 1:1
+    Identifier a 1:1
+   Assign = 1:3
+   GStringExpr 1:5
+    GStringBegin \"x$ 1:5
+    LBrace { 1:8
+    ExpressionStmt 2:2
+     IdentExpr 2:2
+      Identifier b 2:2
+    RBrace } 2:4
+    GStringEnd \" 2:5
+ ExpressionStmt 3:1
+  AssignExpr 3:1
+   IdentExpr 3:1
+    Identifier c 3:1
+   Assign = 3:3
+   LiteralExpr 3:5
+    IntLiteral 1 3:5
+"
+    );
+    assert_eq!(
+        outline("x = \"$a.\" + /re/\n"),
+        "FileNode 1:1
+ ExpressionStmt 1:1
+  AssignExpr 1:1
+   IdentExpr 1:1
+    Identifier x 1:1
+   Assign = 1:3
+   BinaryExpr 1:5
+    GStringExpr 1:5
+     GStringBegin \"$ 1:5
+     GStringPath 1:7
+      Identifier a 1:7
+     GStringEnd .\" 1:8
+    Plus + 1:11
+    LiteralExpr 1:13
+     SlashyStringLit /re/ 1:13
+"
+    );
+    // an annotated import is an import inside an import, as groovy-parser-go builds it
+    let annotated =
+        outline("@Grab(\"x\")\nimport a.b.C\nclass K { @Override String toString() { \"k\" } }\n");
+    assert!(
+        annotated.starts_with(
+            "FileNode 1:1
+ ImportDecl 1:1
+  AnnotationNode 1:1
+   At @ 1:1
+   CapitalizedIdentifier Grab 1:2
+   LParen ( 1:6
+   LiteralExpr 1:7
+    GStringFull \"x\" 1:7
+   RParen ) 1:10
+  ImportDecl 2:1
+   KwImport import 2:1
+"
+        ),
+        "{annotated}"
+    );
+    assert!(annotated.contains("\n  MethodDecl 3:11\n   AnnotationNode 3:11\n"));
+}
