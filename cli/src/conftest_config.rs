@@ -460,7 +460,7 @@ mod tests {
                 "download the policies beforehand",
             ),
             (
-                "parser = \"groovy\"",
+                "parser = \"cue\"",
                 "conftest setting parser is not a parser sealgate has",
             ),
             (

@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format, JSON with comments, Jsonnet programs) read into the JSON that `conftest
+//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles) read into the JSON that `conftest
 //! parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -378,6 +378,13 @@ mod tests {
             (Parser::Jsonc, "{\"k\": PLANTED-7f3a}"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\n"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\", }"),
+            (Parser::Groovy, "x = 'PLANTED-7f3a'\npipeline {"),
+            (Parser::Groovy, "def k = \"PLANTED-7f3a ${\n"),
+            (Parser::Groovy, "sh PLANTED-7f3a )"),
+            (
+                Parser::Groovy,
+                &format!("x = {}'PLANTED-7f3a'", "[".repeat(300)),
+            ),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
