@@ -1,7 +1,8 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles) read into the JSON that `conftest
-//! parse` gives for them, so that policies written for conftest see the same `input`.
+//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles) read into the
+//! JSON that `conftest parse` gives for them, so that policies written for conftest see the same
+//! `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
