@@ -408,13 +408,14 @@ fn fuzz_policy_loading() {
 }
 
 /// conftest's config-file parsers (toml, ini, properties, dotenv, vcl, hocon, textproto, jsonc,
-/// jsonnet) on mutants of the corner cases their peer tests run through conftest: every input
+/// jsonnet, groovy) on mutants of the corner cases their peer tests run through conftest: every input
 /// parses or is refused, none panics.
 #[test]
 fn fuzz_config_parsers() {
     use crate::peer_conftest_config_formats::{
         DOTENV_CORNERS, INI_CORNERS, PROPERTIES_CORNERS, TOML_CORNERS,
     };
+    use crate::peer_conftest_groovy::GROOVY_CORNERS;
     use crate::peer_conftest_hocon::HOCON_CORNERS;
     use crate::peer_conftest_jsonc::JSONC_CORNERS;
     use crate::peer_conftest_jsonnet::JSONNET_SEEDS;
@@ -442,6 +443,7 @@ fn fuzz_config_parsers() {
         HOCON_CORNERS,
         JSONC_CORNERS,
         JSONNET_SEEDS,
+        GROOVY_CORNERS,
     ]
     .concat()
     .into_iter()
@@ -514,6 +516,22 @@ fn fuzz_config_parsers() {
         "self",
         "+:",
         "::",
+        "\"\"\"",
+        "${ x -> ",
+        "$/",
+        "/$",
+        "->",
+        "?.",
+        "*.",
+        "def ",
+        "class ",
+        "@Foo ",
+        "pipeline { ",
+        "sh '",
+        "\n  .",
+        "<..<",
+        "!instanceof ",
+        "new int[]{",
     ]);
     campaign.run(|bytes| {
         let text = String::from_utf8_lossy(bytes);
@@ -526,6 +544,7 @@ fn fuzz_config_parsers() {
             Parser::Hocon,
             Parser::Jsonc,
             Parser::Jsonnet,
+            Parser::Groovy,
         ] {
             let _ = parser.parse(&text);
         }

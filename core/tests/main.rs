@@ -27,6 +27,7 @@ mod no_secret_in_debug;
 mod peer_conftest_config_formats;
 mod peer_conftest_cyclonedx;
 mod peer_conftest_dockerfile;
+mod peer_conftest_groovy;
 mod peer_conftest_hcl1;
 mod peer_conftest_hocon;
 mod peer_conftest_jsonc;

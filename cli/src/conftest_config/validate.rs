@@ -193,7 +193,7 @@ mod tests {
                 "download the policies beforehand",
             ),
             (
-                "parser = \"groovy\"",
+                "parser = \"nosuch\"",
                 "conftest setting parser is not a parser sealgate has",
             ),
             (

@@ -1,7 +1,8 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format, JSON with comments, Jsonnet programs) read into the JSON that `conftest
-//! parse` gives for them, so that policies written for conftest see the same `input`.
+//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles) read into the
+//! JSON that `conftest parse` gives for them, so that policies written for conftest see the same
+//! `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -22,6 +23,7 @@ mod dotenv;
 mod edn;
 mod go_json;
 mod go_unicode;
+mod groovy;
 mod hcl1;
 mod hcl2;
 mod hocon;
@@ -107,6 +109,7 @@ pub enum Parser {
     Xml,
     Codeowners,
     Edn,
+    Groovy,
     Toml,
     Ini,
     Properties,
@@ -129,6 +132,7 @@ impl Parser {
         Parser::Dockerfile,
         Parser::Dotenv,
         Parser::Edn,
+        Parser::Groovy,
         Parser::Hcl1,
         Parser::Hcl2,
         Parser::Hocon,
@@ -159,6 +163,7 @@ impl Parser {
             Parser::Xml => "xml",
             Parser::Codeowners => "codeowners",
             Parser::Edn => "edn",
+            Parser::Groovy => "groovy",
             Parser::Toml => "toml",
             Parser::Ini => "ini",
             Parser::Properties => "properties",
@@ -188,7 +193,7 @@ impl Parser {
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles by name,
     /// YAML, HCL, ignore files, then dotenv by name (`.env`, `.env.*`, `*.env`), `nginx.conf`,
-    /// Jenkinsfiles (groovy, which sealgate lacks: `None`), textproto by extension (`.textproto`,
+    /// Jenkinsfiles by name (`Jenkinsfile`, `Jenkinsfile.*`: groovy), textproto by extension (`.textproto`,
     /// `.textpb`), `CODEOWNERS`, and otherwise the extension names the parser.
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
@@ -207,8 +212,7 @@ impl Parser {
                 Some(Parser::Dotenv)
             }
             _ if name == "nginx.conf" => Some(Parser::Nginx),
-            // conftest reads Jenkinsfiles with its groovy parser, which sealgate lacks
-            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => None,
+            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => Some(Parser::Groovy),
             "textproto" | "textpb" => Some(Parser::Textproto),
             _ if name == "codeowners" => Some(Parser::Codeowners),
             _ => Parser::from_name(ext),
@@ -247,6 +251,7 @@ impl Parser {
             Parser::Xml => xml::parse(text),
             Parser::Codeowners => codeowners::parse(text),
             Parser::Edn => edn::parse(text),
+            Parser::Groovy => groovy::parse(text),
             Parser::Toml => toml::parse(text),
             Parser::Ini => ini::parse(text),
             Parser::Properties => properties::parse(text),
@@ -323,8 +328,13 @@ mod tests {
             ("application.conf", None),
             ("nginx.conf", Some(Parser::Nginx)),
             ("other.conf", None),
-            ("Jenkinsfile", None),
-            ("jenkinsfile.toml", None),
+            ("Jenkinsfile", Some(Parser::Groovy)),
+            ("jenkinsfile.toml", Some(Parser::Groovy)),
+            ("a/JENKINSFILE.prod", Some(Parser::Groovy)),
+            ("build.groovy", Some(Parser::Groovy)),
+            ("build.gradle", None),
+            ("x.jenkinsfile", None),
+            ("Jenkinsfile-dev", None),
             ("Jenkinsfile.yaml", Some(Parser::Yaml)),
             ("Jenkinsfile.tf", Some(Parser::Hcl2)),
             ("env", None),
@@ -377,6 +387,13 @@ mod tests {
             (Parser::Jsonc, "{\"k\": PLANTED-7f3a}"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\n"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\", }"),
+            (Parser::Groovy, "x = 'PLANTED-7f3a'\npipeline {"),
+            (Parser::Groovy, "def k = \"PLANTED-7f3a ${\n"),
+            (Parser::Groovy, "sh PLANTED-7f3a )"),
+            (
+                Parser::Groovy,
+                &format!("x = {}'PLANTED-7f3a'", "[".repeat(300)),
+            ),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();

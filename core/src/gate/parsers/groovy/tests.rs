@@ -1,0 +1,244 @@
+//! The groovy port's pieces: tokens, positions, the tree's shape, first errors, bounds.
+
+use serde_json::{Value, json};
+
+use super::lexer::Lexer;
+use super::parse;
+use super::token::Kind;
+
+fn kinds(text: &str) -> Vec<(&'static str, String)> {
+    let mut l = Lexer::new(text.as_bytes());
+    let mut out = Vec::new();
+    loop {
+        let t = l.next_token();
+        if t.kind == Kind::Eof {
+            return out;
+        }
+        out.push((t.kind.name(), text[t.start..t.end].to_string()));
+    }
+}
+
+#[test]
+fn conftest_json_contract() {
+    let got = parse("sh 'echo ok'").unwrap();
+    let want: Value = serde_json::from_str(r#"{"kind":"FileNode","line":1,"column":1,"children":[{"kind":"ExpressionStmt","line":1,"column":1,"children":[{"kind":"CallExpr","line":1,"column":1,"children":[{"kind":"IdentExpr","line":1,"column":1,"children":[{"kind":"Identifier","text":"sh","line":1,"column":1}]},{"kind":"LiteralExpr","line":1,"column":4,"children":[{"kind":"StringLiteral","text":"'echo ok'","line":1,"column":4}]}]}]}]}"#).unwrap();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn empty_file_is_a_bare_file_node() {
+    assert_eq!(
+        parse("").unwrap(),
+        json!({"kind": "FileNode", "line": 1, "column": 1})
+    );
+}
+
+#[test]
+fn gstrings_split_around_interpolations() {
+    assert_eq!(
+        kinds("\"a $b.c ${d} e\""),
+        [
+            ("GStringBegin", "\"a $".to_string()),
+            ("Identifier", "b".into()),
+            ("Dot", ".".into()),
+            ("Identifier", "c".into()),
+            ("GStringPart", " $".into()),
+            ("LBrace", "{".into()),
+            ("Identifier", "d".into()),
+            ("RBrace", "}".into()),
+            ("GStringEnd", " e\"".into()),
+        ]
+    );
+}
+
+#[test]
+fn newlines_end_statements_unless_continued() {
+    let k: Vec<_> = kinds("a\nb\n  .c\n(d\n)")
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        k,
+        [
+            "Identifier",
+            "Semicolon",
+            "Identifier",
+            "Dot",
+            "Identifier",
+            "Semicolon",
+            "LParen",
+            "Identifier",
+            "RParen"
+        ]
+    );
+}
+
+#[test]
+fn slashy_strings_only_where_an_expression_starts() {
+    assert_eq!(
+        kinds("x = /a\\/b/")[2],
+        ("SlashyStringLit", "/a\\/b/".to_string())
+    );
+    assert_eq!(kinds("a / b")[1], ("Div", "/".to_string()));
+    assert_eq!(kinds("$/a$/b/$")[0].0, "DollarSlashyStringLit");
+}
+
+#[test]
+fn numbers() {
+    for (text, kind) in [
+        ("42", "IntLiteral"),
+        ("0x1F", "IntLiteral"),
+        ("0b101", "IntLiteral"),
+        ("017", "IntLiteral"),
+        ("09.5", "FloatLiteral"),
+        ("1e3", "FloatLiteral"),
+        ("2f", "FloatLiteral"),
+        ("3G", "IntLiteral"),
+        (".5", "FloatLiteral"),
+    ] {
+        assert_eq!(kinds(text), [(kind, text.to_string())], "{text}");
+    }
+}
+
+#[test]
+fn columns_count_bytes() {
+    let v = parse("x = 'é' + y").unwrap();
+    let y = &v["children"][0]["children"][0]["children"][2]["children"][2]["children"][0];
+    assert_eq!(y["text"], "y");
+    assert_eq!(y["column"], 12);
+}
+
+#[test]
+fn first_error_with_its_position() {
+    let e = parse("pipeline {").unwrap_err().to_string();
+    assert!(
+        e.contains("line 1, column 11: expected RBrace, got EOF"),
+        "{e}"
+    );
+    let e = parse("x = \n)").unwrap_err().to_string();
+    assert!(e.contains("line 2, column 1: expected expression"), "{e}");
+}
+
+#[test]
+fn nesting_is_bounded() {
+    for text in [
+        format!("{}1{}", "(".repeat(256), ")".repeat(256)),
+        format!("{}1", "-".repeat(100_000)),
+        format!("x = {}", "[".repeat(100_000)),
+        "if (a) ".repeat(50_000),
+        "{".repeat(100_000),
+    ] {
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("deeper than 256"), "{e}");
+    }
+    // within the bound
+    parse(&format!("{}1{}", "(".repeat(100), ")".repeat(100))).unwrap();
+    // array initializers nest without nodes, as in Go
+    parse(&format!(
+        "new int[]{}1{}",
+        "{".repeat(5000),
+        "}".repeat(5000)
+    ))
+    .unwrap();
+}
+
+#[test]
+fn unterminated_strings_and_comments_are_tokens_not_errors() {
+    parse("x = 'abc\ny = 1").unwrap();
+    parse("x = 1 /* open").unwrap();
+    parse("x = \"\"\"open").unwrap();
+}
+
+/// The tree as lines `KIND TEXT LINE:COLUMN`, indented by depth.
+fn outline(text: &str) -> String {
+    fn walk(n: &Value, depth: usize, out: &mut String) {
+        let text = n["text"]
+            .as_str()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}{}{} {}:{}\n",
+            " ".repeat(depth),
+            n["kind"].as_str().unwrap(),
+            text,
+            n["line"],
+            n["column"]
+        ));
+        for c in n["children"].as_array().into_iter().flatten() {
+            walk(c, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(&parse(text).unwrap(), 0, &mut out);
+    out
+}
+
+/// Outlines read off `conftest parse --parser groovy` (v0.71.1).
+#[test]
+fn trees_as_conftest_prints_them() {
+    assert_eq!(
+        outline("a\t= \"x${\n b }\"\r\nc = 1\n"),
+        "FileNode 1:1
+ ExpressionStmt 1:1
+  AssignExpr 1:1
+   IdentExpr 1:1
+    Identifier a 1:1
+   Assign = 1:3
+   GStringExpr 1:5
+    GStringBegin \"x$ 1:5
+    LBrace { 1:8
+    ExpressionStmt 2:2
+     IdentExpr 2:2
+      Identifier b 2:2
+    RBrace } 2:4
+    GStringEnd \" 2:5
+ ExpressionStmt 3:1
+  AssignExpr 3:1
+   IdentExpr 3:1
+    Identifier c 3:1
+   Assign = 3:3
+   LiteralExpr 3:5
+    IntLiteral 1 3:5
+"
+    );
+    assert_eq!(
+        outline("x = \"$a.\" + /re/\n"),
+        "FileNode 1:1
+ ExpressionStmt 1:1
+  AssignExpr 1:1
+   IdentExpr 1:1
+    Identifier x 1:1
+   Assign = 1:3
+   BinaryExpr 1:5
+    GStringExpr 1:5
+     GStringBegin \"$ 1:5
+     GStringPath 1:7
+      Identifier a 1:7
+     GStringEnd .\" 1:8
+    Plus + 1:11
+    LiteralExpr 1:13
+     SlashyStringLit /re/ 1:13
+"
+    );
+    // an annotated import is an import inside an import, as groovy-parser-go builds it
+    let annotated =
+        outline("@Grab(\"x\")\nimport a.b.C\nclass K { @Override String toString() { \"k\" } }\n");
+    assert!(
+        annotated.starts_with(
+            "FileNode 1:1
+ ImportDecl 1:1
+  AnnotationNode 1:1
+   At @ 1:1
+   CapitalizedIdentifier Grab 1:2
+   LParen ( 1:6
+   LiteralExpr 1:7
+    GStringFull \"x\" 1:7
+   RParen ) 1:10
+  ImportDecl 2:1
+   KwImport import 2:1
+"
+        ),
+        "{annotated}"
+    );
+    assert!(annotated.contains("\n  MethodDecl 3:11\n   AnnotationNode 3:11\n"));
+}
