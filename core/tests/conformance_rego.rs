@@ -793,6 +793,10 @@ const DIFFERENCES_EXPLAINED: &str = "
   gatekeeper's own `test/gator/verify` suite agree, including the 3 that use them. Mutators (Assign,
   ModifySet, …), which gatekeeper applies to resultants, are not implemented; nor is gatekeeper's
   detection of conflicting (cyclic) templates beyond refusing a template that generates what it applies to.
+- Exit codes: conftest exits 1 on failures and, with `--fail-on-warn`, 2 on failures and 1 on
+  warnings; sealgate exits 1 on any finding that fails the run (warnings too with `--fail-on-warn`)
+  and keeps 2 for a run that could not judge (bad flags, unreadable policies), so a CI step that
+  checks for a non-zero exit behaves the same.
 - `serverless/policy`: both tools refuse the policy (conftest at compile time: undefined function
   `has_field`; regorus at evaluation time), so both produce no verdict; counted as agreement.
 - gatekeeper-library (49 suites, 270 cases, all agreeing with gator): the Go module proxy does not serve
