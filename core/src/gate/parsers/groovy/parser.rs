@@ -33,8 +33,8 @@ pub(super) enum Child {
 pub(super) enum Stop {
     /// groovy-parser-go's first error: at the offset of the token it met.
     Syntax { offset: usize, message: String },
-    /// Nested past [`MAX_FRAMES`].
-    TooDeep,
+    /// Nested past [`MAX_FRAMES`] or [`MAX_NESTING`], at the offset of the token it met there.
+    TooDeep(usize),
 }
 
 pub(super) type Step = Result<(), Stop>;
@@ -90,13 +90,13 @@ impl<'a> Parser<'a> {
         }
         self.advance();
         self.finish();
-        self.root.take().ok_or(Stop::TooDeep)
+        self.root.take().ok_or(Stop::TooDeep(0))
     }
 
     /// Runs `f` one level deeper, refusing past [`MAX_NESTING`].
     pub(super) fn nested(&mut self, f: impl FnOnce(&mut Self) -> Step) -> Step {
         if self.nesting >= MAX_NESTING {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         self.nesting += 1;
         let step = f(self);
@@ -108,7 +108,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn start(&mut self, kind: NodeKind) -> Step {
         if self.stack.len() >= MAX_FRAMES {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         self.stack.push(Frame {
             kind,
@@ -125,7 +125,7 @@ impl<'a> Parser<'a> {
     /// Opens a node around the open node's children since `checkpoint`.
     pub(super) fn start_at(&mut self, checkpoint: usize, kind: NodeKind) -> Step {
         if self.stack.len() >= MAX_FRAMES {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         let taken = match self.stack.last_mut() {
             Some(top) => top.children.split_off(checkpoint.min(top.children.len())),
