@@ -1,15 +1,15 @@
 //! conftest's `groovy` parser (groovy-parser-go in Groovy 2.4 mode), side by side with the real
 //! `conftest parse --parser groovy` (v0.71.1), on files nobody here wrote: groovy-parser-go's own
-//! corpus samples and every string literal of its Go tests, conftest's Jenkinsfiles, and the Groovy scripts, Gradle builds and
-//! Jenkinsfiles of other Go modules (Camel K's integrations, JFrog CLI's and syft's/trivy's
-//! Gradle fixtures, flatbuffers' Android build); then corner cases of the lexer and parser.
-//! sealgate's side is `Parser::parse`. A file agrees when both give the same JSON (numbers as
-//! f64, as conftest prints Go's float64s), or both refuse it at the same place: conftest's
-//! `parse groovy at LINE:COL` is sealgate's `line LINE, column COL`. A tree too deep for
-//! conftest is refused by both, conftest after parsing all of it (so with a syntax error
-//! found later, if there is one), sealgate as soon as it nests that deep: any refusal of
-//! conftest agrees with that one. Without `conftest` or `go` the tests fail in CI and are
-//! skipped loudly elsewhere.
+//! corpus samples and every string literal of its Go tests, conftest's Jenkinsfiles, and the
+//! Groovy scripts, Gradle builds and Jenkinsfiles of other Go modules (Camel K's integrations,
+//! JFrog CLI's and syft's/trivy's Gradle fixtures, flatbuffers' Android build); then corner cases
+//! of the lexer and parser. sealgate's side is `Parser::parse`. A file agrees when both give the
+//! same JSON (numbers as f64, as conftest prints Go's float64s), or both refuse it at the same
+//! place: conftest's `parse groovy at LINE:COL` is sealgate's `line LINE, column COL`. A tree too
+//! deep for conftest is refused by both, conftest after parsing all of it (so with a syntax error
+//! found later, if there is one), sealgate too up to 1,024 levels of nesting, and past them at
+//! once: any refusal of conftest agrees with that one. Without `conftest` or `go` the tests fail
+//! in CI and are skipped loudly elsewhere.
 
 use std::path::{Path, PathBuf};
 
@@ -206,6 +206,9 @@ fn peer_conftest_groovy_corner_cases_match_conftest_parse() {
     texts.push(format!("x = {}1{}\n", "[".repeat(300), "]".repeat(300)));
     texts.push(format!("x = {}1\n", "[".repeat(300)));
     texts.push("if (a) ".repeat(300) + "b\n");
+    texts.push(format!("x = {}1 +\n", "[".repeat(900)));
+    texts.push(format!("{}\n", "{".repeat(900)));
+    texts.push(format!("x = {}1{}\n", "-".repeat(1000), " +"));
     let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.groovy"));
     let o = compare(&conftest, &files, &texts, true);
     eprintln!(

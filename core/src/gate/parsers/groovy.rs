@@ -13,8 +13,9 @@
 //!
 //! A file groovy-parser-go finds an error in is refused with its first error, where it is. A
 //! tree deeper than 256 levels or of more than 100,000 nodes (tokens and left-out ones
-//! included) is refused, as conftest bounds it; this parser stops as soon as it nests that
-//! deep, so hostile nesting cannot exhaust the stack.
+//! included) is refused, as conftest bounds it, once the whole file is parsed (a syntax error
+//! further on is the refusal then, as in conftest); past 1,024 levels of nesting this parser
+//! stops at once, so hostile nesting cannot exhaust the stack.
 
 use serde_json::{Map, Value, json};
 

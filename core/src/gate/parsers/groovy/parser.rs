@@ -11,9 +11,11 @@ use std::collections::VecDeque;
 use super::lexer::{Lexer, Token};
 use super::token::{Kind, NodeKind};
 
-/// Builder frames deeper than this make a tree conftest refuses (deeper than its 256 levels,
-/// as a node's depth is at least its frame's): parsing stops there, the stack stays bounded.
-pub(super) const MAX_FRAMES: usize = 257;
+/// Builder frames deeper than this make a tree far deeper than conftest's 256 levels (a node's
+/// depth is at least its frame's): parsing stops there, the stack stays bounded. Below it, a
+/// tree too deep is parsed to the end, as conftest parses it, so that a syntax error further on
+/// is the refusal, as in conftest; only past it is the depth refused at once.
+pub(super) const MAX_FRAMES: usize = 1024;
 
 /// A tree node: its kind and children in source order.
 #[derive(Debug)]
@@ -60,9 +62,9 @@ pub(super) struct Parser<'a> {
 }
 
 /// Statements and expressions nested deeper than this make a tree deeper than conftest's 256
-/// levels (under the file node): parsing stops, even where the tree's nodes would be opened
-/// only after their contents (`[[[…`).
-pub(super) const MAX_NESTING: usize = 256;
+/// levels (each makes a node inside the one before): parsing stops, as at [`MAX_FRAMES`], even
+/// where the tree's nodes are opened only after their contents (`[[[…`).
+pub(super) const MAX_NESTING: usize = 1024;
 
 impl<'a> Parser<'a> {
     pub(super) fn new(src: &'a [u8]) -> Parser<'a> {

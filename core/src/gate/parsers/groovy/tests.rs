@@ -133,6 +133,11 @@ fn nesting_is_bounded() {
     }
     // within the bound
     parse(&format!("{}1{}", "(".repeat(100), ")".repeat(100))).unwrap();
+    // too deep, yet parsed on to a syntax error further on, which conftest reports
+    let e = parse(&format!("x = {}1 +", "[".repeat(600)))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 1, column 608: expected expression"), "{e}");
     // array initializers nest without nodes, as in Go
     parse(&format!(
         "new int[]{}1{}",
@@ -340,4 +345,40 @@ fn parser_pieces_as_conftest_shapes_them() {
     ] {
         assert_eq!(node_kinds(text), want, "{text:?}");
     }
+}
+
+/// The deepest nesting of each kind the parser follows, on a thread with a validation worker's
+/// 2 MiB stack (the parse runs on a thread of its own).
+#[test]
+fn deepest_nesting_of_each_kind_fits_the_parse_thread() {
+    let n = 1100;
+    let cases = [
+        "if (a) ".repeat(n),
+        "{ ".repeat(n),
+        "a = ".repeat(n) + "1",
+        "- ".repeat(n) + "1",
+        "\"${".repeat(n),
+        "f(".repeat(n),
+        "[a: ".repeat(n),
+        "{ -> ".repeat(n),
+        "class A { ".repeat(n),
+        "x = a ? ".repeat(n),
+        "for (x in y) ".repeat(n),
+        "switch (x) { case 1: ".repeat(n),
+        "try { ".repeat(n),
+        "a.b { ".repeat(n),
+        "new A(".repeat(n),
+        "(int) ".repeat(n),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for text in cases {
+                let e = parse(&text).unwrap_err().to_string();
+                assert!(e.contains("deeper than 256"), "{e}");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
