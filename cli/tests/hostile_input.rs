@@ -279,6 +279,36 @@ fn deep_nesting_stops_at_the_depth_limit_in_every_reader() {
     }
 }
 
+/// A Jenkinsfile nested far past conftest's 256 levels is that file's one refusal: the parser
+/// stops at its own bound instead of exhausting a stack, and the run goes on.
+#[test]
+fn deep_jenkinsfiles_are_one_refusal() {
+    let dir = scratch();
+    policy_dir(
+        dir.path(),
+        "package main\n\ndeny contains \"x\" if input.kind\n",
+    );
+    write(dir.path(), "Jenkinsfile", &"(".repeat(200_000));
+    write(dir.path(), "Jenkinsfile.ok", "sh 'make'\n");
+    let run = sealgate(
+        dir.path(),
+        &[
+            "validate",
+            "--policy",
+            "policy",
+            "Jenkinsfile",
+            "Jenkinsfile.ok",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Jenkinsfile:1 error [parse] invalid groovy file: line 1: the syntax tree is nested deeper than 256 levels")
+            && run.stdout.contains("Jenkinsfile.ok:1 error [main.deny] x"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn findings_are_capped_with_a_summary_line() {
     let dir = scratch();

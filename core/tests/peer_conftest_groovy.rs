@@ -1,15 +1,15 @@
 //! conftest's `groovy` parser (groovy-parser-go in Groovy 2.4 mode), side by side with the real
 //! `conftest parse --parser groovy` (v0.71.1), on files nobody here wrote: groovy-parser-go's own
-//! corpus samples and every string literal of its Go tests, conftest's Jenkinsfiles, and the Groovy scripts, Gradle builds and
-//! Jenkinsfiles of other Go modules (Camel K's integrations, JFrog CLI's and syft's/trivy's
-//! Gradle fixtures, flatbuffers' Android build); then corner cases of the lexer and parser.
-//! sealgate's side is `Parser::parse`. A file agrees when both give the same JSON (numbers as
-//! f64, as conftest prints Go's float64s), or both refuse it at the same place: conftest's
-//! `parse groovy at LINE:COL` is sealgate's `line LINE, column COL`. A tree too deep for
-//! conftest is refused by both, conftest after parsing all of it (so with a syntax error
-//! found later, if there is one), sealgate as soon as it nests that deep: any refusal of
-//! conftest agrees with that one. Without `conftest` or `go` the tests fail in CI and are
-//! skipped loudly elsewhere.
+//! corpus samples and every string literal of its Go tests, conftest's Jenkinsfiles, and the
+//! Groovy scripts, Gradle builds and Jenkinsfiles of other Go modules (Camel K's integrations,
+//! JFrog CLI's and syft's/trivy's Gradle fixtures, flatbuffers' Android build); then corner cases
+//! of the lexer and parser. sealgate's side is `Parser::parse`. A file agrees when both give the
+//! same JSON (numbers as f64, as conftest prints Go's float64s), or both refuse it at the same
+//! place: conftest's `parse groovy at LINE:COL` is sealgate's `line LINE, column COL`. A tree too
+//! deep for conftest is refused by both, conftest after parsing all of it (so with a syntax error
+//! found later, if there is one), sealgate too up to 1,024 levels of nesting, and past them at
+//! once: any refusal of conftest agrees with that one. Without `conftest` or `go` the tests fail
+//! in CI and are skipped loudly elsewhere.
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +97,49 @@ pub(crate) const GROOVY_CORNERS: &[&str] = &[
     "x = y \\\n  + z\n",
     "return\n",
     "x = a.'b'.\"c\".\"$d\".(e)\n",
+    "\u{feff}pipeline { }\n",
+    "x = 1\u{c}\n",
+    "Ünï = ǅa + Ωb + _c + $d\n",
+    "a = b <.é\n",
+    "a = !iné\n",
+    "a = !instanceofé\n",
+    "x = \"\\u00e9 \\$notInterp ${'$'}\"\n",
+    "x = \"$é\" + \"$_a\" + \"$$\"\n",
+    "#!/bin/groovy\n#!again\n",
+    "x = 1;;; y = 2;\n;\n",
+    "def m() {\n  return\n}\n",
+    "x = [\n  1,\n  2,\n]\ny = [a: 1,\n b: 2,\n]\n",
+    "pipeline {\n  environment { A = credentials('x') }\n  post { always { cleanWs() } }\n}\n",
+    "x = a\n  ?.b\n  ?: c\n",
+    "x = y /* a\n b */ z\n",
+    "x = 'a' \\\n  + 'b'\n",
+    "a++\n--b\n+c\n",
+    "foo bar: 1, baz: 2\nfoo 'a', { b }\n",
+    "timeout(time: 5, unit: 'MINUTES') {\n  input message: 'ok?'\n}\n",
+    // each error groovy-parser-go reports
+    "x = new 1\n",
+    "x = a::1\n",
+    "x = a.@1\n",
+    "x = { int -> }\n",
+    "try { } catch (final def 1) { }\n",
+    "try { } catch (A | 1 e) { }\n",
+    "try { } catch (A 1) { }\n",
+    "try { } catch (1) { }\n",
+    "class A { int 1 }\n",
+    "class A { int a, 1 }\n",
+    "enum E { @X 1 }\n",
+    "for (1 in x) { }\n",
+    "def (a, 1) = x\n",
+    "final 1 = 2\n",
+    "import a as 1\n",
+    "package 1\n",
+    "do x while y\n",
+    "for (a; b) { }\n",
+    "(a, b) = \n",
+    "x = (a, b)\n",
+    "def x = 1, 2\n",
+    "switch (x) { case 1 }\n",
+    "@interface A { int v() default 1 }\n",
 ];
 
 /// `L:C` of conftest's refusal (`parse groovy at L:C: …`) or of sealgate's (`line L, column C:`);
@@ -187,6 +230,9 @@ fn peer_conftest_groovy_corner_cases_match_conftest_parse() {
     texts.push(format!("x = {}1{}\n", "[".repeat(300), "]".repeat(300)));
     texts.push(format!("x = {}1\n", "[".repeat(300)));
     texts.push("if (a) ".repeat(300) + "b\n");
+    texts.push(format!("x = {}1 +\n", "[".repeat(900)));
+    texts.push(format!("{}\n", "{".repeat(900)));
+    texts.push(format!("x = {}1{}\n", "-".repeat(1000), " +"));
     let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.groovy"));
     let o = compare(&conftest, &files, &texts, true);
     eprintln!(

@@ -13,8 +13,9 @@
 //!
 //! A file groovy-parser-go finds an error in is refused with its first error, where it is. A
 //! tree deeper than 256 levels or of more than 100,000 nodes (tokens and left-out ones
-//! included) is refused, as conftest bounds it; this parser stops as soon as it nests that
-//! deep, so hostile nesting cannot exhaust the stack.
+//! included) is refused, as conftest bounds it, once the whole file is parsed (a syntax error
+//! further on is the refusal then, as in conftest); past 1,024 levels of nesting this parser
+//! stops at once, so hostile nesting cannot exhaust the stack.
 
 use serde_json::{Map, Value, json};
 
@@ -65,15 +66,15 @@ fn parse_here(text: &str) -> anyhow::Result<Value> {
                 "groovy: line {line}, column {column}: {message} (the first Groovy 2.4 syntax error, as conftest's parser finds it: fix the file there)"
             )
         }
-        Stop::TooDeep => too_deep(),
+        Stop::TooDeep(offset) => too_deep(lines.position(offset).0),
     })?;
     check_bounds(&root, &lines)?;
     Ok(convert(&root, src, &lines))
 }
 
-fn too_deep() -> anyhow::Error {
+fn too_deep(line: usize) -> anyhow::Error {
     anyhow::anyhow!(
-        "groovy: the syntax tree is nested deeper than {MAX_DEPTH} levels (line 1 onwards), conftest's limit: split the expression or block"
+        "groovy: line {line}: the syntax tree is nested deeper than {MAX_DEPTH} levels, conftest's limit: split the expression or block"
     )
 }
 
@@ -116,19 +117,25 @@ fn check_bounds(root: &Node, lines: &Lines) -> anyhow::Result<()> {
     let mut stack = vec![(Item::Node(root), 1usize)];
     let mut nodes = 1usize;
     while let Some((item, depth)) = stack.pop() {
+        let Item::Node(node) = item else {
+            if depth > MAX_DEPTH {
+                return Err(too_deep(1));
+            }
+            continue;
+        };
+        let line = || first_offset(node).map_or(1, |o| lines.position(o).0);
         if depth > MAX_DEPTH {
-            return Err(too_deep());
+            return Err(too_deep(line()));
         }
-        let Item::Node(node) = item else { continue };
         let count = node.children.len();
         if count > MAX_NODES - nodes {
-            let line = first_offset(node).map_or(1, |o| lines.position(o).0);
             anyhow::bail!(
-                "groovy: line {line}: the syntax tree has more than {MAX_NODES} nodes, conftest's limit: split the file"
+                "groovy: line {}: the syntax tree has more than {MAX_NODES} nodes, conftest's limit: split the file",
+                line()
             );
         }
         if count > 0 && depth == MAX_DEPTH {
-            return Err(too_deep());
+            return Err(too_deep(line()));
         }
         nodes += count;
         for child in node.children.iter().rev() {

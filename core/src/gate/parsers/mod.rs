@@ -193,8 +193,9 @@ impl Parser {
     ///
     /// The rules go in conftest's order, as the first that matches wins: Dockerfiles by name,
     /// YAML, HCL, ignore files, then dotenv by name (`.env`, `.env.*`, `*.env`), `nginx.conf`,
-    /// Jenkinsfiles by name (`Jenkinsfile`, `Jenkinsfile.*`: groovy), textproto by extension (`.textproto`,
-    /// `.textpb`), `CODEOWNERS`, and otherwise the extension names the parser.
+    /// Jenkinsfiles by name (`Jenkinsfile`, `Jenkinsfile.*`: groovy), textproto by extension
+    /// (`.textproto`, `.textpb`), `CODEOWNERS`, and otherwise the extension names the parser
+    /// (`.groovy` too).
     pub fn for_path(path: &Path) -> Option<Parser> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         // Go's `filepath.Ext`: from the last dot, so `.gitignore`'s extension is `gitignore`.

@@ -11,9 +11,11 @@ use std::collections::VecDeque;
 use super::lexer::{Lexer, Token};
 use super::token::{Kind, NodeKind};
 
-/// Builder frames deeper than this make a tree conftest refuses (deeper than its 256 levels,
-/// as a node's depth is at least its frame's): parsing stops there, the stack stays bounded.
-pub(super) const MAX_FRAMES: usize = 257;
+/// Builder frames deeper than this make a tree far deeper than conftest's 256 levels (a node's
+/// depth is at least its frame's): parsing stops there, the stack stays bounded. Below it, a
+/// tree too deep is parsed to the end, as conftest parses it, so that a syntax error further on
+/// is the refusal, as in conftest; only past it is the depth refused at once.
+pub(super) const MAX_FRAMES: usize = 1024;
 
 /// A tree node: its kind and children in source order.
 #[derive(Debug)]
@@ -33,8 +35,8 @@ pub(super) enum Child {
 pub(super) enum Stop {
     /// groovy-parser-go's first error: at the offset of the token it met.
     Syntax { offset: usize, message: String },
-    /// Nested past [`MAX_FRAMES`].
-    TooDeep,
+    /// Nested past [`MAX_FRAMES`] or [`MAX_NESTING`], at the offset of the token it met there.
+    TooDeep(usize),
 }
 
 pub(super) type Step = Result<(), Stop>;
@@ -60,9 +62,9 @@ pub(super) struct Parser<'a> {
 }
 
 /// Statements and expressions nested deeper than this make a tree deeper than conftest's 256
-/// levels (under the file node): parsing stops, even where the tree's nodes would be opened
-/// only after their contents (`[[[…`).
-pub(super) const MAX_NESTING: usize = 256;
+/// levels (each makes a node inside the one before): parsing stops, as at [`MAX_FRAMES`], even
+/// where the tree's nodes are opened only after their contents (`[[[…`).
+pub(super) const MAX_NESTING: usize = 1024;
 
 impl<'a> Parser<'a> {
     pub(super) fn new(src: &'a [u8]) -> Parser<'a> {
@@ -90,13 +92,13 @@ impl<'a> Parser<'a> {
         }
         self.advance();
         self.finish();
-        self.root.take().ok_or(Stop::TooDeep)
+        self.root.take().ok_or(Stop::TooDeep(0))
     }
 
     /// Runs `f` one level deeper, refusing past [`MAX_NESTING`].
     pub(super) fn nested(&mut self, f: impl FnOnce(&mut Self) -> Step) -> Step {
         if self.nesting >= MAX_NESTING {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         self.nesting += 1;
         let step = f(self);
@@ -108,7 +110,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn start(&mut self, kind: NodeKind) -> Step {
         if self.stack.len() >= MAX_FRAMES {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         self.stack.push(Frame {
             kind,
@@ -125,7 +127,7 @@ impl<'a> Parser<'a> {
     /// Opens a node around the open node's children since `checkpoint`.
     pub(super) fn start_at(&mut self, checkpoint: usize, kind: NodeKind) -> Step {
         if self.stack.len() >= MAX_FRAMES {
-            return Err(Stop::TooDeep);
+            return Err(Stop::TooDeep(self.current.start));
         }
         let taken = match self.stack.last_mut() {
             Some(top) => top.children.split_off(checkpoint.min(top.children.len())),

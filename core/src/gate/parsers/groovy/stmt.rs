@@ -302,7 +302,7 @@ impl Parser<'_> {
                     self.advance();
                 }
                 Kind::RParen => {
-                    depth = depth.wrapping_sub(1);
+                    depth = depth.saturating_sub(1);
                     self.advance();
                     if depth == 0 {
                         return;

@@ -133,6 +133,11 @@ fn nesting_is_bounded() {
     }
     // within the bound
     parse(&format!("{}1{}", "(".repeat(100), ")".repeat(100))).unwrap();
+    // too deep, yet parsed on to a syntax error further on, which conftest reports
+    let e = parse(&format!("x = {}1 +", "[".repeat(600)))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 1, column 608: expected expression"), "{e}");
     // array initializers nest without nodes, as in Go
     parse(&format!(
         "new int[]{}1{}",
@@ -241,4 +246,139 @@ fn trees_as_conftest_prints_them() {
         "{annotated}"
     );
     assert!(annotated.contains("\n  MethodDecl 3:11\n   AnnotationNode 3:11\n"));
+}
+
+/// The inner nodes' kinds in order (the file node left out), or `ERR LINE:COLUMN: MESSAGE`.
+fn node_kinds(text: &str) -> String {
+    fn walk(n: &Value, out: &mut Vec<String>) {
+        if n.get("text").is_none() {
+            out.push(n["kind"].as_str().unwrap().to_string());
+        }
+        for c in n["children"].as_array().into_iter().flatten() {
+            walk(c, out);
+        }
+    }
+    match parse(text) {
+        Ok(v) => {
+            let mut out = Vec::new();
+            walk(&v, &mut out);
+            out[1..].join(" ")
+        }
+        Err(e) => {
+            let e = e.to_string();
+            let rest = e.split("line ").nth(1).unwrap();
+            let (line, rest) = rest.split_once(", column ").unwrap();
+            let (column, message) = rest.split_once(": ").unwrap();
+            let message = message.split(" (").next().unwrap();
+            format!("ERR {line}:{column}: {message}")
+        }
+    }
+}
+
+/// Command expressions, closures against blocks, casts, tuples, maps against lists, labels,
+/// declarations against methods, switch expressions, navigation: as `conftest parse` shapes them.
+#[test]
+fn parser_pieces_as_conftest_shapes_them() {
+    for (text, want) in [
+        (
+            "sh 'a', b: 1",
+            "ExpressionStmt CallExpr IdentExpr LiteralExpr MapEntry IdentExpr LiteralExpr",
+        ),
+        (
+            "println foo.bar 'x'",
+            "ExpressionStmt CallExpr IdentExpr CallExpr PropertyExpr IdentExpr LiteralExpr",
+        ),
+        (
+            "{ a, b -> a }",
+            "ExpressionStmt ClosureExpr ExpressionStmt IdentExpr",
+        ),
+        (
+            "x = { String s, int... n -> }",
+            "ERR 1:17: expected parameter name",
+        ),
+        ("(String) x", "ExpressionStmt CastExpr IdentExpr"),
+        (
+            "(a) + b",
+            "ExpressionStmt BinaryExpr ParenExpr IdentExpr IdentExpr",
+        ),
+        ("(a, b) = c", "ExpressionStmt IdentExpr"),
+        (
+            "[a: 1]",
+            "ExpressionStmt MapExpr MapEntry IdentExpr LiteralExpr",
+        ),
+        (
+            "[1, *x]",
+            "ExpressionStmt ListExpr LiteralExpr SpreadExpr IdentExpr",
+        ),
+        (
+            "[(k): 1, *: m]",
+            "ExpressionStmt MapExpr MapEntry ParenExpr IdentExpr LiteralExpr SpreadExpr IdentExpr",
+        ),
+        (
+            "lbl: while (x) { continue lbl }",
+            "LabeledStmt WhileStmt IdentExpr BlockStmt ContinueStmt",
+        ),
+        ("def f(a) { }", "MethodDecl BlockStmt"),
+        ("String s = 'x', t", "VariableDecl LiteralExpr"),
+        ("List<String> xs = []", "VariableDecl ListExpr"),
+        (
+            "x = switch (y) { case 1 -> 'a'; default -> 'b' }",
+            "ExpressionStmt AssignExpr IdentExpr SwitchExpr IdentExpr CaseClause LiteralExpr ExpressionStmt LiteralExpr DefaultClause ExpressionStmt LiteralExpr",
+        ),
+        (
+            "x = a instanceof B ? c as D : e",
+            "ExpressionStmt AssignExpr IdentExpr TernaryExpr InstanceofExpr IdentExpr CastExpr IdentExpr IdentExpr",
+        ),
+        (
+            "x = y?.z?[0]",
+            "ExpressionStmt AssignExpr IdentExpr IndexExpr SafeNavExpr IdentExpr LiteralExpr",
+        ),
+        (
+            "x = a..b",
+            "ExpressionStmt AssignExpr IdentExpr RangeExpr IdentExpr IdentExpr",
+        ),
+        ("int[] xs = new int[2]", "VariableDecl NewExpr LiteralExpr"),
+        (
+            "x = 1\n  .plus(2)",
+            "ExpressionStmt AssignExpr IdentExpr CallExpr PropertyExpr LiteralExpr LiteralExpr",
+        ),
+    ] {
+        assert_eq!(node_kinds(text), want, "{text:?}");
+    }
+}
+
+/// The deepest nesting of each kind the parser follows, on a thread with a validation worker's
+/// 2 MiB stack (the parse runs on a thread of its own).
+#[test]
+fn deepest_nesting_of_each_kind_fits_the_parse_thread() {
+    let n = 1100;
+    let cases = [
+        "if (a) ".repeat(n),
+        "{ ".repeat(n),
+        "a = ".repeat(n) + "1",
+        "- ".repeat(n) + "1",
+        "\"${".repeat(n),
+        "f(".repeat(n),
+        "[a: ".repeat(n),
+        "{ -> ".repeat(n),
+        "class A { ".repeat(n),
+        "x = a ? ".repeat(n),
+        "for (x in y) ".repeat(n),
+        "switch (x) { case 1: ".repeat(n),
+        "try { ".repeat(n),
+        "a.b { ".repeat(n),
+        "new A(".repeat(n),
+        "(int) ".repeat(n),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for text in cases {
+                let e = parse(&text).unwrap_err().to_string();
+                assert!(e.contains("deeper than 256"), "{e}");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
