@@ -108,7 +108,7 @@ pub(crate) fn conftest_parse_in(
             .output()
             .unwrap();
         if out.status.success() {
-            Ok(serde_json::from_slice::<Value>(&out.stdout).unwrap())
+            Ok(read_json(out.stdout))
         } else {
             Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
         }
@@ -132,6 +132,23 @@ pub(crate) fn conftest_parse_in(
         }
     }
     results
+}
+
+/// conftest's JSON however deep it nests (a Groovy tree nests about two JSON levels per tree level,
+/// past serde_json's default limit of 128), read on a thread with the stack for it.
+fn read_json(bytes: Vec<u8>) -> Value {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let mut reader = serde_json::Deserializer::from_slice(&bytes);
+            reader.disable_recursion_limit();
+            let value = <Value as serde::Deserialize>::deserialize(&mut reader).unwrap();
+            reader.end().unwrap();
+            value
+        })
+        .unwrap()
+        .join()
+        .unwrap()
 }
 
 /// One file, conftest's answer against sealgate's.

@@ -224,8 +224,12 @@ fn peer_conftest_groovy_corner_cases_match_conftest_parse() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut texts: Vec<String> = GROOVY_CORNERS.iter().map(|c| (*c).to_string()).collect();
-    // nesting within conftest's bound (as deep as the JSON reader here takes) and past it
-    texts.push(format!("x = {}1{}\n", "(".repeat(25), ")".repeat(25)));
+    // nesting within conftest's bound and past it
+    for depth in [25, 60, 120, 200] {
+        texts.push(format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth)));
+        texts.push(format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth)));
+    }
+    texts.push("if (a) ".repeat(100) + "b\n");
     texts.push(format!("x = {}1{}\n", "(".repeat(300), ")".repeat(300)));
     texts.push(format!("x = {}1{}\n", "[".repeat(300), "]".repeat(300)));
     texts.push(format!("x = {}1\n", "[".repeat(300)));
