@@ -14,7 +14,7 @@
 //! Two short flags mean different things in different commands, for compatibility with the
 //! tools they replace: `-o` is kubeseal's `--format` in seal/unseal but conftest's `--output` in
 //! validate, and `-n` is kubeseal's `--namespace` in seal but conftest's Rego `--namespace` in
-//! validate.
+//! validate and policy test.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
