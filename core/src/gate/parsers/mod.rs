@@ -1,6 +1,6 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format, JSON with comments, Jsonnet programs) read into the JSON that `conftest
+//! protobuf text format, JSON with comments, Jsonnet programs, CUE) read into the JSON that `conftest
 //! parse` gives for them, so that policies written for conftest see the same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod codeowners;
+mod cue;
 mod cyclonedx;
 mod dockerfile;
 mod dockerfile_instructions;
@@ -108,6 +109,7 @@ pub enum Parser {
     Cyclonedx,
     Spdx,
     Textproto,
+    Cue,
     /// Not in conftest's list of parsers, yet picked for `.jsonc` and by `--parser jsonc`.
     Jsonc,
     Jsonnet,
@@ -117,6 +119,7 @@ impl Parser {
     /// Every parser, by name (as conftest lists them).
     pub const ALL: &[Parser] = &[
         Parser::Codeowners,
+        Parser::Cue,
         Parser::Cyclonedx,
         Parser::Dockerfile,
         Parser::Dotenv,
@@ -160,6 +163,7 @@ impl Parser {
             Parser::Cyclonedx => "cyclonedx",
             Parser::Spdx => "spdx",
             Parser::Textproto => "textproto",
+            Parser::Cue => "cue",
             Parser::Jsonc => "jsonc",
             Parser::Jsonnet => "jsonnet",
         }
@@ -248,6 +252,7 @@ impl Parser {
             Parser::Cyclonedx => cyclonedx::parse(text),
             Parser::Spdx => spdx::parse(text),
             Parser::Textproto => textproto::parse(text, &context.proto_types),
+            Parser::Cue => cue::parse(text),
             Parser::Jsonc => jsonc::parse(text),
             Parser::Jsonnet => jsonnet::parse(text, context),
         }
@@ -332,6 +337,8 @@ mod tests {
             ("a.JSONC", Some(Parser::Jsonc)),
             ("arith.jsonnet", Some(Parser::Jsonnet)),
             ("lib.libsonnet", None),
+            ("deployment.cue", Some(Parser::Cue)),
+            ("A.CUE", Some(Parser::Cue)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
         }

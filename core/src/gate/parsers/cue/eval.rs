@@ -1,0 +1,1053 @@
+//! CUE's evaluation (spec "Unification", "Structs", "Closed structs", "Comprehensions"): a tree of
+//! vertices, each the unification of its conjuncts (an expression and the scope it appeared in),
+//! evaluated lazily. A struct literal adds fields (arcs) whose own conjuncts wait until needed;
+//! a reference adds the conjuncts of the field it names, re-evaluated in the new place (so
+//! `y: {a: int, b: a}; x: y & {a: 1}` gives `x.b: 1`); a definition reference closes what it adds.
+//!
+//! A vertex is expanded in two phases: its conjuncts (fields, embeddings, scalars, patterns), then
+//! what may read its own fields (comprehensions, dynamic labels). Where CUE's evaluator would
+//! revisit a field that has already been read (a comprehension adding to what it iterates), this
+//! one refuses as unsupported instead of answering differently.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use super::Stop;
+use super::ast::{At, Clause, Decl, Expr, Field, LabelName, Presence};
+use super::value::{Alt, Atom, LIST, STRUCT, Vd, meet};
+
+pub(super) type Vid = usize;
+
+/// Most evaluation steps and vertices, and the deepest evaluation recursion (hostile input).
+const MAX_STEPS: usize = 3_000_000;
+const MAX_VERTICES: usize = 1_000_000;
+pub(super) const MAX_RECURSION: usize = 1500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Class {
+    Regular,
+    Hidden,
+    Def,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum Label {
+    Field(String, Class),
+    Index(usize),
+}
+
+/// The class of a field named by identifier `name` (a quoted label is always regular).
+pub(super) fn class_of(name: &str, ident: bool) -> Class {
+    if !ident {
+        Class::Regular
+    } else if name.starts_with('#') {
+        Class::Def
+    } else if name.starts_with('_') {
+        Class::Hidden
+    } else {
+        Class::Regular
+    }
+}
+
+/// The closedness groups a conjunct belongs to (one per definition reference it came through).
+pub(super) type Keys = Rc<Vec<u32>>;
+
+pub(super) type Env<'a> = Option<Rc<Frame<'a>>>;
+
+pub(super) struct Frame<'a> {
+    pub(super) parent: Env<'a>,
+    pub(super) kind: FrameKind<'a>,
+}
+
+pub(super) enum FrameKind<'a> {
+    /// A struct literal added to `vertex`: its fields, lets and aliases are in scope.
+    Struct {
+        vertex: Vid,
+        decls: &'a [Decl],
+    },
+    Bind(&'a str, Binding<'a>),
+}
+
+#[derive(Clone)]
+pub(super) enum Binding<'a> {
+    Vertex(Vid),
+    Value(Vd),
+    Expr(&'a Expr, Env<'a>),
+}
+
+#[derive(Clone)]
+pub(super) struct Conj<'a> {
+    pub(super) expr: &'a Expr,
+    pub(super) env: Env<'a>,
+    pub(super) keys: Keys,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    Fresh,
+    Phase1,
+    Phase2,
+    Done,
+}
+
+pub(super) struct Pattern<'a> {
+    pub(super) label: Vd,
+    pub(super) value: &'a Expr,
+    pub(super) env: Env<'a>,
+    pub(super) alias: Option<&'a str>,
+    pub(super) keys: Keys,
+}
+
+/// The type of an open list's further elements (`...T`), with its scope and closedness.
+type Rest<'a> = (&'a Expr, Env<'a>, Keys);
+
+pub(super) struct Group {
+    key: u32,
+    /// Whether a rejection by this group is certain: it came from a plain reference to a
+    /// definition (`#D`, `a.#D`), not through an embedding or a selection from a unified value,
+    /// where CUE's closedness rules are subtler than this evaluator's.
+    sure: bool,
+    allowed: HashSet<String>,
+    open: bool,
+    patterns: Vec<Vd>,
+}
+
+pub(super) enum Deferred<'a> {
+    Comprehension(&'a [Clause], &'a Expr, Env<'a>, Keys),
+    Dynamic(&'a Field, &'a Expr, Env<'a>, Keys),
+    List(&'a [Decl], Option<&'a Expr>, Env<'a>, Keys),
+}
+
+pub(super) struct Vertex<'a> {
+    pub(super) parent: Option<Vid>,
+    pub(super) label: Option<Label>,
+    pub(super) conjs: Vec<Conj<'a>>,
+    pub(super) state: State,
+    pub(super) arcs: Vec<(Label, Vid)>,
+    pub(super) index: HashMap<Label, Vid>,
+    pub(super) presence: Presence,
+    pub(super) scalar: Vd,
+    /// STRUCT and/or LIST, from literals.
+    pub(super) structural: u16,
+    lists: Vec<(usize, Option<Rest<'a>>)>,
+    patterns: Vec<Pattern<'a>>,
+    patterns_applied: bool,
+    groups: Vec<Group>,
+    deferred: Vec<Deferred<'a>>,
+    pub(super) err: Option<Stop>,
+    /// A struct literal with `...` was added.
+    open_literal: bool,
+    /// Read while its parent was still adding fields: no conjunct may come after.
+    read: bool,
+    /// Its fields were listed (a `for`): no field may come after.
+    listed: bool,
+    finalizing: bool,
+    finalized: bool,
+}
+
+pub(super) struct Eval<'a> {
+    pub(super) vs: Vec<Vertex<'a>>,
+    steps: usize,
+    next_key: u32,
+    /// Closedness groups whose rejections are not certain (see [`Group::sure`]).
+    unsure: HashSet<u32>,
+    pub(super) depth: usize,
+}
+
+pub(super) enum Target<'a> {
+    Vertex(Vid),
+    Value(Vd),
+    Expr(&'a Expr, Env<'a>),
+    Builtin(&'static str),
+}
+
+fn presence_rank(p: Presence) -> u8 {
+    match p {
+        Presence::Optional => 0,
+        Presence::Required => 1,
+        Presence::Regular => 2,
+    }
+}
+
+impl<'a> Eval<'a> {
+    pub(super) fn new() -> Eval<'a> {
+        Eval {
+            vs: Vec::new(),
+            steps: 0,
+            next_key: 0,
+            unsure: HashSet::new(),
+            depth: 0,
+        }
+    }
+
+    pub(super) fn tick(&mut self) -> Result<(), Stop> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(Stop::Budget);
+        }
+        Ok(())
+    }
+
+    pub(super) fn enter(&mut self) -> Result<(), Stop> {
+        self.depth += 1;
+        if self.depth > MAX_RECURSION {
+            return Err(Stop::Budget);
+        }
+        self.tick()
+    }
+
+    pub(super) fn new_vertex(
+        &mut self,
+        parent: Option<Vid>,
+        label: Option<Label>,
+    ) -> Result<Vid, Stop> {
+        if self.vs.len() >= MAX_VERTICES {
+            return Err(Stop::Budget);
+        }
+        self.vs.push(Vertex {
+            parent,
+            label,
+            conjs: Vec::new(),
+            state: State::Fresh,
+            arcs: Vec::new(),
+            index: HashMap::new(),
+            presence: Presence::Regular,
+            scalar: Vd::top(),
+            structural: 0,
+            lists: Vec::new(),
+            patterns: Vec::new(),
+            patterns_applied: false,
+            groups: Vec::new(),
+            deferred: Vec::new(),
+            err: None,
+            open_literal: false,
+            read: false,
+            listed: false,
+            finalizing: false,
+            finalized: false,
+        });
+        Ok(self.vs.len() - 1)
+    }
+
+    /// A vertex of its own (no parent) holding `expr`: a struct or list used as a value.
+    pub(super) fn temp(&mut self, expr: &'a Expr, env: Env<'a>) -> Result<Vid, Stop> {
+        let t = self.new_vertex(None, None)?;
+        self.vs[t].conjs.push(Conj {
+            expr,
+            env,
+            keys: Rc::new(Vec::new()),
+        });
+        Ok(t)
+    }
+
+    /// The path of `v` for messages (`a.b.0`).
+    pub(super) fn path(&self, v: Vid) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(v);
+        while let Some(c) = cur {
+            match &self.vs[c].label {
+                Some(Label::Field(s, _)) => parts.push(s.clone()),
+                Some(Label::Index(i)) => parts.push(i.to_string()),
+                None => {}
+            }
+            cur = self.vs[c].parent;
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    pub(super) fn eval_err(&self, v: Vid, msg: impl Into<String>) -> Stop {
+        Stop::Eval(self.path(v), msg.into())
+    }
+
+    /// Whether `v` is a definition or lies under one.
+    fn under_definition(&self, v: Vid) -> bool {
+        let mut cur = Some(v);
+        while let Some(c) = cur {
+            if matches!(self.vs[c].label, Some(Label::Field(_, Class::Def))) {
+                return true;
+            }
+            cur = self.vs[c].parent;
+        }
+        false
+    }
+
+    /// Whether `v` is a closed struct: under a definition or closed by one, with no `...`.
+    pub(super) fn is_closed(&self, v: Vid) -> bool {
+        let node = &self.vs[v];
+        if node.structural != STRUCT || node.open_literal || node.groups.iter().any(|g| g.open) {
+            return false;
+        }
+        !node.groups.is_empty() || self.under_definition(v)
+    }
+
+    fn is_ancestor(&self, a: Vid, mut v: Vid) -> bool {
+        while let Some(p) = self.vs[v].parent {
+            if p == a {
+                return true;
+            }
+            v = p;
+        }
+        false
+    }
+
+    /// The arc `label` of `v` (made if new), with `conj` added.
+    fn add_arc(
+        &mut self,
+        v: Vid,
+        label: Label,
+        presence: Presence,
+        conj: Conj<'a>,
+        at: At,
+    ) -> Result<Vid, Stop> {
+        let arc = match self.vs[v].index.get(&label) {
+            Some(a) => *a,
+            None => {
+                if self.vs[v].listed {
+                    return Err(Stop::Unsupported(
+                        at,
+                        "a comprehension that adds fields to what it iterates",
+                    ));
+                }
+                let a = self.new_vertex(Some(v), Some(label.clone()))?;
+                self.vs[a].presence = presence;
+                self.vs[v].arcs.push((label.clone(), a));
+                self.vs[v].index.insert(label.clone(), a);
+                if self.vs[v].patterns_applied {
+                    self.apply_patterns(v, a)?;
+                }
+                a
+            }
+        };
+        if self.vs[arc].state != State::Fresh || self.vs[arc].read {
+            return Err(Stop::Unsupported(
+                at,
+                "a field added to after it was read (by a comprehension or a reference)",
+            ));
+        }
+        let node = &mut self.vs[arc];
+        if presence_rank(presence) > presence_rank(node.presence) {
+            node.presence = presence;
+        }
+        node.conjs.push(conj);
+        Ok(arc)
+    }
+
+    fn apply_patterns(&mut self, v: Vid, arc: Vid) -> Result<(), Stop> {
+        let Some(Label::Field(name, Class::Regular)) = self.vs[arc].label.clone() else {
+            return Ok(());
+        };
+        let s = Vd::atom(Atom::Str(name.clone()));
+        let mut add = Vec::new();
+        for p in &self.vs[v].patterns {
+            if meet(&p.label, &s)?.is_ok() {
+                let env = match p.alias {
+                    Some(a) => Some(Rc::new(Frame {
+                        parent: p.env.clone(),
+                        kind: FrameKind::Bind(a, Binding::Value(Vd::atom(Atom::Str(name.clone())))),
+                    })),
+                    None => p.env.clone(),
+                };
+                add.push(Conj {
+                    expr: p.value,
+                    env,
+                    keys: p.keys.clone(),
+                });
+            }
+        }
+        self.vs[arc].conjs.extend(add);
+        Ok(())
+    }
+
+    fn group(&mut self, v: Vid, key: u32) -> &mut Group {
+        let i = match self.vs[v].groups.iter().position(|g| g.key == key) {
+            Some(i) => i,
+            None => {
+                let sure = !self.unsure.contains(&key);
+                self.vs[v].groups.push(Group {
+                    key,
+                    sure,
+                    allowed: HashSet::new(),
+                    open: false,
+                    patterns: Vec::new(),
+                });
+                self.vs[v].groups.len() - 1
+            }
+        };
+        &mut self.vs[v].groups[i]
+    }
+
+    pub(super) fn meet_scalar(&mut self, v: Vid, vd: &Vd) -> Result<(), Stop> {
+        match meet(&self.vs[v].scalar, vd)? {
+            Ok(m) => {
+                self.vs[v].scalar = m;
+                Ok(())
+            }
+            Err(c) => Err(self.eval_err(v, c)),
+        }
+    }
+
+    /// Unifies `expr` (in `env`) into `v`.
+    pub(super) fn add(
+        &mut self,
+        v: Vid,
+        expr: &'a Expr,
+        env: Env<'a>,
+        keys: Keys,
+    ) -> Result<(), Stop> {
+        self.enter()?;
+        let r = self.add_inner(v, expr, env, keys);
+        self.depth -= 1;
+        r
+    }
+
+    fn add_inner(&mut self, v: Vid, expr: &'a Expr, env: Env<'a>, keys: Keys) -> Result<(), Stop> {
+        match expr {
+            Expr::Struct(decls, _) => self.add_struct(v, decls, env, keys),
+            Expr::List(elems, rest, at) => {
+                if elems.iter().any(|e| matches!(e, Decl::Comprehension(..))) {
+                    if self.vs[v].state != State::Phase1 {
+                        return Err(Stop::Unsupported(
+                            *at,
+                            "a list comprehension in this position",
+                        ));
+                    }
+                    self.mark(v, LIST)?;
+                    self.vs[v]
+                        .deferred
+                        .push(Deferred::List(elems, rest.as_deref(), env, keys));
+                    return Ok(());
+                }
+                self.add_list(v, elems, rest.as_deref(), env, keys)
+            }
+            Expr::Paren(e) => self.add(v, e, env, keys),
+            Expr::Binary("&", a, b, _) => {
+                self.add(v, a, env.clone(), keys.clone())?;
+                self.add(v, b, env, keys)
+            }
+            Expr::Ident(..) | Expr::Selector(..) | Expr::Index(..) => match self
+                .target(expr, &env)?
+            {
+                Target::Vertex(t) => self.add_vertex(v, t, keys, expr_at(expr), plain_path(expr)),
+                Target::Expr(e, env2) => self.add(v, e, env2, keys),
+                Target::Value(vd) => self.meet_scalar(v, &vd),
+                Target::Builtin(_) => Err(self.eval_err(v, "a builtin function used as a value")),
+            },
+            _ => match self.value(expr, &env)? {
+                super::ops::Ev::Scalar(vd) => self.meet_scalar(v, &vd),
+                super::ops::Ev::Vertex(t) => self.add_vertex(v, t, keys, expr_at(expr), false),
+            },
+        }
+    }
+
+    /// Checks that `t`'s conjuncts are complete before they are read.
+    pub(super) fn check_readable(&mut self, t: Vid, at: At) -> Result<(), Stop> {
+        if let Some(p) = self.vs[t].parent {
+            match self.vs[p].state {
+                State::Phase1 => {
+                    return Err(Stop::Unsupported(
+                        at,
+                        "a reference to a field of a struct that is still being evaluated",
+                    ));
+                }
+                State::Phase2 => self.vs[t].read = true,
+                _ => {}
+            }
+            if self.vs[p].state == State::Fresh {
+                return Err(Stop::Unsupported(
+                    at,
+                    "a reference into a struct that was not evaluated",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the conjuncts of `t` to `v` (a reference), closing them when `t` is a definition.
+    fn add_vertex(&mut self, v: Vid, t: Vid, keys: Keys, at: At, plain: bool) -> Result<(), Stop> {
+        if t == v {
+            return Ok(());
+        }
+        if self.is_ancestor(t, v) {
+            return Err(self.eval_err(v, "structural cycle"));
+        }
+        self.check_readable(t, at)?;
+        let mut keys = keys;
+        if matches!(self.vs[t].label, Some(Label::Field(_, Class::Def))) {
+            let mut k = (*keys).clone();
+            k.push(self.next_key);
+            if !plain {
+                self.unsure.insert(self.next_key);
+            }
+            self.next_key += 1;
+            keys = Rc::new(k);
+        }
+        let conjs = self.vs[t].conjs.clone();
+        if !plain {
+            // closedness carried through a selection from a unified value: not certain
+            for c in &conjs {
+                self.unsure.extend(c.keys.iter().copied());
+            }
+        }
+        for c in conjs {
+            let merged = if c.keys.is_empty() {
+                keys.clone()
+            } else if keys.is_empty() {
+                c.keys.clone()
+            } else {
+                let mut k = (*keys).clone();
+                k.extend(c.keys.iter().copied().filter(|x| !keys.contains(x)));
+                Rc::new(k)
+            };
+            self.add(v, c.expr, c.env, merged)?;
+        }
+        Ok(())
+    }
+
+    fn mark(&mut self, v: Vid, kind: u16) -> Result<(), Stop> {
+        let s = self.vs[v].structural | kind;
+        if s == STRUCT | LIST {
+            return Err(self.eval_err(v, "conflicting values (mismatched types list and struct)"));
+        }
+        self.vs[v].structural = s;
+        Ok(())
+    }
+
+    fn add_struct(
+        &mut self,
+        v: Vid,
+        decls: &'a [Decl],
+        env: Env<'a>,
+        keys: Keys,
+    ) -> Result<(), Stop> {
+        // a struct of embeddings, definitions and hidden fields only is its embedded value
+        let embeds = decls.iter().any(|d| matches!(d, Decl::Embed(_)));
+        let regular = decls.iter().any(|d| match d {
+            Decl::Field(f) => match &f.name {
+                LabelName::Name(n) => class_of(n, f.ident) == Class::Regular,
+                _ => true,
+            },
+            Decl::Embed(_) | Decl::Let(..) => false,
+            Decl::Ellipsis(_) | Decl::Comprehension(..) => true,
+        });
+        if regular || !embeds {
+            self.mark(v, STRUCT)?;
+        }
+        let frame = Rc::new(Frame {
+            parent: env,
+            kind: FrameKind::Struct { vertex: v, decls },
+        });
+        let env2 = Some(frame);
+        for k in keys.iter() {
+            self.group(v, *k);
+        }
+        let mut labels: Vec<String> = Vec::new();
+        let mut pats: Vec<Vd> = Vec::new();
+        let mut open = false;
+        let mut embedded_keys: Vec<u32> = Vec::new();
+        for d in decls {
+            if let Decl::Field(f) = d
+                && let LabelName::Name(n) = &f.name
+            {
+                let class = class_of(n, f.ident);
+                if class == Class::Regular {
+                    labels.push(n.clone());
+                }
+                let conj = Conj {
+                    expr: &f.value,
+                    env: env2.clone(),
+                    keys: keys.clone(),
+                };
+                self.add_arc(v, Label::Field(n.clone(), class), f.presence, conj, f.at)?;
+            }
+        }
+        for d in decls {
+            match d {
+                Decl::Field(f) => match &f.name {
+                    LabelName::Name(_) => {}
+                    LabelName::Dynamic(e) => {
+                        if !keys.is_empty() {
+                            return Err(Stop::Unsupported(f.at, "dynamic fields in a definition"));
+                        }
+                        self.vs[v].deferred.push(Deferred::Dynamic(
+                            f,
+                            e,
+                            env2.clone(),
+                            keys.clone(),
+                        ));
+                    }
+                    LabelName::Pattern(e, alias) => {
+                        if self.vs[v].patterns_applied {
+                            return Err(Stop::Unsupported(
+                                f.at,
+                                "a pattern constraint added by a comprehension",
+                            ));
+                        }
+                        if f.presence != Presence::Regular {
+                            return Err(Stop::Syntax(
+                                f.at,
+                                "a pattern constraint cannot be optional or required",
+                            ));
+                        }
+                        let label = match self.value(e, &env2)? {
+                            super::ops::Ev::Scalar(vd) => vd,
+                            super::ops::Ev::Vertex(_) => {
+                                return Err(self.eval_err(v, "a struct or list as a pattern"));
+                            }
+                        };
+                        pats.push(label.clone());
+                        self.vs[v].patterns.push(Pattern {
+                            label,
+                            value: &f.value,
+                            env: env2.clone(),
+                            alias: alias.as_deref(),
+                            keys: keys.clone(),
+                        });
+                    }
+                },
+                Decl::Embed(e) => {
+                    let before: Vec<u32> = self.vs[v].groups.iter().map(|g| g.key).collect();
+                    self.add(v, e, env2.clone(), keys.clone())?;
+                    for g in &self.vs[v].groups {
+                        if !before.contains(&g.key) && !keys.contains(&g.key) {
+                            embedded_keys.push(g.key);
+                        }
+                    }
+                    for k in &embedded_keys {
+                        self.unsure.insert(*k);
+                    }
+                    for g in &mut self.vs[v].groups {
+                        if embedded_keys.contains(&g.key) {
+                            g.sure = false;
+                        }
+                    }
+                }
+                Decl::Let(..) => {}
+                Decl::Ellipsis(_) => open = true,
+                Decl::Comprehension(clauses, body, at) => {
+                    if !keys.is_empty() {
+                        return Err(Stop::Unsupported(*at, "comprehensions in a definition"));
+                    }
+                    self.vs[v].deferred.push(Deferred::Comprehension(
+                        clauses,
+                        body,
+                        env2.clone(),
+                        keys.clone(),
+                    ));
+                }
+            }
+        }
+        self.vs[v].open_literal |= open;
+        for k in keys.iter().chain(embedded_keys.iter()) {
+            let g = self.group(v, *k);
+            g.allowed.extend(labels.iter().cloned());
+            g.patterns.extend(pats.iter().cloned());
+            g.open |= open;
+        }
+        Ok(())
+    }
+
+    fn add_list(
+        &mut self,
+        v: Vid,
+        elems: &'a [Decl],
+        rest: Option<&'a Expr>,
+        env: Env<'a>,
+        keys: Keys,
+    ) -> Result<(), Stop> {
+        self.mark(v, LIST)?;
+        let mut i = 0;
+        for e in elems {
+            match e {
+                Decl::Embed(x) => {
+                    let conj = Conj {
+                        expr: x,
+                        env: env.clone(),
+                        keys: keys.clone(),
+                    };
+                    self.add_arc(v, Label::Index(i), Presence::Regular, conj, expr_at(x))?;
+                    i += 1;
+                }
+                Decl::Comprehension(clauses, body, _) => {
+                    let mut out = Vec::new();
+                    self.comprehend(clauses, body, env.clone(), &mut out)?;
+                    for (b, benv) in out {
+                        let conj = Conj {
+                            expr: b,
+                            env: benv,
+                            keys: keys.clone(),
+                        };
+                        self.add_arc(v, Label::Index(i), Presence::Regular, conj, expr_at(b))?;
+                        i += 1;
+                    }
+                }
+                Decl::Field(f) => return Err(Stop::Syntax(f.at, "an alias in a list")),
+                Decl::Let(_, _, at) | Decl::Ellipsis(at) => {
+                    return Err(Stop::Syntax(*at, "a declaration in a list"));
+                }
+            }
+        }
+        let rest = rest.map(|r| (r, env, keys));
+        self.vs[v].lists.push((i, rest));
+        Ok(())
+    }
+
+    /// Runs `clauses`, collecting the body (with its scope) once per result.
+    fn comprehend(
+        &mut self,
+        clauses: &'a [Clause],
+        body: &'a Expr,
+        env: Env<'a>,
+        out: &mut Vec<(&'a Expr, Env<'a>)>,
+    ) -> Result<(), Stop> {
+        self.enter()?;
+        let r = self.comprehend_inner(clauses, body, env, out);
+        self.depth -= 1;
+        r
+    }
+
+    fn comprehend_inner(
+        &mut self,
+        clauses: &'a [Clause],
+        body: &'a Expr,
+        env: Env<'a>,
+        out: &mut Vec<(&'a Expr, Env<'a>)>,
+    ) -> Result<(), Stop> {
+        let Some((first, rest)) = clauses.split_first() else {
+            out.push((body, env));
+            return Ok(());
+        };
+        match first {
+            Clause::If(cond) => match self.value(cond, &env)? {
+                super::ops::Ev::Scalar(vd) => match vd.resolved() {
+                    Some(Alt::Atom(Atom::Bool(true))) => self.comprehend(rest, body, env, out),
+                    Some(Alt::Atom(Atom::Bool(false))) => Ok(()),
+                    Some(Alt::Atom(_)) => Err(Stop::Eval(
+                        String::new(),
+                        "a condition that is not a bool".into(),
+                    )),
+                    _ => Err(Stop::Incomplete(
+                        String::new(),
+                        "a condition that is not concrete".into(),
+                    )),
+                },
+                super::ops::Ev::Vertex(_) => Err(Stop::Eval(
+                    String::new(),
+                    "a condition that is not a bool".into(),
+                )),
+            },
+            Clause::Let(name, e) => {
+                let env2 = Some(Rc::new(Frame {
+                    parent: env.clone(),
+                    kind: FrameKind::Bind(name, Binding::Expr(e, env)),
+                }));
+                self.comprehend(rest, body, env2, out)
+            }
+            Clause::For(key, val, src) => {
+                let t = match self.value(src, &env)? {
+                    super::ops::Ev::Vertex(t) => t,
+                    super::ops::Ev::Scalar(vd) => {
+                        return Err(match vd.resolved() {
+                            Some(Alt::Atom(_)) => Stop::Eval(
+                                String::new(),
+                                "a for clause over a value that is not a list or struct".into(),
+                            ),
+                            _ => Stop::Incomplete(
+                                String::new(),
+                                "a for clause over a value that is not concrete".into(),
+                            ),
+                        });
+                    }
+                };
+                self.vs[t].listed = true;
+                let arcs = self.vs[t].arcs.clone();
+                for (label, arc) in arcs {
+                    let k = match &label {
+                        Label::Field(s, Class::Regular) => Atom::Str(s.clone()),
+                        Label::Index(i) => Atom::Int(*i as i128),
+                        Label::Field(..) => continue,
+                    };
+                    if self.vs[arc].presence != Presence::Regular {
+                        continue;
+                    }
+                    self.check_readable(arc, 0)?;
+                    let mut env2 = env.clone();
+                    if let Some(kname) = key {
+                        env2 = Some(Rc::new(Frame {
+                            parent: env2,
+                            kind: FrameKind::Bind(kname, Binding::Value(Vd::atom(k))),
+                        }));
+                    }
+                    env2 = Some(Rc::new(Frame {
+                        parent: env2,
+                        kind: FrameKind::Bind(val, Binding::Vertex(arc)),
+                    }));
+                    self.comprehend(rest, body, env2, out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Evaluates `v`'s conjuncts into fields, a scalar, patterns; then its comprehensions and
+    /// dynamic fields; then checks lists and closedness.
+    pub(super) fn expand(&mut self, v: Vid) -> Result<(), Stop> {
+        match self.vs[v].state {
+            State::Done => return self.vs[v].err.clone().map_or(Ok(()), Err),
+            State::Phase1 | State::Phase2 => {
+                return Err(Stop::Unsupported(
+                    0,
+                    "reference cycles (a field whose value depends on itself)",
+                ));
+            }
+            State::Fresh => {}
+        }
+        self.enter()?;
+        self.vs[v].state = State::Phase1;
+        let r = self.expand_inner(v);
+        self.depth -= 1;
+        self.vs[v].state = State::Done;
+        if let Err(e) = &r {
+            self.vs[v].err = Some(e.clone());
+        }
+        r
+    }
+
+    fn expand_inner(&mut self, v: Vid) -> Result<(), Stop> {
+        let mut i = 0;
+        while i < self.vs[v].conjs.len() {
+            let c = self.vs[v].conjs[i].clone();
+            self.add(v, c.expr, c.env, c.keys)?;
+            i += 1;
+        }
+        self.vs[v].patterns_applied = true;
+        let arcs: Vec<Vid> = self.vs[v].arcs.iter().map(|(_, a)| *a).collect();
+        for a in arcs {
+            self.apply_patterns(v, a)?;
+        }
+        self.vs[v].state = State::Phase2;
+        // what a comprehension yields may hold comprehensions and dynamic fields of its own
+        loop {
+            let deferred = std::mem::take(&mut self.vs[v].deferred);
+            if deferred.is_empty() {
+                break;
+            }
+            for d in deferred {
+                match d {
+                    Deferred::Comprehension(clauses, body, env, keys) => {
+                        let mut out = Vec::new();
+                        self.comprehend(clauses, body, env, &mut out)
+                            .map_err(|e| self.locate(v, e))?;
+                        for (b, benv) in out {
+                            self.add(v, b, benv, keys.clone())?;
+                        }
+                    }
+                    Deferred::Dynamic(f, e, env, keys) => {
+                        let name = match self.value(e, &env).map_err(|e| self.locate(v, e))? {
+                            super::ops::Ev::Scalar(vd) => match vd.resolved() {
+                                Some(Alt::Atom(Atom::Str(s))) => s.clone(),
+                                Some(Alt::Atom(_)) => {
+                                    return Err(self.eval_err(v, "a label that is not a string"));
+                                }
+                                _ => {
+                                    return Err(Stop::Incomplete(
+                                        self.path(v),
+                                        "a label that is not concrete".into(),
+                                    ));
+                                }
+                            },
+                            super::ops::Ev::Vertex(_) => {
+                                return Err(self.eval_err(v, "a label that is not a string"));
+                            }
+                        };
+                        let conj = Conj {
+                            expr: &f.value,
+                            env,
+                            keys,
+                        };
+                        self.add_arc(
+                            v,
+                            Label::Field(name, Class::Regular),
+                            f.presence,
+                            conj,
+                            f.at,
+                        )?;
+                    }
+                    Deferred::List(elems, rest, env, keys) => {
+                        self.add_list(v, elems, rest, env, keys)?;
+                    }
+                }
+            }
+        }
+        self.finish(v)
+    }
+
+    /// An error without a path gets `v`'s.
+    fn locate(&self, v: Vid, e: Stop) -> Stop {
+        match e {
+            Stop::Eval(p, m) if p.is_empty() => Stop::Eval(self.path(v), m),
+            Stop::Incomplete(p, m) if p.is_empty() => Stop::Incomplete(self.path(v), m),
+            e => e,
+        }
+    }
+
+    fn finish(&mut self, v: Vid) -> Result<(), Stop> {
+        let structural = self.vs[v].structural;
+        if structural != 0 {
+            let ok = self.vs[v].scalar.v.iter().any(|a| match a {
+                Alt::Top => true,
+                Alt::Cons { kinds, bounds } => {
+                    kinds & structural != 0 && bounds.iter().all(|b| b.op == "!=")
+                }
+                Alt::Atom(_) => false,
+            });
+            if !ok {
+                return Err(self.eval_err(
+                    v,
+                    format!(
+                        "conflicting values (mismatched types {} and a basic value)",
+                        if structural == STRUCT {
+                            "struct"
+                        } else {
+                            "list"
+                        }
+                    ),
+                ));
+            }
+            self.vs[v].scalar = Vd::top();
+        }
+        let lists = std::mem::take(&mut self.vs[v].lists);
+        let n = lists.iter().map(|(c, _)| *c).max().unwrap_or(0);
+        for (c, rest) in &lists {
+            match rest {
+                None if *c < n => {
+                    return Err(self.eval_err(v, "incompatible list lengths"));
+                }
+                None => {}
+                Some((r, env, keys)) => {
+                    for i in *c..n {
+                        let conj = Conj {
+                            expr: r,
+                            env: env.clone(),
+                            keys: keys.clone(),
+                        };
+                        self.add_arc(v, Label::Index(i), Presence::Regular, conj, expr_at(r))?;
+                    }
+                }
+            }
+        }
+        let groups = std::mem::take(&mut self.vs[v].groups);
+        // inside a definition's own body CUE sometimes lets a literal add fields to a definition
+        // it is unified with (`#B: #A & {b: int}`), by rules this evaluator does not follow
+        let in_definition = self.under_definition(v);
+        for g in &groups {
+            if g.open {
+                continue;
+            }
+            for (label, _) in &self.vs[v].arcs {
+                let Label::Field(s, Class::Regular) = label else {
+                    continue;
+                };
+                if g.allowed.contains(s) {
+                    continue;
+                }
+                let sv = Vd::atom(Atom::Str(s.clone()));
+                let mut matched = false;
+                for p in &g.patterns {
+                    if meet(p, &sv)?.is_ok() {
+                        matched = true;
+                    }
+                }
+                if !matched && (!g.sure || in_definition) {
+                    return Err(Stop::Unsupported(
+                        0,
+                        "the closedness of definitions within definitions, or reached through embeddings or selections",
+                    ));
+                }
+                if !matched {
+                    let path = self.path(v);
+                    let at = if path.is_empty() {
+                        s.clone()
+                    } else {
+                        format!("{path}.{s}")
+                    };
+                    return Err(Stop::Eval(at, "field not allowed".into()));
+                }
+            }
+        }
+        self.vs[v].groups = groups;
+        Ok(())
+    }
+
+    /// Evaluates `v` and every field below it but optional ones; an incomplete value under a
+    /// hidden field or a definition is no error (CUE reports only conflicts there).
+    pub(super) fn finalize(&mut self, v: Vid) -> Result<(), Stop> {
+        if self.vs[v].finalized {
+            return self.vs[v].err.clone().map_or(Ok(()), Err);
+        }
+        if self.vs[v].finalizing {
+            return Err(Stop::Unsupported(
+                0,
+                "reference cycles (a struct whose value depends on itself)",
+            ));
+        }
+        self.enter()?;
+        self.vs[v].finalizing = true;
+        let r = self.finalize_inner(v);
+        self.depth -= 1;
+        self.vs[v].finalizing = false;
+        self.vs[v].finalized = true;
+        if let Err(e) = &r {
+            self.vs[v].err = Some(e.clone());
+        }
+        r
+    }
+
+    fn finalize_inner(&mut self, v: Vid) -> Result<(), Stop> {
+        self.expand(v)?;
+        let arcs = self.vs[v].arcs.clone();
+        for (label, a) in arcs {
+            if self.vs[a].presence == Presence::Optional {
+                continue;
+            }
+            let quiet = matches!(label, Label::Field(_, Class::Hidden | Class::Def))
+                || self.vs[a].presence == Presence::Required;
+            match self.finalize(a) {
+                Err(Stop::Incomplete(..)) if quiet => {}
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `e` is a plain reference: identifiers joined by selectors.
+fn plain_path(e: &Expr) -> bool {
+    match e {
+        Expr::Ident(..) => true,
+        Expr::Selector(b, _, _) => plain_path(b),
+        _ => false,
+    }
+}
+
+/// Where an expression starts, for messages.
+pub(super) fn expr_at(e: &Expr) -> At {
+    match e {
+        Expr::Ident(_, at)
+        | Expr::Int(_, at)
+        | Expr::Float(_, at)
+        | Expr::Str { at, .. }
+        | Expr::Bottom(at)
+        | Expr::Unary(_, _, at)
+        | Expr::Binary(_, _, _, at)
+        | Expr::Selector(_, _, at)
+        | Expr::Index(_, _, at)
+        | Expr::Call(_, _, at)
+        | Expr::Struct(_, at)
+        | Expr::List(_, _, at)
+        | Expr::Alias(at) => *at,
+        Expr::Paren(e) => expr_at(e),
+        Expr::Bool(_) | Expr::Null => 0,
+    }
+}
