@@ -87,6 +87,8 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: --proto-file-dirs=textproto/protos -p textproto/policy textproto/",
     "conftest-examples/.: -p textproto/policy textproto/",
     "conftest-examples/.: -p jsonnet/policy jsonnet/arith.jsonnet",
+    "conftest-examples/.: -p cue/policy cue/deployment.cue",
+    "conftest-examples/.: -p cue/policy --parser cue - < cue/deployment.cue",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

@@ -376,6 +376,11 @@ mod tests {
             (Parser::Jsonc, "{\"k\": PLANTED-7f3a}"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\n"),
             (Parser::Jsonc, "{\"k\": \"PLANTED-7f3a\", }"),
+            (Parser::Cue, "a: \"PLANTED-7f3a\nb: 1\n"),
+            (Parser::Cue, "a: \"PLANTED-7f3a\" b: 1\n"),
+            (Parser::Cue, "a: \"\\qPLANTED-7f3a\"\n"),
+            (Parser::Cue, "a: 'PLANTED-7f3a\\x4'\n"),
+            (Parser::Cue, "a: \"\"\"\n  PLANTED-7f3a\n    \"\"\"\n"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
