@@ -22,12 +22,16 @@
 use serde_json::Value;
 
 mod ast;
+mod closedness;
+mod comprehend;
 mod eval;
 mod export;
 mod lexer;
 mod ops;
 mod parser;
+mod refs;
 mod value;
+mod vertex;
 
 /// Why a file is refused: a position (byte offset) or a field path, and what.
 #[derive(Debug, Clone)]

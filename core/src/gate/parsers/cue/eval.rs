@@ -13,160 +13,23 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::Stop;
-use super::ast::{At, Clause, Decl, Expr, Field, LabelName, Presence};
+use super::ast::{At, Decl, Expr, LabelName, Presence};
+use super::closedness::plain_path;
 use super::value::{Alt, Atom, LIST, STRUCT, Vd, meet};
-
-pub(super) type Vid = usize;
+pub(super) use super::vertex::*;
 
 /// Most evaluation steps and vertices, and the deepest evaluation recursion (hostile input).
-const MAX_STEPS: usize = 3_000_000;
+const MAX_STEPS: usize = 1_000_000;
 const MAX_VERTICES: usize = 1_000_000;
 pub(super) const MAX_RECURSION: usize = 1500;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Class {
-    Regular,
-    Hidden,
-    Def,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum Label {
-    Field(String, Class),
-    Index(usize),
-}
-
-/// The class of a field named by identifier `name` (a quoted label is always regular).
-pub(super) fn class_of(name: &str, ident: bool) -> Class {
-    if !ident {
-        Class::Regular
-    } else if name.starts_with('#') {
-        Class::Def
-    } else if name.starts_with('_') {
-        Class::Hidden
-    } else {
-        Class::Regular
-    }
-}
-
-/// The closedness groups a conjunct belongs to (one per definition reference it came through).
-pub(super) type Keys = Rc<Vec<u32>>;
-
-pub(super) type Env<'a> = Option<Rc<Frame<'a>>>;
-
-pub(super) struct Frame<'a> {
-    pub(super) parent: Env<'a>,
-    pub(super) kind: FrameKind<'a>,
-}
-
-pub(super) enum FrameKind<'a> {
-    /// A struct literal added to `vertex`: its fields, lets and aliases are in scope.
-    Struct {
-        vertex: Vid,
-        decls: &'a [Decl],
-    },
-    Bind(&'a str, Binding<'a>),
-}
-
-#[derive(Clone)]
-pub(super) enum Binding<'a> {
-    Vertex(Vid),
-    Value(Vd),
-    Expr(&'a Expr, Env<'a>),
-}
-
-#[derive(Clone)]
-pub(super) struct Conj<'a> {
-    pub(super) expr: &'a Expr,
-    pub(super) env: Env<'a>,
-    pub(super) keys: Keys,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum State {
-    Fresh,
-    Phase1,
-    Phase2,
-    Done,
-}
-
-pub(super) struct Pattern<'a> {
-    pub(super) label: Vd,
-    pub(super) value: &'a Expr,
-    pub(super) env: Env<'a>,
-    pub(super) alias: Option<&'a str>,
-    pub(super) keys: Keys,
-}
-
-/// The type of an open list's further elements (`...T`), with its scope and closedness.
-type Rest<'a> = (&'a Expr, Env<'a>, Keys);
-
-pub(super) struct Group {
-    key: u32,
-    /// Whether a rejection by this group is certain: it came from a plain reference to a
-    /// definition (`#D`, `a.#D`), not through an embedding or a selection from a unified value,
-    /// where CUE's closedness rules are subtler than this evaluator's.
-    sure: bool,
-    allowed: HashSet<String>,
-    open: bool,
-    patterns: Vec<Vd>,
-}
-
-pub(super) enum Deferred<'a> {
-    Comprehension(&'a [Clause], &'a Expr, Env<'a>, Keys),
-    Dynamic(&'a Field, &'a Expr, Env<'a>, Keys),
-    List(&'a [Decl], Option<&'a Expr>, Env<'a>, Keys),
-}
-
-pub(super) struct Vertex<'a> {
-    pub(super) parent: Option<Vid>,
-    pub(super) label: Option<Label>,
-    pub(super) conjs: Vec<Conj<'a>>,
-    pub(super) state: State,
-    pub(super) arcs: Vec<(Label, Vid)>,
-    pub(super) index: HashMap<Label, Vid>,
-    pub(super) presence: Presence,
-    pub(super) scalar: Vd,
-    /// STRUCT and/or LIST, from literals.
-    pub(super) structural: u16,
-    lists: Vec<(usize, Option<Rest<'a>>)>,
-    patterns: Vec<Pattern<'a>>,
-    patterns_applied: bool,
-    groups: Vec<Group>,
-    deferred: Vec<Deferred<'a>>,
-    pub(super) err: Option<Stop>,
-    /// A struct literal with `...` was added.
-    open_literal: bool,
-    /// Read while its parent was still adding fields: no conjunct may come after.
-    read: bool,
-    /// Its fields were listed (a `for`): no field may come after.
-    listed: bool,
-    finalizing: bool,
-    finalized: bool,
-}
 
 pub(super) struct Eval<'a> {
     pub(super) vs: Vec<Vertex<'a>>,
     steps: usize,
     next_key: u32,
     /// Closedness groups whose rejections are not certain (see [`Group::sure`]).
-    unsure: HashSet<u32>,
+    pub(super) unsure: HashSet<u32>,
     pub(super) depth: usize,
-}
-
-pub(super) enum Target<'a> {
-    Vertex(Vid),
-    Value(Vd),
-    Expr(&'a Expr, Env<'a>),
-    Builtin(&'static str),
-}
-
-fn presence_rank(p: Presence) -> u8 {
-    match p {
-        Presence::Optional => 0,
-        Presence::Required => 1,
-        Presence::Regular => 2,
-    }
 }
 
 impl<'a> Eval<'a> {
@@ -225,6 +88,7 @@ impl<'a> Eval<'a> {
             listed: false,
             finalizing: false,
             finalized: false,
+            added: HashSet::new(),
         });
         Ok(self.vs.len() - 1)
     }
@@ -258,27 +122,6 @@ impl<'a> Eval<'a> {
 
     pub(super) fn eval_err(&self, v: Vid, msg: impl Into<String>) -> Stop {
         Stop::Eval(self.path(v), msg.into())
-    }
-
-    /// Whether `v` is a definition or lies under one.
-    fn under_definition(&self, v: Vid) -> bool {
-        let mut cur = Some(v);
-        while let Some(c) = cur {
-            if matches!(self.vs[c].label, Some(Label::Field(_, Class::Def))) {
-                return true;
-            }
-            cur = self.vs[c].parent;
-        }
-        false
-    }
-
-    /// Whether `v` is a closed struct: under a definition or closed by one, with no `...`.
-    pub(super) fn is_closed(&self, v: Vid) -> bool {
-        let node = &self.vs[v];
-        if node.structural != STRUCT || node.open_literal || node.groups.iter().any(|g| g.open) {
-            return false;
-        }
-        !node.groups.is_empty() || self.under_definition(v)
     }
 
     fn is_ancestor(&self, a: Vid, mut v: Vid) -> bool {
@@ -357,24 +200,6 @@ impl<'a> Eval<'a> {
         }
         self.vs[arc].conjs.extend(add);
         Ok(())
-    }
-
-    fn group(&mut self, v: Vid, key: u32) -> &mut Group {
-        let i = match self.vs[v].groups.iter().position(|g| g.key == key) {
-            Some(i) => i,
-            None => {
-                let sure = !self.unsure.contains(&key);
-                self.vs[v].groups.push(Group {
-                    key,
-                    sure,
-                    allowed: HashSet::new(),
-                    open: false,
-                    patterns: Vec::new(),
-                });
-                self.vs[v].groups.len() - 1
-            }
-        };
-        &mut self.vs[v].groups[i]
     }
 
     pub(super) fn meet_scalar(&mut self, v: Vid, vd: &Vd) -> Result<(), Stop> {
@@ -472,6 +297,11 @@ impl<'a> Eval<'a> {
             return Err(self.eval_err(v, "structural cycle"));
         }
         self.check_readable(t, at)?;
+        // `x & x` is `x`: the same field's conjuncts, closed alike, add nothing the second time
+        // (and a file repeating `x: #D & …` does not multiply the work)
+        if !self.vs[v].added.insert((t, keys.to_vec(), plain)) {
+            return Ok(());
+        }
         let mut keys = keys;
         if matches!(self.vs[t].label, Some(Label::Field(_, Class::Def))) {
             let mut k = (*keys).clone();
@@ -692,103 +522,6 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
-    /// Runs `clauses`, collecting the body (with its scope) once per result.
-    fn comprehend(
-        &mut self,
-        clauses: &'a [Clause],
-        body: &'a Expr,
-        env: Env<'a>,
-        out: &mut Vec<(&'a Expr, Env<'a>)>,
-    ) -> Result<(), Stop> {
-        self.enter()?;
-        let r = self.comprehend_inner(clauses, body, env, out);
-        self.depth -= 1;
-        r
-    }
-
-    fn comprehend_inner(
-        &mut self,
-        clauses: &'a [Clause],
-        body: &'a Expr,
-        env: Env<'a>,
-        out: &mut Vec<(&'a Expr, Env<'a>)>,
-    ) -> Result<(), Stop> {
-        let Some((first, rest)) = clauses.split_first() else {
-            out.push((body, env));
-            return Ok(());
-        };
-        match first {
-            Clause::If(cond) => match self.value(cond, &env)? {
-                super::ops::Ev::Scalar(vd) => match vd.resolved() {
-                    Some(Alt::Atom(Atom::Bool(true))) => self.comprehend(rest, body, env, out),
-                    Some(Alt::Atom(Atom::Bool(false))) => Ok(()),
-                    Some(Alt::Atom(_)) => Err(Stop::Eval(
-                        String::new(),
-                        "a condition that is not a bool".into(),
-                    )),
-                    _ => Err(Stop::Incomplete(
-                        String::new(),
-                        "a condition that is not concrete".into(),
-                    )),
-                },
-                super::ops::Ev::Vertex(_) => Err(Stop::Eval(
-                    String::new(),
-                    "a condition that is not a bool".into(),
-                )),
-            },
-            Clause::Let(name, e) => {
-                let env2 = Some(Rc::new(Frame {
-                    parent: env.clone(),
-                    kind: FrameKind::Bind(name, Binding::Expr(e, env)),
-                }));
-                self.comprehend(rest, body, env2, out)
-            }
-            Clause::For(key, val, src) => {
-                let t = match self.value(src, &env)? {
-                    super::ops::Ev::Vertex(t) => t,
-                    super::ops::Ev::Scalar(vd) => {
-                        return Err(match vd.resolved() {
-                            Some(Alt::Atom(_)) => Stop::Eval(
-                                String::new(),
-                                "a for clause over a value that is not a list or struct".into(),
-                            ),
-                            _ => Stop::Incomplete(
-                                String::new(),
-                                "a for clause over a value that is not concrete".into(),
-                            ),
-                        });
-                    }
-                };
-                self.vs[t].listed = true;
-                let arcs = self.vs[t].arcs.clone();
-                for (label, arc) in arcs {
-                    let k = match &label {
-                        Label::Field(s, Class::Regular) => Atom::Str(s.clone()),
-                        Label::Index(i) => Atom::Int(*i as i128),
-                        Label::Field(..) => continue,
-                    };
-                    if self.vs[arc].presence != Presence::Regular {
-                        continue;
-                    }
-                    self.check_readable(arc, 0)?;
-                    let mut env2 = env.clone();
-                    if let Some(kname) = key {
-                        env2 = Some(Rc::new(Frame {
-                            parent: env2,
-                            kind: FrameKind::Bind(kname, Binding::Value(Vd::atom(k))),
-                        }));
-                    }
-                    env2 = Some(Rc::new(Frame {
-                        parent: env2,
-                        kind: FrameKind::Bind(val, Binding::Vertex(arc)),
-                    }));
-                    self.comprehend(rest, body, env2, out)?;
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// Evaluates `v`'s conjuncts into fields, a scalar, patterns; then its comprehensions and
     /// dynamic fields; then checks lists and closedness.
     pub(super) fn expand(&mut self, v: Vid) -> Result<(), Stop> {
@@ -936,47 +669,7 @@ impl<'a> Eval<'a> {
                 }
             }
         }
-        let groups = std::mem::take(&mut self.vs[v].groups);
-        // inside a definition's own body CUE sometimes lets a literal add fields to a definition
-        // it is unified with (`#B: #A & {b: int}`), by rules this evaluator does not follow
-        let in_definition = self.under_definition(v);
-        for g in &groups {
-            if g.open {
-                continue;
-            }
-            for (label, _) in &self.vs[v].arcs {
-                let Label::Field(s, Class::Regular) = label else {
-                    continue;
-                };
-                if g.allowed.contains(s) {
-                    continue;
-                }
-                let sv = Vd::atom(Atom::Str(s.clone()));
-                let mut matched = false;
-                for p in &g.patterns {
-                    if meet(p, &sv)?.is_ok() {
-                        matched = true;
-                    }
-                }
-                if !matched && (!g.sure || in_definition) {
-                    return Err(Stop::Unsupported(
-                        0,
-                        "the closedness of definitions within definitions, or reached through embeddings or selections",
-                    ));
-                }
-                if !matched {
-                    let path = self.path(v);
-                    let at = if path.is_empty() {
-                        s.clone()
-                    } else {
-                        format!("{path}.{s}")
-                    };
-                    return Err(Stop::Eval(at, "field not allowed".into()));
-                }
-            }
-        }
-        self.vs[v].groups = groups;
-        Ok(())
+        self.check_closed(v)
     }
 
     /// Evaluates `v` and every field below it but optional ones; an incomplete value under a
@@ -1019,15 +712,6 @@ impl<'a> Eval<'a> {
             }
         }
         Ok(())
-    }
-}
-
-/// Whether `e` is a plain reference: identifiers joined by selectors.
-fn plain_path(e: &Expr) -> bool {
-    match e {
-        Expr::Ident(..) => true,
-        Expr::Selector(b, _, _) => plain_path(b),
-        _ => false,
     }
 }
 
