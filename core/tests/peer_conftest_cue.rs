@@ -30,15 +30,26 @@ const CONFTEST: &str = "github.com/open-policy-agent/conftest@v0.71.1";
 const ARCHIVES: &[&str] = &["cue/testdata", "internal/core/export/testdata"];
 
 /// Files on which sealgate must agree with conftest, at least (the count of the last run).
-const FLOOR: usize = 729;
+const FLOOR: usize = 759;
 
 /// Known wrong answers (file name suffixes, with the reason), each listed in
 /// docs/conformance.md.
-const KNOWN: &[(&str, &str)] = &[(
-    "eval/conjuncts.txtar#issue2355.cue",
-    "an interpolation of a field reached through two selections from unified definitions \
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "definitions/typocheck.txtar#large.cue",
+        "a dynamic field labelled by an optional field (`(namespace): patch`) filled in later \
+         through a let: sealgate finds the optional reference incomplete where CUE waits for it",
+    ),
+    (
+        "eval/issue3801.txtar#nested.cue",
+        "the same construct as typocheck.txtar#large.cue",
+    ),
+    (
+        "eval/conjuncts.txtar#issue2355.cue",
+        "an interpolation of a field reached through two selections from unified definitions \
      inside a let-bound embedding: sealgate finds it not concrete, CUE resolves it",
-)];
+    ),
+];
 
 /// Corner cases, judged by conftest like the files.
 pub(crate) const CUE_CORNERS: &[&str] = &[
@@ -125,6 +136,12 @@ pub(crate) const CUE_CORNERS: &[&str] = &[
     "[1, 2]\n",
     "x: {a: 1} | {b: 2}\n",
     "x: *{a: 1} | {b: 2}\n",
+    "x: *{a: 1} | {b: 2}\ny: {a: 1} | {a: 2}\ny: a: 2\nz: *null | {c: 1}\n",
+    "#A: {k: \"a\", n: int}\n#B: {k: \"b\", s: string}\nx: #A | #B\nx: {k: \"b\", s: \"t\"}\n",
+    "y: {a: 1} | {b: 2}\ny: b: 2\n",
+    "x: [...{a: int}] | *[]\n",
+    "#T: {{op: \"a\", t: *\"l\" | string} | {op: \"b\"}}\nf: #T & {op: \"a\"}\n",
+    "x: a: 1\nx: {b: 1} | {c: 1}\n",
     "import \"strings\"\nx: strings.ToUpper(\"a\")\n",
     "x: _|_\n",
     "x: a.b\na: {}\n",

@@ -24,12 +24,14 @@ use serde_json::Value;
 mod ast;
 mod closedness;
 mod comprehend;
+mod disjunction;
 mod eval;
 mod export;
 mod lexer;
 mod ops;
 mod parser;
 mod refs;
+mod scope;
 mod value;
 mod vertex;
 
@@ -67,6 +69,7 @@ pub(super) fn parse(text: &str) -> anyhow::Result<Value> {
 fn evaluate(text: &str) -> Result<Value, Stop> {
     let toks = lexer::tokens(text)?;
     let decls = parser::Parser::new(toks).file()?;
+    scope::check(&decls)?;
     let file = ast::Expr::Struct(decls, 0);
     let mut ev = eval::Eval::new();
     let root = ev.temp(&file, None)?;

@@ -52,6 +52,10 @@ impl Eval<'_> {
 
     /// Checks `v`'s fields against the groups of the definitions that closed it.
     pub(super) fn check_closed(&mut self, v: Vid) -> Result<(), Stop> {
+        if !self.vs[v].disj.is_empty() {
+            // each combination of the disjunctions still to resolve is checked on its own
+            return Ok(());
+        }
         let groups = std::mem::take(&mut self.vs[v].groups);
         // inside a definition's own body CUE sometimes lets a literal add fields to a definition
         // it is unified with (`#B: #A & {b: int}`), by rules this evaluator does not follow

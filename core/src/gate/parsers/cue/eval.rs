@@ -89,6 +89,8 @@ impl<'a> Eval<'a> {
             finalizing: false,
             finalized: false,
             added: HashSet::new(),
+            choices: Vec::new(),
+            disj: Vec::new(),
         });
         Ok(self.vs.len() - 1)
     }
@@ -246,6 +248,9 @@ impl<'a> Eval<'a> {
                 self.add_list(v, elems, rest.as_deref(), env, keys)
             }
             Expr::Paren(e) => self.add(v, e, env, keys),
+            Expr::Binary("|", ..) | Expr::Unary("*", ..) => {
+                self.add_disjunction(v, expr, env, keys)
+            }
             Expr::Binary("&", a, b, _) => {
                 self.add(v, a, env.clone(), keys.clone())?;
                 self.add(v, b, env, keys)
@@ -612,7 +617,11 @@ impl<'a> Eval<'a> {
                 }
             }
         }
-        self.finish(v)
+        self.finish(v)?;
+        if !self.vs[v].disj.is_empty() {
+            self.resolve_disjunctions(v)?;
+        }
+        Ok(())
     }
 
     /// An error without a path gets `v`'s.

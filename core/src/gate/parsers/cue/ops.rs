@@ -187,7 +187,7 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn disjunction(&mut self, expr: &'a Expr, env: &Env<'a>) -> Result<Vd, Stop> {
+    pub(super) fn disjunction(&mut self, expr: &'a Expr, env: &Env<'a>) -> Result<Vd, Stop> {
         let mut terms = Vec::new();
         flatten_or(expr, &mut terms);
         let mut out = Vec::new();
@@ -419,7 +419,7 @@ fn worst<A, B>(x: Result<A, Stop>, y: Result<B, Stop>) -> Result<(A, B), Stop> {
 }
 
 /// The terms of a disjunction written in one go (`a | b | *c`), not through parentheses.
-fn flatten_or<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+pub(super) fn flatten_or<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match e {
         Expr::Binary("|", a, b, _) => {
             flatten_or(a, out);

@@ -86,10 +86,27 @@ fn types_defaults_definitions() {
 }
 
 #[test]
+fn disjunctions_of_structs() {
+    assert_eq!(
+        ok("x: *{a: 1} | {b: 2}\ny: {a: 1} | {a: 2}\ny: a: 2\nz: *null | {c: 1}\n"),
+        json!({"x": {"a": 1}, "y": {"a": 2}, "z": null})
+    );
+    assert_eq!(
+        ok(
+            "#A: {k: \"a\", n: int}\n#B: {k: \"b\", s: string}\nx: #A | #B\nx: {k: \"b\", s: \"t\"}\n"
+        ),
+        json!({"x": {"k": "b", "s": "t"}})
+    );
+    assert!(refused("x: {a: 1} | {b: 2}\n").contains("incomplete"));
+    assert!(refused("y: {a: 1} | {b: 2}\ny: b: 2\n").contains("incomplete"));
+    assert!(refused("x: {a: 1} | {a: 2}\nx: a: 3\n").contains("conflicting"));
+}
+
+#[test]
 fn refusals_name_the_construct_and_never_a_value() {
     for src in [
         "import \"strings\"\nx: strings.ToUpper(\"PLANTED-7f3a\")\n",
-        "x: *{a: \"PLANTED-7f3a\"} | {b: 2}\n",
+        "x: close({a: \"PLANTED-7f3a\"})\n",
         "x: [\"PLANTED-7f3a\"][0:1]\n",
     ] {
         let e = refused(src);

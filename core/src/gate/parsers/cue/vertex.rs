@@ -133,6 +133,11 @@ pub(super) struct Vertex<'a> {
     pub(super) finalized: bool,
     /// The references already added (their field, closedness groups, plainness).
     pub(super) added: HashSet<(Vid, Vec<u32>, bool)>,
+    /// For a vertex evaluating one combination of its disjunctions of structs or lists: which
+    /// term each disjunction (by its expression's address) takes.
+    pub(super) choices: Vec<(usize, usize)>,
+    /// The disjunctions of structs or lists met while expanding, resolved once it is done.
+    pub(super) disj: Vec<(usize, &'a Expr)>,
 }
 
 pub(super) enum Target<'a> {
