@@ -6,18 +6,19 @@
 //! No Rust implementation of CUE exists (the crates that read it wrap the Go runtime), so this is
 //! a port: the lexer ([`lexer`]: CUE's comma insertion, numbers with `_` and `K`/`Mi`
 //! multipliers, raw `#"…"#`, multi-line and bytes literals, interpolation), the full grammar
-//! ([`parser`], [`ast`]), the value lattice ([`value`]: kinds, bounds, defaults of disjunctions),
-//! the evaluator ([`eval`], [`ops`]: lexical references, unification of structs and lists,
-//! definitions and closedness, optional and required fields, pattern constraints,
-//! comprehensions, `let`, operators, `len`/`div`/`mod`/`quo`/`rem`), and the JSON of a value
-//! ([`export`]).
+//! ([`parser`], [`ast`]), CUE's compile-time check of references ([`scope`]), the value lattice
+//! ([`value`]: kinds, bounds, defaults of disjunctions), the evaluator ([`eval`] over
+//! [`vertex`]es, with [`refs`], [`ops`], [`comprehend`], [`closedness`], [`disjunction`]:
+//! lexical references, unification of structs and lists, definitions and closedness, optional and
+//! required fields, pattern constraints, comprehensions, `let`, operators,
+//! `len`/`div`/`mod`/`quo`/`rem`, disjunctions of structs), and the JSON of a value ([`export`]).
 //!
 //! What it does not evaluate, it refuses by name ("sealgate's cue reader does not support …"):
-//! imports (the standard library), disjunctions of structs or lists, `close`/`and`/`or`, slices,
-//! interpolated floats, and the orders of evaluation CUE resolves by revisiting a field (a
-//! comprehension adding to what it reads). Hostile input is bounded: nesting depth
-//! ([`parser::MAX_DEPTH`], [`eval::MAX_RECURSION`]), evaluation steps and vertices, disjunction
-//! sizes, string sizes; structural cycles are refused as CUE refuses them.
+//! imports (the standard library), `close`/`and`/`or`, slices, interpolated floats, value
+//! aliases, CUE's experiments, and the orders of evaluation CUE resolves by revisiting a field (a
+//! comprehension adding to what it reads, a reference cycle). Hostile input is bounded: nesting
+//! depth ([`parser::MAX_DEPTH`], [`eval::MAX_RECURSION`]), evaluation steps and vertices,
+//! disjunction sizes, string sizes; structural cycles are refused as CUE refuses them.
 
 use serde_json::Value;
 
