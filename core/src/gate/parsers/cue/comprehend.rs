@@ -9,6 +9,9 @@ use super::eval::{Binding, Class, Env, Eval, Frame, FrameKind, Label};
 use super::ops::Ev;
 use super::value::{Alt, Atom, Vd};
 
+/// Most results one comprehension may yield (nested `for`s multiply).
+const MAX_RESULTS: usize = 100_000;
+
 impl<'a> Eval<'a> {
     /// Runs `clauses`, collecting the body (with its scope) once per result.
     pub(super) fn comprehend(
@@ -32,6 +35,9 @@ impl<'a> Eval<'a> {
         out: &mut Vec<(&'a Expr, Env<'a>)>,
     ) -> Result<(), Stop> {
         let Some((first, rest)) = clauses.split_first() else {
+            if out.len() >= MAX_RESULTS {
+                return Err(Stop::Budget);
+            }
             out.push((body, env));
             return Ok(());
         };

@@ -137,4 +137,6 @@ fn hostile_input_is_bounded() {
     }
     assert!(refused(&blow).contains("budget"));
     assert!(refused("x: \"ab\" * 100000000\n").contains("budget"));
+    let fors = "for k, v in s ".repeat(40);
+    assert!(refused(&format!("s: {{a: 1, b: 2}}\n{fors}{{}}\n")).contains("budget"));
 }
