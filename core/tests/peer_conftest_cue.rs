@@ -30,7 +30,7 @@ const CONFTEST: &str = "github.com/open-policy-agent/conftest@v0.71.1";
 const ARCHIVES: &[&str] = &["cue/testdata", "internal/core/export/testdata"];
 
 /// Files on which sealgate must agree with conftest, at least (the count of the last run).
-const FLOOR: usize = 759;
+const FLOOR: usize = 769;
 
 /// Known wrong answers (file name suffixes, with the reason), each listed in
 /// docs/conformance.md.

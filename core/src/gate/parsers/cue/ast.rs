@@ -79,5 +79,5 @@ pub(super) enum Decl {
     Let(String, Expr, At),
     /// `...` or `...T` in a struct.
     Ellipsis(At),
-    Comprehension(Vec<Clause>, Expr, At),
+    Comprehension(Vec<Clause>, Expr),
 }

@@ -116,8 +116,11 @@ impl<'a> Eval<'a> {
                     .filter(|(_, d)| *d && marked.iter().any(|m| *m))
                     .map(|(w, _)| *w)
                     .collect();
+                let default_pairs: Vec<(Vid, bool)> = defaults.iter().map(|w| (*w, true)).collect();
                 match defaults.as_slice() {
                     [w] => Some(*w),
+                    // several combinations reaching the same default (`(_ | *{}) & (_ | #T)`)
+                    [w, ..] if self.all_equal(&default_pairs)? => Some(*w),
                     _ => {
                         if self.all_equal(&candidates)? {
                             // CUE drops a disjunct equal to another, by its own equality

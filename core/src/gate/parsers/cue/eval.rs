@@ -356,14 +356,17 @@ impl<'a> Eval<'a> {
         keys: Keys,
     ) -> Result<(), Stop> {
         // a struct of embeddings, definitions and hidden fields only is its embedded value
-        let embeds = decls.iter().any(|d| matches!(d, Decl::Embed(_)));
+        let embeds = decls
+            .iter()
+            .any(|d| matches!(d, Decl::Embed(_) | Decl::Comprehension(..)));
         let regular = decls.iter().any(|d| match d {
             Decl::Field(f) => match &f.name {
                 LabelName::Name(n) => class_of(n, f.ident) == Class::Regular,
                 _ => true,
             },
             Decl::Embed(_) | Decl::Let(..) => false,
-            Decl::Ellipsis(_) | Decl::Comprehension(..) => true,
+            Decl::Ellipsis(_) => true,
+            Decl::Comprehension(..) => false,
         });
         if regular || !embeds {
             self.mark(v, STRUCT)?;
@@ -401,9 +404,6 @@ impl<'a> Eval<'a> {
                 Decl::Field(f) => match &f.name {
                     LabelName::Name(_) => {}
                     LabelName::Dynamic(e) => {
-                        if !keys.is_empty() {
-                            return Err(Stop::Unsupported(f.at, "dynamic fields in a definition"));
-                        }
                         self.vs[v].deferred.push(Deferred::Dynamic(
                             f,
                             e,
@@ -459,10 +459,7 @@ impl<'a> Eval<'a> {
                 }
                 Decl::Let(..) => {}
                 Decl::Ellipsis(_) => open = true,
-                Decl::Comprehension(clauses, body, at) => {
-                    if !keys.is_empty() {
-                        return Err(Stop::Unsupported(*at, "comprehensions in a definition"));
-                    }
+                Decl::Comprehension(clauses, body) => {
                     self.vs[v].deferred.push(Deferred::Comprehension(
                         clauses,
                         body,
@@ -503,7 +500,7 @@ impl<'a> Eval<'a> {
                     self.add_arc(v, Label::Index(i), Presence::Regular, conj, expr_at(x))?;
                     i += 1;
                 }
-                Decl::Comprehension(clauses, body, _) => {
+                Decl::Comprehension(clauses, body) => {
                     let mut out = Vec::new();
                     self.comprehend(clauses, body, env.clone(), &mut out)?;
                     for (b, benv) in out {
@@ -576,6 +573,13 @@ impl<'a> Eval<'a> {
                         let mut out = Vec::new();
                         self.comprehend(clauses, body, env, &mut out)
                             .map_err(|e| self.locate(v, e))?;
+                        // a comprehension yielding nothing still makes a struct (`{for x in [] {…}}`)
+                        if out.is_empty()
+                            && self.vs[v].structural == 0
+                            && self.vs[v].scalar == Vd::top()
+                        {
+                            self.mark(v, STRUCT)?;
+                        }
                         for (b, benv) in out {
                             self.add(v, b, benv, keys.clone())?;
                         }
@@ -598,6 +602,10 @@ impl<'a> Eval<'a> {
                                 return Err(self.eval_err(v, "a label that is not a string"));
                             }
                         };
+                        // a definition allows the fields its dynamic labels name
+                        for k in keys.iter() {
+                            self.group(v, *k).allowed.insert(name.clone());
+                        }
                         let conj = Conj {
                             expr: &f.value,
                             env,

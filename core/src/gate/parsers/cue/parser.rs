@@ -190,7 +190,7 @@ impl Parser {
                 return Err(Stop::Unsupported(self.at(), "fallback clauses"));
             }
             self.decl_comma()?;
-            return Ok(Decl::Comprehension(clauses, body, at));
+            return Ok(Decl::Comprehension(clauses, body));
         }
         if self.is_ident("try") && matches!(self.peek(1), Tok::Op("{") | Tok::Ident(_)) {
             return Err(Stop::Unsupported(at, "try clauses"));
@@ -619,7 +619,7 @@ impl Parser {
                 {
                     return Err(Stop::Unsupported(self.at(), "fallback clauses"));
                 }
-                elems.push(Decl::Comprehension(clauses, body, eat));
+                elems.push(Decl::Comprehension(clauses, body));
             } else {
                 let e = self.expr()?;
                 if self.is_op("=") {

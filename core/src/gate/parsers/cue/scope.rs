@@ -60,7 +60,7 @@ fn decl<'a>(d: &'a Decl, scopes: &mut Vec<Vec<&'a str>>) -> Result<(), Stop> {
         },
         Decl::Embed(e) | Decl::Let(_, e, _) => expr(e, scopes),
         Decl::Ellipsis(_) => Ok(()),
-        Decl::Comprehension(clauses, body, _) => comprehension(clauses, body, scopes),
+        Decl::Comprehension(clauses, body) => comprehension(clauses, body, scopes),
     }
 }
 
@@ -123,7 +123,7 @@ fn expr<'a>(e: &'a Expr, scopes: &mut Vec<Vec<&'a str>>) -> Result<(), Stop> {
             for el in elems {
                 match el {
                     Decl::Embed(x) => expr(x, scopes)?,
-                    Decl::Comprehension(clauses, body, _) => comprehension(clauses, body, scopes)?,
+                    Decl::Comprehension(clauses, body) => comprehension(clauses, body, scopes)?,
                     _ => {}
                 }
             }
