@@ -8,7 +8,8 @@
 //! multipliers, raw `#"…"#`, multi-line and bytes literals, interpolation), the full grammar
 //! ([`parser`], [`ast`]), CUE's compile-time check of references ([`scope`]), the value lattice
 //! ([`value`]: kinds, bounds, defaults of disjunctions), the evaluator ([`eval`] over
-//! [`vertex`]es, with [`refs`], [`ops`], [`comprehend`], [`closedness`], [`disjunction`]:
+//! [`vertex`]es, with [`literals`], [`refs`], [`ops`], [`comprehend`], [`closedness`],
+//! [`disjunction`]:
 //! lexical references, unification of structs and lists, definitions and closedness, optional and
 //! required fields, pattern constraints, comprehensions, `let`, operators,
 //! `len`/`div`/`mod`/`quo`/`rem`, disjunctions of structs), and the JSON of a value ([`export`]).
@@ -29,6 +30,7 @@ mod disjunction;
 mod eval;
 mod export;
 mod lexer;
+mod literals;
 mod ops;
 mod parser;
 mod refs;
