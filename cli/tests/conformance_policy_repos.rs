@@ -90,6 +90,8 @@ const VALIDATE_CASES: &[&str] = &[
     "conftest-examples/.: -p jenkins/policy jenkins/Jenkinsfile",
     "conftest-examples/.: -p jenkins/policy jenkins/Jenkinsfile.safe",
     "conftest-examples/.: -p jenkins/policy --parser groovy - < jenkins/Jenkinsfile",
+    "conftest-examples/.: -p cue/policy cue/deployment.cue",
+    "conftest-examples/.: -p cue/policy --parser cue - < cue/deployment.cue",
     "conftest-tests/multidir: --policy org --policy team data.json",
     "conftest-tests/nested: --namespace group1 data.json",
     "conftest-tests/nested: --namespace group2 data.json",

@@ -552,6 +552,86 @@ fn fuzz_config_parsers() {
     });
 }
 
+/// conftest's cue parser (sealgate's CUE reader: lexer, parser, evaluator) on mutants of the
+/// corner cases its peer test runs through conftest: every input parses or is refused, none
+/// panics, overflows the stack or runs away (depth, step, vertex and size budgets).
+#[test]
+fn fuzz_cue_parser() {
+    use crate::peer_conftest_cue::CUE_CORNERS;
+    use sealgate_core::gate::parsers::Parser;
+    let mut campaign = Campaign::new("cue_parser");
+    for corner in CUE_CORNERS {
+        campaign = campaign.seed(*corner);
+    }
+    let campaign = campaign.tokens(&[
+        "\n",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        ":",
+        "?:",
+        "!:",
+        ",",
+        "...",
+        "&",
+        "|",
+        "*",
+        "=",
+        "#D",
+        "_h",
+        "a",
+        "b",
+        "a.b",
+        "x: ",
+        "#D: ",
+        "#D & ",
+        "[string]: ",
+        "[N=string]: ",
+        "for k, v in ",
+        "if ",
+        "let X = ",
+        "\"",
+        "\"\"\"\n",
+        "#\"",
+        "'",
+        "\\(",
+        "\\",
+        "1K",
+        "0x",
+        "1e",
+        ".5",
+        "1_0",
+        ">=",
+        "<",
+        "=~",
+        "!=",
+        "_|_",
+        "_",
+        "int",
+        "string",
+        "len(",
+        "div(",
+        "@a(",
+        "package ",
+        "import ",
+        "//",
+        "\t",
+        "\u{feff}",
+        "a: b: a",
+        "[a, a]",
+        "\"\\(a)\"",
+        "null",
+        "true",
+    ]);
+    campaign.run(|bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        let _ = Parser::Cue.parse(&text);
+    });
+}
+
 /// The types the fuzzed textproto files name (`fz.M`): scalars, enums, maps, groups, a required
 /// field, extensions, well-known types, and itself.
 const FUZZ_PROTO: &str = r#"

@@ -25,6 +25,7 @@ mod fuzz;
 mod kubeseal_vectors;
 mod no_secret_in_debug;
 mod peer_conftest_config_formats;
+mod peer_conftest_cue;
 mod peer_conftest_cyclonedx;
 mod peer_conftest_dockerfile;
 mod peer_conftest_groovy;

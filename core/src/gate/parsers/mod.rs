@@ -1,8 +1,8 @@
 //! conftest's input parsers: configuration files that are not Kubernetes manifests (Terraform,
 //! nginx, TOML, INI, Java properties, dotenv files, Varnish VCL, HOCON, CycloneDX and SPDX SBOMs,
-//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles) read into the
-//! JSON that `conftest parse` gives for them, so that policies written for conftest see the same
-//! `input`.
+//! protobuf text format, JSON with comments, Jsonnet programs, Groovy Jenkinsfiles, CUE) read into
+//! the JSON that `conftest parse` gives for them, so that policies written for conftest see the
+//! same `input`.
 //!
 //! Used by `validate` (files conftest would read with these parsers, and `--parser`) and by the
 //! `parse_config*` builtins. Each format is a file of its own beside this one; which parser reads
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod codeowners;
+mod cue;
 mod cyclonedx;
 mod dockerfile;
 mod dockerfile_instructions;
@@ -119,6 +120,7 @@ pub enum Parser {
     Cyclonedx,
     Spdx,
     Textproto,
+    Cue,
     /// Not in conftest's list of parsers, yet picked for `.jsonc` and by `--parser jsonc`.
     Jsonc,
     Jsonnet,
@@ -128,6 +130,7 @@ impl Parser {
     /// Every parser, by name (as conftest lists them).
     pub const ALL: &[Parser] = &[
         Parser::Codeowners,
+        Parser::Cue,
         Parser::Cyclonedx,
         Parser::Dockerfile,
         Parser::Dotenv,
@@ -173,6 +176,7 @@ impl Parser {
             Parser::Cyclonedx => "cyclonedx",
             Parser::Spdx => "spdx",
             Parser::Textproto => "textproto",
+            Parser::Cue => "cue",
             Parser::Jsonc => "jsonc",
             Parser::Jsonnet => "jsonnet",
         }
@@ -262,6 +266,7 @@ impl Parser {
             Parser::Cyclonedx => cyclonedx::parse(text),
             Parser::Spdx => spdx::parse(text),
             Parser::Textproto => textproto::parse(text, &context.proto_types),
+            Parser::Cue => cue::parse(text),
             Parser::Jsonc => jsonc::parse(text),
             Parser::Jsonnet => jsonnet::parse(text, context),
         }
@@ -351,6 +356,8 @@ mod tests {
             ("a.JSONC", Some(Parser::Jsonc)),
             ("arith.jsonnet", Some(Parser::Jsonnet)),
             ("lib.libsonnet", None),
+            ("deployment.cue", Some(Parser::Cue)),
+            ("A.CUE", Some(Parser::Cue)),
         ] {
             assert_eq!(Parser::for_path(Path::new(name)), parser, "{name}");
         }
@@ -395,6 +402,11 @@ mod tests {
                 Parser::Groovy,
                 &format!("x = {}'PLANTED-7f3a'", "[".repeat(300)),
             ),
+            (Parser::Cue, "a: \"PLANTED-7f3a\nb: 1\n"),
+            (Parser::Cue, "a: \"PLANTED-7f3a\" b: 1\n"),
+            (Parser::Cue, "a: \"\\qPLANTED-7f3a\"\n"),
+            (Parser::Cue, "a: 'PLANTED-7f3a\\x4'\n"),
+            (Parser::Cue, "a: \"\"\"\n  PLANTED-7f3a\n    \"\"\"\n"),
         ];
         for (parser, text) in cases {
             let e = parser.parse(text).unwrap_err().to_string();
