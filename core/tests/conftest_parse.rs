@@ -205,6 +205,38 @@ pub(crate) struct Outcome {
     pub(crate) differ: Vec<String>,
 }
 
+impl Outcome {
+    /// Reports `total` corner cases on stderr and asserts that none differ.
+    pub(crate) fn assert_corner_cases(&self, test: &str, total: usize) {
+        eprintln!(
+            "{test}: {} of {total} corner cases agree with conftest ({} refused by both)",
+            self.agree, self.refused
+        );
+        assert_none_differ("corner cases", &self.differ);
+    }
+
+    /// Asserts that fewer than half of `total` cases were refused by both, for sets meant to
+    /// parse: both sides refusing most of them would prove little.
+    pub(crate) fn assert_most_parse(&self, total: usize) {
+        assert!(self.refused * 2 < total, "{} refused", self.refused);
+    }
+
+    /// Reports `total` texts written inline in a library's tests (`what`) and asserts that at
+    /// least `floor` (the count of the last run) agree and none differ.
+    pub(crate) fn assert_inline(&self, test: &str, what: &str, total: usize, floor: usize) {
+        eprintln!(
+            "{test}: {what}: {} of {total} agree with conftest ({} refused by both)",
+            self.agree, self.refused
+        );
+        assert!(
+            self.agree >= floor,
+            "{} agree, fewer than the {floor} of the last run",
+            self.agree
+        );
+        assert_none_differ(what, &self.differ);
+    }
+}
+
 /// `files` (read as `texts`) through `conftest parse --parser NAME` and sealgate's `parser`, both
 /// through `normalize`. A difference in a file `known(path)` excuses is counted apart; with
 /// `show_input`, every other difference shows its input (for corner cases written inline).

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Outcome, Verdict, Wanted, assert_none_differ, check_module_files, conftest_parse, go_present,
-    numbers_as_f64, verdict, write_cases,
+    Outcome, Verdict, Wanted, check_module_files, conftest_parse, go_present, numbers_as_f64,
+    verdict, write_cases,
 };
 
 const TEST: &str = "peer_conftest_groovy";
@@ -239,14 +239,8 @@ fn peer_conftest_groovy_corner_cases_match_conftest_parse() {
     texts.push(format!("x = {}1{}\n", "-".repeat(1000), " +"));
     let files = write_cases(dir.path(), &texts, |i| format!("case-{i}.groovy"));
     let o = compare(&conftest, &files, &texts, true);
-    eprintln!(
-        "{TEST}: {} of {} corner cases agree with conftest ({} refused by both)",
-        o.agree,
-        files.len(),
-        o.refused
-    );
-    assert!(o.refused * 2 < files.len(), "{} refused", o.refused);
-    assert_none_differ("corner cases", &o.differ);
+    o.assert_most_parse(files.len());
+    o.assert_corner_cases(TEST, files.len());
 }
 
 /// The string literals of Go source `src` (raw and interpreted, comments and runes skipped);
@@ -344,18 +338,12 @@ fn peer_conftest_groovy_matches_conftest_on_its_library_tests() {
     let dir = tempfile::tempdir().unwrap();
     let files = write_cases(dir.path(), &texts, |i| format!("inline-{i}.groovy"));
     let o = compare(&conftest, &files, &texts, true);
-    eprintln!(
-        "{TEST}: {} of {} strings of groovy-parser-go's tests agree with conftest ({} refused by both)",
-        o.agree,
+    o.assert_inline(
+        TEST,
+        "strings of groovy-parser-go's tests",
         files.len(),
-        o.refused
+        INLINE_FLOOR,
     );
-    assert!(
-        o.agree >= INLINE_FLOOR,
-        "{} agree, fewer than the {INLINE_FLOOR} of the last run",
-        o.agree
-    );
-    assert_none_differ("inline strings", &o.differ);
 }
 
 /// Strings of groovy-parser-go's tests on which sealgate must agree, at least.

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use sealgate_core::gate::parsers::Parser;
 
 use crate::conftest_parse::{
-    Outcome, Wanted, assert_none_differ, check_module_files, compare_files, go_present, module_dir,
-    numbers_as_f64, write_cases,
+    Outcome, Wanted, check_module_files, compare_files, go_present, module_dir, numbers_as_f64,
+    write_cases,
 };
 
 const TEST: &str = "peer_conftest_spdx";
@@ -130,18 +130,12 @@ fn peer_conftest_spdx_inline_documents_match_conftest_parse() {
     let dir = tempfile::tempdir().unwrap();
     let files = write_cases(dir.path(), &texts, |i| format!("inline-{i}"));
     let o = compare(&conftest, &files, &texts, false);
-    eprintln!(
-        "{TEST}: tools-golang's inline documents: {} of {} agree ({} refused by both)",
-        o.agree,
+    o.assert_inline(
+        TEST,
+        "tools-golang's inline documents",
         files.len(),
-        o.refused
+        INLINE_FLOOR,
     );
-    assert!(
-        o.agree >= INLINE_FLOOR,
-        "{} agree, fewer than the {INLINE_FLOOR} of the last run",
-        o.agree
-    );
-    assert_none_differ("inline documents", &o.differ);
 }
 
 /// Corner cases, judged by conftest like the files above.
@@ -266,11 +260,5 @@ fn peer_conftest_spdx_corner_cases_match_conftest_parse() {
     texts.extend(long_lines());
     let files = write_cases(dir.path(), &texts, |i| format!("spdx-{i}"));
     let o = compare(&conftest, &files, &texts, true);
-    eprintln!(
-        "{TEST}: corner cases: {} of {} agree ({} refused by both)",
-        o.agree,
-        files.len(),
-        o.refused
-    );
-    assert_none_differ("corner cases", &o.differ);
+    o.assert_corner_cases(TEST, files.len());
 }
