@@ -89,7 +89,7 @@ fn peer_conftest_jsonnet_matches_conftest_parse() {
     for (f, t) in files.iter().zip(&theirs) {
         let ours = match std::fs::read_to_string(f) {
             Ok(text) => Parser::Jsonnet
-                .parse_in(&text, &Context::of_file(f))
+                .parse_in(&text, &Context::default().for_file(f))
                 .map(numbers_as_f64)
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),

@@ -64,14 +64,6 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context of the file at `path`.
-    pub fn of_file(path: &Path) -> Context {
-        Context {
-            dir: path.parent().map(Path::to_path_buf),
-            ..Context::default()
-        }
-    }
-
     /// This context (its proto types and Jsonnet child) for the file at `path`.
     pub fn for_file(&self, path: &Path) -> Context {
         Context {
