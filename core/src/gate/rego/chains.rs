@@ -4,15 +4,18 @@
 //! regorus parses `1 + 1 + … + 1` without recursion but builds one nested node per operator,
 //! and dropping that tree (regorus), like reading it (every load-time rewrite), recurses once
 //! per level: a chain of a thousand operators overflowed a 2 MiB thread's stack, 30,000 the
-//! main thread's (the process aborts). So the operators of one expression, summed over the
-//! brackets it is nested in, may number at most [`MAX_CHAIN`] (hand-written Rego has a handful;
-//! OPA has no such limit).
+//! main thread's (the process aborts). A reference is built the same way, one nested node per
+//! `.field` or `[key]` (`input.a.a.…` with 1,700 segments overflowed a 2 MiB thread), so its
+//! segments count as operators too. The operators of one expression, summed over the brackets
+//! it is nested in, may number at most [`MAX_CHAIN`] (hand-written Rego has a handful; OPA has no
+//! such limit).
 
 use regorus::unstable::TokenKind;
 
 use super::parse;
 
-/// Most operators in one expression, counted through the brackets around it.
+/// Most operators (and reference segments) in one expression, counted through the brackets
+/// around it.
 pub(crate) const MAX_CHAIN: usize = 500;
 
 const OPERATORS: [&str; 14] = [
@@ -28,13 +31,16 @@ pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
     let mut levels: Vec<(usize, bool)> = vec![(0, false)];
     let mut last_line = 1;
     let mut last_was_operator = false;
+    // whether the last token ends a term, so that a `[` after it is a reference's `[key]`
+    let mut last_ends_term = false;
     loop {
         let token = lexer.next_token().ok()?;
         if token.0 == TokenKind::Eof {
             return None;
         }
         let text = token.1.text();
-        let is_operator = OPERATORS.contains(&text);
+        let is_operator =
+            OPERATORS.contains(&text) || text == "." || (text == "[" && last_ends_term);
         // a new line ends a statement, unless in parentheses or next to an operator
         let in_parens = levels.last().is_some_and(|l| l.1);
         if token.1.line != last_line
@@ -44,6 +50,14 @@ pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
             && let Some(level) = levels.last_mut()
         {
             level.0 = 0;
+        }
+        if is_operator {
+            if let Some(level) = levels.last_mut() {
+                level.0 += 1;
+            }
+            if levels.iter().map(|l| l.0).sum::<usize>() > MAX_CHAIN {
+                return Some(token.1.line);
+            }
         }
         match text {
             "(" | "[" | "{" | "set(" => levels.push((0, text == "(" || text == "set(")),
@@ -55,18 +69,14 @@ pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
                     level.0 = 0;
                 }
             }
-            _ if is_operator => {
-                if let Some(level) = levels.last_mut() {
-                    level.0 += 1;
-                }
-                if levels.iter().map(|l| l.0).sum::<usize>() > MAX_CHAIN {
-                    return Some(token.1.line);
-                }
-            }
             _ => {}
         }
         last_line = token.1.line;
         last_was_operator = is_operator;
+        last_ends_term = matches!(
+            token.0,
+            TokenKind::Ident | TokenKind::Number | TokenKind::String | TokenKind::RawString
+        ) || matches!(text, ")" | "]" | "}");
     }
 }
 
@@ -92,6 +102,31 @@ mod tests {
         let body = "\tinput.x == 1\n".repeat(2 * MAX_CHAIN);
         let many = format!("package p\n\np if {{\n{body}}}\n");
         assert_eq!(overlong_chain("p.rego", &many), None);
+    }
+
+    #[test]
+    fn reference_segments_count_as_operators() {
+        let dots = |n: usize| format!("package p\n\nx := input{}\n", ".a".repeat(n));
+        assert_eq!(overlong_chain("p.rego", &dots(MAX_CHAIN)), None);
+        assert_eq!(overlong_chain("p.rego", &dots(MAX_CHAIN + 1)), Some(3));
+        let keys = |n: usize| format!("package p\n\nx := input{}\n", "[0]".repeat(n));
+        assert_eq!(overlong_chain("p.rego", &keys(MAX_CHAIN)), None);
+        assert_eq!(overlong_chain("p.rego", &keys(MAX_CHAIN + 1)), Some(3));
+        // an array after `:=` or `in` is no segment; refs in rule heads and bodies of many lines
+        let ordinary = "package p\n\nx := [1, [2, [3]]]\n\ny.z[k] := v if {\n\tsome k, v in [input.a[0].b]\n}\n";
+        assert_eq!(overlong_chain("p.rego", ordinary), None);
+    }
+
+    /// A reference of 1,700 segments overflowed the fuzz test's 2 MiB thread in regorus's tree
+    /// (found by `fuzz_policy_loading`): now one load error.
+    #[test]
+    fn a_policy_with_a_long_reference_is_one_error_not_an_abort() {
+        let text = format!("package p\n\nx := input{}\n", ".spec".repeat(2_000));
+        let answer = crate::gate::rego::engine::query_json(&[&text], false, "data.p.x");
+        assert!(
+            answer.starts_with("error: ") && answer.contains("line 3: more than 500 operators"),
+            "{answer}"
+        );
     }
 
     /// 30,000 operators over lines in parentheses aborted `validate --policy` and `policy test`

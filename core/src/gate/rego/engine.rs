@@ -235,7 +235,7 @@ pub(crate) fn add_module(
         return Err(RegoError::Compile {
             file: path.to_owned(),
             message: format!(
-                "line {line}: more than {} operators in one expression, more than sealgate reads (regorus's parse of it would overflow the stack): split it into smaller expressions",
+                "line {line}: more than {} operators or reference segments in one expression, more than sealgate reads (regorus's parse of it would overflow the stack): split it into smaller expressions",
                 super::chains::MAX_CHAIN
             ),
         });

@@ -79,7 +79,7 @@ pub(crate) fn module(path: &str, text: &str, v0: bool) -> Option<Module> {
 pub(crate) fn parsed(path: &str, text: &str, v0: bool) -> Result<Module, String> {
     if let Some(line) = super::chains::overlong_chain(path, text) {
         return Err(format!(
-            "{path}:{line}: more than {} operators in one expression",
+            "{path}:{line}: more than {} operators or reference segments in one expression",
             super::chains::MAX_CHAIN
         ));
     }

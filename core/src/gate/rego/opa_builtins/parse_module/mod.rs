@@ -53,7 +53,7 @@ fn parse_module(args: &[Value]) -> Result<Value, String> {
     let text = string_operand(args, 1)?.to_owned();
     if let Some(line) = chains::overlong_chain(&file, &text) {
         return Err(format!(
-            "rego_parse_error: {file}:{line}: more than {} operators in one expression; sealgate reads no longer chains",
+            "rego_parse_error: {file}:{line}: more than {} operators or reference segments in one expression; sealgate reads no longer chains",
             chains::MAX_CHAIN
         ));
     }
