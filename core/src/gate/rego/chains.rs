@@ -5,33 +5,46 @@
 //! and dropping that tree (regorus), like reading it (every load-time rewrite), recurses once
 //! per level: a chain of a thousand operators overflowed a 2 MiB thread's stack, 30,000 the
 //! main thread's (the process aborts). A reference is built the same way, one nested node per
-//! `.field` or `[key]` (`input.a.a.…` with 1,700 segments overflowed a 2 MiB thread), so its
-//! segments count as operators too. The operators of one expression, summed over the brackets
-//! it is nested in, may number at most [`MAX_CHAIN`] (hand-written Rego has a handful; OPA has no
-//! such limit).
+//! `.field` or `[key]` (`input.a.a.…` with 1,700 segments overflowed a 2 MiB thread), so the
+//! segments of the reference being read add to the depth too (those of separate references do
+//! not: `input.a or input.b or …` is one level per `or`). The operators of one expression plus
+//! the segments of the reference at hand, summed over the brackets it is nested in, may number at
+//! most [`MAX_CHAIN`] (hand-written Rego has a handful; OPA has no such limit).
 
 use regorus::unstable::TokenKind;
 
 use super::parse;
 
-/// Most operators (and reference segments) in one expression, counted through the brackets
-/// around it.
+/// Deepest tree accepted: operators in one expression plus the segments of a reference in it,
+/// counted through the brackets around it.
 pub(crate) const MAX_CHAIN: usize = 500;
 
 const OPERATORS: [&str; 14] = [
     "+", "-", "*", "/", "%", "&", "|", "==", "!=", "<", "<=", ">", ">=", "in",
 ];
 
+/// One open bracket (or the statement outside all of them) as the scan sees it.
+#[derive(Default)]
+struct Level {
+    /// Operators so far in its expression.
+    operators: usize,
+    /// Segments (`.field`, `[key]`) so far of the reference being read, if one is.
+    segments: usize,
+    /// Whether the bracket is a `(`: a new line does not end a statement inside it.
+    parens: bool,
+}
+
 /// The line where `text` has a longer chain than [`MAX_CHAIN`], if any (a text that does not
 /// lex is left to the parser to report).
 pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
     let source = parse::source(file, text)?;
     let mut lexer = parse::lexer(&source);
-    // operators so far in the expression at each open bracket, and whether it is a `(`
-    let mut levels: Vec<(usize, bool)> = vec![(0, false)];
+    let mut levels = vec![Level::default()];
     let mut last_line = 1;
-    let mut last_was_operator = false;
-    // whether the last token ends a term, so that a `[` after it is a reference's `[key]`
+    let mut last_joins = false;
+    // the last token: a `.` (a name after it is a segment), or the end of a term (a `[` after
+    // it is a reference's `[key]`)
+    let mut last_was_dot = false;
     let mut last_ends_term = false;
     loop {
         let token = lexer.next_token().ok()?;
@@ -39,40 +52,50 @@ pub(crate) fn overlong_chain(file: &str, text: &str) -> Option<u32> {
             return None;
         }
         let text = token.1.text();
-        let is_operator =
-            OPERATORS.contains(&text) || text == "." || (text == "[" && last_ends_term);
+        let is_operator = OPERATORS.contains(&text);
+        let is_segment = text == "." || (text == "[" && last_ends_term);
+        let joins = is_operator || is_segment;
+        let level = levels.last_mut()?;
         // a new line ends a statement, unless in parentheses or next to an operator
-        let in_parens = levels.last().is_some_and(|l| l.1);
-        if token.1.line != last_line
-            && !in_parens
-            && !is_operator
-            && !last_was_operator
-            && let Some(level) = levels.last_mut()
-        {
-            level.0 = 0;
+        if token.1.line != last_line && !level.parens && !joins && !last_joins {
+            level.operators = 0;
+            level.segments = 0;
         }
+        let is_name = matches!(token.0, TokenKind::Ident) && last_was_dot;
         if is_operator {
-            if let Some(level) = levels.last_mut() {
-                level.0 += 1;
-            }
-            if levels.iter().map(|l| l.0).sum::<usize>() > MAX_CHAIN {
-                return Some(token.1.line);
-            }
+            level.operators += 1;
+            level.segments = 0;
+        } else if is_segment {
+            level.segments += 1;
+        } else if !is_name && !matches!(text, ")" | "]" | "}") {
+            level.segments = 0;
+        }
+        if levels
+            .iter()
+            .map(|l| l.operators + l.segments)
+            .sum::<usize>()
+            > MAX_CHAIN
+        {
+            return Some(token.1.line);
         }
         match text {
-            "(" | "[" | "{" | "set(" => levels.push((0, text == "(" || text == "set(")),
+            "(" | "[" | "{" | "set(" => levels.push(Level {
+                parens: text == "(" || text == "set(",
+                ..Level::default()
+            }),
             ")" | "]" | "}" if levels.len() > 1 => {
                 levels.pop();
             }
             "," | ";" | ":" | ":=" | "=" | "if" | "else" | "with" | "as" | "some" | "not" => {
                 if let Some(level) = levels.last_mut() {
-                    level.0 = 0;
+                    level.operators = 0;
                 }
             }
             _ => {}
         }
         last_line = token.1.line;
-        last_was_operator = is_operator;
+        last_joins = joins;
+        last_was_dot = text == ".";
         last_ends_term = matches!(
             token.0,
             TokenKind::Ident | TokenKind::Number | TokenKind::String | TokenKind::RawString
@@ -115,6 +138,21 @@ mod tests {
         // an array after `:=` or `in` is no segment; refs in rule heads and bodies of many lines
         let ordinary = "package p\n\nx := [1, [2, [3]]]\n\ny.z[k] := v if {\n\tsome k, v in [input.a[0].b]\n}\n";
         assert_eq!(overlong_chain("p.rego", ordinary), None);
+        // separate references do not add up; a reference within a chain adds to it
+        let refs = (0..2 * MAX_CHAIN)
+            .map(|i| format!("input.a{i}.b[0].c"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        assert_eq!(
+            overlong_chain("p.rego", &format!("package p\n\np if {refs}\n")),
+            None
+        );
+        let mixed = format!(
+            "package p\n\nx := {}input{}\n",
+            "1 + ".repeat(MAX_CHAIN / 2),
+            ".a".repeat(MAX_CHAIN / 2 + 1)
+        );
+        assert_eq!(overlong_chain("p.rego", &mixed), Some(3));
     }
 
     /// A reference of 1,700 segments overflowed the fuzz test's 2 MiB thread in regorus's tree
