@@ -69,8 +69,10 @@ pub(crate) fn exact_numbers(v: Value) -> Value {
 /// Per file: conftest's JSON (through `normalize`), or its refusal. conftest runs with an empty
 /// environment (nothing of this process's leaks into a parse: gotenv and magiconair expand names
 /// from it, BurntSushi's TOML takes the local time zone) and `TZ=UTC`. Files go in batches (one
-/// process each); a batch that fails is retried file by file, so one bad file does not hide the
-/// others.
+/// process each). A batch that fails names the file it failed on (`…, path: FILE`, the same
+/// one-line error as that file alone): that file gets the error and the rest of the batch is run
+/// again, so one bad file does not hide the others and costs one run, not one per file; an error
+/// that names no file of the batch has the batch retried file by file.
 pub(crate) fn conftest_parse(
     conftest: &Path,
     parser: &str,
@@ -115,23 +117,51 @@ pub(crate) fn conftest_parse_in(
     };
     let mut results = Vec::new();
     for batch in files.chunks(100) {
-        match run(batch) {
-            Ok(mut all) if batch.len() > 1 => {
-                for f in batch {
-                    let key = f.to_str().unwrap();
-                    results.push(Ok(normalize(all[key].take())));
+        let mut out: Vec<Option<Result<Value, String>>> = vec![None; batch.len()];
+        // indexes into `batch` not judged yet
+        let mut left: Vec<usize> = (0..batch.len()).collect();
+        while !left.is_empty() {
+            let paths: Vec<PathBuf> = left.iter().map(|&i| batch[i].clone()).collect();
+            match run(&paths) {
+                Ok(mut all) if paths.len() > 1 => {
+                    for &i in &left {
+                        let key = batch[i].to_str().unwrap();
+                        out[i] = Some(Ok(normalize(all[key].take())));
+                    }
+                    left.clear();
                 }
-            }
-            Ok(one) => results.push(Ok(normalize(one))),
-            Err(_) if batch.len() > 1 => {
-                for f in batch {
-                    results.push(run(std::slice::from_ref(f)).map(normalize));
+                Ok(one) => {
+                    out[left[0]] = Some(Ok(normalize(one)));
+                    left.clear();
                 }
+                Err(e) if paths.len() == 1 => {
+                    out[left[0]] = Some(Err(e));
+                    left.clear();
+                }
+                Err(e) => match failed_file(&e, &paths) {
+                    Some(at) => {
+                        out[left.remove(at)] = Some(Err(e));
+                    }
+                    None => {
+                        for i in left.drain(..) {
+                            out[i] = Some(run(std::slice::from_ref(&batch[i])).map(normalize));
+                        }
+                    }
+                },
             }
-            Err(e) => results.push(Err(e)),
         }
+        results.extend(out.into_iter().map(Option::unwrap));
     }
     results
+}
+
+/// Which of `paths` a failed `conftest parse` names (its one-line error ends `, path: FILE`).
+fn failed_file(error: &str, paths: &[PathBuf]) -> Option<usize> {
+    if error.lines().count() != 1 {
+        return None;
+    }
+    let (_, name) = error.rsplit_once(", path: ")?;
+    paths.iter().position(|p| p.to_str() == Some(name))
 }
 
 /// conftest's JSON however deep it nests (a Groovy tree nests about two JSON levels per tree level,
