@@ -43,6 +43,7 @@ mod peer_kubeseal_live;
 mod peer_opa_parse_module;
 mod peer_opa_sprintf;
 mod peer_opa_x509;
+mod peer_rego_differential;
 mod peer_rego_undefined;
 mod seal_roundtrip_properties;
 mod sealing_rules;

@@ -63,7 +63,7 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
             "object.subset",
             2,
             nothing,
-            always,
+            subset_operands,
             Some(subset_with_empty_arrays),
         ),
     ];
@@ -246,6 +246,19 @@ fn subset_with_empty_arrays(args: &[Value]) -> Option<Value> {
     let (sup, sub) = (args.first()?, args.get(1)?);
     (collection(sup) && collection(sub) && has_empty_array(sub))
         .then(|| Value::from(is_subset(sup, sub)))
+}
+
+/// `object.subset` of two objects, two sets, two arrays, or an array and a set: anything else is
+/// OPA v1.22.3's operand error ("both arguments object.subset must be of the same type or array
+/// and set"), undefined under non-strict builtin errors; regorus 0.14 compares the two values and
+/// says `false` (found by `peer_rego_differential`).
+fn subset_operands(args: &mut [Value]) -> bool {
+    matches!(
+        args,
+        [Value::Object(_), Value::Object(_)]
+            | [Value::Set(_), Value::Set(_)]
+            | [Value::Array(_), Value::Array(_) | Value::Set(_)]
+    )
 }
 
 fn always(_: &mut [Value]) -> bool {
@@ -547,6 +560,23 @@ mod tests {
             let r = eval(query).map(|r| r.result[0].bindings["x"].clone());
             assert_eq!(r, Ok(Value::from(want)), "{query}");
         }
+    }
+
+    /// `opa eval` (v1.22.3): operands of other types are an operand error, so the call is
+    /// undefined (regorus 0.14 said `false`).
+    #[test]
+    fn subset_of_mismatched_types_is_undefined() {
+        for query in [
+            "x := object.subset({\"a\": 1}, \"a\")",
+            "x := object.subset(3, {\"a\": 1})",
+            "x := object.subset({1}, [1])",
+            "x := object.subset({\"a\": 1}, [1])",
+        ] {
+            let r = eval(query).map(|r| r.result.len());
+            assert_eq!(r, Ok(0), "{query}");
+        }
+        let r = eval("x := object.subset([1, 2], {2})").map(|r| r.result[0].bindings["x"].clone());
+        assert_eq!(r, Ok(Value::from(true)));
     }
 
     #[test]

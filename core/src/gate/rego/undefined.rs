@@ -188,8 +188,13 @@ struct Edits<'t> {
     next_name: usize,
 }
 
-fn range(span: &Span) -> (usize, usize) {
-    (span.start as usize, span.end as usize)
+/// Where the text of `span` starts and ends in `text`, a string literal with its quotes (regorus's
+/// span leaves them out: a guard put around it went inside the string).
+fn range(text: &str, span: &Span) -> (usize, usize) {
+    (
+        super::source_edits::start(text, span),
+        super::source_edits::end(text, span),
+    )
 }
 
 /// Whether evaluating `expr` itself loops: a bracket index that is a variable (`x[_]`, `x[k]`),
@@ -259,7 +264,7 @@ impl Edits<'_> {
                     self.wrap_in_expr(collection);
                 }
                 Literal::SomeIn { collection, .. } => {
-                    let (start, end) = range(collection.span());
+                    let (start, end) = range(self.text, collection.span());
                     self.list.push((start, start, format!("{COLLECTION}(")));
                     self.wrap_in_expr(collection);
                     self.list.push((end, end, ")".to_string()));
@@ -337,7 +342,7 @@ impl Edits<'_> {
                 _ => false,
             };
             if !literal {
-                let (start, end) = range(operand.span());
+                let (start, end) = range(self.text, operand.span());
                 self.list.push((start, start, format!("{guard}(")));
                 self.list.push((end, end, ")".to_string()));
             }
@@ -378,7 +383,7 @@ impl Edits<'_> {
         }
         for term in terms {
             let name = self.fresh();
-            let (s, e) = range(term.span());
+            let (s, e) = range(self.text, term.span());
             self.list.push((
                 start,
                 start,
@@ -421,10 +426,10 @@ impl Edits<'_> {
             }
         }
         if !moves.is_empty() {
-            let region = range(span);
+            let region = range(self.text, span);
             let mut names: Vec<(usize, String)> = Vec::new();
             for (value, query) in moves {
-                let (start, end) = range(value.span());
+                let (start, end) = range(self.text, value.span());
                 let name = match names.iter().find(|(s, _)| *s == start) {
                     Some((_, n)) => n.clone(),
                     None => {
@@ -438,7 +443,7 @@ impl Edits<'_> {
                 match query {
                     Some(q) => self.append_to_body(q, &binding),
                     None => {
-                        let at = range(rule_head_span(head)).1;
+                        let at = range(self.text, rule_head_span(head)).1;
                         let keyword = if self.v0 { "" } else { " if" };
                         self.list
                             .push((at, at, format!("{keyword} {{ {binding} }}")));
@@ -500,7 +505,7 @@ impl Edits<'_> {
                 return;
             }
         };
-        let region = range(expr.span());
+        let region = range(self.text, expr.span());
         let looping: Vec<&Ref<Expr>> = terms.iter().copied().filter(|t| loops(t)).collect();
         if looping.is_empty() || !self.free(region) {
             for t in terms {
@@ -514,7 +519,7 @@ impl Edits<'_> {
         };
         let end = super::source_edits::end(self.text, &last.span);
         for term in looping {
-            let (start, stop) = range(term.span());
+            let (start, stop) = range(self.text, term.span());
             let name = self.fresh();
             self.list.push((start, stop, name.clone()));
             self.list
@@ -591,6 +596,23 @@ mod tests {
             rewrite("p.rego", text, false).unwrap(),
             "package p\nr contains x if {\n  some x in __sealgate_collection(input.a)\n}\n"
         );
+    }
+
+    /// Found by `peer_rego_differential`: the guard went inside the quotes of a string literal
+    /// (`some y in "__sealgate_collection(ab)"`), so the loop raised, naming the guard.
+    #[test]
+    fn string_literals_are_guarded_with_their_quotes() {
+        let text = "package p\nr contains y if some y in \"ab\"\ns contains y if some y in `cd`\nt := \"a\" + 1\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr contains y if some y in __sealgate_collection(\"ab\")\ns contains y if some y in __sealgate_collection(`cd`)\nt := __sealgate_number(\"a\") + 1\n"
+        );
+        let answer = crate::gate::rego::engine::query_json(
+            &["package p\nr := [y | some y in \"ab\"]\n"],
+            false,
+            "data.p.r",
+        );
+        assert_eq!(answer, "[]");
     }
 
     #[test]
