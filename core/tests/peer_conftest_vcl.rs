@@ -55,7 +55,10 @@ pub(crate) const VCL_CORNERS: &[&str] = &[
     "sub vcl_recv { set req.http.X = \"1\"; if (req.url ~ \"^/a\") { return(pass); } else { call x; } }\n",
     "sub a { .x = 1; sub b { .y = 2; } sub c { .z = 3; } sub c { .z = 4; } }\n",
     "sub a { backend q r { .x = 1; } backend s t { .x = 2; } }\n",
-    "sub a { ..x.. = 1; .x = 2; }\n",
+    // `..x..` and `.x` are one name, but which value conftest keeps for both depends on Go's map
+    // order (1 or 2 from run to run), so each half is a case of its own
+    "sub a { ..x.. = 1; }\n",
+    "sub a { .x = 2; .x = 3; }\n",
     "x = { .a = 1; };\n",
     "x = 1;\ntable t { { \"a\": \"b\", # c\n } 1; true; \"s\"; 50%; }\n",
     "x = 1;\nacl a { { backend b c { .q = 1; } } }\n",
