@@ -472,6 +472,12 @@ pub fn rego_error(e: &RegoError) -> CliError {
                 "add what is missing to the capabilities file (builtins, features), or drop its use from the policy",
             );
         }
+        RegoError::Deprecated { .. } => {
+            return CliError::usage(
+                format!("policy: {e}"),
+                "Rego v1 refuses deprecated builtins, as OPA does: use their replacements (`any(xs)`: `true in xs`, `all(xs)`: `every x in xs { x }`, `re_match`: `regex.match`, `set_diff(a, b)`: `a - b`, `net.cidr_overlap`: `net.cidr_contains`, `cast_*`: a type check such as `is_array`), or load the module as v0 (--rego-version v0)",
+            );
+        }
         _ => {}
     }
     let detail = match e {

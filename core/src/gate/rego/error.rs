@@ -69,6 +69,10 @@ pub enum RegoError {
         refused: Vec<Refused>,
     },
 
+    /// Rego v1 modules call builtins OPA deprecated; OPA refuses them at compile time.
+    #[error("{}", Refusals(refused))]
+    Deprecated { refused: Vec<Refused> },
+
     #[error("{file}: {what} {name:?}: {message}")]
     Gatekeeper {
         file: String,
@@ -98,6 +102,8 @@ pub enum Ungranted {
     RegoV2Import,
     /// A template string without the `template_strings` feature and `internal.template_string`.
     TemplateStrings,
+    /// A call of a deprecated builtin in a Rego v1 module (or one that imports `rego.v1`).
+    Deprecated(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -121,6 +127,10 @@ impl std::fmt::Display for Refused {
             Ungranted::TemplateStrings => write!(
                 f,
                 "{file}:{line}: rego_compile_error: template-strings are not supported"
+            ),
+            Ungranted::Deprecated(name) => write!(
+                f,
+                "{file}:{line}: rego_type_error: deprecated built-in function calls in expression: {name}"
             ),
         }
     }

@@ -115,8 +115,8 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             &module_set,
         )?;
     }
-    if let Some(capabilities) = &capabilities {
-        super::capabilities::check(capabilities, &material, v0_of)?;
+    if capabilities.is_some() || super::capabilities::may_call_deprecated(&material) {
+        super::capabilities::check(capabilities.as_ref(), &material, v0_of)?;
     }
     for (path, doc) in load::collect_data(&options.data)? {
         engine

@@ -46,12 +46,46 @@ use super::template_strings::{TEMPLATE_STRING, TEMPLATE_VALUE, TEMPLATE_VAR};
 /// Prefix of the functions and extensions sealgate's rewrites generate: not the policy's calls.
 const GENERATED: &str = "__sealgate_";
 
-/// Refuses the policies when a user module uses what `capabilities` does not grant, naming every
-/// such use. `v0_of` says which modules are Rego v0, as for loading. Run after the modules
-/// loaded (a syntax error is reported as such first); a module that loaded but cannot be read
-/// here is refused too, so nothing passes unchecked.
+/// OPA's deprecated builtins (v1.22.3, `Deprecated: true` in `ast/builtins.go`): a call of one in
+/// a Rego v1 module, or a v0 module that imports `rego.v1`, is refused at compile time
+/// (`checkDeprecatedBuiltins`), unless the module's package defines a function of that name.
+const DEPRECATED: [&str; 11] = [
+    "any",
+    "all",
+    "re_match",
+    "set_diff",
+    "net.cidr_overlap",
+    "cast_array",
+    "cast_set",
+    "cast_string",
+    "cast_boolean",
+    "cast_null",
+    "cast_object",
+];
+
+/// Whether a user module's text may call a deprecated builtin (a name from [`DEPRECATED`] right
+/// before `(`, not the end of a longer name): only then are the policies walked for
+/// [`check`] when no capabilities file is given.
+pub(crate) fn may_call_deprecated(material: &PolicyMaterial) -> bool {
+    material.rego.iter().filter(|f| !f.builtin).any(|f| {
+        DEPRECATED.iter().any(|name| {
+            let short = name.rsplit('.').next().unwrap_or(name);
+            f.text.match_indices(short).any(|(at, _)| {
+                let before = f.text[..at].chars().next_back();
+                let after = f.text[at + short.len()..].trim_start().starts_with('(');
+                after && !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+    })
+}
+
+/// Refuses the policies when a user module uses what `capabilities` does not grant, or calls a
+/// deprecated builtin in Rego v1 (with or without a capabilities file), naming every such use.
+/// `v0_of` says which modules are Rego v0, as for loading. Run after the modules loaded (a
+/// syntax error is reported as such first); a module that loaded but cannot be read here is
+/// refused too, so nothing passes unchecked.
 pub(crate) fn check(
-    capabilities: &Capabilities,
+    capabilities: Option<&Capabilities>,
     material: &PolicyMaterial,
     v0_of: impl Fn(&RegoFile) -> bool,
 ) -> Result<(), RegoError> {
@@ -62,10 +96,13 @@ pub(crate) fn check(
             let module = super::parse::parsed(&file.path, &text, v0).map_err(|message| {
                 RegoError::Compile {
                     file: file.path.clone(),
-                    message: format!(
-                        "cannot be checked against capabilities file {}: {message}",
-                        capabilities.path.display()
-                    ),
+                    message: match capabilities {
+                        Some(c) => format!(
+                            "cannot be checked against capabilities file {}: {message}",
+                            c.path.display()
+                        ),
+                        None => format!("cannot be checked for deprecated builtins: {message}"),
+                    },
                 }
             })?;
             modules.push((file, module));
@@ -81,21 +118,27 @@ pub(crate) fn check(
     };
     for (file, module) in modules.iter().filter(|(f, _)| !f.builtin) {
         uses.imports(file);
-        uses.module(&file.path, module);
+        uses.module(&file.path, module, !v0_of(file));
     }
     let mut found = uses.found;
     found.sort();
     found.dedup();
-    if found.is_empty() {
-        return Ok(());
+    let (deprecated, ungranted): (Vec<_>, Vec<_>) = found
+        .into_iter()
+        .map(|(file, line, _, what)| Refused { file, line, what })
+        .partition(|r| matches!(r.what, Ungranted::Deprecated(_)));
+    if !deprecated.is_empty() {
+        return Err(RegoError::Deprecated {
+            refused: deprecated,
+        });
     }
-    Err(RegoError::NotCapable {
-        path: capabilities.path.clone(),
-        refused: found
-            .into_iter()
-            .map(|(file, line, _, what)| Refused { file, line, what })
-            .collect(),
-    })
+    match capabilities {
+        Some(c) if !ungranted.is_empty() => Err(RegoError::NotCapable {
+            path: c.path.clone(),
+            refused: ungranted,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The texts regorus parses for one module, as [`engine::add_module`] makes them (a module with
@@ -203,7 +246,8 @@ fn path_of(refr: &Ref<Expr>) -> Option<Vec<String>> {
 
 /// The uses found so far: (file, line, column, what), sorted as OPA sorts its errors.
 struct Uses<'a> {
-    capabilities: &'a Capabilities,
+    /// `None`: only deprecated builtins are looked for.
+    capabilities: Option<&'a Capabilities>,
     defined: &'a BTreeSet<Vec<String>>,
     /// Every rule, by the first part of its name: what a name in a rule head may refer to.
     rules: &'a BTreeSet<Vec<String>>,
@@ -215,12 +259,17 @@ struct Scope<'a> {
     file: &'a str,
     package: Vec<String>,
     aliases: Vec<(String, Vec<String>)>,
+    /// Whether OPA refuses deprecated builtins here: a Rego v1 module, or one importing `rego.v1`.
+    refuses_deprecated: bool,
 }
 
 impl Uses<'_> {
     /// `import rego.v1` / `rego.v2` without the feature OPA's compiler asks for. Read from the
     /// text as written: a Rego v0 module's `rego.v2` is `rego.v1` by the time regorus reads it.
     fn imports(&mut self, file: &RegoFile) {
+        let Some(capabilities) = self.capabilities else {
+            return;
+        };
         let Some(tokens) = super::source_edits::tokens(&file.path, &file.text) else {
             return;
         };
@@ -232,18 +281,10 @@ impl Uses<'_> {
                 continue;
             }
             let what = match version.1.as_str() {
-                "v1" if !self.capabilities.has_feature(&[
-                    "rego_v1_import",
-                    "rego_v1",
-                    "rego_v2",
-                ]) =>
-                {
+                "v1" if !capabilities.has_feature(&["rego_v1_import", "rego_v1", "rego_v2"]) => {
                     Ungranted::RegoV1Import
                 }
-                "v2" if !self
-                    .capabilities
-                    .has_feature(&["rego_v2_import", "rego_v2"]) =>
-                {
+                "v2" if !capabilities.has_feature(&["rego_v2_import", "rego_v2"]) => {
                     Ungranted::RegoV2Import
                 }
                 _ => continue,
@@ -253,7 +294,7 @@ impl Uses<'_> {
         }
     }
 
-    fn module(&mut self, file: &str, module: &Module) {
+    fn module(&mut self, file: &str, module: &Module, v1: bool) {
         let package = package_of(module);
         let aliases = module
             .imports
@@ -267,10 +308,14 @@ impl Uses<'_> {
                 Some((alias, target))
             })
             .collect();
+        let imports_v1 = module.imports.iter().any(|import| {
+            path_of(&import.refr).is_some_and(|p| p == ["rego", "v1"] || p == ["rego", "v2"])
+        });
         let scope = Scope {
             file,
             package,
             aliases,
+            refuses_deprecated: v1 || imports_v1,
         };
         for rule in &module.policy {
             super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));
@@ -376,10 +421,13 @@ impl Uses<'_> {
             } => {
                 match path_of(fcn) {
                     Some(name) => {
+                        self.deprecated(scope, at(span), &name);
                         // OPA collects each argument of `print` with a unification (which it
                         // does not see when `internal.print` itself is undefined)
                         if self.call(scope, at(span), &name)
-                            && self.capabilities.builtins.contains("internal.print")
+                            && self
+                                .capabilities
+                                .is_some_and(|c| c.builtins.contains("internal.print"))
                         {
                             for p in params {
                                 self.builtin(scope, start(p), "eq");
@@ -435,6 +483,20 @@ impl Uses<'_> {
         }
     }
 
+    /// A call of a deprecated builtin where OPA refuses one (not a function of the policies, an
+    /// alias or a reference into `data`). Calls only: OPA does not look at `with … as any`.
+    fn deprecated(&mut self, scope: &Scope<'_>, span: Position, name: &[String]) {
+        let written = name.join(".");
+        let builtin = scope.refuses_deprecated
+            && DEPRECATED.contains(&written.as_str())
+            && !matches!(name[0].as_str(), "data" | "input")
+            && !scope.aliases.iter().any(|(alias, _)| *alias == name[0])
+            && !self.is_function(scope, name);
+        if builtin {
+            self.push(scope, span, Ungranted::Deprecated(written));
+        }
+    }
+
     /// Whether `name` as written names a function the policies define.
     fn is_function(&self, scope: &Scope<'_>, name: &[String]) -> bool {
         if name[0] == "data" {
@@ -453,11 +515,10 @@ impl Uses<'_> {
     fn call(&mut self, scope: &Scope<'_>, span: Position, name: &[String]) -> bool {
         let written = name.join(".");
         if written == TEMPLATE_STRING {
-            let granted = self.capabilities.has_feature(&["template_strings"])
-                && self
-                    .capabilities
-                    .builtins
-                    .contains("internal.template_string");
+            let granted = self.capabilities.is_none_or(|c| {
+                c.has_feature(&["template_strings"])
+                    && c.builtins.contains("internal.template_string")
+            });
             if !granted {
                 self.push(scope, span, Ungranted::TemplateStrings);
             }
@@ -490,7 +551,10 @@ impl Uses<'_> {
 
     /// A use of builtin `name`: fine when the capabilities list it.
     fn builtin(&mut self, scope: &Scope<'_>, span: Position, name: &str) {
-        if !self.capabilities.builtins.contains(name) {
+        if self
+            .capabilities
+            .is_some_and(|c| !c.builtins.contains(name))
+        {
             self.undefined(scope, span, name.to_owned());
         }
     }

@@ -17,7 +17,7 @@ fn refused(caps: &str, modules: &[(&str, &str)]) -> String {
             .collect(),
         objects: Vec::new(),
     };
-    match check(&Capabilities::from_json(caps), &material, |_| false) {
+    match check(Some(&Capabilities::from_json(caps)), &material, |_| false) {
         Ok(()) => String::new(),
         Err(RegoError::NotCapable { refused, .. }) => refused
             .iter()
@@ -26,6 +26,67 @@ fn refused(caps: &str, modules: &[(&str, &str)]) -> String {
             .join("\n"),
         Err(e) => format!("other error: {e}"),
     }
+}
+
+/// The deprecated-builtin refusal for `modules` (path, text, Rego v0?) without a capabilities
+/// file, empty when they pass (and [`may_call_deprecated`] must have seen the calls).
+fn deprecated(modules: &[(&str, &str, bool)]) -> String {
+    let material = PolicyMaterial {
+        rego: modules
+            .iter()
+            .map(|(path, text, _)| RegoFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+                builtin: false,
+            })
+            .collect(),
+        objects: Vec::new(),
+    };
+    let v0_of = |f: &RegoFile| modules.iter().any(|(p, _, v0)| *p == f.path && *v0);
+    match check(None, &material, v0_of) {
+        Ok(()) => String::new(),
+        Err(RegoError::Deprecated { refused }) => {
+            assert!(may_call_deprecated(&material));
+            refused
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Err(e) => format!("other error: {e}"),
+    }
+}
+
+/// What `opa eval` (v1.22.3) says of the same modules, in its order (by column): deprecated builtins are refused in Rego
+/// v1 and in v0 modules importing `rego.v1`, not in plain v0, and not when the package defines a
+/// function of that name.
+#[test]
+fn deprecated_builtins_are_refused_in_rego_v1_as_by_opa() {
+    let calls = "package t\nq if {\n x := 1\n y := [any([true]), all([true]), re_match(\"a\", \"a\"), net.cidr_overlap(\"1.0.0.0/8\", \"1.1.1.1\"), set_diff({1}, {2}), cast_array([1])]\n}\n";
+    assert_eq!(
+        deprecated(&[("d5.rego", calls, false)]),
+        [
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: any",
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: all",
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: re_match",
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: net.cidr_overlap",
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: set_diff",
+            "d5.rego:4: rego_type_error: deprecated built-in function calls in expression: cast_array",
+        ]
+        .join("\n")
+    );
+    let any = "package t\np := any([true])\n";
+    assert_eq!(deprecated(&[("d4.rego", any, true)]), "");
+    let v0_importing_v1 = "package t\nimport rego.v1\np := any([true])\n";
+    assert_eq!(
+        deprecated(&[("d3.rego", v0_importing_v1, true)]),
+        "d3.rego:3: rego_type_error: deprecated built-in function calls in expression: any"
+    );
+    let own = "package t\nany(x) := true if x\np := any(1)\n";
+    assert_eq!(deprecated(&[("d1.rego", own, false)]), "");
+    // names that only end like one, and fields, are not calls of it
+    let lookalikes = "package t\ncall(x) := x\np := call(1)\nq := input.any\n";
+    assert_eq!(deprecated(&[("d6.rego", lookalikes, false)]), "");
 }
 
 /// conftest's `examples/capabilities`: its acceptance test wants both calls named (conftest
