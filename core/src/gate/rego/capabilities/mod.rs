@@ -1,5 +1,8 @@
 //! OPA's capabilities file (`--capabilities FILE`, as `opa` and conftest take it): policies that
 //! call a builtin the file does not list are refused at load time, as OPA's compiler refuses them.
+//! The same walk, with or without a file, refuses calls of OPA's deprecated builtins in Rego v1
+//! modules ([`DEPRECATED`], OPA's `checkDeprecatedBuiltins`); without a file it runs only when a
+//! module's text may call one ([`may_call_deprecated`]).
 //!
 //! OPA (v1.22.3, `checkUndefinedFuncs`) checks every call of its compiled modules against the
 //! builtins of the capabilities and the functions the modules define, and names each other one
