@@ -28,8 +28,19 @@ const TEST: &str = "peer_rego_differential";
 /// A message as its JSON with numbers compared by value, as OPA's own harness compares results
 /// (OPA keeps a number's text: `units.parse("5.1")` writes `5.1000000000`, sealgate `5.1`).
 fn by_value(message: &str) -> String {
+    /// Numbers as f64, and -0 as 0 (OPA writes `-0.5 * 0` as `-0`).
+    fn value_of(v: Value) -> Value {
+        match crate::conftest_parse::numbers_as_f64(v) {
+            Value::Number(n) if n.as_f64() == Some(0.0) => serde_json::json!(0.0),
+            Value::Array(a) => Value::Array(a.into_iter().map(value_of).collect()),
+            Value::Object(o) => {
+                Value::Object(o.into_iter().map(|(k, v)| (k, value_of(v))).collect())
+            }
+            other => other,
+        }
+    }
     match serde_json::from_str::<Value>(message) {
-        Ok(v) => crate::conftest_parse::numbers_as_f64(v).to_string(),
+        Ok(v) => value_of(v).to_string(),
         Err(_) => message.to_string(),
     }
 }
@@ -171,6 +182,27 @@ const CALLS: &[(&str, usize)] = &[
     ("all", 1),
     ("to_number", 1),
     ("cast_string", 1),
+    ("strings.count", 2),
+    ("indexof_n", 2),
+    ("trim_left", 2),
+    ("trim_right", 2),
+    ("regex.split", 2),
+    ("regex.find_n", 3),
+    ("regex.replace", 3),
+    ("regex.is_valid", 1),
+    ("time.parse_duration_ns", 1),
+    ("numbers.range_step", 3),
+    ("net.cidr_contains", 2),
+    ("net.cidr_is_valid", 1),
+    ("base64url.encode", 1),
+    ("hex.encode", 1),
+    ("urlquery.encode", 1),
+    ("crypto.sha256", 1),
+    ("object.union_n", 1),
+    ("json.patch", 2),
+    ("array.flatten", 1),
+    ("bits.and", 2),
+    ("bits.lsh", 2),
 ];
 
 /// A small deterministic generator (xorshift64*), so a run is the same everywhere.

@@ -40,7 +40,7 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare, Own); 13] = [
+    let guards: [(&'static str, u8, Check, Prepare, Own); 15] = [
         ("numbers.range", 2, range, always, None),
         (
             "numbers.range_step",
@@ -65,6 +65,20 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
             nothing,
             subset_operands,
             Some(subset_with_empty_arrays),
+        ),
+        (
+            "format_int",
+            2,
+            nothing,
+            always,
+            Some(format_int_of_a_negative_fraction),
+        ),
+        (
+            "net.cidr_is_valid",
+            1,
+            nothing,
+            always,
+            Some(cidr_is_valid_of_a_non_string),
         ),
     ];
     for (name, nargs, check, prepare, own) in guards {
@@ -259,6 +273,22 @@ fn subset_operands(args: &mut [Value]) -> bool {
             | [Value::Set(_), Value::Set(_)]
             | [Value::Array(_), Value::Array(_) | Value::Set(_)]
     )
+}
+
+/// `format_int` of a number between -1 and 0: OPA v1.22.3 truncates toward zero to a big
+/// integer, which has no negative zero (`format_int(-0.5, 2)` is `"0"`); regorus 0.14 writes
+/// `"-0"` (found by `peer_rego_differential`). Other numbers and bases are left to regorus.
+fn format_int_of_a_negative_fraction(args: &[Value]) -> Option<Value> {
+    let n = number(args.first())?;
+    let base = number(args.get(1))?;
+    let negative_fraction = n < 0.0 && n > -1.0;
+    (negative_fraction && [2.0, 8.0, 10.0, 16.0].contains(&base)).then(|| Value::from("0"))
+}
+
+/// `net.cidr_is_valid` of a value that is not a string: `false` in OPA v1.22.3 (its operand error
+/// answers `false`), undefined in regorus 0.14 (found by `peer_rego_differential`).
+fn cidr_is_valid_of_a_non_string(args: &[Value]) -> Option<Value> {
+    (!matches!(args.first(), Some(Value::String(_)))).then(|| Value::from(false))
 }
 
 fn always(_: &mut [Value]) -> bool {
@@ -577,6 +607,29 @@ mod tests {
         }
         let r = eval("x := object.subset([1, 2], {2})").map(|r| r.result[0].bindings["x"].clone());
         assert_eq!(r, Ok(Value::from(true)));
+    }
+
+    /// `opa eval` (v1.22.3).
+    #[test]
+    fn cidr_is_valid_of_a_non_string_is_false() {
+        let r = eval("x := [net.cidr_is_valid({}), net.cidr_is_valid(1), net.cidr_is_valid(\"10.0.0.0/8\"), net.cidr_is_valid(\"x\")]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(r.as_deref(), Ok("{\"x\":[false,false,true,false]}"));
+    }
+
+    /// `opa eval` (v1.22.3).
+    #[test]
+    fn format_int_of_a_negative_fraction_is_zero() {
+        let r = eval("x := [format_int(-0.5, 2), format_int(-0.4, 16), format_int(-1.5, 10), format_int(0.5, 10), format_int(-7, 2)]")
+            .map(|r| serde_json::to_string(&r.result[0].bindings).unwrap_or_default());
+        assert_eq!(
+            r.as_deref(),
+            Ok("{\"x\":[\"0\",\"0\",\"-1\",\"0\",\"-111\"]}")
+        );
+        assert_eq!(
+            eval("x := format_int(-0.5, 3)").map(|r| r.result.len()),
+            Ok(0)
+        );
     }
 
     #[test]
