@@ -472,6 +472,12 @@ pub fn rego_error(e: &RegoError) -> CliError {
                 "add what is missing to the capabilities file (builtins, features), or drop its use from the policy",
             );
         }
+        RegoError::TypeErrors { .. } => {
+            return CliError::usage(
+                format!("policy: {e}"),
+                "OPA's type checker refuses these calls too (opa and conftest would not load the policy): pass each builtin the types its `want` lists",
+            );
+        }
         RegoError::Deprecated { .. } => {
             return CliError::usage(
                 format!("policy: {e}"),

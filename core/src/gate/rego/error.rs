@@ -69,6 +69,10 @@ pub enum RegoError {
         refused: Vec<Refused>,
     },
 
+    /// Policies call builtins with arguments of the wrong type; OPA's type checker refuses them.
+    #[error("{}", Refusals(refused))]
+    TypeErrors { refused: Vec<Refused> },
+
     /// Rego v1 modules call builtins OPA deprecated; OPA refuses them at compile time.
     #[error("{}", Refusals(refused))]
     Deprecated { refused: Vec<Refused> },
@@ -104,6 +108,8 @@ pub enum Ungranted {
     TemplateStrings,
     /// A call of a deprecated builtin in a Rego v1 module (or one that imports `rego.v1`).
     Deprecated(String),
+    /// A builtin call with arguments OPA's type checker refuses: its words after `rego_type_error: `.
+    Type(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -132,6 +138,7 @@ impl std::fmt::Display for Refused {
                 f,
                 "{file}:{line}: rego_type_error: deprecated built-in function calls in expression: {name}"
             ),
+            Ungranted::Type(message) => write!(f, "{file}:{line}: rego_type_error: {message}"),
         }
     }
 }

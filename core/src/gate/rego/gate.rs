@@ -86,9 +86,7 @@ impl RegoGate {
                 // "conftest" gets the file info it does not read, never the other way round.
                 wants_file_info |= file.text.contains("conftest");
             }
-            if capabilities.is_some() || super::capabilities::may_call_deprecated(&material) {
-                super::capabilities::check(capabilities.as_ref(), &material, v0_of)?;
-            }
+            super::capabilities::check(capabilities.as_ref(), &material, v0_of)?;
             for (path, doc) in load::collect_data(&options.data)? {
                 merge_data(&mut e, &path, &doc)?;
                 merge_value(&mut base_data, doc);

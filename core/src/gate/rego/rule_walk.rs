@@ -54,7 +54,8 @@ pub(super) fn statement_exprs(query: &Ref<Query>, f: &mut dyn FnMut(&Ref<Expr>))
     }
 }
 
-fn query(q: &Ref<Query>, f: &mut dyn FnMut(&Ref<Query>)) {
+/// Calls `f` on `q` and on every query nested in it, outer before inner.
+pub(super) fn query(q: &Ref<Query>, f: &mut dyn FnMut(&Ref<Query>)) {
     f(q);
     for stmt in &q.stmts {
         for part in stmt_parts(stmt) {
@@ -66,7 +67,8 @@ fn query(q: &Ref<Query>, f: &mut dyn FnMut(&Ref<Query>)) {
     }
 }
 
-fn expr_queries(expr: &Ref<Expr>, f: &mut dyn FnMut(&Ref<Query>)) {
+/// Calls `f` on every query nested in `expr` (its comprehensions'), outer before inner.
+pub(super) fn expr_queries(expr: &Ref<Expr>, f: &mut dyn FnMut(&Ref<Query>)) {
     match expr.as_ref() {
         Expr::ArrayCompr { term, query: q, .. } | Expr::SetCompr { term, query: q, .. } => {
             expr_queries(term, f);

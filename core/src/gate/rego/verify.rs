@@ -115,9 +115,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             &module_set,
         )?;
     }
-    if capabilities.is_some() || super::capabilities::may_call_deprecated(&material) {
-        super::capabilities::check(capabilities.as_ref(), &material, v0_of)?;
-    }
+    super::capabilities::check(capabilities.as_ref(), &material, v0_of)?;
     for (path, doc) in load::collect_data(&options.data)? {
         engine
             .add_data(engine::from_json(&doc))

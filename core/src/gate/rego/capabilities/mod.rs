@@ -1,8 +1,9 @@
 //! OPA's capabilities file (`--capabilities FILE`, as `opa` and conftest take it): policies that
 //! call a builtin the file does not list are refused at load time, as OPA's compiler refuses them.
-//! The same walk, with or without a file, refuses calls of OPA's deprecated builtins in Rego v1
-//! modules ([`DEPRECATED`], OPA's `checkDeprecatedBuiltins`); without a file it runs only when a
-//! module's text may call one ([`may_call_deprecated`]).
+//! The same walk, with or without a file, refuses builtin calls OPA's type checker refuses
+//! ([`super::typecheck`], `checkTypes`) and calls of OPA's deprecated builtins in Rego v1
+//! modules ([`DEPRECATED`], OPA's `checkDeprecatedBuiltins`), in the order of OPA's compiler
+//! stages, which stop at the first that finds an error.
 //!
 //! OPA (v1.22.3, `checkUndefinedFuncs`) checks every call of its compiled modules against the
 //! builtins of the capabilities and the functions the modules define, and names each other one
@@ -32,9 +33,7 @@
 
 use std::collections::BTreeSet;
 
-use regorus::unstable::{
-    ArithOp, BinOp, BoolOp, Expr, Literal, Module, Query, Ref, Rule, RuleHead, Span,
-};
+use regorus::unstable::{Expr, Literal, Module, Query, Ref, Rule, RuleHead, Span};
 
 mod file;
 
@@ -66,27 +65,12 @@ const DEPRECATED: [&str; 11] = [
     "cast_object",
 ];
 
-/// Whether a user module's text may call a deprecated builtin (a name from [`DEPRECATED`] right
-/// before `(`, not the end of a longer name): only then are the policies walked for
-/// [`check`] when no capabilities file is given.
-pub(crate) fn may_call_deprecated(material: &PolicyMaterial) -> bool {
-    material.rego.iter().filter(|f| !f.builtin).any(|f| {
-        DEPRECATED.iter().any(|name| {
-            let short = name.rsplit('.').next().unwrap_or(name);
-            f.text.match_indices(short).any(|(at, _)| {
-                let before = f.text[..at].chars().next_back();
-                let after = f.text[at + short.len()..].trim_start().starts_with('(');
-                after && !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            })
-        })
-    })
-}
-
-/// Refuses the policies when a user module uses what `capabilities` does not grant, or calls a
-/// deprecated builtin in Rego v1 (with or without a capabilities file), naming every such use.
-/// `v0_of` says which modules are Rego v0, as for loading. Run after the modules loaded (a
-/// syntax error is reported as such first); a module that loaded but cannot be read here is
-/// refused too, so nothing passes unchecked.
+/// Refuses the policies when a user module uses what `capabilities` does not grant, calls a
+/// builtin with arguments OPA's type checker refuses, or calls a deprecated builtin in Rego v1
+/// (the last two with or without a capabilities file), naming every such use. `v0_of` says
+/// which modules are Rego v0, as for loading. Run after the modules loaded (a syntax error is
+/// reported as such first); a module that loaded but cannot be read here is refused when a
+/// capabilities file is given, so nothing passes it unchecked, and not checked otherwise.
 pub(crate) fn check(
     capabilities: Option<&Capabilities>,
     material: &PolicyMaterial,
@@ -96,19 +80,22 @@ pub(crate) fn check(
     for file in &material.rego {
         let v0 = v0_of(file);
         for text in readable(&file.path, &file.text, v0) {
-            let module = super::parse::parsed(&file.path, &text, v0).map_err(|message| {
-                RegoError::Compile {
-                    file: file.path.clone(),
-                    message: match capabilities {
-                        Some(c) => format!(
+            match (super::parse::parsed(&file.path, &text, v0), capabilities) {
+                (Ok(module), _) => modules.push((file, module)),
+                (Err(message), Some(c)) => {
+                    return Err(RegoError::Compile {
+                        file: file.path.clone(),
+                        message: format!(
                             "cannot be checked against capabilities file {}: {message}",
                             c.path.display()
                         ),
-                        None => format!("cannot be checked for deprecated builtins: {message}"),
-                    },
+                    });
                 }
-            })?;
-            modules.push((file, module));
+                // The engine loaded it, so OPA's syntax is not in question: a text the walk
+                // cannot read (a rewrite of the engine's it lacks) is not checked for type
+                // errors and deprecated builtins rather than refused.
+                (Err(_), None) => {}
+            }
         }
     }
     let defined: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| functions(m)).collect();
@@ -126,32 +113,52 @@ pub(crate) fn check(
     let mut found = uses.found;
     found.sort();
     found.dedup();
-    let (deprecated, ungranted): (Vec<_>, Vec<_>) = found
-        .into_iter()
-        .map(|(file, line, _, what)| Refused { file, line, what })
-        .partition(|r| matches!(r.what, Ungranted::Deprecated(_)));
+    let (mut ungranted, mut typed, mut deprecated) = (Vec::new(), Vec::new(), Vec::new());
+    for (file, line, _, what) in found {
+        let group = match what {
+            Ungranted::Deprecated(_) => &mut deprecated,
+            Ungranted::Type(_) => &mut typed,
+            _ => &mut ungranted,
+        };
+        group.push(Refused { file, line, what });
+    }
+    // in the order of OPA's compiler stages, which stop at the first with errors
+    if let Some(c) = capabilities
+        && !ungranted.is_empty()
+    {
+        return Err(RegoError::NotCapable {
+            path: c.path.clone(),
+            refused: ungranted,
+        });
+    }
+    if !typed.is_empty() {
+        return Err(RegoError::TypeErrors { refused: typed });
+    }
     if !deprecated.is_empty() {
         return Err(RegoError::Deprecated {
             refused: deprecated,
         });
     }
-    match capabilities {
-        Some(c) if !ungranted.is_empty() => Err(RegoError::NotCapable {
-            path: c.path.clone(),
-            refused: ungranted,
-        }),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 /// The texts regorus parses for one module, as [`engine::add_module`] makes them (a module with
-/// rules named by keywords is two), templates marked as [`TEMPLATE_STRING`] calls.
+/// rules named by keywords is two; Rego v0's chained bodies are split), templates marked as
+/// [`TEMPLATE_STRING`] calls.
 fn readable(path: &str, text: &str, v0: bool) -> Vec<String> {
     let text = engine::readable_terms(path, text, super::template_strings::rewrite_marked);
     super::keyword_refs::split(path, &text, v0)
         .unwrap_or_else(|| vec![text])
         .iter()
-        .map(|part| engine::readable_operators(path, part, v0))
+        .map(|part| {
+            let text = engine::readable_operators(path, part, v0);
+            let split = if v0 {
+                super::chained::split(path, &text)
+            } else {
+                None
+            };
+            split.unwrap_or(text)
+        })
         .collect()
 }
 
@@ -321,6 +328,10 @@ impl Uses<'_> {
             refuses_deprecated: v1 || imports_v1,
         };
         for rule in &module.policy {
+            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
+            for (at, message) in super::typecheck::rule_errors(rule, &resolve) {
+                self.push(&scope, at, Ungranted::Type(message));
+            }
             super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));
             super::rule_walk::head_exprs(rule, &mut |e| self.expr(&scope, e));
             self.head_terms(&scope, rule);
@@ -441,25 +452,9 @@ impl Uses<'_> {
                 }
                 None
             }
-            Expr::BoolExpr { op, .. } => Some(match op {
-                BoolOp::Lt => "lt",
-                BoolOp::Le => "lte",
-                BoolOp::Eq => "equal",
-                BoolOp::Ge => "gte",
-                BoolOp::Gt => "gt",
-                BoolOp::Ne => "neq",
-            }),
-            Expr::ArithExpr { op, .. } => Some(match op {
-                ArithOp::Add => "plus",
-                ArithOp::Sub => "minus",
-                ArithOp::Mul => "mul",
-                ArithOp::Div => "div",
-                ArithOp::Mod => "rem",
-            }),
-            Expr::BinExpr { op, .. } => Some(match op {
-                BinOp::Union => "or",
-                BinOp::Intersection => "and",
-            }),
+            Expr::BoolExpr { .. } | Expr::ArithExpr { .. } | Expr::BinExpr { .. } => {
+                super::operators::builtin(expr)
+            }
             // the variable a template's value goes through is sealgate's, not the policy's
             Expr::AssignExpr { lhs, .. } => match lhs.as_ref() {
                 Expr::Var { span, .. } if span.text() == TEMPLATE_VAR => None,
@@ -511,6 +506,22 @@ impl Uses<'_> {
         }
         let local: Vec<String> = scope.package.iter().chain(name).cloned().collect();
         self.defined.contains(&local)
+    }
+
+    /// The builtin a call's function expression names, as [`Self::call`] resolves it; `None`
+    /// for the policies' own functions, references into `data`, aliases, `print` and the
+    /// calls sealgate's rewrites write.
+    fn builtin_of(&self, scope: &Scope<'_>, fcn: &Ref<Expr>) -> Option<String> {
+        let name = path_of(fcn)?;
+        let written = name.join(".");
+        let own = written.starts_with(GENERATED)
+            || written == TEMPLATE_STRING
+            || written == TEMPLATE_VALUE
+            || written == "print"
+            || matches!(name[0].as_str(), "data" | "input")
+            || scope.aliases.iter().any(|(alias, _)| *alias == name[0])
+            || self.is_function(scope, &name);
+        (!own).then_some(written)
     }
 
     /// A call of `name` as written: the policies' own function, else a granted builtin. True
@@ -572,7 +583,7 @@ impl Uses<'_> {
 }
 
 /// Line and column of a use.
-type Position = (u32, u32);
+pub(super) type Position = (u32, u32);
 
 fn at(span: &Span) -> Position {
     (span.line, span.col)
@@ -580,7 +591,7 @@ fn at(span: &Span) -> Position {
 
 /// Where an expression starts, as OPA places an operator's call: at its left operand (and a
 /// reference at its first part: regorus places `x.y` at `y`).
-fn start(expr: &Ref<Expr>) -> Position {
+pub(super) fn start(expr: &Ref<Expr>) -> Position {
     let mut at_expr = expr;
     loop {
         at_expr = match at_expr.as_ref() {

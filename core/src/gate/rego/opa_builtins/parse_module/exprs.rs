@@ -5,10 +5,10 @@
 //! across the module, as OPA's parser numbers them.
 
 use regorus::Value;
-use regorus::unstable::{ArithOp, AssignOp, BinOp, BoolOp, Expr, Literal, LiteralStmt, Query};
+use regorus::unstable::{AssignOp, Expr, Literal, LiteralStmt, Query};
 
 use super::terms::{self, Term, Terms};
-use crate::gate::rego::guards;
+use crate::gate::rego::{guards, operators};
 
 /// Converts expressions in source order, numbering wildcards as it goes.
 pub(super) struct Reader {
@@ -31,34 +31,15 @@ fn var_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// OPA's builtin for an infix operator.
+/// OPA's builtin for an infix operator, `=` and `:=` included.
 fn infix_name(expr: &Expr) -> Option<&'static str> {
-    Some(match expr {
-        Expr::BinExpr { op, .. } => match op {
-            BinOp::Union => "or",
-            BinOp::Intersection => "and",
-        },
-        Expr::BoolExpr { op, .. } => match op {
-            BoolOp::Lt => "lt",
-            BoolOp::Le => "lte",
-            BoolOp::Eq => "equal",
-            BoolOp::Ge => "gte",
-            BoolOp::Gt => "gt",
-            BoolOp::Ne => "neq",
-        },
-        Expr::ArithExpr { op, .. } => match op {
-            ArithOp::Add => "plus",
-            ArithOp::Sub => "minus",
-            ArithOp::Mul => "mul",
-            ArithOp::Div => "div",
-            ArithOp::Mod => "rem",
-        },
-        Expr::AssignExpr { op, .. } => match op {
+    match expr {
+        Expr::AssignExpr { op, .. } => Some(match op {
             AssignOp::Eq => "eq",
             AssignOp::ColEq => "assign",
-        },
-        _ => return None,
-    })
+        }),
+        other => operators::builtin(other),
+    }
 }
 
 impl Reader {
