@@ -39,6 +39,7 @@ mod peer_conftest_spdx;
 mod peer_conftest_textproto;
 mod peer_conftest_vcl;
 mod peer_escrow_age_cli;
+mod peer_gator_type_check;
 mod peer_kubeseal_live;
 mod peer_opa_parse_module;
 mod peer_opa_signatures;

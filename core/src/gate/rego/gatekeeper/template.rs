@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::super::engine::{self, RegoVersion};
 use super::super::error::RegoError;
+use super::super::load::{PolicyMaterial, RegoFile};
 use super::super::module_set::ModuleSet;
 use super::{string_list, text};
 
@@ -123,6 +124,24 @@ pub(crate) fn compile_template(
         super::super::nesting::check(module, lib)?;
         engine::add_policy_within(&mut engine, module, lib, v0, &module_set, timeout)?;
     }
+    // Gatekeeper compiles templates with OPA's compiler, whose type checker refuses a builtin
+    // called with arguments of the wrong type (and, in Rego v1, deprecated builtins): gator
+    // refuses such a template (`adding template "x": unable to compile modules: … rego_type_error`)
+    let material = PolicyMaterial {
+        rego: std::iter::once((&module, &rego))
+            .chain(lib_modules.iter().zip(&libs))
+            .map(|(path, text)| RegoFile {
+                path: path.clone(),
+                text: text.clone(),
+                builtin: false,
+            })
+            .collect(),
+        objects: Vec::new(),
+    };
+    super::super::capabilities::check(None, &material, |_| v0).map_err(|e| match e {
+        RegoError::TypeErrors { .. } | RegoError::Deprecated { .. } => err(e.to_string()),
+        other => other,
+    })?;
     // A substring test errs on the safe side: a template that merely mentions "inventory" gets
     // `data.inventory` loaded for nothing, while one that reads it can never go without.
     let uses_inventory = rego.contains("inventory") || libs.iter().any(|l| l.contains("inventory"));
