@@ -1,11 +1,12 @@
 //! Generated Rego expressions, side by side with the real `opa eval` (v1.22.3): each case is one
-//! conftest-style policy `deny contains msg if { x := EXPR; msg := json.marshal(x) }` over one
-//! input document of every JSON type (operators, the builtins policies use most, indexing and
-//! comprehensions, two levels deep, from a fixed seed). OPA and sealgate's Rego gate (the engine
-//! setup `validate --policy` uses) must give the same messages, or both refuse the policy (at
-//! load or while evaluating). About two cases in five are calls and references OPA's type
-//! checker refuses at load (`upper(1)`, `{"a": 1}.b`: `rego_type_error`), which sealgate's
-//! type check (`core/src/gate/rego/typecheck`) must refuse too; those are counted.
+//! conftest-style policy `deny contains msg if { w := E1; x := E2; msg := json.marshal(x) }` over
+//! one input document of every JSON type (operators, the builtins policies use most, indexing and
+//! comprehensions, two levels deep, `E2` reading the local `w` too, from a fixed seed). OPA and
+//! sealgate's Rego gate (the engine setup `validate --policy` uses) must give the same messages,
+//! or both refuse the policy (at load or while evaluating). More than half the cases are calls
+//! and references OPA's type checker refuses at load (`upper(1)`, `{"a": 1}.b`, `w := 1;
+//! upper(w)`: `rego_type_error`), which sealgate's type check (`core/src/gate/rego/typecheck`)
+//! must refuse too; those are counted.
 //!
 //! Left out of the generator, because they differ for reasons docs/conformance.md lists (each
 //! with its minimal case): numbers written with an exponent (OPA keeps `1e3` as written,
@@ -205,8 +206,9 @@ const CALLS: &[(&str, usize)] = &[
     ("bits.lsh", 2),
 ];
 
-/// A small deterministic generator (xorshift64*), so a run is the same everywhere.
-struct Gen(u64);
+/// A small deterministic generator (xorshift64*), so a run is the same everywhere; with
+/// `local`, a leaf may be the local `w` a first statement assigned.
+struct Gen(u64, bool);
 
 impl Gen {
     fn next(&mut self) -> u64 {
@@ -223,6 +225,7 @@ impl Gen {
     fn expr(&mut self, depth: usize) -> String {
         let form = if depth == 0 { 0 } else { self.next() % 6 };
         match form {
+            0 | 1 if self.1 && self.next().is_multiple_of(4) => "w".to_owned(),
             0 | 1 => self.pick(LEAVES).to_string(),
             2 => {
                 let op = self.pick(OPERATORS);
@@ -338,7 +341,7 @@ fn peer_rego_differential_matches_opa() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20261206);
-    let mut generator = Gen(seed | 1);
+    let mut generator = Gen(seed | 1, false);
     let input: Value = serde_json::from_str(INPUT).unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("input.json"), INPUT).unwrap();
@@ -347,9 +350,15 @@ fn peer_rego_differential_matches_opa() {
     let mut typed = 0;
     let mut differ = Vec::new();
     for _ in 0..cases {
+        // a local of the type of its value, read by the second expression (OPA types it; it is
+        // passed on as itself, as a composite literal around it checked against `any` would
+        // widen its type from there on)
+        generator.1 = false;
+        let local = generator.expr(1);
+        generator.1 = true;
         let expr = generator.expr(2);
         let policy = format!(
-            "package main\n\ndeny contains msg if {{\n\tx := {expr}\n\tmsg := json.marshal(x)\n}}\n\ndeny contains \"reached\" if true\n"
+            "package main\n\ndeny contains msg if {{\n\tw := {local}\n\tx := {expr}\n\tmsg := json.marshal(x)\n}}\n\ndeny contains \"reached\" if true\n"
         );
         std::fs::write(dir.path().join("p.rego"), &policy).unwrap();
         let theirs = opa_verdict(&opa, dir.path());
@@ -367,7 +376,7 @@ fn peer_rego_differential_matches_opa() {
             }
         } else {
             differ.push(format!(
-                "{expr}\n    opa: {theirs:?}\n    sealgate: {ours:?}"
+                "w := {local}; x := {expr}\n    opa: {theirs:?}\n    sealgate: {ours:?}"
             ));
         }
     }
