@@ -475,7 +475,7 @@ pub fn rego_error(e: &RegoError) -> CliError {
         RegoError::TypeErrors { .. } => {
             return CliError::usage(
                 format!("policy: {e}"),
-                "OPA's type checker refuses these calls too (opa and conftest would not load the policy): pass each builtin the types its `want` lists",
+                "opa and conftest refuse this policy too (OPA's type checker): give each builtin the argument types its `want` lists, and index a value only where it can have an element",
             );
         }
         RegoError::Deprecated { .. } => {

@@ -13,8 +13,8 @@
 //! sealgate's numbers print as `1000`), `floor`/`ceil` of a fraction between -1 and 0 (OPA
 //! v1.22.3 gives `floor(-0.5) == 0` and `ceil(-0.5) == 1`; sealgate -1 and 0), `yaml.marshal` of
 //! a string that looks like a number (OPA `"1.5"`, sealgate `'1.5'`), `walk(x)` used as a value
-//! (OPA iterates its pairs, sealgate yields nothing) and references whose head is a scalar
-//! literal (`2[0]`: OPA's parse error, undefined here). Not left out, but rare (about one in
+//! (OPA iterates its pairs, sealgate yields nothing). Also left out: references whose head is a
+//! scalar literal (`2[0]`: OPA's parse error, sealgate's type error). Not left out, but rare (about one in
 //! 1,500 cases of other seeds): an object compared with a set (`{} > set()`), which OPA orders
 //! before sets and regorus after, and `-` between a number and a set (undefined in OPA, an error
 //! for that rule here: see `undefined.rs`).
@@ -99,8 +99,8 @@ const LEAVES: &[&str] = &[
 ];
 
 /// What a generated reference starts with: OPA refuses a scalar literal there at parse time
-/// (`2[0]`: "illegal ref (head cannot be number)"), sealgate reads it as undefined (a known
-/// difference in docs/conformance.md).
+/// (`2[0]`: "illegal ref (head cannot be number)"), sealgate's type check at load, so such a
+/// head would only add refusals both make.
 const HEADS: &[&str] = &[
     "input",
     "input.a",

@@ -329,3 +329,16 @@ fn the_longest_chains_are_typed() {
     // `y.a.a` and `"s" + 1`
     assert_eq!(errors, 2);
 }
+
+/// OPA refuses a reference with a scalar literal at its head when it parses the module (`illegal
+/// ref (head cannot be number)`); regorus parses it, and the type check refuses it.
+#[test]
+fn scalar_heads_are_refused() {
+    for (body, want) in [
+        ("x := 2[0]", "4: undefined ref: 2[0]"),
+        ("x := null[input.k]", "4: undefined ref: null[input.k]"),
+        ("x := true[input.k]", "4: undefined ref: true[input.k]"),
+    ] {
+        assert_eq!(type_errors(body), vec![want.to_owned()], "{body}");
+    }
+}
