@@ -100,10 +100,12 @@ pub(crate) fn check(
     }
     let defined: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| functions(m)).collect();
     let rules: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| rules(m)).collect();
+    let rule_types = super::typecheck::RuleTypes::of(modules.iter().map(|(_, m)| m));
     let mut uses = Uses {
         capabilities,
         defined: &defined,
         rules: &rules,
+        rule_types: &rule_types,
         found: Vec::new(),
     };
     for (file, module) in modules.iter().filter(|(f, _)| !f.builtin) {
@@ -217,7 +219,7 @@ fn rules(module: &Module) -> Vec<Vec<String>> {
 }
 
 /// A module's package path without `data`.
-fn package_of(module: &Module) -> Vec<String> {
+pub(super) fn package_of(module: &Module) -> Vec<String> {
     path_of(&module.package.refr)
         .unwrap_or_default()
         .into_iter()
@@ -227,7 +229,7 @@ fn package_of(module: &Module) -> Vec<String> {
 
 /// A reference as its parts (`data.lib["f"]` → `data`, `lib`, `f`), or `None` when a part is
 /// not a name or a string.
-fn path_of(refr: &Ref<Expr>) -> Option<Vec<String>> {
+pub(super) fn path_of(refr: &Ref<Expr>) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut at = refr;
     loop {
@@ -261,6 +263,8 @@ struct Uses<'a> {
     defined: &'a BTreeSet<Vec<String>>,
     /// Every rule, by the first part of its name: what a name in a rule head may refer to.
     rules: &'a BTreeSet<Vec<String>>,
+    /// The rules whose type the type check knows.
+    rule_types: &'a super::typecheck::RuleTypes,
     found: Vec<(String, u32, u32, Ungranted)>,
 }
 
@@ -327,9 +331,16 @@ impl Uses<'_> {
             aliases,
             refuses_deprecated: v1 || imports_v1,
         };
+        let aliases: Vec<String> = scope.aliases.iter().map(|(a, _)| a.clone()).collect();
         for rule in &module.policy {
             let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
-            for (at, message) in super::typecheck::rule_errors(rule, &resolve) {
+            let context = super::typecheck::Context {
+                resolve: &resolve,
+                rules: self.rule_types,
+                package: &scope.package,
+                aliases: &aliases,
+            };
+            for (at, message) in super::typecheck::rule_errors(rule, &context) {
                 self.push(&scope, at, Ungranted::Type(message));
             }
             super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));

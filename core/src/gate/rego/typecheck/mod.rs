@@ -8,14 +8,16 @@
 //! Only refusals OPA makes too: every type here is one OPA's checker gives the term or a wider
 //! one, so a call refused here is refused there. Known: literals, the declared result of a
 //! builtin call (`signatures.json`, from OPA's capabilities), comprehensions (`array[any]`, …),
+//! references into values of known type, rules whose every value is a literal ([`RuleTypes`]),
 //! and a local assigned once with `:=` (and bound nowhere else) to a term of known type. Any
-//! other term is `any`: references (OPA types `input` as `any`, and rules by inference, which
-//! is not done here), the policies' own functions, arguments, `some`/`every` variables, and a
-//! local that OPA may widen (one inside a composite literal checked against `any`, as
-//! `unify1` does with `union`). What OPA refuses and this does not: calls of the policies'
-//! own functions with arguments of the wrong type, rule values of the wrong type used as
-//! arguments, and mismatched unifications (`x := 1; x = "a"`, OPA's "match error").
+//! other term is `any`: `input`, other rules (OPA infers their types; not done here), the
+//! policies' own functions, arguments, `some`/`every` variables, and a local that OPA may widen
+//! (one inside a composite literal checked against `any`, as `unify1` does with `union`). What
+//! OPA refuses and this does not: calls of the policies' own functions with arguments of the
+//! wrong type, values of rules typed by inference, and mismatched unifications (`x := 1; x =
+//! "a"`, OPA's "match error").
 
+mod rules;
 mod signatures;
 mod types;
 
@@ -26,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::unstable::{AssignOp, Expr, Literal, Query, Ref, Rule, RuleHead};
 
+pub(crate) use self::rules::RuleTypes;
 use self::types::{Type, unifies};
 use super::capabilities::{Position, start as position};
 use super::rule_walk;
@@ -35,12 +38,23 @@ use super::shadowing::{StmtPart, children, stmt_parts};
 /// functions, or a name this cannot resolve), as the caller resolves names in its module.
 pub(super) type Resolve<'a> = &'a dyn Fn(&Ref<Expr>) -> Option<String>;
 
+/// What a rule's names refer to, in its module.
+pub(super) struct Context<'a> {
+    pub(super) resolve: Resolve<'a>,
+    /// Rules of known type, in every module.
+    pub(super) rules: &'a RuleTypes,
+    /// The module's package (without `data`).
+    pub(super) package: &'a [String],
+    /// The names the module's imports bring in.
+    pub(super) aliases: &'a [String],
+}
+
 /// The calls of one rule that OPA's type checker refuses: where, and OPA's words after
 /// `rego_type_error: ` (`upper: invalid argument(s) — have: (number, ???), want: (x: string, y: string)`).
-pub(super) fn rule_errors(rule: &Ref<Rule>, resolve: Resolve<'_>) -> Vec<(Position, String)> {
+pub(super) fn rule_errors(rule: &Ref<Rule>, context: &Context<'_>) -> Vec<(Position, String)> {
     scopes(rule)
         .iter()
-        .flat_map(|scope| scope_errors(scope, resolve))
+        .flat_map(|scope| scope_errors(scope, context))
         .collect()
 }
 
@@ -111,14 +125,15 @@ impl Scope<'_> {
     }
 }
 
-fn scope_errors(scope: &Scope<'_>, resolve: Resolve<'_>) -> Vec<(Position, String)> {
-    let bindings = assigned_once(scope);
+fn scope_errors(scope: &Scope<'_>, context: &Context<'_>) -> Vec<(Position, String)> {
+    let (bindings, locals) = assigned_once(scope);
     let mut widened: BTreeSet<String> = BTreeSet::new();
     // A local OPA may widen is `any` everywhere: check again without it until none is left.
     loop {
         let typed: BTreeSet<&String> = bindings.difference(&widened).collect();
         let mut checker = Checker {
-            resolve,
+            context,
+            locals: &locals,
             typed,
             vars: BTreeMap::new(),
             failed: BTreeSet::new(),
@@ -145,8 +160,9 @@ fn scope_errors(scope: &Scope<'_>, resolve: Resolve<'_>) -> Vec<(Position, Strin
 
 /// The locals of a scope that a statement of its body assigns with `name := value`, and nothing
 /// else in the scope binds (no other `:=`, even in a comprehension, where it would be another
-/// local; no `=`, `some`, `every` or argument).
-fn assigned_once(scope: &Scope<'_>) -> BTreeSet<String> {
+/// local; no `=`, `some`, `every` or argument); and every name the scope may bind (those, and
+/// those it binds otherwise), which do not refer to rules there.
+fn assigned_once(scope: &Scope<'_>) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut once: BTreeSet<String> = BTreeSet::new();
     let mut other: BTreeSet<String> = BTreeSet::new();
     let mut assignments: BTreeMap<String, usize> = BTreeMap::new();
@@ -190,7 +206,8 @@ fn assigned_once(scope: &Scope<'_>) -> BTreeSet<String> {
         }
     });
     once.retain(|name| name != "_" && assignments.get(name) == Some(&1) && !other.contains(name));
-    once
+    let locals = other.into_iter().chain(assignments.into_keys()).collect();
+    (once, locals)
 }
 
 /// Calls `f` on the names of the variables a term's type depends on: those in composite
@@ -220,7 +237,9 @@ fn vars_in(expr: &Ref<Expr>, names: &mut BTreeSet<String>) {
 }
 
 struct Checker<'a> {
-    resolve: Resolve<'a>,
+    context: &'a Context<'a>,
+    /// Names the scope binds: not references to rules.
+    locals: &'a BTreeSet<String>,
     /// Locals typed when their `:=` is met.
     typed: BTreeSet<&'a String>,
     /// Locals of known type.
@@ -390,9 +409,10 @@ impl Checker<'_> {
     /// `None` for the `0` of `-x` (OPA's `minus(0, x)`).
     fn call_of<'e>(&self, expr: &'e Ref<Expr>) -> Option<(String, Vec<Option<&'e Ref<Expr>>>)> {
         let (name, args) = match expr.as_ref() {
-            Expr::Call { fcn, params, .. } => {
-                ((self.resolve)(fcn)?, params.iter().map(Some).collect())
-            }
+            Expr::Call { fcn, params, .. } => (
+                (self.context.resolve)(fcn)?,
+                params.iter().map(Some).collect(),
+            ),
             Expr::ArithExpr { lhs, rhs, .. }
             | Expr::BinExpr { lhs, rhs, .. }
             | Expr::BoolExpr { lhs, rhs, .. } => (
@@ -588,12 +608,12 @@ impl Checker<'_> {
             Expr::ArrayCompr { .. } => Type::array_of(Type::any()),
             Expr::SetCompr { .. } => Type::set_of(Type::any()),
             Expr::ObjectCompr { .. } => Type::object_of(Type::any(), Type::any()),
-            Expr::Var { span, .. } => self
-                .vars
-                .get(span.text())
-                .cloned()
-                .unwrap_or_else(Type::any),
+            Expr::Var { span, .. } => match self.vars.get(span.text()) {
+                Some(t) => t.clone(),
+                None => self.rule_type(term).unwrap_or_else(Type::any),
+            },
             Expr::BoolExpr { .. } | Expr::Membership { .. } => Type::Boolean,
+            Expr::RefDot { .. } | Expr::RefBrack { .. } if let Some(t) = self.rule_type(term) => t,
             Expr::RefDot { refr, field, .. } => {
                 select(&self.type_of(refr), &Constant::String(field.0.text()))
                     .unwrap_or_else(Type::any)
@@ -620,11 +640,38 @@ impl Checker<'_> {
         }
     }
 
+    /// The type of the rule a name (`limit`, not a local here nor an import) or a reference
+    /// (`data.main.limit`) refers to, when known.
+    fn rule_type(&self, term: &Ref<Expr>) -> Option<Type> {
+        self.rule_at(super::capabilities::path_of(term)?)
+    }
+
+    /// [`Self::rule_type`] of a reference's parts.
+    fn rule_at(&self, path: Vec<String>) -> Option<Type> {
+        let full: Vec<String> = match path.as_slice() {
+            [name] => {
+                let name = name.as_str();
+                if self.locals.contains(name)
+                    || self.context.aliases.iter().any(|a| a == name)
+                    || matches!(name, "input" | "data")
+                {
+                    return None;
+                }
+                self.context.package.iter().cloned().chain(path).collect()
+            }
+            [data, rest @ ..] if data == "data" => rest.to_vec(),
+            _ => return None,
+        };
+        self.context.rules.get(&full).cloned()
+    }
+
     /// A term's type when OPA knows all of it (`GetByValue` without a nil part): `None` when
     /// it holds a local not typed here.
     fn known_type(&self, term: &Ref<Expr>) -> Option<Type> {
         let mut typed = true;
-        untyped_locals(term, &mut |name| typed &= self.vars.contains_key(name));
+        untyped_locals(term, &mut |name| {
+            typed &= self.vars.contains_key(name) || self.rule_at(vec![name.to_owned()]).is_some();
+        });
         typed.then(|| self.type_of(term))
     }
 
@@ -743,7 +790,7 @@ fn contains(a: &Type, b: &Type) -> bool {
 
 /// An object literal's key when it is a constant string (the keys OPA's declarations name);
 /// an object with keys of other types is typed `object[any: any]` here.
-fn constant_key(key: &Ref<Expr>) -> Option<String> {
+pub(super) fn constant_key(key: &Ref<Expr>) -> Option<String> {
     match key.as_ref() {
         Expr::String { value, .. } | Expr::RawString { value, .. } => {
             value.as_string().ok().map(|s| s.to_string())

@@ -342,3 +342,19 @@ fn scalar_heads_are_refused() {
         assert_eq!(type_errors(body), vec![want.to_owned()], "{body}");
     }
 }
+
+/// A rule every definition of which has a literal value has that type where it is referred to
+/// (OPA infers every rule's type; only these here). `opa check` (v1.22.3) refuses lines 14, 19
+/// and 21 of this module, and line 22 (`p`, an object of rules), which sealgate loads.
+#[test]
+fn rules_of_literal_values_are_typed() {
+    let text = "package main\n\nlimit := 10\n\ndefault allow := false\n\nallow if input.x == 1\n\nnames := {\"a\", \"b\"}\n\np.q := 1\n\ndeny contains msg if {\n\tstartswith(input.kind, limit)\n\tmsg := \"a\"\n}\n\ndeny contains msg if {\n\tx := count(allow)\n\tmsg := concat(\",\", names)\n\ty := upper(data.main.limit)\n\tz := upper(p)\n}\n\ndeny contains msg if {\n\tlimit := \"x\"\n\tmsg := upper(limit)\n}\n\nf(limit) := upper(limit)\n";
+    let lines: Vec<u32> = match module_errors(text) {
+        Err(RegoError::TypeErrors { refused }) => refused.iter().map(|r| r.line).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(lines, [14, 19, 21]);
+    // a rule a `with` replaces may have the replacement's type there: not typed
+    let replaced = "package main\n\nlimit := 10\n\ndeny contains msg if {\n\tstartswith(input.kind, limit) with limit as \"a\"\n\tmsg := \"a\"\n}\n";
+    assert!(module_errors(replaced).is_ok());
+}
