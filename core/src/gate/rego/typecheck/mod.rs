@@ -302,7 +302,7 @@ impl Checker<'_> {
                     {
                         self.errors.push((
                             position(collection),
-                            format!("undefined ref: {}[_]", collection.span().text()),
+                            format!("undefined ref: {}[_]", written(collection)),
                         ));
                     }
                 }
@@ -332,10 +332,8 @@ impl Checker<'_> {
             && self.undefined_ref(expr)
         {
             self.failed.insert(range(expr));
-            self.errors.push((
-                position(refr),
-                format!("undefined ref: {}", expr.span().text()),
-            ));
+            self.errors
+                .push((position(refr), format!("undefined ref: {}", written(expr))));
         }
     }
 
@@ -478,16 +476,24 @@ impl Checker<'_> {
         if !fits {
             let at = position(expr);
             self.failed.insert(range(expr));
-            let mut have: Vec<String> = args.iter().map(|a| self.shown(*a)).collect();
-            // the result's local OPA adds, unless the call is a statement of its own
-            if have.len() < wanted.len() && !self.statements.contains(&range(expr)) {
-                have.push("???".to_owned());
+            let output = wanted.len() > args.len() && !self.statements.contains(&range(expr));
+            let written = |elide: bool| {
+                let mut have: Vec<String> = args.iter().map(|a| self.shown(*a, elide)).collect();
+                // the result's local OPA adds, unless the call is a statement of its own
+                if output {
+                    have.push("???".to_owned());
+                }
+                format!("({})", have.join(", "))
+            };
+            // as OPA does, a line too wide is written with its wide types elided
+            let mut have = written(false);
+            if have.chars().count() > MAX_LINE_WIDTH {
+                have = written(true);
             }
             self.errors.push((
                 at,
                 format!(
-                    "{name}: invalid argument(s) — have: ({}), want: {}",
-                    have.join(", "),
+                    "{name}: invalid argument(s) — have: {have}, want: {}",
                     signature.want()
                 ),
             ));
@@ -676,19 +682,15 @@ impl Checker<'_> {
     }
 
     /// An argument's type as OPA writes it in `have`: `???` for a local it has not typed.
-    fn shown(&self, arg: Option<&Ref<Expr>>) -> String {
-        let Some(arg) = arg else {
-            return Type::Number.to_string();
+    fn shown(&self, arg: Option<&Ref<Expr>>, elide: bool) -> String {
+        let t = match arg {
+            None => Type::Number,
+            Some(arg) => match arg.as_ref() {
+                Expr::Var { .. } if self.known_type(arg).is_none() => return "???".to_owned(),
+                _ => self.type_of(arg),
+            },
         };
-        match arg.as_ref() {
-            Expr::Var { span, .. }
-                if !self.vars.contains_key(span.text())
-                    && !matches!(span.text(), "input" | "data") =>
-            {
-                "???".to_owned()
-            }
-            _ => self.type_of(arg).to_string(),
-        }
+        if elide { t.elided() } else { t.to_string() }
     }
 }
 
@@ -797,6 +799,24 @@ pub(super) fn constant_key(key: &Ref<Expr>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Widest `have` a type error writes in full (OPA's `maxTypeErrLineWidth`).
+const MAX_LINE_WIDTH: usize = 80;
+
+/// An expression's text for an error: its first [`MAX_LINE_WIDTH`] characters, on one line (a
+/// reference into a literal of thousands of keys is not written out whole).
+fn written(expr: &Ref<Expr>) -> String {
+    let text = expr.span().text();
+    let mut shown: String = text
+        .chars()
+        .take(MAX_LINE_WIDTH)
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > MAX_LINE_WIDTH {
+        shown.push('…');
+    }
+    shown
 }
 
 /// Where an expression's text starts and ends.

@@ -358,3 +358,28 @@ fn rules_of_literal_values_are_typed() {
     let replaced = "package main\n\nlimit := 10\n\ndeny contains msg if {\n\tstartswith(input.kind, limit) with limit as \"a\"\n\tmsg := \"a\"\n}\n";
     assert!(module_errors(replaced).is_ok());
 }
+
+/// A literal of thousands of elements makes a type error of one short line, as OPA elides it
+/// (`opa check`: `have: (string, array<...>, ???)`); a reference into one is cut.
+#[test]
+fn errors_about_huge_literals_stay_short() {
+    let numbers: Vec<String> = (0..3000).map(|i| i.to_string()).collect();
+    let keys: Vec<String> = (0..2000).map(|i| format!("\"k{i}\": {i}")).collect();
+    let errors = type_errors(&format!(
+        "x := concat(\",\", [{}]); y := {{{}}}.b",
+        numbers.join(", "),
+        keys.join(", ")
+    ));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("4: concat: invalid argument(s) — have: (string, array<...>, ???)"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("5: undefined ref: {\"k0\": 0"),
+        "{}",
+        errors[1]
+    );
+    assert!(errors.iter().all(|e| e.len() < 200), "{errors:?}");
+}

@@ -272,6 +272,35 @@ impl std::fmt::Display for Type {
     }
 }
 
+/// Widest a type is written out in full in a type error's `have` that is too wide itself
+/// (OPA's `maxElidedTypeWidth`).
+const MAX_ELIDED_WIDTH: usize = 32;
+
+impl Type {
+    /// The type as OPA writes it in a too wide error line (`elideType`): in full up to
+    /// [`MAX_ELIDED_WIDTH`] characters, else its outermost constructor with `...` inside
+    /// (`array<...>`, `object<...>[...]`, `set[...]`, `any<...>`), so that a literal of
+    /// thousands of elements does not make an error of thousands of words.
+    pub(super) fn elided(&self) -> String {
+        let full = self.to_string();
+        if full.chars().count() <= MAX_ELIDED_WIDTH {
+            return full;
+        }
+        let (name, fixed, rest) = match self {
+            Type::Array { fixed, rest } => ("array", !fixed.is_empty(), rest.is_some()),
+            Type::Object { fixed, rest } => ("object", !fixed.is_empty(), rest.is_some()),
+            Type::Set(_) => return "set[...]".to_owned(),
+            Type::Any(_) => return "any<...>".to_owned(),
+            _ => return full,
+        };
+        format!(
+            "{name}{}{}",
+            if fixed { "<...>" } else { "" },
+            if rest { "[...]" } else { "" }
+        )
+    }
+}
+
 /// Types joined with `, `.
 fn joined<'a>(types: impl Iterator<Item = &'a Type>) -> String {
     types.map(Type::to_string).collect::<Vec<_>>().join(", ")
