@@ -128,7 +128,7 @@ const CASES: &[(&str, bool, &str, &str)] = &[
     (
         "arithmetic_and_set_operators_on_wrong_types",
         false,
-        "deny contains \"plus\" if input.s + 1\ndeny contains \"minus\" if input.s - {1}\ndeny contains \"union\" if input.s | {1}\ndeny contains \"and\" if input.n & {1}\ndeny contains \"mul\" if input.o * 2\ndeny contains \"mod\" if 5 % input.z\ndeny contains \"modf\" if 5.5 % 2\ndeny contains \"okset\" if count({1, 2} - {1}) == 1\ndeny contains \"oknum\" if input.n - 1 == 2\ndeny contains \"setminus\" if count({1} - input.s) >= 0",
+        "deny contains \"plus\" if input.s + 1\ndeny contains \"minus\" if input.s - {1}\ndeny contains \"union\" if input.s | {1}\ndeny contains \"and\" if input.n & {1}\ndeny contains \"mul\" if input.o * 2\ndeny contains \"mod\" if 5 % input.z\ndeny contains \"modf\" if 5.5 % 2\ndeny contains \"okset\" if count({1, 2} - {1}) == 1\ndeny contains \"oknum\" if input.n - 1 == 2\ndeny contains \"setminus\" if count({1} - input.s) >= 0\ndeny contains \"numset\" if input.n - {1}\ndeny contains \"literals\" if {1, 2} - 0\ndeny contains \"locals\" if { s := {1}; s - input.n }\ndeny contains \"localsok\" if { s := {1, 2}; count(s - {x | x := input.n - 2}) == 1 }",
         r#"{"s": "apps/v1", "n": 3, "o": {}, "z": 0}"#,
     ),
     (

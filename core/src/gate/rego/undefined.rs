@@ -26,8 +26,11 @@
 //! - arithmetic and set operators on operands of the wrong type (`input.s + 1`, `input.s | {1}`)
 //!   are builtin errors in OPA, undefined by default; regorus raises "`add` expects numeric
 //!   argument". Each operand that is not a literal of the right type goes through an extension
-//!   ([`NUMBER`], [`INTEGER`] for `%`, [`SET`], [`NUMBER_OR_SET`] for `-`) that is undefined for
-//!   other types. A number minus a set stays an error (for that rule only).
+//!   ([`NUMBER`], [`INTEGER`] for `%`, [`SET`]) that is undefined for other types. `-` is
+//!   number minus number or set minus set: beside a literal number or set, the other operand is
+//!   guarded as that type (`{1, 2} - 0` is undefined, as in OPA); with no literal side, the whole
+//!   operation becomes [`MINUS`]`(a , b)`, which computes regorus's difference and is undefined
+//!   for a number and a set.
 //!
 //! Policies without these patterns reach regorus byte for byte; rewritten text keeps its lines.
 //! The proper fix belongs in regorus' interpreter (three `bail!`s).
@@ -42,11 +45,12 @@ use super::shadowing::{StmtPart, children, head_value, stmt_parts};
 /// The extension that guards `some … in` collections.
 pub(crate) const COLLECTION: &str = "__sealgate_collection";
 
-/// The extensions that guard the operands of `+ * / %`, of `| &`, and of `-`.
+/// The extensions that guard the operands of `+ * / %` and of `| &` (and one side of `-`).
 pub(crate) const NUMBER: &str = "__sealgate_number";
 pub(crate) const INTEGER: &str = "__sealgate_integer";
 pub(crate) const SET: &str = "__sealgate_set";
-pub(crate) const NUMBER_OR_SET: &str = "__sealgate_number_or_set";
+/// The extension `a - b` becomes when neither operand is a literal (see [`register`]).
+pub(crate) const MINUS: &str = "__sealgate_minus";
 
 /// Whether a value has the type a guard lets through.
 type TypeCheck = fn(&Value) -> bool;
@@ -55,17 +59,23 @@ type TypeCheck = fn(&Value) -> bool;
 /// passes, anything else is undefined (an error for the operand guards under OPA's
 /// `--strict-builtin-errors`, as OPA's arithmetic builtins then raise).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> {
-    let guards: [(&str, TypeCheck); 5] = [
+    let guards: [(&str, TypeCheck); 4] = [
         (COLLECTION, |v| {
             matches!(v, Value::Array(_) | Value::Set(_) | Value::Object(_))
         }),
         (NUMBER, |v| matches!(v, Value::Number(_))),
         (INTEGER, |v| matches!(v, Value::Number(n) if n.is_integer())),
         (SET, |v| matches!(v, Value::Set(_))),
-        (NUMBER_OR_SET, |v| {
-            matches!(v, Value::Number(_) | Value::Set(_))
-        }),
     ];
+    engine.add_extension(
+        MINUS.to_string(),
+        2,
+        Box::new(move |args: Vec<Value>| match minus(&args) {
+            Some(difference) => difference,
+            None if strict => anyhow::bail!("minus: operands of the wrong types"),
+            None => Ok(Value::Undefined),
+        }),
+    )?;
     for (name, passes) in guards {
         engine.add_extension(
             name.to_string(),
@@ -82,6 +92,21 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> 
         )?;
     }
     Ok(())
+}
+
+/// `a - b` as regorus computes it for two numbers (its overflow error included) or two sets;
+/// `None` (OPA's builtin error, undefined by default) for any other pair.
+fn minus(args: &[Value]) -> Option<anyhow::Result<Value>> {
+    match args {
+        [Value::Number(a), Value::Number(b)] => Some(a.sub(b).map(Value::from)),
+        [Value::Set(a), Value::Set(b)] => Some(Ok(Value::from(
+            a.iter()
+                .filter(|v| !b.contains(v))
+                .cloned()
+                .collect::<std::collections::BTreeSet<Value>>(),
+        ))),
+        _ => None,
+    }
 }
 
 /// Nesting depth up to which head/term loops are moved (one level per pass).
@@ -195,6 +220,21 @@ fn range(text: &str, span: &Span) -> (usize, usize) {
         super::source_edits::start(text, span),
         super::source_edits::end(text, span),
     )
+}
+
+/// Where the operator's `-` is in the text between two operands (blanks, brackets of
+/// parenthesized operands and comments besides it).
+fn minus_sign(gap: &str) -> Option<usize> {
+    let mut comment = false;
+    for (at, c) in gap.char_indices() {
+        match c {
+            '\n' => comment = false,
+            '#' => comment = true,
+            '-' if !comment => return Some(at),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether evaluating `expr` itself loops: a bracket index that is a variable (`x[_]`, `x[k]`),
@@ -321,9 +361,15 @@ impl Edits<'_> {
     /// Wraps the operands of an arithmetic or set operator that are not literals of the right type.
     fn guard_operands(&mut self, expr: &Ref<Expr>) {
         let (guard, lhs, rhs) = match expr.as_ref() {
+            Expr::ArithExpr {
+                op: ArithOp::Sub,
+                span,
+                lhs,
+                rhs,
+                ..
+            } => return self.guard_minus(span, lhs, rhs),
             Expr::ArithExpr { op, lhs, rhs, .. } => {
                 let guard = match op {
-                    ArithOp::Sub => NUMBER_OR_SET,
                     ArithOp::Mod => INTEGER,
                     _ => NUMBER,
                 };
@@ -337,16 +383,54 @@ impl Edits<'_> {
                 Expr::Number { span, .. } if guard == INTEGER => {
                     span.text().bytes().all(|b| b.is_ascii_digit())
                 }
-                Expr::Number { .. } => guard != SET,
-                Expr::Set { .. } | Expr::SetCompr { .. } => guard != NUMBER,
+                Expr::Number { .. } => guard == NUMBER,
+                Expr::Set { .. } | Expr::SetCompr { .. } => guard == SET,
                 _ => false,
             };
             if !literal {
-                let (start, end) = range(self.text, operand.span());
-                self.list.push((start, start, format!("{guard}(")));
+                self.wrap(operand, guard);
+            }
+        }
+    }
+
+    /// `-` takes two numbers or two sets: a literal side decides the other's guard; without
+    /// one, the operation becomes a call of [`MINUS`], which checks the pair (the operator's
+    /// `-` becomes the call's `,`, so lines and the operands' text stay as written).
+    fn guard_minus(&mut self, span: &Span, lhs: &Ref<Expr>, rhs: &Ref<Expr>) {
+        let kind = |e: &Ref<Expr>| match e.as_ref() {
+            Expr::Number { .. } => Some(NUMBER),
+            Expr::Set { .. } | Expr::SetCompr { .. } => Some(SET),
+            _ => None,
+        };
+        match (kind(lhs), kind(rhs)) {
+            (Some(l), Some(r)) if l == r => {}
+            (Some(_), Some(r)) => self.wrap(lhs, r),
+            (Some(l), None) => self.wrap(rhs, l),
+            (None, Some(r)) => self.wrap(lhs, r),
+            (None, None) => {
+                let (_, lhs_end) = range(self.text, lhs.span());
+                let (rhs_start, _) = range(self.text, rhs.span());
+                let Some(operator) = self
+                    .text
+                    .get(lhs_end..rhs_start)
+                    .and_then(minus_sign)
+                    .map(|at| lhs_end + at)
+                else {
+                    return;
+                };
+                let (start, end) = range(self.text, span);
+                self.list.push((start, start, format!("{MINUS}(")));
+                self.list.push((operator, operator + 1, ",".to_string()));
                 self.list.push((end, end, ")".to_string()));
             }
         }
+    }
+
+    /// Puts `guard(…)` around `operand`.
+    fn wrap(&mut self, operand: &Ref<Expr>, guard: &str) {
+        let (start, end) = range(self.text, operand.span());
+        self.list.push((start, start, format!("{guard}(")));
+        self.list.push((end, end, ")".to_string()));
     }
 
     /// Whether a query is written in braces (else a bare `if x` body of one statement).
@@ -648,8 +732,39 @@ mod tests {
             "package p\nr := (input.a + 1) * input.b\ns := {1} | input.c\nt := input.d - {2}\n";
         assert_eq!(
             rewrite("p.rego", text, false).unwrap(),
-            "package p\nr := (__sealgate_number(__sealgate_number(input.a) + 1)) * __sealgate_number(input.b)\ns := {1} | __sealgate_set(input.c)\nt := __sealgate_number_or_set(input.d) - {2}\n"
+            "package p\nr := (__sealgate_number(__sealgate_number(input.a) + 1)) * __sealgate_number(input.b)\ns := {1} | __sealgate_set(input.c)\nt := __sealgate_set(input.d) - {2}\n"
         );
+    }
+
+    /// `-` is number minus number or set minus set: OPA v1.22.3 gives undefined for
+    /// `{1, 2} - 0`, `0 - {1}` and a number minus a set held in locals; regorus raised.
+    #[test]
+    fn minus_takes_two_numbers_or_two_sets() {
+        let text = "package p\nr := {1, 2} - 0\ns := input.a - (input.b) # a-b\nt := (input.c)\n  - input.d - 1\n";
+        assert_eq!(
+            rewrite("p.rego", text, false).unwrap(),
+            "package p\nr := __sealgate_number({1, 2}) - 0\ns := __sealgate_minus(input.a , (input.b)) # a-b\nt := __sealgate_number(__sealgate_minus((input.c)\n  , input.d)) - 1\n"
+        );
+        let query = |module: &str| {
+            crate::gate::rego::engine::query_json(&[module], false, "[x | x := data.p.r]")
+        };
+        for (module, want) in [
+            ("package p\nr := {1, 2} - 0", "[]"),
+            ("package p\nr := 0 - {1}", "[]"),
+            ("package p\nr := x - y if { x := {1}; y := 1 }", "[]"),
+            ("package p\nr := x - y if { x := 1; y := {1} }", "[]"),
+            (
+                "package p\nr := x - y if { x := {1, 2}; y := {1} }",
+                "[[2]]",
+            ),
+            ("package p\nr := x - y - 1 if { x := 5; y := 1.5 }", "[2.5]"),
+            (
+                "package p\nr := x - y if { x := 9223372036854775807; y := -1 }",
+                "[9223372036854775808]",
+            ),
+        ] {
+            assert_eq!(query(module), want, "{module}");
+        }
     }
 
     #[test]
@@ -657,7 +772,7 @@ mod tests {
         let text = "package p\nr if {\n  input.a\n  (input.b - 1) > 0\n  x := f(\n  1)\n}\n";
         assert_eq!(
             rewrite("p.rego", text, false).unwrap(),
-            "package p\nr if {\n  input.a;\n  (__sealgate_number_or_set(input.b) - 1) > 0\n  x := f(\n  1)\n}\n"
+            "package p\nr if {\n  input.a;\n  (__sealgate_number(input.b) - 1) > 0\n  x := f(\n  1)\n}\n"
         );
     }
 
