@@ -16,8 +16,7 @@
 //! (OPA iterates its pairs, sealgate yields nothing). Also left out: references whose head is a
 //! scalar literal (`2[0]`: OPA's parse error, sealgate's type error). Not left out, but rare (about one in
 //! 1,500 cases of other seeds): an object compared with a set (`{} > set()`), which OPA orders
-//! before sets and regorus after, and `-` between a number and a set (undefined in OPA, an error
-//! for that rule here: see `undefined.rs`).
+//! before sets and regorus after.
 
 use std::path::Path;
 
