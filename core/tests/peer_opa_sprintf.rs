@@ -133,6 +133,8 @@ fn multi() -> Vec<Value> {
         json!(["%.*d", [-1, 3]]),
         json!(["%*d", ["x", 3]]),
         json!(["%v and %v", [[1, 2], {"a": ["b"]}]]),
+        // strings inside a composite are quoted as Go's strconv.Quote quotes them
+        json!(["%v %v", [["\u{1}\"é\u{7f}\u{200b}"], {"k\u{2}": "\u{1F600}\\"}]]),
         json!(["%-*s|%*s|", [4, "a", 3, "b"]]),
     ]
 }

@@ -37,6 +37,7 @@ mod shadowing;
 mod source_edits;
 pub(super) mod suite;
 mod template_strings;
+mod term_text;
 mod typecheck;
 mod types;
 mod unary_minus;

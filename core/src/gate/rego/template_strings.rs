@@ -25,39 +25,17 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
             Some(Value::Set(values)) => match values.len() {
                 0 => Ok(Value::from("<undefined>")),
                 1 => Ok(Value::from(
-                    values.iter().next().map(render).unwrap_or_default(),
+                    values
+                        .iter()
+                        .next()
+                        .map(super::term_text::bare)
+                        .unwrap_or_default(),
                 )),
                 _ => anyhow::bail!("template-strings must not produce multiple outputs"),
             },
             _ => Ok(Value::Undefined),
         }),
     )
-}
-
-/// A value as OPA's `Term.String()` writes it; strings at the top level are written bare.
-fn render(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.to_string(),
-        other => rego_text(other),
-    }
-}
-
-fn rego_text(v: &Value) -> String {
-    let join = |items: Vec<String>| items.join(", ");
-    match v {
-        Value::Array(a) => format!("[{}]", join(a.iter().map(rego_text).collect())),
-        Value::Set(s) if s.is_empty() => "set()".to_string(),
-        Value::Set(s) => format!("{{{}}}", join(s.iter().map(rego_text).collect())),
-        Value::Object(o) => format!(
-            "{{{}}}",
-            join(
-                o.iter()
-                    .map(|(k, v)| format!("{}: {}", rego_text(k), rego_text(v)))
-                    .collect()
-            )
-        ),
-        other => other.to_json_str().unwrap_or_default(),
-    }
 }
 
 /// The function a template becomes in [`rewrite_marked`]'s text: a name no builtin has, so a

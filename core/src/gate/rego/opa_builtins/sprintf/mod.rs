@@ -21,6 +21,8 @@ mod floats;
 mod integers;
 mod strings;
 
+pub(crate) use strings::escape;
+
 use regorus::Value;
 
 /// An operand as OPA hands it to Go's fmt.
@@ -104,17 +106,8 @@ fn operand(value: &Value) -> Option<Operand> {
         Value::Number(n) => Operand::Float(n.as_f64()?),
         // OPA passes any other value as its text (`t.Value.String()`), which regorus's `%v`
         // writes the same way
-        other => Operand::Str(rego_text(other)?),
+        other => Operand::Str(super::super::term_text::text(other)),
     })
-}
-
-fn rego_text(value: &Value) -> Option<String> {
-    let builtin = regorus::unstable::BUILTINS.get("sprintf")?.0;
-    let args = [Value::from("%v"), Value::from(vec![value.clone()])];
-    match super::super::guards::call_builtin(builtin, &args, true).ok()? {
-        Value::String(s) => Some(s.to_string()),
-        _ => None,
-    }
 }
 
 /// Go's `doPrintf`.

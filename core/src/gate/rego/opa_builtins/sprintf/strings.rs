@@ -95,7 +95,7 @@ fn quote(out: &mut String, s: &str, spec: &Spec) {
 }
 
 /// One character as Go's `strconv` quotes it inside `quote` (`"` or `'`).
-pub(super) fn escape(out: &mut String, c: char, quote: char, ascii: bool) {
+pub(crate) fn escape(out: &mut String, c: char, quote: char, ascii: bool) {
     if c == quote || c == '\\' {
         out.push('\\');
         out.push(c);
@@ -121,7 +121,7 @@ pub(super) fn escape(out: &mut String, c: char, quote: char, ascii: bool) {
 
 /// Go's `strconv.IsPrint`, approximated without Unicode's tables: the space, and no control,
 /// other whitespace, format character (Cf) or noncharacter.
-pub(super) fn printable(c: char) -> bool {
+pub(crate) fn printable(c: char) -> bool {
     if c == ' ' {
         return true;
     }
