@@ -25,5 +25,6 @@ mod peer_folders_render;
 mod peer_kubeseal_compat;
 mod peer_kubeseal_dropin;
 mod peer_kubeseal_sealed_for;
+mod peer_opa_test_print;
 mod snapshots;
 mod validate_clusters;

@@ -165,12 +165,18 @@ fn render_json(results: &Results) -> String {
         cases,
     } = results;
     let doc = json!({
-        "tests": rego.results.iter().map(|r| json!({
-            "package": r.package, "name": r.name,
-            "outcome": match &r.outcome { TestOutcome::Pass => "pass", TestOutcome::Fail => "fail", TestOutcome::Error(_) => "error" },
-            "error": match &r.outcome { TestOutcome::Error(e) => Some(e.clone()), _ => None },
-            "duration_us": r.duration.as_micros(),
-        })).collect::<Vec<_>>(),
+        "tests": rego.results.iter().map(|r| {
+            let mut test = json!({
+                "package": r.package, "name": r.name,
+                "outcome": match &r.outcome { TestOutcome::Pass => "pass", TestOutcome::Fail => "fail", TestOutcome::Error(_) => "error" },
+                "error": match &r.outcome { TestOutcome::Error(e) => Some(e.clone()), _ => None },
+                "duration_us": r.duration.as_micros(),
+            });
+            if !r.output.is_empty() {
+                test["output"] = json!(r.output);
+            }
+            test
+        }).collect::<Vec<_>>(),
         "suites": suites.iter().map(|r| json!({
             "suite": r.suite.display().to_string(), "test": r.test, "case": r.case,
             "outcome": outcome_word(&r.outcome), "message": outcome_message(&r.outcome),
@@ -205,6 +211,14 @@ fn render_text(results: &Results, verbose: bool) -> String {
             TestOutcome::Error(e) => format!("ERROR data.{}.{}: {e}", r.package, r.name),
         };
         let _ = writeln!(out, "{line}");
+        // what the test printed, indented between blank lines, as `opa test` shows it
+        if !r.output.is_empty() {
+            let _ = writeln!(out);
+            for printed in r.output.iter().flat_map(|p| p.split('\n')) {
+                let _ = writeln!(out, "  {printed}");
+            }
+            let _ = writeln!(out);
+        }
     }
     for r in suites {
         if matches!(r.outcome, CaseOutcome::Pass | CaseOutcome::Skipped) && !verbose {

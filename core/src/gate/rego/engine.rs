@@ -247,7 +247,7 @@ pub(crate) fn add_module(
     }
     let text = readable_operators(path, &text, v0);
     let text = text.as_str();
-    let unprinted = super::print::rewrite(path, text);
+    let unprinted = super::print::rewrite(path, text, modules.prints);
     let text = unprinted.as_deref().unwrap_or(text);
     let annotated = super::metadata::rewrite(path, text, v0, &modules.annotations);
     let text = annotated.as_deref().unwrap_or(text);

@@ -10,6 +10,9 @@ use super::ref_heads::GeneralRefs;
 pub(crate) struct ModuleSet {
     pub(super) annotations: AnnotationSet,
     pub(super) general_refs: GeneralRefs,
+    /// Whether `print(…)` calls are kept for [`super::print::register`] (`policy test`), not
+    /// erased.
+    pub(super) prints: bool,
 }
 
 impl ModuleSet {
@@ -24,5 +27,13 @@ impl ModuleSet {
             }
         }
         set
+    }
+
+    /// The same set, its modules' `print(…)` calls kept (see [`super::print`]).
+    pub(crate) fn keeping_prints(self) -> Self {
+        Self {
+            prints: true,
+            ..self
+        }
     }
 }

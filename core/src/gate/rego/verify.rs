@@ -26,6 +26,8 @@ pub struct TestResult {
     pub name: String,
     pub outcome: TestOutcome,
     pub duration: Duration,
+    /// What the test's `print(…)` calls wrote, a line each (as `opa test` shows them).
+    pub output: Vec<String>,
 }
 
 /// Lines evaluated / not evaluated per policy file (test files excluded).
@@ -105,7 +107,12 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             .rego
             .iter()
             .map(|f| (f.path.as_str(), f.text.as_str(), v0_of(f))),
-    );
+    )
+    .keeping_prints();
+    let printed = super::print::register(&mut engine).map_err(|e| RegoError::Compile {
+        file: "builtin print".to_string(),
+        message: e.to_string(),
+    })?;
     for file in &material.rego {
         engine::add_module(
             &mut engine,
@@ -148,6 +155,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
             if options.run.as_ref().is_some_and(|r| !r.is_match(&full)) {
                 continue;
             }
+            printed.take();
             let start = Instant::now();
             let outcome = match engine::eval(
                 &mut engine,
@@ -166,6 +174,7 @@ pub fn run_rego_tests(options: &VerifyOptions) -> Result<VerifyReport, RegoError
                 name: name.clone(),
                 outcome,
                 duration: start.elapsed(),
+                output: printed.take(),
             });
         }
     }
