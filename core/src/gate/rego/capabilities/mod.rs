@@ -31,7 +31,7 @@
 //! inside an operand of OPA's `and` / `or` is named at the last line of its rule, where the
 //! load-time rewrite ([`super::logic_operators`]) writes the operand's function.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::unstable::{Expr, Literal, Module, Query, Ref, Rule, RuleHead, Span};
 
@@ -64,6 +64,9 @@ const DEPRECATED: [&str; 11] = [
     "cast_null",
     "cast_object",
 ];
+
+/// Most rounds of rule typing (see [`check`]): one per rule a rule's type comes through.
+const MAX_INFERENCE_ROUNDS: usize = 8;
 
 /// Refuses the policies when a user module uses what `capabilities` does not grant, calls a
 /// builtin with arguments OPA's type checker refuses, or calls a deprecated builtin in Rego v1
@@ -100,7 +103,33 @@ pub(crate) fn check(
     }
     let defined: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| functions(m)).collect();
     let rules: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| rules(m)).collect();
-    let rule_types = super::typecheck::RuleTypes::of(modules.iter().map(|(_, m)| m));
+    let mut rule_types = super::typecheck::RuleTypes::of(modules.iter().map(|(_, m)| m));
+    // A rule's type may come from other rules' (`b := a`): type them again until nothing
+    // changes. Types only narrow from `any`, so stopping early leaves some wider, never wrong.
+    for _ in 0..MAX_INFERENCE_ROUNDS {
+        let uses = Uses {
+            capabilities,
+            defined: &defined,
+            rules: &rules,
+            rule_types: &rule_types,
+            found: Vec::new(),
+        };
+        let mut values = BTreeMap::new();
+        let mut untyped = BTreeSet::new();
+        for (file, module) in &modules {
+            uses.rule_values(
+                (&file.path, module, !v0_of(file)),
+                &mut values,
+                &mut untyped,
+            );
+        }
+        values.retain(|path, _| !untyped.contains(path));
+        let next = rule_types.with_values(values);
+        if next == rule_types {
+            break;
+        }
+        rule_types = next;
+    }
     let mut uses = Uses {
         capabilities,
         defined: &defined,
@@ -309,6 +338,60 @@ impl Uses<'_> {
     }
 
     fn module(&mut self, file: &str, module: &Module, v1: bool) {
+        let scope = Self::scope(file, module, v1);
+        let aliases: Vec<String> = scope.aliases.iter().map(|(a, _)| a.clone()).collect();
+        for rule in &module.policy {
+            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
+            let context = super::typecheck::Context {
+                resolve: &resolve,
+                rules: self.rule_types,
+                package: &scope.package,
+                aliases: &aliases,
+            };
+            for (at, message) in super::typecheck::rule_errors(rule, &context) {
+                self.push(&scope, at, Ungranted::Type(message));
+            }
+            super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));
+            super::rule_walk::head_exprs(rule, &mut |e| self.expr(&scope, e));
+            self.head_terms(&scope, rule);
+        }
+    }
+
+    /// The types of the values of a module's rules that the type check infers ([`RuleTypes`]),
+    /// as it types them with [`Self::rule_types`], added to `values` by rule; a rule one of
+    /// whose definitions cannot be typed goes to `untyped`.
+    ///
+    /// [`RuleTypes`]: super::typecheck::RuleTypes
+    fn rule_values(
+        &self,
+        (file, module, v1): (&str, &Module, bool),
+        values: &mut BTreeMap<Vec<String>, Vec<super::typecheck::Type>>,
+        untyped: &mut BTreeSet<Vec<String>>,
+    ) {
+        let scope = Self::scope(file, module, v1);
+        let aliases: Vec<String> = scope.aliases.iter().map(|(a, _)| a.clone()).collect();
+        for rule in &module.policy {
+            let Some(path) = self.rule_types.inferred_path(rule, &scope.package) else {
+                continue;
+            };
+            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
+            let context = super::typecheck::Context {
+                resolve: &resolve,
+                rules: self.rule_types,
+                package: &scope.package,
+                aliases: &aliases,
+            };
+            match super::typecheck::value_types(rule, &context) {
+                Some(types) => values.entry(path).or_default().extend(types),
+                None => {
+                    untyped.insert(path);
+                }
+            }
+        }
+    }
+
+    /// How names resolve in a module.
+    fn scope<'f>(file: &'f str, module: &Module, v1: bool) -> Scope<'f> {
         let package = package_of(module);
         let aliases = module
             .imports
@@ -325,27 +408,11 @@ impl Uses<'_> {
         let imports_v1 = module.imports.iter().any(|import| {
             path_of(&import.refr).is_some_and(|p| p == ["rego", "v1"] || p == ["rego", "v2"])
         });
-        let scope = Scope {
+        Scope {
             file,
             package,
             aliases,
             refuses_deprecated: v1 || imports_v1,
-        };
-        let aliases: Vec<String> = scope.aliases.iter().map(|(a, _)| a.clone()).collect();
-        for rule in &module.policy {
-            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
-            let context = super::typecheck::Context {
-                resolve: &resolve,
-                rules: self.rule_types,
-                package: &scope.package,
-                aliases: &aliases,
-            };
-            for (at, message) in super::typecheck::rule_errors(rule, &context) {
-                self.push(&scope, at, Ungranted::Type(message));
-            }
-            super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));
-            super::rule_walk::head_exprs(rule, &mut |e| self.expr(&scope, e));
-            self.head_terms(&scope, rule);
         }
     }
 

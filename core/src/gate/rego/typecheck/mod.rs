@@ -8,14 +8,14 @@
 //! Only refusals OPA makes too: every type here is one OPA's checker gives the term or a wider
 //! one, so a call refused here is refused there. Known: literals, the declared result of a
 //! builtin call (`signatures.json`, from OPA's capabilities), comprehensions (`array[any]`, …),
-//! references into values of known type, rules whose every value is a literal ([`RuleTypes`]),
-//! and a local assigned once with `:=` (and bound nowhere else) to a term of known type. Any
-//! other term is `any`: `input`, other rules (OPA infers their types; not done here), the
-//! policies' own functions, arguments, `some`/`every` variables, and a local that OPA may widen
-//! (one inside a composite literal checked against `any`, as `unify1` does with `union`). What
-//! OPA refuses and this does not: calls of the policies' own functions with arguments of the
-//! wrong type, values of rules typed by inference, and mismatched unifications (`x := 1; x =
-//! "a"`, OPA's "match error").
+//! references into values of known type, complete rules, typed by their values
+//! ([`RuleTypes`]), and a local assigned once with `:=` (and bound nowhere else) to a term of
+//! known type. Any other term is `any`: `input`, partial rules and rules named by a reference,
+//! the policies' own functions, arguments, `some`/`every` variables, and a local that OPA may
+//! widen (one inside a composite literal checked against `any`, as `unify1` does with `union`).
+//! What OPA refuses and this does not: calls of the policies' own functions with arguments of
+//! the wrong type or used as values of a type, partial rules' values, and mismatched
+//! unifications (`x := 1; x = "a"`, OPA's "match error").
 
 mod rules;
 mod signatures;
@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use regorus::unstable::{AssignOp, Expr, Literal, Query, Ref, Rule, RuleHead};
 
 pub(crate) use self::rules::RuleTypes;
-use self::types::{Type, unifies};
+pub(crate) use self::types::Type;
+use self::types::unifies;
 use super::capabilities::{Position, start as position};
 use super::rule_walk;
 use super::shadowing::{StmtPart, children, stmt_parts};
@@ -126,6 +127,55 @@ impl Scope<'_> {
 }
 
 fn scope_errors(scope: &Scope<'_>, context: &Context<'_>) -> Vec<(Position, String)> {
+    with_scope(scope, context, |checker| checker.errors.clone())
+}
+
+/// The types of a complete rule's values, one per definition body (`else` ones included), as
+/// the checker types each in its body; `None` for any other rule (see [`RuleTypes`]).
+pub(super) fn value_types(rule: &Ref<Rule>, context: &Context<'_>) -> Option<Vec<Type>> {
+    let scopes = scopes(rule);
+    match rule.as_ref() {
+        Rule::Default { args, value, .. } if args.is_empty() => {
+            let scope = scopes.first()?;
+            Some(vec![with_scope(scope, context, |c| c.type_of(value))])
+        }
+        Rule::Spec {
+            head: RuleHead::Compr { assign, .. },
+            bodies,
+            ..
+        } => {
+            let head_value = assign.as_ref().map(|a| &a.value);
+            if bodies.is_empty() {
+                let scope = scopes.first()?;
+                let value = head_value?;
+                return Some(vec![with_scope(scope, context, |c| c.type_of(value))]);
+            }
+            if scopes.len() != bodies.len() {
+                return None;
+            }
+            let types = bodies
+                .iter()
+                .zip(&scopes)
+                .map(|(body, scope)| {
+                    let value = if body.is_else {
+                        body.assign.as_ref().map(|a| &a.value)
+                    } else {
+                        head_value
+                    };
+                    // `p if { … }` without a value is `true`
+                    value.map_or(Type::Boolean, |v| {
+                        with_scope(scope, context, |c| c.type_of(v))
+                    })
+                })
+                .collect();
+            Some(types)
+        }
+        _ => None,
+    }
+}
+
+/// Runs the checker over one scope and gives `f` the checker at its end.
+fn with_scope<R>(scope: &Scope<'_>, context: &Context<'_>, f: impl FnOnce(&Checker<'_>) -> R) -> R {
     let (bindings, locals) = assigned_once(scope);
     let mut widened: BTreeSet<String> = BTreeSet::new();
     // A local OPA may widen is `any` everywhere: check again without it until none is left.
@@ -152,7 +202,7 @@ fn scope_errors(scope: &Scope<'_>, context: &Context<'_>) -> Vec<(Position, Stri
             .cloned()
             .collect();
         if more.is_empty() {
-            return checker.errors;
+            return f(&checker);
         }
         widened.extend(more);
     }

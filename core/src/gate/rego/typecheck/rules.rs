@@ -1,8 +1,11 @@
-//! The types OPA's checker gives rules, as far as they are certain: a complete rule every
-//! definition of which (in every module, its `default` and `else` values included) has a literal
-//! value (`limit := 10`, `default allow := false` with `allow if { … }`) is of the type of those
-//! values; a reference to it (`limit`, `data.main.limit`) has that type. Every other rule is
-//! `any` here: OPA infers more (`p := count(input)` is a number), which is not done.
+//! The types OPA's checker gives rules, as far as they are certain: a complete rule (`p := v`,
+//! `p if …`, its `default` and `else` values included, in every module) is of the type of its
+//! values, the union of them; a reference to it (`limit`, `data.main.limit`) has that type.
+//! Literal values are typed first ([`RuleTypes::of`]); then each value is typed as the checker
+//! types a term in its body ([`RuleTypes::with_values`], `p := count(input)` is a number), round
+//! after round, as a rule's type may come from other rules'. Partial rules (`p contains x`, `p[k]
+//! := v`), functions, rules named by a reference (`p.q := 1`) and rules a `with` replaces are
+//! `any` here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,15 +16,22 @@ use super::super::rule_walk;
 use super::types::Type;
 
 /// Rules of certain type, by their path without `data` (`["main", "limit"]`).
-#[derive(Default)]
+#[derive(Default, Clone, PartialEq)]
 pub(crate) struct RuleTypes {
     types: BTreeMap<Vec<String>, Type>,
+    /// The rules whose every definition is a complete rule's (or `default`'s) value, one of them
+    /// not a literal: typed by [`Self::with_values`].
+    inferred: BTreeSet<Vec<String>>,
+    /// The rules of literal values.
+    literal: BTreeMap<Vec<String>, Type>,
 }
 
 impl RuleTypes {
     pub(crate) fn of<'m>(modules: impl Iterator<Item = &'m Module>) -> Self {
         let mut values: BTreeMap<Vec<String>, Vec<Type>> = BTreeMap::new();
         let mut uncertain: BTreeSet<Vec<String>> = BTreeSet::new();
+        // rules with a value that is no literal: typed by `with_values`
+        let mut computed: BTreeSet<Vec<String>> = BTreeSet::new();
         // a rule a `with` replaces has the replacement's type there too: not certain
         let mut replaced: BTreeSet<String> = BTreeSet::new();
         for module in modules {
@@ -48,20 +58,57 @@ impl RuleTypes {
                 let path: Vec<String> = package.iter().cloned().chain([name]).collect();
                 match found {
                     Some(types) => values.entry(path).or_default().extend(types),
+                    None if value_rule(rule) => {
+                        computed.insert(path);
+                    }
                     None => {
                         uncertain.insert(path);
                     }
                 }
             }
         }
-        let types = values
+        let certain = |path: &Vec<String>| {
+            !uncertain.contains(path) && path.last().is_none_or(|n| !replaced.contains(n))
+        };
+        let literal: BTreeMap<Vec<String>, Type> = values
             .into_iter()
-            .filter(|(path, _)| {
-                !uncertain.contains(path) && path.last().is_none_or(|n| !replaced.contains(n))
-            })
+            .filter(|(path, _)| certain(path) && !computed.contains(path))
             .map(|(path, types)| (path, Type::or(types)))
             .collect();
-        RuleTypes { types }
+        RuleTypes {
+            types: literal.clone(),
+            inferred: computed.into_iter().filter(|p| certain(p)).collect(),
+            literal,
+        }
+    }
+
+    /// The path a definition of a rule typed by [`Self::with_values`] gives a value to, in a
+    /// module of `package`.
+    pub(crate) fn inferred_path(
+        &self,
+        rule: &Ref<Rule>,
+        package: &[String],
+    ) -> Option<Vec<String>> {
+        let name = plain_name(definition(rule).0)?;
+        let path: Vec<String> = package.iter().cloned().chain([name]).collect();
+        self.inferred.contains(&path).then_some(path)
+    }
+
+    /// These types, with the rules of [`Self::inferred_path`] typed by their definitions'
+    /// `values` (each definition's value types, as the checker types them with these types).
+    pub(crate) fn with_values(&self, values: BTreeMap<Vec<String>, Vec<Type>>) -> Self {
+        let mut types = self.literal.clone();
+        types.extend(
+            values
+                .into_iter()
+                .filter(|(path, _)| self.inferred.contains(path))
+                .map(|(path, t)| (path, Type::or(t))),
+        );
+        RuleTypes {
+            types,
+            inferred: self.inferred.clone(),
+            literal: self.literal.clone(),
+        }
     }
 
     /// The type of the rule at `path` (without `data`), when certain.
@@ -102,6 +149,15 @@ fn definition(rule: &Ref<Rule>) -> (&Ref<Expr>, Option<Vec<Type>>) {
             }
             RuleHead::Set { refr, .. } | RuleHead::Func { refr, .. } => (refr, None),
         },
+    }
+}
+
+/// Whether a rule is a complete rule's or a `default`'s definition (`p := v`, `p if …`): one
+/// whose values [`super::value_types`] types.
+fn value_rule(rule: &Ref<Rule>) -> bool {
+    match rule.as_ref() {
+        Rule::Default { args, .. } => args.is_empty(),
+        Rule::Spec { head, .. } => matches!(head, RuleHead::Compr { .. }),
     }
 }
 

@@ -343,9 +343,9 @@ fn scalar_heads_are_refused() {
     }
 }
 
-/// A rule every definition of which has a literal value has that type where it is referred to
-/// (OPA infers every rule's type; only these here). `opa check` (v1.22.3) refuses lines 14, 19
-/// and 21 of this module, and line 22 (`p`, an object of rules), which sealgate loads.
+/// A rule every definition of which has a literal value has that type where it is referred to.
+/// `opa check` (v1.22.3) refuses lines 14, 19 and 21 of this module, and line 22 (`p`, an object
+/// of rules), which sealgate loads.
 #[test]
 fn rules_of_literal_values_are_typed() {
     let text = "package main\n\nlimit := 10\n\ndefault allow := false\n\nallow if input.x == 1\n\nnames := {\"a\", \"b\"}\n\np.q := 1\n\ndeny contains msg if {\n\tstartswith(input.kind, limit)\n\tmsg := \"a\"\n}\n\ndeny contains msg if {\n\tx := count(allow)\n\tmsg := concat(\",\", names)\n\ty := upper(data.main.limit)\n\tz := upper(p)\n}\n\ndeny contains msg if {\n\tlimit := \"x\"\n\tmsg := upper(limit)\n}\n\nf(limit) := upper(limit)\n";
@@ -357,6 +357,42 @@ fn rules_of_literal_values_are_typed() {
     // a rule a `with` replaces may have the replacement's type there: not typed
     let replaced = "package main\n\nlimit := 10\n\ndeny contains msg if {\n\tstartswith(input.kind, limit) with limit as \"a\"\n\tmsg := \"a\"\n}\n";
     assert!(module_errors(replaced).is_ok());
+}
+
+/// A complete rule's value is typed as a term of its body is (`n := count(input.items)` is a
+/// number), through other rules too (`chain2 := chain1`, `chain1 := n`). `opa check` (v1.22.3)
+/// refuses exactly lines 30, 32, 34, 36 and 40 of this module, with these `have`s; a rule of
+/// values of two types (`maybe`, `elsed`), a string (`valued`) or `input` (`multi`) passes.
+#[test]
+fn rules_are_typed_by_their_values() {
+    let text = "package main\n\nimport rego.v1\n\nn := count(input.items)\n\nnames := {x | some x in input.items}\n\nlabel := sprintf(\"%v\", [n])\n\nboth := [n, label]\n\nmaybe := 1 if input.a\n\nmaybe := \"s\" if input.b\n\nchain1 := n\n\nchain2 := chain1\n\nelsed := 1 if input.a else := \"x\"\n\nvalued := v if {\n\tv := lower(input.name)\n}\n\nmulti := input.x\n\ndeny contains msg if {\n\ta := upper(n)\n\tb := concat(\",\", names)\n\tc := upper(names)\n\td := upper(label)\n\te := upper(both[0])\n\tf := upper(maybe)\n\tg := upper(chain2)\n\th := upper(elsed)\n\ti := upper(valued)\n\tj := upper(multi)\n\tk := upper(both)\n\tmsg := \"m\"\n}\n";
+    let refused: Vec<(u32, String)> = match module_errors(text) {
+        Err(RegoError::TypeErrors { refused }) => refused
+            .iter()
+            .map(|r| match &r.what {
+                Ungranted::Type(words) => (r.line, words.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    let have: Vec<(u32, &str)> = refused
+        .iter()
+        .map(|(line, words)| (*line, words.split(" — ").nth(1).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        have,
+        [
+            (30, "have: (number, ???), want: (x: string, y: string)"),
+            (32, "have: (set[any], ???), want: (x: string, y: string)"),
+            (34, "have: (number, ???), want: (x: string, y: string)"),
+            (36, "have: (number, ???), want: (x: string, y: string)"),
+            (
+                40,
+                "have: (array<number, string>, ???), want: (x: string, y: string)"
+            ),
+        ]
+    );
 }
 
 /// A literal of thousands of elements makes a type error of one short line, as OPA elides it

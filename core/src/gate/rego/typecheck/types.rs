@@ -7,7 +7,7 @@ use serde_json::Value;
 /// One of OPA's types. Function types (which only `with` replacements compare) are read as
 /// [`Type::any`], which every type unifies with.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Type {
+pub(crate) enum Type {
     Null,
     Boolean,
     Number,
