@@ -1,7 +1,8 @@
 //! Generated Rego expressions, side by side with the real `opa eval` (v1.22.3): each case is one
 //! conftest-style policy `deny contains msg if { w := E1; x := E2; msg := json.marshal(x) }` over
 //! one input document of every JSON type (operators, the builtins policies use most, indexing and
-//! comprehensions, two levels deep, `E2` reading the local `w` too, from a fixed seed). OPA and
+//! comprehensions, two levels deep, `E2` reading the local `w` too, from a fixed seed; in every
+//! other case `w := E1` is a rule of the package instead of a local). OPA and
 //! sealgate's Rego gate (the engine setup `validate --policy` uses) must give the same messages,
 //! or both refuse the policy (at load or while evaluating). More than half the cases are calls
 //! and references OPA's type checker refuses at load (`upper(1)`, `{"a": 1}.b`, `w := 1;
@@ -348,17 +349,25 @@ fn peer_rego_differential_matches_opa() {
     let mut values = 0;
     let mut typed = 0;
     let mut differ = Vec::new();
-    for _ in 0..cases {
+    for case in 0..cases {
         // a local of the type of its value, read by the second expression (OPA types it; it is
         // passed on as itself, as a composite literal around it checked against `any` would
-        // widen its type from there on)
+        // widen its type from there on); every other case, a rule of the package instead (OPA
+        // types it by its value too)
         generator.1 = false;
         let local = generator.expr(1);
         generator.1 = true;
         let expr = generator.expr(2);
-        let policy = format!(
-            "package main\n\ndeny contains msg if {{\n\tw := {local}\n\tx := {expr}\n\tmsg := json.marshal(x)\n}}\n\ndeny contains \"reached\" if true\n"
-        );
+        let rule = case % 2 == 1;
+        let policy = if rule {
+            format!(
+                "package main\n\nw := {local}\n\ndeny contains msg if {{\n\tx := {expr}\n\tmsg := json.marshal(x)\n}}\n\ndeny contains \"reached\" if true\n"
+            )
+        } else {
+            format!(
+                "package main\n\ndeny contains msg if {{\n\tw := {local}\n\tx := {expr}\n\tmsg := json.marshal(x)\n}}\n\ndeny contains \"reached\" if true\n"
+            )
+        };
         std::fs::write(dir.path().join("p.rego"), &policy).unwrap();
         let theirs = opa_verdict(&opa, dir.path());
         let ours = sealgate_verdict(dir.path(), &input);
@@ -374,8 +383,9 @@ fn peer_rego_differential_matches_opa() {
                 _ => {}
             }
         } else {
+            let w = if rule { "rule" } else { "local" };
             differ.push(format!(
-                "w := {local}; x := {expr}\n    opa: {theirs:?}\n    sealgate: {ours:?}"
+                "w := {local} ({w}); x := {expr}\n    opa: {theirs:?}\n    sealgate: {ours:?}"
             ));
         }
     }

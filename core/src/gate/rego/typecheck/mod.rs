@@ -8,14 +8,14 @@
 //! Only refusals OPA makes too: every type here is one OPA's checker gives the term or a wider
 //! one, so a call refused here is refused there. Known: literals, the declared result of a
 //! builtin call (`signatures.json`, from OPA's capabilities), comprehensions (`array[any]`, …),
-//! references into values of known type, complete rules, typed by their values
-//! ([`RuleTypes`]), and a local assigned once with `:=` (and bound nowhere else) to a term of
-//! known type. Any other term is `any`: `input`, partial rules and rules named by a reference,
-//! the policies' own functions, arguments, `some`/`every` variables, and a local that OPA may
-//! widen (one inside a composite literal checked against `any`, as `unify1` does with `union`).
-//! What OPA refuses and this does not: calls of the policies' own functions with arguments of
-//! the wrong type or used as values of a type, partial rules' values, and mismatched
-//! unifications (`x := 1; x = "a"`, OPA's "match error").
+//! references into values of known type, complete rules and calls of the policies' functions,
+//! typed by their values ([`RuleTypes`]), and a local assigned once with `:=` (and bound nowhere
+//! else) to a term of known type. Any other term is `any`: `input`, partial rules and rules named
+//! by a reference, function arguments, `some`/`every` variables, and a local that OPA may widen
+//! (one inside a composite literal checked against `any`, as `unify1` does with `union`). What
+//! OPA refuses and this does not: calls of the policies' own functions with arguments of a type
+//! their bodies do not take (OPA infers the arguments' types), partial rules' values, and
+//! mismatched unifications (`x := 1; x = "a"`, OPA's "match error").
 
 mod rules;
 mod signatures;
@@ -130,17 +130,18 @@ fn scope_errors(scope: &Scope<'_>, context: &Context<'_>) -> Vec<(Position, Stri
     with_scope(scope, context, |checker| checker.errors.clone())
 }
 
-/// The types of a complete rule's values, one per definition body (`else` ones included), as
-/// the checker types each in its body; `None` for any other rule (see [`RuleTypes`]).
+/// The types of a complete rule's or a function's values, one per definition body (`else` ones
+/// included), as the checker types each in its body (a function's arguments `any`); `None` for
+/// any other rule (see [`RuleTypes`]).
 pub(super) fn value_types(rule: &Ref<Rule>, context: &Context<'_>) -> Option<Vec<Type>> {
     let scopes = scopes(rule);
     match rule.as_ref() {
-        Rule::Default { args, value, .. } if args.is_empty() => {
+        Rule::Default { value, .. } => {
             let scope = scopes.first()?;
             Some(vec![with_scope(scope, context, |c| c.type_of(value))])
         }
         Rule::Spec {
-            head: RuleHead::Compr { assign, .. },
+            head: RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. },
             bodies,
             ..
         } => {
@@ -686,6 +687,9 @@ impl Checker<'_> {
             {
                 Type::Number
             }
+            Expr::Call { fcn, params, .. } if (self.context.resolve)(fcn).is_none() => self
+                .function_type(fcn, params.len())
+                .unwrap_or_else(Type::any),
             _ => match self.call_of(term) {
                 Some((name, _)) if !self.failed.contains(&range(term)) => signatures::of(&name)
                     .and_then(|s| s.result.as_ref())
@@ -719,6 +723,18 @@ impl Checker<'_> {
             _ => return None,
         };
         self.context.rules.get(&full).cloned()
+    }
+
+    /// The result type of a call of one of the policies' functions (`f(x)`, `data.lib.f(x)`)
+    /// with `args` arguments, when known.
+    fn function_type(&self, fcn: &Ref<Expr>, args: usize) -> Option<Type> {
+        let path = super::capabilities::path_of(fcn)?;
+        let full: Vec<String> = match path.as_slice() {
+            [_] => self.context.package.iter().cloned().chain(path).collect(),
+            [data, rest @ ..] if data == "data" => rest.to_vec(),
+            _ => return None,
+        };
+        self.context.rules.function(&full, args).cloned()
     }
 
     /// A term's type when OPA knows all of it (`GetByValue` without a nil part): `None` when

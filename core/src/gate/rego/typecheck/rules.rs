@@ -3,9 +3,10 @@
 //! values, the union of them; a reference to it (`limit`, `data.main.limit`) has that type.
 //! Literal values are typed first ([`RuleTypes::of`]); then each value is typed as the checker
 //! types a term in its body ([`RuleTypes::with_values`], `p := count(input)` is a number), round
-//! after round, as a rule's type may come from other rules'. Partial rules (`p contains x`, `p[k]
-//! := v`), functions, rules named by a reference (`p.q := 1`) and rules a `with` replaces are
-//! `any` here.
+//! after round, as a rule's type may come from other rules'. A function's calls are of the type
+//! of its values, typed with its arguments `any` (`f(x) := count(x)`: `f(input)` is a number;
+//! OPA also infers the arguments' types, which is not done). Partial rules (`p contains x`, `p[k]
+//! := v`), rules named by a reference (`p.q := 1`) and rules a `with` replaces are `any` here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +25,10 @@ pub(crate) struct RuleTypes {
     inferred: BTreeSet<Vec<String>>,
     /// The rules of literal values.
     literal: BTreeMap<Vec<String>, Type>,
+    /// The functions among [`Self::inferred`], by their number of arguments.
+    arities: BTreeMap<Vec<String>, usize>,
+    /// The functions' result types (typed by [`Self::with_values`]).
+    functions: BTreeMap<Vec<String>, Type>,
 }
 
 impl RuleTypes {
@@ -32,6 +37,7 @@ impl RuleTypes {
         let mut uncertain: BTreeSet<Vec<String>> = BTreeSet::new();
         // rules with a value that is no literal: typed by `with_values`
         let mut computed: BTreeSet<Vec<String>> = BTreeSet::new();
+        let mut arities: BTreeMap<Vec<String>, usize> = BTreeMap::new();
         // a rule a `with` replaces has the replacement's type there too: not certain
         let mut replaced: BTreeSet<String> = BTreeSet::new();
         for module in modules {
@@ -56,6 +62,25 @@ impl RuleTypes {
                     continue;
                 };
                 let path: Vec<String> = package.iter().cloned().chain([name]).collect();
+                // a function: every definition of the same number of arguments
+                let arity = match rule.as_ref() {
+                    Rule::Spec {
+                        head: RuleHead::Func { args, .. },
+                        ..
+                    } => Some(args.len()),
+                    Rule::Default { args, .. } if !args.is_empty() => Some(args.len()),
+                    _ => None,
+                };
+                match (arity, arities.get(&path)) {
+                    (Some(n), None) if !values.contains_key(&path) && !computed.contains(&path) => {
+                        arities.insert(path.clone(), n);
+                    }
+                    (Some(n), Some(&m)) if n == m => {}
+                    (None, None) => {}
+                    _ => {
+                        uncertain.insert(path.clone());
+                    }
+                }
                 match found {
                     Some(types) => values.entry(path).or_default().extend(types),
                     None if value_rule(rule) => {
@@ -75,10 +100,14 @@ impl RuleTypes {
             .filter(|(path, _)| certain(path) && !computed.contains(path))
             .map(|(path, types)| (path, Type::or(types)))
             .collect();
+        let inferred: BTreeSet<Vec<String>> = computed.into_iter().filter(|p| certain(p)).collect();
+        arities.retain(|path, _| inferred.contains(path));
         RuleTypes {
             types: literal.clone(),
-            inferred: computed.into_iter().filter(|p| certain(p)).collect(),
+            inferred,
             literal,
+            arities,
+            functions: BTreeMap::new(),
         }
     }
 
@@ -98,17 +127,32 @@ impl RuleTypes {
     /// `values` (each definition's value types, as the checker types them with these types).
     pub(crate) fn with_values(&self, values: BTreeMap<Vec<String>, Vec<Type>>) -> Self {
         let mut types = self.literal.clone();
-        types.extend(
-            values
-                .into_iter()
-                .filter(|(path, _)| self.inferred.contains(path))
-                .map(|(path, t)| (path, Type::or(t))),
-        );
+        let mut functions = BTreeMap::new();
+        for (path, t) in values {
+            if !self.inferred.contains(&path) {
+                continue;
+            }
+            let into = if self.arities.contains_key(&path) {
+                &mut functions
+            } else {
+                &mut types
+            };
+            into.insert(path, Type::or(t));
+        }
         RuleTypes {
             types,
             inferred: self.inferred.clone(),
             literal: self.literal.clone(),
+            arities: self.arities.clone(),
+            functions,
         }
+    }
+
+    /// The result type of a call of the function at `path` with `args` arguments, when known.
+    pub(super) fn function(&self, path: &[String], args: usize) -> Option<&Type> {
+        (self.arities.get(path) == Some(&args))
+            .then(|| self.functions.get(path))
+            .flatten()
     }
 
     /// The type of the rule at `path` (without `data`), when certain.
@@ -152,12 +196,12 @@ fn definition(rule: &Ref<Rule>) -> (&Ref<Expr>, Option<Vec<Type>>) {
     }
 }
 
-/// Whether a rule is a complete rule's or a `default`'s definition (`p := v`, `p if …`): one
-/// whose values [`super::value_types`] types.
+/// Whether a rule is a complete rule's, a function's or a `default`'s definition (`p := v`, `p
+/// if …`, `f(x) := v`): one whose values [`super::value_types`] types.
 fn value_rule(rule: &Ref<Rule>) -> bool {
     match rule.as_ref() {
-        Rule::Default { args, .. } => args.is_empty(),
-        Rule::Spec { head, .. } => matches!(head, RuleHead::Compr { .. }),
+        Rule::Default { .. } => true,
+        Rule::Spec { head, .. } => matches!(head, RuleHead::Compr { .. } | RuleHead::Func { .. }),
     }
 }
 

@@ -298,7 +298,7 @@ fn the_policies_own_functions_and_sealgates_builtins_are_not_checked() {
     let own = "package main\n\nupper(x) := x\n\ndeny contains msg if {\n\tmsg := upper(1)\n}\n";
     assert!(module_errors(own).is_ok());
     // OPA refuses this (`data.main.f: invalid argument(s)`, from the type it infers for `f`'s
-    // argument); sealgate does not infer the policies' functions' types
+    // argument); sealgate types the results of the policies' functions, not their arguments
     let inferred = "package main\n\nf(a) := upper(a)\n\ndeny contains msg if {\n\tmsg := f(1)\n}\n";
     assert!(module_errors(inferred).is_ok());
     // conftest's parse_config is no builtin of OPA's: not known here, not checked
@@ -393,6 +393,42 @@ fn rules_are_typed_by_their_values() {
             ),
         ]
     );
+}
+
+/// A call of one of the policy's functions is of the type of the function's values, typed with
+/// its arguments `any` (`f(x) := count(x)`: `f(input)` is a number; `id(x) := x`: any). `opa
+/// check` (v1.22.3) refuses exactly lines 26, 27, 29, 30, 32 and 33 of this module, with these
+/// `have`s.
+#[test]
+fn calls_of_the_policies_functions_are_typed_by_their_values() {
+    let text = "package main\n\nimport rego.v1\n\nf(x) := count(x)\n\ng(x) := y if {\n\ty := x + 1\n}\n\nh(x) := \"a\" if x > 1\n\nh(x) := 1 if x <= 1\n\nk(x) if x > 1\n\ndefault d(_) := false\n\nd(x) := 2 if x\n\nid(x) := x\n\nlst(x) := [x, 1]\n\ndeny contains msg if {\n\ta := upper(f(input))\n\tb := upper(g(1))\n\tc := upper(h(2))\n\te := upper(k(2))\n\te2 := upper(d(2))\n\ti := upper(id(1))\n\tl := upper(lst(1))\n\tm := upper(data.main.f(input))\n\tmsg := \"m\"\n}\n";
+    let have: Vec<(u32, String)> = match module_errors(text) {
+        Err(RegoError::TypeErrors { refused }) => refused
+            .iter()
+            .map(|r| match &r.what {
+                Ungranted::Type(words) => (
+                    r.line,
+                    words
+                        .split(" — have: ")
+                        .nth(1)
+                        .and_then(|h| h.split(", want").next())
+                        .unwrap_or_default()
+                        .to_owned(),
+                ),
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    let want = [
+        (26, "(number, ???)"),
+        (27, "(number, ???)"),
+        (29, "(boolean, ???)"),
+        (30, "(any<boolean, number>, ???)"),
+        (32, "(array<any, number>, ???)"),
+        (33, "(number, ???)"),
+    ];
+    assert_eq!(have, want.map(|(line, h)| (line, h.to_owned())).to_vec());
 }
 
 /// A literal of thousands of elements makes a type error of one short line, as OPA elides it
