@@ -472,6 +472,12 @@ pub fn rego_error(e: &RegoError) -> CliError {
                 "add what is missing to the capabilities file (builtins, features), or drop its use from the policy",
             );
         }
+        RegoError::RuleConflicts { .. } => {
+            return CliError::usage(
+                format!("policy: {e}"),
+                "opa and conftest refuse this policy too (OPA's compiler): define each rule one way (a value, a set with `contains`, or a function of one number of arguments), with at most one `default`, and no rule inside another rule's value",
+            );
+        }
         RegoError::TypeErrors { .. } => {
             return CliError::usage(
                 format!("policy: {e}"),

@@ -69,6 +69,11 @@ pub enum RegoError {
         refused: Vec<Refused>,
     },
 
+    /// Rules defined in ways that cannot stand together (`p := 1` and `p contains 2`, two
+    /// `default`s); OPA's compiler refuses them before anything else.
+    #[error("{}", Refusals(refused))]
+    RuleConflicts { refused: Vec<Refused> },
+
     /// Policies call builtins with arguments of the wrong type; OPA's type checker refuses them.
     #[error("{}", Refusals(refused))]
     TypeErrors { refused: Vec<Refused> },

@@ -35,6 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::unstable::{Expr, Literal, Module, Query, Ref, Rule, RuleHead, Span};
 
+mod conflicts;
 mod file;
 
 pub(crate) use file::Capabilities;
@@ -100,6 +101,13 @@ pub(crate) fn check(
                 (Err(_), None) => {}
             }
         }
+    }
+    // OPA's compiler checks rule conflicts first, and stops there
+    let conflicting = conflicts::conflicts(&modules);
+    if !conflicting.is_empty() {
+        return Err(RegoError::RuleConflicts {
+            refused: conflicting,
+        });
     }
     let defined: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| functions(m)).collect();
     let rules: BTreeSet<Vec<String>> = modules.iter().flat_map(|(_, m)| rules(m)).collect();

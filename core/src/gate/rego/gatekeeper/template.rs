@@ -139,7 +139,9 @@ pub(crate) fn compile_template(
         objects: Vec::new(),
     };
     super::super::capabilities::check(None, &material, |_| v0).map_err(|e| match e {
-        RegoError::TypeErrors { .. } | RegoError::Deprecated { .. } => err(e.to_string()),
+        RegoError::TypeErrors { .. }
+        | RegoError::RuleConflicts { .. }
+        | RegoError::Deprecated { .. } => err(e.to_string()),
         other => other,
     })?;
     // A substring test errs on the safe side: a template that merely mentions "inventory" gets
