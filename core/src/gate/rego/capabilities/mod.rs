@@ -349,14 +349,9 @@ impl Uses<'_> {
         let scope = Self::scope(file, module, v1);
         let aliases: Vec<String> = scope.aliases.iter().map(|(a, _)| a.clone()).collect();
         for rule in &module.policy {
-            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
-            let context = super::typecheck::Context {
-                resolve: &resolve,
-                rules: self.rule_types,
-                package: &scope.package,
-                aliases: &aliases,
-            };
-            for (at, message) in super::typecheck::rule_errors(rule, &context) {
+            let errors =
+                self.in_context(&scope, &aliases, |c| super::typecheck::rule_errors(rule, c));
+            for (at, message) in errors {
                 self.push(&scope, at, Ungranted::Type(message));
             }
             super::rule_walk::queries(rule, &mut |q| self.query(&scope, q));
@@ -382,20 +377,29 @@ impl Uses<'_> {
             let Some(path) = self.rule_types.inferred_path(rule, &scope.package) else {
                 continue;
             };
-            let resolve = |fcn: &Ref<Expr>| self.builtin_of(&scope, fcn);
-            let context = super::typecheck::Context {
-                resolve: &resolve,
-                rules: self.rule_types,
-                package: &scope.package,
-                aliases: &aliases,
-            };
-            match super::typecheck::value_types(rule, &context) {
+            match self.in_context(&scope, &aliases, |c| super::typecheck::value_types(rule, c)) {
                 Some(types) => values.entry(path).or_default().extend(types),
                 None => {
                     untyped.insert(path);
                 }
             }
         }
+    }
+
+    /// Gives `f` what names in a rule of one module refer to, for the type check.
+    fn in_context<R>(
+        &self,
+        scope: &Scope<'_>,
+        aliases: &[String],
+        f: impl FnOnce(&super::typecheck::Context<'_>) -> R,
+    ) -> R {
+        let resolve = |fcn: &Ref<Expr>| self.builtin_of(scope, fcn);
+        f(&super::typecheck::Context {
+            resolve: &resolve,
+            rules: self.rule_types,
+            package: &scope.package,
+            aliases,
+        })
     }
 
     /// How names resolve in a module.
