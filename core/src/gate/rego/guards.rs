@@ -28,6 +28,12 @@ pub const MAX_PATH_ELEMENTS: f64 = 16.0 * MAX_ELEMENTS;
 /// evaluation thread's stack. A manifest nests at most 128 deep (`manifest::MAX_DEPTH`); only a
 /// policy building a chain of its own gets near this.
 pub const MAX_HEIGHT: usize = 1_000;
+/// Most bits of an integer an arithmetic operator, `product` or `bits.lsh` may work with or
+/// make: OPA's limit on a number's binary exponent (`maxNumberExp`, about 30,000 digits), past
+/// which it refuses to read one. regorus's integers grow without bound, and squaring one that
+/// doubles each time (`a := 1e300 * 1e300; b := a * a; …`) or a `product` of 100,000 large
+/// numbers runs for minutes in one operation, past `--policy-timeout`.
+pub const MAX_NUMBER_BITS: u64 = 100_000;
 
 type Check = fn(&[Value]) -> Option<String>;
 /// Adjusts the arguments before regorus's builtin runs; `false` is OPA's undefined (a builtin
@@ -40,7 +46,7 @@ type Own = Option<fn(&[Value]) -> Option<Value>>;
 /// Registers the guards on a fresh engine (before any policy is added); `strict` is OPA's
 /// `--strict-builtin-errors` (a builtin error is an error, not undefined).
 pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoError> {
-    let guards: [(&'static str, u8, Check, Prepare, Own); 15] = [
+    let guards: [(&'static str, u8, Check, Prepare, Own); 17] = [
         ("numbers.range", 2, range, always, None),
         (
             "numbers.range_step",
@@ -59,6 +65,8 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> Result<(), RegoErro
         ("json.marshal_with_options", 2, written_out, always, None),
         ("yaml.marshal", 1, written_out, always, None),
         ("walk", 1, walk, always, None),
+        ("product", 1, product, always, None),
+        ("bits.lsh", 2, shift_left, always, None),
         (
             "object.subset",
             2,
@@ -165,6 +173,40 @@ fn number(value: Option<&Value>) -> Option<f64> {
 
 fn text_len(value: Option<&Value>) -> Option<f64> {
     value?.as_string().ok().map(|s| s.len() as f64)
+}
+
+/// The bits of an integer's magnitude (0 for a float: its magnitude is below 2^1024).
+pub(super) fn integer_bits(value: &Value) -> u64 {
+    let Value::Number(n) = value else {
+        return 0;
+    };
+    if n.as_i64().is_some() || n.as_u64().is_some() || !n.is_integer() {
+        return 0;
+    }
+    n.as_big().map_or(0, |b| b.bits())
+}
+
+/// A refusal for a number of `bits` bits past [`MAX_NUMBER_BITS`].
+pub(super) fn over_bits(bits: u64) -> Option<String> {
+    (bits > MAX_NUMBER_BITS).then(|| {
+        format!("a number of {bits} bits is over the limit of {MAX_NUMBER_BITS} bits (OPA reads none that large)")
+    })
+}
+
+/// `product(xs)`: its result has about as many bits as its operands together.
+fn product(args: &[Value]) -> Option<String> {
+    let bits: u64 = match args.first()? {
+        Value::Array(xs) => xs.iter().map(integer_bits).sum(),
+        Value::Set(xs) => xs.iter().map(integer_bits).sum(),
+        _ => return None,
+    };
+    over_bits(bits)
+}
+
+/// `bits.lsh(x, n)`: `n` more bits than `x`.
+fn shift_left(args: &[Value]) -> Option<String> {
+    let shift = number(args.get(1))?;
+    over_bits((integer_bits(args.first()?) as f64 + shift.max(0.0)).min(u64::MAX as f64) as u64)
 }
 
 pub(super) fn over_elements(count: f64) -> Option<String> {
@@ -663,5 +705,48 @@ mod tests {
         assert!(r.contains("10.0.0.3"), "{r}");
         assert!(r.contains("\"00007\""), "{r}");
         assert!(r.contains("\"bb\""), "{r}");
+    }
+
+    /// Integers that double with each multiplication, a `product` of large numbers and a long
+    /// left shift stop at once with an error naming the limit; each ran for minutes (or, for the
+    /// shift, allocated its whole result) in one step, past `--policy-timeout`.
+    #[test]
+    fn integers_past_the_bit_limit_are_refused_at_once() {
+        let squares: String = (1..20)
+            .map(|i| format!("x{i} := x{} * x{}\n", i - 1, i - 1))
+            .collect();
+        for (module, query) in [
+            (
+                format!("package p\nr if {{\nx0 := 1e300 * 1e300\n{squares}x19 > 1\n}}\n"),
+                "data.p.r",
+            ),
+            (
+                "package p\nr := product([1e308 | some i in numbers.range(1, 100000)])\n"
+                    .to_owned(),
+                "data.p.r",
+            ),
+            (
+                "package p\nr := bits.lsh(1, 1000000000)\n".to_owned(),
+                "data.p.r",
+            ),
+            (
+                "package p\nr := x - 1 if x := bits.lsh(1, 99000) * bits.lsh(1, 99000)\n"
+                    .to_owned(),
+                "data.p.r",
+            ),
+        ] {
+            let answer = crate::gate::rego::engine::query_json(&[module.as_str()], false, query);
+            assert!(
+                answer.starts_with("error:") && answer.contains("over the limit of 100000 bits"),
+                "{module}: {answer}"
+            );
+        }
+        // up to the limit, integers stay exact, as in OPA
+        let answer = crate::gate::rego::engine::query_json(
+            &["package p\nr := bits.lsh(1, 99000) - bits.lsh(1, 99000) + product([2, 3])\n"],
+            false,
+            "data.p.r",
+        );
+        assert_eq!(answer, "6");
     }
 }

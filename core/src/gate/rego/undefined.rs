@@ -70,10 +70,13 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> 
     engine.add_extension(
         MINUS.to_string(),
         2,
-        Box::new(move |args: Vec<Value>| match minus(&args) {
-            Some(difference) => difference,
-            None if strict => anyhow::bail!("minus: operands of the wrong types"),
-            None => Ok(Value::Undefined),
+        Box::new(move |args: Vec<Value>| {
+            too_big(&args.iter().collect::<Vec<_>>())?;
+            match minus(&args) {
+                Some(difference) => difference,
+                None if strict => anyhow::bail!("minus: operands of the wrong types"),
+                None => Ok(Value::Undefined),
+            }
         }),
     )?;
     for (name, passes) in guards {
@@ -82,6 +85,10 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> 
             1,
             Box::new(
                 move |args: Vec<Value>| match args.into_iter().next().filter(passes) {
+                    Some(v) if name != COLLECTION => {
+                        too_big(&[&v])?;
+                        Ok(v)
+                    }
                     Some(v) => Ok(v),
                     None if strict && name != COLLECTION => {
                         anyhow::bail!("operand of the wrong type for an operator")
@@ -90,6 +97,19 @@ pub(crate) fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> 
                 },
             ),
         )?;
+    }
+    Ok(())
+}
+
+/// An error for an operand past [`super::guards::MAX_NUMBER_BITS`]: an operator on it could run
+/// for minutes in one step (see there).
+fn too_big(operands: &[&Value]) -> anyhow::Result<()> {
+    for operand in operands {
+        if let Some(problem) = super::guards::over_bits(super::guards::integer_bits(operand)) {
+            anyhow::bail!(
+                "operand of an arithmetic operator: {problem}; sealgate refuses to compute with it (see docs/robustness.md)"
+            );
+        }
     }
     Ok(())
 }
