@@ -17,7 +17,8 @@
 //! __sealgate_printed := (a)}, {… := (b)}])`, an extension ([`register`]) that is always true and
 //! writes one line per combination of the sets' values (OPA's cross product): a string as it is,
 //! any other value in Rego syntax, an empty set as `<undefined>`; each value is measured before
-//! it is written out, and the lines kept per test are capped.
+//! it is written out, and a test keeps 10,000 lines or 16 MiB (a call past that counts its other
+//! lines without making them).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -30,8 +31,9 @@ use super::source_edits;
 const PRINT: &str = "__sealgate_print";
 /// The local each argument's values are gathered in.
 const PRINTED: &str = "__sealgate_printed";
-/// Most lines one test keeps; the rest are counted in a last line.
+/// Most lines, and bytes of them, one test keeps; the rest are counted in a last line.
 const MAX_LINES: usize = 10_000;
+const MAX_BYTES: usize = 16 << 20;
 /// Most bytes one printed value may have written out (larger ones are named, not written).
 const MAX_VALUE_BYTES: f64 = 1024.0 * 1024.0;
 
@@ -128,7 +130,8 @@ pub(crate) struct Printed(Arc<Mutex<Lines>>);
 #[derive(Default)]
 struct Lines {
     kept: Vec<String>,
-    dropped: usize,
+    bytes: usize,
+    dropped: u64,
 }
 
 impl Printed {
@@ -138,21 +141,30 @@ impl Printed {
         let mut out = std::mem::take(&mut lines.kept);
         if lines.dropped > 0 {
             out.push(format!(
-                "({} more printed lines not shown: sealgate keeps {MAX_LINES} per test)",
-                lines.dropped
+                "({} more printed lines not shown: sealgate keeps {MAX_LINES} lines or {} MiB per test)",
+                lines.dropped,
+                MAX_BYTES >> 20
             ));
-            lines.dropped = 0;
         }
+        lines.bytes = 0;
+        lines.dropped = 0;
         out
     }
 
-    fn push(&self, line: String) {
+    /// Keeps `line` if the test's lines are within their bounds; `false` when full.
+    fn push(&self, line: String) -> bool {
         let mut lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if lines.kept.len() < MAX_LINES {
-            lines.kept.push(line);
-        } else {
-            lines.dropped += 1;
+        if lines.kept.len() >= MAX_LINES || lines.bytes + line.len() > MAX_BYTES {
+            return false;
         }
+        lines.bytes += line.len();
+        lines.kept.push(line);
+        true
+    }
+
+    fn drop_lines(&self, count: u64) {
+        let mut lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        lines.dropped = lines.dropped.saturating_add(count);
     }
 }
 
@@ -166,8 +178,7 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<Printed> {
         2,
         Box::new(move |args: Vec<Value>| {
             if let Some(Value::Array(operands)) = args.get(1) {
-                let texts: Vec<Vec<String>> = operands.iter().map(texts).collect();
-                cross_product(&texts, &mut Vec::new(), &sink);
+                print(operands.as_slice(), &sink);
             }
             Ok(Value::Bool(true))
         }),
@@ -175,7 +186,26 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<Printed> {
     Ok(printed)
 }
 
-/// The texts of one argument's values (OPA's `builtinPrintCrossProductOperands`).
+/// Writes one call's lines, one per combination of its arguments' values (OPA's
+/// `builtinPrintCrossProductOperands`), until the test's bounds are reached; the lines past
+/// them are counted, not written.
+fn print(operands: &[Value], sink: &Printed) {
+    let lines = operands
+        .iter()
+        .map(|v| match v {
+            Value::Set(values) => values.len().max(1) as u64,
+            _ => 1,
+        })
+        .fold(1u64, u64::saturating_mul);
+    let arguments: Vec<Vec<String>> = operands.iter().map(texts).collect();
+    let mut written = 0u64;
+    cross_product(&arguments, &mut Vec::new(), sink, &mut written);
+    sink.drop_lines(lines - written);
+}
+
+/// The texts of one argument's values. A value too large to write out is named; the texts stop
+/// once they add up to more than a test keeps (every line holds one of them, so lines with the
+/// rest would not be kept either).
 fn texts(values: &Value) -> Vec<String> {
     let Value::Set(values) = values else {
         return vec!["<undefined>".to_string()];
@@ -183,32 +213,49 @@ fn texts(values: &Value) -> Vec<String> {
     if values.is_empty() {
         return vec!["<undefined>".to_string()];
     }
-    values
-        .iter()
-        .map(|v| {
-            let size = super::value_size::measure(v);
-            if size.bytes > MAX_VALUE_BYTES || size.height > super::guards::MAX_HEIGHT {
-                return format!(
-                    "(a value of {:.0} bytes nested {} deep: not shown)",
-                    size.bytes, size.height
-                );
-            }
+    let mut bytes = 0;
+    let mut out = Vec::new();
+    for v in values.iter() {
+        if bytes > MAX_BYTES {
+            break;
+        }
+        let size = super::value_size::measure(v);
+        let text = if size.bytes > MAX_VALUE_BYTES || size.height > super::guards::MAX_HEIGHT {
+            format!(
+                "(a value of {:.0} bytes nested {} deep: not shown)",
+                size.bytes, size.height
+            )
+        } else {
             super::term_text::bare(v)
-        })
-        .collect()
+        };
+        bytes += text.len();
+        out.push(text);
+    }
+    out
 }
 
-/// Writes one line per combination of the arguments' texts, in order.
-fn cross_product(texts: &[Vec<String>], line: &mut Vec<String>, sink: &Printed) {
+/// Writes the lines of the combinations of the arguments' texts in order, counting them in
+/// `written`; `false` once the sink is full (the rest are not tried).
+fn cross_product(
+    texts: &[Vec<String>],
+    line: &mut Vec<String>,
+    sink: &Printed,
+    written: &mut u64,
+) -> bool {
     let Some((first, rest)) = texts.split_first() else {
-        sink.push(line.join(" "));
-        return;
+        let kept = sink.push(line.join(" "));
+        *written += u64::from(kept);
+        return kept;
     };
     for text in first {
         line.push(text.clone());
-        cross_product(rest, line, sink);
+        let more = cross_product(rest, line, sink, written);
         line.pop();
+        if !more {
+            return false;
+        }
     }
+    true
 }
 
 #[cfg(test)]
@@ -264,15 +311,14 @@ mod tests {
             )
         };
         let printed = Printed::default();
-        let arguments: Vec<Vec<String>> = [
-            set(vec![Value::from("a"), Value::from("b")]),
-            set(vec![]),
-            set(vec![Value::from(1u64), Value::from(2u64)]),
-        ]
-        .iter()
-        .map(texts)
-        .collect();
-        cross_product(&arguments, &mut Vec::new(), &printed);
+        print(
+            &[
+                set(vec![Value::from("a"), Value::from("b")]),
+                set(vec![]),
+                set(vec![Value::from(1u64), Value::from(2u64)]),
+            ],
+            &printed,
+        );
         assert_eq!(
             printed.take(),
             [
@@ -291,18 +337,57 @@ mod tests {
         assert!(text[0].starts_with("(a value of "), "{}", text[0]);
     }
 
+    /// A test keeps 10,000 lines or 16 MiB of them; the rest are counted, and a call whose
+    /// cross product is huge stops at the bound instead of trying each combination.
     #[test]
-    fn lines_past_the_cap_are_counted() {
+    fn lines_past_the_bounds_are_counted_not_made() {
         let printed = Printed::default();
         for n in 0..MAX_LINES + 5 {
             printed.push(n.to_string());
         }
+        printed.drop_lines(5);
         let lines = printed.take();
         assert_eq!(lines.len(), MAX_LINES + 1);
         assert_eq!(
             lines.last().map(String::as_str),
-            Some("(5 more printed lines not shown: sealgate keeps 10000 per test)")
+            Some("(5 more printed lines not shown: sealgate keeps 10000 lines or 16 MiB per test)")
         );
         assert!(printed.take().is_empty());
+
+        // 1,000 × 1,000 × 1,000 combinations: 10,000 written, the rest only counted
+        let thousand = || {
+            Value::from(
+                (0..1000u64)
+                    .map(Value::from)
+                    .collect::<std::collections::BTreeSet<_>>(),
+            )
+        };
+        print(&[thousand(), thousand(), thousand()], &printed);
+        let lines = printed.take();
+        assert_eq!(lines.len(), MAX_LINES + 1);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some(
+                "(999990000 more printed lines not shown: sealgate keeps 10000 lines or 16 MiB per test)"
+            )
+        );
+
+        // values of 600 KB each: 27 lines make 16 MiB
+        let big = Value::from(
+            (0..40u64)
+                .map(|n| Value::from(format!("{n:02}{}", "x".repeat(600_000))))
+                .collect::<std::collections::BTreeSet<_>>(),
+        );
+        print(&[big], &printed);
+        let lines = printed.take();
+        let bytes: usize = lines.iter().map(String::len).sum();
+        assert!(bytes <= MAX_BYTES, "{bytes}");
+        assert_eq!(lines.len(), 27 + 1, "{:?}", lines.last());
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some(
+                "(13 more printed lines not shown: sealgate keeps 10000 lines or 16 MiB per test)"
+            )
+        );
     }
 }
